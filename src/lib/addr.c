@@ -1,0 +1,208 @@
+/* addr.c - IP and MAC address helpers (see addr.h). */
+#include "lib/addr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+static const uint8_t v4_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+void addr_from_v4(struct ip_addr *a, const uint8_t v4[static 4])
+{
+	memcpy(a->b, v4_prefix, 12);
+	memcpy(a->b + 12, v4, 4);
+}
+
+void addr_from_v6(struct ip_addr *a, const uint8_t v6[static 16])
+{
+	memcpy(a->b, v6, 16);
+}
+
+bool addr_is_v4(const struct ip_addr *a)
+{
+	return memcmp(a->b, v4_prefix, 12) == 0;
+}
+
+bool addr_is_zero(const struct ip_addr *a)
+{
+	static const uint8_t z[16];
+	if (addr_is_v4(a))
+		return memcmp(a->b + 12, z, 4) == 0;
+	return memcmp(a->b, z, 16) == 0;
+}
+
+bool addr_eq(const struct ip_addr *a, const struct ip_addr *b)
+{
+	return memcmp(a->b, b->b, 16) == 0;
+}
+
+int addr_cmp(const struct ip_addr *a, const struct ip_addr *b)
+{
+	return memcmp(a->b, b->b, 16);
+}
+
+const char *addr_fmt(const struct ip_addr *a, char buf[static ADDR_STRLEN])
+{
+	if (addr_is_v4(a))
+		inet_ntop(AF_INET, a->b + 12, buf, ADDR_STRLEN);
+	else
+		inet_ntop(AF_INET6, a->b, buf, ADDR_STRLEN);
+	return buf;
+}
+
+int addr_parse(struct ip_addr *a, const char *s)
+{
+	uint8_t b[16];
+	if (inet_pton(AF_INET, s, b) == 1) {
+		addr_from_v4(a, b);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, b) == 1) {
+		addr_from_v6(a, b);
+		return 0;
+	}
+	return -1;
+}
+
+/* IPv4 prefix match on the host-order value. */
+static bool in4(uint32_t v, uint32_t net, int bits)
+{
+	uint32_t mask = bits ? ~0u << (32 - bits) : 0;
+	return (v & mask) == net;
+}
+
+static enum addr_scope scope4(const uint8_t *p)
+{
+	uint32_t v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	if (v == 0)
+		return SCOPE_UNSPEC;
+	if (v == 0xffffffffu)
+		return SCOPE_BROADCAST;
+	if (in4(v, 0x7f000000u, 8))
+		return SCOPE_LOOPBACK;
+	if (in4(v, 0x0a000000u, 8) || in4(v, 0xac100000u, 12) || in4(v, 0xc0a80000u, 16))
+		return SCOPE_PRIVATE;
+	if (in4(v, 0x64400000u, 10))
+		return SCOPE_CGNAT;
+	if (in4(v, 0xa9fe0000u, 16))
+		return SCOPE_LINKLOCAL;
+	if (in4(v, 0xe0000000u, 4))
+		return SCOPE_MULTICAST;
+	/* RFC 6890 special-purpose blocks that are not on the internet:
+	 * 0/8 this network, 192.0.0/24 IETF, 192.0.2/24, 198.51.100/24,
+	 * 203.0.113/24 documentation, 198.18/15 benchmarking, 240/4 reserved. */
+	if (in4(v, 0x00000000u, 8) || in4(v, 0xc0000000u, 24) || in4(v, 0xc0000200u, 24) ||
+	    in4(v, 0xc6336400u, 24) || in4(v, 0xcb007100u, 24) || in4(v, 0xc6120000u, 15) ||
+	    in4(v, 0xf0000000u, 4))
+		return SCOPE_RESERVED;
+	return SCOPE_GLOBAL;
+}
+
+enum addr_scope addr_scope(const struct ip_addr *a)
+{
+	const uint8_t *p = a->b;
+	static const uint8_t z[16];
+	static const uint8_t one[16] = { [15] = 1 };
+	if (addr_is_v4(a))
+		return scope4(p + 12);
+	if (memcmp(p, z, 16) == 0)
+		return SCOPE_UNSPEC;
+	if (memcmp(p, one, 16) == 0)
+		return SCOPE_LOOPBACK;
+	if (p[0] == 0xff)
+		return SCOPE_MULTICAST;
+	if (p[0] == 0xfe && (p[1] & 0xc0) == 0x80)
+		return SCOPE_LINKLOCAL;
+	if ((p[0] & 0xfe) == 0xfc)
+		return SCOPE_ULA;
+	if (p[0] == 0x20 && p[1] == 0x01 && p[2] == 0x0d && p[3] == 0xb8)
+		return SCOPE_RESERVED; /* 2001:db8::/32 documentation */
+	if ((p[0] & 0xe0) != 0x20)
+		return SCOPE_RESERVED; /* outside 2000::/3, the global unicast space */
+	return SCOPE_GLOBAL;
+}
+
+const char *addr_scope_name(enum addr_scope s)
+{
+	static const char *const names[] = {
+		[SCOPE_UNSPEC] = "unspecified", [SCOPE_LOOPBACK] = "loopback",
+		[SCOPE_PRIVATE] = "private",    [SCOPE_CGNAT] = "cgnat",
+		[SCOPE_LINKLOCAL] = "link-local", [SCOPE_ULA] = "ula",
+		[SCOPE_MULTICAST] = "multicast", [SCOPE_BROADCAST] = "broadcast",
+		[SCOPE_RESERVED] = "reserved",  [SCOPE_GLOBAL] = "internet",
+	};
+	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+bool addr_is_local(const struct ip_addr *a)
+{
+	switch (addr_scope(a)) {
+	case SCOPE_UNSPEC:
+	case SCOPE_LOOPBACK:
+	case SCOPE_PRIVATE:
+	case SCOPE_CGNAT:
+	case SCOPE_LINKLOCAL:
+	case SCOPE_ULA:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool addr_is_group(const struct ip_addr *a)
+{
+	enum addr_scope s = addr_scope(a);
+	return s == SCOPE_MULTICAST || s == SCOPE_BROADCAST;
+}
+
+const char *mac_fmt(const uint8_t mac[static 6], char buf[static MAC_STRLEN])
+{
+	snprintf(buf, MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+		 mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int mac_parse(uint8_t mac[static 6], const char *s)
+{
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval((unsigned char)s[0]);
+		int lo = hi < 0 ? -1 : hexval((unsigned char)s[1]);
+		if (lo < 0)
+			return -1;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (i < 5) {
+			if (*s != ':' && *s != '-')
+				return -1;
+			s++;
+		}
+	}
+	return *s ? -1 : 0;
+}
+
+bool mac_is_group(const uint8_t mac[static 6])
+{
+	return mac[0] & 1;
+}
+
+bool mac_is_local_admin(const uint8_t mac[static 6])
+{
+	return mac[0] & 2;
+}
+
+bool mac_is_zero(const uint8_t mac[static 6])
+{
+	static const uint8_t z[6];
+	return memcmp(mac, z, 6) == 0;
+}

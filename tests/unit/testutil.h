@@ -1,0 +1,91 @@
+/* testutil.h - what every cmocka unit test includes. */
+#ifndef ALFOIL_TESTUTIL_H
+#define ALFOIL_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "decode/obs.h"
+
+/* Collects observations emitted by an application decoder. */
+#define TU_MAX_OBS 64
+struct tu_obs {
+	enum obs_kind kind;
+	char str[512];
+	char str2[512];
+	uint8_t bytes[256];
+	size_t nbytes;
+	struct ip_addr addr;
+	uint8_t mac[6];
+	uint64_t num, num2;
+};
+
+struct tu_sink {
+	struct obs_sink sink;
+	char scratch[4096];
+	struct tu_obs obs[TU_MAX_OBS];
+	int n;
+};
+
+static void tu_emit(void *user, const struct obs *o)
+{
+	struct tu_sink *t = user;
+	if (t->n >= TU_MAX_OBS)
+		return;
+	struct tu_obs *d = &t->obs[t->n++];
+	memset(d, 0, sizeof *d);
+	d->kind = o->kind;
+	if (o->str)
+		memcpy(d->str, o->str, o->len < 511 ? o->len : 511);
+	if (o->str2)
+		memcpy(d->str2, o->str2, o->len2 < 511 ? o->len2 : 511);
+	if (o->bytes) {
+		d->nbytes = o->nbytes < 256 ? o->nbytes : 256;
+		memcpy(d->bytes, o->bytes, d->nbytes);
+	}
+	d->addr = o->addr;
+	memcpy(d->mac, o->mac, 6);
+	d->num = o->num;
+	d->num2 = o->num2;
+}
+
+static inline void tu_sink_init(struct tu_sink *t)
+{
+	memset(t, 0, sizeof *t);
+	t->sink.emit = tu_emit;
+	t->sink.user = t;
+	t->sink.scratch = t->scratch;
+	t->sink.scratch_cap = sizeof t->scratch;
+}
+
+/* The first observation of a kind, or NULL. */
+static inline const struct tu_obs *tu_find(const struct tu_sink *t, enum obs_kind k)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->obs[i].kind == k)
+			return &t->obs[i];
+	return NULL;
+}
+
+static inline int tu_count(const struct tu_sink *t, enum obs_kind k)
+{
+	int c = 0;
+	for (int i = 0; i < t->n; i++)
+		c += t->obs[i].kind == k;
+	return c;
+}
+
+/* The first observation of kind k whose str equals s, or NULL. */
+static inline const struct tu_obs *tu_find_str(const struct tu_sink *t, enum obs_kind k, const char *s)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->obs[i].kind == k && strcmp(t->obs[i].str, s) == 0)
+			return &t->obs[i];
+	return NULL;
+}
+
+#endif
