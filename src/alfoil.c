@@ -1,0 +1,60 @@
+/* alfoil.c - entry point: dispatch to a subcommand from one table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "inspect", cmd_inspect, "inventory devices and map whom they talk to, from captures or live" },
+};
+
+#define N_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"alfoil %s - see what the smart devices on your network are doing\n\n"
+		"usage: alfoil COMMAND [options] [args]\n\n"
+		"commands:\n",
+		ALFOIL_VERSION);
+	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "\n'alfoil COMMAND --help' describes a command. alfoil never sends anything\n"
+		   "anywhere: all it knows about makers and addresses is local data.\n");
+}
+
+static void version(void)
+{
+	printf("alfoil %s\n"
+	       "Maker data: IEEE Registration Authority MA-L/MA-M/MA-S registry, as packaged\n"
+	       "by Debian (ieee-data).\n",
+	       ALFOIL_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		version();
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "alfoil: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,268 @@
+/* report.c - build the neutral report from the tracker (see report.h). */
+#include "analyze/report.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intel/oui.h"
+#include "lib/table.h"
+
+static const char *proto_name(uint8_t p)
+{
+	switch (p) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_ICMPV6: return "icmpv6";
+	case IPPROTO_SCTP: return "sctp";
+	default: return "ip";
+	}
+}
+
+static void fill_dest(struct rep_dest *r, const struct dest *d, const struct strpool *sp)
+{
+	memset(r, 0, sizeof *r);
+	addr_fmt(&d->key.addr, r->addr);
+	enum addr_scope sc = addr_scope(&d->key.addr);
+	r->scope = addr_scope_name(sc);
+	r->internet = sc == SCOPE_GLOBAL;
+	r->dns_name = d->dns_name ? strpool_str(sp, d->dns_name) : NULL;
+	r->sni = d->sni ? strpool_str(sp, d->sni) : NULL;
+	r->http_host = d->http_host ? strpool_str(sp, d->http_host) : NULL;
+	if (r->dns_name) {
+		r->domain = r->dns_name;
+		r->domain_source = "dns";
+	} else if (r->sni) {
+		r->domain = r->sni;
+		r->domain_source = "tls-sni";
+	} else if (r->http_host) {
+		r->domain = r->http_host;
+		r->domain_source = "http-host";
+	} else {
+		r->domain = NULL;
+		r->domain_source = "";
+	}
+	r->proto = proto_name(d->key.proto);
+	r->port = d->key.port;
+	r->app = app_proto_name((enum app_proto)d->app);
+	r->encrypted = enc_state_name((enum enc_state)d->enc);
+	r->inbound = d->key.inbound;
+	r->tls_version = d->tls_version;
+	r->flows = d->flows;
+	r->pkts_up = d->pkts_up;
+	r->pkts_down = d->pkts_down;
+	r->bytes_up = d->bytes_up;
+	r->bytes_down = d->bytes_down;
+	r->first_us = d->first_us;
+	r->last_us = d->last_us;
+}
+
+static int cmp_dest(const void *a, const void *b)
+{
+	const struct rep_dest *x = a, *y = b;
+	uint64_t bx = x->bytes_up + x->bytes_down, by = y->bytes_up + y->bytes_down;
+	if (x->internet != y->internet)
+		return y->internet - x->internet;
+	if (bx != by)
+		return bx < by ? 1 : -1;
+	int c = strcmp(x->addr, y->addr);
+	return c ? c : (int)x->port - (int)y->port;
+}
+
+/* Numeric order of the first IPv4 address, devices without one last. */
+static uint32_t v4_num(const struct rep_device *d)
+{
+	struct ip_addr a;
+	if (!d->n_ipv4 || addr_parse(&a, d->ipv4[0]) < 0)
+		return UINT32_MAX;
+	return (uint32_t)a.b[12] << 24 | (uint32_t)a.b[13] << 16 | (uint32_t)a.b[14] << 8 | a.b[15];
+}
+
+static int cmp_device(const void *a, const void *b)
+{
+	const struct rep_device *x = a, *y = b;
+	if (x->gateway != y->gateway)
+		return y->gateway - x->gateway;
+	uint32_t nx = v4_num(x), ny = v4_num(y);
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static void fill_device(struct rep_device *r, const struct device *d, const struct strpool *sp,
+			const struct oui_db *oui)
+{
+	memset(r, 0, sizeof *r);
+	if (d->key.kind == DEVKEY_MAC) {
+		r->has_mac = 1;
+		mac_fmt(d->key.mac, r->mac);
+		snprintf(r->id, sizeof r->id, "%s", r->mac);
+		r->randomized_mac = mac_is_local_admin(d->key.mac);
+		struct oui_info oi;
+		if (oui && oui_lookup(oui, d->key.mac, &oi) == 0) {
+			r->maker = oi.org;
+			memcpy(r->maker_country, oi.country, 3);
+			r->maker_registry = oi.registry;
+		}
+	} else {
+		addr_fmt(&d->key.ip, r->id);
+	}
+	r->gateway = !!(d->roles & DEV_ROLE_GATEWAY);
+	r->dhcp_server = !!(d->roles & DEV_ROLE_DHCP);
+	r->dns_server = !!(d->roles & DEV_ROLE_DNS);
+	r->first_us = d->first_us;
+	r->last_us = d->last_us;
+	r->pkts_out = d->pkts_out;
+	r->pkts_in = d->pkts_in;
+	r->bytes_out = d->bytes_out;
+	r->bytes_in = d->bytes_in;
+	r->ipv4 = calloc(d->n_v4 ? d->n_v4 : 1, sizeof *r->ipv4);
+	r->ipv6 = calloc(d->n_v6 ? d->n_v6 : 1, sizeof *r->ipv6);
+	r->names = calloc(d->n_attrs ? d->n_attrs : 1, sizeof *r->names);
+	r->attrs = calloc(d->n_attrs ? d->n_attrs : 1, sizeof *r->attrs);
+	if (!r->ipv4 || !r->ipv6 || !r->names || !r->attrs)
+		return;
+	for (int i = 0; i < d->n_v4; i++)
+		addr_fmt(&d->v4[i], r->ipv4[r->n_ipv4++]);
+	for (int i = 0; i < d->n_v6; i++)
+		addr_fmt(&d->v6[i], r->ipv6[r->n_ipv6++]);
+	for (int i = 0; i < d->n_attrs; i++) {
+		enum dev_attr_kind k = (enum dev_attr_kind)d->attrs[i].kind;
+		const char *v = strpool_str(sp, d->attrs[i].str);
+		r->attrs[r->n_attrs].kind = dev_attr_name(k);
+		r->attrs[r->n_attrs].value = v;
+		r->n_attrs++;
+		if (dev_attr_is_name(k)) {
+			r->names[r->n_names].name = v;
+			r->names[r->n_names].source = dev_attr_name(k);
+			r->n_names++;
+		}
+	}
+}
+
+static void add_counter(struct report *r, size_t cap, const char *name, uint64_t v)
+{
+	if (v && r->n_counters < cap) {
+		r->counters[r->n_counters].name = name;
+		r->counters[r->n_counters].value = v;
+		r->n_counters++;
+	}
+}
+
+static void fill_counters(struct report *r, const struct tracker_stats *st,
+			  const struct dec_stats *dec)
+{
+	size_t cap = DC__COUNT + 16;
+	r->counters = calloc(cap, sizeof *r->counters);
+	if (!r->counters)
+		return;
+	for (int i = 0; dec && i < DC__COUNT; i++)
+		add_counter(r, cap, dec_counter_name((enum dec_counter)i), dec->n[i]);
+	add_counter(r, cap, "app_payload_rejected", st->app.n[DC_APP_BAD]);
+	add_counter(r, cap, "flows_created", st->flows_created);
+	add_counter(r, cap, "flows_expired", st->flows_expired);
+	add_counter(r, cap, "flows_evicted", st->flows_evicted);
+	add_counter(r, cap, "devices_refused", st->devices_refused);
+	add_counter(r, cap, "destinations_refused", st->dests_refused);
+	add_counter(r, cap, "names_evicted", st->names_evicted);
+	add_counter(r, cap, "strings_refused", st->strings_refused);
+	add_counter(r, cap, "streams_refused", st->streams_refused);
+	add_counter(r, cap, "tls_client_hellos", st->tls_hellos);
+	add_counter(r, cap, "http_requests", st->http_requests);
+	add_counter(r, cap, "dns_answers", st->dns_answers);
+	add_counter(r, cap, "non_ip_packets", st->non_ip_packets);
+}
+
+struct report *report_build(const struct tracker *t, const struct oui_db *oui,
+			    const struct dec_stats *dec, const struct rep_input *inputs,
+			    size_t n_inputs, uint64_t first_us, uint64_t last_us, uint64_t undecoded)
+{
+	struct report *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	const struct tracker_stats *st = tracker_stats(t);
+	const struct strpool *sp = tracker_strings(t);
+	r->schema = REPORT_SCHEMA;
+	r->packets = st->packets + undecoded;
+	r->bytes = st->bytes;
+	r->first_us = first_us;
+	r->last_us = last_us;
+	r->undecoded = undecoded;
+	r->memory_bytes = tracker_memory(t);
+	r->inputs = calloc(n_inputs ? n_inputs : 1, sizeof *r->inputs);
+	if (r->inputs) {
+		memcpy(r->inputs, inputs, n_inputs * sizeof *inputs);
+		r->n_inputs = n_inputs;
+	}
+	fill_counters(r, st, dec);
+
+	/* devices, with a map from tracker index to report slot */
+	uint32_t maxidx = 0;
+	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_device_next(t, i))
+		maxidx = i + 1;
+	uint32_t *slot = malloc((maxidx ? maxidx : 1) * sizeof *slot);
+	r->devices = calloc(tracker_device_count(t) + 1, sizeof *r->devices);
+	if (!slot || !r->devices) {
+		free(slot);
+		return r;
+	}
+	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_device_next(t, i)) {
+		slot[i] = (uint32_t)r->n_devices;
+		fill_device(&r->devices[r->n_devices++], tracker_device(t, i), sp, oui);
+	}
+	/* count destinations per device, then fill */
+	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_dest_next(t, i)) {
+		const struct dest *d = tracker_dest(t, i);
+		if (d->key.dev < maxidx)
+			r->devices[slot[d->key.dev]].n_dests++;
+	}
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *rd = &r->devices[k];
+		rd->dests = calloc(rd->n_dests ? rd->n_dests : 1, sizeof *rd->dests);
+		rd->n_dests = 0;
+	}
+	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_dest_next(t, i)) {
+		const struct dest *d = tracker_dest(t, i);
+		if (d->key.dev >= maxidx)
+			continue;
+		struct rep_device *rd = &r->devices[slot[d->key.dev]];
+		if (!rd->dests)
+			continue;
+		struct rep_dest *x = &rd->dests[rd->n_dests++];
+		fill_dest(x, d, sp);
+		if (x->internet) {
+			rd->n_internet_dests++;
+			r->n_internet_dests++;
+		}
+	}
+	free(slot);
+	for (size_t k = 0; k < r->n_devices; k++)
+		if (r->devices[k].n_dests > 1)
+			qsort(r->devices[k].dests, r->devices[k].n_dests, sizeof(struct rep_dest),
+			      cmp_dest);
+	qsort(r->devices, r->n_devices, sizeof *r->devices, cmp_device);
+	return r;
+}
+
+void report_free(struct report *r)
+{
+	if (!r)
+		return;
+	for (size_t k = 0; k < r->n_devices; k++) {
+		free(r->devices[k].ipv4);
+		free(r->devices[k].ipv6);
+		free(r->devices[k].names);
+		free(r->devices[k].attrs);
+		free(r->devices[k].dests);
+	}
+	free(r->devices);
+	free(r->inputs);
+	free(r->counters);
+	free(r);
+}

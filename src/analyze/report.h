@@ -1,0 +1,112 @@
+/* report.h - the neutral record between analysis and outputs.
+ *
+ * report_build() reads the tracker and the intel databases and produces
+ * plain, sorted records; output/ renders them as text or JSON and decides
+ * nothing. All strings are owned by the report (or by the tracker's string
+ * pool, which must outlive it).
+ */
+#ifndef ALFOIL_ANALYZE_REPORT_H
+#define ALFOIL_ANALYZE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "lib/addr.h"
+#include "track/tracker.h"
+
+struct oui_db;
+
+#define REPORT_SCHEMA "alfoil-inspect/1"
+
+struct rep_input {
+	const char *name;      /* file path or interface */
+	const char *linktype;  /* libpcap's name */
+	uint64_t packets;
+	int error;             /* the input ended early */
+	char message[512];     /* why, naming file and packet */
+	int live;
+	uint64_t received, dropped, if_dropped; /* live only */
+};
+
+struct rep_name {
+	const char *name;
+	const char *source;    /* an attribute name: "dhcp-hostname", ... */
+};
+
+struct rep_attr {
+	const char *kind;
+	const char *value;
+};
+
+struct rep_dest {
+	char addr[ADDR_STRLEN];
+	const char *scope;     /* "internet", "private", "multicast", ... */
+	int internet;          /* scope is the internet */
+	const char *domain;    /* best name: DNS, else TLS SNI, else HTTP Host */
+	const char *domain_source; /* "dns", "tls-sni", "http-host", "" */
+	const char *dns_name, *sni, *http_host;
+	const char *proto;     /* "tcp", "udp", "icmp", ... */
+	uint16_t port;
+	const char *app;
+	const char *encrypted; /* "yes", "likely", "no", "unknown" */
+	int inbound;           /* the remote side opened the connection */
+	uint16_t tls_version;
+	uint32_t flows;
+	uint64_t pkts_up, pkts_down, bytes_up, bytes_down;
+	uint64_t first_us, last_us;
+};
+
+struct rep_device {
+	char id[ADDR_STRLEN];  /* MAC, or the IP for devices keyed by IP */
+	int has_mac;
+	char mac[MAC_STRLEN];
+	const char *maker;     /* IEEE registered organisation, or NULL */
+	char maker_country[3];
+	const char *maker_registry;
+	int randomized_mac;    /* locally administered: a private address */
+	char (*ipv4)[ADDR_STRLEN];
+	size_t n_ipv4;
+	char (*ipv6)[ADDR_STRLEN];
+	size_t n_ipv6;
+	struct rep_name *names;
+	size_t n_names;
+	struct rep_attr *attrs; /* all evidence, names included */
+	size_t n_attrs;
+	int gateway, dhcp_server, dns_server;
+	uint64_t first_us, last_us;
+	uint64_t pkts_out, pkts_in, bytes_out, bytes_in;
+	struct rep_dest *dests; /* sorted by bytes, largest first */
+	size_t n_dests;
+	size_t n_internet_dests;
+};
+
+struct rep_counter {
+	const char *name;
+	uint64_t value;
+};
+
+struct report {
+	const char *schema;
+	const char *version;
+	struct rep_input *inputs;
+	size_t n_inputs;
+	uint64_t packets, bytes;
+	uint64_t first_us, last_us;
+	uint64_t undecoded;        /* packets of link types we do not decode */
+	struct rep_counter *counters; /* decoder and tracker counters, non-zero */
+	size_t n_counters;
+	struct rep_device *devices;
+	size_t n_devices;
+	size_t n_internet_dests;
+	const char *oui_status;    /* NULL when the registry loaded */
+	size_t memory_bytes;       /* tracker tables at the end */
+};
+
+/* Inputs are copied. Returns NULL only when out of memory. */
+struct report *report_build(const struct tracker *t, const struct oui_db *oui,
+			    const struct dec_stats *dec, const struct rep_input *inputs,
+			    size_t n_inputs, uint64_t first_us, uint64_t last_us, uint64_t undecoded);
+void report_free(struct report *r);
+
+#endif

@@ -1,0 +1,16 @@
+/* cmd.h - subcommands: one cmd_*.c each, listed in alfoil.c's table. */
+#ifndef ALFOIL_CMD_H
+#define ALFOIL_CMD_H
+
+#define ALFOIL_VERSION "0.1.0"
+
+/* Exit statuses shared by every subcommand (documented in README). */
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,   /* bad arguments, or no input could be read */
+	EXIT_INPUT = 3,   /* a report was produced, but some input was bad */
+};
+
+int cmd_inspect(int argc, char **argv);
+
+#endif

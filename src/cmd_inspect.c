@@ -1,0 +1,372 @@
+/* cmd_inspect.c - `alfoil inspect`: capture -> decode -> track -> report. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze/report.h"
+#include "capture/capture.h"
+#include "cmd.h"
+#include "decode/decode.h"
+#include "intel/oui.h"
+#include "lib/fmt.h"
+#include "output/output.h"
+#include "track/tracker.h"
+
+struct inspect_opts {
+	const char *iface;
+	const char *filter;
+	const char *format;
+	const char *out_path;
+	const char *ieee_dir;
+	double duration;      /* live: seconds, 0 = until interrupted */
+	uint64_t count;       /* stop after this many packets, 0 = all */
+	int progress;         /* -1 auto, 0 off, 1 on */
+	int quiet;
+	struct out_opts out;
+	struct tracker_config cfg;
+};
+
+static volatile sig_atomic_t stop_requested;
+static struct cap_source *volatile live_source;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	if (live_source)
+		cap_breakloop(live_source);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: alfoil inspect [options] FILE...\n"
+		"       alfoil inspect [options] -i IFACE\n\n"
+		"Reads pcap or pcapng files (or listens on an interface) and reports every\n"
+		"device on the network: its maker, names and addresses, and under it every\n"
+		"destination it talks to, with domain, protocol and bytes each way.\n\n"
+		"input:\n"
+		"  -i, --interface IFACE  capture live on IFACE (needs root or CAP_NET_RAW)\n"
+		"  -f, --filter EXPR      BPF filter, as tcpdump takes it\n"
+		"      --duration SEC     live: stop after SEC seconds (default: Ctrl-C)\n"
+		"  -c, --count N          stop after N packets\n"
+		"output:\n"
+		"      --json             JSON instead of text (schema: docs/json-schema.md)\n"
+		"      --format FMT       text or json\n"
+		"  -o, --output FILE      write the report to FILE instead of standard output\n"
+		"  -a, --all              list local peers and every destination in text\n"
+		"      --top N            internet destinations shown per device in text (20)\n"
+		"      --progress         always show progress on stderr\n"
+		"      --no-progress      never show progress (default: when stderr is a tty)\n"
+		"  -q, --quiet            no warnings on stderr\n"
+		"data and limits:\n"
+		"      --ieee-dir DIR     IEEE registry CSVs (default $ALFOIL_IEEE_DIR or\n"
+		"                         " OUI_DEFAULT_DIR ")\n"
+		"      --max-flows N      flows tracked at once (65536; oldest evicted)\n"
+		"      --max-devices N    devices (4096)\n"
+		"      --max-dests N      destinations over all devices (65536)\n"
+		"  -h, --help             this text\n\n"
+		"exit status: 0 ok, 1 usage error or no input readable, 3 report made but\n"
+		"some input was bad (e.g. a truncated file; the report covers what was read).\n");
+}
+
+static int parse_u64(const char *s, const char *what, uint64_t max, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (errno || *end || end == s || x > max || s[0] == '-') {
+		fprintf(stderr, "alfoil inspect: %s: '%s' is not a number up to %llu\n", what, s,
+			(unsigned long long)max);
+		return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+struct run {
+	const struct inspect_opts *o;
+	struct tracker *t;
+	struct dec_ctx dec;
+	struct rep_input *inputs;
+	size_t n_inputs;
+	uint64_t first_us, last_us, undecoded, total;
+	uint64_t started, last_progress;
+	int progress_shown;
+	int bad_input;
+};
+
+static void progress(struct run *r, struct cap_source *s, size_t i, size_t n)
+{
+	uint64_t now = now_us();
+	if (now - r->started < 1000000u || now - r->last_progress < 250000u)
+		return;
+	r->last_progress = now;
+	r->progress_shown = 1;
+	char a[32];
+	double rate = (double)r->total / ((double)(now - r->started) / 1e6);
+	long long off = cap_offset(s), size = cap_size(s);
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, n, cap_name(s));
+	if (off >= 0 && size > 0)
+		fprintf(stderr, " %3.0f%%", 100.0 * (double)off / (double)size);
+	fprintf(stderr, "  %s packets  %.0fk pkt/s", fmt_count(a, r->total), rate / 1000);
+}
+
+/* Read one source to its end; returns 0, or -1 when it ended in error. */
+static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_t i, size_t n)
+{
+	const struct inspect_opts *o = r->o;
+	int dlt = cap_datalink(s);
+	int decodable = decode_linktype_supported(dlt);
+	struct cap_packet cp;
+	struct pkt p;
+	uint64_t deadline = o->duration > 0 ? now_us() + (uint64_t)(o->duration * 1e6) : 0;
+	int show = o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
+	in->linktype = cap_datalink_name(s);
+	if (!decodable && !o->quiet)
+		fprintf(stderr, "alfoil: %s: link type %s (%d) is not decoded; its packets are "
+				"counted only\n", cap_name(s), in->linktype, dlt);
+	for (;;) {
+		if (stop_requested || (deadline && now_us() >= deadline) ||
+		    (o->count && r->total >= o->count))
+			break;
+		int rc = cap_next(s, &cp);
+		if (rc == CAP_TIMEOUT)
+			continue;
+		if (rc == CAP_END)
+			break;
+		if (rc == CAP_ERROR) {
+			in->error = 1;
+			snprintf(in->message, sizeof in->message, "%s", cap_error(s));
+			return -1;
+		}
+		r->total++;
+		in->packets++;
+		if (!r->first_us || cp.ts_us < r->first_us)
+			r->first_us = cp.ts_us;
+		if (cp.ts_us > r->last_us)
+			r->last_us = cp.ts_us;
+		if (!decodable) {
+			r->undecoded++;
+			continue;
+		}
+		decode_packet(&r->dec, dlt, cp.data, cp.caplen, cp.wirelen, &p);
+		tracker_packet(r->t, &p, cp.ts_us);
+		if (show && (r->total & 0xffff) == 0)
+			progress(r, s, i, n);
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct inspect_opts *o)
+{
+	enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE,
+	       O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_TOP };
+	static const struct option lo[] = {
+		{ "interface", required_argument, 0, 'i' }, { "filter", required_argument, 0, 'f' },
+		{ "count", required_argument, 0, 'c' },     { "output", required_argument, 0, 'o' },
+		{ "all", no_argument, 0, 'a' },             { "quiet", no_argument, 0, 'q' },
+		{ "help", no_argument, 0, 'h' },            { "json", no_argument, 0, O_JSON },
+		{ "format", required_argument, 0, O_FORMAT }, { "duration", required_argument, 0, O_DURATION },
+		{ "progress", no_argument, 0, O_PROGRESS }, { "no-progress", no_argument, 0, O_NOPROGRESS },
+		{ "ieee-dir", required_argument, 0, O_IEEE }, { "max-flows", required_argument, 0, O_MAXFLOWS },
+		{ "max-devices", required_argument, 0, O_MAXDEV }, { "max-dests", required_argument, 0, O_MAXDEST },
+		{ "top", required_argument, 0, O_TOP },
+		{ 0, 0, 0, 0 },
+	};
+	uint64_t v;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:f:c:o:aqh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->iface = optarg; break;
+		case 'f': o->filter = optarg; break;
+		case 'c':
+			if (parse_u64(optarg, "--count", UINT64_MAX, &o->count) < 0)
+				return -1;
+			break;
+		case 'o': o->out_path = optarg; break;
+		case 'a': o->out.show_local = 1; o->out.max_dests = 0; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case O_JSON: o->format = "json"; break;
+		case O_FORMAT: o->format = optarg; break;
+		case O_DURATION: {
+			char *end;
+			o->duration = strtod(optarg, &end);
+			if (*end || end == optarg || o->duration <= 0) {
+				fprintf(stderr, "alfoil inspect: --duration: '%s' is not a positive number of seconds\n", optarg);
+				return -1;
+			}
+			break;
+		}
+		case O_PROGRESS: o->progress = 1; break;
+		case O_NOPROGRESS: o->progress = 0; break;
+		case O_IEEE: o->ieee_dir = optarg; break;
+		case O_MAXFLOWS:
+			if (parse_u64(optarg, "--max-flows", 1u << 26, &v) < 0 || !v)
+				return -1;
+			o->cfg.max_flows = (uint32_t)v;
+			break;
+		case O_MAXDEV:
+			if (parse_u64(optarg, "--max-devices", 1u << 24, &v) < 0 || !v)
+				return -1;
+			o->cfg.max_devices = (uint32_t)v;
+			break;
+		case O_MAXDEST:
+			if (parse_u64(optarg, "--max-dests", 1u << 26, &v) < 0 || !v)
+				return -1;
+			o->cfg.max_dests = (uint32_t)v;
+			break;
+		case O_TOP:
+			if (parse_u64(optarg, "--top", INT_MAX, &v) < 0)
+				return -1;
+			o->out.max_dests = (int)v;
+			break;
+		default:
+			fprintf(stderr, "Try 'alfoil inspect --help'.\n");
+			return -1;
+		}
+	}
+	if (!output_find(o->format)) {
+		fprintf(stderr, "alfoil inspect: unknown format '%s' (text, json)\n", o->format);
+		return -1;
+	}
+	if (!o->iface && optind >= argc) {
+		fprintf(stderr, "alfoil inspect: no capture file given (or -i IFACE for live)\n"
+				"Try 'alfoil inspect --help'.\n");
+		return -1;
+	}
+	if (o->iface && optind < argc) {
+		fprintf(stderr, "alfoil inspect: give either -i IFACE or files, not both\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int write_report(const struct inspect_opts *o, const struct report *rep)
+{
+	FILE *f = stdout;
+	if (o->out_path && strcmp(o->out_path, "-") != 0) {
+		f = fopen(o->out_path, "w");
+		if (!f) {
+			fprintf(stderr, "alfoil inspect: %s: %s\n", o->out_path, strerror(errno));
+			return -1;
+		}
+	}
+	int rc = output_find(o->format)->fn(f, rep, &o->out);
+	if (f != stdout) {
+		if (fclose(f) != 0)
+			rc = -1;
+	} else if (fflush(f) != 0) {
+		rc = -1;
+	}
+	if (rc < 0)
+		fprintf(stderr, "alfoil inspect: writing %s failed: %s\n",
+			o->out_path ? o->out_path : "standard output", strerror(errno));
+	return rc;
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+	struct inspect_opts o = { .format = "text", .progress = -1, .out = { 0, 20 } };
+	tracker_config_default(&o.cfg);
+	if (parse_args(argc, argv, &o) < 0)
+		return EXIT_USAGE;
+
+	char err[2048];
+	struct oui_db *oui = oui_load(o.ieee_dir, err, sizeof err);
+	if (!oui && !o.quiet)
+		fprintf(stderr, "alfoil: warning: %s; makers will not be shown "
+				"(install Debian's ieee-data or use --ieee-dir)\n", err);
+	struct run r = { .o = &o };
+	r.t = tracker_new(&o.cfg);
+	size_t n = o.iface ? 1 : (size_t)(argc - optind);
+	r.inputs = calloc(n, sizeof *r.inputs);
+	if (!r.t || !r.inputs) {
+		fprintf(stderr, "alfoil: out of memory\n");
+		return EXIT_USAGE;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	r.started = now_us();
+
+	size_t opened = 0;
+	for (size_t i = 0; i < n && !stop_requested; i++) {
+		struct rep_input *in = &r.inputs[r.n_inputs++];
+		const char *name = o.iface ? o.iface : argv[optind + (int)i];
+		in->name = name;
+		in->live = o.iface != NULL;
+		struct cap_source *s = o.iface ? cap_open_live(name, o.filter, err, sizeof err)
+					       : cap_open_file(name, o.filter, err, sizeof err);
+		if (!s) {
+			in->error = 1;
+			snprintf(in->message, sizeof in->message, "%.500s", err);
+			fprintf(stderr, "alfoil: %s\n", err);
+			r.bad_input = 1;
+			continue;
+		}
+		opened++;
+		live_source = o.iface ? s : NULL;
+		if (pump(&r, s, in, i, n) < 0) {
+			r.bad_input = 1;
+			if (r.progress_shown)
+				fputs("\r\033[K", stderr);
+			fprintf(stderr, "alfoil: %s (reporting what was read before it)\n", in->message);
+		}
+		struct cap_stats cs;
+		if (cap_get_stats(s, &cs) == 0) {
+			in->received = cs.received;
+			in->dropped = cs.dropped;
+			in->if_dropped = cs.if_dropped;
+			if (!o.quiet)
+				fprintf(stderr, "capture: %llu packets received, %llu dropped by kernel, "
+						"%llu dropped by interface\n",
+					(unsigned long long)cs.received, (unsigned long long)cs.dropped,
+					(unsigned long long)cs.if_dropped);
+		}
+		live_source = NULL;
+		cap_close(s);
+	}
+	if (r.progress_shown)
+		fputs("\r\033[K", stderr);
+
+	int status = r.bad_input ? EXIT_INPUT : EXIT_OK;
+	if (!opened) {
+		status = EXIT_USAGE;
+	} else {
+		struct report *rep = report_build(r.t, oui, &r.dec.stats, r.inputs, r.n_inputs,
+						  r.first_us, r.last_us, r.undecoded);
+		if (!rep) {
+			fprintf(stderr, "alfoil: out of memory building the report\n");
+			status = EXIT_USAGE;
+		} else {
+			rep->version = ALFOIL_VERSION;
+			if (!oui)
+				rep->oui_status = "IEEE registry not loaded: makers unknown";
+			if (write_report(&o, rep) < 0)
+				status = EXIT_USAGE;
+			report_free(rep);
+		}
+	}
+	tracker_free(r.t);
+	oui_free(oui);
+	free(r.inputs);
+	return status;
+}

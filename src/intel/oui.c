@@ -1,0 +1,256 @@
+/* oui.c - IEEE registry loader and longest-prefix lookup (see oui.h). */
+#include "intel/oui.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/addr.h"
+
+struct oui_ent {
+	uint64_t prefix; /* the assignment, left-aligned in 48 bits */
+	uint32_t org;    /* offset into names */
+	char country[3];
+};
+
+struct oui_reg {
+	const char *name;
+	const char *file;
+	int bits;
+	struct oui_ent *ents;
+	size_t n, alloc;
+};
+
+struct oui_db {
+	struct oui_reg reg[3]; /* longest prefix first: MA-S, MA-M, MA-L */
+	char *names;
+	size_t names_len, names_alloc;
+};
+
+static const struct {
+	const char *name, *file;
+	int bits;
+} reg_def[3] = {
+	{ "MA-S", "oui36.csv", 36 },
+	{ "MA-M", "mam.csv", 28 },
+	{ "MA-L", "oui.csv", 24 },
+};
+
+/* Split one CSV record in place (RFC 4180 quoting); returns the field count. */
+static int csv_split(char *line, char **f, int maxf)
+{
+	int n = 0;
+	char *p = line;
+	while (n < maxf) {
+		char *out = p;
+		f[n++] = out;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				if (*p == '\0')
+					break;
+				if (*p == '"' && p[1] == '"') {
+					*out++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*out++ = *p++;
+				}
+			}
+			while (*p && *p != ',')
+				p++;
+		} else {
+			while (*p && *p != ',')
+				*out++ = *p++;
+		}
+		int more = *p == ',';
+		if (*p)
+			p++;
+		*out = '\0';
+		if (!more)
+			break;
+	}
+	return n;
+}
+
+/* The country is the last two-letter upper-case word of the address. */
+static void country_of(const char *addr, char cc[static 3])
+{
+	cc[0] = '\0';
+	size_t len = strlen(addr);
+	size_t end = len;
+	while (end > 0) {
+		while (end > 0 && isspace((unsigned char)addr[end - 1]))
+			end--;
+		size_t start = end;
+		while (start > 0 && !isspace((unsigned char)addr[start - 1]))
+			start--;
+		if (end - start == 2 && isupper((unsigned char)addr[start]) &&
+		    isupper((unsigned char)addr[start + 1])) {
+			cc[0] = addr[start];
+			cc[1] = addr[start + 1];
+			cc[2] = '\0';
+			return;
+		}
+		end = start;
+	}
+}
+
+static int hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = toupper(c);
+	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static uint32_t add_name(struct oui_db *db, const char *s)
+{
+	size_t len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (db->names_len + len + 1 > db->names_alloc) {
+		size_t n = db->names_alloc ? db->names_alloc * 2 : 1 << 20;
+		while (n < db->names_len + len + 1)
+			n *= 2;
+		char *p = realloc(db->names, n);
+		if (!p)
+			return UINT32_MAX;
+		db->names = p;
+		db->names_alloc = n;
+	}
+	uint32_t off = (uint32_t)db->names_len;
+	memcpy(db->names + off, s, len);
+	db->names[off + len] = '\0';
+	db->names_len += len + 1;
+	return off;
+}
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct oui_ent *x = a, *y = b;
+	return x->prefix < y->prefix ? -1 : x->prefix > y->prefix;
+}
+
+static int load_reg(struct oui_db *db, struct oui_reg *r, const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, r->file);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char line[2048];
+	int digits = r->bits / 4;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *fld[4];
+		if (csv_split(line, fld, 4) < 3 || strncmp(fld[0], "MA-", 3) != 0)
+			continue;
+		if ((int)strlen(fld[1]) != digits)
+			continue;
+		uint64_t v = 0;
+		int ok = 1;
+		for (int i = 0; i < digits; i++) {
+			int h = hexdigit((unsigned char)fld[1][i]);
+			if (h < 0)
+				ok = 0;
+			v = v << 4 | (uint64_t)(h < 0 ? 0 : h);
+		}
+		if (!ok)
+			continue;
+		if (r->n == r->alloc) {
+			size_t n = r->alloc ? r->alloc * 2 : 4096;
+			struct oui_ent *e = realloc(r->ents, n * sizeof *e);
+			if (!e)
+				break;
+			r->ents = e;
+			r->alloc = n;
+		}
+		struct oui_ent *e = &r->ents[r->n];
+		e->prefix = v << (48 - r->bits);
+		e->org = add_name(db, fld[2]);
+		if (e->org == UINT32_MAX)
+			break;
+		country_of(fld[3] ? fld[3] : "", e->country);
+		r->n++;
+	}
+	fclose(f);
+	qsort(r->ents, r->n, sizeof *r->ents, cmp_ent);
+	return 0;
+}
+
+struct oui_db *oui_load(const char *dir, char *err, size_t errlen)
+{
+	if (!dir)
+		dir = getenv("ALFOIL_IEEE_DIR");
+	if (!dir || !*dir)
+		dir = OUI_DEFAULT_DIR;
+	struct oui_db *db = calloc(1, sizeof *db);
+	if (!db) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	int loaded = 0;
+	for (int i = 0; i < 3; i++) {
+		db->reg[i].name = reg_def[i].name;
+		db->reg[i].file = reg_def[i].file;
+		db->reg[i].bits = reg_def[i].bits;
+		if (load_reg(db, &db->reg[i], dir) == 0)
+			loaded++;
+	}
+	if (!loaded || oui_count(db) == 0) {
+		snprintf(err, errlen, "no IEEE registry in %s (oui.csv, mam.csv, oui36.csv): %s",
+			 dir, loaded ? "files empty" : strerror(errno));
+		oui_free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void oui_free(struct oui_db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < 3; i++)
+		free(db->reg[i].ents);
+	free(db->names);
+	free(db);
+}
+
+int oui_lookup(const struct oui_db *db, const uint8_t mac[static 6], struct oui_info *out)
+{
+	if (!db || mac_is_group(mac) || mac_is_local_admin(mac))
+		return -1;
+	uint64_t m = 0;
+	for (int i = 0; i < 6; i++)
+		m = m << 8 | mac[i];
+	for (int i = 0; i < 3; i++) {
+		const struct oui_reg *r = &db->reg[i];
+		uint64_t key = m & (~0ULL << (48 - r->bits)) & 0xffffffffffffULL;
+		size_t lo = 0, hi = r->n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (r->ents[mid].prefix < key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < r->n && r->ents[lo].prefix == key) {
+			out->org = db->names + r->ents[lo].org;
+			memcpy(out->country, r->ents[lo].country, 3);
+			out->registry = r->name;
+			out->bits = r->bits;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+size_t oui_count(const struct oui_db *db)
+{
+	return db->reg[0].n + db->reg[1].n + db->reg[2].n;
+}

@@ -1,0 +1,17 @@
+/* fmt.h - small text formatting helpers for reports. */
+#ifndef ALFOIL_LIB_FMT_H
+#define ALFOIL_LIB_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "1.2 MB", "512 B" (powers of 1000, as network tools count). */
+const char *fmt_bytes(char buf[static 16], uint64_t n);
+/* "12,345" */
+const char *fmt_count(char buf[static 32], uint64_t n);
+/* ISO 8601 UTC: "2026-11-01T08:00:00.000123Z" (iso) or "2026-11-01 08:00:00". */
+const char *fmt_time(char buf[static 32], uint64_t us, int iso);
+/* "10m 3s", "2h 5m", "1d 3h" */
+const char *fmt_duration(char buf[static 32], uint64_t us);
+
+#endif

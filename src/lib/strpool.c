@@ -1,0 +1,211 @@
+/* strpool.c - string interning (see strpool.h).
+ *
+ * Strings are packed NUL-terminated into 64 KiB chunks that never move; an
+ * open-addressing index maps a seeded hash to ids; ids index an array of
+ * pointers. All three grow by doubling and stop at the byte ceiling.
+ */
+#include "lib/strpool.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/siphash.h"
+
+#define CHUNK (64u * 1024u)
+
+struct strpool {
+	size_t max_bytes, used_bytes;
+	uint8_t seed[16];
+	char **chunks;
+	size_t nchunks, chunk_used; /* bytes used in the last chunk */
+	const char **strs;          /* id -> string; strs[0] = "" */
+	uint32_t *hashes;           /* id -> hash */
+	uint32_t nstrs, strs_alloc;
+	uint32_t *slots;            /* index: id or 0 */
+	uint32_t mask;
+	uint64_t refused;
+};
+
+struct strpool *strpool_new(size_t max_bytes)
+{
+	struct strpool *sp = calloc(1, sizeof *sp);
+	if (!sp)
+		return NULL;
+	sp->max_bytes = max_bytes;
+	siphash_seed(sp->seed);
+	sp->strs_alloc = 256;
+	sp->strs = malloc(sp->strs_alloc * sizeof *sp->strs);
+	sp->hashes = malloc(sp->strs_alloc * sizeof *sp->hashes);
+	sp->mask = 511;
+	sp->slots = calloc(sp->mask + 1, sizeof *sp->slots);
+	if (!sp->strs || !sp->hashes || !sp->slots) {
+		strpool_free(sp);
+		return NULL;
+	}
+	sp->strs[0] = "";
+	sp->hashes[0] = 0;
+	sp->nstrs = 1;
+	return sp;
+}
+
+void strpool_free(struct strpool *sp)
+{
+	if (!sp)
+		return;
+	for (size_t i = 0; i < sp->nchunks; i++)
+		free(sp->chunks[i]);
+	free(sp->chunks);
+	free(sp->strs);
+	free(sp->hashes);
+	free(sp->slots);
+	free(sp);
+}
+
+/* Normalise into buf (cut and maybe lower-cased); returns the length. */
+static size_t norm(char buf[static STRPOOL_MAXLEN], const char *s, size_t len, int lower)
+{
+	if (len > STRPOOL_MAXLEN)
+		len = STRPOOL_MAXLEN;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (lower && c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		buf[i] = c == '\0' ? '?' : c; /* a NUL would cut the string short */
+	}
+	return len;
+}
+
+static uint32_t find(const struct strpool *sp, const char *s, size_t len, uint32_t h,
+		     uint32_t *slot)
+{
+	uint32_t i = h & sp->mask;
+	for (;;) {
+		uint32_t id = sp->slots[i];
+		if (id == 0) {
+			*slot = i;
+			return 0;
+		}
+		if (sp->hashes[id] == h && strncmp(sp->strs[id], s, len) == 0 &&
+		    sp->strs[id][len] == '\0') {
+			*slot = i;
+			return id;
+		}
+		i = (i + 1) & sp->mask;
+	}
+}
+
+uint32_t strpool_lookup(const struct strpool *sp, const char *s, size_t len, int lower)
+{
+	char buf[STRPOOL_MAXLEN];
+	uint32_t slot;
+	if (len == 0)
+		return 0;
+	len = norm(buf, s, len, lower);
+	return find(sp, buf, len, (uint32_t)siphash13(buf, len, sp->seed), &slot);
+}
+
+static bool grow_index(struct strpool *sp)
+{
+	uint32_t nsz = (sp->mask + 1) * 2;
+	uint32_t *slots = calloc(nsz, sizeof *slots);
+	if (!slots)
+		return false;
+	free(sp->slots);
+	sp->slots = slots;
+	sp->mask = nsz - 1;
+	for (uint32_t id = 1; id < sp->nstrs; id++) {
+		uint32_t i = sp->hashes[id] & sp->mask;
+		while (sp->slots[i])
+			i = (i + 1) & sp->mask;
+		sp->slots[i] = id;
+	}
+	return true;
+}
+
+static char *store(struct strpool *sp, const char *s, size_t len)
+{
+	if (sp->nchunks == 0 || sp->chunk_used + len + 1 > CHUNK) {
+		char **c = realloc(sp->chunks, (sp->nchunks + 1) * sizeof *c);
+		if (!c)
+			return NULL;
+		sp->chunks = c;
+		if (!(c[sp->nchunks] = malloc(CHUNK)))
+			return NULL;
+		sp->nchunks++;
+		sp->chunk_used = 0;
+	}
+	char *d = sp->chunks[sp->nchunks - 1] + sp->chunk_used;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	sp->chunk_used += len + 1;
+	return d;
+}
+
+uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len, int lower)
+{
+	char buf[STRPOOL_MAXLEN];
+	uint32_t slot;
+	if (len == 0)
+		return 0;
+	len = norm(buf, s, len, lower);
+	uint32_t h = (uint32_t)siphash13(buf, len, sp->seed);
+	uint32_t id = find(sp, buf, len, h, &slot);
+	if (id)
+		return id;
+	size_t cost = len + 1 + sizeof(char *) + 3 * sizeof(uint32_t);
+	if (sp->used_bytes + cost > sp->max_bytes || sp->nstrs == UINT32_MAX) {
+		sp->refused++;
+		return 0;
+	}
+	if (sp->nstrs == sp->strs_alloc) {
+		uint32_t n = sp->strs_alloc * 2;
+		const char **st = realloc(sp->strs, n * sizeof *st);
+		if (!st)
+			goto oom;
+		sp->strs = st;
+		uint32_t *hs = realloc(sp->hashes, n * sizeof *hs);
+		if (!hs)
+			goto oom;
+		sp->hashes = hs;
+		sp->strs_alloc = n;
+	}
+	if ((uint64_t)(sp->nstrs + 1) * 2 > (uint64_t)sp->mask + 1) {
+		if (!grow_index(sp))
+			goto oom;
+		find(sp, buf, len, h, &slot);
+	}
+	char *d = store(sp, buf, len);
+	if (!d)
+		goto oom;
+	id = sp->nstrs++;
+	sp->strs[id] = d;
+	sp->hashes[id] = h;
+	sp->slots[slot] = id;
+	sp->used_bytes += cost;
+	return id;
+oom:
+	sp->refused++;
+	return 0;
+}
+
+const char *strpool_str(const struct strpool *sp, uint32_t id)
+{
+	return id < sp->nstrs ? sp->strs[id] : "";
+}
+
+uint32_t strpool_count(const struct strpool *sp)
+{
+	return sp->nstrs - 1;
+}
+
+uint64_t strpool_refused(const struct strpool *sp)
+{
+	return sp->refused;
+}
+
+size_t strpool_memory(const struct strpool *sp)
+{
+	return sp->nchunks * CHUNK + sp->strs_alloc * (sizeof(char *) + 4) +
+	       (sp->mask + 1) * 4u + sizeof *sp;
+}

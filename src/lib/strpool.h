@@ -1,0 +1,30 @@
+/* strpool.h - interned strings with a memory ceiling.
+ *
+ * Names (domains, host names, fingerprints) are stored once and referred to
+ * by a 32-bit id; id 0 is "no string". Strings never move, so pointers from
+ * strpool_str() stay valid until strpool_free(). When the ceiling is reached
+ * new strings are refused (id 0) and counted; nothing stored is lost.
+ */
+#ifndef ALFOIL_LIB_STRPOOL_H
+#define ALFOIL_LIB_STRPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STRPOOL_MAXLEN 1024 /* longer strings are cut to this many bytes */
+
+struct strpool;
+
+struct strpool *strpool_new(size_t max_bytes);
+void strpool_free(struct strpool *sp);
+/* Intern (s, len); returns its id, 0 if refused or len == 0. When lower is
+ * set, ASCII letters are folded to lower case first (DNS names, RFC 4343). */
+uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len, int lower);
+/* Id of an existing string, 0 when absent (nothing is added). */
+uint32_t strpool_lookup(const struct strpool *sp, const char *s, size_t len, int lower);
+const char *strpool_str(const struct strpool *sp, uint32_t id); /* "" for 0 */
+uint32_t strpool_count(const struct strpool *sp);
+uint64_t strpool_refused(const struct strpool *sp);
+size_t strpool_memory(const struct strpool *sp);
+
+#endif

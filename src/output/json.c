@@ -1,0 +1,190 @@
+/* json.c - the report as JSON (schema in docs/json-schema.md), built with
+ * jansson. Field names are stable within a schema version. */
+#include <jansson.h>
+#include <string.h>
+
+#include "lib/fmt.h"
+#include "output/output.h"
+
+/* jansson's setters steal the reference; a NULL value is skipped. */
+static void set(json_t *o, const char *k, json_t *v)
+{
+	if (v)
+		json_object_set_new(o, k, v);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *time_json(uint64_t us)
+{
+	char b[32];
+	return us ? json_string(fmt_time(b, us, 1)) : json_null();
+}
+
+static json_t *dest_json(const struct rep_dest *x)
+{
+	json_t *o = json_object();
+	set(o, "address", json_string(x->addr));
+	set(o, "scope", json_string(x->scope));
+	set(o, "domain", str_or_null(x->domain));
+	set(o, "domain_source", json_string(x->domain_source));
+	json_t *names = json_object();
+	if (x->dns_name)
+		set(names, "dns", json_string(x->dns_name));
+	if (x->sni)
+		set(names, "tls_sni", json_string(x->sni));
+	if (x->http_host)
+		set(names, "http_host", json_string(x->http_host));
+	set(o, "names", names);
+	set(o, "proto", json_string(x->proto));
+	set(o, "port", json_integer(x->port));
+	set(o, "app", *x->app ? json_string(x->app) : json_null());
+	set(o, "encrypted", json_string(x->encrypted));
+	set(o, "direction", json_string(x->inbound ? "inbound" : "outbound"));
+	if (x->tls_version) {
+		char v[8];
+		snprintf(v, sizeof v, "0x%04x", x->tls_version);
+		set(o, "tls_version", json_string(v));
+	}
+	set(o, "flows", json_integer(x->flows));
+	set(o, "packets_up", json_integer((json_int_t)x->pkts_up));
+	set(o, "packets_down", json_integer((json_int_t)x->pkts_down));
+	set(o, "bytes_up", json_integer((json_int_t)x->bytes_up));
+	set(o, "bytes_down", json_integer((json_int_t)x->bytes_down));
+	set(o, "first_seen", time_json(x->first_us));
+	set(o, "last_seen", time_json(x->last_us));
+	return o;
+}
+
+static json_t *device_json(const struct rep_device *d)
+{
+	json_t *o = json_object();
+	set(o, "id", json_string(d->id));
+	set(o, "mac", d->has_mac ? json_string(d->mac) : json_null());
+	json_t *mk = json_object();
+	set(mk, "name", str_or_null(d->maker));
+	set(mk, "country", *d->maker_country ? json_string(d->maker_country) : json_null());
+	set(mk, "registry", str_or_null(d->maker_registry));
+	set(mk, "randomized_mac", json_boolean(d->randomized_mac));
+	set(o, "maker", mk);
+	json_t *v4 = json_array(), *v6 = json_array();
+	for (size_t i = 0; i < d->n_ipv4; i++)
+		json_array_append_new(v4, json_string(d->ipv4[i]));
+	for (size_t i = 0; i < d->n_ipv6; i++)
+		json_array_append_new(v6, json_string(d->ipv6[i]));
+	set(o, "ipv4", v4);
+	set(o, "ipv6", v6);
+	json_t *names = json_array();
+	for (size_t i = 0; i < d->n_names; i++) {
+		json_t *n = json_object();
+		set(n, "name", json_string(d->names[i].name));
+		set(n, "source", json_string(d->names[i].source));
+		json_array_append_new(names, n);
+	}
+	set(o, "names", names);
+	json_t *roles = json_array();
+	if (d->gateway)
+		json_array_append_new(roles, json_string("gateway"));
+	if (d->dhcp_server)
+		json_array_append_new(roles, json_string("dhcp-server"));
+	if (d->dns_server)
+		json_array_append_new(roles, json_string("dns-server"));
+	set(o, "roles", roles);
+	json_t *ev = json_array();
+	for (size_t i = 0; i < d->n_attrs; i++) {
+		json_t *e = json_object();
+		set(e, "kind", json_string(d->attrs[i].kind));
+		set(e, "value", json_string(d->attrs[i].value));
+		json_array_append_new(ev, e);
+	}
+	set(o, "evidence", ev);
+	set(o, "first_seen", time_json(d->first_us));
+	set(o, "last_seen", time_json(d->last_us));
+	set(o, "packets_out", json_integer((json_int_t)d->pkts_out));
+	set(o, "packets_in", json_integer((json_int_t)d->pkts_in));
+	set(o, "bytes_out", json_integer((json_int_t)d->bytes_out));
+	set(o, "bytes_in", json_integer((json_int_t)d->bytes_in));
+	json_t *ds = json_array();
+	for (size_t i = 0; i < d->n_dests; i++)
+		json_array_append_new(ds, dest_json(&d->dests[i]));
+	set(o, "destinations", ds);
+	return o;
+}
+
+int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
+{
+	(void)opts;
+	json_t *root = json_object();
+	set(root, "schema", json_string(r->schema));
+	set(root, "version", str_or_null(r->version));
+	json_t *cap = json_object();
+	json_t *inputs = json_array();
+	uint64_t recv = 0, drop = 0;
+	int live = 0;
+	for (size_t i = 0; i < r->n_inputs; i++) {
+		const struct rep_input *in = &r->inputs[i];
+		json_t *o = json_object();
+		set(o, "name", json_string(in->name));
+		set(o, "type", json_string(in->live ? "interface" : "file"));
+		set(o, "linktype", str_or_null(in->linktype));
+		set(o, "packets", json_integer((json_int_t)in->packets));
+		set(o, "error", in->error ? json_string(in->message) : json_null());
+		if (in->live) {
+			live = 1;
+			recv += in->received;
+			drop += in->dropped + in->if_dropped;
+			set(o, "received", json_integer((json_int_t)in->received));
+			set(o, "dropped", json_integer((json_int_t)(in->dropped + in->if_dropped)));
+		}
+		json_array_append_new(inputs, o);
+	}
+	set(cap, "inputs", inputs);
+	set(cap, "packets", json_integer((json_int_t)r->packets));
+	set(cap, "bytes", json_integer((json_int_t)r->bytes));
+	set(cap, "first_seen", time_json(r->first_us));
+	set(cap, "last_seen", time_json(r->last_us));
+	if (live) {
+		set(cap, "received", json_integer((json_int_t)recv));
+		set(cap, "dropped", json_integer((json_int_t)drop));
+	}
+	json_t *ctr = json_object();
+	for (size_t i = 0; i < r->n_counters; i++)
+		set(ctr, r->counters[i].name, json_integer((json_int_t)r->counters[i].value));
+	set(cap, "counters", ctr);
+	set(cap, "memory_bytes", json_integer((json_int_t)r->memory_bytes));
+	set(root, "capture", cap);
+	json_t *warn = json_array();
+	if (r->oui_status)
+		json_array_append_new(warn, json_string(r->oui_status));
+	set(root, "warnings", warn);
+	json_t *devs = json_array();
+	for (size_t i = 0; i < r->n_devices; i++)
+		json_array_append_new(devs, device_json(&r->devices[i]));
+	set(root, "devices", devs);
+	int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	fputc('\n', f);
+	json_decref(root);
+	return rc < 0 || ferror(f) ? -1 : 0;
+}
+
+static const struct output_format formats[] = {
+	{ "text", output_text, "readable report (default)" },
+	{ "json", output_json, "JSON, schema alfoil-inspect/1 (docs/json-schema.md)" },
+};
+
+const struct output_format *output_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+		if (!strcmp(formats[i].name, name))
+			return &formats[i];
+	return NULL;
+}
+
+const struct output_format *output_formats(size_t *n)
+{
+	*n = sizeof formats / sizeof formats[0];
+	return formats;
+}

@@ -1,0 +1,31 @@
+/* output.h - renderers of the neutral report. One table of formats; each
+ * format is one file. Renderers decide nothing: they print what the report
+ * says, in the order it says. */
+#ifndef ALFOIL_OUTPUT_OUTPUT_H
+#define ALFOIL_OUTPUT_OUTPUT_H
+
+#include <stdio.h>
+
+#include "analyze/report.h"
+
+struct out_opts {
+	int show_local;   /* list local and multicast peers too, not only a count */
+	int max_dests;    /* destinations per device in text (0: all) */
+};
+
+typedef int (*output_fn)(FILE *f, const struct report *r, const struct out_opts *o);
+
+struct output_format {
+	const char *name;
+	output_fn fn;
+	const char *description;
+};
+
+int output_text(FILE *f, const struct report *r, const struct out_opts *o);
+int output_json(FILE *f, const struct report *r, const struct out_opts *o);
+
+/* The format table; NULL when name is unknown. */
+const struct output_format *output_find(const char *name);
+const struct output_format *output_formats(size_t *n);
+
+#endif

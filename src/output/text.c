@@ -1,0 +1,139 @@
+/* text.c - the readable report: devices, and under each its internet
+ * destinations by bytes, then its local peers. */
+#include <string.h>
+
+#include "lib/fmt.h"
+#include "output/output.h"
+
+static void print_header(FILE *f, const struct report *r)
+{
+	char a[32], b[32], c[32], d[16];
+	fprintf(f, "alfoil inspect: %s packets, %s", fmt_count(a, r->packets), fmt_bytes(d, r->bytes));
+	if (r->first_us && r->last_us >= r->first_us)
+		fprintf(f, ", %s to %s UTC (%s)", fmt_time(b, r->first_us, 0),
+			fmt_time(c, r->last_us, 0) + 11, fmt_duration(a, r->last_us - r->first_us));
+	fputc('\n', f);
+	for (size_t i = 0; i < r->n_inputs; i++) {
+		const struct rep_input *in = &r->inputs[i];
+		fprintf(f, "  %s %s (%s, %s packets)", in->live ? "interface" : "file", in->name,
+			in->linktype ? in->linktype : "?", fmt_count(a, in->packets));
+		if (in->live)
+			fprintf(f, ", %llu dropped", (unsigned long long)(in->dropped + in->if_dropped));
+		fputc('\n', f);
+		if (in->error)
+			fprintf(f, "  ! %s\n", in->message);
+	}
+	if (r->oui_status)
+		fprintf(f, "  ! %s\n", r->oui_status);
+	size_t n_talk = 0;
+	for (size_t i = 0; i < r->n_devices; i++)
+		n_talk += r->devices[i].n_internet_dests > 0 && !r->devices[i].gateway;
+	fprintf(f, "\n%zu device%s; %zu talk%s to the internet (%zu destination%s)\n", r->n_devices,
+		r->n_devices == 1 ? "" : "s", n_talk, n_talk == 1 ? "s" : "", r->n_internet_dests,
+		r->n_internet_dests == 1 ? "" : "s");
+}
+
+static void print_dest(FILE *f, const struct rep_dest *x)
+{
+	char up[16], down[16], svc[40];
+	snprintf(svc, sizeof svc, "%s/%u%s%s", x->proto, x->port, *x->app ? " " : "", x->app);
+	fprintf(f, "    %9s %9s  %-18s %-39s %s%s%s\n", fmt_bytes(up, x->bytes_up),
+		fmt_bytes(down, x->bytes_down), svc, x->addr, x->domain ? x->domain : "-",
+		x->inbound ? "  (inbound)" : "",
+		strcmp(x->encrypted, "no") == 0 && x->internet ? "  [cleartext]" : "");
+}
+
+static void print_device(FILE *f, const struct report *r, const struct rep_device *d,
+			 const struct out_opts *o)
+{
+	char a[32], b[32], u[16], v[16];
+	(void)r;
+	fprintf(f, "\n%s", d->n_ipv4 ? d->ipv4[0] : d->n_ipv6 ? d->ipv6[0] : "-");
+	fprintf(f, "  %s", d->id);
+	if (d->maker)
+		fprintf(f, "  %s%s%s%s", d->maker, *d->maker_country ? " (" : "", d->maker_country,
+			*d->maker_country ? ")" : "");
+	else if (d->randomized_mac)
+		fprintf(f, "  randomised MAC (maker hidden)");
+	else if (d->has_mac)
+		fprintf(f, "  maker unknown");
+	if (d->gateway)
+		fprintf(f, "  [router]");
+	fputc('\n', f);
+	if (d->n_names) {
+		fprintf(f, "  names:");
+		for (size_t i = 0; i < d->n_names; i++)
+			fprintf(f, "%s %s (%s)", i ? "," : "", d->names[i].name, d->names[i].source);
+		fputc('\n', f);
+	}
+	if (d->n_ipv4 > 1 || d->n_ipv6) {
+		fprintf(f, "  addresses:");
+		for (size_t i = 0; i < d->n_ipv4; i++)
+			fprintf(f, " %s", d->ipv4[i]);
+		for (size_t i = 0; i < d->n_ipv6; i++)
+			fprintf(f, " %s", d->ipv6[i]);
+		fputc('\n', f);
+	}
+	fprintf(f, "  seen %s to %s, %s pkts out / %s in, %s up / %s down\n",
+		fmt_time(a, d->first_us, 0), fmt_time(b, d->last_us, 0) + 11,
+		fmt_count((char[32]){ 0 }, d->pkts_out), fmt_count((char[32]){ 0 }, d->pkts_in),
+		fmt_bytes(u, d->bytes_out), fmt_bytes(v, d->bytes_in));
+	size_t shown = 0;
+	for (size_t i = 0; i < d->n_attrs; i++) {
+		if (!strcmp(d->attrs[i].kind, "dhcp-vendor-class") ||
+		    !strcmp(d->attrs[i].kind, "ssdp-server") ||
+		    !strcmp(d->attrs[i].kind, "mdns-service") ||
+		    !strcmp(d->attrs[i].kind, "http-user-agent") ||
+		    !strcmp(d->attrs[i].kind, "tuya-product-key")) {
+			fprintf(f, "%s%s=%s", shown ? ", " : "  evidence: ", d->attrs[i].kind,
+				d->attrs[i].value);
+			shown++;
+		}
+	}
+	if (shown)
+		fputc('\n', f);
+	if (d->gateway)
+		return; /* the router's forwarded traffic belongs to the devices */
+	if (d->n_internet_dests) {
+		fprintf(f, "  internet destinations (%zu):\n", d->n_internet_dests);
+		fprintf(f, "    %9s %9s  %-18s %-39s %s\n", "UP", "DOWN", "SERVICE", "ADDRESS", "DOMAIN");
+		size_t n = 0;
+		for (size_t i = 0; i < d->n_dests; i++) {
+			if (!d->dests[i].internet)
+				continue;
+			if (o->max_dests && n == (size_t)o->max_dests) {
+				fprintf(f, "    ... %zu more (--all or --json shows them)\n",
+					d->n_internet_dests - n);
+				break;
+			}
+			print_dest(f, &d->dests[i]);
+			n++;
+		}
+	}
+	size_t local = d->n_dests - d->n_internet_dests;
+	if (!local)
+		return;
+	if (!o->show_local) {
+		fprintf(f, "  local and multicast peers: %zu (--all lists them)\n", local);
+		return;
+	}
+	fprintf(f, "  local and multicast peers (%zu):\n", local);
+	for (size_t i = 0; i < d->n_dests; i++)
+		if (!d->dests[i].internet)
+			print_dest(f, &d->dests[i]);
+}
+
+int output_text(FILE *f, const struct report *r, const struct out_opts *o)
+{
+	print_header(f, r);
+	for (size_t i = 0; i < r->n_devices; i++)
+		print_device(f, r, &r->devices[i], o);
+	if (r->n_counters) {
+		fprintf(f, "\ncounters:");
+		for (size_t i = 0; i < r->n_counters; i++)
+			fprintf(f, "%s %s=%llu", i ? "," : "", r->counters[i].name,
+				(unsigned long long)r->counters[i].value);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -1 : 0;
+}

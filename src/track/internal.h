@@ -1,0 +1,97 @@
+/* internal.h - the tracker's private state, shared by the files of track/.
+ * Nothing outside track/ includes this. */
+#ifndef ALFOIL_TRACK_INTERNAL_H
+#define ALFOIL_TRACK_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "lib/table.h"
+#include "track/tracker.h"
+
+struct flow_key {
+	struct ip_addr a, b; /* canonical order: (a, pa) < (b, pb) */
+	uint16_t pa, pb;
+	uint8_t proto;
+	uint8_t pad[3];
+};
+
+/* Per-direction state of a flow: side 0 is a, side 1 is b. */
+struct flow {
+	struct flow_key key;
+	uint64_t first_us, last_us;
+	uint64_t pkts[2], bytes[2];
+	uint32_t dev[2];     /* device index of each side, TABLE_NONE if none */
+	uint32_t dest[2];    /* destination record of each side's device */
+	uint32_t stream;     /* TCP stream buffer of the initiator, or TABLE_NONE */
+	uint32_t next_seq;   /* next byte expected in that stream */
+	uint8_t init;        /* side that opened the flow */
+	uint8_t app;         /* enum app_proto once known */
+	uint8_t done;        /* stop inspecting payloads */
+	uint8_t payloads;    /* initiator payload packets inspected */
+	uint8_t resp_payloads;
+};
+
+struct name_key {
+	uint32_t dev;
+	struct ip_addr addr;
+};
+
+struct name_ent {
+	struct name_key key;
+	uint32_t name;       /* the name the device asked for */
+	uint64_t ts_us;
+};
+
+struct stream_buf {
+	uint32_t len;
+	uint32_t need;
+	uint32_t flow;
+	uint8_t in_use;
+	uint8_t *data;       /* stream_bytes, allocated on first use */
+};
+
+struct tracker {
+	struct tracker_config cfg;
+	struct tracker_stats st;
+	struct strpool *strs;
+	struct table *devices;   /* struct device */
+	struct table *flows;     /* struct flow */
+	struct table *names;     /* struct name_ent */
+	struct table *dests;     /* struct dest */
+	struct stream_buf *streams;
+	uint32_t streams_used;
+	uint64_t now_us;
+	char *scratch;           /* for application decoders, per payload */
+	size_t scratch_cap;
+};
+
+/* devices.c */
+uint32_t dev_get(struct tracker *t, const struct dev_key *k, uint64_t ts);
+void dev_key_mac(struct dev_key *k, const uint8_t mac[static 6]);
+void dev_key_ip(struct dev_key *k, const struct ip_addr *ip);
+void dev_add_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a);
+void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const char *s,
+		  size_t len);
+struct device *dev_at(struct tracker *t, uint32_t dev);
+
+/* flows.c */
+uint32_t flow_get(struct tracker *t, const struct pkt *p, uint64_t ts, int *side, bool *created);
+struct flow *flow_at(struct tracker *t, uint32_t idx);
+void flow_expire(struct tracker *t, uint64_t now);
+void flow_release_stream(struct tracker *t, struct flow *f);
+uint32_t stream_alloc(struct tracker *t, uint32_t flow_idx);
+
+/* names.c */
+void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name);
+uint32_t names_get(struct tracker *t, uint32_t dev, const struct ip_addr *a);
+
+/* dests.c */
+uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote, uint8_t proto,
+		  uint16_t port, int inbound, uint64_t ts, bool *created);
+struct dest *dest_at(struct tracker *t, uint32_t idx);
+enum app_proto app_guess(uint8_t proto, uint16_t port);
+
+/* observe.c */
+void observe_payload(struct tracker *t, const struct pkt *p, uint32_t flow_idx, int side);
+
+#endif

@@ -1,0 +1,119 @@
+/* model.h - what the tracker knows: devices, destinations, and the
+ * attributes that describe a device. Read-only to everything after track/.
+ */
+#ifndef ALFOIL_TRACK_MODEL_H
+#define ALFOIL_TRACK_MODEL_H
+
+#include <stdint.h>
+
+#include "lib/addr.h"
+
+#define DEV_MAX_V4 4
+#define DEV_MAX_V6 8
+#define DEV_MAX_ATTRS 48
+
+/* How a device is keyed: by its MAC when the link layer shows one, else by
+ * its IP address (raw IP and loopback captures). */
+enum dev_key_kind { DEVKEY_MAC = 1, DEVKEY_IP = 2 };
+
+struct dev_key {
+	uint8_t kind;
+	uint8_t mac[6];
+	uint8_t pad;
+	struct ip_addr ip; /* zero for DEVKEY_MAC */
+};
+
+/* Evidence about a device, as (kind, interned string). */
+enum dev_attr_kind {
+	DA_DHCP_HOSTNAME,
+	DA_DHCP_FQDN,
+	DA_DHCP_VENDOR,
+	DA_DHCP_PRL,        /* "1,3,6,15,..." the parameter request list */
+	DA_DHCP_CLIENT_ID,  /* hex */
+	DA_DHCP6_FQDN,
+	DA_DHCP6_VENDOR,
+	DA_MDNS_HOSTNAME,
+	DA_MDNS_SERVICE,    /* "_hap._tcp" */
+	DA_MDNS_INSTANCE,   /* "Living Room Lamp" */
+	DA_MDNS_TXT,        /* "md=Hue Bridge" */
+	DA_SSDP_SERVER,
+	DA_SSDP_USN,
+	DA_SSDP_LOCATION,
+	DA_HTTP_USER_AGENT,
+	DA_TLS_JA3,
+	DA_TLS_JA4,
+	DA_MIIO_ID,         /* decimal device id */
+	DA_TUYA_GWID,
+	DA_TUYA_PRODUCT,
+	DA_TUYA_VERSION,    /* "3.3" */
+	DA__COUNT
+};
+
+const char *dev_attr_name(enum dev_attr_kind k);
+/* True for attributes that name the device (shown as its names). */
+int dev_attr_is_name(enum dev_attr_kind k);
+
+struct dev_attr {
+	uint16_t kind;
+	uint32_t str; /* strpool id */
+};
+
+/* Roles seen in traffic. */
+#define DEV_ROLE_GATEWAY 0x01 /* forwards internet traffic (the router) */
+#define DEV_ROLE_DHCP 0x02    /* answers DHCP */
+#define DEV_ROLE_DNS 0x04     /* answers DNS */
+
+struct device {
+	struct dev_key key;
+	uint64_t first_us, last_us;
+	uint64_t pkts_out, pkts_in, bytes_out, bytes_in;
+	struct ip_addr v4[DEV_MAX_V4];
+	struct ip_addr v6[DEV_MAX_V6];
+	uint8_t n_v4, n_v6;
+	uint8_t roles;
+	uint8_t n_attrs;
+	struct dev_attr attrs[DEV_MAX_ATTRS];
+	uint32_t attrs_dropped;
+	uint32_t n_dests;
+};
+
+/* What a destination carries. */
+enum app_proto {
+	APP_UNKNOWN = 0,
+	APP_DNS, APP_MDNS, APP_DHCP, APP_DHCP6, APP_SSDP, APP_NTP, APP_TLS,
+	APP_HTTP, APP_QUIC, APP_MQTT, APP_MIIO, APP_TUYA, APP_LLMNR, APP_NETBIOS,
+	APP_ICMP, APP_YEELIGHT, APP__COUNT
+};
+const char *app_proto_name(enum app_proto a);
+
+/* Is the traffic encrypted? */
+enum enc_state {
+	ENC_UNKNOWN = 0,
+	ENC_YES,       /* a TLS handshake or an encrypted protocol was seen */
+	ENC_LIKELY,    /* port of an encrypted protocol, no handshake seen */
+	ENC_NO,        /* cleartext protocol seen (HTTP, DNS, MQTT, ...) */
+};
+const char *enc_state_name(enum enc_state e);
+
+struct dest_key {
+	uint32_t dev;     /* device index */
+	uint8_t proto;    /* IPPROTO_* */
+	uint8_t inbound;  /* 1: the remote side opened the flow */
+	uint16_t port;    /* the service port (the responder's port) */
+	struct ip_addr addr; /* the remote address */
+};
+
+struct dest {
+	struct dest_key key;
+	uint64_t first_us, last_us;
+	uint64_t pkts_up, pkts_down, bytes_up, bytes_down;
+	uint32_t flows;
+	uint32_t dns_name;  /* what this device asked DNS for (strpool id) */
+	uint32_t sni;       /* TLS server name */
+	uint32_t http_host; /* HTTP Host */
+	uint8_t app;        /* enum app_proto */
+	uint8_t enc;        /* enum enc_state */
+	uint16_t tls_version; /* highest offered, 0 when no hello seen */
+};
+
+#endif

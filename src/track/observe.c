@@ -1,0 +1,320 @@
+/* observe.c - run the application decoders on a payload and fold what they
+ * observe into devices, names and destinations.
+ *
+ * Attribution rules (who an observation is about):
+ *   DHCP client options      -> the sending device (client messages only)
+ *   DHCP ACK yiaddr          -> the device with the client hardware address
+ *   DNS answers              -> the receiving device's name cache
+ *   mDNS records             -> the sending device, responses only (queries
+ *                               carry other hosts' records as known answers)
+ *   SSDP headers, Tuya, HTTP User-Agent, TLS fingerprints -> the sender
+ *   miIO device id           -> the side on UDP 54321
+ *   TLS SNI, HTTP Host       -> the sender's destination
+ */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode/app.h"
+#include "track/internal.h"
+
+#define MAX_CLIENT_PAYLOADS 8 /* payload packets inspected per TCP flow side */
+
+struct obs_ctx {
+	struct tracker *t;
+	const struct pkt *p;
+	struct flow *f;
+	int side;          /* side of the flow that sent this packet */
+	uint32_t src_dev, dst_dev;
+	uint32_t src_dest; /* the sender's destination record */
+	int dhcp_client;   /* a DHCP message from a client */
+	int mdns_response;
+};
+
+static void set_app(struct dest *d, enum app_proto app, enum enc_state enc)
+{
+	if (!d)
+		return;
+	d->app = (uint8_t)app;
+	if (enc != ENC_UNKNOWN)
+		d->enc = (uint8_t)enc;
+}
+
+static uint32_t intern_name(struct tracker *t, const char *s, size_t len)
+{
+	/* domain names: no trailing dot, case folded */
+	while (len && s[len - 1] == '.')
+		len--;
+	uint32_t id = strpool_intern(t->strs, s, len, 1);
+	if (!id && len)
+		t->st.strings_refused++;
+	return id;
+}
+
+static void attr_hex(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const uint8_t *b,
+		     size_t n)
+{
+	char hex[2 * 64 + 1];
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", b[i]);
+	dev_add_attr(t, dev, k, hex, 2 * n);
+}
+
+static void on_dhcp(struct obs_ctx *c, const struct obs *o)
+{
+	struct tracker *t = c->t;
+	if (o->kind == OBS_DHCP_ASSIGNED_IP && o->has_mac) {
+		struct dev_key k;
+		if (mac_is_group(o->mac) || mac_is_zero(o->mac))
+			return;
+		dev_key_mac(&k, o->mac);
+		dev_add_addr(t, dev_get(t, &k, t->now_us), &o->addr);
+		return;
+	}
+	if (o->kind == OBS_DHCP_MSG_TYPE && !c->dhcp_client) {
+		struct device *d = dev_at(t, c->src_dev);
+		if (d)
+			d->roles |= DEV_ROLE_DHCP;
+		return;
+	}
+	if (!c->dhcp_client)
+		return;
+	switch (o->kind) {
+	case OBS_DHCP_HOSTNAME: dev_add_attr(t, c->src_dev, DA_DHCP_HOSTNAME, o->str, o->len); break;
+	case OBS_DHCP_FQDN: dev_add_attr(t, c->src_dev, DA_DHCP_FQDN, o->str, o->len); break;
+	case OBS_DHCP_VENDOR_CLASS: dev_add_attr(t, c->src_dev, DA_DHCP_VENDOR, o->str, o->len); break;
+	case OBS_DHCP_PRL: dev_add_attr(t, c->src_dev, DA_DHCP_PRL, o->str, o->len); break;
+	case OBS_DHCP_CLIENT_ID: attr_hex(t, c->src_dev, DA_DHCP_CLIENT_ID, o->bytes, o->nbytes); break;
+	case OBS_DHCP6_FQDN: dev_add_attr(t, c->src_dev, DA_DHCP6_FQDN, o->str, o->len); break;
+	case OBS_DHCP6_VENDOR_CLASS: dev_add_attr(t, c->src_dev, DA_DHCP6_VENDOR, o->str, o->len); break;
+	default: break;
+	}
+}
+
+static void on_dns_answer(struct obs_ctx *c, const struct obs *o)
+{
+	struct tracker *t = c->t;
+	t->st.dns_answers++;
+	struct device *server = dev_at(t, c->src_dev);
+	if (server)
+		server->roles |= DEV_ROLE_DNS;
+	if (c->dst_dev == TABLE_NONE)
+		return;
+	const char *asked = o->len2 ? o->str2 : o->str;
+	size_t alen = o->len2 ? o->len2 : o->len;
+	uint32_t id = intern_name(t, asked, alen);
+	if (id)
+		names_put(t, c->dst_dev, &o->addr, id);
+}
+
+static void on_mdns(struct obs_ctx *c, const struct obs *o)
+{
+	struct tracker *t = c->t;
+	if (!c->mdns_response)
+		return;
+	switch (o->kind) {
+	case OBS_MDNS_SERVICE:
+		dev_add_attr(t, c->src_dev, DA_MDNS_SERVICE, o->str, o->len);
+		dev_add_attr(t, c->src_dev, DA_MDNS_INSTANCE, o->str2, o->len2);
+		break;
+	case OBS_MDNS_HOSTNAME:
+		dev_add_attr(t, c->src_dev, DA_MDNS_HOSTNAME, o->str, o->len);
+		if (!addr_is_zero(&o->addr) && addr_is_local(&o->addr))
+			dev_add_addr(t, c->src_dev, &o->addr);
+		break;
+	case OBS_MDNS_TXT:
+		dev_add_attr(t, c->src_dev, DA_MDNS_TXT, o->str2, o->len2);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_obs(void *user, const struct obs *o)
+{
+	struct obs_ctx *c = user;
+	struct tracker *t = c->t;
+	struct dest *d = dest_at(t, c->src_dest);
+	char num[24];
+	if ((unsigned)o->kind < OBS__COUNT)
+		t->st.observations[o->kind]++;
+	switch (o->kind) {
+	case OBS_DHCP_MSG_TYPE: case OBS_DHCP_HOSTNAME: case OBS_DHCP_FQDN:
+	case OBS_DHCP_VENDOR_CLASS: case OBS_DHCP_CLIENT_ID: case OBS_DHCP_PRL:
+	case OBS_DHCP_ASSIGNED_IP: case OBS_DHCP6_FQDN: case OBS_DHCP6_VENDOR_CLASS:
+		on_dhcp(c, o);
+		break;
+	case OBS_DNS_A: case OBS_DNS_AAAA:
+		on_dns_answer(c, o);
+		break;
+	case OBS_MDNS_SERVICE: case OBS_MDNS_HOSTNAME: case OBS_MDNS_TXT:
+		on_mdns(c, o);
+		break;
+	case OBS_SSDP_SERVER:
+		dev_add_attr(t, c->src_dev, DA_SSDP_SERVER, o->str, o->len);
+		break;
+	case OBS_SSDP_USN: { /* keep the uuid, not each service type */
+		size_t n = 0;
+		while (n + 1 < o->len && !(o->str[n] == ':' && o->str[n + 1] == ':'))
+			n++;
+		dev_add_attr(t, c->src_dev, DA_SSDP_USN, o->str, n + 1 < o->len ? n : o->len);
+		break;
+	}
+	case OBS_SSDP_LOCATION:
+		dev_add_attr(t, c->src_dev, DA_SSDP_LOCATION, o->str, o->len);
+		break;
+	case OBS_TLS_SNI:
+		t->st.tls_hellos++;
+		if (d && !d->sni)
+			d->sni = intern_name(t, o->str, o->len);
+		set_app(d, APP_TLS, ENC_YES);
+		break;
+	case OBS_TLS_VERSION:
+		if (d)
+			d->tls_version = (uint16_t)o->num;
+		set_app(d, APP_TLS, ENC_YES);
+		break;
+	case OBS_TLS_JA3:
+		dev_add_attr(t, c->src_dev, DA_TLS_JA3, o->str, o->len);
+		break;
+	case OBS_TLS_JA4:
+		dev_add_attr(t, c->src_dev, DA_TLS_JA4, o->str, o->len);
+		break;
+	case OBS_HTTP_HOST:
+		if (d && !d->http_host)
+			d->http_host = intern_name(t, o->str, o->len);
+		break;
+	case OBS_HTTP_REQUEST:
+		t->st.http_requests++;
+		set_app(d, APP_HTTP, ENC_NO);
+		break;
+	case OBS_HTTP_USER_AGENT:
+		dev_add_attr(t, c->src_dev, DA_HTTP_USER_AGENT, o->str, o->len);
+		break;
+	case OBS_NTP:
+		set_app(d, APP_NTP, ENC_NO);
+		break;
+	case OBS_MIIO_DEVICE: {
+		int n = snprintf(num, sizeof num, "%llu", (unsigned long long)o->num);
+		uint32_t dev = c->p->sport == 54321 ? c->src_dev : c->dst_dev;
+		dev_add_attr(t, dev, DA_MIIO_ID, num, (size_t)n);
+		set_app(d, APP_MIIO, ENC_YES);
+		break;
+	}
+	case OBS_MIIO_HELLO:
+		set_app(d, APP_MIIO, ENC_YES);
+		break;
+	case OBS_TUYA_DISCOVERY:
+		dev_add_attr(t, c->src_dev, DA_TUYA_GWID, o->str, o->len);
+		dev_add_attr(t, c->src_dev, DA_TUYA_PRODUCT, o->str2, o->len2);
+		if (o->num) {
+			int n = snprintf(num, sizeof num, "%llu.%llu",
+					 (unsigned long long)(o->num / 10), (unsigned long long)(o->num % 10));
+			dev_add_attr(t, c->src_dev, DA_TUYA_VERSION, num, (size_t)n);
+		}
+		set_app(d, APP_TUYA, ENC_UNKNOWN);
+		break;
+	case OBS_ND_ADDR:
+		if (o->has_mac && !mac_is_group(o->mac) && !mac_is_zero(o->mac)) {
+			struct dev_key k;
+			dev_key_mac(&k, o->mac);
+			const struct ip_addr *a = addr_is_zero(&o->addr) ? &c->p->src : &o->addr;
+			if (addr_is_local(a) || !addr_is_group(a))
+				dev_add_addr(t, dev_get(t, &k, t->now_us), a);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static int run(struct tracker *t, struct obs_ctx *c, app_decode_fn fn, const uint8_t *p, size_t n)
+{
+	struct obs_sink sink = { on_obs, c, t->scratch, t->scratch_cap, 0 };
+	int r = fn(p, n, &sink);
+	if (r < 0)
+		t->st.app.n[DC_APP_BAD]++;
+	return r;
+}
+
+/* The initiator's TCP stream: TLS ClientHello (maybe over several segments),
+ * HTTP request heads, DNS over TCP. */
+static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
+{
+	struct flow *f = c->f;
+	const struct pkt *p = c->p;
+	if (f->stream != TABLE_NONE) {
+		struct stream_buf *s = &t->streams[f->stream];
+		if (p->tcp_seq != f->next_seq)
+			return; /* retransmission or reordering: wait for the next in order */
+		size_t room = t->cfg.stream_bytes - s->len;
+		size_t n = p->payload_len < room ? p->payload_len : room;
+		memcpy(s->data + s->len, p->payload, n);
+		s->len += (uint32_t)n;
+		f->next_seq += (uint32_t)p->payload_len;
+		long need = app_tls_need(s->data, s->len);
+		if (need == 0 || (need > 0 && (size_t)need <= s->len) || s->len >= t->cfg.stream_bytes ||
+		    ++f->payloads >= MAX_CLIENT_PAYLOADS) {
+			if (need != 0)
+				run(t, c, app_tls, s->data, s->len);
+			flow_release_stream(t, f);
+			f->done = 1;
+		}
+		return;
+	}
+	if (f->payloads >= MAX_CLIENT_PAYLOADS) {
+		f->done = 1;
+		return;
+	}
+	f->payloads++;
+	long need = app_tls_need(p->payload, p->payload_len);
+	if (need > 0 && (size_t)need <= p->payload_len) {
+		run(t, c, app_tls, p->payload, p->payload_len);
+		f->done = 1;
+	} else if (need != 0) {
+		uint32_t si = stream_alloc(t, fi);
+		if (si == TABLE_NONE) {
+			run(t, c, app_tls, p->payload, p->payload_len); /* what we have */
+			f->done = 1;
+			return;
+		}
+		struct stream_buf *s = &t->streams[si];
+		size_t n = p->payload_len < t->cfg.stream_bytes ? p->payload_len : t->cfg.stream_bytes;
+		memcpy(s->data, p->payload, n);
+		s->len = (uint32_t)n;
+		f->stream = si;
+		f->next_seq = p->tcp_seq + (uint32_t)p->payload_len;
+	} else if (app_http_is_request(p->payload, p->payload_len)) {
+		run(t, c, app_http, p->payload, p->payload_len);
+	} else if (p->dport == 53 || p->sport == 53) {
+		run(t, c, app_dns_tcp, p->payload, p->payload_len);
+	}
+}
+
+void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int side)
+{
+	struct flow *f = flow_at(t, fi);
+	if (!f || f->done)
+		return;
+	struct obs_ctx c = { t, p, f, side, f->dev[side], f->dev[!side], f->dest[side], 0, 0 };
+
+	if (p->l4proto == IPPROTO_UDP) {
+		app_decode_fn fn = app_for_udp(p->sport, p->dport);
+		if (!fn)
+			return;
+		c.dhcp_client = p->sport == 68 || p->dport == 547;
+		c.mdns_response = p->payload_len > 2 && (p->payload[2] & 0x80);
+		run(t, &c, fn, p->payload, p->payload_len);
+	} else if (p->l4proto == IPPROTO_TCP) {
+		if (side == f->init) {
+			tcp_client(t, &c, fi);
+		} else if ((p->sport == 53 || p->dport == 53) && f->resp_payloads < MAX_CLIENT_PAYLOADS) {
+			f->resp_payloads++;
+			run(t, &c, app_dns_tcp, p->payload, p->payload_len);
+		}
+	} else if (p->l4proto == IPPROTO_ICMPV6 && p->icmp_type >= 133 && p->icmp_type <= 137) {
+		run(t, &c, app_ndp, p->payload, p->payload_len);
+	}
+}

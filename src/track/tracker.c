@@ -1,0 +1,302 @@
+/* tracker.c - one decoded packet in, tables updated (see tracker.h).
+ *
+ * Who is a device: the side of a packet whose address is local (RFC 1918,
+ * CGNAT, link-local, ULA, unspecified) and whose MAC is a unicast address —
+ * keyed by MAC, or by IP when the capture has no link layer. Internet
+ * addresses arrive with the router's MAC, so they never become devices;
+ * the router does, flagged as the gateway. When neither end of a flow is
+ * local (a capture of public addresses), the side that opened the flow is
+ * taken as the device.
+ */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "track/internal.h"
+
+void tracker_config_default(struct tracker_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->max_devices = 4096;
+	c->max_flows = 65536;
+	c->max_dests = 65536;
+	c->max_names = 65536;
+	c->max_streams = 256;
+	c->stream_bytes = 16384;
+	c->max_string_bytes = 32u << 20;
+	c->tcp_idle_s = 300;
+	c->udp_idle_s = 120;
+}
+
+static void on_flow_evict(void *ctx, uint32_t idx, void *entry)
+{
+	(void)idx;
+	flow_release_stream(ctx, entry);
+}
+
+struct tracker *tracker_new(const struct tracker_config *cfg)
+{
+	struct tracker *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	if (cfg)
+		t->cfg = *cfg;
+	else
+		tracker_config_default(&t->cfg);
+	struct table_type dev = { sizeof(struct dev_key), sizeof(struct device),
+				  t->cfg.max_devices, false, NULL, NULL };
+	struct table_type flow = { sizeof(struct flow_key), sizeof(struct flow),
+				   t->cfg.max_flows, true, on_flow_evict, t };
+	struct table_type name = { sizeof(struct name_key), sizeof(struct name_ent),
+				   t->cfg.max_names, true, NULL, NULL };
+	struct table_type dest = { sizeof(struct dest_key), sizeof(struct dest),
+				   t->cfg.max_dests, false, NULL, NULL };
+	t->devices = table_new(&dev);
+	t->flows = table_new(&flow);
+	t->names = table_new(&name);
+	t->dests = table_new(&dest);
+	t->strs = strpool_new(t->cfg.max_string_bytes);
+	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
+	t->scratch_cap = 64 * 1024;
+	t->scratch = malloc(t->scratch_cap);
+	if (!t->devices || !t->flows || !t->names || !t->dests || !t->strs || !t->streams ||
+	    !t->scratch) {
+		tracker_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void tracker_free(struct tracker *t)
+{
+	if (!t)
+		return;
+	table_free(t->devices);
+	table_free(t->flows);
+	table_free(t->names);
+	table_free(t->dests);
+	strpool_free(t->strs);
+	if (t->streams)
+		for (uint32_t i = 0; i < t->cfg.max_streams; i++)
+			free(t->streams[i].data);
+	free(t->streams);
+	free(t->scratch);
+	free(t);
+}
+
+/* The device key of one side of an IP packet (0 source, 1 destination),
+ * or false when that side is not a device of this network. */
+static bool side_key(const struct pkt *p, int dst, struct dev_key *k)
+{
+	const struct ip_addr *ip = dst ? &p->dst : &p->src;
+	const uint8_t *mac = dst ? p->mac_dst : p->mac_src;
+	bool have_mac = p->has_mac && (!dst || p->has_mac_dst);
+	if (addr_is_group(ip) || !addr_is_local(ip))
+		return false;
+	if (have_mac) {
+		if (mac_is_group(mac) || mac_is_zero(mac))
+			return false;
+		dev_key_mac(k, mac);
+		return true;
+	}
+	if (p->has_mac || addr_is_zero(ip))
+		return false; /* SLL: this side's MAC is not in the packet */
+	dev_key_ip(k, ip);
+	return true;
+}
+
+static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int out)
+{
+	struct device *d = dev_at(t, dev);
+	if (!d)
+		return;
+	if (out) {
+		d->pkts_out++;
+		d->bytes_out += p->wirelen;
+	} else {
+		d->pkts_in++;
+		d->bytes_in += p->wirelen;
+	}
+	if (t->now_us > d->last_us)
+		d->last_us = t->now_us;
+}
+
+static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
+{
+	struct dev_key k;
+	const uint8_t *mac = p->arp.sha;
+	if (mac_is_group(mac) || mac_is_zero(mac))
+		return;
+	dev_key_mac(&k, mac);
+	uint32_t d = dev_get(t, &k, ts);
+	struct ip_addr a;
+	addr_from_v4(&a, p->arp.spa);
+	if (addr_is_local(&a))
+		dev_add_addr(t, d, &a);
+	count_dev(t, d, p, 1);
+}
+
+/* The router: a MAC that sends internet-sourced packets to local hosts. */
+static void note_gateway(struct tracker *t, const struct pkt *p, uint64_t ts)
+{
+	struct dev_key k;
+	if (!p->has_mac || mac_is_group(p->mac_src))
+		return;
+	if (!addr_is_local(&p->src) && !addr_is_group(&p->src) && addr_is_local(&p->dst)) {
+		dev_key_mac(&k, p->mac_src);
+		struct device *d = dev_at(t, dev_get(t, &k, ts));
+		if (d)
+			d->roles |= DEV_ROLE_GATEWAY;
+	}
+}
+
+/* Bind the devices of a flow's sides as soon as they can be known. */
+static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, int side,
+		       bool created, uint64_t ts)
+{
+	struct dev_key k;
+	if (f->dev[side] == TABLE_NONE && side_key(p, 0, &k)) {
+		f->dev[side] = dev_get(t, &k, ts);
+		dev_add_addr(t, f->dev[side], &p->src);
+	}
+	if (f->dev[!side] == TABLE_NONE && side_key(p, 1, &k)) {
+		f->dev[!side] = dev_get(t, &k, ts);
+		dev_add_addr(t, f->dev[!side], &p->dst);
+	}
+	if (created && f->dev[0] == TABLE_NONE && f->dev[1] == TABLE_NONE &&
+	    !addr_is_group(&p->src) && !addr_is_group(&p->dst) && !addr_is_local(&p->src) &&
+	    !addr_is_local(&p->dst)) {
+		/* no local end: the opener is the device */
+		int from_src = f->init == side;
+		const uint8_t *mac = from_src ? p->mac_src : p->mac_dst;
+		const struct ip_addr *ip = from_src ? &p->src : &p->dst;
+		bool have_mac = p->has_mac && (from_src || p->has_mac_dst) && !mac_is_group(mac);
+		if (have_mac)
+			dev_key_mac(&k, mac);
+		else
+			dev_key_ip(&k, ip);
+		f->dev[f->init] = dev_get(t, &k, ts);
+		dev_add_addr(t, f->dev[f->init], ip);
+	}
+	if (created)
+		note_gateway(t, p, ts);
+	/* each device side gets its destination: the other end */
+	for (int s = 0; s < 2; s++) {
+		if (f->dev[s] == TABLE_NONE || f->dest[s] != TABLE_NONE)
+			continue;
+		const struct ip_addr *remote = s == 0 ? &f->key.b : &f->key.a;
+		uint16_t svc = f->init == 0 ? f->key.pb : f->key.pa;
+		bool c2;
+		f->dest[s] = dest_get(t, f->dev[s], remote, f->key.proto, svc, s != f->init, ts, &c2);
+	}
+}
+
+void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
+{
+	t->now_us = ts;
+	t->st.packets++;
+	t->st.bytes += p->wirelen;
+	flow_expire(t, ts);
+
+	if (p->l3 == L3_ARP) {
+		t->st.non_ip_packets++;
+		handle_arp(t, p, ts);
+		return;
+	}
+	if (p->l3 != L3_IPV4 && p->l3 != L3_IPV6) {
+		t->st.non_ip_packets++;
+		if (p->has_mac && !mac_is_group(p->mac_src) && !mac_is_zero(p->mac_src)) {
+			struct dev_key k;
+			dev_key_mac(&k, p->mac_src);
+			count_dev(t, dev_get(t, &k, ts), p, 1);
+		}
+		return;
+	}
+	t->st.ip_packets++;
+	if (p->frag == FRAG_LATER || !p->has_l4)
+		return; /* no ports: counted in the totals only */
+
+	int side;
+	bool created;
+	uint32_t fi = flow_get(t, p, ts, &side, &created);
+	struct flow *f = flow_at(t, fi);
+	if (!f)
+		return;
+	bind_sides(t, f, p, side, created, ts);
+	f = flow_at(t, fi); /* dev_get/dest_get do not move flows, but be safe */
+	f->pkts[side]++;
+	f->bytes[side] += p->wirelen;
+	count_dev(t, f->dev[side], p, 1);
+	count_dev(t, f->dev[!side], p, 0);
+	for (int s = 0; s < 2; s++) {
+		struct dest *d = dest_at(t, f->dest[s]);
+		if (!d)
+			continue;
+		if (s == side) {
+			d->pkts_up++;
+			d->bytes_up += p->wirelen;
+		} else {
+			d->pkts_down++;
+			d->bytes_down += p->wirelen;
+		}
+		if (ts > d->last_us)
+			d->last_us = ts;
+	}
+	if (p->payload_len)
+		observe_payload(t, p, fi, side);
+}
+
+const struct tracker_stats *tracker_stats(const struct tracker *t)
+{
+	return &t->st;
+}
+
+const struct strpool *tracker_strings(const struct tracker *t)
+{
+	return t->strs;
+}
+
+uint32_t tracker_device_next(const struct tracker *t, uint32_t idx)
+{
+	return table_next(t->devices, idx);
+}
+
+const struct device *tracker_device(const struct tracker *t, uint32_t idx)
+{
+	return table_get(t->devices, idx);
+}
+
+uint32_t tracker_dest_next(const struct tracker *t, uint32_t idx)
+{
+	return table_next(t->dests, idx);
+}
+
+const struct dest *tracker_dest(const struct tracker *t, uint32_t idx)
+{
+	return table_get(t->dests, idx);
+}
+
+uint32_t tracker_device_count(const struct tracker *t)
+{
+	return table_count(t->devices);
+}
+
+uint32_t tracker_dest_count(const struct tracker *t)
+{
+	return table_count(t->dests);
+}
+
+uint32_t tracker_flow_count(const struct tracker *t)
+{
+	return table_count(t->flows);
+}
+
+size_t tracker_memory(const struct tracker *t)
+{
+	size_t m = table_memory(t->devices) + table_memory(t->flows) + table_memory(t->names) +
+		   table_memory(t->dests) + strpool_memory(t->strs) + t->scratch_cap;
+	for (uint32_t i = 0; i < t->cfg.max_streams; i++)
+		if (t->streams[i].data)
+			m += t->cfg.stream_bytes;
+	return m;
+}

@@ -1,0 +1,65 @@
+/* tracker.h - the state of the network: devices, flows, names, destinations.
+ *
+ * tracker_packet() takes one decoded packet, runs the application decoders on
+ * its payload where they apply, and updates the tables. Every table has a cap
+ * from struct tracker_config; memory is bounded by the caps whatever the
+ * input (see docs/internals.md for the figures).
+ */
+#ifndef ALFOIL_TRACK_TRACKER_H
+#define ALFOIL_TRACK_TRACKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "decode/obs.h"
+#include "lib/strpool.h"
+#include "track/model.h"
+
+struct tracker_config {
+	uint32_t max_devices;      /* default 4096 */
+	uint32_t max_flows;        /* default 65536; LRU-evicted beyond */
+	uint32_t max_dests;        /* default 65536; refused beyond */
+	uint32_t max_names;        /* name-cache entries, default 65536; LRU */
+	uint32_t max_streams;      /* TCP streams buffered at once, default 256 */
+	uint32_t stream_bytes;     /* bytes buffered per stream, default 16384 */
+	size_t max_string_bytes;   /* interned strings, default 32 MiB */
+	uint32_t tcp_idle_s;       /* flow idle timeouts, default 300 / 120 s */
+	uint32_t udp_idle_s;
+};
+
+void tracker_config_default(struct tracker_config *c);
+
+struct tracker_stats {
+	uint64_t packets, bytes;
+	uint64_t ip_packets, non_ip_packets;
+	uint64_t flows_created, flows_expired, flows_evicted;
+	uint64_t devices_refused, dests_refused;
+	uint64_t names_evicted, strings_refused;
+	uint64_t streams_refused;   /* no buffer free for a split handshake */
+	uint64_t observations[OBS__COUNT];
+	uint64_t tls_hellos, http_requests, dns_answers;
+	struct dec_stats app;       /* DC_APP_BAD counts */
+};
+
+struct tracker;
+
+struct tracker *tracker_new(const struct tracker_config *cfg);
+void tracker_free(struct tracker *t);
+
+/* Account one decoded packet seen at ts_us (microseconds since the epoch). */
+void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts_us);
+
+/* Reading the state (for analyze/). Indices run 0 .. count-1 via *_next. */
+const struct tracker_stats *tracker_stats(const struct tracker *t);
+const struct strpool *tracker_strings(const struct tracker *t);
+uint32_t tracker_device_next(const struct tracker *t, uint32_t idx); /* TABLE_NONE ends */
+const struct device *tracker_device(const struct tracker *t, uint32_t idx);
+uint32_t tracker_dest_next(const struct tracker *t, uint32_t idx);
+const struct dest *tracker_dest(const struct tracker *t, uint32_t idx);
+uint32_t tracker_device_count(const struct tracker *t);
+uint32_t tracker_dest_count(const struct tracker *t);
+uint32_t tracker_flow_count(const struct tracker *t);
+size_t tracker_memory(const struct tracker *t);
+
+#endif

@@ -1,0 +1,87 @@
+/* test_intel.c - MAC -> maker against the real IEEE registry (ieee-data). */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "intel/oui.h"
+#include "lib/addr.h"
+
+static struct oui_db *db;
+
+static int setup(void **state)
+{
+	(void)state;
+	char err[512];
+	db = oui_load(NULL, err, sizeof err);
+	if (!db)
+		fprintf(stderr, "# %s\n", err);
+	return db ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	oui_free(db);
+	return 0;
+}
+
+static void expect(const char *mac_s, const char *org, const char *cc, int bits)
+{
+	uint8_t mac[6];
+	struct oui_info oi;
+	assert_int_equal(mac_parse(mac, mac_s), 0);
+	assert_int_equal(oui_lookup(db, mac, &oi), 0);
+	assert_string_equal(oi.org, org);
+	assert_string_equal(oi.country, cc);
+	assert_int_equal(oi.bits, bits);
+}
+
+static void test_ma_l(void **state)
+{
+	(void)state;
+	assert_true(oui_count(db) > 30000);
+	expect("78:11:dc:12:34:56", "XIAOMI Electronics,CO.,LTD", "CN", 24);
+	expect("b0:c5:54:25:5b:0e", "D-Link International", "SG", 24);
+	expect("50:c7:bf:00:00:01", "TP-LINK TECHNOLOGIES CO.,LTD.", "CN", 24);
+}
+
+static void test_longest_prefix(void **state)
+{
+	(void)state;
+	/* 70:B3:D5 is the IEEE RA's own MA-L; the 36-bit MA-S block inside it
+	 * names the real holder. */
+	expect("70:b3:d5:9f:c1:23", "Truecom Telesoft Private Limited", "IN", 36);
+	/* 20:85:93:B is an MA-M block */
+	expect("20:85:93:b1:23:45", "IOG Products LLC", "US", 28);
+}
+
+static void test_not_assigned(void **state)
+{
+	(void)state;
+	uint8_t mac[6];
+	struct oui_info oi;
+	mac_parse(mac, "5e:11:dc:12:34:56"); /* locally administered */
+	assert_int_equal(oui_lookup(db, mac, &oi), -1);
+	mac_parse(mac, "01:00:5e:00:00:fb"); /* multicast */
+	assert_int_equal(oui_lookup(db, mac, &oi), -1);
+}
+
+static void test_missing_dir(void **state)
+{
+	(void)state;
+	char err[512];
+	assert_null(oui_load("/nonexistent-alfoil-dir", err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent-alfoil-dir"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ma_l),
+		cmocka_unit_test(test_longest_prefix),
+		cmocka_unit_test(test_not_assigned),
+		cmocka_unit_test(test_missing_dir),
+	};
+	return cmocka_run_group_tests_name("intel", tests, setup, teardown);
+}
