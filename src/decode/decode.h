@@ -37,6 +37,7 @@ enum dec_counter {
 	DC_IP4_BADHDR,
 	DC_IP4_FRAG,        /* fragments seen (not an error) */
 	DC_IP6_TRUNC,
+	DC_IP6_BADHDR,      /* version not 6 */
 	DC_IP6_EXT_DEPTH,
 	DC_IP6_FRAG,
 	DC_TCP_BAD,
