@@ -257,16 +257,20 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 	return 0;
 }
 
-static int write_report(const struct inspect_opts *o, const struct report *rep)
+/* The output is opened before reading, so a bad path fails at once and not
+ * after a long capture. */
+static FILE *open_output(const struct inspect_opts *o)
 {
-	FILE *f = stdout;
-	if (o->out_path && strcmp(o->out_path, "-") != 0) {
-		f = fopen(o->out_path, "w");
-		if (!f) {
-			fprintf(stderr, "alfoil inspect: %s: %s\n", o->out_path, strerror(errno));
-			return -1;
-		}
-	}
+	if (!o->out_path || !strcmp(o->out_path, "-"))
+		return stdout;
+	FILE *f = fopen(o->out_path, "w");
+	if (!f)
+		fprintf(stderr, "alfoil inspect: %s: %s\n", o->out_path, strerror(errno));
+	return f;
+}
+
+static int write_report(const struct inspect_opts *o, FILE *f, const struct report *rep)
+{
 	int rc = output_find(o->format)->fn(f, rep, &o->out);
 	if (f != stdout) {
 		if (fclose(f) != 0)
@@ -287,6 +291,9 @@ int cmd_inspect(int argc, char **argv)
 	if (parse_args(argc, argv, &o) < 0)
 		return EXIT_USAGE;
 
+	FILE *out = open_output(&o);
+	if (!out)
+		return EXIT_USAGE;
 	char err[2048];
 	struct oui_db *oui = oui_load(o.ieee_dir, err, sizeof err);
 	if (!oui && !o.quiet)
@@ -350,6 +357,10 @@ int cmd_inspect(int argc, char **argv)
 	int status = r.bad_input ? EXIT_INPUT : EXIT_OK;
 	if (!opened) {
 		status = EXIT_USAGE;
+		if (out != stdout) {
+			fclose(out);
+			remove(o.out_path);
+		}
 	} else {
 		struct report *rep = report_build(r.t, oui, &r.dec.stats, r.inputs, r.n_inputs,
 						  r.first_us, r.last_us, r.undecoded);
@@ -360,7 +371,7 @@ int cmd_inspect(int argc, char **argv)
 			rep->version = ALFOIL_VERSION;
 			if (!oui)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";
-			if (write_report(&o, rep) < 0)
+			if (write_report(&o, out, rep) < 0)
 				status = EXIT_USAGE;
 			report_free(rep);
 		}

@@ -142,6 +142,71 @@ static void fill_device(struct rep_device *r, const struct device *d, const stru
 	}
 }
 
+static int cmp_query(const void *a, const void *b)
+{
+	return strcmp(((const struct rep_query *)a)->name, ((const struct rep_query *)b)->name);
+}
+
+static int cmp_resolved(const void *a, const void *b)
+{
+	const struct rep_resolved *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->addr, y->addr);
+}
+
+/* The name cache and the queries, per device. Two passes: count, fill. */
+static void add_dns(struct report *r, const struct tracker *t, const uint32_t *slot,
+		    uint32_t maxidx, const struct strpool *sp)
+{
+	uint32_t dev, name, count;
+	struct ip_addr a;
+	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_query_next(t, i)) {
+		tracker_query(t, i, &dev, &name, &count);
+		if (dev < maxidx)
+			r->devices[slot[dev]].n_queries++;
+	}
+	for (uint32_t i = tracker_name_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_name_next(t, i)) {
+		tracker_name(t, i, &dev, &a, &name);
+		if (dev < maxidx)
+			r->devices[slot[dev]].n_resolved++;
+	}
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *d = &r->devices[k];
+		d->queries = calloc(d->n_queries ? d->n_queries : 1, sizeof *d->queries);
+		d->resolved = calloc(d->n_resolved ? d->n_resolved : 1, sizeof *d->resolved);
+		d->n_queries = d->n_resolved = 0;
+	}
+	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_query_next(t, i)) {
+		tracker_query(t, i, &dev, &name, &count);
+		struct rep_device *d = dev < maxidx ? &r->devices[slot[dev]] : NULL;
+		if (!d || !d->queries)
+			continue;
+		d->queries[d->n_queries].name = strpool_str(sp, name);
+		d->queries[d->n_queries].count = count;
+		d->n_queries++;
+	}
+	for (uint32_t i = tracker_name_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_name_next(t, i)) {
+		tracker_name(t, i, &dev, &a, &name);
+		struct rep_device *d = dev < maxidx ? &r->devices[slot[dev]] : NULL;
+		if (!d || !d->resolved)
+			continue;
+		d->resolved[d->n_resolved].name = strpool_str(sp, name);
+		addr_fmt(&a, d->resolved[d->n_resolved].addr);
+		d->n_resolved++;
+	}
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *d = &r->devices[k];
+		if (d->n_queries > 1)
+			qsort(d->queries, d->n_queries, sizeof *d->queries, cmp_query);
+		if (d->n_resolved > 1)
+			qsort(d->resolved, d->n_resolved, sizeof *d->resolved, cmp_resolved);
+	}
+}
+
 static void add_counter(struct report *r, size_t cap, const char *name, uint64_t v)
 {
 	if (v && r->n_counters < cap) {
@@ -241,6 +306,7 @@ struct report *report_build(const struct tracker *t, const struct oui_db *oui,
 			r->n_internet_dests++;
 		}
 	}
+	add_dns(r, t, slot, maxidx, sp);
 	free(slot);
 	for (size_t k = 0; k < r->n_devices; k++)
 		if (r->devices[k].n_dests > 1)
@@ -260,6 +326,8 @@ void report_free(struct report *r)
 		free(r->devices[k].names);
 		free(r->devices[k].attrs);
 		free(r->devices[k].dests);
+		free(r->devices[k].queries);
+		free(r->devices[k].resolved);
 	}
 	free(r->devices);
 	free(r->inputs);

@@ -57,6 +57,16 @@ struct rep_dest {
 	uint64_t first_us, last_us;
 };
 
+struct rep_query {
+	const char *name;   /* a name the device asked DNS about */
+	uint32_t count;
+};
+
+struct rep_resolved {
+	const char *name;   /* the name the device asked for */
+	char addr[ADDR_STRLEN]; /* an address it learned for it */
+};
+
 struct rep_device {
 	char id[ADDR_STRLEN];  /* MAC, or the IP for devices keyed by IP */
 	int has_mac;
@@ -76,6 +86,10 @@ struct rep_device {
 	int gateway, dhcp_server, dns_server;
 	uint64_t first_us, last_us;
 	uint64_t pkts_out, pkts_in, bytes_out, bytes_in;
+	struct rep_query *queries;     /* sorted by name */
+	size_t n_queries;
+	struct rep_resolved *resolved; /* sorted by name, then address */
+	size_t n_resolved;
 	struct rep_dest *dests; /* sorted by bytes, largest first */
 	size_t n_dests;
 	size_t n_internet_dests;

@@ -107,6 +107,22 @@ static json_t *device_json(const struct rep_device *d)
 	set(o, "packets_in", json_integer((json_int_t)d->pkts_in));
 	set(o, "bytes_out", json_integer((json_int_t)d->bytes_out));
 	set(o, "bytes_in", json_integer((json_int_t)d->bytes_in));
+	json_t *dns = json_object(), *qs = json_array(), *rs = json_array();
+	for (size_t i = 0; i < d->n_queries; i++) {
+		json_t *q = json_object();
+		set(q, "name", json_string(d->queries[i].name));
+		set(q, "count", json_integer(d->queries[i].count));
+		json_array_append_new(qs, q);
+	}
+	for (size_t i = 0; i < d->n_resolved; i++) {
+		json_t *q = json_object();
+		set(q, "name", json_string(d->resolved[i].name));
+		set(q, "address", json_string(d->resolved[i].addr));
+		json_array_append_new(rs, q);
+	}
+	set(dns, "queries", qs);
+	set(dns, "answers", rs);
+	set(o, "dns", dns);
 	json_t *ds = json_array();
 	for (size_t i = 0; i < d->n_dests; i++)
 		json_array_append_new(ds, dest_json(&d->dests[i]));

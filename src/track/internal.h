@@ -42,6 +42,18 @@ struct name_ent {
 	uint64_t ts_us;
 };
 
+/* A name a device asked DNS about (its queries), with how often. */
+struct query_key {
+	uint32_t dev;
+	uint32_t name;
+};
+
+struct query_ent {
+	struct query_key key;
+	uint32_t count;
+	uint64_t first_us, last_us;
+};
+
 struct stream_buf {
 	uint32_t len;
 	uint32_t need;
@@ -58,6 +70,7 @@ struct tracker {
 	struct table *flows;     /* struct flow */
 	struct table *names;     /* struct name_ent */
 	struct table *dests;     /* struct dest */
+	struct table *queries;   /* struct query_ent */
 	struct stream_buf *streams;
 	uint32_t streams_used;
 	uint64_t now_us;
@@ -84,6 +97,7 @@ uint32_t stream_alloc(struct tracker *t, uint32_t flow_idx);
 /* names.c */
 void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name);
 uint32_t names_get(struct tracker *t, uint32_t dev, const struct ip_addr *a);
+void queries_add(struct tracker *t, uint32_t dev, uint32_t name);
 
 /* dests.c */
 uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote, uint8_t proto,

@@ -29,6 +29,8 @@ struct obs_ctx {
 	uint32_t src_dest; /* the sender's destination record */
 	int dhcp_client;   /* a DHCP message from a client */
 	int mdns_response;
+	int dns_query;     /* a DNS message with QR=0 to port 53 */
+	int dns_response;  /* a DNS message with QR=1 from port 53 */
 };
 
 static void set_app(struct dest *d, enum app_proto app, enum enc_state enc)
@@ -148,6 +150,16 @@ static void on_obs(void *user, const struct obs *o)
 		break;
 	case OBS_DNS_A: case OBS_DNS_AAAA:
 		on_dns_answer(c, o);
+		break;
+	case OBS_DNS_QUERY:
+		/* the question of a query is the sender's; of a response, the
+		 * receiver's (a capture may hold only one of them) */
+		if (c->dns_query || c->dns_response) {
+			uint32_t dev = c->dns_query ? c->src_dev : c->dst_dev;
+			uint32_t id = dev != TABLE_NONE ? intern_name(t, o->str, o->len) : 0;
+			if (id)
+				queries_add(t, dev, id);
+		}
 		break;
 	case OBS_MDNS_SERVICE: case OBS_MDNS_HOSTNAME: case OBS_MDNS_TXT:
 		on_mdns(c, o);
@@ -298,7 +310,7 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 	struct flow *f = flow_at(t, fi);
 	if (!f || f->done)
 		return;
-	struct obs_ctx c = { t, p, f, side, f->dev[side], f->dev[!side], f->dest[side], 0, 0 };
+	struct obs_ctx c = { t, p, f, side, f->dev[side], f->dev[!side], f->dest[side], 0, 0, 0, 0 };
 
 	if (p->l4proto == IPPROTO_UDP) {
 		app_decode_fn fn = app_for_udp(p->sport, p->dport);
@@ -306,15 +318,21 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 			return;
 		c.dhcp_client = p->sport == 68 || p->dport == 547;
 		c.mdns_response = p->payload_len > 2 && (p->payload[2] & 0x80);
+		c.dns_query = p->dport == 53 && p->payload_len > 2 && !(p->payload[2] & 0x80);
+		c.dns_response = p->sport == 53 && p->payload_len > 2 && (p->payload[2] & 0x80);
 		run(t, &c, fn, p->payload, p->payload_len);
 	} else if (p->l4proto == IPPROTO_TCP) {
 		if (side == f->init) {
+			c.dns_query = p->dport == 53;
 			tcp_client(t, &c, fi);
 		} else if ((p->sport == 53 || p->dport == 53) && f->resp_payloads < MAX_CLIENT_PAYLOADS) {
 			f->resp_payloads++;
+			c.dns_response = p->sport == 53;
 			run(t, &c, app_dns_tcp, p->payload, p->payload_len);
 		}
 	} else if (p->l4proto == IPPROTO_ICMPV6 && p->icmp_type >= 133 && p->icmp_type <= 137) {
-		run(t, &c, app_ndp, p->payload, p->payload_len);
+		/* app_ndp wants the whole message: the 4-byte ICMPv6 header sits
+		 * right before the payload in the same packet buffer */
+		run(t, &c, app_ndp, p->payload - 4, p->payload_len + 4);
 	}
 }

@@ -55,11 +55,14 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->flows = table_new(&flow);
 	t->names = table_new(&name);
 	t->dests = table_new(&dest);
+	struct table_type query = { sizeof(struct query_key), sizeof(struct query_ent),
+				    t->cfg.max_names, true, NULL, NULL };
+	t->queries = table_new(&query);
 	t->strs = strpool_new(t->cfg.max_string_bytes);
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
-	if (!t->devices || !t->flows || !t->names || !t->dests || !t->strs || !t->streams ||
+	if (!t->devices || !t->flows || !t->names || !t->dests || !t->queries || !t->strs || !t->streams ||
 	    !t->scratch) {
 		tracker_free(t);
 		return NULL;
@@ -75,6 +78,7 @@ void tracker_free(struct tracker *t)
 	table_free(t->flows);
 	table_free(t->names);
 	table_free(t->dests);
+	table_free(t->queries);
 	strpool_free(t->strs);
 	if (t->streams)
 		for (uint32_t i = 0; i < t->cfg.max_streams; i++)
@@ -294,7 +298,7 @@ uint32_t tracker_flow_count(const struct tracker *t)
 size_t tracker_memory(const struct tracker *t)
 {
 	size_t m = table_memory(t->devices) + table_memory(t->flows) + table_memory(t->names) +
-		   table_memory(t->dests) + strpool_memory(t->strs) + t->scratch_cap;
+		   table_memory(t->dests) + table_memory(t->queries) + strpool_memory(t->strs) + t->scratch_cap;
 	for (uint32_t i = 0; i < t->cfg.max_streams; i++)
 		if (t->streams[i].data)
 			m += t->cfg.stream_bytes;

@@ -57,6 +57,14 @@ uint32_t tracker_device_next(const struct tracker *t, uint32_t idx); /* TABLE_NO
 const struct device *tracker_device(const struct tracker *t, uint32_t idx);
 uint32_t tracker_dest_next(const struct tracker *t, uint32_t idx);
 const struct dest *tracker_dest(const struct tracker *t, uint32_t idx);
+/* The name cache: (device, address) -> the name the device asked for. */
+uint32_t tracker_name_next(const struct tracker *t, uint32_t idx);
+void tracker_name(const struct tracker *t, uint32_t idx, uint32_t *dev, struct ip_addr *addr,
+		  uint32_t *name);
+/* DNS queries per device: (device, name) with a count. */
+uint32_t tracker_query_next(const struct tracker *t, uint32_t idx);
+void tracker_query(const struct tracker *t, uint32_t idx, uint32_t *dev, uint32_t *name,
+		   uint32_t *count);
 uint32_t tracker_device_count(const struct tracker *t);
 uint32_t tracker_dest_count(const struct tracker *t);
 uint32_t tracker_flow_count(const struct tracker *t);

@@ -1,0 +1,338 @@
+/* test_track.c - the tracker: who is a device, flows, the name cache,
+ * destinations, caps. Packets are built as decoded views (struct pkt) with
+ * real application payloads where the application decoders must run. */
+#include "testutil.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/table.h"
+#include "track/tracker.h"
+
+static const uint8_t MAC_DEV[6] = { 0x78, 0x11, 0xdc, 0x01, 0x02, 0x03 };
+static const uint8_t MAC_PHONE[6] = { 0x5e, 0x00, 0x00, 0x00, 0x00, 0x07 };
+static const uint8_t MAC_ROUTER[6] = { 0x50, 0xc7, 0xbf, 0x00, 0x00, 0x01 };
+
+static void mkpkt(struct pkt *p, const uint8_t *smac, const uint8_t *dmac, const char *src,
+		  uint16_t sport, const char *dst, uint16_t dport, uint8_t proto, uint32_t len)
+{
+	memset(p, 0, sizeof *p);
+	p->wirelen = p->caplen = len;
+	if (smac) {
+		p->has_mac = 1;
+		memcpy(p->mac_src, smac, 6);
+	}
+	if (dmac) {
+		p->has_mac_dst = 1;
+		memcpy(p->mac_dst, dmac, 6);
+	}
+	assert_int_equal(addr_parse(&p->src, src), 0);
+	assert_int_equal(addr_parse(&p->dst, dst), 0);
+	p->l3 = addr_is_v4(&p->src) ? L3_IPV4 : L3_IPV6;
+	p->l4proto = proto;
+	p->has_l4 = 1;
+	p->sport = sport;
+	p->dport = dport;
+}
+
+/* A DNS response: question name, one A answer (no compression). */
+static size_t dns_response(uint8_t *b, const char *name, const uint8_t ip[4])
+{
+	size_t n = 0;
+	const uint8_t hdr[12] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0 };
+	memcpy(b, hdr, 12);
+	n = 12;
+	size_t qstart = n;
+	const char *s = name;
+	while (*s) {
+		const char *dot = strchr(s, '.');
+		size_t l = dot ? (size_t)(dot - s) : strlen(s);
+		b[n++] = (uint8_t)l;
+		memcpy(b + n, s, l);
+		n += l;
+		s += l + (dot ? 1 : 0);
+	}
+	b[n++] = 0;
+	b[n++] = 0, b[n++] = 1, b[n++] = 0, b[n++] = 1; /* A IN */
+	b[n++] = 0xc0, b[n++] = (uint8_t)qstart;          /* pointer to the question */
+	b[n++] = 0, b[n++] = 1, b[n++] = 0, b[n++] = 1;
+	b[n++] = 0, b[n++] = 0, b[n++] = 0x0e, b[n++] = 0x10; /* TTL */
+	b[n++] = 0, b[n++] = 4;
+	memcpy(b + n, ip, 4);
+	return n + 4;
+}
+
+/* A minimal TLS 1.2 ClientHello with an SNI extension. */
+static size_t client_hello(uint8_t *b, const char *sni)
+{
+	size_t sl = strlen(sni), n = 0;
+	size_t ext_len = 2 + 2 + 2 + 1 + 2 + sl;           /* server_name ext */
+	size_t body = 2 + 32 + 1 + 2 + 2 + 1 + 1 + 2 + ext_len;
+	b[n++] = 0x16, b[n++] = 3, b[n++] = 1;
+	b[n++] = (uint8_t)((body + 4) >> 8), b[n++] = (uint8_t)(body + 4);
+	b[n++] = 1, b[n++] = 0, b[n++] = (uint8_t)(body >> 8), b[n++] = (uint8_t)body;
+	b[n++] = 3, b[n++] = 3;
+	memset(b + n, 0xab, 32), n += 32;
+	b[n++] = 0;                                         /* session id */
+	b[n++] = 0, b[n++] = 2, b[n++] = 0xc0, b[n++] = 0x2f; /* one cipher */
+	b[n++] = 1, b[n++] = 0;                             /* null compression */
+	b[n++] = (uint8_t)(ext_len >> 8), b[n++] = (uint8_t)ext_len;
+	b[n++] = 0, b[n++] = 0;                             /* server_name */
+	b[n++] = (uint8_t)((sl + 5) >> 8), b[n++] = (uint8_t)(sl + 5);
+	b[n++] = (uint8_t)((sl + 3) >> 8), b[n++] = (uint8_t)(sl + 3);
+	b[n++] = 0;
+	b[n++] = (uint8_t)(sl >> 8), b[n++] = (uint8_t)sl;
+	memcpy(b + n, sni, sl);
+	return n + sl;
+}
+
+/* Find the device whose id/mac matches, or NULL. */
+static const struct device *find_dev(const struct tracker *t, const uint8_t mac[6])
+{
+	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_device_next(t, i)) {
+		const struct device *d = tracker_device(t, i);
+		if (d->key.kind == DEVKEY_MAC && !memcmp(d->key.mac, mac, 6))
+			return d;
+	}
+	return NULL;
+}
+
+static uint32_t dev_index(const struct tracker *t, const struct device *want)
+{
+	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_device_next(t, i))
+		if (tracker_device(t, i) == want)
+			return i;
+	return TABLE_NONE;
+}
+
+static const struct dest *find_dest(const struct tracker *t, uint32_t dev, const char *addr,
+				    uint16_t port)
+{
+	struct ip_addr a;
+	addr_parse(&a, addr);
+	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_dest_next(t, i)) {
+		const struct dest *d = tracker_dest(t, i);
+		if (d->key.dev == dev && addr_eq(&d->key.addr, &a) && d->key.port == port)
+			return d;
+	}
+	return NULL;
+}
+
+static void test_dns_names_destination(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	struct pkt p;
+	uint8_t buf[512];
+	const uint8_t ip[4] = { 118, 89, 10, 20 };
+	/* the router answers the device's query */
+	size_t n = dns_response(buf, "OT.io.mi.com", ip);
+	mkpkt(&p, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 40000, IPPROTO_UDP,
+	      (uint32_t)(n + 42));
+	p.payload = buf;
+	p.payload_len = n;
+	tracker_packet(t, &p, 1000000);
+	assert_int_equal(tracker_stats(t)->dns_answers, 1);
+	/* then connects to the address: SYN out, SYN-ACK back (via the router) */
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 51000, "118.89.10.20", 443, IPPROTO_TCP, 74);
+	p.tcp_flags = TCP_SYN;
+	tracker_packet(t, &p, 2000000);
+	mkpkt(&p, MAC_ROUTER, MAC_DEV, "118.89.10.20", 443, "192.168.1.50", 51000, IPPROTO_TCP, 1500);
+	p.tcp_flags = TCP_SYN | TCP_ACK;
+	tracker_packet(t, &p, 2100000);
+
+	const struct device *dev = find_dev(t, MAC_DEV);
+	assert_non_null(dev);
+	assert_int_equal(dev->n_v4, 1);
+	const struct device *router = find_dev(t, MAC_ROUTER);
+	assert_non_null(router);
+	assert_true(router->roles & DEV_ROLE_GATEWAY);
+	assert_true(router->roles & DEV_ROLE_DNS);
+	assert_int_equal(tracker_device_count(t), 2); /* the internet host is no device */
+
+	const struct dest *d = find_dest(t, dev_index(t, dev), "118.89.10.20", 443);
+	assert_non_null(d);
+	assert_string_equal(strpool_str(tracker_strings(t), d->dns_name), "ot.io.mi.com");
+	assert_int_equal(d->bytes_up, 74);
+	assert_int_equal(d->bytes_down, 1500);
+	assert_int_equal(d->key.inbound, 0);
+	assert_int_equal(d->app, APP_TLS);
+	tracker_free(t);
+}
+
+static void test_tls_hello_split(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	struct pkt p;
+	uint8_t hello[512];
+	size_t n = client_hello(hello, "business.smartcamera.api.io.mi.com");
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 51001, "161.117.1.2", 443, IPPROTO_TCP, 74);
+	p.tcp_flags = TCP_SYN;
+	p.tcp_seq = 999;
+	tracker_packet(t, &p, 1);
+	/* the hello in two segments */
+	size_t cut = 20;
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 51001, "161.117.1.2", 443, IPPROTO_TCP,
+	      (uint32_t)(cut + 54));
+	p.tcp_flags = TCP_ACK | TCP_PSH;
+	p.tcp_seq = 1000;
+	p.payload = hello;
+	p.payload_len = cut;
+	tracker_packet(t, &p, 2);
+	assert_int_equal(tracker_stats(t)->tls_hellos, 0);
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 51001, "161.117.1.2", 443, IPPROTO_TCP,
+	      (uint32_t)(n - cut + 54));
+	p.tcp_flags = TCP_ACK | TCP_PSH;
+	p.tcp_seq = 1000 + (uint32_t)cut;
+	p.payload = hello + cut;
+	p.payload_len = n - cut;
+	tracker_packet(t, &p, 3);
+	assert_int_equal(tracker_stats(t)->tls_hellos, 1);
+	const struct device *dev = find_dev(t, MAC_DEV);
+	const struct dest *d = find_dest(t, dev_index(t, dev), "161.117.1.2", 443);
+	assert_non_null(d);
+	assert_string_equal(strpool_str(tracker_strings(t), d->sni),
+			    "business.smartcamera.api.io.mi.com");
+	assert_int_equal(d->enc, ENC_YES);
+	tracker_free(t);
+}
+
+static void test_local_peers_and_inbound(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	struct pkt p;
+	/* the phone opens a connection to the bulb's LAN control port */
+	mkpkt(&p, MAC_PHONE, MAC_DEV, "192.168.1.20", 40100, "192.168.1.50", 55443, IPPROTO_TCP, 74);
+	p.tcp_flags = TCP_SYN;
+	tracker_packet(t, &p, 1);
+	mkpkt(&p, MAC_DEV, MAC_PHONE, "192.168.1.50", 55443, "192.168.1.20", 40100, IPPROTO_TCP, 66);
+	p.tcp_flags = TCP_SYN | TCP_ACK;
+	tracker_packet(t, &p, 2);
+	const struct device *phone = find_dev(t, MAC_PHONE), *bulb = find_dev(t, MAC_DEV);
+	assert_non_null(phone);
+	assert_non_null(bulb);
+	const struct dest *dp = find_dest(t, dev_index(t, phone), "192.168.1.50", 55443);
+	const struct dest *db = find_dest(t, dev_index(t, bulb), "192.168.1.20", 55443);
+	assert_non_null(dp);
+	assert_non_null(db);
+	assert_int_equal(dp->key.inbound, 0);
+	assert_int_equal(db->key.inbound, 1);
+	assert_int_equal(db->bytes_up, 66);
+	assert_int_equal(db->bytes_down, 74);
+	assert_false(find_dev(t, MAC_ROUTER));
+	tracker_free(t);
+}
+
+static void test_flow_cap_bounded(void **state)
+{
+	(void)state;
+	struct tracker_config cfg;
+	tracker_config_default(&cfg);
+	cfg.max_flows = 100;
+	cfg.max_dests = 50;
+	struct tracker *t = tracker_new(&cfg);
+	struct pkt p;
+	char dst[32];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(dst, sizeof dst, "93.184.%d.%d", i / 250, i % 250 + 1);
+		mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", (uint16_t)(20000 + i), dst, 80,
+		      IPPROTO_TCP, 60);
+		p.tcp_flags = TCP_SYN;
+		tracker_packet(t, &p, (uint64_t)i);
+	}
+	const struct tracker_stats *st = tracker_stats(t);
+	assert_int_equal(tracker_flow_count(t), 100);
+	assert_int_equal(st->flows_created, 1000);
+	assert_int_equal(st->flows_evicted, 900);
+	assert_int_equal(tracker_dest_count(t), 50);
+	assert_int_equal(st->dests_refused, 950);
+	tracker_free(t);
+}
+
+static void test_idle_expiry(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	struct pkt p;
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 5000, "8.8.8.8", 53, IPPROTO_UDP, 80);
+	tracker_packet(t, &p, 1000000);
+	assert_int_equal(tracker_flow_count(t), 1);
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 5001, "8.8.4.4", 53, IPPROTO_UDP, 80);
+	tracker_packet(t, &p, 1000000 + 121ull * 1000000);
+	assert_int_equal(tracker_stats(t)->flows_expired, 1);
+	assert_int_equal(tracker_flow_count(t), 1);
+	tracker_free(t);
+}
+
+static void test_device_cap(void **state)
+{
+	(void)state;
+	struct tracker_config cfg;
+	tracker_config_default(&cfg);
+	cfg.max_devices = 10;
+	struct tracker *t = tracker_new(&cfg);
+	struct pkt p;
+	for (int i = 0; i < 50; i++) {
+		uint8_t mac[6] = { 0x02, 0, 0, 0, 0, (uint8_t)i };
+		char src[32];
+		snprintf(src, sizeof src, "10.0.0.%d", i + 2);
+		mkpkt(&p, mac, MAC_ROUTER, src, 1234, "10.0.0.1", 53, IPPROTO_UDP, 60);
+		tracker_packet(t, &p, (uint64_t)i);
+	}
+	assert_int_equal(tracker_device_count(t), 10);
+	assert_true(tracker_stats(t)->devices_refused > 0);
+	tracker_free(t);
+}
+
+static void test_no_link_layer(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	struct pkt p;
+	mkpkt(&p, NULL, NULL, "10.1.2.3", 40000, "142.250.1.1", 443, IPPROTO_TCP, 60);
+	p.tcp_flags = TCP_SYN;
+	tracker_packet(t, &p, 1);
+	assert_int_equal(tracker_device_count(t), 1);
+	const struct device *d = tracker_device(t, tracker_device_next(t, TABLE_NONE));
+	assert_int_equal(d->key.kind, DEVKEY_IP);
+	tracker_free(t);
+}
+
+static void test_public_only_initiator(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	struct pkt p;
+	/* mid-stream server->client packet first: the client (high port) is the device */
+	mkpkt(&p, MAC_ROUTER, MAC_DEV, "151.101.66.49", 443, "128.2.6.97", 54804, IPPROTO_TCP, 1500);
+	p.tcp_flags = TCP_ACK;
+	tracker_packet(t, &p, 1);
+	const struct device *d = find_dev(t, MAC_DEV);
+	assert_non_null(d);
+	assert_null(find_dev(t, MAC_ROUTER));
+	const struct dest *x = find_dest(t, dev_index(t, d), "151.101.66.49", 443);
+	assert_non_null(x);
+	assert_int_equal(x->bytes_down, 1500);
+	tracker_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dns_names_destination),
+		cmocka_unit_test(test_tls_hello_split),
+		cmocka_unit_test(test_local_peers_and_inbound),
+		cmocka_unit_test(test_flow_cap_bounded),
+		cmocka_unit_test(test_idle_expiry),
+		cmocka_unit_test(test_device_cap),
+		cmocka_unit_test(test_no_link_layer),
+		cmocka_unit_test(test_public_only_initiator),
+	};
+	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
+}
