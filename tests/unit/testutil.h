@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -86,6 +87,31 @@ static inline const struct tu_obs *tu_find_str(const struct tu_sink *t, enum obs
 		if (t->obs[i].kind == k && strcmp(t->obs[i].str, s) == 0)
 			return &t->obs[i];
 	return NULL;
+}
+
+/* Run an application decoder on every proper prefix of p (and on p), each
+ * in an exact-size heap copy so AddressSanitizer sees any read past the end.
+ * Returns how many proper prefixes decoded with status 0. */
+typedef int (*tu_app_fn)(const uint8_t *p, size_t len, struct obs_sink *sink);
+static inline int tu_every_prefix(tu_app_fn fn, const uint8_t *p, size_t len)
+{
+	int ok = 0;
+	for (size_t k = 0; k <= len; k++) {
+		struct tu_sink *s = malloc(sizeof *s);
+		uint8_t *copy = malloc(k ? k : 1);
+		assert_non_null(s);
+		assert_non_null(copy);
+		tu_sink_init(s);
+		if (k)
+			memcpy(copy, p, k);
+		int r = fn(copy, k, &s->sink);
+		assert_true(r <= 0);
+		if (k < len && r == 0)
+			ok++;
+		free(copy);
+		free(s);
+	}
+	return ok;
 }
 
 #endif

@@ -1,0 +1,87 @@
+/* app_http.c - HTTP/1.x request heads (RFC 9112): the method and target,
+ * the Host the client wanted (port removed) and its User-Agent.
+ *
+ * Only the first segment of a request is read; a head spread over several
+ * segments yields what the first one holds.
+ */
+#include <string.h>
+
+#include "decode/app.h"
+#include "decode/decode.h"
+#include "decode/http_head.h"
+
+static const char *const methods[] = {
+	"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
+};
+
+static size_t method_len(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+		size_t k = strlen(methods[i]);
+		if (len >= k && memcmp(p, methods[i], k) == 0)
+			return k - 1;
+	}
+	return 0;
+}
+
+bool app_http_is_request(const uint8_t *p, size_t len)
+{
+	return method_len(p, len) != 0;
+}
+
+/* "host:port", "[v6]:port" -> host */
+static void host_only(const char **s, size_t *n)
+{
+	const char *h = *s;
+	size_t l = *n;
+	if (l && h[0] == '[') {
+		const char *rb = memchr(h, ']', l);
+		if (rb) {
+			*s = h + 1;
+			*n = (size_t)(rb - h - 1);
+		}
+		return;
+	}
+	const char *colon = memchr(h, ':', l);
+	if (colon)
+		*n = (size_t)(colon - h);
+}
+
+int app_http(const uint8_t *p, size_t len, struct obs_sink *sink)
+{
+	struct http_head h;
+	struct http_field f;
+	const char *line;
+	size_t llen, mlen = method_len(p, len);
+	if (!mlen)
+		return DEC_E_UNSUPP;
+	if (!http_head_start(&h, p, len, &line, &llen))
+		return DEC_E_TRUNC;
+	/* request-line = method SP request-target SP HTTP-version */
+	const char *target = line + mlen + 1;
+	const char *sp = memchr(target, ' ', llen - mlen - 1);
+	if (!sp || llen - (size_t)(sp - line) < 9 || memcmp(sp + 1, "HTTP/1.", 7) != 0)
+		return DEC_E_MALFORMED;
+	struct obs o = obs_make(OBS_HTTP_REQUEST);
+	o.str = line;
+	o.len = mlen;
+	o.str2 = target;
+	o.len2 = (size_t)(sp - target);
+	obs_emit(sink, &o);
+	while (http_head_next(&h, &f)) {
+		if (http_name_is(&f, "Host") && f.vlen) {
+			o = obs_make(OBS_HTTP_HOST);
+			o.str = f.value;
+			o.len = f.vlen;
+			host_only(&o.str, &o.len);
+			if (o.len)
+				obs_emit(sink, &o);
+		} else if (http_name_is(&f, "User-Agent") && f.vlen) {
+			o = obs_make(OBS_HTTP_USER_AGENT);
+			o.str = f.value;
+			o.len = f.vlen;
+			obs_emit(sink, &o);
+		}
+	}
+	return DEC_OK;
+}
