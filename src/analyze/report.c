@@ -21,6 +21,11 @@ static const char *proto_name(uint8_t p)
 	}
 }
 
+static int cmp_addr(const void *a, const void *b)
+{
+	return addr_cmp(a, b);
+}
+
 static void fill_dest(struct rep_dest *r, const struct dest *d, const struct strpool *sp)
 {
 	memset(r, 0, sizeof *r);
@@ -279,6 +284,34 @@ struct report *report_build(const struct tracker *t, const struct oui_db *oui,
 		slot[i] = (uint32_t)r->n_devices;
 		fill_device(&r->devices[r->n_devices++], tracker_device(t, i), sp, oui);
 	}
+	/* global addresses that belong to devices of this network (IPv6
+	 * hosts have them): a destination there is a LAN peer, not the
+	 * internet. Sorted for bsearch. */
+	size_t n_owned = 0, cap_owned = 0;
+	struct ip_addr *owned = NULL;
+	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
+	     i = tracker_device_next(t, i)) {
+		const struct device *d = tracker_device(t, i);
+		if (d->key.kind != DEVKEY_MAC || (d->roles & DEV_ROLE_GATEWAY))
+			continue;
+		for (int k = 0; k < d->n_v4 + d->n_v6; k++) {
+			const struct ip_addr *a = k < d->n_v4 ? &d->v4[k] : &d->v6[k - d->n_v4];
+			if (addr_scope(a) != SCOPE_GLOBAL)
+				continue;
+			if (n_owned == cap_owned) {
+				size_t nc = cap_owned ? 2 * cap_owned : 64;
+				struct ip_addr *no = realloc(owned, nc * sizeof *no);
+				if (!no)
+					break;
+				owned = no;
+				cap_owned = nc;
+			}
+			owned[n_owned++] = *a;
+		}
+	}
+	if (n_owned > 1)
+		qsort(owned, n_owned, sizeof *owned, cmp_addr);
+
 	/* count destinations per device, then fill */
 	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_dest_next(t, i)) {
@@ -301,6 +334,11 @@ struct report *report_build(const struct tracker *t, const struct oui_db *oui,
 			continue;
 		struct rep_dest *x = &rd->dests[rd->n_dests++];
 		fill_dest(x, d, sp);
+		if (x->internet && n_owned &&
+		    bsearch(&d->key.addr, owned, n_owned, sizeof *owned, cmp_addr)) {
+			x->internet = 0;
+			x->scope = "lan-global";
+		}
 		if (x->internet) {
 			rd->n_internet_dests++;
 			r->n_internet_dests++;
@@ -308,6 +346,7 @@ struct report *report_build(const struct tracker *t, const struct oui_db *oui,
 	}
 	add_dns(r, t, slot, maxidx, sp);
 	free(slot);
+	free(owned);
 	for (size_t k = 0; k < r->n_devices; k++)
 		if (r->devices[k].n_dests > 1)
 			qsort(r->devices[k].dests, r->devices[k].n_dests, sizeof(struct rep_dest),

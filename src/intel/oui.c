@@ -77,6 +77,94 @@ static int csv_split(char *line, char **f, int maxf)
 	return n;
 }
 
+static int hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = toupper(c);
+	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static struct oui_ent *find_ent(struct oui_reg *r, uint64_t prefix)
+{
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->ents[mid].prefix < prefix)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->n && r->ents[lo].prefix == prefix ? &r->ents[lo] : NULL;
+}
+
+static uint64_t hex_prefix(const char *s, int digits, int *ok)
+{
+	uint64_t v = 0;
+	*ok = 1;
+	for (int i = 0; i < digits; i++) {
+		int h = hexdigit((unsigned char)s[i]);
+		if (h < 0)
+			*ok = 0;
+		v = v << 4 | (uint64_t)(h < 0 ? 0 : h);
+	}
+	return v;
+}
+
+/* The entry at prefix takes the country of its last address line, when that
+ * line is a two-letter code. */
+static void take_country(struct oui_reg *r, uint64_t prefix, char *last)
+{
+	size_t ll = strlen(last);
+	while (ll && isspace((unsigned char)last[ll - 1]))
+		last[--ll] = '\0';
+	struct oui_ent *e = find_ent(r, prefix);
+	if (e && ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]))
+		memcpy(e->country, last, 3);
+}
+
+/* The CSV files run the address into one field ("... Noord Brabant NL
+ * 5656 AE"), where a postcode can end in letters; the .txt files of the
+ * same registry put the country on a line of its own, the last of the
+ * address. Where that line is a two-letter code it wins. */
+static void txt_countries(struct oui_reg *r, const char *dir)
+{
+	char path[4096], line[1024], last[1024] = "";
+	size_t fl = strlen(r->file);
+	snprintf(path, sizeof path, "%s/%.*s.txt", dir, (int)(fl > 4 ? fl - 4 : fl), r->file);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	uint64_t oui = 0, prefix = 0;
+	int in_entry = 0, ok;
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		if (strstr(line, "(hex)") && n >= 8 && line[2] == '-' && line[5] == '-') {
+			char h[7] = { line[0], line[1], line[3], line[4], line[6], line[7], 0 };
+			oui = hex_prefix(h, 6, &ok);
+			if (!ok)
+				oui = UINT64_MAX;
+		} else if (strstr(line, "(base 16)") && oui != UINT64_MAX) {
+			uint64_t start = r->bits == 24 ? 0 : hex_prefix(line, 6, &ok);
+			prefix = oui << 24 | (start & 0xffffff);
+			in_entry = 1;
+			last[0] = '\0';
+		} else if (in_entry && line[0] == '\t') {
+			const char *s = line;
+			while (*s == '\t' || *s == ' ')
+				s++;
+			snprintf(last, sizeof last, "%s", s);
+		} else if (in_entry) {
+			take_country(r, prefix, last);
+			in_entry = 0;
+		}
+	}
+	if (in_entry) /* the last entry, without a blank line after it */
+		take_country(r, prefix, last);
+	fclose(f);
+}
+
 /* The country is the last two-letter upper-case word of the address. */
 static void country_of(const char *addr, char cc[static 3])
 {
@@ -98,14 +186,6 @@ static void country_of(const char *addr, char cc[static 3])
 		}
 		end = start;
 	}
-}
-
-static int hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = toupper(c);
-	return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
 static uint32_t add_name(struct oui_db *db, const char *s)
@@ -180,6 +260,7 @@ static int load_reg(struct oui_db *db, struct oui_reg *r, const char *dir)
 	}
 	fclose(f);
 	qsort(r->ents, r->n, sizeof *r->ents, cmp_ent);
+	txt_countries(r, dir);
 	return 0;
 }
 

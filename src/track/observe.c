@@ -2,13 +2,14 @@
  * observe into devices, names and destinations.
  *
  * Attribution rules (who an observation is about):
- *   DHCP client options      -> the sending device (client messages only)
+ *   DHCP client options      -> the client hardware address (chaddr), else
+ *                               the sending device (client messages only)
  *   DHCP ACK yiaddr          -> the device with the client hardware address
  *   DNS answers              -> the receiving device's name cache
  *   mDNS records             -> the sending device, responses only (queries
  *                               carry other hosts' records as known answers)
  *   SSDP headers, Tuya, HTTP User-Agent, TLS fingerprints -> the sender
- *   miIO device id           -> the side on UDP 54321
+ *   miIO device id           -> the side on UDP 54321, the client of 8053
  *   TLS SNI, HTTP Host       -> the sender's destination
  */
 #include <netinet/in.h>
@@ -73,6 +74,16 @@ static void on_dhcp(struct obs_ctx *c, const struct obs *o)
 			return;
 		dev_key_mac(&k, o->mac);
 		dev_add_addr(t, dev_get(t, &k, t->now_us), &o->addr);
+		return;
+	}
+	if (o->kind == OBS_DHCP_CHADDR) {
+		/* RFC 2131: the client is its hardware address, whichever frame
+		 * carried the message; the options that follow describe it */
+		struct dev_key k;
+		if (!c->dhcp_client || mac_is_group(o->mac) || mac_is_zero(o->mac))
+			return;
+		dev_key_mac(&k, o->mac);
+		c->src_dev = dev_get(t, &k, t->now_us);
 		return;
 	}
 	if (o->kind == OBS_DHCP_MSG_TYPE && !c->dhcp_client) {
@@ -146,6 +157,7 @@ static void on_obs(void *user, const struct obs *o)
 	case OBS_DHCP_MSG_TYPE: case OBS_DHCP_HOSTNAME: case OBS_DHCP_FQDN:
 	case OBS_DHCP_VENDOR_CLASS: case OBS_DHCP_CLIENT_ID: case OBS_DHCP_PRL:
 	case OBS_DHCP_ASSIGNED_IP: case OBS_DHCP6_FQDN: case OBS_DHCP6_VENDOR_CLASS:
+	case OBS_DHCP_CHADDR:
 		on_dhcp(c, o);
 		break;
 	case OBS_DNS_A: case OBS_DNS_AAAA:
@@ -210,7 +222,9 @@ static void on_obs(void *user, const struct obs *o)
 		break;
 	case OBS_MIIO_DEVICE: {
 		int n = snprintf(num, sizeof num, "%llu", (unsigned long long)o->num);
-		uint32_t dev = c->p->sport == 54321 ? c->src_dev : c->dst_dev;
+		/* the device is the side on 54321 (LAN) or the client of the
+		 * cloud's 8053 */
+		uint32_t dev = c->p->sport == 54321 || c->p->dport == 8053 ? c->src_dev : c->dst_dev;
 		dev_add_attr(t, dev, DA_MIIO_ID, num, (size_t)n);
 		set_app(d, APP_MIIO, ENC_YES);
 		break;
@@ -317,6 +331,13 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 		if (!fn)
 			return;
 		c.dhcp_client = p->sport == 68 || p->dport == 547;
+		if (p->sport == 68 && p->has_mac && !mac_is_group(p->mac_src) && !mac_is_zero(p->mac_src)) {
+			/* every client sends from 0.0.0.0:68 to 255.255.255.255:67, so
+			 * they all share one flow: the sender is the frame's source */
+			struct dev_key k;
+			dev_key_mac(&k, p->mac_src);
+			c.src_dev = dev_get(t, &k, t->now_us);
+		}
 		c.mdns_response = p->payload_len > 2 && (p->payload[2] & 0x80);
 		c.dns_query = p->dport == 53 && p->payload_len > 2 && !(p->payload[2] & 0x80);
 		c.dns_response = p->sport == 53 && p->payload_len > 2 && (p->payload[2] & 0x80);

@@ -140,13 +140,18 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	count_dev(t, d, p, 1);
 }
 
-/* The router: a MAC that sends internet-sourced packets to local hosts. */
+/* The router: a MAC that sends internet-sourced packets to a single local
+ * host. Not multicast or link-local destinations: a host with a global IPv6
+ * address sends neighbour discovery and MLD from it to those, and is not
+ * forwarding anything. */
 static void note_gateway(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
 	struct dev_key k;
 	if (!p->has_mac || mac_is_group(p->mac_src))
 		return;
-	if (!addr_is_local(&p->src) && !addr_is_group(&p->src) && addr_is_local(&p->dst)) {
+	enum addr_scope ds = addr_scope(&p->dst);
+	if (!addr_is_local(&p->src) && !addr_is_group(&p->src) && addr_is_local(&p->dst) &&
+	    ds != SCOPE_LINKLOCAL && ds != SCOPE_UNSPEC && ds != SCOPE_LOOPBACK) {
 		dev_key_mac(&k, p->mac_src);
 		struct device *d = dev_at(t, dev_get(t, &k, ts));
 		if (d)
@@ -182,7 +187,7 @@ static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, i
 		f->dev[f->init] = dev_get(t, &k, ts);
 		dev_add_addr(t, f->dev[f->init], ip);
 	}
-	if (created)
+	if (created || f->pkts[side] == 0) /* first packet each way */
 		note_gateway(t, p, ts);
 	/* each device side gets its destination: the other end */
 	for (int s = 0; s < 2; s++) {
@@ -230,7 +235,15 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	f = flow_at(t, fi); /* dev_get/dest_get do not move flows, but be safe */
 	f->pkts[side]++;
 	f->bytes[side] += p->wirelen;
-	count_dev(t, f->dev[side], p, 1);
+	uint32_t sdev = f->dev[side];
+	if (addr_is_zero(&p->src) && p->has_mac && !mac_is_group(p->mac_src) && !mac_is_zero(p->mac_src)) {
+		/* DHCP clients all send from 0.0.0.0 and share one flow: count
+		 * the frame to its sender */
+		struct dev_key k;
+		dev_key_mac(&k, p->mac_src);
+		sdev = dev_get(t, &k, ts);
+	}
+	count_dev(t, sdev, p, 1);
 	count_dev(t, f->dev[!side], p, 0);
 	for (int s = 0; s < 2; s++) {
 		struct dest *d = dest_at(t, f->dest[s]);

@@ -46,9 +46,12 @@ def manifest():
             desc = row['description']
             dh = re.search(r'DHCP hostname: ([^;]+)', desc)
             hh = re.search(r'HTTP Host: ([^;]+)', desc)
-            out[row['file']] = (
-                {dh.group(1).strip()} if dh else set(),
-                {h.strip() for h in hh.group(1).split(',')} if hh else set())
+            # the manifest lists several values comma separated and cuts
+            # long lists short with "+N more"
+            def values(m):
+                return {v.strip() for v in m.group(1).split(',')
+                        if v.strip() and not re.match(r'^\+\d+ more$', v.strip())} if m else set()
+            out[row['file']] = (values(dh), {re.sub(r':\d+$', '', h) for h in values(hh)})
     return out
 
 

@@ -44,6 +44,8 @@ static void test_ma_l(void **state)
 	expect("78:11:dc:12:34:56", "XIAOMI Electronics,CO.,LTD", "CN", 24);
 	expect("b0:c5:54:25:5b:0e", "D-Link International", "SG", 24);
 	expect("50:c7:bf:00:00:01", "TP-LINK TECHNOLOGIES CO.,LTD.", "CN", 24);
+	/* a postcode that ends in letters ("5656 AE"): the country is NL */
+	expect("00:17:88:24:76:ff", "Philips Lighting BV", "NL", 24);
 }
 
 static void test_longest_prefix(void **state)
