@@ -32,7 +32,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 REL_OBJ := $(LIB_SRC:src/%.c=build/rel/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=build/san/%.o)
 
-.PHONY: all check unit example fuzz bench clean distclean
+.PHONY: all check unit example fuzz fuzz-corpus fuzz-smoke bench clean distclean
 all: alfoil
 
 build/rel/%.o: src/%.c
@@ -74,11 +74,68 @@ examples/home.pcap: build/rel/mkexample
 	@mkdir -p examples
 	build/rel/mkexample $@
 
-check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap
+
+# Fuzzing (docs/fuzzing.md): one libFuzzer target per application decoder
+# plus the whole pipeline, built with clang, ASan and UBSan. Replay drivers
+# of the same targets are built with the sanitizer build for the tests.
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all
+FUZZ_APPS  := dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp
+FUZZ_TARGETS := $(FUZZ_APPS) packet
+FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+REPLAY_BIN := $(FUZZ_TARGETS:%=build/san/fuzz/replay_%)
+FUZZ_OBJ   := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 5
+SHARED     ?= ../shared
+
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/libalfoil.a: $(FUZZ_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/fuzz/fuzz_packet: fuzz/fuzz_packet.c build/fuzz/libalfoil.a
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
+
+build/fuzz/fuzz_%: fuzz/fuzz_app.c build/fuzz/libalfoil.a
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
+		-DFUZZ_FN=app_$* $(if $(filter tls,$*),-DFUZZ_TLS_NEED) -o $@ $< build/fuzz/libalfoil.a $(LIBS)
+
+build/san/fuzz/replay_packet: fuzz/fuzz_packet.c fuzz/replay.c build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_packet.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
+
+build/san/fuzz/replay_%: fuzz/fuzz_app.c fuzz/replay.c build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -DFUZZ_FN=app_$* \
+		$(if $(filter tls,$*),-DFUZZ_TLS_NEED) -o $@ fuzz/fuzz_app.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
+
+build/rel/seeds: fuzz/seeds.c build/rel/libalfoil.a
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(REL_CFLAGS) -o $@ $< build/rel/libalfoil.a $(LIBS)
+
+fuzz: $(FUZZ_BIN) build/rel/seeds
+
+check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN)
 	@tests/run-tests.sh build/san
 
-fuzz:
-	$(MAKE) -C fuzz
+# Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).
+fuzz-corpus: build/rel/seeds
+	@if [ -d $(SHARED)/captures ]; then \
+		find $(SHARED)/captures -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' -o -name '*.trace' \) \
+			-print0 | xargs -0 build/rel/seeds fuzz/corpus; \
+	else echo "fuzz-corpus: $(SHARED)/captures is absent; no seeds"; fi
+
+# Every target for FUZZ_SECONDS each, on the seeds and the saved crashes.
+fuzz-smoke: fuzz
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$t tests/crashes/$$t; \
+		echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=tests/crashes/$$t/ fuzz/corpus/$$t tests/crashes/$$t \
+			2>&1 | grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+ +DONE|==[0-9]+==ERROR)' || exit 1; \
+	done
 
 bench: alfoil
 	bench/run-bench.sh
