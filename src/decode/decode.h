@@ -44,6 +44,8 @@ enum dec_counter {
 	DC_UDP_BAD,
 	DC_ICMP_BAD,
 	DC_APP_BAD,         /* an application decoder rejected its payload */
+	DC_TUNNEL,          /* IP-in-IP (6in4, 4in6, IPIP) decoded to the inner packet */
+	DC_TUNNEL_DEPTH,    /* tunnels nested deeper than PKT_MAX_TUNNELS */
 	DC__COUNT
 };
 
@@ -84,5 +86,9 @@ int decode_tcp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *ou
 int decode_udp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out);
 int decode_icmp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out);
 int decode_icmpv6(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out);
+/* IP-in-IP (RFC 2003 IPIP, RFC 4213 6in4, RFC 2473 4in6): proto is the
+ * outer next-header value, 4 or 41. The packet becomes the inner one (the
+ * frame's MAC addresses stay); at most PKT_MAX_TUNNELS layers. */
+int decode_tunnel(struct dec_ctx *ctx, uint8_t proto, const uint8_t *p, size_t len, struct pkt *out);
 
 #endif

@@ -82,6 +82,7 @@ int decode_ipv4(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *o
 	case 6: return decode_tcp(ctx, l4.p, l4.n, out);
 	case 17: return decode_udp(ctx, l4.p, l4.n, out);
 	case 1: return decode_icmp(ctx, l4.p, l4.n, out);
+	case 4: case 41: return decode_tunnel(ctx, proto, l4.p, l4.n, out);
 	default: return DEC_OK; /* IGMP, ESP, GRE ...: addresses only */
 	}
 }

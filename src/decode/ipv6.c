@@ -134,6 +134,7 @@ int decode_ipv6(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *o
 	case NH_TCP: return decode_tcp(ctx, c.p, c.n, out);
 	case NH_UDP: return decode_udp(ctx, c.p, c.n, out);
 	case NH_ICMPV6: return decode_icmpv6(ctx, c.p, c.n, out);
+	case 4: case 41: return decode_tunnel(ctx, nh, c.p, c.n, out);
 	default: return DEC_OK; /* ESP, no next header (59), OSPF ...: addresses only */
 	}
 }

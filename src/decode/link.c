@@ -80,6 +80,8 @@ static const char *const counter_names[DC__COUNT] = {
 	[DC_UDP_BAD] = "udp_bad",
 	[DC_ICMP_BAD] = "icmp_bad",
 	[DC_APP_BAD] = "app_payload_rejected",
+	[DC_TUNNEL] = "ip_in_ip_tunnels",
+	[DC_TUNNEL_DEPTH] = "tunnels_too_deep",
 };
 
 const char *dec_counter_name(enum dec_counter c)

@@ -13,6 +13,7 @@
 
 #define PKT_MAX_VLAN 4       /* QinQ and one more; deeper stacks are rejected */
 #define PKT_MAX_IP6_EXT 8    /* IPv6 extension headers followed at most */
+#define PKT_MAX_TUNNELS 2    /* IP-in-IP layers decoded through */
 
 enum pkt_l3 {
 	L3_NONE = 0,  /* nothing decoded past the link layer */
@@ -53,6 +54,7 @@ struct pkt {
 	/* network layer */
 	uint8_t l3;               /* enum pkt_l3 */
 	uint8_t frag;             /* enum pkt_frag */
+	uint8_t tunnels;          /* IP-in-IP layers decoded through */
 	uint8_t ttl;              /* IPv4 TTL or IPv6 hop limit */
 	uint8_t l4proto;          /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6, ... */
 	struct ip_addr src, dst;  /* IPv4 is IPv4-mapped, see addr.h */

@@ -575,6 +575,60 @@ static void test_ipv6_ext_depth(void **state)
 	}
 }
 
+/* ---- IP in IP -------------------------------------------------------------- */
+
+static void test_tunnels(void **state)
+{
+	(void)state;
+	struct dec_ctx ctx = { 0 };
+	struct pkt p;
+	uint8_t *h;
+	struct buf b = { .n = 0 };
+	/* 6in4: IPv4 proto 41, then IPv6/UDP */
+	eth(&b, 0x0800);
+	ip4(&b, 5, 20 + 40 + 8 + 3, 0, 41);
+	ip6(&b, 8 + 3, 17);
+	udp(&b, 40000, 53, 11);
+	put(&b, "abc", 3);
+	assert_int_equal(dec(&ctx, DLT_EN10MB_, &b, &p, &h), DEC_OK);
+	assert_int_equal(p.l3, L3_IPV6);
+	assert_int_equal(p.tunnels, 1);
+	assert_v6(&p.src, IP6_SRC);
+	assert_int_equal(p.dport, 53);
+	assert_int_equal(p.payload_len, 3);
+	assert_int_equal(ctx.stats.n[DC_TUNNEL], 1);
+	free(h);
+	/* 4in6 */
+	b.n = 0;
+	eth(&b, 0x86dd);
+	ip6(&b, 20 + 8, 4);
+	ip4(&b, 5, 20 + 8, 0, 17);
+	udp(&b, 68, 67, 8);
+	assert_int_equal(dec(&ctx, DLT_EN10MB_, &b, &p, &h), DEC_OK);
+	assert_int_equal(p.l3, L3_IPV4);
+	assert_v4(&p.src, IP4_SRC);
+	assert_int_equal(p.sport, 68);
+	free(h);
+	/* IPIP nested three deep: refused at PKT_MAX_TUNNELS */
+	b.n = 0;
+	eth(&b, 0x0800);
+	for (int i = 0; i < 4; i++)
+		ip4(&b, 5, (unsigned)(20 * (4 - i) + 8), 0, i < 3 ? 4 : 17);
+	udp(&b, 1, 2, 8);
+	assert_int_equal(dec(&ctx, DLT_EN10MB_, &b, &p, &h), DEC_E_DEPTH);
+	assert_int_equal(ctx.stats.n[DC_TUNNEL_DEPTH], 1);
+	free(h);
+	/* inner packet cut short */
+	b.n = 0;
+	eth(&b, 0x0800);
+	ip4(&b, 5, 20 + 30, 0, 41);
+	ip6(&b, 8, 17);
+	b.n -= 10;
+	b.b[16] = 0, b.b[17] = (uint8_t)(b.n - 14);
+	assert_true(dec(&ctx, DLT_EN10MB_, &b, &p, &h) < 0);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_basic),
 		cmocka_unit_test(test_ipv6_ext_chain),
 		cmocka_unit_test(test_ipv6_ext_depth),
+		cmocka_unit_test(test_tunnels),
 	};
 	return cmocka_run_group_tests_name("decode_ip", tests, NULL, NULL);
 }
