@@ -62,16 +62,61 @@ void strpool_free(struct strpool *sp)
 	free(sp);
 }
 
-/* Normalise into buf (cut and maybe lower-cased); returns the length. */
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid
+ * (RFC 3629 section 4: no overlongs, no surrogates, nothing past U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t k;
+	unsigned char lo = 0x80, hi = 0xbf;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		k = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		k = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	if (n < k || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return k;
+}
+
+/* Normalise into buf: cut to STRPOOL_MAXLEN, maybe lower-cased, and made
+ * safe to print and to put in JSON: control characters and bytes that are
+ * not valid UTF-8 become '?'. Returns the length. */
 static size_t norm(char buf[static STRPOOL_MAXLEN], const char *s, size_t len, int lower)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	if (len > STRPOOL_MAXLEN)
 		len = STRPOOL_MAXLEN;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (lower && c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		buf[i] = c == '\0' ? '?' : c; /* a NUL would cut the string short */
+	for (size_t i = 0; i < len;) {
+		size_t k = utf8_seq(u + i, len - i);
+		if (k == 1) {
+			char c = (char)u[i];
+			if (lower && c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			buf[i] = u[i] < 0x20 || u[i] == 0x7f ? '?' : c;
+			i++;
+		} else if (k == 0) {
+			buf[i++] = '?';
+		} else {
+			memcpy(buf + i, u + i, k);
+			i += k;
+		}
 	}
 	return len;
 }

@@ -166,13 +166,19 @@ static void test_strpool(void **state)
 	uint32_t c = strpool_intern(sp, "Pixel-7", 7, 0);
 	assert_string_equal(strpool_str(sp, c), "Pixel-7");
 	assert_int_equal(strpool_lookup(sp, "pixel-7", 7, 0), 0);
+	/* printable and valid UTF-8 whatever comes in */
+	static const char raw[] = "caf\xc3\xa9 \x01\xff\xc3(\xed\xa0\x80!";
+	uint32_t u = strpool_intern(sp, raw, sizeof raw - 1, 0);
+	assert_string_equal(strpool_str(sp, u), "caf\xc3\xa9 ?" "?" "?(" "?" "?" "?!");
+	u = strpool_intern(sp, "\xf0\x9f\x92\xa1 bulb", 9, 1);
+	assert_string_equal(strpool_str(sp, u), "\xf0\x9f\x92\xa1 bulb");
 	/* many strings: ids stay stable and distinct */
 	char buf[32];
 	for (int i = 0; i < 20000; i++) {
 		int n = snprintf(buf, sizeof buf, "host-%d.example", i);
 		assert_int_not_equal(strpool_intern(sp, buf, (size_t)n, 1), 0);
 	}
-	assert_int_equal(strpool_count(sp), 20002);
+	assert_int_equal(strpool_count(sp), 20004);
 	assert_string_equal(strpool_str(sp, a), "ot.io.mi.com");
 	strpool_free(sp);
 
