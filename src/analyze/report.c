@@ -36,6 +36,8 @@ static void fill_dest(struct rep_dest *r, const struct dest *d, const struct str
 	r->dns_name = d->dns_name ? strpool_str(sp, d->dns_name) : NULL;
 	r->sni = d->sni ? strpool_str(sp, d->sni) : NULL;
 	r->http_host = d->http_host ? strpool_str(sp, d->http_host) : NULL;
+	for (int i = 0; i < DEST_MAX_OTHER && d->other[i]; i++)
+		r->other_names[r->n_other++] = strpool_str(sp, d->other[i]);
 	if (r->dns_name) {
 		r->domain = r->dns_name;
 		r->domain_source = "dns";

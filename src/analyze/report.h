@@ -46,6 +46,8 @@ struct rep_dest {
 	const char *domain;    /* best name: DNS, else TLS SNI, else HTTP Host */
 	const char *domain_source; /* "dns", "tls-sni", "http-host", "" */
 	const char *dns_name, *sni, *http_host;
+	const char *other_names[DEST_MAX_OTHER]; /* more SNI/Host names */
+	int n_other;
 	const char *proto;     /* "tcp", "udp", "icmp", ... */
 	uint16_t port;
 	const char *app;

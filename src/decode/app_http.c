@@ -14,6 +14,12 @@ static const char *const methods[] = {
 	"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE ",
 };
 
+#define HTTP_MAX_METHOD 20
+
+/* Length of the method token of a request line, 0 when p does not start
+ * like one. The common methods are known by name; any other token of
+ * capitals (WebDAV's PROPFIND, UPnP's SUBSCRIBE ...) counts when the line
+ * it starts ends in an HTTP/1.x version. */
 static size_t method_len(const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
@@ -21,7 +27,20 @@ static size_t method_len(const uint8_t *p, size_t len)
 		if (len >= k && memcmp(p, methods[i], k) == 0)
 			return k - 1;
 	}
-	return 0;
+	size_t m = 0;
+	while (m < len && m < HTTP_MAX_METHOD && ((p[m] >= 'A' && p[m] <= 'Z') || p[m] == '-'))
+		m++;
+	if (m < 3 || m >= len || p[m] != ' ')
+		return 0;
+	const uint8_t *nl = memchr(p, '\n', len);
+	if (!nl)
+		return 0;
+	size_t l = (size_t)(nl - p);
+	if (l && p[l - 1] == '\r')
+		l--;
+	if (l < m + 10 || memcmp(p + l - 8, "HTTP/1.", 7) != 0 || p[l - 9] != ' ')
+		return 0;
+	return m;
 }
 
 bool app_http_is_request(const uint8_t *p, size_t len)

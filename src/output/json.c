@@ -38,6 +38,12 @@ static json_t *dest_json(const struct rep_dest *x)
 		set(names, "tls_sni", json_string(x->sni));
 	if (x->http_host)
 		set(names, "http_host", json_string(x->http_host));
+	if (x->n_other) {
+		json_t *other = json_array();
+		for (int i = 0; i < x->n_other; i++)
+			json_array_append_new(other, json_string(x->other_names[i]));
+		set(names, "other", other);
+	}
 	set(o, "names", names);
 	set(o, "proto", json_string(x->proto));
 	set(o, "port", json_integer(x->port));

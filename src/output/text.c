@@ -37,8 +37,11 @@ static void print_dest(FILE *f, const struct rep_dest *x)
 {
 	char up[16], down[16], svc[40];
 	snprintf(svc, sizeof svc, "%s/%u%s%s", x->proto, x->port, *x->app ? " " : "", x->app);
-	fprintf(f, "    %9s %9s  %-18s %-39s %s%s%s\n", fmt_bytes(up, x->bytes_up),
-		fmt_bytes(down, x->bytes_down), svc, x->addr, x->domain ? x->domain : "-",
+	char more[24] = "";
+	if (x->n_other)
+		snprintf(more, sizeof more, " (+%d name%s)", x->n_other, x->n_other == 1 ? "" : "s");
+	fprintf(f, "    %9s %9s  %-18s %-39s %s%s%s%s\n", fmt_bytes(up, x->bytes_up),
+		fmt_bytes(down, x->bytes_down), svc, x->addr, x->domain ? x->domain : "-", more,
 		x->inbound ? "  (inbound)" : "",
 		strcmp(x->encrypted, "no") == 0 && x->internet ? "  [cleartext]" : "");
 }

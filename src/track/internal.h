@@ -29,6 +29,7 @@ struct flow {
 	uint8_t done;        /* stop inspecting payloads */
 	uint8_t payloads;    /* initiator payload packets inspected */
 	uint8_t resp_payloads;
+	uint8_t stream_http; /* the buffered stream is an HTTP request head, not TLS */
 };
 
 struct name_key {

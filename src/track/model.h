@@ -103,6 +103,8 @@ struct dest_key {
 	struct ip_addr addr; /* the remote address */
 };
 
+#define DEST_MAX_OTHER 8 /* one address, many names: shared hosting, CDNs */
+
 struct dest {
 	struct dest_key key;
 	uint64_t first_us, last_us;
@@ -111,6 +113,7 @@ struct dest {
 	uint32_t dns_name;  /* what this device asked DNS for (strpool id) */
 	uint32_t sni;       /* TLS server name */
 	uint32_t http_host; /* HTTP Host */
+	uint32_t other[DEST_MAX_OTHER]; /* further SNI/Host names, first seen first */
 	uint8_t app;        /* enum app_proto */
 	uint8_t enc;        /* enum enc_state */
 	uint16_t tls_version; /* highest offered, 0 when no hello seen */

@@ -43,6 +43,22 @@ static void set_app(struct dest *d, enum app_proto app, enum enc_state enc)
 		d->enc = (uint8_t)enc;
 }
 
+/* A name seen in a TLS hello or HTTP request to d, when d already has a
+ * first one of that kind: kept among the others when new. */
+static void dest_other_name(struct dest *d, uint32_t id, uint32_t first)
+{
+	if (!d || !id || id == first || id == d->dns_name)
+		return;
+	for (int i = 0; i < DEST_MAX_OTHER; i++) {
+		if (d->other[i] == id)
+			return;
+		if (!d->other[i]) {
+			d->other[i] = id;
+			return;
+		}
+	}
+}
+
 static uint32_t intern_name(struct tracker *t, const char *s, size_t len)
 {
 	/* domain names: no trailing dot, case folded */
@@ -193,6 +209,8 @@ static void on_obs(void *user, const struct obs *o)
 		t->st.tls_hellos++;
 		if (d && !d->sni)
 			d->sni = intern_name(t, o->str, o->len);
+		else if (d)
+			dest_other_name(d, intern_name(t, o->str, o->len), d->sni);
 		set_app(d, APP_TLS, ENC_YES);
 		break;
 	case OBS_TLS_VERSION:
@@ -209,6 +227,8 @@ static void on_obs(void *user, const struct obs *o)
 	case OBS_HTTP_HOST:
 		if (d && !d->http_host)
 			d->http_host = intern_name(t, o->str, o->len);
+		else if (d)
+			dest_other_name(d, intern_name(t, o->str, o->len), d->http_host);
 		break;
 	case OBS_HTTP_REQUEST:
 		t->st.http_requests++;
@@ -265,8 +285,38 @@ static int run(struct tracker *t, struct obs_ctx *c, app_decode_fn fn, const uin
 	return r;
 }
 
-/* The initiator's TCP stream: TLS ClientHello (maybe over several segments),
- * HTTP request heads, DNS over TCP. */
+/* True when a buffered client stream holds all it needs: the whole TLS
+ * ClientHello, or an HTTP head up to its empty line. */
+static bool stream_complete(const struct flow *f, const uint8_t *p, size_t n)
+{
+	if (f->stream_http)
+		return memmem(p, n, "\r\n\r\n", 4) || memmem(p, n, "\n\n", 2);
+	long need = app_tls_need(p, n);
+	return need == 0 || (need > 0 && (size_t)need <= n);
+}
+
+static void stream_start(struct tracker *t, struct obs_ctx *c, uint32_t fi, bool http)
+{
+	struct flow *f = c->f;
+	const struct pkt *p = c->p;
+	app_decode_fn fn = http ? app_http : app_tls;
+	uint32_t si = stream_alloc(t, fi);
+	if (si == TABLE_NONE) {
+		run(t, c, fn, p->payload, p->payload_len); /* what we have */
+		f->done = !http;
+		return;
+	}
+	struct stream_buf *s = &t->streams[si];
+	size_t n = p->payload_len < t->cfg.stream_bytes ? p->payload_len : t->cfg.stream_bytes;
+	memcpy(s->data, p->payload, n);
+	s->len = (uint32_t)n;
+	f->stream = si;
+	f->stream_http = http;
+	f->next_seq = p->tcp_seq + (uint32_t)p->payload_len;
+}
+
+/* The initiator's TCP stream: TLS ClientHello and HTTP request heads (maybe
+ * over several segments), DNS over TCP. */
 static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 {
 	struct flow *f = c->f;
@@ -280,13 +330,15 @@ static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 		memcpy(s->data + s->len, p->payload, n);
 		s->len += (uint32_t)n;
 		f->next_seq += (uint32_t)p->payload_len;
-		long need = app_tls_need(s->data, s->len);
-		if (need == 0 || (need > 0 && (size_t)need <= s->len) || s->len >= t->cfg.stream_bytes ||
+		bool http = f->stream_http;
+		if (stream_complete(f, s->data, s->len) || s->len >= t->cfg.stream_bytes ||
 		    ++f->payloads >= MAX_CLIENT_PAYLOADS) {
-			if (need != 0)
+			if (http)
+				run(t, c, app_http, s->data, s->len);
+			else if (app_tls_need(s->data, s->len) != 0)
 				run(t, c, app_tls, s->data, s->len);
 			flow_release_stream(t, f);
-			f->done = 1;
+			f->done = !http; /* HTTP/1.1 sends more requests on one connection */
 		}
 		return;
 	}
@@ -300,20 +352,13 @@ static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 		run(t, c, app_tls, p->payload, p->payload_len);
 		f->done = 1;
 	} else if (need != 0) {
-		uint32_t si = stream_alloc(t, fi);
-		if (si == TABLE_NONE) {
-			run(t, c, app_tls, p->payload, p->payload_len); /* what we have */
-			f->done = 1;
-			return;
-		}
-		struct stream_buf *s = &t->streams[si];
-		size_t n = p->payload_len < t->cfg.stream_bytes ? p->payload_len : t->cfg.stream_bytes;
-		memcpy(s->data, p->payload, n);
-		s->len = (uint32_t)n;
-		f->stream = si;
-		f->next_seq = p->tcp_seq + (uint32_t)p->payload_len;
+		stream_start(t, c, fi, false);
 	} else if (app_http_is_request(p->payload, p->payload_len)) {
-		run(t, c, app_http, p->payload, p->payload_len);
+		f->stream_http = 1;
+		if (stream_complete(f, p->payload, p->payload_len))
+			run(t, c, app_http, p->payload, p->payload_len);
+		else
+			stream_start(t, c, fi, true);
 	} else if (p->dport == 53 || p->sport == 53) {
 		run(t, c, app_dns_tcp, p->payload, p->payload_len);
 	}

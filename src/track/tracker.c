@@ -97,14 +97,18 @@ static bool side_key(const struct pkt *p, int dst, struct dev_key *k)
 	bool have_mac = p->has_mac && (!dst || p->has_mac_dst);
 	if (addr_is_group(ip) || !addr_is_local(ip))
 		return false;
-	if (have_mac) {
-		if (mac_is_group(mac) || mac_is_zero(mac))
+	if (have_mac && !mac_is_zero(mac)) {
+		if (mac_is_group(mac))
 			return false;
 		dev_key_mac(k, mac);
 		return true;
 	}
-	if (p->has_mac || addr_is_zero(ip))
+	if (!have_mac && p->has_mac)
 		return false; /* SLL: this side's MAC is not in the packet */
+	/* no link layer, or an all-zero MAC (loopback traffic written as
+	 * Ethernet): the address names the device */
+	if (addr_is_zero(ip))
+		return false;
 	dev_key_ip(k, ip);
 	return true;
 }

@@ -60,6 +60,16 @@ static void test_http(void **state)
 	assert_true(app_http_is_request(S(req)));
 	assert_false(app_http_is_request(S("HTTP/1.1 200 OK\r\n")));
 	assert_false(app_http_is_request(S("GE")));
+	/* other methods: known by the HTTP/1.x line they start */
+	assert_true(app_http_is_request(S("PROPFIND /dav/ HTTP/1.1\r\nHost: x\r\n")));
+	assert_false(app_http_is_request(S("PROPFIND /dav/ SIP/2.0\r\n")));
+	assert_false(app_http_is_request(S("PROPFIND /dav/ HTTP/1.1"))); /* no line end yet */
+	assert_false(app_http_is_request(S("AB / HTTP/1.1\r\n")));
+	assert_false(app_http_is_request(S("NOTIFY HTTP/1.1\r\n")));
+	tu_sink_init(&s);
+	assert_int_equal(app_http(S("PROPFIND /dav/ HTTP/1.1\r\nHost: www.dlp-test.com\r\n\r\n"), &s.sink), DEC_OK);
+	assert_non_null(tu_find_str(&s, OBS_HTTP_REQUEST, "PROPFIND"));
+	assert_non_null(tu_find_str(&s, OBS_HTTP_HOST, "www.dlp-test.com"));
 	tu_sink_init(&s);
 	assert_int_equal(app_http(S(req), &s.sink), DEC_OK);
 	const struct tu_obs *o = tu_find(&s, OBS_HTTP_REQUEST);
