@@ -71,7 +71,8 @@ def all_names(d):
     out = set()
     for x in d['destinations']:
         for v in x['names'].values():
-            out.add(v.lower())
+            for name in v if isinstance(v, list) else [v]:
+                out.add(name.lower())
     for q in d['dns']['queries']:
         out.add(q['name'].lower())
     for a in d['dns']['answers']:
