@@ -9,7 +9,7 @@
  *   mDNS records             -> the sending device, responses only (queries
  *                               carry other hosts' records as known answers)
  *   SSDP headers, Tuya, HTTP User-Agent, TLS fingerprints -> the sender
- *   miIO device id           -> the side on UDP 54321, the client of 8053
+ *   miIO device id           -> the side on UDP 54321, the client of its cloud
  *   TLS SNI, HTTP Host       -> the sender's destination
  */
 #include <netinet/in.h>
@@ -242,9 +242,12 @@ static void on_obs(void *user, const struct obs *o)
 		break;
 	case OBS_MIIO_DEVICE: {
 		int n = snprintf(num, sizeof num, "%llu", (unsigned long long)o->num);
-		/* the device is the side on 54321 (LAN) or the client of the
-		 * cloud's 8053 */
-		uint32_t dev = c->p->sport == 54321 || c->p->dport == 8053 ? c->src_dev : c->dst_dev;
+		/* the device is the side on 54321 (LAN), or the client of its
+		 * cloud (UDP 8053, TCP 80/443): the sender unless the cloud
+		 * or app is */
+		uint16_t sp = c->p->sport, dp = c->p->dport;
+		bool sender = sp == 54321 || (dp != 54321 && sp != 8053);
+		uint32_t dev = sender ? c->src_dev : c->dst_dev;
 		dev_add_attr(t, dev, DA_MIIO_ID, num, (size_t)n);
 		set_app(d, APP_MIIO, ENC_YES);
 		break;
@@ -361,6 +364,10 @@ static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 			stream_start(t, c, fi, true);
 	} else if (p->dport == 53 || p->sport == 53) {
 		run(t, c, app_dns_tcp, p->payload, p->payload_len);
+	} else if (p->payload_len >= 32 && p->payload[0] == 0x21 && p->payload[1] == 0x31) {
+		/* miIO framed over TCP: Mi Home gateways reach their cloud so,
+		 * often on port 80 */
+		run(t, c, app_miio, p->payload, p->payload_len);
 	}
 }
 
