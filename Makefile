@@ -91,7 +91,7 @@ SHARED     ?= ../shared
 
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 build/fuzz/libalfoil.a: $(FUZZ_OBJ)
 	@rm -f $@; ar rcs $@ $^
@@ -127,14 +127,20 @@ fuzz-corpus: build/rel/seeds
 			-print0 | xargs -0 build/rel/seeds fuzz/corpus; \
 	else echo "fuzz-corpus: $(SHARED)/captures is absent; no seeds"; fi
 
-# Every target for FUZZ_SECONDS each, on the seeds and the saved crashes.
+# Every target for FUZZ_SECONDS each, on the seeds and the saved crashes; a
+# crash is written to tests/crashes/<target>/ and fails the run.
 fuzz-smoke: fuzz
-	@for t in $(FUZZ_TARGETS); do \
+	@mkdir -p build/fuzz/logs; for t in $(FUZZ_TARGETS); do \
 		mkdir -p fuzz/corpus/$$t tests/crashes/$$t; \
-		echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
-		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		printf '%-12s ' fuzz_$$t; \
+		if ! build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=tests/crashes/$$t/ fuzz/corpus/$$t tests/crashes/$$t \
-			2>&1 | grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+ +DONE|==[0-9]+==ERROR)' || exit 1; \
+			>build/fuzz/logs/$$t.log 2>&1; then \
+			echo FAILED; grep -A15 -m1 '^==[0-9]*==ERROR' build/fuzz/logs/$$t.log; exit 1; \
+		fi; \
+		awk '/^stat::number_of_executed_units/ {n=$$2} /^stat::average_exec_per_sec/ {s=$$2} \
+			/ cov: / {c=$$0; sub(/.* cov: /, "", c); sub(/ .*/, "", c)} \
+			END {printf "%12d runs %9d/s  coverage %s edges\n", n, s, c}' build/fuzz/logs/$$t.log; \
 	done
 
 bench: alfoil

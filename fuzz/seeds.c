@@ -22,7 +22,7 @@
 #define PACKET_SEEDS_PER_FILE 4
 
 static const char *targets[] = { "packet", "dns", "mdns", "dhcp", "dhcp6", "ssdp", "ntp",
-				 "miio", "tuya", "http", "tls", "dns_tcp" };
+				 "miio", "tuya", "http", "tls", "dns_tcp", "ndp" };
 static unsigned counts[sizeof targets / sizeof targets[0]];
 static const char *outdir;
 
@@ -120,6 +120,9 @@ int main(int argc, char **argv)
 				const char *t = udp_target(p.sport, p.dport);
 				if (t)
 					save(t, 0, 0, p.payload, p.payload_len);
+			} else if (p.l4proto == 58 && p.icmp_type >= 133 && p.icmp_type <= 137) {
+				/* app_ndp reads the whole ICMPv6 message, header included */
+				save("ndp", 0, 0, p.payload - 4, p.payload_len + 4);
 			} else if (p.l4proto == 6) {
 				if (app_tls_need(p.payload, p.payload_len) > 0)
 					save("tls", 0, 0, p.payload, p.payload_len);
