@@ -320,7 +320,8 @@ static size_t join_dec(char *s, size_t cap, size_t n, const uint16_t *v, int cou
 
 static void emit_ja3(const struct hello *h, struct obs_sink *sink)
 {
-	size_t cap = 16 + 6 * (size_t)(MAX_CIPHERS + MAX_EXTS + MAX_GROUPS + MAX_FORMATS);
+	/* each value: at most 5 digits and a separator */
+	size_t cap = 16 + 6 * (size_t)(h->nciphers + h->nexts + h->ngroups + h->nformats);
 	char *s = obs_scratch(sink, cap);
 	char *md = obs_scratch(sink, 32);
 	if (!s || !md)
@@ -453,12 +454,8 @@ int app_tls(const uint8_t *p, size_t len, struct obs_sink *sink)
 	const uint8_t *m = join_records(p, len, sink, &mlen, &complete);
 	if (!m)
 		return len < 9 ? DEC_E_TRUNC : DEC_E_MALFORMED;
-	struct hello *h = (struct hello *)obs_scratch(sink, sizeof *h + _Alignof(struct hello));
-	struct hello local;
-	if (h) /* keep the big arrays off the stack when scratch allows */
-		h = (struct hello *)(((uintptr_t)h + _Alignof(struct hello) - 1) & ~(uintptr_t)(_Alignof(struct hello) - 1));
-	else
-		h = &local;
+	struct hello hs; /* about 1 KiB */
+	struct hello *h = &hs;
 	memset(h, 0, sizeof *h);
 	int r = parse_hello(cur_make(m + 4, mlen - 4), sink, h);
 	if (r != DEC_OK)
