@@ -143,7 +143,11 @@ fuzz-smoke: fuzz
 			END {printf "%12d runs %9d/s  coverage %s edges\n", n, s, c}' build/fuzz/logs/$$t.log; \
 	done
 
-bench: alfoil
+build/rel/pcapread: bench/pcapread.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(REL_CFLAGS) -o $@ $< $(LIBS)
+
+bench: alfoil build/rel/pcapread
 	bench/run-bench.sh
 
 clean:

@@ -15,7 +15,6 @@
  * "_" sha256(sorted ciphers)[:12] "_" sha256(sorted extensions without SNI
  * and ALPN "_" signature algorithms in order)[:12], values as 4 hex digits.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,12 +309,29 @@ static void hex(char *out, const uint8_t *d, size_t n)
 	}
 }
 
-/* append "v1-v2-..." (decimal) */
-static size_t join_dec(char *s, size_t cap, size_t n, const uint16_t *v, int count)
+/* v in decimal at s; returns the digits written (at most 5) */
+static size_t put_dec(char *s, unsigned v)
 {
-	for (int i = 0; i < count && n < cap; i++)
-		n += (size_t)snprintf(s + n, cap - n, i ? "-%u" : "%u", v[i]);
-	return n < cap ? n : cap - 1;
+	char tmp[5];
+	size_t n = 0, k = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < sizeof tmp);
+	while (n)
+		s[k++] = tmp[--n];
+	return k;
+}
+
+/* append "v1-v2-..." (decimal); the caller sized s for 6 bytes a value */
+static size_t join_dec(char *s, size_t n, const uint16_t *v, int count)
+{
+	for (int i = 0; i < count; i++) {
+		if (i)
+			s[n++] = '-';
+		n += put_dec(s + n, v[i]);
+	}
+	return n;
 }
 
 static void emit_ja3(const struct hello *h, struct obs_sink *sink)
@@ -329,14 +345,15 @@ static void emit_ja3(const struct hello *h, struct obs_sink *sink)
 	uint16_t formats[MAX_FORMATS];
 	for (int i = 0; i < h->nformats; i++)
 		formats[i] = h->formats[i];
-	size_t n = (size_t)snprintf(s, cap, "%u,", h->legacy_version);
-	n = join_dec(s, cap, n, h->ciphers, h->nciphers);
+	size_t n = put_dec(s, h->legacy_version);
 	s[n++] = ',';
-	n = join_dec(s, cap, n, h->exts, h->nexts);
+	n = join_dec(s, n, h->ciphers, h->nciphers);
 	s[n++] = ',';
-	n = join_dec(s, cap, n, h->groups, h->ngroups);
+	n = join_dec(s, n, h->exts, h->nexts);
 	s[n++] = ',';
-	n = join_dec(s, cap, n, formats, h->nformats);
+	n = join_dec(s, n, h->groups, h->ngroups);
+	s[n++] = ',';
+	n = join_dec(s, n, formats, h->nformats);
 	uint8_t d[MD5_DIGEST_SIZE];
 	struct md5_ctx m;
 	md5_init(&m);
@@ -356,28 +373,38 @@ static int cmp_u16(const void *a, const void *b)
 	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
-/* first 12 hex chars of sha256 over "xxxx,xxxx,...", or zeros when empty */
+/* "xxxx,xxxx,..." (4 lowercase hex digits a value) at s; returns the length */
+static size_t join_hex4(char *s, const uint16_t *v, int n)
+{
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		uint8_t be[2] = { (uint8_t)(v[i] >> 8), (uint8_t)v[i] };
+		if (i)
+			s[k++] = ',';
+		hex(s + k, be, 2);
+		k += 4;
+	}
+	return k;
+}
+
+/* first 12 hex chars of sha256 over "xxxx,...[_yyyy,...]", or zeros when
+ * there is nothing to hash */
 static void ja4_hash(char out[12], const uint16_t *v, int n, const uint16_t *tail, int ntail)
 {
 	struct sha256_ctx c;
 	uint8_t d[SHA256_DIGEST_SIZE];
-	char item[6];
+	char buf[5 * (MAX_CIPHERS > MAX_EXTS ? MAX_CIPHERS : MAX_EXTS) + 1 + 5 * MAX_SIGALGS];
 	if (n == 0) {
 		memset(out, '0', 12);
 		return;
 	}
-	sha256_init(&c);
-	for (int i = 0; i < n; i++) {
-		snprintf(item, sizeof item, i ? ",%04x" : "%04x", v[i]);
-		sha256_update(&c, strlen(item), (const uint8_t *)item);
-	}
+	size_t k = join_hex4(buf, v, n);
 	if (ntail) {
-		sha256_update(&c, 1, (const uint8_t *)"_");
-		for (int i = 0; i < ntail; i++) {
-			snprintf(item, sizeof item, i ? ",%04x" : "%04x", tail[i]);
-			sha256_update(&c, strlen(item), (const uint8_t *)item);
-		}
+		buf[k++] = '_';
+		k += join_hex4(buf + k, tail, ntail);
 	}
+	sha256_init(&c);
+	sha256_update(&c, k, (const uint8_t *)buf);
 	sha256_digest(&c, sizeof d, d);
 	hex(out, d, 6);
 }

@@ -136,6 +136,33 @@ static json_t *device_json(const struct rep_device *d)
 	return o;
 }
 
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
+
+/* json_dump_callback sink that indents every line after the first by n. */
+struct indent {
+	FILE *f;
+	int n;
+};
+
+static int indent_out(const char *buf, size_t size, void *data)
+{
+	static const char spaces[] = "        ";
+	struct indent *in = data;
+	const char *p = buf, *end = buf + size;
+	/* jansson hands over one token at a time: mostly no newline */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			fwrite_unlocked(p, 1, (size_t)(end - p), in->f);
+			break;
+		}
+		fwrite_unlocked(p, 1, (size_t)(nl - p) + 1, in->f);
+		fwrite_unlocked(spaces, 1, (size_t)in->n, in->f);
+		p = nl + 1;
+	}
+	return 0;
+}
+
 int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 {
 	(void)opts;
@@ -182,13 +209,31 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	if (r->oui_status)
 		json_array_append_new(warn, json_string(r->oui_status));
 	set(root, "warnings", warn);
-	json_t *devs = json_array();
-	for (size_t i = 0; i < r->n_devices; i++)
-		json_array_append_new(devs, device_json(&r->devices[i]));
-	set(root, "devices", devs);
-	int rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	fputc('\n', f);
+	/* Written piece by piece: the header, then one device at a time, so
+	 * the JSON tree in memory is never more than one device (a report of
+	 * thousands of devices would otherwise need a tree many times its
+	 * text). The text is the same as one json_dumpf of the whole. */
+	int rc = 0;
+	struct indent ind = { f, 2 };
+	const char *key;
+	json_t *val;
+	fputs("{", f);
+	int first = 1;
+	json_object_foreach(root, key, val) {
+		fprintf(f, "%s\n  \"%s\": ", first ? "" : ",", key);
+		first = 0;
+		rc |= json_dump_callback(val, indent_out, &ind, DUMP_FLAGS);
+	}
 	json_decref(root);
+	fputs(",\n  \"devices\": [", f);
+	ind.n = 4;
+	for (size_t i = 0; i < r->n_devices; i++) {
+		json_t *d = device_json(&r->devices[i]);
+		fputs(i ? ",\n    " : "\n    ", f);
+		rc |= json_dump_callback(d, indent_out, &ind, DUMP_FLAGS);
+		json_decref(d);
+	}
+	fputs(r->n_devices ? "\n  ]\n}\n" : "]\n}\n", f);
 	return rc < 0 || ferror(f) ? -1 : 0;
 }
 

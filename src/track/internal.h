@@ -30,6 +30,7 @@ struct flow {
 	uint8_t payloads;    /* initiator payload packets inspected */
 	uint8_t resp_payloads;
 	uint8_t stream_http; /* the buffered stream is an HTTP request head, not TLS */
+	uint32_t udp_last[2]; /* hash of each side's last UDP payload */
 };
 
 struct name_key {
@@ -74,6 +75,7 @@ struct tracker {
 	struct table *queries;   /* struct query_ent */
 	struct stream_buf *streams;
 	uint32_t streams_used;
+	uint32_t last_flow;      /* the flow of the previous packet, or TABLE_NONE */
 	uint64_t now_us;
 	char *scratch;           /* for application decoders, per payload */
 	size_t scratch_cap;

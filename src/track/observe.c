@@ -371,6 +371,26 @@ static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 	}
 }
 
+/* A quick 32-bit digest of a payload, 8 bytes a step; never 0 (0 is "no
+ * payload yet"). Not keyed: a collision only makes one datagram go
+ * unread, it cannot be used to slow anything down. */
+static uint32_t payload_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+	}
+	for (; i < n; i++)
+		h = (h ^ p[i]) * 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	uint32_t r = (uint32_t)(h ^ (h >> 32));
+	return r ? r : 1;
+}
+
 void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int side)
 {
 	struct flow *f = flow_at(t, fi);
@@ -382,6 +402,12 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 		app_decode_fn fn = app_for_udp(p->sport, p->dport);
 		if (!fn)
 			return;
+		/* mDNS, SSDP and Tuya announce the same thing again and again:
+		 * a payload equal to this side's last one says nothing new */
+		uint32_t h = payload_hash(p->payload, p->payload_len);
+		if (h == f->udp_last[side])
+			return;
+		f->udp_last[side] = h;
 		c.dhcp_client = p->sport == 68 || p->dport == 547;
 		if (p->sport == 68 && p->has_mac && !mac_is_group(p->mac_src) && !mac_is_zero(p->mac_src)) {
 			/* every client sends from 0.0.0.0:68 to 255.255.255.255:67, so

@@ -60,6 +60,7 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->queries = table_new(&query);
 	t->strs = strpool_new(t->cfg.max_string_bytes);
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
+	t->last_flow = TABLE_NONE;
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
 	if (!t->devices || !t->flows || !t->names || !t->dests || !t->queries || !t->strs || !t->streams ||
