@@ -122,14 +122,7 @@ int app_dhcp(const uint8_t *p, size_t len, struct obs_sink *sink)
 		case 60: emit_str(sink, OBS_DHCP_VENDOR_CLASS, v, olen); break;
 		case 81: emit_fqdn(sink, v, olen); break;
 		case 55: emit_prl(sink, v, olen); break;
-		case 61:
-			if (olen) {
-				o = obs_make(OBS_DHCP_CLIENT_ID);
-				o.bytes = v;
-				o.nbytes = olen;
-				obs_emit(sink, &o);
-			}
-			break;
+		case 61: obs_emit_bytes(sink, OBS_DHCP_CLIENT_ID, v, olen); break;
 		case 50:
 			if (olen == 4) {
 				o = obs_make(OBS_DHCP_REQUESTED_IP);

@@ -45,14 +45,7 @@ int app_dhcp6(const uint8_t *p, size_t len, struct obs_sink *sink)
 			return DEC_E_TRUNC;
 		struct obs o;
 		switch (code) {
-		case 1:
-			if (olen) {
-				o = obs_make(OBS_DHCP6_DUID);
-				o.bytes = v;
-				o.nbytes = olen;
-				obs_emit(sink, &o);
-			}
-			break;
+		case 1: obs_emit_bytes(sink, OBS_DHCP6_DUID, v, olen); break;
 		case 39: emit_fqdn(sink, v, olen); break;
 		case 16:
 			if (olen >= 6) {

@@ -86,6 +86,8 @@ int decode_tcp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *ou
 int decode_udp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out);
 int decode_icmp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out);
 int decode_icmpv6(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out);
+/* The 4-byte header ICMP and ICMPv6 share; proto is 1 or 58. */
+int decode_icmp_header(struct dec_ctx *ctx, uint8_t proto, const uint8_t *p, size_t len, struct pkt *out);
 /* IP-in-IP (RFC 2003 IPIP, RFC 4213 6in4, RFC 2473 4in6): proto is the
  * outer next-header value, 4 or 41. The packet becomes the inner one (the
  * frame's MAC addresses stay); at most PKT_MAX_TUNNELS layers. */

@@ -10,12 +10,12 @@
 
 #define ICMP_HDR 4
 
-int decode_icmp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out)
+int decode_icmp_header(struct dec_ctx *ctx, uint8_t proto, const uint8_t *p, size_t len, struct pkt *out)
 {
 	struct cur c = cur_make(p, len);
 	uint8_t type, code;
 	uint16_t csum;
-	out->l4proto = 1;
+	out->l4proto = proto;
 	if (c.n < ICMP_HDR) {
 		ctx->stats.n[DC_ICMP_BAD]++;
 		return DEC_E_TRUNC;
@@ -32,4 +32,9 @@ int decode_icmp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *o
 	out->payload_len = c.n;
 	out->has_l4 = 1;
 	return DEC_OK;
+}
+
+int decode_icmp(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out)
+{
+	return decode_icmp_header(ctx, 1, p, len, out);
 }

@@ -121,4 +121,15 @@ static inline void obs_emit(struct obs_sink *s, const struct obs *o)
 		s->emit(s->user, o);
 }
 
+/* Emit an observation of raw bytes (client ids, DUIDs); none when empty. */
+static inline void obs_emit_bytes(struct obs_sink *s, enum obs_kind k, const uint8_t *b, size_t n)
+{
+	if (!n)
+		return;
+	struct obs o = obs_make(k);
+	o.bytes = b;
+	o.nbytes = n;
+	obs_emit(s, &o);
+}
+
 #endif

@@ -4,24 +4,16 @@
 #include "decode/app.h"
 #include "decode/decode.h"
 
-struct mb {
-	uint8_t b[1024];
-	size_t n;
-};
-
-static void u8(struct mb *m, unsigned v) { m->b[m->n++] = (uint8_t)v; }
-static void u16(struct mb *m, unsigned v) { u8(m, v >> 8); u8(m, v & 0xff); }
-static void bytes(struct mb *m, const void *p, size_t n) { memcpy(m->b + m->n, p, n); m->n += n; }
-static void opt(struct mb *m, unsigned code, const void *v, size_t n)
+static void opt(struct buf *m, unsigned code, const void *v, size_t n)
 {
-	u8(m, code);
-	u8(m, (unsigned)n);
-	bytes(m, v, n);
+	put8(m, code);
+	put8(m, (unsigned)n);
+	put(m, v, n);
 }
 
 static const uint8_t MAC[6] = { 0x68, 0xc6, 0x3a, 0x3a, 0x1f, 0x2b };
 
-static void bootp(struct mb *m, unsigned op, const uint8_t yiaddr[4])
+static void bootp(struct buf *m, unsigned op, const uint8_t yiaddr[4])
 {
 	memset(m->b, 0, sizeof m->b);
 	m->b[0] = (uint8_t)op;
@@ -30,13 +22,13 @@ static void bootp(struct mb *m, unsigned op, const uint8_t yiaddr[4])
 	memcpy(m->b + 16, yiaddr, 4);
 	memcpy(m->b + 28, MAC, 6);
 	m->n = 236;
-	bytes(m, "\x63\x82\x53\x63", 4);
+	put(m, "\x63\x82\x53\x63", 4);
 }
 
 static void test_discover(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	bootp(&m, 1, (const uint8_t *)"\0\0\0\0");
 	opt(&m, 53, "\x01", 1);
@@ -45,8 +37,8 @@ static void test_discover(void **state)
 	opt(&m, 12, "ESP_3A1F2B\0", 11); /* NUL counted in the length */
 	opt(&m, 60, "espressif", 9);
 	opt(&m, 55, "\x01\x03\x1c\x06", 4);
-	u8(&m, 0); /* pad */
-	u8(&m, 255);
+	put8(&m, 0); /* pad */
+	put8(&m, 255);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
 	const struct tu_obs *o = tu_find(&s, OBS_DHCP_CHADDR);
@@ -76,11 +68,11 @@ static void test_discover(void **state)
 static void test_ack(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	bootp(&m, 2, (const uint8_t *)"\xc0\xa8\x01\x68");
 	opt(&m, 53, "\x05", 1);
-	u8(&m, 255);
+	put8(&m, 255);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
 	const struct tu_obs *o = tu_find(&s, OBS_DHCP_ASSIGNED_IP);
@@ -91,7 +83,7 @@ static void test_ack(void **state)
 	/* an OFFER (2) assigns nothing yet */
 	bootp(&m, 2, (const uint8_t *)"\xc0\xa8\x01\x68");
 	opt(&m, 53, "\x02", 1);
-	u8(&m, 255);
+	put8(&m, 255);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
 	assert_null(tu_find(&s, OBS_DHCP_ASSIGNED_IP));
@@ -100,26 +92,26 @@ static void test_ack(void **state)
 static void test_fqdn(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	bootp(&m, 1, (const uint8_t *)"\0\0\0\0");
 	/* E flag: wire format "laptop.home" */
 	opt(&m, 81, "\x05\x00\x00\x06laptop\x04home\x00", 16);
-	u8(&m, 255);
+	put8(&m, 255);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
 	assert_non_null(tu_find_str(&s, OBS_DHCP_FQDN, "laptop.home"));
 	/* ASCII form */
 	bootp(&m, 1, (const uint8_t *)"\0\0\0\0");
 	opt(&m, 81, "\x00\x00\x00pc.lan", 9);
-	u8(&m, 255);
+	put8(&m, 255);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
 	assert_non_null(tu_find_str(&s, OBS_DHCP_FQDN, "pc.lan"));
 	/* wire format with a label running past the option: stops there */
 	bootp(&m, 1, (const uint8_t *)"\0\0\0\0");
 	opt(&m, 81, "\x05\x00\x00\x02pc\x3fxx", 9);
-	u8(&m, 255);
+	put8(&m, 255);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
 	assert_non_null(tu_find_str(&s, OBS_DHCP_FQDN, "pc"));
@@ -128,14 +120,14 @@ static void test_fqdn(void **state)
 static void test_malformed(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	/* option length past the end: options before it still count */
 	bootp(&m, 1, (const uint8_t *)"\0\0\0\0");
 	opt(&m, 12, "cam", 3);
-	u8(&m, 60);
-	u8(&m, 200);
-	bytes(&m, "short", 5);
+	put8(&m, 60);
+	put8(&m, 200);
+	put(&m, "short", 5);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_E_TRUNC);
 	assert_non_null(tu_find_str(&s, OBS_DHCP_HOSTNAME, "cam"));
@@ -160,7 +152,7 @@ static void test_malformed(void **state)
 	bootp(&m, 1, (const uint8_t *)"\0\0\0\0");
 	opt(&m, 50, "\1\2\3", 3);
 	opt(&m, 12, "", 0);
-	u8(&m, 255);
+	put8(&m, 255);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
 	assert_null(tu_find(&s, OBS_DHCP_REQUESTED_IP));
@@ -170,20 +162,20 @@ static void test_malformed(void **state)
 static void test_dhcp6(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	m.n = 0;
-	u8(&m, 1); /* SOLICIT */
-	bytes(&m, "\xaa\xbb\xcc", 3);
-	u16(&m, 1); /* client id: DUID-LL */
-	u16(&m, 10);
-	bytes(&m, "\x00\x03\x00\x01\x34\xf6\x4b\x91\x6e\x2a", 10);
-	u16(&m, 39); /* FQDN */
-	u16(&m, 17);
-	bytes(&m, "\x01\x0e" "DESKTOP-4KX9Q2" "\x00", 17);
-	u16(&m, 16); /* vendor class: enterprise 311, "MSFT 5.0" */
-	u16(&m, 14);
-	bytes(&m, "\x00\x00\x01\x37\x00\x08" "MSFT 5.0", 14);
+	put8(&m, 1); /* SOLICIT */
+	put(&m, "\xaa\xbb\xcc", 3);
+	put16(&m, 1); /* client id: DUID-LL */
+	put16(&m, 10);
+	put(&m, "\x00\x03\x00\x01\x34\xf6\x4b\x91\x6e\x2a", 10);
+	put16(&m, 39); /* FQDN */
+	put16(&m, 17);
+	put(&m, "\x01\x0e" "DESKTOP-4KX9Q2" "\x00", 17);
+	put16(&m, 16); /* vendor class: enterprise 311, "MSFT 5.0" */
+	put16(&m, 14);
+	put(&m, "\x00\x00\x01\x37\x00\x08" "MSFT 5.0", 14);
 	tu_sink_init(&s);
 	assert_int_equal(app_dhcp6(m.b, m.n, &s.sink), DEC_OK);
 	const struct tu_obs *o = tu_find(&s, OBS_DHCP6_DUID);

@@ -6,60 +6,50 @@
 #include "decode/decode.h"
 #include "decode/dns_wire.h"
 
-/* A tiny message builder. */
-struct mb {
-	uint8_t b[1024];
-	size_t n;
-};
-
-static void u8(struct mb *m, unsigned v) { m->b[m->n++] = (uint8_t)v; }
-static void u16(struct mb *m, unsigned v) { u8(m, v >> 8); u8(m, v & 0xff); }
-static void u32(struct mb *m, uint32_t v) { u16(m, v >> 16); u16(m, v & 0xffff); }
-static void bytes(struct mb *m, const void *p, size_t n) { memcpy(m->b + m->n, p, n); m->n += n; }
 
 /* "a.b.c" as labels with a root label */
-static size_t name(struct mb *m, const char *s)
+static size_t name(struct buf *m, const char *s)
 {
 	size_t at = m->n;
 	while (*s) {
 		const char *dot = strchr(s, '.');
 		size_t l = dot ? (size_t)(dot - s) : strlen(s);
-		u8(m, (unsigned)l);
-		bytes(m, s, l);
+		put8(m, (unsigned)l);
+		put(m, s, l);
 		s += l + (dot ? 1 : 0);
 	}
-	u8(m, 0);
+	put8(m, 0);
 	return at;
 }
 
-static void hdr(struct mb *m, unsigned flags, unsigned qd, unsigned an, unsigned ns, unsigned ar)
+static void hdr(struct buf *m, unsigned flags, unsigned qd, unsigned an, unsigned ns, unsigned ar)
 {
 	m->n = 0;
-	u16(m, 0x1234);
-	u16(m, flags);
-	u16(m, qd);
-	u16(m, an);
-	u16(m, ns);
-	u16(m, ar);
+	put16(m, 0x1234);
+	put16(m, flags);
+	put16(m, qd);
+	put16(m, an);
+	put16(m, ns);
+	put16(m, ar);
 }
 
-static void rr_head(struct mb *m, unsigned type, unsigned cls, unsigned rdlen)
+static void rr_head(struct buf *m, unsigned type, unsigned cls, unsigned rdlen)
 {
-	u16(m, type);
-	u16(m, cls);
-	u32(m, 300);
-	u16(m, rdlen);
+	put16(m, type);
+	put16(m, cls);
+	put32(m, 300);
+	put16(m, rdlen);
 }
 
 static void test_query(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	hdr(&m, 0x0100, 1, 0, 0, 0);
 	name(&m, "de.ot.io.mi.com");
-	u16(&m, 1);
-	u16(&m, 1);
+	put16(&m, 1);
+	put16(&m, 1);
 	tu_sink_init(&s);
 	assert_int_equal(app_dns(m.b, m.n, &s.sink), DEC_OK);
 	assert_int_equal(s.n, 1);
@@ -71,32 +61,32 @@ static void test_query(void **state)
 
 /* Response: m2.tuyaeu.com CNAME elb.example (compressed), A under the
  * CNAME target: the address is credited to the question name. */
-static void build_cname_response(struct mb *m)
+static void build_cname_response(struct buf *m)
 {
 	hdr(m, 0x8180, 1, 3, 0, 0);
 	size_t q = name(m, "m2.tuyaeu.com");
-	u16(m, 1);
-	u16(m, 1);
+	put16(m, 1);
+	put16(m, 1);
 	/* answer 1: owner = pointer to question, CNAME -> mqtt.elb.amazonaws.com */
-	u16(m, 0xc000 | (unsigned)q);
+	put16(m, 0xc000 | (unsigned)q);
 	size_t rdlen_at = m->n + 8;
 	rr_head(m, DNS_T_CNAME, 1, 0);
 	size_t target = m->n;
 	name(m, "mqtt.elb.amazonaws.com");
 	m->b[rdlen_at + 1] = (uint8_t)(m->n - target);
 	/* answers 2 and 3: A records for the target, owner compressed */
-	u16(m, 0xc000 | (unsigned)target);
+	put16(m, 0xc000 | (unsigned)target);
 	rr_head(m, DNS_T_A, 1, 4);
-	bytes(m, "\x12\xc4\x8d\x57", 4); /* 18.196.141.87 */
-	u16(m, 0xc000 | (unsigned)target);
+	put(m, "\x12\xc4\x8d\x57", 4); /* 18.196.141.87 */
+	put16(m, 0xc000 | (unsigned)target);
 	rr_head(m, DNS_T_AAAA, 1, 16);
-	bytes(m, "\x2a\x05\xd0\x18\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01", 16);
+	put(m, "\x2a\x05\xd0\x18\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01", 16);
 }
 
 static void test_cname_chain(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	build_cname_response(&m);
 	tu_sink_init(&s);
@@ -122,7 +112,7 @@ static void test_cname_chain(void **state)
 static void test_truncated_answer_keeps_question(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	build_cname_response(&m);
 	tu_sink_init(&s);
@@ -135,24 +125,24 @@ static void test_truncated_answer_keeps_question(void **state)
 static void test_pointer_loop(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	/* question name is a pointer to itself */
 	hdr(&m, 0x0100, 1, 0, 0, 0);
-	u16(&m, 0xc000 | 12);
-	u16(&m, 1);
-	u16(&m, 1);
+	put16(&m, 0xc000 | 12);
+	put16(&m, 1);
+	put16(&m, 1);
 	tu_sink_init(&s);
 	assert_int_equal(app_dns(m.b, m.n, &s.sink), DEC_E_DEPTH);
 	assert_int_equal(s.n, 0);
 	/* two labels pointing at each other: forward pointer refused */
 	hdr(&m, 0x0100, 1, 0, 0, 0);
-	u8(&m, 1);
-	u8(&m, 'a');
-	u16(&m, 0xc000 | 16); /* forward, to itself+2 */
-	u16(&m, 0xc000 | 12);
-	u16(&m, 1);
-	u16(&m, 1);
+	put8(&m, 1);
+	put8(&m, 'a');
+	put16(&m, 0xc000 | 16); /* forward, to itself+2 */
+	put16(&m, 0xc000 | 12);
+	put16(&m, 1);
+	put16(&m, 1);
 	tu_sink_init(&s);
 	assert_true(app_dns(m.b, m.n, &s.sink) < 0);
 	assert_int_equal(s.n, 0);
@@ -161,15 +151,15 @@ static void test_pointer_loop(void **state)
 static void test_pointer_hops_limit(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	char out[DNS_NAME_MAX + 1];
 	/* a chain of 20 backward pointers ending at "x": more than DNS_MAX_HOPS */
 	m.n = 0;
-	u8(&m, 1);
-	u8(&m, 'x');
-	u8(&m, 0);
+	put8(&m, 1);
+	put8(&m, 'x');
+	put8(&m, 0);
 	for (int i = 0; i < 20; i++)
-		u16(&m, 0xc000 | (i == 0 ? 0 : (unsigned)(3 + 2 * (i - 1))));
+		put16(&m, 0xc000 | (i == 0 ? 0 : (unsigned)(3 + 2 * (i - 1))));
 	size_t off = 3 + 2 * 15; /* 16 hops: allowed */
 	assert_int_equal(dns_read_name(m.b, m.n, &off, out), 1);
 	assert_string_equal(out, "x");
@@ -181,39 +171,39 @@ static void test_pointer_hops_limit(void **state)
 static void test_name_limits(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	char out[DNS_NAME_MAX + 1];
 	size_t off;
 	/* label type 0x40 (extended) */
 	m.n = 0;
-	u8(&m, 0x41);
-	u8(&m, 'a');
-	u8(&m, 0);
+	put8(&m, 0x41);
+	put8(&m, 'a');
+	put8(&m, 0);
 	off = 0;
 	assert_int_equal(dns_read_name(m.b, m.n, &off, out), DEC_E_MALFORMED);
 	/* a name over 255 characters */
 	m.n = 0;
 	for (int i = 0; i < 5; i++) {
-		u8(&m, 63);
+		put8(&m, 63);
 		for (int k = 0; k < 63; k++)
-			u8(&m, 'a');
+			put8(&m, 'a');
 	}
-	u8(&m, 0);
+	put8(&m, 0);
 	off = 0;
 	assert_int_equal(dns_read_name(m.b, m.n, &off, out), DEC_E_BADLEN);
 	/* control characters and dots inside a label are neutralised */
 	m.n = 0;
-	u8(&m, 3);
-	bytes(&m, "a.\n", 3);
-	u8(&m, 3);
-	bytes(&m, "com", 3);
-	u8(&m, 0);
+	put8(&m, 3);
+	put(&m, "a.\n", 3);
+	put8(&m, 3);
+	put(&m, "com", 3);
+	put8(&m, 0);
 	off = 0;
 	assert_int_equal(dns_read_name(m.b, m.n, &off, out), 7);
 	assert_string_equal(out, "a??.com");
 	/* root name */
 	m.n = 0;
-	u8(&m, 0);
+	put8(&m, 0);
 	off = 0;
 	assert_int_equal(dns_read_name(m.b, m.n, &off, out), 0);
 	assert_int_equal(off, 1);
@@ -222,22 +212,22 @@ static void test_name_limits(void **state)
 static void test_counts_and_opcode(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	hdr(&m, 0x0100, 0xffff, 0, 0, 0); /* absurd question count */
 	tu_sink_init(&s);
 	assert_int_equal(app_dns(m.b, m.n, &s.sink), DEC_E_BADLEN);
 	hdr(&m, 0x2800, 1, 0, 0, 0); /* opcode 5 UPDATE */
 	name(&m, "x.example");
-	u16(&m, 6);
-	u16(&m, 1);
+	put16(&m, 6);
+	put16(&m, 1);
 	tu_sink_init(&s);
 	assert_int_equal(app_dns(m.b, m.n, &s.sink), DEC_E_UNSUPP);
 	/* answer count larger than the records present */
 	hdr(&m, 0x8180, 1, 9, 0, 0);
 	name(&m, "x.example");
-	u16(&m, 1);
-	u16(&m, 1);
+	put16(&m, 1);
+	put16(&m, 1);
 	tu_sink_init(&s);
 	assert_int_equal(app_dns(m.b, m.n, &s.sink), DEC_E_TRUNC);
 	assert_int_equal(tu_count(&s, OBS_DNS_QUERY), 1);
@@ -245,7 +235,7 @@ static void test_counts_and_opcode(void **state)
 	hdr(&m, 0x8180, 0, 1, 0, 0);
 	name(&m, "x.example");
 	rr_head(&m, DNS_T_A, 1, 3);
-	bytes(&m, "\1\2\3", 3);
+	put(&m, "\1\2\3", 3);
 	tu_sink_init(&s);
 	assert_int_equal(app_dns(m.b, m.n, &s.sink), DEC_OK);
 	assert_int_equal(s.n, 0);
@@ -254,14 +244,14 @@ static void test_counts_and_opcode(void **state)
 static void test_dns_tcp(void **state)
 {
 	(void)state;
-	struct mb m, t;
+	struct buf m, t;
 	struct tu_sink s;
 	build_cname_response(&m);
 	t.n = 0;
-	u16(&t, (unsigned)m.n);
-	bytes(&t, m.b, m.n);
-	u16(&t, (unsigned)m.n);
-	bytes(&t, m.b, m.n);
+	put16(&t, (unsigned)m.n);
+	put(&t, m.b, m.n);
+	put16(&t, (unsigned)m.n);
+	put(&t, m.b, m.n);
 	tu_sink_init(&s);
 	assert_int_equal(app_dns_tcp(t.b, t.n, &s.sink), DEC_OK);
 	assert_int_equal(tu_count(&s, OBS_DNS_A), 2); /* two messages in one segment */
@@ -271,55 +261,55 @@ static void test_dns_tcp(void **state)
 	tu_every_prefix(app_dns_tcp, t.b, t.n);
 	/* a length below the header size */
 	t.n = 0;
-	u16(&t, 4);
-	u32(&t, 0);
+	put16(&t, 4);
+	put32(&t, 0);
 	tu_sink_init(&s);
 	assert_int_equal(app_dns_tcp(t.b, t.n, &s.sink), DEC_E_BADLEN);
 }
 
 /* mDNS announcement of a Xiaomi gateway: PTR, SRV, TXT and A records. */
-static void build_mdns(struct mb *m)
+static void build_mdns(struct buf *m)
 {
 	hdr(m, 0x8400, 0, 4, 0, 0);
 	size_t svc = name(m, "_miio._udp.local");
 	rr_head(m, DNS_T_PTR, 1, 0);
 	size_t rd = m->n;
-	u8(m, 29);
-	bytes(m, "lumi-gateway-v3_miio12345678", 28);
-	u8(m, 0);
+	put8(m, 29);
+	put(m, "lumi-gateway-v3_miio12345678", 28);
+	put8(m, 0);
 	m->n--; /* fix label length below */
 	m->b[rd] = 28;
-	u16(m, 0xc000 | (unsigned)svc);
+	put16(m, 0xc000 | (unsigned)svc);
 	m->b[rd - 1] = (uint8_t)(m->n - rd);
 	size_t inst = rd;
 	/* SRV */
-	u16(m, 0xc000 | (unsigned)inst);
+	put16(m, 0xc000 | (unsigned)inst);
 	rr_head(m, DNS_T_SRV, 0x8001, 0);
 	size_t srd = m->n;
-	u16(m, 0);
-	u16(m, 0);
-	u16(m, 54321);
-	u8(m, 28);
-	bytes(m, "lumi-gateway-v3_miio12345678", 28);
-	u8(m, 5);
-	bytes(m, "local", 5);
-	u8(m, 0);
+	put16(m, 0);
+	put16(m, 0);
+	put16(m, 54321);
+	put8(m, 28);
+	put(m, "lumi-gateway-v3_miio12345678", 28);
+	put8(m, 5);
+	put(m, "local", 5);
+	put8(m, 0);
 	m->b[srd - 1] = (uint8_t)(m->n - srd);
 	/* TXT */
-	u16(m, 0xc000 | (unsigned)inst);
+	put16(m, 0xc000 | (unsigned)inst);
 	rr_head(m, DNS_T_TXT, 0x8001, 23);
-	u8(m, 22);
-	bytes(m, "mac=78:11:DC:5B:A0:E4x", 22);
+	put8(m, 22);
+	put(m, "mac=78:11:DC:5B:A0:E4x", 22);
 	/* A */
-	u16(m, 0xc000 | (unsigned)(srd + 6));
+	put16(m, 0xc000 | (unsigned)(srd + 6));
 	rr_head(m, DNS_T_A, 0x8001, 4);
-	bytes(m, "\xc0\xa8\x01\x66", 4);
+	put(m, "\xc0\xa8\x01\x66", 4);
 }
 
 static void test_mdns(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	build_mdns(&m);
 	tu_sink_init(&s);
@@ -343,14 +333,14 @@ static void test_mdns(void **state)
 static void test_mdns_bad_txt_and_enum(void **state)
 {
 	(void)state;
-	struct mb m;
+	struct buf m;
 	struct tu_sink s;
 	/* TXT string length running past rdata: the string is dropped */
 	hdr(&m, 0x8400, 0, 1, 0, 0);
 	name(&m, "x._hap._tcp.local");
 	rr_head(&m, DNS_T_TXT, 1, 3);
-	u8(&m, 9);
-	bytes(&m, "ab", 2);
+	put8(&m, 9);
+	put(&m, "ab", 2);
 	tu_sink_init(&s);
 	assert_int_equal(app_mdns(m.b, m.n, &s.sink), DEC_OK);
 	assert_int_equal(s.n, 0);

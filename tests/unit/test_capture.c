@@ -11,7 +11,7 @@
 
 static char path[64];
 
-static void put32(FILE *f, uint32_t v, int be)
+static void fput32(FILE *f, uint32_t v, int be)
 {
 	uint8_t b[4];
 	for (int i = 0; i < 4; i++)
@@ -27,7 +27,7 @@ static void write_pcap(int be, int nano, int n, size_t size, size_t truncate)
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	FILE *f = fdopen(fd, "wb");
-	put32(f, nano ? 0xa1b23c4d : 0xa1b2c3d4, be);
+	fput32(f, nano ? 0xa1b23c4d : 0xa1b2c3d4, be);
 	uint8_t v[4] = { 0, 2, 0, 4 }; /* version 2.4 */
 	if (be)
 		fwrite(v, 1, 4, f);
@@ -35,10 +35,10 @@ static void write_pcap(int be, int nano, int n, size_t size, size_t truncate)
 		uint8_t l[4] = { 2, 0, 4, 0 };
 		fwrite(l, 1, 4, f);
 	}
-	put32(f, 0, be);
-	put32(f, 0, be);
-	put32(f, 65535, be);
-	put32(f, 1, be); /* Ethernet */
+	fput32(f, 0, be);
+	fput32(f, 0, be);
+	fput32(f, 65535, be);
+	fput32(f, 1, be); /* Ethernet */
 	uint8_t *frame = calloc(1, size);
 	for (int i = 0; i < n; i++) {
 		memset(frame, 0, size);
@@ -52,10 +52,10 @@ static void write_pcap(int be, int nano, int n, size_t size, size_t truncate)
 		frame[36] = (uint8_t)(dport >> 8), frame[37] = (uint8_t)dport;
 		frame[38] = (uint8_t)((size - 34) >> 8), frame[39] = (uint8_t)(size - 34);
 		memcpy(frame + 42, &i, sizeof i);
-		put32(f, 1700000000u + (uint32_t)i, be);
-		put32(f, nano ? 123456789u : 123456u, be);
-		put32(f, (uint32_t)size, be);
-		put32(f, (uint32_t)size + 4, be);
+		fput32(f, 1700000000u + (uint32_t)i, be);
+		fput32(f, nano ? 123456789u : 123456u, be);
+		fput32(f, (uint32_t)size, be);
+		fput32(f, (uint32_t)size + 4, be);
 		fwrite(frame, 1, size, f);
 	}
 	free(frame);
@@ -156,7 +156,7 @@ static void test_bad_caplen(void **state)
 	write_pcap(0, 0, 3, 100, 0);
 	FILE *f = fopen(path, "rb+");
 	fseek(f, 24 + 16 + 100 + 8, SEEK_SET); /* caplen of record 2 */
-	put32(f, 0x7fffffff, 0);
+	fput32(f, 0x7fffffff, 0);
 	fclose(f);
 	struct cap_source *s = cap_open_file(path, NULL, err, sizeof err);
 	struct cap_packet p;

@@ -9,30 +9,6 @@
 #define DLT_EN10MB_ 1
 #define DLT_RAW_ 12
 
-struct buf {
-	uint8_t b[1024];
-	size_t n;
-};
-
-static void put(struct buf *b, const void *p, size_t n)
-{
-	assert_true(b->n + n <= sizeof b->b);
-	memcpy(b->b + b->n, p, n);
-	b->n += n;
-}
-
-static void put8(struct buf *b, unsigned v)
-{
-	uint8_t x = (uint8_t)v;
-	put(b, &x, 1);
-}
-
-static void put16(struct buf *b, unsigned v)
-{
-	put8(b, v >> 8);
-	put8(b, v);
-}
-
 static const uint8_t MAC_DST[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t MAC_SRC[6] = { 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb };
 static const uint8_t IP4_SRC[4] = { 10, 0, 0, 7 };
@@ -81,16 +57,6 @@ static void ip6(struct buf *b, unsigned plen, unsigned nh)
 	put8(b, 255);
 	put(b, IP6_SRC, 16);
 	put(b, IP6_DST, 16);
-}
-
-static uint8_t *heap(const uint8_t *p, size_t n)
-{
-	uint8_t *h = malloc(n);
-	if (n) {
-		assert_non_null(h);
-		memcpy(h, p, n);
-	}
-	return h;
 }
 
 static int dec(struct dec_ctx *ctx, int dlt, const struct buf *b, struct pkt *out, uint8_t **h)

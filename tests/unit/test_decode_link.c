@@ -16,37 +16,6 @@
 
 /* ---- a small frame builder ---------------------------------------------- */
 
-struct buf {
-	uint8_t b[512];
-	size_t n;
-	uint8_t *h; /* exact-size heap copy last decoded (see dec) */
-};
-
-static void put(struct buf *b, const void *p, size_t n)
-{
-	assert_true(b->n + n <= sizeof b->b);
-	memcpy(b->b + b->n, p, n);
-	b->n += n;
-}
-
-static void put8(struct buf *b, unsigned v)
-{
-	uint8_t x = (uint8_t)v;
-	put(b, &x, 1);
-}
-
-static void put16(struct buf *b, unsigned v)
-{
-	put8(b, v >> 8);
-	put8(b, v);
-}
-
-static void put32(struct buf *b, uint32_t v)
-{
-	put16(b, v >> 16);
-	put16(b, v & 0xffff);
-}
-
 static const uint8_t MAC_DST[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
 static const uint8_t MAC_SRC[6] = { 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb };
 static const uint8_t IP4_SRC[4] = { 192, 168, 1, 10 };
@@ -75,17 +44,6 @@ static void ip6_udp(struct buf *b)
 	put(b, (uint8_t[]){ 0xfe, 0x80, [15] = 1 }, 16);
 	put(b, (uint8_t[]){ 0xff, 0x02, [13] = 1, [15] = 2 }, 16);
 	put(b, (uint8_t[]){ 0x02, 0x22, 0x02, 0x23, 0, 10, 0, 0, 'x', 'y' }, 10);
-}
-
-/* An exact-size heap copy, so ASan sees any read past n. */
-static uint8_t *heap(const uint8_t *p, size_t n)
-{
-	uint8_t *h = malloc(n);
-	if (n) {
-		assert_non_null(h);
-		memcpy(h, p, n);
-	}
-	return h;
 }
 
 /* Decode b from a fresh heap copy, kept in b->h until the next dec() or

@@ -12,6 +12,49 @@
 
 #include "decode/obs.h"
 
+/* A packet being built by a test. */
+struct buf {
+	uint8_t b[1024];
+	size_t n;
+	uint8_t *h; /* an exact-size heap copy, for tests that keep one */
+};
+
+static inline void put(struct buf *b, const void *p, size_t n)
+{
+	assert_true(b->n + n <= sizeof b->b);
+	memcpy(b->b + b->n, p, n);
+	b->n += n;
+}
+
+static inline void put8(struct buf *b, unsigned v)
+{
+	uint8_t x = (uint8_t)v;
+	put(b, &x, 1);
+}
+
+static inline void put16(struct buf *b, unsigned v)
+{
+	put8(b, v >> 8);
+	put8(b, v);
+}
+
+static inline void put32(struct buf *b, uint32_t v)
+{
+	put16(b, v >> 16);
+	put16(b, v & 0xffff);
+}
+
+/* An exact-size heap copy, so ASan sees any read past n. */
+static inline uint8_t *heap(const uint8_t *p, size_t n)
+{
+	uint8_t *h = malloc(n);
+	if (n) {
+		assert_non_null(h);
+		memcpy(h, p, n);
+	}
+	return h;
+}
+
 /* Collects observations emitted by an application decoder. */
 #define TU_MAX_OBS 64
 struct tu_obs {
