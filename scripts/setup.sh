@@ -5,22 +5,35 @@
 # installed (apt-get update runs only then). Run as root, or as a user with
 # sudo. Nothing but Debian packages is fetched.
 #
-#   scripts/setup.sh           build + test dependencies
+#   scripts/setup.sh           build + test dependencies, and the IP data
 #   scripts/setup.sh --bench   also the benchmark peers (ndpiReader, tshark)
+#   scripts/setup.sh --no-data packages only
+#
+# The IP data (country and ASN/organisation of every address) comes from the
+# npm registry with `npm pack`, nothing else: @ip-location-db's
+# geo-whois-asn-country-mmdb (country, CC BY 4.0 NRO) and asn (CC BY 4.0
+# RouteViews, DB-IP, NRO), stored under data/ (or $ALFOIL_DATA_DIR); the ASN
+# CSVs are compiled once into data/asn.bin.
 set -euo pipefail
 
 packages=(
 	gcc make pkg-config              # build
-	libpcap-dev libjansson-dev nettle-dev
+	libpcap-dev libjansson-dev nettle-dev libmaxminddb-dev
+	npm                              # fetches the IP data (npm pack)
 	ieee-data                        # MAC -> maker registry (MA-L, MA-M, MA-S)
 	libcmocka-dev                    # unit tests
 	python3 jq iproute2 tcpdump      # capture and live tests
 	clang libclang-rt-14-dev         # libFuzzer targets (make fuzz)
 	time                             # /usr/bin/time for benchmarks
 )
-if [ "${1:-}" = "--bench" ]; then
-	packages+=(libndpi-bin tshark)
-fi
+want_data=1
+for a in "$@"; do
+	case $a in
+	--bench) packages+=(libndpi-bin tshark) ;;
+	--no-data) want_data=0 ;;
+	*) echo "setup: unknown option $a" >&2; exit 1 ;;
+	esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
@@ -28,24 +41,75 @@ for p in "${packages[@]}"; do
 	[ "$status" = "install ok installed" ] || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-	echo "setup: all ${#packages[@]} packages present"
-	exit 0
+# npm may come with Node.js from elsewhere (the machine image): fine as is.
+if command -v npm >/dev/null; then
+	keep=()
+	for p in "${missing[@]}"; do [ "$p" = npm ] || keep+=("$p"); done
+	missing=("${keep[@]+"${keep[@]}"}")
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-	if command -v sudo >/dev/null; then
-		sudo="sudo"
-	else
-		echo "setup: need root to install: ${missing[*]}" >&2
-		exit 1
+install_packages() {
+	local sudo=""
+	if [ ${#missing[@]} -eq 0 ]; then
+		echo "setup: all ${#packages[@]} packages present"
+		return 0
 	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		if command -v sudo >/dev/null; then
+			sudo="sudo"
+		else
+			echo "setup: need root to install: ${missing[*]}" >&2
+			exit 1
+		fi
+	fi
+	echo "setup: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	# tshark asks whether non-root users may capture; answer no.
+	echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections 2>/dev/null || true
+	$sudo apt-get update -qq
+	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	echo "setup: packages installed"
+}
+
+# The IP data: fetched once, kept until the versions asked for change.
+GEO_PKG=@ip-location-db/geo-whois-asn-country-mmdb
+ASN_PKG=@ip-location-db/asn
+install_data() {
+	local dir=${ALFOIL_DATA_DIR:-$(cd "$(dirname "$0")/.." && pwd)/data}
+	mkdir -p "$dir"
+	if [ -s "$dir/country.mmdb" ] && [ -s "$dir/asn.bin" ] && [ -s "$dir/VERSION" ]; then
+		echo "setup: IP data present in $dir ($(tr '\n' ' ' <"$dir/VERSION"))"
+		return 0
+	fi
+	local tmp
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' RETURN
+	echo "setup: fetching IP data with npm pack ($GEO_PKG, $ASN_PKG)"
+	(cd "$tmp" && npm pack --silent "$GEO_PKG" "$ASN_PKG" >/dev/null 2>npm.err) || {
+		echo "setup: npm pack failed:" >&2; cat "$tmp/npm.err" >&2; return 1; }
+	mkdir -p "$tmp/geo" "$tmp/asn"
+	tar xzf "$tmp"/ip-location-db-geo-whois-asn-country-mmdb-*.tgz -C "$tmp/geo"
+	tar xzf "$tmp"/ip-location-db-asn-*.tgz -C "$tmp/asn"
+	cp "$tmp/geo/package/geo-whois-asn-country.mmdb" "$dir/country.mmdb"
+	python3 "$(dirname "$0")/asn-compile.py" "$tmp/asn/package/asn-ipv4-num.csv" \
+		"$tmp/asn/package/asn-ipv6-num.csv" "$dir/asn.bin"
+	for f in "$tmp"/asn/package/*LICENSE "$tmp"/asn/package/MODIFICATIONS; do
+		[ -f "$f" ] && cp "$f" "$dir/asn-$(basename "$f")"
+	done
+	for f in "$tmp"/geo/package/*LICENSE; do
+		[ -f "$f" ] && cp "$f" "$dir/country-$(basename "$f")"
+	done
+	{
+		echo "country: $GEO_PKG $(basename "$tmp"/ip-location-db-geo-whois-asn-country-mmdb-*.tgz .tgz | sed 's/.*-//')"
+		echo "asn: $ASN_PKG $(basename "$tmp"/ip-location-db-asn-*.tgz .tgz | sed 's/.*-//')"
+	} >"$dir/VERSION"
+	echo "setup: IP data in $dir"
+}
+
+install_packages
+if [ $want_data -eq 1 ] && ! install_data; then
+	# alfoil runs without it (no countries or networks in the report), and
+	# the tests that need it say they were skipped
+	echo "setup: WARNING: the IP data could not be installed; see above" >&2
 fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-# tshark asks whether non-root users may capture; answer no.
-echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections 2>/dev/null || true
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 echo "setup: done"

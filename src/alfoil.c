@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "intel/ipdb.h"
 
 struct subcommand {
 	const char *name;
@@ -31,10 +32,20 @@ static void usage(FILE *f)
 
 static void version(void)
 {
+	char err[512];
 	printf("alfoil %s\n"
 	       "Maker data: IEEE Registration Authority MA-L/MA-M/MA-S registry, as packaged\n"
 	       "by Debian (ieee-data).\n",
 	       ALFOIL_VERSION);
+	/* the licences of the IP data ask for this attribution */
+	printf("%s\n", ipdb_attribution);
+	struct ipdb *db = ipdb_open(NULL, err, sizeof err);
+	if (db) {
+		printf("IP data in use:\n%s\n", ipdb_describe(db));
+		if (ipdb_missing(db)[0])
+			printf("(%s)\n", ipdb_missing(db));
+		ipdb_close(db);
+	}
 }
 
 int main(int argc, char **argv)

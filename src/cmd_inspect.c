@@ -1,5 +1,6 @@
 /* cmd_inspect.c - `alfoil inspect`: capture -> decode -> track -> report. */
 #include <errno.h>
+#include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -13,6 +14,8 @@
 #include "capture/capture.h"
 #include "cmd.h"
 #include "decode/decode.h"
+#include "intel/clouds.h"
+#include "intel/ipdb.h"
 #include "intel/oui.h"
 #include "lib/fmt.h"
 #include "output/output.h"
@@ -24,6 +27,9 @@ struct inspect_opts {
 	const char *format;
 	const char *out_path;
 	const char *ieee_dir;
+	struct ipdb_paths ip;  /* --data-dir, --country-db, --asn-db */
+	const char *clouds;    /* --clouds FILE */
+	const char *home;      /* --home-country CC */
 	double duration;      /* live: seconds, 0 = until interrupted */
 	uint64_t count;       /* stop after this many packets, 0 = all */
 	int progress;         /* -1 auto, 0 off, 1 on */
@@ -65,9 +71,18 @@ static void usage(FILE *f)
 		"      --progress         always show progress on stderr\n"
 		"      --no-progress      never show progress (default: when stderr is a tty)\n"
 		"  -q, --quiet            no warnings on stderr\n"
+		"      --by-country       text: only the per-country view (who talks where)\n"
+		"      --home-country CC  the household's country (default: the country of\n"
+		"                         the network's own public addresses, when seen)\n"
 		"data and limits:\n"
 		"      --ieee-dir DIR     IEEE registry CSVs (default $ALFOIL_IEEE_DIR or\n"
 		"                         " OUI_DEFAULT_DIR ")\n"
+		"      --data-dir DIR     IP country and ASN data: country.mmdb, asn.bin\n"
+		"                         (default $ALFOIL_DATA_DIR, else data/ beside alfoil,\n"
+		"                         as scripts/setup.sh fetches it)\n"
+		"      --country-db FILE  another country mmdb (GeoLite2-Country, DB-IP)\n"
+		"      --asn-db FILE      another ASN database (GeoLite2-ASN mmdb, asn.bin)\n"
+		"      --clouds FILE      domain -> company rules (default share/clouds.tsv)\n"
 		"      --max-flows N      flows tracked at once (65536; oldest evicted)\n"
 		"      --max-devices N    devices (4096)\n"
 		"      --max-dests N      destinations over all devices (65536)\n"
@@ -174,7 +189,8 @@ static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_
 static int parse_args(int argc, char **argv, struct inspect_opts *o)
 {
 	enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE,
-	       O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_TOP };
+	       O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
+	       O_HOME, O_BYCOUNTRY };
 	static const struct option lo[] = {
 		{ "interface", required_argument, 0, 'i' }, { "filter", required_argument, 0, 'f' },
 		{ "count", required_argument, 0, 'c' },     { "output", required_argument, 0, 'o' },
@@ -185,6 +201,9 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		{ "ieee-dir", required_argument, 0, O_IEEE }, { "max-flows", required_argument, 0, O_MAXFLOWS },
 		{ "max-devices", required_argument, 0, O_MAXDEV }, { "max-dests", required_argument, 0, O_MAXDEST },
 		{ "top", required_argument, 0, O_TOP },
+		{ "data-dir", required_argument, 0, O_DATADIR }, { "country-db", required_argument, 0, O_COUNTRYDB },
+		{ "asn-db", required_argument, 0, O_ASNDB }, { "clouds", required_argument, 0, O_CLOUDS },
+		{ "home-country", required_argument, 0, O_HOME }, { "by-country", no_argument, 0, O_BYCOUNTRY },
 		{ 0, 0, 0, 0 },
 	};
 	uint64_t v;
@@ -216,6 +235,20 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		case O_PROGRESS: o->progress = 1; break;
 		case O_NOPROGRESS: o->progress = 0; break;
 		case O_IEEE: o->ieee_dir = optarg; break;
+		case O_DATADIR: o->ip.dir = optarg; break;
+		case O_COUNTRYDB: o->ip.country = optarg; break;
+		case O_ASNDB: o->ip.asn = optarg; break;
+		case O_CLOUDS: o->clouds = optarg; break;
+		case O_BYCOUNTRY: o->out.by_country = 1; break;
+		case O_HOME:
+			if (strlen(optarg) != 2 || !isalpha((unsigned char)optarg[0]) ||
+			    !isalpha((unsigned char)optarg[1])) {
+				fprintf(stderr, "alfoil inspect: --home-country: '%s' is not a two-letter country code\n",
+					optarg);
+				return -1;
+			}
+			o->home = optarg;
+			break;
 		case O_MAXFLOWS:
 			if (parse_u64(optarg, "--max-flows", 1u << 26, &v) < 0 || !v)
 				return -1;
@@ -299,6 +332,15 @@ int cmd_inspect(int argc, char **argv)
 	if (!oui && !o.quiet)
 		fprintf(stderr, "alfoil: warning: %s; makers will not be shown "
 				"(install Debian's ieee-data or use --ieee-dir)\n", err);
+	struct ipdb *ip = ipdb_open(&o.ip, err, sizeof err);
+	if (err[0] && !o.quiet)
+		fprintf(stderr, "alfoil: warning: %s\n", err);
+	if (ip && ipdb_missing(ip)[0] && !o.quiet)
+		fprintf(stderr, "alfoil: warning: %s; countries and networks will not be shown\n",
+			ipdb_missing(ip));
+	struct clouds *clouds = clouds_load(o.clouds, err, sizeof err);
+	if (!clouds && !o.quiet)
+		fprintf(stderr, "alfoil: warning: %s; cloud owners will not be shown\n", err);
 	struct run r = { .o = &o };
 	r.t = tracker_new(&o.cfg);
 	size_t n = o.iface ? 1 : (size_t)(argc - optind);
@@ -362,7 +404,8 @@ int cmd_inspect(int argc, char **argv)
 			remove(o.out_path);
 		}
 	} else {
-		struct report *rep = report_build(r.t, oui, &r.dec.stats, r.inputs, r.n_inputs,
+		struct intel_db in = { oui, ip, clouds, o.home };
+		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
 						  r.first_us, r.last_us, r.undecoded);
 		if (!rep) {
 			fprintf(stderr, "alfoil: out of memory building the report\n");
@@ -371,6 +414,8 @@ int cmd_inspect(int argc, char **argv)
 			rep->version = ALFOIL_VERSION;
 			if (!oui)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";
+			if (!ip || ipdb_missing(ip)[0])
+				rep->ip_status = ip ? ipdb_missing(ip) : "IP data not loaded";
 			if (write_report(&o, out, rep) < 0)
 				status = EXIT_USAGE;
 			report_free(rep);
@@ -378,6 +423,8 @@ int cmd_inspect(int argc, char **argv)
 	}
 	tracker_free(r.t);
 	oui_free(oui);
+	ipdb_close(ip);
+	clouds_free(clouds);
 	free(r.inputs);
 	return status;
 }

@@ -59,4 +59,23 @@ MAC=34:f6:4b:91:6e:2a
 t "laptop: Intel, DESKTOP-4KX9Q2, MSFT 5.0" j "$(dev $MAC) | .maker.name == \"Intel Corporate\" and ([.names[].name] | index(\"DESKTOP-4KX9Q2\")) and ([.evidence[].value] | index(\"MSFT 5.0\"))"
 t "laptop: YouTube over IPv6" j "[$(dev $MAC) | .destinations[] | select(.domain == \"www.youtube.com\" and (.address | contains(\":\")))] | length == 1"
 t "laptop: its own global IPv6 address is not an internet destination of the router" j "[.devices[] | .destinations[] | select(.address == \"2a02:8108:1a80:3c00:b5e1:9f27:6c0a:d34e\" and .scope == \"internet\")] | length == 0"
+# Who is behind each destination (needs the IP data scripts/setup.sh fetches)
+MAC=
+if [ -s "$ROOT/data/country.mmdb" ] && [ -s "$ROOT/data/asn.bin" ]; then
+	t "home country DE, from the laptop's own IPv6 prefix" j '.home_country == "DE" and .home_country_source == "own-address"'
+	t "4 devices send data abroad" j '.devices_abroad == 4'
+	t "most data abroad goes to CN: the camera and the gateway, Xiaomi" j '.countries[0] | .country == "CN" and .devices == 2 and (.organisations | index("Xiaomi")) and (.top_devices[0] == "94:f8:27:6d:12:c9")'
+	t "camera's upload: CN, an Alibaba network, Xiaomi's camera cloud, abroad" j "[$(dev 94:f8:27:6d:12:c9) | .destinations[] | select(.domain == \"cn-v1.camera.io.mi.com\")][0] | .country == \"CN\" and .abroad and (.org | test(\"Alibaba\")) and .company == \"Xiaomi\" and .service == \"Mi Home camera cloud\""
+	t "the bulb's cloud is Xiaomi's, in DE: not abroad" j "[$(dev f8:24:41:c2:8e:17) | .destinations[] | select(.port == 443)][0] | .country == \"DE\" and (.abroad | not) and .company == \"Xiaomi\" and .asn == 16509"
+	t "the plug's clouds are Tuya's" j "[$(dev 68:c6:3a:3a:1f:2b) | .destinations[] | select(.scope == \"internet\") | .company] | unique == [\"Tuya\"]"
+	check "text: the headline says who sends data abroad" grep -q '^4 devices send data abroad (home DE): CN (2 devices, 3.6 MB up)' "$work/r.txt"
+	"$ALFOIL" inspect --by-country --no-progress "$example" >"$work/c.txt" 2>&1
+	check "--by-country: the country view without the device list" sh -c "grep -q '^by country (home DE):' '$work/c.txt' && ! grep -q 'internet destinations' '$work/c.txt'"
+	"$ALFOIL" inspect --json --home-country cn --no-progress "$example" >"$work/cn.json" 2>/dev/null
+	check "--home-country CN: the camera's upload is no longer abroad" jq -e '.home_country == "CN" and .home_country_source == "user" and ([.devices[].destinations[] | select(.domain == "cn-v1.camera.io.mi.com") | .abroad] == [false])' "$work/cn.json"
+else
+	skip "country and ASN of destinations" "IP data not installed (scripts/setup.sh fetches it into data/)"
+fi
+"$ALFOIL" inspect --json --data-dir /nonexistent --no-progress "$example" >"$work/nd.json" 2>"$work/nd.err"
+check "without IP data: still a report, one clear warning" sh -c "[ \$(grep -c 'no country or ASN data' '$work/nd.err') = 1 ] && jq -e '.warnings | length == 1' '$work/nd.json' >/dev/null"
 tap_end

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "intel/clouds.h"
+#include "intel/ipdb.h"
 #include "intel/oui.h"
 #include "lib/table.h"
 
@@ -247,7 +249,68 @@ static void fill_counters(struct report *r, const struct tracker_stats *st,
 	add_counter(r, cap, "non_ip_packets", st->non_ip_packets);
 }
 
-struct report *report_build(const struct tracker *t, const struct oui_db *oui,
+/* Country, network and whose cloud, for an internet destination. */
+static void enrich_dest(struct rep_dest *x, const struct intel_db *in)
+{
+	struct ip_addr a;
+	struct ip_info info;
+	if (in->ip && addr_parse(&a, x->addr) == 0 && ipdb_lookup(in->ip, &a, &info) == 0) {
+		memcpy(x->country, info.country, 3);
+		x->asn = info.asn;
+		if (info.org[0])
+			x->org = strdup(info.org);
+	}
+	const char *names[3 + DEST_MAX_OTHER] = { x->domain, x->sni, x->http_host, x->dns_name };
+	size_t n = 4;
+	for (int i = 0; i < x->n_other; i++)
+		names[n++] = x->other_names[i];
+	for (size_t i = 0; i < n && in->clouds; i++) {
+		const struct cloud *c = names[i] ? clouds_match(in->clouds, names[i]) : NULL;
+		if (c) {
+			x->company = c->company;
+			x->service = c->service;
+			break;
+		}
+	}
+}
+
+/* The household's own country: what the user said, else the country of
+ * the global addresses the network's own devices use (IPv6 prefixes, a
+ * public IPv4 on a device), by majority. */
+static void home_country(struct report *r, const struct intel_db *in, const struct ip_addr *owned,
+			 size_t n_owned)
+{
+	if (in->home_country && *in->home_country) {
+		snprintf(r->home_country, sizeof r->home_country, "%.2s", in->home_country);
+		for (int i = 0; i < 2; i++)
+			if (r->home_country[i] >= 'a' && r->home_country[i] <= 'z')
+				r->home_country[i] = (char)(r->home_country[i] - 32);
+		r->home_source = "user";
+		return;
+	}
+	char best[3] = "";
+	size_t best_n = 0;
+	for (size_t i = 0; i < n_owned && in->ip; i++) {
+		struct ip_info a;
+		if (ipdb_lookup(in->ip, &owned[i], &a) < 0 || !a.country[0])
+			continue;
+		size_t k = 0;
+		for (size_t j = 0; j < n_owned; j++) {
+			struct ip_info b;
+			k += ipdb_lookup(in->ip, &owned[j], &b) == 0 && !strcmp(a.country, b.country);
+		}
+		if (k > best_n) {
+			best_n = k;
+			memcpy(best, a.country, 3);
+		}
+	}
+	if (best[0]) {
+		memcpy(r->home_country, best, 3);
+		r->home_source = "own-address";
+	}
+}
+
+struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			    const struct dec_stats *dec, const struct rep_input *inputs,
 			    size_t n_inputs, uint64_t first_us, uint64_t last_us, uint64_t undecoded)
 {
@@ -284,7 +347,7 @@ struct report *report_build(const struct tracker *t, const struct oui_db *oui,
 	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_device_next(t, i)) {
 		slot[i] = (uint32_t)r->n_devices;
-		fill_device(&r->devices[r->n_devices++], tracker_device(t, i), sp, oui);
+		fill_device(&r->devices[r->n_devices++], tracker_device(t, i), sp, in->oui);
 	}
 	/* global addresses that belong to devices of this network (IPv6
 	 * hosts have them): a destination there is a LAN peer, not the
@@ -313,6 +376,7 @@ struct report *report_build(const struct tracker *t, const struct oui_db *oui,
 	}
 	if (n_owned > 1)
 		qsort(owned, n_owned, sizeof *owned, cmp_addr);
+	home_country(r, in, owned, n_owned);
 
 	/* count destinations per device, then fill */
 	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
@@ -344,6 +408,8 @@ struct report *report_build(const struct tracker *t, const struct oui_db *oui,
 		if (x->internet) {
 			rd->n_internet_dests++;
 			r->n_internet_dests++;
+			enrich_dest(x, in);
+			x->abroad = x->country[0] && r->home_country[0] && strcmp(x->country, r->home_country);
 		}
 	}
 	add_dns(r, t, slot, maxidx, sp);
@@ -354,6 +420,7 @@ struct report *report_build(const struct tracker *t, const struct oui_db *oui,
 			qsort(r->devices[k].dests, r->devices[k].n_dests, sizeof(struct rep_dest),
 			      cmp_dest);
 	qsort(r->devices, r->n_devices, sizeof *r->devices, cmp_device);
+	report_countries(r);
 	return r;
 }
 
@@ -362,6 +429,8 @@ void report_free(struct report *r)
 	if (!r)
 		return;
 	for (size_t k = 0; k < r->n_devices; k++) {
+		for (size_t j = 0; j < r->devices[k].n_dests; j++)
+			free(r->devices[k].dests[j].org);
 		free(r->devices[k].ipv4);
 		free(r->devices[k].ipv6);
 		free(r->devices[k].names);
@@ -373,5 +442,6 @@ void report_free(struct report *r)
 	free(r->devices);
 	free(r->inputs);
 	free(r->counters);
+	free(r->countries);
 	free(r);
 }

@@ -16,6 +16,16 @@
 #include "track/tracker.h"
 
 struct oui_db;
+struct ipdb;
+struct clouds;
+
+/* What report_build may consult; any may be NULL. */
+struct intel_db {
+	const struct oui_db *oui;
+	const struct ipdb *ip;         /* country, ASN, organisation */
+	const struct clouds *clouds;   /* domain -> company, service */
+	const char *home_country;      /* set by the user, or NULL */
+};
 
 #define REPORT_SCHEMA "alfoil-inspect/1"
 
@@ -48,6 +58,12 @@ struct rep_dest {
 	const char *dns_name, *sni, *http_host;
 	const char *other_names[DEST_MAX_OTHER]; /* more SNI/Host names */
 	int n_other;
+	char country[3];       /* internet destinations: ISO code, "" unknown */
+	uint32_t asn;          /* 0 unknown */
+	char *org;             /* the network's organisation, NULL unknown (owned) */
+	const char *company;   /* whose cloud, from the domain; NULL unknown */
+	const char *service;
+	int abroad;            /* country known and not the home country */
 	const char *proto;     /* "tcp", "udp", "icmp", ... */
 	uint16_t port;
 	const char *app;
@@ -97,6 +113,25 @@ struct rep_device {
 	size_t n_internet_dests;
 };
 
+#define REP_COUNTRY_TOP 6
+
+/* One destination country: who talks there and how much. */
+struct rep_country {
+	char cc[3];
+	size_t n_devices, n_dests;
+	uint64_t bytes_up, bytes_down;
+	const char *devices[REP_COUNTRY_TOP]; /* device ids, most bytes up first */
+	uint64_t device_up[REP_COUNTRY_TOP];
+	size_t n_device_list;
+	const char *orgs[REP_COUNTRY_TOP];    /* organisations, by bytes */
+	uint64_t org_bytes[REP_COUNTRY_TOP];
+	size_t n_orgs;
+	const char *domains[REP_COUNTRY_TOP]; /* domains, by bytes */
+	uint64_t domain_bytes[REP_COUNTRY_TOP];
+	size_t n_domains;
+	int home;
+};
+
 struct rep_counter {
 	const char *name;
 	uint64_t value;
@@ -116,13 +151,21 @@ struct report {
 	size_t n_devices;
 	size_t n_internet_dests;
 	const char *oui_status;    /* NULL when the registry loaded */
+	const char *ip_status;     /* NULL when country and ASN data loaded */
+	struct rep_country *countries; /* by bytes up, largest first */
+	size_t n_countries;
+	char home_country[3];      /* "" unknown */
+	const char *home_source;   /* "user", "own-address" or NULL */
+	size_t n_devices_abroad;   /* devices with a destination abroad */
 	size_t memory_bytes;       /* tracker tables at the end */
 };
 
 /* Inputs are copied. Returns NULL only when out of memory. */
-struct report *report_build(const struct tracker *t, const struct oui_db *oui,
+struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			    const struct dec_stats *dec, const struct rep_input *inputs,
 			    size_t n_inputs, uint64_t first_us, uint64_t last_us, uint64_t undecoded);
 void report_free(struct report *r);
+/* The per-country rollup of a built report (countries.c). */
+void report_countries(struct report *r);
 
 #endif

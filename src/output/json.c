@@ -45,6 +45,14 @@ static json_t *dest_json(const struct rep_dest *x)
 		set(names, "other", other);
 	}
 	set(o, "names", names);
+	if (x->internet) {
+		set(o, "country", x->country[0] ? json_string(x->country) : json_null());
+		set(o, "abroad", json_boolean(x->abroad));
+		set(o, "asn", x->asn ? json_integer(x->asn) : json_null());
+		set(o, "org", str_or_null(x->org));
+		set(o, "company", str_or_null(x->company));
+		set(o, "service", str_or_null(x->service));
+	}
 	set(o, "proto", json_string(x->proto));
 	set(o, "port", json_integer(x->port));
 	set(o, "app", *x->app ? json_string(x->app) : json_null());
@@ -208,7 +216,37 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	json_t *warn = json_array();
 	if (r->oui_status)
 		json_array_append_new(warn, json_string(r->oui_status));
+	if (r->ip_status)
+		json_array_append_new(warn, json_string(r->ip_status));
 	set(root, "warnings", warn);
+	set(root, "home_country", r->home_country[0] ? json_string(r->home_country) : json_null());
+	set(root, "home_country_source", str_or_null(r->home_source));
+	set(root, "devices_abroad", json_integer((json_int_t)r->n_devices_abroad));
+	json_t *countries = json_array();
+	for (size_t i = 0; i < r->n_countries; i++) {
+		const struct rep_country *c = &r->countries[i];
+		json_t *o = json_object();
+		set(o, "country", json_string(c->cc));
+		set(o, "home", json_boolean(c->home));
+		set(o, "devices", json_integer((json_int_t)c->n_devices));
+		set(o, "destinations", json_integer((json_int_t)c->n_dests));
+		set(o, "bytes_up", json_integer((json_int_t)c->bytes_up));
+		set(o, "bytes_down", json_integer((json_int_t)c->bytes_down));
+		json_t *a = json_array();
+		for (size_t k = 0; k < c->n_device_list; k++)
+			json_array_append_new(a, json_string(c->devices[k]));
+		set(o, "top_devices", a);
+		a = json_array();
+		for (size_t k = 0; k < c->n_orgs; k++)
+			json_array_append_new(a, json_string(c->orgs[k]));
+		set(o, "organisations", a);
+		a = json_array();
+		for (size_t k = 0; k < c->n_domains; k++)
+			json_array_append_new(a, json_string(c->domains[k]));
+		set(o, "domains", a);
+		json_array_append_new(countries, o);
+	}
+	set(root, "countries", countries);
 	/* Written piece by piece: the header, then one device at a time, so
 	 * the JSON tree in memory is never more than one device (a report of
 	 * thousands of devices would otherwise need a tree many times its

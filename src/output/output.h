@@ -11,6 +11,7 @@
 struct out_opts {
 	int show_local;   /* list local and multicast peers too, not only a count */
 	int max_dests;    /* destinations per device in text (0: all) */
+	int by_country;   /* text: the per-country view only */
 };
 
 typedef int (*output_fn)(FILE *f, const struct report *r, const struct out_opts *o);

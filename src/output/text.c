@@ -5,6 +5,70 @@
 #include "lib/fmt.h"
 #include "output/output.h"
 
+/* The line a person reads first: who sends data abroad, and where. */
+static void print_headline(FILE *f, const struct report *r)
+{
+	char up[16];
+	size_t shown = 0;
+	if (!r->n_countries)
+		return;
+	if (r->home_country[0])
+		fprintf(f, "%zu device%s send%s data abroad (home %s)", r->n_devices_abroad,
+			r->n_devices_abroad == 1 ? "" : "s", r->n_devices_abroad == 1 ? "s" : "", r->home_country);
+	else
+		fprintf(f, "destinations by country (home country unknown: --home-country sets it)");
+	for (size_t i = 0; i < r->n_countries; i++) {
+		const struct rep_country *c = &r->countries[i];
+		if (c->home)
+			continue;
+		if (!shown)
+			fprintf(f, ": %s (%zu device%s, %s up)", c->cc, c->n_devices, c->n_devices == 1 ? "" : "s",
+				fmt_bytes(up, c->bytes_up));
+		else
+			fprintf(f, ", %s (%zu)", c->cc, c->n_devices);
+		shown++;
+	}
+	fputc('\n', f);
+}
+
+/* The jurisdiction view: per country, devices, bytes, organisations and
+ * domains. */
+static void print_countries(FILE *f, const struct report *r)
+{
+	char up[16], down[16];
+	if (!r->n_countries) {
+		fprintf(f, "\nno internet destination with a known country%s\n",
+			r->ip_status ? " (no IP data)" : "");
+		return;
+	}
+	fprintf(f, "\nby country%s%s%s:\n", r->home_country[0] ? " (home " : "", r->home_country,
+		r->home_country[0] ? ")" : "");
+	for (size_t i = 0; i < r->n_countries; i++) {
+		const struct rep_country *c = &r->countries[i];
+		fprintf(f, "  %s%s  %zu device%s, %zu destination%s, %s up / %s down\n", c->cc,
+			c->home ? " (home)" : "", c->n_devices, c->n_devices == 1 ? "" : "s", c->n_dests,
+			c->n_dests == 1 ? "" : "s", fmt_bytes(up, c->bytes_up), fmt_bytes(down, c->bytes_down));
+		fprintf(f, "      devices:");
+		for (size_t k = 0; k < c->n_device_list; k++)
+			fprintf(f, "%s %s", k ? "," : "", c->devices[k]);
+		if (c->n_devices > c->n_device_list)
+			fprintf(f, " (+%zu)", c->n_devices - c->n_device_list);
+		fputc('\n', f);
+		if (c->n_orgs) {
+			fprintf(f, "      who:");
+			for (size_t k = 0; k < c->n_orgs; k++)
+				fprintf(f, "%s %s", k ? "," : "", c->orgs[k]);
+			fputc('\n', f);
+		}
+		if (c->n_domains) {
+			fprintf(f, "      domains:");
+			for (size_t k = 0; k < c->n_domains; k++)
+				fprintf(f, "%s %s", k ? "," : "", c->domains[k]);
+			fputc('\n', f);
+		}
+	}
+}
+
 static void print_header(FILE *f, const struct report *r)
 {
 	char a[32], b[32], c[32], d[16];
@@ -25,12 +89,15 @@ static void print_header(FILE *f, const struct report *r)
 	}
 	if (r->oui_status)
 		fprintf(f, "  ! %s\n", r->oui_status);
+	if (r->ip_status)
+		fprintf(f, "  ! %s\n", r->ip_status);
 	size_t n_talk = 0;
 	for (size_t i = 0; i < r->n_devices; i++)
 		n_talk += r->devices[i].n_internet_dests > 0 && !r->devices[i].gateway;
 	fprintf(f, "\n%zu device%s; %zu talk%s to the internet (%zu destination%s)\n", r->n_devices,
 		r->n_devices == 1 ? "" : "s", n_talk, n_talk == 1 ? "s" : "", r->n_internet_dests,
 		r->n_internet_dests == 1 ? "" : "s");
+	print_headline(f, r);
 }
 
 static void print_dest(FILE *f, const struct rep_dest *x)
@@ -40,9 +107,13 @@ static void print_dest(FILE *f, const struct rep_dest *x)
 	char more[24] = "";
 	if (x->n_other)
 		snprintf(more, sizeof more, " (+%d name%s)", x->n_other, x->n_other == 1 ? "" : "s");
-	fprintf(f, "    %9s %9s  %-18s %-39s %s%s%s%s\n", fmt_bytes(up, x->bytes_up),
-		fmt_bytes(down, x->bytes_down), svc, x->addr, x->domain ? x->domain : "-", more,
-		x->inbound ? "  (inbound)" : "",
+	char owner[160] = "";
+	if (x->company || x->org)
+		snprintf(owner, sizeof owner, "  [%s%s%s]", x->company ? x->company : x->org,
+			 x->company && x->service ? ": " : "", x->company && x->service ? x->service : "");
+	fprintf(f, "    %9s %9s  %-18s %-39s %-2s  %s%s%s%s%s\n", fmt_bytes(up, x->bytes_up),
+		fmt_bytes(down, x->bytes_down), svc, x->addr, x->internet && x->country[0] ? x->country : "",
+		x->domain ? x->domain : "-", more, owner, x->inbound ? "  (inbound)" : "",
 		strcmp(x->encrypted, "no") == 0 && x->internet ? "  [cleartext]" : "");
 }
 
@@ -99,7 +170,8 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 		return; /* the router's forwarded traffic belongs to the devices */
 	if (d->n_internet_dests) {
 		fprintf(f, "  internet destinations (%zu):\n", d->n_internet_dests);
-		fprintf(f, "    %9s %9s  %-18s %-39s %s\n", "UP", "DOWN", "SERVICE", "ADDRESS", "DOMAIN");
+		fprintf(f, "    %9s %9s  %-18s %-39s %-2s  %s\n", "UP", "DOWN", "SERVICE", "ADDRESS", "CC",
+			"DOMAIN  [WHOSE]");
 		size_t n = 0;
 		for (size_t i = 0; i < d->n_dests; i++) {
 			if (!d->dests[i].internet)
@@ -129,6 +201,9 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 int output_text(FILE *f, const struct report *r, const struct out_opts *o)
 {
 	print_header(f, r);
+	print_countries(f, r);
+	if (o->by_country)
+		return ferror(f) ? -1 : 0;
 	for (size_t i = 0; i < r->n_devices; i++)
 		print_device(f, r, &r->devices[i], o);
 	if (r->n_counters) {

@@ -3,7 +3,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "intel/clouds.h"
 #include "intel/oui.h"
 #include "lib/addr.h"
 
@@ -77,6 +79,63 @@ static void test_missing_dir(void **state)
 	assert_non_null(strstr(err, "/nonexistent-alfoil-dir"));
 }
 
+static void expect_cloud(const struct clouds *c, const char *name, const char *company, const char *service)
+{
+	const struct cloud *r = clouds_match(c, name);
+	if (!company) {
+		assert_null(r);
+		return;
+	}
+	assert_non_null(r);
+	assert_string_equal(r->company, company);
+	if (service)
+		assert_string_equal(r->service, service);
+}
+
+static void test_clouds(void **state)
+{
+	(void)state;
+	char err[512];
+	struct clouds *c = clouds_load("share/clouds.tsv", err, sizeof err);
+	assert_non_null(c);
+	assert_true(clouds_count(c) > 150);
+	/* the longest suffix wins, case and a trailing dot do not matter */
+	expect_cloud(c, "cn-v1.camera.io.mi.com", "Xiaomi", "Mi Home camera cloud");
+	expect_cloud(c, "de.ot.io.mi.com", "Xiaomi", "Mi Home IoT cloud");
+	expect_cloud(c, "api.io.mi.com", "Xiaomi", "Mi Home IoT cloud");
+	expect_cloud(c, "account.xiaomi.com", "Xiaomi", "Xiaomi services");
+	expect_cloud(c, "A1.TuyaEU.com.", "Tuya", "Tuya IoT cloud (EU)");
+	expect_cloud(c, "mqtt-eu.elb.eu-central-1.amazonaws.com", "Amazon", "Amazon Web Services");
+	expect_cloud(c, "2.pool.ntp.org", "NTP Pool Project", NULL);
+	expect_cloud(c, "io.mi.com", "Xiaomi", "Mi Home IoT cloud"); /* the suffix itself */
+	/* a suffix matches at a label boundary only */
+	expect_cloud(c, "notmi.com", NULL, NULL);
+	expect_cloud(c, "example.org", NULL, NULL);
+	expect_cloud(c, "", NULL, NULL);
+	clouds_free(c);
+}
+
+static void test_clouds_bad_files(void **state)
+{
+	(void)state;
+	char err[512], path[] = "/tmp/alfoil-cloudsXXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("# comment\nexample.com\tExample\tweb\nbroken line without tabs\n", f);
+	fclose(f);
+	assert_null(clouds_load(path, err, sizeof err));
+	assert_non_null(strstr(err, ":3: want 3 tab-separated fields"));
+	f = fopen(path, "w");
+	fputs("a.com\tA\tx\na.com\tB\ty\n", f);
+	fclose(f);
+	assert_null(clouds_load(path, err, sizeof err));
+	assert_non_null(strstr(err, "'a.com' is listed twice"));
+	unlink(path);
+	assert_null(clouds_load("/nonexistent/clouds.tsv", err, sizeof err));
+	assert_non_null(strstr(err, "/nonexistent/clouds.tsv: No such file"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +143,8 @@ int main(void)
 		cmocka_unit_test(test_longest_prefix),
 		cmocka_unit_test(test_not_assigned),
 		cmocka_unit_test(test_missing_dir),
+		cmocka_unit_test(test_clouds),
+		cmocka_unit_test(test_clouds_bad_files),
 	};
 	return cmocka_run_group_tests_name("intel", tests, setup, teardown);
 }

@@ -1,0 +1,114 @@
+/* countries.c - the jurisdiction view: per destination country, the
+ * devices that talk there, bytes each way, the organisations and domains. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/report.h"
+
+/* Add bytes to a top list of (name, bytes); names kept by pointer. */
+static void top_add(const char **names, uint64_t *bytes, size_t *n, const char *name, uint64_t b)
+{
+	if (!name || !*name)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(names[i], name)) {
+			bytes[i] += b;
+			return;
+		}
+	if (*n < REP_COUNTRY_TOP) {
+		names[*n] = name;
+		bytes[(*n)++] = b;
+		return;
+	}
+	/* full: replace the smallest when this one is larger */
+	size_t min = 0;
+	for (size_t i = 1; i < *n; i++)
+		if (bytes[i] < bytes[min])
+			min = i;
+	if (b > bytes[min]) {
+		names[min] = name;
+		bytes[min] = b;
+	}
+}
+
+static void top_sort(const char **names, uint64_t *bytes, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && bytes[j] > bytes[j - 1]; j--) {
+			const char *tn = names[j];
+			uint64_t tb = bytes[j];
+			names[j] = names[j - 1], bytes[j] = bytes[j - 1];
+			names[j - 1] = tn, bytes[j - 1] = tb;
+		}
+}
+
+static int cmp_country(const void *a, const void *b)
+{
+	const struct rep_country *x = a, *y = b;
+	if (x->bytes_up != y->bytes_up)
+		return x->bytes_up > y->bytes_up ? -1 : 1;
+	return strcmp(x->cc, y->cc);
+}
+
+void report_countries(struct report *r)
+{
+	size_t cap = 0;
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *d = &r->devices[k];
+		int abroad = 0;
+		if (d->gateway)
+			continue; /* forwarded traffic belongs to the devices */
+		for (size_t j = 0; j < d->n_dests; j++) {
+			struct rep_dest *x = &d->dests[j];
+			if (!x->internet || !x->country[0])
+				continue;
+			abroad |= x->abroad;
+			size_t c;
+			for (c = 0; c < r->n_countries; c++)
+				if (!strcmp(r->countries[c].cc, x->country))
+					break;
+			if (c == r->n_countries) {
+				if (c == cap) {
+					size_t nc = cap ? 2 * cap : 16;
+					struct rep_country *g = realloc(r->countries, nc * sizeof *g);
+					if (!g)
+						return;
+					r->countries = g;
+					cap = nc;
+				}
+				memset(&r->countries[c], 0, sizeof r->countries[c]);
+				memcpy(r->countries[c].cc, x->country, 3);
+				r->countries[c].home = !strcmp(x->country, r->home_country);
+				r->n_countries++;
+			}
+			struct rep_country *rc = &r->countries[c];
+			rc->n_dests++;
+			rc->bytes_up += x->bytes_up;
+			rc->bytes_down += x->bytes_down;
+			top_add(rc->devices, rc->device_up, &rc->n_device_list, d->id, x->bytes_up);
+			top_add(rc->orgs, rc->org_bytes, &rc->n_orgs, x->company ? x->company : x->org,
+				x->bytes_up + x->bytes_down);
+			top_add(rc->domains, rc->domain_bytes, &rc->n_domains, x->domain, x->bytes_up + x->bytes_down);
+		}
+		r->n_devices_abroad += abroad;
+	}
+	/* devices per country, counted exactly (the top list may be cut) */
+	for (size_t c = 0; c < r->n_countries; c++) {
+		struct rep_country *rc = &r->countries[c];
+		for (size_t k = 0; k < r->n_devices; k++) {
+			const struct rep_device *d = &r->devices[k];
+			if (d->gateway)
+				continue;
+			for (size_t j = 0; j < d->n_dests; j++)
+				if (d->dests[j].internet && !strcmp(d->dests[j].country, rc->cc)) {
+					rc->n_devices++;
+					break;
+				}
+		}
+		top_sort(rc->devices, rc->device_up, rc->n_device_list);
+		top_sort(rc->orgs, rc->org_bytes, rc->n_orgs);
+		top_sort(rc->domains, rc->domain_bytes, rc->n_domains);
+	}
+	if (r->n_countries > 1)
+		qsort(r->countries, r->n_countries, sizeof *r->countries, cmp_country);
+}
