@@ -14,6 +14,7 @@
 #include "capture/capture.h"
 #include "cmd.h"
 #include "decode/decode.h"
+#include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/ipdb.h"
 #include "intel/oui.h"
@@ -29,6 +30,7 @@ struct inspect_opts {
 	const char *ieee_dir;
 	struct ipdb_paths ip;  /* --data-dir, --country-db, --asn-db */
 	const char *clouds;    /* --clouds FILE */
+	const char *signatures; /* --signatures FILE */
 	const char *home;      /* --home-country CC */
 	double duration;      /* live: seconds, 0 = until interrupted */
 	uint64_t count;       /* stop after this many packets, 0 = all */
@@ -83,6 +85,7 @@ static void usage(FILE *f)
 		"      --country-db FILE  another country mmdb (GeoLite2-Country, DB-IP)\n"
 		"      --asn-db FILE      another ASN database (GeoLite2-ASN mmdb, asn.bin)\n"
 		"      --clouds FILE      domain -> company rules (default share/clouds.tsv)\n"
+		"      --signatures FILE  device kind rules (default share/signatures.tsv)\n"
 		"      --max-flows N      flows tracked at once (65536; oldest evicted)\n"
 		"      --max-devices N    devices (4096)\n"
 		"      --max-dests N      destinations over all devices (65536)\n"
@@ -190,7 +193,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 {
 	enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE,
 	       O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
-	       O_HOME, O_BYCOUNTRY };
+	       O_HOME, O_BYCOUNTRY, O_SIGNATURES };
 	static const struct option lo[] = {
 		{ "interface", required_argument, 0, 'i' }, { "filter", required_argument, 0, 'f' },
 		{ "count", required_argument, 0, 'c' },     { "output", required_argument, 0, 'o' },
@@ -204,6 +207,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		{ "data-dir", required_argument, 0, O_DATADIR }, { "country-db", required_argument, 0, O_COUNTRYDB },
 		{ "asn-db", required_argument, 0, O_ASNDB }, { "clouds", required_argument, 0, O_CLOUDS },
 		{ "home-country", required_argument, 0, O_HOME }, { "by-country", no_argument, 0, O_BYCOUNTRY },
+		{ "signatures", required_argument, 0, O_SIGNATURES },
 		{ 0, 0, 0, 0 },
 	};
 	uint64_t v;
@@ -239,6 +243,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		case O_COUNTRYDB: o->ip.country = optarg; break;
 		case O_ASNDB: o->ip.asn = optarg; break;
 		case O_CLOUDS: o->clouds = optarg; break;
+		case O_SIGNATURES: o->signatures = optarg; break;
 		case O_BYCOUNTRY: o->out.by_country = 1; break;
 		case O_HOME:
 			if (strlen(optarg) != 2 || !isalpha((unsigned char)optarg[0]) ||
@@ -341,6 +346,9 @@ int cmd_inspect(int argc, char **argv)
 	struct clouds *clouds = clouds_load(o.clouds, err, sizeof err);
 	if (!clouds && !o.quiet)
 		fprintf(stderr, "alfoil: warning: %s; cloud owners will not be shown\n", err);
+	struct classifier *cls = classifier_load(o.signatures, err, sizeof err);
+	if (!cls && !o.quiet)
+		fprintf(stderr, "alfoil: warning: %s; device kinds will not be shown\n", err);
 	struct run r = { .o = &o };
 	r.t = tracker_new(&o.cfg);
 	size_t n = o.iface ? 1 : (size_t)(argc - optind);
@@ -404,7 +412,7 @@ int cmd_inspect(int argc, char **argv)
 			remove(o.out_path);
 		}
 	} else {
-		struct intel_db in = { oui, ip, clouds, o.home };
+		struct intel_db in = { oui, ip, clouds, o.home, cls };
 		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
 						  r.first_us, r.last_us, r.undecoded);
 		if (!rep) {
@@ -425,6 +433,7 @@ int cmd_inspect(int argc, char **argv)
 	oui_free(oui);
 	ipdb_close(ip);
 	clouds_free(clouds);
+	classifier_free(cls);
 	free(r.inputs);
 	return status;
 }

@@ -421,6 +421,7 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			      cmp_dest);
 	qsort(r->devices, r->n_devices, sizeof *r->devices, cmp_device);
 	report_countries(r);
+	report_identify(r, in->classifier);
 	return r;
 }
 
@@ -438,6 +439,7 @@ void report_free(struct report *r)
 		free(r->devices[k].dests);
 		free(r->devices[k].queries);
 		free(r->devices[k].resolved);
+		free(r->devices[k].hits);
 	}
 	free(r->devices);
 	free(r->inputs);

@@ -18,6 +18,8 @@
 struct oui_db;
 struct ipdb;
 struct clouds;
+struct classifier;
+struct class_hit;
 
 /* What report_build may consult; any may be NULL. */
 struct intel_db {
@@ -25,6 +27,7 @@ struct intel_db {
 	const struct ipdb *ip;         /* country, ASN, organisation */
 	const struct clouds *clouds;   /* domain -> company, service */
 	const char *home_country;      /* set by the user, or NULL */
+	const struct classifier *classifier; /* device kinds */
 };
 
 #define REPORT_SCHEMA "alfoil-inspect/1"
@@ -111,6 +114,15 @@ struct rep_device {
 	struct rep_dest *dests; /* sorted by bytes, largest first */
 	size_t n_dests;
 	size_t n_internet_dests;
+	/* what it is (identify.c) */
+	const char *kind;      /* "camera", ..., "unknown" */
+	const char *what;      /* "air purifier", or NULL */
+	const char *brand, *chip;
+	double confidence;
+	struct class_hit *hits; /* the evidence, heaviest first */
+	size_t n_hits;
+	char miio_model[64];   /* "zhimi.airpurifier.m2", or "" */
+	char serves[8][16];    /* LAN services it answers: "tcp/55443" */
 };
 
 #define REP_COUNTRY_TOP 6
@@ -167,5 +179,7 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 void report_free(struct report *r);
 /* The per-country rollup of a built report (countries.c). */
 void report_countries(struct report *r);
+/* Kind, brand and chip of every device (identify.c). */
+void report_identify(struct report *r, const struct classifier *c);
 
 #endif

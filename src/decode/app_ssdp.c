@@ -4,7 +4,9 @@
  *
  * Emits OBS_SSDP_SERVER (SERVER, or USER-AGENT of a search), OBS_SSDP_USN,
  * OBS_SSDP_NT (NT of a NOTIFY, ST of a search or response) and
- * OBS_SSDP_LOCATION, each only when non-empty.
+ * OBS_SSDP_LOCATION, each only when non-empty; num = 1 on all of them when
+ * the message is an M-SEARCH (its ST names what the sender looks for, not
+ * what it is).
  */
 #include <string.h>
 
@@ -26,8 +28,8 @@ int app_ssdp(const uint8_t *p, size_t len, struct obs_sink *sink)
 	size_t llen;
 	if (!http_head_start(&h, p, len, &line, &llen))
 		return DEC_E_TRUNC;
-	if (!starts(line, llen, "NOTIFY * HTTP/1.") && !starts(line, llen, "M-SEARCH * HTTP/1.") &&
-	    !starts(line, llen, "HTTP/1."))
+	int search = starts(line, llen, "M-SEARCH * HTTP/1.");
+	if (!search && !starts(line, llen, "NOTIFY * HTTP/1.") && !starts(line, llen, "HTTP/1."))
 		return DEC_E_UNSUPP;
 	while (http_head_next(&h, &f)) {
 		enum obs_kind k;
@@ -44,6 +46,7 @@ int app_ssdp(const uint8_t *p, size_t len, struct obs_sink *sink)
 		if (!f.vlen)
 			continue;
 		struct obs o = obs_make(k);
+		o.num = (uint64_t)search;
 		o.str = f.value;
 		o.len = f.vlen;
 		obs_emit(sink, &o);

@@ -49,7 +49,8 @@ enum obs_kind {
 	/* SSDP (UPnP 1.1 over HTTPU, UDP 1900) */
 	OBS_SSDP_SERVER,        /* SERVER: or USER-AGENT: header; str */
 	OBS_SSDP_USN,
-	OBS_SSDP_NT,            /* NT: (NOTIFY) or ST: (M-SEARCH / response) */
+	OBS_SSDP_NT,            /* NT: (NOTIFY) or ST: (M-SEARCH / response);
+				   num = 1 in an M-SEARCH (what is searched for) */
 	OBS_SSDP_LOCATION,
 	/* TLS ClientHello (RFC 8446 4.1.2) */
 	OBS_TLS_SNI,            /* server_name host_name; str */

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "intel/classify.h"
 #include "lib/fmt.h"
 #include "output/output.h"
 
@@ -136,6 +137,28 @@ static json_t *device_json(const struct rep_device *d)
 	}
 	set(dns, "queries", qs);
 	set(dns, "answers", rs);
+	json_t *id = json_object();
+	set(id, "kind", str_or_null(d->kind));
+	set(id, "what", str_or_null(d->what));
+	set(id, "brand", str_or_null(d->brand));
+	set(id, "chip", str_or_null(d->chip));
+	set(id, "confidence", json_real(d->confidence));
+	set(id, "miio_model", d->miio_model[0] ? json_string(d->miio_model) : json_null());
+	json_t *hits = json_array();
+	for (size_t i = 0; i < d->n_hits; i++) {
+		const struct class_hit *h = &d->hits[i];
+		json_t *e = json_object();
+		set(e, "source", json_string(h->source));
+		set(e, "value", json_string(h->value));
+		set(e, "kind", str_or_null(h->kind));
+		set(e, "brand", str_or_null(h->brand));
+		set(e, "chip", str_or_null(h->chip));
+		set(e, "weight", json_integer(h->weight));
+		set(e, "rule", json_integer(h->line));
+		json_array_append_new(hits, e);
+	}
+	set(id, "evidence", hits);
+	set(o, "identity", id);
 	set(o, "dns", dns);
 	json_t *ds = json_array();
 	for (size_t i = 0; i < d->n_dests; i++)

@@ -2,6 +2,7 @@
  * destinations by bytes, then its local peers. */
 #include <string.h>
 
+#include "intel/classify.h"
 #include "lib/fmt.h"
 #include "output/output.h"
 
@@ -134,6 +135,21 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 	if (d->gateway)
 		fprintf(f, "  [router]");
 	fputc('\n', f);
+	if (d->kind) {
+		fprintf(f, "  is: %s", d->kind);
+		if (d->what)
+			fprintf(f, " (%s)", d->what);
+		if (d->brand)
+			fprintf(f, ", brand %s", d->brand);
+		if (d->chip)
+			fprintf(f, ", inside: %s", d->chip);
+		fprintf(f, ", confidence %.2f", d->confidence);
+		for (size_t i = 0; i < d->n_hits && i < 4; i++)
+			fprintf(f, "%s%s=%s", i ? "; " : "  because ", d->hits[i].source, d->hits[i].value);
+		if (d->n_hits > 4)
+			fprintf(f, "; +%zu", d->n_hits - 4);
+		fputc('\n', f);
+	}
 	if (d->n_names) {
 		fprintf(f, "  names:");
 		for (size_t i = 0; i < d->n_names; i++)

@@ -26,6 +26,7 @@ static const char *const attr_names[DA__COUNT] = {
 	[DA_TUYA_GWID] = "tuya-gwid",
 	[DA_TUYA_PRODUCT] = "tuya-product-key",
 	[DA_TUYA_VERSION] = "tuya-version",
+	[DA_SSDP_DEVICE] = "ssdp-device-type",
 };
 
 const char *dev_attr_name(enum dev_attr_kind k)

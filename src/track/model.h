@@ -46,6 +46,7 @@ enum dev_attr_kind {
 	DA_TUYA_GWID,
 	DA_TUYA_PRODUCT,
 	DA_TUYA_VERSION,    /* "3.3" */
+	DA_SSDP_DEVICE,     /* a UPnP device type it announces (NT of a NOTIFY) */
 	DA__COUNT
 };
 

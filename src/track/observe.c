@@ -202,6 +202,10 @@ static void on_obs(void *user, const struct obs *o)
 		dev_add_attr(t, c->src_dev, DA_SSDP_USN, o->str, n + 1 < o->len ? n : o->len);
 		break;
 	}
+	case OBS_SSDP_NT: /* the device types it announces say what it is */
+		if (!o->num && o->len > 8 && memmem(o->str, o->len, ":device:", 8))
+			dev_add_attr(t, c->src_dev, DA_SSDP_DEVICE, o->str, o->len);
+		break;
 	case OBS_SSDP_LOCATION:
 		dev_add_attr(t, c->src_dev, DA_SSDP_LOCATION, o->str, o->len);
 		break;

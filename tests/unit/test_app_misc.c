@@ -26,6 +26,7 @@ static void test_ssdp_notify(void **state)
 	assert_int_equal(s.n, 4);
 	assert_non_null(tu_find_str(&s, OBS_SSDP_LOCATION, "http://192.168.1.101:49153/description.xml"));
 	assert_non_null(tu_find_str(&s, OBS_SSDP_NT, "urn:schemas-upnp-org:device:Basic:1"));
+	assert_int_equal(tu_find_str(&s, OBS_SSDP_NT, "urn:schemas-upnp-org:device:Basic:1")->num, 0);
 	assert_non_null(tu_find_str(&s, OBS_SSDP_SERVER, "Linux/3.10 UPnP/1.0 Yeelight/1.0"));
 	assert_non_null(tu_find_str(&s, OBS_SSDP_USN, "uuid:0a1b2c3d::urn:schemas-upnp-org:device:Basic:1"));
 	tu_every_prefix(app_ssdp, S(msg));
@@ -40,6 +41,7 @@ static void test_ssdp_search_and_junk(void **state)
 				  &s.sink),
 			 DEC_OK);
 	assert_non_null(tu_find_str(&s, OBS_SSDP_NT, "ssdp:all"));
+	assert_int_equal(tu_find_str(&s, OBS_SSDP_NT, "ssdp:all")->num, 1); /* searched for */
 	assert_non_null(tu_find_str(&s, OBS_SSDP_SERVER, "Android/13 UPnP/1.1"));
 	tu_sink_init(&s);
 	assert_int_equal(app_ssdp(S("GET / HTTP/1.1\r\nServer: x\r\n\r\n"), &s.sink), DEC_E_UNSUPP);

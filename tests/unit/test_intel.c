@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/oui.h"
 #include "lib/addr.h"
@@ -136,6 +137,87 @@ static void test_clouds_bad_files(void **state)
 	assert_non_null(strstr(err, "/nonexistent/clouds.tsv: No such file"));
 }
 
+static void test_miio_model(void **state)
+{
+	(void)state;
+	char m[64];
+	assert_int_equal(miio_model_from_name("zhimi-airpurifier-m2_miio72610872", m, sizeof m), 1);
+	assert_string_equal(m, "zhimi.airpurifier.m2");
+	assert_int_equal(miio_model_from_name("lumi-gateway-v3_miio12345678.local", m, sizeof m), 1);
+	assert_string_equal(m, "lumi.gateway.v3");
+	assert_int_equal(miio_model_from_name("Yeelink-Light-Color1_miio1", m, sizeof m), 1);
+	assert_string_equal(m, "yeelink.light.color1");
+	assert_int_equal(miio_model_from_name("zhimi-airpurifier_miio7", m, sizeof m), 0); /* two parts */
+	assert_int_equal(miio_model_from_name("a-b-c_miiox", m, sizeof m), 0);            /* no digits */
+	assert_int_equal(miio_model_from_name("a b-c-d_miio1", m, sizeof m), 0);          /* a space */
+	assert_int_equal(miio_model_from_name("_miio1", m, sizeof m), 0);
+	assert_int_equal(miio_model_from_name("ESP_3A1F2B", m, sizeof m), 0);
+}
+
+static void test_classify(void **state)
+{
+	(void)state;
+	char err[512];
+	struct classifier *c = classifier_load("share/signatures.tsv", err, sizeof err);
+	assert_non_null(c);
+	assert_true(classifier_rules(c) > 200);
+	struct class_result r;
+	/* a Tuya plug on an Espressif module: brand Tuya, inside Espressif */
+	struct class_item plug[] = { { "maker", "Espressif Inc." }, { "dhcp-hostname", "ESP_3A1F2B" },
+				     { "tuya", "yes" }, { "cloud", "Tuya" } };
+	classify(c, plug, 4, &r);
+	assert_string_equal(r.kind, "unknown");
+	assert_true(r.confidence == 0);
+	assert_string_equal(r.brand, "Tuya (Smart Life)");
+	assert_string_equal(r.chip, "Espressif");
+	assert_int_equal(r.n_hits, 4);
+	assert_true(r.hits[0].weight >= r.hits[3].weight); /* heaviest first */
+	/* a model name outweighs a maker, and the evidence is kept */
+	struct class_item cam[] = { { "maker", "XIAOMI Electronics,CO.,LTD" },
+				    { "miio-model", "chuangmi.camera.ipc019" } };
+	classify(c, cam, 2, &r);
+	assert_string_equal(r.kind, "camera");
+	assert_string_equal(r.what, "IP camera");
+	assert_non_null(strstr(r.brand, "Chuangmi"));
+	assert_null(r.chip);
+	assert_true(r.confidence >= 0.8);
+	/* conflicting evidence lowers the confidence */
+	struct class_item mixed[] = { { "serves", "tcp/55443" }, { "serves", "tcp/554" } };
+	classify(c, mixed, 2, &r);
+	assert_string_equal(r.kind, "bulb");
+	assert_true(r.confidence > 0.3 && r.confidence < 0.7);
+	/* nothing known */
+	struct class_item none[] = { { "dhcp-hostname", "zzz-unknown-thing" } };
+	classify(c, none, 1, &r);
+	assert_string_equal(r.kind, "unknown");
+	assert_null(r.brand);
+	assert_int_equal(r.n_hits, 0);
+	classifier_free(c);
+}
+
+static void test_signature_file_errors(void **state)
+{
+	(void)state;
+	char err[512], path[] = "/tmp/alfoil-sigXXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	fputs("# ok\nmaker\tX*\tbulb\t-\tX\t-\t10\nmaker\tY*\ttoaster\t-\tY\t-\t10\n", f);
+	fclose(f);
+	assert_null(classifier_load(path, err, sizeof err));
+	assert_non_null(strstr(err, ":3: unknown kind 'toaster'"));
+	f = fopen(path, "w");
+	fputs("maker\tX*\tbulb\t-\tX\t-\t101\n", f);
+	fclose(f);
+	assert_null(classifier_load(path, err, sizeof err));
+	assert_non_null(strstr(err, ":1: weight '101' is not 1..100"));
+	f = fopen(path, "w");
+	fputs("maker\tX*\tbulb\n", f);
+	fclose(f);
+	assert_null(classifier_load(path, err, sizeof err));
+	assert_non_null(strstr(err, ":1: want 7 tab-separated fields"));
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +227,9 @@ int main(void)
 		cmocka_unit_test(test_missing_dir),
 		cmocka_unit_test(test_clouds),
 		cmocka_unit_test(test_clouds_bad_files),
+		cmocka_unit_test(test_miio_model),
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_signature_file_errors),
 	};
 	return cmocka_run_group_tests_name("intel", tests, setup, teardown);
 }
