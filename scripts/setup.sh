@@ -25,6 +25,7 @@ packages=(
 	python3 jq iproute2 tcpdump      # capture and live tests
 	clang libclang-rt-14-dev         # libFuzzer targets (make fuzz)
 	time                             # /usr/bin/time for benchmarks
+	chromium                         # renders the HTML report in its test
 )
 want_data=1
 for a in "$@"; do

@@ -31,6 +31,7 @@ struct inspect_opts {
 	struct ipdb_paths ip;  /* --data-dir, --country-db, --asn-db */
 	const char *clouds;    /* --clouds FILE */
 	const char *signatures; /* --signatures FILE */
+	const char *html_path;  /* --html FILE: the HTML page too */
 	const char *home;      /* --home-country CC */
 	double duration;      /* live: seconds, 0 = until interrupted */
 	uint64_t count;       /* stop after this many packets, 0 = all */
@@ -66,7 +67,8 @@ static void usage(FILE *f)
 		"  -c, --count N          stop after N packets\n"
 		"output:\n"
 		"      --json             JSON instead of text (schema: docs/json-schema.md)\n"
-		"      --format FMT       text or json\n"
+		"      --format FMT       text, json or html\n"
+		"      --html FILE        also write the report as one HTML page to FILE\n"
 		"  -o, --output FILE      write the report to FILE instead of standard output\n"
 		"  -a, --all              list local peers and every destination in text\n"
 		"      --top N            internet destinations shown per device in text (20)\n"
@@ -193,7 +195,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 {
 	enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE,
 	       O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
-	       O_HOME, O_BYCOUNTRY, O_SIGNATURES };
+	       O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML };
 	static const struct option lo[] = {
 		{ "interface", required_argument, 0, 'i' }, { "filter", required_argument, 0, 'f' },
 		{ "count", required_argument, 0, 'c' },     { "output", required_argument, 0, 'o' },
@@ -207,7 +209,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		{ "data-dir", required_argument, 0, O_DATADIR }, { "country-db", required_argument, 0, O_COUNTRYDB },
 		{ "asn-db", required_argument, 0, O_ASNDB }, { "clouds", required_argument, 0, O_CLOUDS },
 		{ "home-country", required_argument, 0, O_HOME }, { "by-country", no_argument, 0, O_BYCOUNTRY },
-		{ "signatures", required_argument, 0, O_SIGNATURES },
+		{ "signatures", required_argument, 0, O_SIGNATURES }, { "html", required_argument, 0, O_HTML },
 		{ 0, 0, 0, 0 },
 	};
 	uint64_t v;
@@ -244,6 +246,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		case O_ASNDB: o->ip.asn = optarg; break;
 		case O_CLOUDS: o->clouds = optarg; break;
 		case O_SIGNATURES: o->signatures = optarg; break;
+		case O_HTML: o->html_path = optarg; break;
 		case O_BYCOUNTRY: o->out.by_country = 1; break;
 		case O_HOME:
 			if (strlen(optarg) != 2 || !isalpha((unsigned char)optarg[0]) ||
@@ -319,6 +322,21 @@ static int write_report(const struct inspect_opts *o, FILE *f, const struct repo
 	if (rc < 0)
 		fprintf(stderr, "alfoil inspect: writing %s failed: %s\n",
 			o->out_path ? o->out_path : "standard output", strerror(errno));
+	return rc;
+}
+
+static int write_html(const struct inspect_opts *o, const struct report *rep)
+{
+	FILE *f = fopen(o->html_path, "w");
+	if (!f) {
+		fprintf(stderr, "alfoil inspect: --html %s: %s\n", o->html_path, strerror(errno));
+		return -1;
+	}
+	int rc = output_html(f, rep, &o->out);
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "alfoil inspect: writing %s failed: %s\n", o->html_path, strerror(errno));
 	return rc;
 }
 
@@ -425,6 +443,8 @@ int cmd_inspect(int argc, char **argv)
 			if (!ip || ipdb_missing(ip)[0])
 				rep->ip_status = ip ? ipdb_missing(ip) : "IP data not loaded";
 			if (write_report(&o, out, rep) < 0)
+				status = EXIT_USAGE;
+			if (o.html_path && write_html(&o, rep) < 0)
 				status = EXIT_USAGE;
 			report_free(rep);
 		}

@@ -301,6 +301,7 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 static const struct output_format formats[] = {
 	{ "text", output_text, "readable report (default)" },
 	{ "json", output_json, "JSON, schema alfoil-inspect/1 (docs/json-schema.md)" },
+	{ "html", output_html, "one self-contained HTML page" },
 };
 
 const struct output_format *output_find(const char *name)

@@ -24,6 +24,7 @@ struct output_format {
 
 int output_text(FILE *f, const struct report *r, const struct out_opts *o);
 int output_json(FILE *f, const struct report *r, const struct out_opts *o);
+int output_html(FILE *f, const struct report *r, const struct out_opts *o);
 
 /* The format table; NULL when name is unknown. */
 const struct output_format *output_find(const char *name);

@@ -1,0 +1,233 @@
+/* html.c - one self-contained HTML page: the headline, the per-country
+ * chart (inline SVG), the inventory, and per device its destinations and
+ * the evidence for what it is. No scripts, no fonts, no external files;
+ * readable on a phone (one column, tables scroll sideways). */
+#include <string.h>
+
+#include "intel/classify.h"
+#include "intel/ipdb.h"
+#include "lib/fmt.h"
+#include "output/output.h"
+
+static void esc(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static const char css[] =
+	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1c2430;background:#f5f6f8}"
+	"main{max-width:1100px;margin:0 auto;padding:12px}"
+	"h1{font-size:1.4em;margin:.4em 0}h2{font-size:1.15em;margin:1.4em 0 .5em}h3{font-size:1.05em;margin:0}"
+	".headline{font-size:1.15em;font-weight:600;background:#fff3cd;border-left:4px solid #e0a800;padding:10px 12px;border-radius:4px}"
+	".card{background:#fff;border-radius:6px;box-shadow:0 1px 2px rgba(0,0,0,.08);padding:10px 12px;margin:10px 0}"
+	".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92em}"
+	"th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top;white-space:nowrap}"
+	"td.wrap{white-space:normal}th{background:#f0f2f5}.num{text-align:right}"
+	".kind{display:inline-block;padding:1px 7px;border-radius:10px;background:#e3ecff;color:#1f4aa8;font-size:.85em}"
+	".abroad{color:#b02a37;font-weight:600}.clear{color:#b02a37}.muted{color:#6b7280;font-size:.88em}"
+	"svg text{font:13px system-ui,sans-serif}footer{margin:2em 0 1em;color:#6b7280;font-size:.82em}"
+	"details summary{cursor:pointer}";
+
+static void chart(FILE *f, const struct report *r)
+{
+	uint64_t max = 1;
+	for (size_t i = 0; i < r->n_countries; i++)
+		if (r->countries[i].bytes_up > max)
+			max = r->countries[i].bytes_up;
+	int rowh = 26, w = 400;
+	fprintf(f, "<svg id=\"country-chart\" role=\"img\" aria-label=\"bytes sent per country\" viewBox=\"0 0 %d %zu\" "
+		   "width=\"100%%\" style=\"max-width:%dpx\">\n",
+		w, r->n_countries * (size_t)rowh + 4, w);
+	for (size_t i = 0; i < r->n_countries; i++) {
+		const struct rep_country *c = &r->countries[i];
+		char up[16];
+		int bw = (int)(190.0 * (double)c->bytes_up / (double)max);
+		if (bw < 2)
+			bw = 2;
+		int y = (int)i * rowh + 2;
+		fprintf(f, "<g class=\"bar\" data-country=\"%s\"><text x=\"0\" y=\"%d\">%s%s</text>"
+			   "<rect x=\"70\" y=\"%d\" width=\"%d\" height=\"18\" rx=\"3\" fill=\"%s\"/>"
+			   "<text x=\"%d\" y=\"%d\">%s up, %zu device%s</text></g>\n",
+			c->cc, y + 14, c->cc, c->home ? " (home)" : "", y + 2, bw, c->home ? "#7a8aa6" : "#d9534f",
+			76 + bw, y + 14, fmt_bytes(up, c->bytes_up), c->n_devices, c->n_devices == 1 ? "" : "s");
+	}
+	fputs("</svg>\n", f);
+}
+
+static void device_card(FILE *f, const struct rep_device *d)
+{
+	char a[16], b[16];
+	fprintf(f, "<section class=\"card device\" id=\"dev-");
+	esc(f, d->id);
+	fputs("\"><h3>", f);
+	esc(f, d->n_ipv4 ? d->ipv4[0] : d->id);
+	fputs(" <span class=\"kind\">", f);
+	esc(f, d->kind ? d->kind : "unknown");
+	fputs("</span></h3>\n<p>", f);
+	if (d->what) {
+		esc(f, d->what);
+		fputs(" · ", f);
+	}
+	fputs("brand <b>", f);
+	esc(f, d->brand ? d->brand : "unknown");
+	fputs("</b>", f);
+	if (d->chip) {
+		fputs(" · inside: ", f);
+		esc(f, d->chip);
+	}
+	fprintf(f, " · confidence %.2f<br><span class=\"muted\">", d->confidence);
+	esc(f, d->id);
+	fputs(" · maker ", f);
+	esc(f, d->maker ? d->maker : d->randomized_mac ? "hidden (randomised MAC)" : "unknown");
+	fprintf(f, " · %s up / %s down</span></p>\n", fmt_bytes(a, d->bytes_out), fmt_bytes(b, d->bytes_in));
+	if (d->n_names) {
+		fputs("<p class=\"muted\">names: ", f);
+		for (size_t i = 0; i < d->n_names; i++) {
+			if (i)
+				fputs(", ", f);
+			esc(f, d->names[i].name);
+		}
+		fputs("</p>\n", f);
+	}
+	if (d->n_internet_dests && !d->gateway) {
+		fputs("<div class=\"scroll\"><table class=\"dests\"><tr><th>domain</th><th>country</th><th>whose</th>"
+		      "<th>service</th><th class=\"num\">up</th><th class=\"num\">down</th><th>encrypted</th></tr>\n", f);
+		for (size_t i = 0; i < d->n_dests; i++) {
+			const struct rep_dest *x = &d->dests[i];
+			if (!x->internet)
+				continue;
+			fputs("<tr><td>", f);
+			esc(f, x->domain ? x->domain : x->addr);
+			fprintf(f, "</td><td%s>%s</td><td class=\"wrap\">", x->abroad ? " class=\"abroad\"" : "",
+				x->country[0] ? x->country : "?");
+			esc(f, x->company ? x->company : x->org ? x->org : "");
+			fprintf(f, "</td><td>%s/%u %s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", x->proto,
+				x->port, x->app, fmt_bytes(a, x->bytes_up), fmt_bytes(b, x->bytes_down));
+			fprintf(f, "<td%s>%s</td></tr>\n", !strcmp(x->encrypted, "no") ? " class=\"clear\"" : "",
+				x->encrypted);
+		}
+		fputs("</table></div>\n", f);
+	}
+	if (d->n_hits) {
+		fputs("<details><summary>evidence</summary><ul>\n", f);
+		for (size_t i = 0; i < d->n_hits; i++) {
+			const struct class_hit *h = &d->hits[i];
+			fputs("<li>", f);
+			esc(f, h->source);
+			fputs(" = <code>", f);
+			esc(f, h->value);
+			fputs("</code>", f);
+			if (h->kind || h->brand) {
+				fputs(" → ", f);
+				esc(f, h->kind ? h->kind : "");
+				if (h->kind && h->brand)
+					fputs(", ", f);
+				esc(f, h->brand ? h->brand : "");
+			}
+			fprintf(f, " <span class=\"muted\">(weight %d)</span></li>\n", h->weight);
+		}
+		fputs("</ul></details>\n", f);
+	}
+	fputs("</section>\n", f);
+}
+
+int output_html(FILE *f, const struct report *r, const struct out_opts *o)
+{
+	char a[32], b[32], up[16];
+	(void)o;
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
+		   "<title>alfoil: devices and where their data goes</title>\n<style>%s</style></head>\n<body><main>\n",
+		css);
+	fprintf(f, "<h1>Devices on this network and where their data goes</h1>\n<p class=\"muted\">%s packets, "
+		   "%s to %s UTC</p>\n",
+		fmt_count(a, r->packets), fmt_time(b, r->first_us, 0), fmt_time((char[32]){ 0 }, r->last_us, 0));
+	fprintf(f, "<p class=\"headline\" id=\"headline\">%zu device%s. ", r->n_devices, r->n_devices == 1 ? "" : "s");
+	if (r->home_country[0]) {
+		fprintf(f, "%zu send%s data abroad (home %s)", r->n_devices_abroad,
+			r->n_devices_abroad == 1 ? "s" : "", r->home_country);
+		size_t shown = 0;
+		for (size_t i = 0; i < r->n_countries; i++) {
+			const struct rep_country *c = &r->countries[i];
+			if (c->home)
+				continue;
+			if (!shown)
+				fprintf(f, ": %s (%zu device%s, %s up)", c->cc, c->n_devices, c->n_devices == 1 ? "" : "s",
+					fmt_bytes(up, c->bytes_up));
+			else
+				fprintf(f, ", %s (%zu)", c->cc, c->n_devices);
+			shown++;
+		}
+		fputs(".", f);
+	} else {
+		fputs("Home country unknown.", f);
+	}
+	fputs("</p>\n", f);
+	if (r->oui_status || r->ip_status) {
+		fputs("<p class=\"muted\">", f);
+		esc(f, r->oui_status ? r->oui_status : r->ip_status);
+		fputs("</p>\n", f);
+	}
+	if (r->n_countries) {
+		fputs("<h2>Data sent per country</h2>\n<div class=\"card\">\n", f);
+		chart(f, r);
+		fputs("<div class=\"scroll\"><table id=\"countries\"><tr><th>country</th><th class=\"num\">devices</th>"
+		      "<th class=\"num\">up</th><th class=\"num\">down</th><th>who</th></tr>\n", f);
+		for (size_t i = 0; i < r->n_countries; i++) {
+			const struct rep_country *c = &r->countries[i];
+			fprintf(f, "<tr><td>%s%s</td><td class=\"num\">%zu</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+				   "<td class=\"wrap\">",
+				c->cc, c->home ? " (home)" : "", c->n_devices, fmt_bytes(up, c->bytes_up),
+				fmt_bytes((char[16]){ 0 }, c->bytes_down));
+			for (size_t k = 0; k < c->n_orgs; k++) {
+				if (k)
+					fputs(", ", f);
+				esc(f, c->orgs[k]);
+			}
+			fputs("</td></tr>\n", f);
+		}
+		fputs("</table></div></div>\n", f);
+	}
+	fputs("<h2>Inventory</h2>\n<div class=\"card scroll\"><table id=\"inventory\"><tr><th>address</th><th>kind</th>"
+	      "<th>brand</th><th>inside</th><th>MAC maker</th><th class=\"num\">up</th></tr>\n", f);
+	for (size_t i = 0; i < r->n_devices; i++) {
+		const struct rep_device *d = &r->devices[i];
+		fputs("<tr><td><a href=\"#dev-", f);
+		esc(f, d->id);
+		fputs("\">", f);
+		esc(f, d->n_ipv4 ? d->ipv4[0] : d->id);
+		fputs("</a></td><td>", f);
+		esc(f, d->kind ? d->kind : "unknown");
+		if (d->what) {
+			fputs(" <span class=\"muted\">(", f);
+			esc(f, d->what);
+			fputs(")</span>", f);
+		}
+		fputs("</td><td>", f);
+		esc(f, d->brand ? d->brand : "");
+		fputs("</td><td>", f);
+		esc(f, d->chip ? d->chip : "");
+		fputs("</td><td class=\"wrap\">", f);
+		esc(f, d->maker ? d->maker : d->randomized_mac ? "randomised MAC" : "");
+		fprintf(f, "</td><td class=\"num\">%s</td></tr>\n", fmt_bytes(up, d->bytes_out));
+	}
+	fputs("</table></div>\n<h2>Devices</h2>\n", f);
+	for (size_t i = 0; i < r->n_devices; i++)
+		device_card(f, &r->devices[i]);
+	fputs("<footer>Made by alfoil ", f);
+	esc(f, r->version ? r->version : "");
+	fputs(" from local data only. ", f);
+	esc(f, ipdb_attribution);
+	fputs(" <a href=\"https://db-ip.com\">IP Geolocation by DB-IP</a>. Maker data: IEEE Registration Authority."
+	      "</footer>\n</main></body></html>\n", f);
+	return ferror(f) ? -1 : 0;
+}
