@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tap import CAPTURES, Tap, device_by_mac, inspect, need_captures
+from tap import CAPTURES, ROOT, Tap, device_by_mac, inspect, need_captures
 
 X = os.path.join(CAPTURES, 'xiaomi')
 
@@ -76,6 +76,15 @@ def main():
                f'camera talks to *.io.mi.com: {sorted(mi)}', mi)
         tap.ok(all(x['scope'] == 'internet' for x in cam['destinations'] if x['domain'] in mi),
                'those destinations are on the internet')
+        cloud = [x for x in cam['destinations'] if x['domain'] in mi]
+        tap.ok(all(x.get('company') == 'Xiaomi' for x in cloud), "they are Xiaomi's (share/clouds.tsv)",
+               [(x['domain'], x.get('company')) for x in cloud])
+        if os.path.exists(os.path.join(ROOT, 'data', 'country.mmdb')):
+            where = sorted({(x['domain'], x['country'], x.get('org')) for x in cloud})
+            tap.ok(all(x.get('country') for x in cloud),
+                   "each has the country the IP data gives: " + '; '.join(f'{d} {c} ({o})' for d, c, o in where), where)
+        else:
+            tap.skip('countries of the Xiaomi cloud', 'IP data not installed (scripts/setup.sh)')
     router = device_by_mac(rep, 'c8:bf:4c:77:a0:3a')
     tap.ok(router is not None and 'gateway' in router['roles']
            and router['maker']['name'] == 'Beijing Xiaomi Mobile Software Co., Ltd',

@@ -62,6 +62,22 @@ static void test_known_addresses(void **state)
 	assert_string_equal(in.country, "");
 	assert_int_equal(in.asn, 0);
 	ipdb_close(db);
+
+	/* files named one by one (as --country-db / --asn-db do) */
+	char c[1024], a2[1024];
+	snprintf(c, sizeof c, "%s/country.mmdb", data_dir());
+	snprintf(a2, sizeof a2, "%s/asn.bin", data_dir());
+	struct ipdb_paths files = { "/nonexistent", c, a2 };
+	db = ipdb_open(&files, err, sizeof err);
+	assert_string_equal(err, "");
+	expect(db, "8.8.8.8", "US", 15169, "Google");
+	assert_non_null(strstr(ipdb_describe(db), c));
+	ipdb_close(db);
+	/* a named file that is not there is an error naming it */
+	struct ipdb_paths bad = { NULL, "/nonexistent/GeoLite2-Country.mmdb", NULL };
+	db = ipdb_open(&bad, err, sizeof err);
+	assert_non_null(strstr(err, "/nonexistent/GeoLite2-Country.mmdb"));
+	ipdb_close(db);
 }
 
 static void test_missing_and_broken(void **state)
