@@ -14,6 +14,7 @@
 #include "capture/capture.h"
 #include "cmd.h"
 #include "decode/decode.h"
+#include "analyze/findings.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/ipdb.h"
@@ -32,6 +33,10 @@ struct inspect_opts {
 	const char *clouds;    /* --clouds FILE */
 	const char *signatures; /* --signatures FILE */
 	const char *html_path;  /* --html FILE: the HTML page too */
+	const char *find_config; /* --config FILE: detector thresholds */
+	const char *blocklist;   /* --blocklist FILE */
+	const char *baseline;    /* --baseline FILE: an earlier JSON report */
+	int fail_on;             /* --fail-on SEVERITY: exit 4 at or above; -1 never */
 	const char *home;      /* --home-country CC */
 	double duration;      /* live: seconds, 0 = until interrupted */
 	uint64_t count;       /* stop after this many packets, 0 = all */
@@ -88,12 +93,19 @@ static void usage(FILE *f)
 		"      --asn-db FILE      another ASN database (GeoLite2-ASN mmdb, asn.bin)\n"
 		"      --clouds FILE      domain -> company rules (default share/clouds.tsv)\n"
 		"      --signatures FILE  device kind rules (default share/signatures.tsv)\n"
+		"findings:\n"
+		"      --config FILE      detector thresholds (docs/findings.md; share/findings.conf)\n"
+		"      --blocklist FILE   names/addresses to flag (hosts file or one a line)\n"
+		"      --baseline FILE    an earlier --json report: flag destinations new since\n"
+		"      --fail-on SEV      exit 4 when a finding is at least SEV (info, low,\n"
+		"                         medium, high, critical)\n"
 		"      --max-flows N      flows tracked at once (65536; oldest evicted)\n"
 		"      --max-devices N    devices (4096)\n"
 		"      --max-dests N      destinations over all devices (65536)\n"
 		"  -h, --help             this text\n\n"
 		"exit status: 0 ok, 1 usage error or no input readable, 3 report made but\n"
-		"some input was bad (e.g. a truncated file; the report covers what was read).\n");
+		"some input was bad (e.g. a truncated file; the report covers what was read),\n"
+		"4 a finding at or above --fail-on.\n");
 }
 
 static int parse_u64(const char *s, const char *what, uint64_t max, uint64_t *v)
@@ -195,7 +207,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 {
 	enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE,
 	       O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
-	       O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML };
+	       O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG, O_BLOCKLIST, O_BASELINE, O_FAILON };
 	static const struct option lo[] = {
 		{ "interface", required_argument, 0, 'i' }, { "filter", required_argument, 0, 'f' },
 		{ "count", required_argument, 0, 'c' },     { "output", required_argument, 0, 'o' },
@@ -210,6 +222,8 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		{ "asn-db", required_argument, 0, O_ASNDB }, { "clouds", required_argument, 0, O_CLOUDS },
 		{ "home-country", required_argument, 0, O_HOME }, { "by-country", no_argument, 0, O_BYCOUNTRY },
 		{ "signatures", required_argument, 0, O_SIGNATURES }, { "html", required_argument, 0, O_HTML },
+		{ "config", required_argument, 0, O_CONFIG }, { "blocklist", required_argument, 0, O_BLOCKLIST },
+		{ "baseline", required_argument, 0, O_BASELINE }, { "fail-on", required_argument, 0, O_FAILON },
 		{ 0, 0, 0, 0 },
 	};
 	uint64_t v;
@@ -247,6 +261,19 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		case O_CLOUDS: o->clouds = optarg; break;
 		case O_SIGNATURES: o->signatures = optarg; break;
 		case O_HTML: o->html_path = optarg; break;
+		case O_CONFIG: o->find_config = optarg; break;
+		case O_BLOCKLIST: o->blocklist = optarg; break;
+		case O_BASELINE: o->baseline = optarg; break;
+		case O_FAILON: {
+			enum severity s;
+			if (severity_parse(optarg, &s) < 0) {
+				fprintf(stderr, "alfoil inspect: --fail-on: '%s' is not info, low, medium, high or critical\n",
+					optarg);
+				return -1;
+			}
+			o->fail_on = (int)s;
+			break;
+		}
 		case O_BYCOUNTRY: o->out.by_country = 1; break;
 		case O_HOME:
 			if (strlen(optarg) != 2 || !isalpha((unsigned char)optarg[0]) ||
@@ -342,7 +369,7 @@ static int write_html(const struct inspect_opts *o, const struct report *rep)
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct inspect_opts o = { .format = "text", .progress = -1, .out = { 0, 20 } };
+	struct inspect_opts o = { .format = "text", .progress = -1, .out = { 0, 20 }, .fail_on = -1 };
 	tracker_config_default(&o.cfg);
 	if (parse_args(argc, argv, &o) < 0)
 		return EXIT_USAGE;
@@ -364,6 +391,24 @@ int cmd_inspect(int argc, char **argv)
 	struct clouds *clouds = clouds_load(o.clouds, err, sizeof err);
 	if (!clouds && !o.quiet)
 		fprintf(stderr, "alfoil: warning: %s; cloud owners will not be shown\n", err);
+	/* findings: thresholds, blocklist and baseline are the user's files:
+	 * a mistake in them is an error, before any packet is read */
+	struct find_config fc;
+	find_config_default(&fc);
+	struct blocklist *block = NULL;
+	struct baseline *base = NULL;
+	if ((o.find_config && find_config_load(o.find_config, &fc, err, sizeof err) < 0) ||
+	    (o.blocklist && !(block = blocklist_load(o.blocklist, err, sizeof err))) ||
+	    (o.baseline && !(base = baseline_load(o.baseline, err, sizeof err)))) {
+		fprintf(stderr, "alfoil inspect: %s\n", err);
+		blocklist_free(block);
+		if (out != stdout) {
+			fclose(out);
+			remove(o.out_path);
+		}
+		oui_free(oui);
+		return EXIT_USAGE;
+	}
 	struct classifier *cls = classifier_load(o.signatures, err, sizeof err);
 	if (!cls && !o.quiet)
 		fprintf(stderr, "alfoil: warning: %s; device kinds will not be shown\n", err);
@@ -442,11 +487,21 @@ int cmd_inspect(int argc, char **argv)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";
 			if (!ip || ipdb_missing(ip)[0])
 				rep->ip_status = ip ? ipdb_missing(ip) : "IP data not loaded";
+			struct find_inputs fin = { &fc, block, base };
+			struct findings fs = { 0 };
+			findings_run(rep, &fin, &fs);
+			rep->findings = fs.v;
+			rep->n_findings = fs.n;
+			if (o.fail_on >= 0 && status == EXIT_OK)
+				for (size_t i = 0; i < fs.n; i++)
+					if ((int)fs.v[i].sev >= o.fail_on)
+						status = EXIT_FINDINGS;
 			if (write_report(&o, out, rep) < 0)
 				status = EXIT_USAGE;
 			if (o.html_path && write_html(&o, rep) < 0)
 				status = EXIT_USAGE;
 			report_free(rep);
+			findings_free(&fs);
 		}
 	}
 	tracker_free(r.t);
@@ -454,6 +509,8 @@ int cmd_inspect(int argc, char **argv)
 	ipdb_close(ip);
 	clouds_free(clouds);
 	classifier_free(cls);
+	blocklist_free(block);
+	baseline_free(base);
 	free(r.inputs);
 	return status;
 }

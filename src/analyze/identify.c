@@ -46,7 +46,7 @@ static void identify(struct rep_device *d, const struct classifier *c)
 		if (x->internet) {
 			add(&it, "cloud", x->company);
 			add(&it, "domain", x->domain);
-		} else if (x->inbound && x->port && ns < 8 &&
+		} else if (x->inbound && x->port && x->pkts_up && ns < 8 && /* it answered */
 			   (!strcmp(x->proto, "tcp") || !strcmp(x->proto, "udp"))) {
 			snprintf(d->serves[ns], sizeof d->serves[ns], "%s/%u", x->proto, x->port);
 			add(&it, "serves", d->serves[ns]);

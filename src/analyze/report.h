@@ -20,6 +20,7 @@ struct ipdb;
 struct clouds;
 struct classifier;
 struct class_hit;
+struct finding;
 
 /* What report_build may consult; any may be NULL. */
 struct intel_db {
@@ -169,6 +170,8 @@ struct report {
 	char home_country[3];      /* "" unknown */
 	const char *home_source;   /* "user", "own-address" or NULL */
 	size_t n_devices_abroad;   /* devices with a destination abroad */
+	const struct finding *findings; /* set by the command after findings_run(), worst first */
+	size_t n_findings;
 	size_t memory_bytes;       /* tracker tables at the end */
 };
 

@@ -1,5 +1,8 @@
 /* app_http.c - HTTP/1.x request heads (RFC 9112): the method and target,
- * the Host the client wanted (port removed) and its User-Agent.
+ * the Host the client wanted (port removed), its User-Agent, whether it sends
+ * credentials in the clear (the Authorization scheme, or credentials in the
+ * URL; never the credentials themselves) and UPnP SOAP actions (a device
+ * asking the router to open a port).
  *
  * Only the first segment of a request is read; a head spread over several
  * segments yields what the first one holds.
@@ -87,12 +90,41 @@ int app_http(const uint8_t *p, size_t len, struct obs_sink *sink)
 	o.str2 = target;
 	o.len2 = (size_t)(sp - target);
 	obs_emit(sink, &o);
+	/* credentials in the request target: http://user:pass@host/ (absolute
+	 * form) or a password parameter in the query */
+	int absolute_with_user = memmem(o.str2, o.len2, "://", 3) && memchr(o.str2, '@', o.len2);
+	int password_param = memmem(o.str2, o.len2, "password=", 9) || memmem(o.str2, o.len2, "passwd=", 7) ||
+			     memmem(o.str2, o.len2, "pwd=", 4);
+	if (absolute_with_user || password_param) {
+		struct obs a = obs_make(OBS_HTTP_AUTH);
+		a.str = "URL";
+		a.len = 3;
+		a.num = 1;
+		obs_emit(sink, &a);
+	}
 	while (http_head_next(&h, &f)) {
 		if (http_name_is(&f, "Host") && f.vlen) {
 			o = obs_make(OBS_HTTP_HOST);
 			o.str = f.value;
 			o.len = f.vlen;
 			host_only(&o.str, &o.len);
+			if (o.len)
+				obs_emit(sink, &o);
+		} else if (http_name_is(&f, "Authorization") && f.vlen) {
+			/* the scheme only: the credentials are not kept */
+			const char *sp2 = memchr(f.value, ' ', f.vlen);
+			o = obs_make(OBS_HTTP_AUTH);
+			o.str = f.value;
+			o.len = sp2 ? (size_t)(sp2 - f.value) : f.vlen;
+			obs_emit(sink, &o);
+		} else if (http_name_is(&f, "SOAPAction") && f.vlen) {
+			o = obs_make(OBS_HTTP_SOAP);
+			o.str = f.value;
+			o.len = f.vlen;
+			while (o.len && (o.str[0] == '"')) /* quoted per UPnP */
+				o.str++, o.len--;
+			while (o.len && o.str[o.len - 1] == '"')
+				o.len--;
 			if (o.len)
 				obs_emit(sink, &o);
 		} else if (http_name_is(&f, "User-Agent") && f.vlen) {

@@ -3,17 +3,26 @@
  * the highest version it offers, and its JA3 and JA4 fingerprints.
  *
  * The hello may span several TLS records (a long list of extensions, a
- * post-quantum key share) and those records several TCP segments: the
- * tracker buffers the client stream until app_tls_need() says the message
- * is complete, and app_tls() joins the record fragments in scratch space.
+ * post-quantum key share; RFC 8446 5.1 lets a handshake message, even its
+ * 4-byte header, be cut anywhere) and those records several TCP segments:
+ * the tracker buffers the client stream until app_tls_need() says the
+ * message is complete, and app_tls() joins the fragments in scratch space.
  * A hello cut short still yields what precedes the cut (usually the SNI);
  * the fingerprints need the whole message.
  *
+ * Version: the highest entry of supported_versions (RFC 8446 4.2.1) when the
+ * extension is there, GREASE left out, else the legacy client_version.
  * JA3 (Salesforce): MD5 of "version,ciphers,extensions,groups,formats",
- * decimal values joined by '-', GREASE values (RFC 8701) left out.
- * JA4 (FoxIO, JA4 spec v1): "t" version sni cipher-count ext-count alpn
- * "_" sha256(sorted ciphers)[:12] "_" sha256(sorted extensions without SNI
- * and ALPN "_" signature algorithms in order)[:12], values as 4 hex digits.
+ * decimal values joined by '-', GREASE values (RFC 8701) left out, version
+ * being the legacy client_version.
+ * JA4 (FoxIO, technical_details/JA4.md): "t" version sni cipher-count
+ * ext-count alpn "_" sha256(sorted ciphers)[:12] "_" sha256(sorted
+ * extensions without SNI and ALPN "_" signature algorithms in order)[:12],
+ * values as 4 lowercase hex digits, GREASE left out everywhere, an empty
+ * list written as twelve zeros.
+ *
+ * At most TLS_MAX_LIST values of each list are kept (a real hello has well
+ * under 100); the rest are ignored.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,15 +46,24 @@
 #define EXT_ALPN 0x0010
 #define EXT_VERSIONS 0x002b
 
-#define MAX_CIPHERS 256
-#define MAX_EXTS 128
-#define MAX_GROUPS 64
-#define MAX_FORMATS 16
-#define MAX_SIGALGS 64
+#define TLS_MAX_LIST 256
 
+/* RFC 8701 2: 0x0a0a, 0x1a1a, ... 0xfafa */
 static bool grease(uint16_t v)
 {
 	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+static size_t rec_len(const uint8_t *rec)
+{
+	return (size_t)rec[3] << 8 | rec[4];
+}
+
+/* A record header that can carry part of a ClientHello. */
+static bool rec_ok(const uint8_t *rec)
+{
+	size_t r = rec_len(rec);
+	return rec[0] == TLS_HANDSHAKE && rec[1] == 3 && r > 0 && r <= TLS_MAX_RECORD;
 }
 
 long app_tls_need(const uint8_t *p, size_t len)
@@ -58,141 +76,174 @@ long app_tls_need(const uint8_t *p, size_t len)
 		return -1;
 	if (p[1] != 3)
 		return 0;
-	if (len < 5)
-		return -1;
-	size_t rl = (size_t)p[3] << 8 | p[4];
-	if (rl == 0 || rl > TLS_MAX_RECORD)
-		return 0;
-	if (len < 6)
-		return -1;
-	if (p[5] != TLS_CLIENT_HELLO)
-		return 0;
-	/* the handshake length may itself straddle records; with a 1-byte
-	 * first fragment it is unknown yet */
-	if (len < 9 || rl < 4)
-		return -1;
-	size_t hl = (size_t)p[6] << 16 | (size_t)p[7] << 8 | p[8];
-	if (hl > TLS_MAX_HELLO)
-		return 0;
-	/* walk the records present; assume the rest arrives in one record */
-	size_t want = 4 + hl, pos = 0;
+	/* Walk the records present, collecting the 4-byte handshake header
+	 * (it may straddle records), until the message is covered. */
+	uint8_t hdr[4];
+	size_t pos = 0, have = 0, total = 0; /* total 0: not known yet */
 	for (;;) {
-		if (pos + 5 > len)
-			return (long)(pos + 5 + want);
-		if (p[pos] != TLS_HANDSHAKE)
-			return (long)pos; /* the hello ends early: decode what there is */
-		size_t r = (size_t)p[pos + 3] << 8 | p[pos + 4];
-		if (r == 0 || r > TLS_MAX_RECORD)
-			return (long)pos;
-		if (r >= want)
-			return (long)(pos + 5 + want);
-		want -= r;
+		if (len - pos < 5)
+			return total ? (long)(pos + 5 + (total - have)) : -1;
+		if (!rec_ok(p + pos))
+			/* the hello ends early: decode what there is */
+			return total ? (long)pos : 0;
+		size_t r = rec_len(p + pos), avail = len - pos - 5;
+		if (avail > r)
+			avail = r;
+		for (size_t i = 0; i < avail && have + i < 4; i++)
+			hdr[have + i] = p[pos + 5 + i];
+		size_t known = have + avail < 4 ? have + avail : 4;
+		if (known >= 1 && hdr[0] != TLS_CLIENT_HELLO)
+			return 0;
+		if (!total && known == 4) {
+			size_t hl = (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+			if (hl > TLS_MAX_HELLO)
+				return 0;
+			total = 4 + hl;
+		}
+		if (total && have + r >= total)
+			return (long)(pos + 5 + (total - have));
+		if (avail < r) /* this record is still arriving; at least one more follows */
+			return total ? (long)(pos + 5 + r + 5 + (total - have - r)) : -1;
+		have += r;
 		pos += 5 + r;
 	}
 }
 
-/* The handshake message bytes (header included) from consecutive records:
- * points into p when the first record holds them all, else joined in
- * scratch. *complete tells whether all of it was there. */
-static const uint8_t *join_records(const uint8_t *p, size_t len, struct obs_sink *sink, size_t *out_len,
-				   bool *complete)
+/* Copy (when out is not NULL) the handshake bytes carried by the
+ * consecutive handshake records at p, at most cap of them; returns how
+ * many there are. */
+static size_t hs_copy(const uint8_t *p, size_t len, uint8_t *out, size_t cap)
 {
-	if (len < 5 || p[0] != TLS_HANDSHAKE || p[1] != 3)
-		return NULL;
-	size_t rl = (size_t)p[3] << 8 | p[4];
-	size_t avail = len - 5 < rl ? len - 5 : rl;
-	if (avail < 4 || p[5] != TLS_CLIENT_HELLO)
-		return NULL;
-	size_t want = 4 + ((size_t)p[6] << 16 | (size_t)p[7] << 8 | p[8]);
-	if (want - 4 > TLS_MAX_HELLO)
-		return NULL;
-	if (avail >= want) {
-		*out_len = want;
-		*complete = true;
-		return p + 5;
-	}
-	uint8_t *buf = (uint8_t *)obs_scratch(sink, want);
-	if (!buf) { /* no room: the first fragment alone */
-		*out_len = avail;
-		*complete = false;
-		return p + 5;
-	}
-	size_t have = 0, pos = 0;
-	while (have < want && pos + 5 <= len && p[pos] == TLS_HANDSHAKE) {
-		size_t r = (size_t)p[pos + 3] << 8 | p[pos + 4];
-		size_t take = r;
-		if (take > len - pos - 5)
-			take = len - pos - 5;
-		if (take > want - have)
-			take = want - have;
-		memcpy(buf + have, p + pos + 5, take);
-		have += take;
-		if (take < r)
+	size_t pos = 0, n = 0;
+	while (n < cap && len - pos >= 5 && rec_ok(p + pos)) {
+		size_t r = rec_len(p + pos), avail = len - pos - 5;
+		if (avail > r)
+			avail = r;
+		size_t take = avail < cap - n ? avail : cap - n;
+		if (out)
+			memcpy(out + n, p + pos + 5, take);
+		n += take;
+		if (avail < r)
 			break;
 		pos += 5 + r;
 	}
-	*out_len = have;
-	*complete = have == want;
-	return buf;
+	return n;
+}
+
+/* The ClientHello handshake message (header included): in the first record
+ * when it holds all of it, else joined in scratch; with too little scratch,
+ * what the first record holds. Returns DEC_OK and sets *m, *mlen, *complete,
+ * or an error when there is no hello to parse. */
+static int join_records(const uint8_t *p, size_t len, struct obs_sink *sink, const uint8_t **m, size_t *mlen,
+			bool *complete)
+{
+	uint8_t hdr[4];
+	if (len < 5)
+		return DEC_E_TRUNC;
+	if (p[1] != 3)
+		return DEC_E_BADVER;
+	if (!rec_ok(p))
+		return DEC_E_BADLEN;
+	size_t k = hs_copy(p, len, hdr, 4);
+	if (k >= 1 && hdr[0] != TLS_CLIENT_HELLO)
+		return DEC_E_UNSUPP; /* another handshake message */
+	if (k < 4)
+		return DEC_E_TRUNC;
+	size_t hl = (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+	if (hl > TLS_MAX_HELLO)
+		return DEC_E_BADLEN;
+	size_t total = 4 + hl, first = len - 5 < rec_len(p) ? len - 5 : rec_len(p);
+	if (first >= total) {
+		*m = p + 5;
+		*mlen = total;
+		*complete = true;
+		return DEC_OK;
+	}
+	size_t avail = hs_copy(p, len, NULL, total);
+	uint8_t *buf = (uint8_t *)obs_scratch(sink, avail);
+	if (buf) {
+		*mlen = hs_copy(p, len, buf, avail);
+		*m = buf;
+	} else {
+		if (first < 4)
+			return DEC_E_TRUNC;
+		*mlen = first; /* no room: the first fragment alone */
+		*m = p + 5;
+	}
+	*complete = *mlen == total;
+	return DEC_OK;
 }
 
 struct hello {
-	uint16_t legacy_version, best_version;
-	uint16_t ciphers[MAX_CIPHERS], exts[MAX_EXTS], groups[MAX_GROUPS], sigalgs[MAX_SIGALGS];
-	uint8_t formats[MAX_FORMATS];
+	uint16_t legacy_version, max_version;
+	bool has_versions; /* supported_versions with a non-GREASE entry, whole */
+	bool has_sni, has_alpn;
+	uint16_t ciphers[TLS_MAX_LIST], exts[TLS_MAX_LIST], groups[TLS_MAX_LIST], sigalgs[TLS_MAX_LIST];
+	uint8_t formats[TLS_MAX_LIST];
 	int nciphers, nexts, ngroups, nformats, nsigalgs;
-	bool has_sni;
-	const uint8_t *alpn1; /* first ALPN protocol */
+	const uint8_t *alpn1; /* first ALPN protocol, maybe empty */
 	size_t alpn1_len;
 };
 
-static void emit_sni(struct cur body, struct obs_sink *sink, struct hello *h)
+static uint16_t hello_version(const struct hello *h)
+{
+	return h->has_versions ? h->max_version : h->legacy_version;
+}
+
+/* RFC 6066 3: a list of (type, name); the first host_name (type 0). */
+static void parse_sni(struct cur body, struct obs_sink *sink, struct hello *h)
 {
 	uint16_t list;
+	bool first = !h->has_sni;
 	h->has_sni = true;
-	if (!cur_u16(&body, &list))
+	if (!first || !cur_u16(&body, &list) || list > body.n)
 		return;
-	while (body.n >= 3) {
+	body.n = list;
+	for (;;) {
 		uint8_t type;
 		uint16_t nl;
 		const uint8_t *name;
-		cur_u8(&body, &type);
-		cur_u16(&body, &nl);
-		if (!cur_take(&body, &name, nl))
+		if (!cur_u8(&body, &type) || !cur_u16(&body, &nl) || !cur_take(&body, &name, nl))
 			return;
-		if (type == 0 && nl > 0) {
-			struct obs o = obs_make(OBS_TLS_SNI);
-			o.str = (const char *)name;
-			o.len = nl;
-			obs_emit(sink, &o);
+		if (type == 0) {
+			if (nl > 0) {
+				struct obs o = obs_make(OBS_TLS_SNI);
+				o.str = (const char *)name;
+				o.len = nl;
+				obs_emit(sink, &o);
+			}
 			return;
 		}
 	}
 }
 
-static void emit_alpn(struct cur body, struct obs_sink *sink, struct hello *h)
+/* RFC 7301 3.1: a list of non-empty 1-byte-length protocol names. */
+static void parse_alpn(struct cur body, struct obs_sink *sink, struct hello *h)
 {
 	uint16_t list;
-	if (!cur_u16(&body, &list) || list > body.n)
+	bool first = !h->has_alpn;
+	h->has_alpn = true;
+	if (!first || !cur_u16(&body, &list) || list > body.n)
 		return;
 	body.n = list;
+	/* "a,b" is never longer than the list: each comma replaces a length */
 	char *s = obs_scratch(sink, list);
 	size_t n = 0;
-	while (body.n > 0) {
+	for (int i = 0; body.n > 0; i++) {
 		uint8_t l;
 		const uint8_t *proto;
 		if (!cur_u8(&body, &l) || !cur_take(&body, &proto, l))
 			break;
-		if (!h->alpn1 && l) {
+		if (i == 0) {
 			h->alpn1 = proto;
 			h->alpn1_len = l;
 		}
-		if (s && l && n + l + (n ? 1 : 0) <= list) {
-			if (n)
-				s[n++] = ',';
-			for (size_t i = 0; i < l; i++)
-				s[n++] = proto[i] < 0x20 || proto[i] > 0x7e || proto[i] == ',' ? '?' : (char)proto[i];
-		}
+		if (!s || !l)
+			continue;
+		if (n)
+			s[n++] = ',';
+		for (size_t j = 0; j < l; j++)
+			s[n++] = proto[j] < 0x20 || proto[j] > 0x7e || proto[j] == ',' ? '?' : (char)proto[j];
 	}
 	if (s && n) {
 		struct obs o = obs_make(OBS_TLS_ALPN);
@@ -202,7 +253,9 @@ static void emit_alpn(struct cur body, struct obs_sink *sink, struct hello *h)
 	}
 }
 
-static void read_u16_list(struct cur body, size_t lenbytes, uint16_t *out, int *count, int max, bool skip_grease)
+/* A list of 16-bit values behind a 1- or 2-byte length, GREASE left out,
+ * appended to out (at most TLS_MAX_LIST). */
+static void parse_u16_list(struct cur body, size_t lenbytes, uint16_t *out, int *count)
 {
 	size_t l;
 	if (lenbytes == 1) {
@@ -221,83 +274,83 @@ static void read_u16_list(struct cur body, size_t lenbytes, uint16_t *out, int *
 	body.n = l;
 	uint16_t v;
 	while (cur_u16(&body, &v))
-		if (!(skip_grease && grease(v)) && *count < max)
+		if (!grease(v) && *count < TLS_MAX_LIST)
 			out[(*count)++] = v;
 }
 
-/* Parse the ClientHello body (after the 4-byte handshake header). Emits
- * SNI and ALPN as found; returns DEC_OK when the whole body parsed. */
-static int parse_hello(struct cur c, struct obs_sink *sink, struct hello *h)
+/* The ClientHello body (after the 4-byte handshake header). Emits SNI and
+ * ALPN as found. A length running past the end is DEC_E_TRUNC when the
+ * message was cut (complete false), else DEC_E_BADLEN. */
+static int parse_hello(struct cur c, bool complete, struct obs_sink *sink, struct hello *h)
 {
+	const int over = complete ? DEC_E_BADLEN : DEC_E_TRUNC;
 	uint8_t sl, cl;
-	uint16_t csl, el;
+	uint16_t csl, el, v;
+	struct cur sub;
 	if (!cur_u16(&c, &h->legacy_version))
-		return DEC_E_TRUNC;
-	h->best_version = h->legacy_version;
+		return over;
 	if ((h->legacy_version >> 8) != 3)
 		return DEC_E_BADVER;
-	if (!cur_skip(&c, 32) || !cur_u8(&c, &sl))
-		return DEC_E_TRUNC;
+	if (!cur_skip(&c, 32) || !cur_u8(&c, &sl)) /* random, session id */
+		return over;
 	if (sl > 32)
 		return DEC_E_MALFORMED;
 	if (!cur_skip(&c, sl) || !cur_u16(&c, &csl))
-		return DEC_E_TRUNC;
+		return over;
 	if (csl & 1)
 		return DEC_E_MALFORMED;
-	struct cur cs;
-	if (!cur_sub(&c, &cs, csl))
-		return DEC_E_TRUNC;
-	uint16_t v;
-	while (cur_u16(&cs, &v))
-		if (!grease(v) && h->nciphers < MAX_CIPHERS)
+	if (!cur_sub(&c, &sub, csl))
+		return over;
+	while (cur_u16(&sub, &v))
+		if (!grease(v) && h->nciphers < TLS_MAX_LIST)
 			h->ciphers[h->nciphers++] = v;
-	if (!cur_u8(&c, &cl) || !cur_skip(&c, cl))
-		return DEC_E_TRUNC;
+	if (!cur_u8(&c, &cl) || !cur_skip(&c, cl)) /* compression methods */
+		return over;
 	if (c.n == 0)
-		return DEC_OK; /* no extensions (RFC 5246 7.4.1.2) */
+		return complete ? DEC_OK : DEC_E_TRUNC; /* no extensions (RFC 5246 7.4.1.2) */
 	if (!cur_u16(&c, &el))
-		return DEC_E_TRUNC;
-	bool cut = el > c.n;
-	if (cut)
-		el = (uint16_t)c.n;
-	c.n = el;
+		return over;
+	if (el > c.n && complete)
+		return DEC_E_BADLEN;
+	if (el < c.n)
+		c.n = el; /* anything after the extensions is ignored */
 	while (c.n > 0) {
 		uint16_t type, len;
 		struct cur body;
-		if (!cur_u16(&c, &type) || !cur_u16(&c, &len))
-			return DEC_E_TRUNC;
-		if (!cur_sub(&c, &body, len))
-			return DEC_E_TRUNC;
-		if (!grease(type) && h->nexts < MAX_EXTS)
+		if (!cur_u16(&c, &type) || !cur_u16(&c, &len) || !cur_sub(&c, &body, len))
+			return over;
+		if (!grease(type) && h->nexts < TLS_MAX_LIST)
 			h->exts[h->nexts++] = type;
 		switch (type) {
-		case EXT_SNI: emit_sni(body, sink, h); break;
-		case EXT_ALPN: emit_alpn(body, sink, h); break;
-		case EXT_GROUPS: read_u16_list(body, 2, h->groups, &h->ngroups, MAX_GROUPS, true); break;
-		case EXT_SIG_ALGS: read_u16_list(body, 2, h->sigalgs, &h->nsigalgs, MAX_SIGALGS, true); break;
+		case EXT_SNI: parse_sni(body, sink, h); break;
+		case EXT_ALPN: parse_alpn(body, sink, h); break;
+		case EXT_GROUPS: parse_u16_list(body, 2, h->groups, &h->ngroups); break;
+		case EXT_SIG_ALGS: parse_u16_list(body, 2, h->sigalgs, &h->nsigalgs); break;
 		case EXT_POINT_FORMATS: {
 			uint8_t n, f;
 			if (!cur_u8(&body, &n))
 				break;
 			for (int i = 0; i < n && cur_u8(&body, &f); i++)
-				if (h->nformats < MAX_FORMATS)
+				if (h->nformats < TLS_MAX_LIST)
 					h->formats[h->nformats++] = f;
 			break;
 		}
 		case EXT_VERSIONS: {
-			uint16_t vs[32];
+			uint16_t vs[TLS_MAX_LIST]; /* a 1-byte length: at most 127 */
 			int nv = 0;
-			read_u16_list(body, 1, vs, &nv, 32, true);
-			for (int i = 0; i < nv; i++)
-				if ((vs[i] >> 8) == 3 && vs[i] > h->best_version)
-					h->best_version = vs[i];
+			parse_u16_list(body, 1, vs, &nv);
+			for (int i = 0; i < nv; i++) {
+				if (!h->has_versions || vs[i] > h->max_version)
+					h->max_version = vs[i];
+				h->has_versions = true;
+			}
 			break;
 		}
 		default:
 			break;
 		}
 	}
-	return cut ? DEC_E_TRUNC : DEC_OK;
+	return complete ? DEC_OK : DEC_E_TRUNC;
 }
 
 static void hex(char *out, const uint8_t *d, size_t n)
@@ -323,7 +376,8 @@ static size_t put_dec(char *s, unsigned v)
 	return k;
 }
 
-/* append "v1-v2-..." (decimal); the caller sized s for 6 bytes a value */
+/* append "v1-v2-..." (decimal) at s + n; the caller sized s for 6 bytes a
+ * value */
 static size_t join_dec(char *s, size_t n, const uint16_t *v, int count)
 {
 	for (int i = 0; i < count; i++) {
@@ -336,13 +390,14 @@ static size_t join_dec(char *s, size_t n, const uint16_t *v, int count)
 
 static void emit_ja3(const struct hello *h, struct obs_sink *sink)
 {
-	/* each value: at most 5 digits and a separator */
+	/* each value: at most 5 digits and a separator; the version and 4
+	 * commas fit in 16 */
 	size_t cap = 16 + 6 * (size_t)(h->nciphers + h->nexts + h->ngroups + h->nformats);
 	char *s = obs_scratch(sink, cap);
 	char *md = obs_scratch(sink, 32);
 	if (!s || !md)
 		return;
-	uint16_t formats[MAX_FORMATS];
+	uint16_t formats[TLS_MAX_LIST];
 	for (int i = 0; i < h->nformats; i++)
 		formats[i] = h->formats[i];
 	size_t n = put_dec(s, h->legacy_version);
@@ -387,13 +442,13 @@ static size_t join_hex4(char *s, const uint16_t *v, int n)
 	return k;
 }
 
-/* first 12 hex chars of sha256 over "xxxx,...[_yyyy,...]", or zeros when
- * there is nothing to hash */
+/* first 12 hex chars of sha256 over "xxxx,...[_yyyy,...]", or twelve zeros
+ * when the first list is empty */
 static void ja4_hash(char out[12], const uint16_t *v, int n, const uint16_t *tail, int ntail)
 {
 	struct sha256_ctx c;
 	uint8_t d[SHA256_DIGEST_SIZE];
-	char buf[5 * (MAX_CIPHERS > MAX_EXTS ? MAX_CIPHERS : MAX_EXTS) + 1 + 5 * MAX_SIGALGS];
+	char buf[5 * TLS_MAX_LIST + 5 * TLS_MAX_LIST];
 	if (n == 0) {
 		memset(out, '0', 12);
 		return;
@@ -414,13 +469,15 @@ static bool alnum(uint8_t c)
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+#define JA4_LEN 36 /* a(10) _ b(12) _ c(12) */
+
 static void emit_ja4(const struct hello *h, struct obs_sink *sink)
 {
-	char *s = obs_scratch(sink, 36);
+	char *s = obs_scratch(sink, JA4_LEN);
 	if (!s)
 		return;
 	const char *ver;
-	switch (h->best_version) {
+	switch (hello_version(h)) {
 	case 0x0304: ver = "13"; break;
 	case 0x0303: ver = "12"; break;
 	case 0x0302: ver = "11"; break;
@@ -428,8 +485,10 @@ static void emit_ja4(const struct hello *h, struct obs_sink *sink)
 	case 0x0300: ver = "s3"; break;
 	default: ver = "00"; break;
 	}
-	char alpn[3] = "00";
-	if (h->alpn1) {
+	/* first and last character of the first ALPN value; when either is
+	 * not alphanumeric, the first and last hex digit of the value */
+	char alpn[2] = { '0', '0' };
+	if (h->alpn1_len) {
 		uint8_t a = h->alpn1[0], z = h->alpn1[h->alpn1_len - 1];
 		if (alnum(a) && alnum(z)) {
 			alpn[0] = (char)a;
@@ -454,7 +513,7 @@ static void emit_ja4(const struct hello *h, struct obs_sink *sink)
 	s[7] = (char)('0' + ne % 10);
 	s[8] = alpn[0];
 	s[9] = alpn[1];
-	uint16_t sorted[MAX_CIPHERS > MAX_EXTS ? MAX_CIPHERS : MAX_EXTS];
+	uint16_t sorted[TLS_MAX_LIST];
 	memcpy(sorted, h->ciphers, (size_t)h->nciphers * sizeof sorted[0]);
 	qsort(sorted, (size_t)h->nciphers, sizeof sorted[0], cmp_u16);
 	s[10] = '_';
@@ -468,31 +527,33 @@ static void emit_ja4(const struct hello *h, struct obs_sink *sink)
 	ja4_hash(s + 24, sorted, n, h->sigalgs, h->nsigalgs);
 	struct obs o = obs_make(OBS_TLS_JA4);
 	o.str = s;
-	o.len = 36;
+	o.len = JA4_LEN;
 	obs_emit(sink, &o);
 }
 
 int app_tls(const uint8_t *p, size_t len, struct obs_sink *sink)
 {
+	const uint8_t *m;
 	size_t mlen;
 	bool complete;
 	if (len >= 1 && p[0] != TLS_HANDSHAKE)
 		return DEC_E_UNSUPP;
-	const uint8_t *m = join_records(p, len, sink, &mlen, &complete);
-	if (!m)
-		return len < 9 ? DEC_E_TRUNC : DEC_E_MALFORMED;
-	struct hello hs; /* about 1 KiB */
-	struct hello *h = &hs;
-	memset(h, 0, sizeof *h);
-	int r = parse_hello(cur_make(m + 4, mlen - 4), sink, h);
+	int r = join_records(p, len, sink, &m, &mlen, &complete);
 	if (r != DEC_OK)
 		return r;
-	if (!complete)
-		return DEC_E_TRUNC;
-	struct obs o = obs_make(OBS_TLS_VERSION);
-	o.num = h->best_version;
-	obs_emit(sink, &o);
-	emit_ja3(h, sink);
-	emit_ja4(h, sink);
+	struct hello hs; /* about 2.5 KiB */
+	memset(&hs, 0, sizeof hs);
+	r = parse_hello(cur_make(m + 4, mlen - 4), complete, sink, &hs);
+	/* the version is known once supported_versions was read whole, or
+	 * from the legacy field in a whole hello */
+	if (r == DEC_OK || (r == DEC_E_TRUNC && hs.has_versions)) {
+		struct obs o = obs_make(OBS_TLS_VERSION);
+		o.num = hello_version(&hs);
+		obs_emit(sink, &o);
+	}
+	if (r != DEC_OK)
+		return r;
+	emit_ja3(&hs, sink);
+	emit_ja4(&hs, sink);
 	return DEC_OK;
 }

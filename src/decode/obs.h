@@ -62,6 +62,11 @@ enum obs_kind {
 	OBS_HTTP_HOST,          /* Host: without port; str */
 	OBS_HTTP_USER_AGENT,
 	OBS_HTTP_REQUEST,       /* str = method, str2 = request target */
+	OBS_HTTP_AUTH,          /* Authorization header; str = scheme ("Basic"),
+				   num = 1 when the target carries credentials
+				   (user:pass@ or a password= parameter) instead */
+	OBS_HTTP_SOAP,          /* SOAPAction header; str = the action, e.g.
+				   "urn:schemas-upnp-org:service:WANIPConnection:1#AddPortMapping" */
 	/* NTP (RFC 5905) */
 	OBS_NTP,                /* num = version << 8 | mode */
 	/* Xiaomi miIO (UDP 54321) */

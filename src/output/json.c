@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "analyze/findings.h"
 #include "intel/classify.h"
 #include "lib/fmt.h"
 #include "output/output.h"
@@ -270,6 +271,21 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 		json_array_append_new(countries, o);
 	}
 	set(root, "countries", countries);
+	json_t *fa = json_array();
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct finding *x = &r->findings[i];
+		json_t *o = json_object();
+		set(o, "severity", json_string(severity_name(x->sev)));
+		set(o, "detector", json_string(x->detector));
+		set(o, "device", json_string(x->device));
+		set(o, "title", json_string(x->title));
+		set(o, "evidence", json_string(x->evidence));
+		set(o, "advice", str_or_null(x->advice));
+		set(o, "first_seen", time_json(x->first_us));
+		set(o, "last_seen", time_json(x->last_us));
+		json_array_append_new(fa, o);
+	}
+	set(root, "findings", fa);
 	/* Written piece by piece: the header, then one device at a time, so
 	 * the JSON tree in memory is never more than one device (a report of
 	 * thousands of devices would otherwise need a tree many times its

@@ -2,6 +2,7 @@
  * destinations by bytes, then its local peers. */
 #include <string.h>
 
+#include "analyze/findings.h"
 #include "intel/classify.h"
 #include "lib/fmt.h"
 #include "output/output.h"
@@ -30,6 +31,31 @@ static void print_headline(FILE *f, const struct report *r)
 		shown++;
 	}
 	fputc('\n', f);
+}
+
+/* Findings first, worst first. */
+static void print_findings(FILE *f, const struct report *r)
+{
+	if (!r->findings)
+		return;
+	if (!r->n_findings) {
+		fprintf(f, "\nno findings\n");
+		return;
+	}
+	fprintf(f, "\nfindings (%zu), worst first:\n", r->n_findings);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const struct finding *x = &r->findings[i];
+		const char *addr = x->device;
+		for (size_t k = 0; k < r->n_devices; k++)
+			if (!strcmp(r->devices[k].id, x->device) && r->devices[k].n_ipv4)
+				addr = r->devices[k].ipv4[0];
+		fprintf(f, "  %-8s %s (%s): %s  [%s]\n", severity_name(x->sev), addr, x->device, x->title,
+			x->detector);
+		if (x->evidence[0])
+			fprintf(f, "           why: %s\n", x->evidence);
+		if (x->advice)
+			fprintf(f, "           do:  %s\n", x->advice);
+	}
 }
 
 /* The jurisdiction view: per country, devices, bytes, organisations and
@@ -217,6 +243,7 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 int output_text(FILE *f, const struct report *r, const struct out_opts *o)
 {
 	print_header(f, r);
+	print_findings(f, r);
 	print_countries(f, r);
 	if (o->by_country)
 		return ferror(f) ? -1 : 0;

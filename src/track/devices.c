@@ -27,6 +27,8 @@ static const char *const attr_names[DA__COUNT] = {
 	[DA_TUYA_PRODUCT] = "tuya-product-key",
 	[DA_TUYA_VERSION] = "tuya-version",
 	[DA_SSDP_DEVICE] = "ssdp-device-type",
+	[DA_HTTP_AUTH] = "http-credentials",
+	[DA_UPNP_ACTION] = "upnp-action",
 };
 
 const char *dev_attr_name(enum dev_attr_kind k)

@@ -47,6 +47,8 @@ enum dev_attr_kind {
 	DA_TUYA_PRODUCT,
 	DA_TUYA_VERSION,    /* "3.3" */
 	DA_SSDP_DEVICE,     /* a UPnP device type it announces (NT of a NOTIFY) */
+	DA_HTTP_AUTH,       /* "Basic to HOST", "URL to HOST": cleartext credentials sent */
+	DA_UPNP_ACTION,     /* a SOAP action it sent, "...#AddPortMapping to ADDR" */
 	DA__COUNT
 };
 

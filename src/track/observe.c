@@ -238,6 +238,17 @@ static void on_obs(void *user, const struct obs *o)
 		t->st.http_requests++;
 		set_app(d, APP_HTTP, ENC_NO);
 		break;
+	case OBS_HTTP_AUTH:
+	case OBS_HTTP_SOAP: {
+		/* what and to whom: "Basic to 192.168.1.1:80" */
+		char buf[256], a[ADDR_STRLEN];
+		int n = snprintf(buf, sizeof buf, "%.*s to %s:%u", (int)(o->len > 160 ? 160 : o->len), o->str,
+				 addr_fmt(&c->p->dst, a), c->p->dport);
+		if (n > 0)
+			dev_add_attr(t, c->src_dev, o->kind == OBS_HTTP_AUTH ? DA_HTTP_AUTH : DA_UPNP_ACTION, buf,
+				     (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+		break;
+	}
 	case OBS_HTTP_USER_AGENT:
 		dev_add_attr(t, c->src_dev, DA_HTTP_USER_AGENT, o->str, o->len);
 		break;

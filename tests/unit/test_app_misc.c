@@ -81,6 +81,30 @@ static void test_http(void **state)
 	assert_non_null(tu_find_str(&s, OBS_HTTP_HOST, "27.109.124.86"));
 	assert_non_null(tu_find_str(&s, OBS_HTTP_USER_AGENT, "MIoT/1.0 (lumi.gateway.v3)"));
 	tu_every_prefix(app_http, S(req));
+	/* credentials: the scheme is reported, never the secret */
+	tu_sink_init(&s);
+	assert_int_equal(app_http(S("GET /x HTTP/1.1\r\nAuthorization: Basic YWRtaW46cGFzcw==\r\n"
+				    "SOAPAction: \"urn:schemas-upnp-org:service:WANIPConnection:1#AddPortMapping\"\r\n\r\n"),
+				  &s.sink),
+			 DEC_OK);
+	o = tu_find(&s, OBS_HTTP_AUTH);
+	assert_non_null(o);
+	assert_string_equal(o->str, "Basic");
+	assert_int_equal(o->num, 0);
+	assert_non_null(tu_find_str(&s, OBS_HTTP_SOAP, "urn:schemas-upnp-org:service:WANIPConnection:1#AddPortMapping"));
+	for (int i = 0; i < s.n; i++)
+		assert_null(strstr(s.obs[i].str, "YWRtaW4")); /* the secret is not passed on */
+	tu_sink_init(&s);
+	assert_int_equal(app_http(S("GET /login.cgi?user=admin&password=1234 HTTP/1.0\r\n\r\n"), &s.sink), DEC_OK);
+	o = tu_find(&s, OBS_HTTP_AUTH);
+	assert_non_null(o);
+	assert_int_equal(o->num, 1);
+	tu_sink_init(&s);
+	assert_int_equal(app_http(S("GET http://admin:pw@cam.local/ HTTP/1.1\r\n\r\n"), &s.sink), DEC_OK);
+	assert_non_null(tu_find(&s, OBS_HTTP_AUTH));
+	tu_sink_init(&s);
+	assert_int_equal(app_http(S("GET /status?mail=a@b.c HTTP/1.1\r\n\r\n"), &s.sink), DEC_OK);
+	assert_null(tu_find(&s, OBS_HTTP_AUTH)); /* an @ in a relative target is not a credential */
 	/* IPv6 literal host */
 	tu_sink_init(&s);
 	assert_int_equal(app_http(S("GET / HTTP/1.0\nHost: [2001:db8::1]:8080\n\n"), &s.sink), DEC_OK);

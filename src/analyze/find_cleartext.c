@@ -1,0 +1,100 @@
+/* find_cleartext.c - cleartext and weak security: Telnet and FTP, HTTP
+ * credentials, MQTT without TLS, plain HTTP to a cloud, TLS 1.0/1.1, and
+ * the local protocols (miIO, Tuya) whose keys travel with the device. */
+#include "analyze/find_util.h"
+
+static int attr_list(const struct rep_device *d, const char *kind, char *buf, size_t cap)
+{
+	int n = 0;
+	for (size_t i = 0; i < d->n_attrs; i++)
+		if (!strcmp(d->attrs[i].kind, kind)) {
+			list_add(buf, cap, d->attrs[i].value);
+			n++;
+		}
+	return n;
+}
+
+void detect_cleartext(const struct report *r, const struct find_inputs *in, struct findings *out)
+{
+	(void)in;
+	for (size_t k = 0; k < r->n_devices; k++) {
+		const struct rep_device *d = &r->devices[k];
+		if (d->gateway)
+			continue;
+		char telnet[300] = "", ftp[300] = "", mqtt[300] = "", http[300] = "", oldtls[300] = "";
+		for (size_t i = 0; i < d->n_dests; i++) {
+			const struct rep_dest *x = &d->dests[i];
+			if (x->inbound || !is_tcp(x) || (!x->internet && !is_lan_host(x)))
+				continue;
+			char item[160];
+			snprintf(item, sizeof item, "%s:%u", dest_label(x), x->port);
+			if ((x->port == 23 || x->port == 2323) && x->pkts_down)
+				list_add(telnet, sizeof telnet, item);
+			else if (x->port == 21 && x->pkts_down)
+				list_add(ftp, sizeof ftp, item);
+			else if (x->port == 1883)
+				list_add(mqtt, sizeof mqtt, item);
+			else if (x->internet && !strcmp(x->app, "http") && x->company && !is_computer(d))
+				list_add(http, sizeof http, item);
+			if (x->tls_version && x->tls_version < 0x0303) {
+				snprintf(item, sizeof item, "%s (TLS 1.%d)", dest_label(x), x->tls_version - 0x0301);
+				list_add(oldtls, sizeof oldtls, item);
+			}
+		}
+		struct finding *f;
+		if (telnet[0] && (f = finding_add(out, SEV_HIGH, "cleartext-telnet", d,
+						  "Telnet sends passwords in the clear: turn it off, or block "
+						  "port 23 for this device."))) {
+			finding_title(f, "logs in with Telnet (cleartext)");
+			finding_evidence(f, "Telnet sessions to %s", telnet);
+		}
+		if (ftp[0] && (f = finding_add(out, SEV_HIGH, "cleartext-ftp", d,
+					       "FTP sends passwords and files in the clear; use SFTP or HTTPS."))) {
+			finding_title(f, "uses FTP (cleartext)");
+			finding_evidence(f, "FTP sessions to %s", ftp);
+		}
+		char creds[400] = "";
+		if (attr_list(d, "http-credentials", creds, sizeof creds) &&
+		    (f = finding_add(out, SEV_HIGH, "cleartext-credentials", d,
+				     "Anyone on the path can read these credentials: change the password "
+				     "and use HTTPS."))) {
+			finding_title(f, "sends credentials over plain HTTP");
+			finding_evidence(f, "%s", creds);
+		}
+		if (mqtt[0] && (f = finding_add(out, SEV_MEDIUM, "cleartext-mqtt", d,
+						"MQTT without TLS exposes the device's messages and "
+						"credentials; the broker should offer port 8883."))) {
+			finding_title(f, "talks MQTT without TLS");
+			finding_evidence(f, "MQTT (port 1883) to %s", mqtt);
+		}
+		if (http[0] && (f = finding_add(out, SEV_LOW, "cleartext-cloud", d,
+						"What it tells its cloud can be read and changed on the way."))) {
+			finding_title(f, "talks plain HTTP to its cloud");
+			finding_evidence(f, "HTTP to %s", http);
+		}
+		if (oldtls[0] && (f = finding_add(out, SEV_MEDIUM, "weak-tls", d,
+						  "TLS 1.0 and 1.1 are retired (RFC 8996): the firmware is "
+						  "old; look for an update."))) {
+			finding_title(f, "offers at most TLS 1.0 or 1.1");
+			finding_evidence(f, "%s", oldtls);
+		}
+		/* local protocols whose secrets are shared or easily taken */
+		int tuya = 0, miio = 0;
+		for (size_t i = 0; i < d->n_attrs; i++) {
+			tuya |= !strcmp(d->attrs[i].kind, "tuya-gwid");
+			miio |= !strcmp(d->attrs[i].kind, "miio-device-id");
+		}
+		for (size_t i = 0; i < 8 && d->serves[i][0]; i++)
+			miio |= !strcmp(d->serves[i], "udp/54321");
+		if ((tuya || miio) &&
+		    (f = finding_add(out, SEV_LOW, "local-protocol", d,
+				     "Anyone on the LAN can find and often control it: keep such devices "
+				     "on a network of their own."))) {
+			finding_title(f, "speaks %s on the LAN", tuya && miio ? "Tuya and miIO" : tuya ? "Tuya" : "Xiaomi miIO");
+			finding_evidence(f, "%s%s", tuya ? "broadcasts Tuya discovery (its key is shared by all Tuya devices)" : "",
+					 miio ? (tuya ? "; miIO on UDP 54321 (the token is given out to any app that asks during setup)"
+						      : "miIO on UDP 54321 (the token is given out to any app that asks during setup)")
+					      : "");
+		}
+	}
+}

@@ -1,0 +1,159 @@
+/* find_lateral.c - the weakest link: an IoT device that scans the LAN or
+ * opens other hosts' administration ports, and addresses claimed by two
+ * MACs (ARP spoofing). */
+#include "analyze/find_util.h"
+
+static const char *port_name(unsigned p)
+{
+	switch (p) {
+	case 22: return "SSH";
+	case 23: case 2323: return "Telnet";
+	case 139: case 445: return "SMB";
+	case 3389: return "RDP";
+	case 5900: return "VNC";
+	case 80: case 8080: return "HTTP";
+	case 443: case 8443: return "HTTPS";
+	default: return "admin";
+	}
+}
+
+static int is_admin_port(const struct find_config *c, unsigned p)
+{
+	for (size_t i = 0; i < c->n_admin_ports; i++)
+		if (c->admin_ports[i] == p)
+			return 1;
+	return 0;
+}
+
+static const char *gateway_addr(const struct report *r)
+{
+	for (size_t i = 0; i < r->n_devices; i++)
+		if (r->devices[i].gateway && r->devices[i].n_ipv4)
+			return r->devices[i].ipv4[0];
+	return NULL;
+}
+
+static void scans(const struct report *r, const struct find_inputs *in, struct findings *out)
+{
+	const struct find_config *c = in->cfg;
+	const char *gw = gateway_addr(r);
+	for (size_t k = 0; k < r->n_devices; k++) {
+		const struct rep_device *d = &r->devices[k];
+		if (d->gateway)
+			continue;
+		/* distinct LAN hosts contacted, and per host distinct ports */
+		size_t hosts = 0, worst_ports = 0;
+		const char *worst = NULL;
+		char admin[300] = "", list[300] = "";
+		uint64_t first = 0, last = 0;
+		for (size_t i = 0; i < d->n_dests; i++) {
+			const struct rep_dest *x = &d->dests[i];
+			if (x->inbound || !is_lan_host(x))
+				continue;
+			int seen = 0;
+			size_t ports = 0;
+			for (size_t j = 0; j < d->n_dests; j++) {
+				const struct rep_dest *y = &d->dests[j];
+				if (y->inbound || !is_lan_host(y) || strcmp(y->addr, x->addr))
+					continue;
+				if (j < i)
+					seen = 1;
+				ports += (is_tcp(y) || !strcmp(y->proto, "udp"));
+			}
+			if (seen)
+				continue;
+			hosts++;
+			if (ports > worst_ports)
+				worst_ports = ports, worst = x->addr;
+			if (hosts <= 6)
+				list_add(list, sizeof list, x->addr);
+			if (!first || x->first_us < first)
+				first = x->first_us;
+			if (x->last_us > last)
+				last = x->last_us;
+		}
+		for (size_t i = 0; i < d->n_dests; i++) {
+			const struct rep_dest *x = &d->dests[i];
+			if (x->inbound || !is_lan_host(x) || !is_tcp(x))
+				continue;
+			int router_admin = gw && !strcmp(x->addr, gw) &&
+					   (x->port == 80 || x->port == 443 || x->port == 8080 || x->port == 8443);
+			if (is_admin_port(c, x->port) || router_admin) {
+				char item[96];
+				snprintf(item, sizeof item, "%s %s:%u%s", port_name(x->port), x->addr, x->port,
+					 router_admin ? " (the router)" : "");
+				list_add(admin, sizeof admin, item);
+			}
+		}
+		if (hosts >= c->scan_hosts) {
+			struct finding *f = finding_add(out, SEV_HIGH, "lan-scan", d,
+							"Find out why this device sweeps the network; if it is not a "
+							"computer you use for that, isolate it (alfoil enforce local-only).");
+			if (f) {
+				finding_title(f, "contacted %zu hosts on the LAN (threshold %u)", hosts, c->scan_hosts);
+				char span[80];
+				finding_evidence(f, "hosts: %s%s; %s", list, hosts > 6 ? ", ..." : "",
+						 fmt_span(span, first, last));
+				f->first_us = first, f->last_us = last;
+			}
+		}
+		if (worst_ports >= c->scan_ports) {
+			struct finding *f = finding_add(out, SEV_HIGH, "port-scan", d,
+							"A port scan from this device: treat it as compromised until "
+							"you know why.");
+			if (f) {
+				finding_title(f, "tried %zu ports on %s (threshold %u)", worst_ports, worst, c->scan_ports);
+				finding_evidence(f, "%zu distinct TCP/UDP ports to %s", worst_ports, worst);
+			}
+		}
+		if (admin[0] && !is_computer(d)) {
+			struct finding *f = finding_add(out, SEV_MEDIUM, "lan-admin", d,
+							"An appliance has no business on other hosts' admin ports: "
+							"block it from the LAN except what it needs.");
+			if (f) {
+				finding_title(f, "opened administration ports of other LAN hosts");
+				finding_evidence(f, "%s", admin);
+			}
+		}
+	}
+}
+
+/* One IPv4 address under two MACs: one of them answers ARP for an address
+ * that is not its own. */
+static void arp_spoof(const struct report *r, struct findings *out)
+{
+	for (size_t a = 0; a < r->n_devices; a++) {
+		const struct rep_device *x = &r->devices[a];
+		if (!x->has_mac)
+			continue;
+		for (size_t i = 0; i < x->n_ipv4; i++) {
+			for (size_t b = a + 1; b < r->n_devices; b++) {
+				const struct rep_device *y = &r->devices[b];
+				if (!y->has_mac)
+					continue;
+				for (size_t j = 0; j < y->n_ipv4; j++) {
+					if (strcmp(x->ipv4[i], y->ipv4[j]))
+						continue;
+					/* the one with more addresses is the likelier impostor */
+					const struct rep_device *who = y->n_ipv4 > x->n_ipv4 ? y : x;
+					const struct rep_device *other = who == x ? y : x;
+					struct finding *f = finding_add(out, SEV_HIGH, "arp-spoof", who,
+									"Two machines answer for one address: unless an "
+									"address was handed over (DHCP), someone is "
+									"intercepting traffic (ARP spoofing).");
+					if (f) {
+						finding_title(f, "%s is claimed by %s and by %s", x->ipv4[i], x->mac, y->mac);
+						finding_evidence(f, "%s has %zu IPv4 addresses; %s has %zu", who->mac,
+								 who->n_ipv4, other->mac, other->n_ipv4);
+					}
+				}
+			}
+		}
+	}
+}
+
+void detect_lateral(const struct report *r, const struct find_inputs *in, struct findings *out)
+{
+	scans(r, in, out);
+	arp_spoof(r, out);
+}

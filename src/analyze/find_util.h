@@ -1,0 +1,53 @@
+/* find_util.h - small helpers the detectors share. */
+#ifndef ALFOIL_ANALYZE_FIND_UTIL_H
+#define ALFOIL_ANALYZE_FIND_UTIL_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "analyze/findings.h"
+#include "lib/fmt.h"
+
+/* A device that is a general-purpose computer or phone (whose owner may
+ * well scan, SSH or use any resolver), as opposed to an appliance. */
+static inline int is_computer(const struct rep_device *d)
+{
+	return d->kind && (!strcmp(d->kind, "computer") || !strcmp(d->kind, "phone"));
+}
+
+/* A destination on this network that names one host. */
+static inline int is_lan_host(const struct rep_dest *x)
+{
+	return !x->internet && strcmp(x->scope, "multicast") && strcmp(x->scope, "broadcast") &&
+	       strcmp(x->scope, "unspecified");
+}
+
+static inline int is_tcp(const struct rep_dest *x)
+{
+	return !strcmp(x->proto, "tcp");
+}
+
+/* Append "item" to a comma-separated list in buf (cut quietly when full). */
+static inline void list_add(char *buf, size_t cap, const char *item)
+{
+	size_t n = strlen(buf);
+	if (n + strlen(item) + 3 >= cap)
+		return;
+	snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", item);
+}
+
+/* The destination's name, or its address. */
+static inline const char *dest_label(const struct rep_dest *x)
+{
+	return x->domain ? x->domain : x->addr;
+}
+
+/* "2026-11-01 08:00:00 to 08:01:12" */
+static inline const char *fmt_span(char buf[80], uint64_t first, uint64_t last)
+{
+	char a[32], b[32];
+	snprintf(buf, 80, "%s to %s", fmt_time(a, first, 0), fmt_time(b, last, 0) + 11);
+	return buf;
+}
+
+#endif

@@ -1,0 +1,445 @@
+/* findings.c - the detector table, configuration, blocklist, baseline and
+ * the helpers detectors share (see findings.h). */
+#include "analyze/findings.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct detector table[] = {
+	{ "lateral", detect_lateral, "LAN scans, connections to other hosts' admin ports, ARP spoofing" },
+	{ "dns-bypass", detect_dns_bypass, "public resolvers, DNS over TLS/HTTPS, addresses never resolved" },
+	{ "cleartext", detect_cleartext, "Telnet, FTP, HTTP credentials, MQTT, plain HTTP, old TLS, local protocols" },
+	{ "exposure", detect_exposure, "services offered, UPnP port mappings, reachable from the internet" },
+	{ "phone-home", detect_phone_home, "watched countries, new destinations, large uploads, DNS tunnelling" },
+	{ "known-bad", detect_known_bad, "blocklisted names and addresses, Mirai-style Telnet scanning" },
+};
+
+const struct detector *detectors(size_t *n)
+{
+	*n = sizeof table / sizeof table[0];
+	return table;
+}
+
+static const char *const sev_names[] = { "info", "low", "medium", "high", "critical" };
+
+const char *severity_name(enum severity s)
+{
+	return (unsigned)s <= SEV_CRITICAL ? sev_names[s] : "?";
+}
+
+int severity_parse(const char *s, enum severity *out)
+{
+	for (int i = 0; i <= SEV_CRITICAL; i++)
+		if (!strcasecmp(s, sev_names[i])) {
+			*out = (enum severity)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* ---- configuration ---------------------------------------------------- */
+
+static const char *const default_resolvers[] = {
+	"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112", "208.67.222.222",
+	"208.67.220.220", "114.114.114.114", "114.114.115.115", "223.5.5.5", "223.6.6.6", "180.76.76.76",
+	"119.29.29.29", "2001:4860:4860::8888", "2001:4860:4860::8844", "2606:4700:4700::1111",
+	"2606:4700:4700::1001",
+};
+static const char *const default_doh[] = {
+	"dns.google", "dns.google.com", "cloudflare-dns.com", "mozilla.cloudflare-dns.com", "dns.quad9.net",
+	"doh.opendns.com", "dns.alidns.com", "doh.pub", "dns.nextdns.io", "doh.360.cn",
+};
+
+void find_config_default(struct find_config *c)
+{
+	static const unsigned admin[] = { 22, 23, 139, 445, 3389, 5900, 2323 };
+	memset(c, 0, sizeof *c);
+	c->scan_hosts = 16;
+	c->scan_ports = 20;
+	memcpy(c->admin_ports, admin, sizeof admin);
+	c->n_admin_ports = sizeof admin / sizeof admin[0];
+	for (size_t i = 0; i < sizeof default_resolvers / sizeof *default_resolvers; i++)
+		snprintf(c->public_resolvers[c->n_public_resolvers++], ADDR_STRLEN, "%s", default_resolvers[i]);
+	for (size_t i = 0; i < sizeof default_doh / sizeof *default_doh; i++)
+		snprintf(c->doh_domains[c->n_doh_domains++], 64, "%s", default_doh[i]);
+	c->unresolved_min = 3;
+	c->upload_bytes = 50000000;
+	c->entropy_min_len = 24;
+	c->entropy_bits = 3.8;
+	c->entropy_names = 10;
+	c->telnet_hosts = 5;
+	c->min_severity = SEV_INFO;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Comma-separated items into fixed slots; -1 when too many or too long. */
+static int split_list(char *v, char *slots, size_t slot_len, size_t max, size_t *n)
+{
+	*n = 0;
+	for (char *save = NULL, *tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		tok = trim(tok);
+		if (!*tok)
+			continue;
+		if (*n == max || strlen(tok) >= slot_len)
+			return -1;
+		snprintf(slots + *n * slot_len, slot_len, "%s", tok);
+		(*n)++;
+	}
+	return 0;
+}
+
+static int parse_uint(const char *v, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(v, &end, 10);
+	if (errno || end == v || *end || x > max || v[0] == '-')
+		return -1;
+	*out = x;
+	return 0;
+}
+
+int find_config_load(const char *path, struct find_config *c, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048];
+	int lineno = 0;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *s = trim(line);
+		if (!*s)
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%d: want 'key = value'", path, lineno);
+			goto bad;
+		}
+		*eq = '\0';
+		char *k = trim(s), *v = trim(eq + 1);
+		unsigned long long u;
+		int ok = 0;
+		struct {
+			const char *key;
+			unsigned long long max;
+			uint64_t *u64;
+			unsigned *u32;
+		} nums[] = {
+			{ "scan_hosts", 1000000, NULL, &c->scan_hosts },
+			{ "scan_ports", 65535, NULL, &c->scan_ports },
+			{ "unresolved_min", 1000000, NULL, &c->unresolved_min },
+			{ "upload_bytes", UINT64_MAX, &c->upload_bytes, NULL },
+			{ "entropy_min_len", 63, NULL, &c->entropy_min_len },
+			{ "entropy_names", 1000000, NULL, &c->entropy_names },
+			{ "telnet_hosts", 1000000, NULL, &c->telnet_hosts },
+		};
+		size_t ni;
+		for (ni = 0; ni < sizeof nums / sizeof nums[0]; ni++)
+			if (!strcmp(k, nums[ni].key))
+				break;
+		if (ni < sizeof nums / sizeof nums[0]) {
+			if ((ok = parse_uint(v, nums[ni].max, &u) == 0 && u > 0)) {
+				if (nums[ni].u64)
+					*nums[ni].u64 = u;
+				else
+					*nums[ni].u32 = (unsigned)u;
+			}
+		} else if (!strcmp(k, "entropy_bits")) {
+			char *end;
+			double d = strtod(v, &end);
+			if ((ok = *v && !*end && d > 0 && d <= 8))
+				c->entropy_bits = d;
+		} else if (!strcmp(k, "admin_ports")) {
+			char tmp[FIND_MAX_LIST][8];
+			size_t n;
+			ok = split_list(v, &tmp[0][0], 8, FIND_MAX_LIST, &n) == 0;
+			for (size_t i = 0; ok && i < n; i++) {
+				ok = parse_uint(tmp[i], 65535, &u) == 0 && u > 0;
+				c->admin_ports[i] = (unsigned)u;
+			}
+			if (ok)
+				c->n_admin_ports = n;
+		} else if (!strcmp(k, "public_resolvers")) {
+			ok = split_list(v, &c->public_resolvers[0][0], ADDR_STRLEN, FIND_MAX_LIST, &c->n_public_resolvers) == 0;
+		} else if (!strcmp(k, "doh_domains")) {
+			ok = split_list(v, &c->doh_domains[0][0], 64, FIND_MAX_LIST, &c->n_doh_domains) == 0;
+		} else if (!strcmp(k, "watch_countries")) {
+			ok = split_list(v, &c->watch_countries[0][0], 3, FIND_MAX_LIST, &c->n_watch_countries) == 0;
+			for (size_t i = 0; ok && i < c->n_watch_countries; i++) {
+				char *cc = c->watch_countries[i];
+				ok = strlen(cc) == 2 && isalpha((unsigned char)cc[0]) && isalpha((unsigned char)cc[1]);
+				cc[0] = (char)toupper((unsigned char)cc[0]);
+				cc[1] = (char)toupper((unsigned char)cc[1]);
+			}
+		} else if (!strcmp(k, "min_severity")) {
+			ok = severity_parse(v, &c->min_severity) == 0;
+		} else {
+			snprintf(err, errlen, "%s:%d: unknown key '%s' (docs/findings.md lists them)", path, lineno, k);
+			goto bad;
+		}
+		if (!ok) {
+			snprintf(err, errlen, "%s:%d: bad value '%s' for %s", path, lineno, v, k);
+			goto bad;
+		}
+	}
+	fclose(f);
+	return 0;
+bad:
+	fclose(f);
+	return -1;
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+struct finding *finding_add(struct findings *f, enum severity sev, const char *detector,
+			    const struct rep_device *d, const char *advice)
+{
+	if (f->n == f->cap) {
+		size_t nc = f->cap ? 2 * f->cap : 32;
+		struct finding *v = realloc(f->v, nc * sizeof *v);
+		if (!v)
+			return NULL;
+		f->v = v;
+		f->cap = nc;
+	}
+	struct finding *x = &f->v[f->n++];
+	memset(x, 0, sizeof *x);
+	x->sev = sev;
+	x->detector = detector;
+	if (d) {
+		snprintf(x->device, sizeof x->device, "%s", d->id);
+		x->first_us = d->first_us;
+		x->last_us = d->last_us;
+	}
+	x->advice = advice;
+	return x;
+}
+
+void finding_title(struct finding *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->title, sizeof x->title, fmt, ap);
+	va_end(ap);
+}
+
+void finding_evidence(struct finding *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->evidence, sizeof x->evidence, fmt, ap);
+	va_end(ap);
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	if (x->sev != y->sev)
+		return (int)y->sev - (int)x->sev;
+	int c = strcmp(x->device, y->device);
+	return c ? c : strcmp(x->title, y->title);
+}
+
+void findings_run(const struct report *r, const struct find_inputs *in, struct findings *out)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		table[i].run(r, in, out);
+	size_t k = 0;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->v[i].sev >= in->cfg->min_severity)
+			out->v[k++] = out->v[i];
+	out->n = k;
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, cmp_finding);
+}
+
+void findings_free(struct findings *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof *f);
+}
+
+/* ---- blocklist: hosts-file or one entry a line --------------------------- */
+
+struct blocklist {
+	char **v;
+	size_t n;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct blocklist *blocklist_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	size_t cap = 0;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct blocklist *b = calloc(1, sizeof *b);
+	while (b && fgets(line, sizeof line, f)) {
+		char *hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		char *tok[2] = { NULL, NULL }, *save = NULL;
+		int nt = 0;
+		for (char *t = strtok_r(line, " \t\r\n", &save); t && nt < 2; t = strtok_r(NULL, " \t\r\n", &save))
+			tok[nt++] = t;
+		if (!nt)
+			continue;
+		/* hosts format "0.0.0.0 bad.example": the name is the entry */
+		const char *e = nt == 2 && (!strcmp(tok[0], "0.0.0.0") || !strcmp(tok[0], "127.0.0.1") ||
+					    !strcmp(tok[0], "::") || !strcmp(tok[0], "::1"))
+					? tok[1] : tok[0];
+		if (b->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			char **v = realloc(b->v, cap * sizeof *v);
+			if (!v)
+				break;
+			b->v = v;
+		}
+		char *s = strdup(e);
+		if (!s)
+			break;
+		for (char *p = s; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		b->v[b->n++] = s;
+	}
+	fclose(f);
+	if (b)
+		qsort(b->v, b->n, sizeof *b->v, cmp_str);
+	return b;
+}
+
+void blocklist_free(struct blocklist *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i]);
+	free(b->v);
+	free(b);
+}
+
+size_t blocklist_count(const struct blocklist *b)
+{
+	return b ? b->n : 0;
+}
+
+/* an address exactly, a name or any of its parent domains */
+int blocklist_match(const struct blocklist *b, const char *s)
+{
+	char buf[256];
+	if (!b || !s)
+		return 0;
+	snprintf(buf, sizeof buf, "%s", s);
+	for (char *p = buf; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	for (const char *q = buf; q && *q;) {
+		const char *key = q;
+		if (bsearch(&key, b->v, b->n, sizeof *b->v, cmp_str))
+			return 1;
+		q = strchr(q, '.');
+		if (q)
+			q++;
+	}
+	return 0;
+}
+
+/* ---- baseline: an earlier JSON report ------------------------------------ */
+
+struct baseline {
+	char **v; /* "device|destination", sorted */
+	size_t n;
+};
+
+struct baseline *baseline_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	if (!root) {
+		snprintf(err, errlen, "%s:%d: not a JSON report: %s", path, je.line, je.text);
+		return NULL;
+	}
+	json_t *devs = json_object_get(root, "devices");
+	if (!json_is_array(devs)) {
+		snprintf(err, errlen, "%s: no \"devices\" array: not an alfoil inspect --json report", path);
+		json_decref(root);
+		return NULL;
+	}
+	struct baseline *b = calloc(1, sizeof *b);
+	size_t cap = 0, i, j;
+	json_t *d, *x;
+	json_array_foreach(devs, i, d) {
+		const char *id = json_string_value(json_object_get(d, "id"));
+		json_array_foreach(json_object_get(d, "destinations"), j, x) {
+			const char *dom = json_string_value(json_object_get(x, "domain"));
+			const char *addr = json_string_value(json_object_get(x, "address"));
+			const char *dest = dom ? dom : addr;
+			if (!b || !id || !dest)
+				continue;
+			if (b->n == cap) {
+				cap = cap ? 2 * cap : 256;
+				char **v = realloc(b->v, cap * sizeof *v);
+				if (!v)
+					continue;
+				b->v = v;
+			}
+			size_t n = strlen(id) + strlen(dest) + 2;
+			char *s = malloc(n);
+			if (!s)
+				continue;
+			snprintf(s, n, "%s|%s", id, dest);
+			b->v[b->n++] = s;
+		}
+	}
+	json_decref(root);
+	if (b)
+		qsort(b->v, b->n, sizeof *b->v, cmp_str);
+	return b;
+}
+
+void baseline_free(struct baseline *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i]);
+	free(b->v);
+	free(b);
+}
+
+int baseline_has(const struct baseline *b, const char *device, const char *dest)
+{
+	char key[512];
+	const char *k = key;
+	if (!b)
+		return 1;
+	snprintf(key, sizeof key, "%s|%s", device, dest);
+	return bsearch(&k, b->v, b->n, sizeof *b->v, cmp_str) != NULL;
+}
