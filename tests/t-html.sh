@@ -80,6 +80,7 @@ if [ -s "$ROOT/data/country.mmdb" ]; then
 else
 	skip "headline and country chart" "IP data not installed (scripts/setup.sh)"
 fi
+check "the findings come first on the page" sh -c "grep -q 'id=\"findings\"' '$work/dom.html' && [ \$(grep -b -o 'id=\"findings\"' '$work/dom.html' | cut -d: -f1) -lt \$(grep -b -o 'id=\"inventory\"' '$work/dom.html' | cut -d: -f1) ]"
 check "every device has a card: $(fact devices)" test "$(fact devices)" = 7
 check "the inventory lists them all (+ header row)" test "$(fact inventory_rows)" = 8
 check "kinds shown: $(fact kinds)" sh -c "echo '$(fact kinds)' | grep -q 'camera' && echo '$(fact kinds)' | grep -q 'bulb' && echo '$(fact kinds)' | grep -q 'gateway' && echo '$(fact kinds)' | grep -q 'phone'"

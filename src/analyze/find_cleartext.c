@@ -1,18 +1,9 @@
 /* find_cleartext.c - cleartext and weak security: Telnet and FTP, HTTP
  * credentials, MQTT without TLS, plain HTTP to a cloud, TLS 1.0/1.1, and
  * the local protocols (miIO, Tuya) whose keys travel with the device. */
-#include "analyze/find_util.h"
+#include <strings.h>
 
-static int attr_list(const struct rep_device *d, const char *kind, char *buf, size_t cap)
-{
-	int n = 0;
-	for (size_t i = 0; i < d->n_attrs; i++)
-		if (!strcmp(d->attrs[i].kind, kind)) {
-			list_add(buf, cap, d->attrs[i].value);
-			n++;
-		}
-	return n;
-}
+#include "analyze/find_util.h"
 
 void detect_cleartext(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
@@ -53,8 +44,16 @@ void detect_cleartext(const struct report *r, const struct find_inputs *in, stru
 			finding_title(f, "uses FTP (cleartext)");
 			finding_evidence(f, "FTP sessions to %s", ftp);
 		}
+		/* Basic and bearer tokens, and credentials in URLs, are readable as
+		 * they are; Digest and NTLM send no password */
 		char creds[400] = "";
-		if (attr_list(d, "http-credentials", creds, sizeof creds) &&
+		for (size_t i = 0; i < d->n_attrs; i++) {
+			const char *v = d->attrs[i].value;
+			if (!strcmp(d->attrs[i].kind, "http-credentials") &&
+			    (!strncasecmp(v, "Basic ", 6) || !strncasecmp(v, "Bearer ", 7) || !strncmp(v, "URL ", 4)))
+				list_add(creds, sizeof creds, v);
+		}
+		if (creds[0] &&
 		    (f = finding_add(out, SEV_HIGH, "cleartext-credentials", d,
 				     "Anyone on the path can read these credentials: change the password "
 				     "and use HTTPS."))) {

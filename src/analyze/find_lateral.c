@@ -107,7 +107,9 @@ static void scans(const struct report *r, const struct find_inputs *in, struct f
 			}
 		}
 		if (admin[0] && !is_computer(d)) {
-			struct finding *f = finding_add(out, SEV_MEDIUM, "lan-admin", d,
+			/* an unknown device may be a computer: less sure */
+			int unknown = !d->kind || !strcmp(d->kind, "unknown");
+			struct finding *f = finding_add(out, unknown ? SEV_LOW : SEV_MEDIUM, "lan-admin", d,
 							"An appliance has no business on other hosts' admin ports: "
 							"block it from the LAN except what it needs.");
 			if (f) {
@@ -118,34 +120,47 @@ static void scans(const struct report *r, const struct find_inputs *in, struct f
 	}
 }
 
-/* One IPv4 address under two MACs: one of them answers ARP for an address
- * that is not its own. */
+/* One IPv4 address claimed in ARP by two MACs active at the same time (or
+ * within ARP_SPOOF_GAP): one of them answers for an address that is not its
+ * own. An address handed from one machine to another by DHCP comes after a
+ * lease ran out, much later. */
+#define ARP_SPOOF_GAP (300ull * 1000000) /* 5 minutes */
 static void arp_spoof(const struct report *r, struct findings *out)
 {
 	for (size_t a = 0; a < r->n_devices; a++) {
 		const struct rep_device *x = &r->devices[a];
-		if (!x->has_mac)
-			continue;
-		for (size_t i = 0; i < x->n_ipv4; i++) {
+		for (size_t i = 0; i < x->n_attrs; i++) {
+			if (strcmp(x->attrs[i].kind, "arp-claim"))
+				continue;
 			for (size_t b = a + 1; b < r->n_devices; b++) {
 				const struct rep_device *y = &r->devices[b];
-				if (!y->has_mac)
+				/* both active within ARP_SPOOF_GAP of each other */
+				if (y->first_us > x->last_us + ARP_SPOOF_GAP || x->first_us > y->last_us + ARP_SPOOF_GAP)
 					continue;
-				for (size_t j = 0; j < y->n_ipv4; j++) {
-					if (strcmp(x->ipv4[i], y->ipv4[j]))
-						continue;
-					/* the one with more addresses is the likelier impostor */
-					const struct rep_device *who = y->n_ipv4 > x->n_ipv4 ? y : x;
-					const struct rep_device *other = who == x ? y : x;
-					struct finding *f = finding_add(out, SEV_HIGH, "arp-spoof", who,
-									"Two machines answer for one address: unless an "
-									"address was handed over (DHCP), someone is "
-									"intercepting traffic (ARP spoofing).");
-					if (f) {
-						finding_title(f, "%s is claimed by %s and by %s", x->ipv4[i], x->mac, y->mac);
-						finding_evidence(f, "%s has %zu IPv4 addresses; %s has %zu", who->mac,
-								 who->n_ipv4, other->mac, other->n_ipv4);
+				size_t claims_x = 0, claims_y = 0;
+				int both = 0;
+				for (size_t j = 0; j < y->n_attrs; j++)
+					if (!strcmp(y->attrs[j].kind, "arp-claim")) {
+						claims_y++;
+						both |= !strcmp(y->attrs[j].value, x->attrs[i].value);
 					}
+				if (!both)
+					continue;
+				for (size_t j = 0; j < x->n_attrs; j++)
+					claims_x += !strcmp(x->attrs[j].kind, "arp-claim");
+				/* the one claiming more addresses is the likelier impostor */
+				const struct rep_device *who = claims_y > claims_x ? y : x;
+				struct finding *f = finding_add(out, SEV_HIGH, "arp-spoof", who,
+								"Two machines answer ARP for one address: unless it "
+								"was handed over, someone is intercepting traffic "
+								"(ARP spoofing).");
+				if (f) {
+					finding_title(f, "%s is claimed in ARP by %s and by %s", x->attrs[i].value, x->id,
+						      y->id);
+					char sx[80], sy[80];
+					finding_evidence(f, "%s claims %zu addresses (active %s), %s claims %zu (active %s)",
+							 x->id, claims_x, fmt_span(sx, x->first_us, x->last_us), y->id,
+							 claims_y, fmt_span(sy, y->first_us, y->last_us));
 				}
 			}
 		}

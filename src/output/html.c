@@ -4,6 +4,7 @@
  * readable on a phone (one column, tables scroll sideways). */
 #include <string.h>
 
+#include "analyze/findings.h"
 #include "intel/classify.h"
 #include "intel/ipdb.h"
 #include "lib/fmt.h"
@@ -35,7 +36,8 @@ static const char css[] =
 	".kind{display:inline-block;padding:1px 7px;border-radius:10px;background:#e3ecff;color:#1f4aa8;font-size:.85em}"
 	".abroad{color:#b02a37;font-weight:600}.clear{color:#b02a37}.muted{color:#6b7280;font-size:.88em}"
 	"svg text{font:13px system-ui,sans-serif}footer{margin:2em 0 1em;color:#6b7280;font-size:.82em}"
-	"details summary{cursor:pointer}";
+	"details summary{cursor:pointer}.finding{margin:.5em 0}.sev-critical b,.sev-high b{color:#b02a37}"
+	".sev-medium b{color:#b35c00}.sev-low b,.sev-info b{color:#4b5563}";
 
 static void chart(FILE *f, const struct report *r)
 {
@@ -176,6 +178,22 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o)
 		fputs("<p class=\"muted\">", f);
 		esc(f, r->oui_status ? r->oui_status : r->ip_status);
 		fputs("</p>\n", f);
+	}
+	if (r->n_findings) {
+		fprintf(f, "<h2>Findings (%zu), worst first</h2>\n<div class=\"card\" id=\"findings\">\n", r->n_findings);
+		for (size_t i = 0; i < r->n_findings; i++) {
+			const struct finding *x = &r->findings[i];
+			fprintf(f, "<p class=\"finding sev-%s\"><b>%s</b> ", severity_name(x->sev), severity_name(x->sev));
+			esc(f, x->device);
+			fputs(": ", f);
+			esc(f, x->title);
+			fputs("<br><span class=\"muted\">", f);
+			esc(f, x->evidence);
+			fputs("</span><br>", f);
+			esc(f, x->advice ? x->advice : "");
+			fputs("</p>\n", f);
+		}
+		fputs("</div>\n", f);
 	}
 	if (r->n_countries) {
 		fputs("<h2>Data sent per country</h2>\n<div class=\"card\">\n", f);

@@ -29,6 +29,7 @@ static const char *const attr_names[DA__COUNT] = {
 	[DA_SSDP_DEVICE] = "ssdp-device-type",
 	[DA_HTTP_AUTH] = "http-credentials",
 	[DA_UPNP_ACTION] = "upnp-action",
+	[DA_ARP_CLAIM] = "arp-claim",
 };
 
 const char *dev_attr_name(enum dev_attr_kind k)

@@ -49,6 +49,7 @@ enum dev_attr_kind {
 	DA_SSDP_DEVICE,     /* a UPnP device type it announces (NT of a NOTIFY) */
 	DA_HTTP_AUTH,       /* "Basic to HOST", "URL to HOST": cleartext credentials sent */
 	DA_UPNP_ACTION,     /* a SOAP action it sent, "...#AddPortMapping to ADDR" */
+	DA_ARP_CLAIM,       /* an IPv4 address it claimed as its own in ARP */
 	DA__COUNT
 };
 

@@ -140,8 +140,13 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	uint32_t d = dev_get(t, &k, ts);
 	struct ip_addr a;
 	addr_from_v4(&a, p->arp.spa);
-	if (addr_is_local(&a))
+	if (addr_is_local(&a) && !addr_is_zero(&a)) {
+		char s[ADDR_STRLEN];
 		dev_add_addr(t, d, &a);
+		/* who says "this address is mine": the evidence of ARP spoofing */
+		addr_fmt(&a, s);
+		dev_add_attr(t, d, DA_ARP_CLAIM, s, strlen(s));
+	}
 	count_dev(t, d, p, 1);
 }
 

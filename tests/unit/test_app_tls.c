@@ -89,6 +89,8 @@ static int run(const uint8_t *p, size_t n, struct tu_sink *s)
 
 static long need(const uint8_t *p, size_t n)
 {
+	if (n == 0)
+		return app_tls_need(p, 0);
 	uint8_t *h = heap(p, n);
 	long r = app_tls_need(h, n);
 	free(h);
@@ -165,7 +167,7 @@ static const struct tu_obs *ja4_of(const struct tu_sink *s)
 {
 	const struct tu_obs *o = tu_find(s, OBS_TLS_JA4);
 	assert_non_null(o);
-	assert_int_equal(strlen(o->str), 36);
+	assert_int_equal(strnlen(o->str, sizeof o->str), 36);
 	return o;
 }
 
