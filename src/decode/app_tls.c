@@ -176,6 +176,7 @@ static int join_records(const uint8_t *p, size_t len, struct obs_sink *sink, con
 
 struct hello {
 	uint16_t legacy_version, max_version;
+	uint16_t max_tls; /* highest 0x03xx entry of supported_versions, 0 none */
 	bool has_versions; /* supported_versions with a non-GREASE entry, whole */
 	bool has_sni, has_alpn;
 	uint16_t ciphers[TLS_MAX_LIST], exts[TLS_MAX_LIST], groups[TLS_MAX_LIST], sigalgs[TLS_MAX_LIST];
@@ -343,6 +344,8 @@ static int parse_hello(struct cur c, bool complete, struct obs_sink *sink, struc
 				if (!h->has_versions || vs[i] > h->max_version)
 					h->max_version = vs[i];
 				h->has_versions = true;
+				if ((vs[i] >> 8) == 3 && vs[i] > h->max_tls)
+					h->max_tls = vs[i]; /* not a draft or private value */
 			}
 			break;
 		}
@@ -547,8 +550,10 @@ int app_tls(const uint8_t *p, size_t len, struct obs_sink *sink)
 	/* the version is known once supported_versions was read whole, or
 	 * from the legacy field in a whole hello */
 	if (r == DEC_OK || (r == DEC_E_TRUNC && hs.has_versions)) {
+		/* the report wants a TLS version: JA4 takes any value (a private
+		 * 0xfb1a gives "00"), this the highest real one */
 		struct obs o = obs_make(OBS_TLS_VERSION);
-		o.num = hello_version(&hs);
+		o.num = hs.max_tls ? hs.max_tls : hs.legacy_version;
 		obs_emit(sink, &o);
 	}
 	if (r != DEC_OK)
