@@ -20,6 +20,7 @@
 #include "track/internal.h"
 
 #define MAX_CLIENT_PAYLOADS 8 /* payload packets inspected per TCP flow side */
+#define MAX_STREAM_SEGMENTS 48 /* segments one buffered hello or head may take (16 KiB) */
 
 struct obs_ctx {
 	struct tracker *t;
@@ -350,7 +351,7 @@ static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 		f->next_seq += (uint32_t)p->payload_len;
 		bool http = f->stream_http;
 		if (stream_complete(f, s->data, s->len) || s->len >= t->cfg.stream_bytes ||
-		    ++f->payloads >= MAX_CLIENT_PAYLOADS) {
+		    ++f->payloads >= MAX_STREAM_SEGMENTS) {
 			if (http)
 				run(t, c, app_http, s->data, s->len);
 			else if (app_tls_need(s->data, s->len) != 0)
