@@ -77,6 +77,16 @@ void detect_cleartext(const struct report *r, const struct find_inputs *in, stru
 			finding_title(f, "offers at most TLS 1.0 or 1.1");
 			finding_evidence(f, "%s", oldtls);
 		}
+		char weak[400] = "";
+		for (size_t i = 0; i < d->n_attrs; i++)
+			if (!strcmp(d->attrs[i].kind, "tls-weak-offer"))
+				list_add(weak, sizeof weak, d->attrs[i].value);
+		if (weak[0] && (f = finding_add(out, SEV_MEDIUM, "weak-tls-offer", d,
+						"It offers ciphers broken for years: a server that accepts "
+						"them exposes its traffic. Update the firmware."))) {
+			finding_title(f, "offers weak TLS cipher suites");
+			finding_evidence(f, "%s", weak);
+		}
 		/* local protocols whose secrets are shared or easily taken */
 		int tuya = 0, miio = 0;
 		for (size_t i = 0; i < d->n_attrs; i++) {

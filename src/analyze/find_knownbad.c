@@ -9,6 +9,7 @@ void detect_known_bad(const struct report *r, const struct find_inputs *in, stru
 		const struct rep_device *d = &r->devices[k];
 		if (d->gateway)
 			continue;
+		struct finding *f;
 		char hits[400] = "", telnet[300] = "";
 		size_t n_telnet = 0;
 		for (size_t i = 0; i < d->n_dests; i++) {
@@ -29,12 +30,24 @@ void detect_known_bad(const struct report *r, const struct find_inputs *in, stru
 		for (size_t i = 0; in->block && i < d->n_queries; i++)
 			if (blocklist_match(in->block, d->queries[i].name) && !strstr(hits, d->queries[i].name))
 				list_add(hits, sizeof hits, d->queries[i].name);
-		struct finding *f;
 		if (hits[0] && (f = finding_add(out, SEV_HIGH, "blocklisted", d,
 						"The device contacts names or addresses on your blocklist: "
 						"block them, and find out what made it."))) {
 			finding_title(f, "contacted blocklisted destinations");
 			finding_evidence(f, "%s", hits);
+		}
+		/* many connections to one host's Telnet: password guessing */
+		for (size_t i = 0; i < d->n_dests; i++) {
+			const struct rep_dest *x = &d->dests[i];
+			if (!x->inbound && is_tcp(x) && (x->port == 23 || x->port == 2323) && x->flows >= c->telnet_tries &&
+			    (f = finding_add(out, SEV_CRITICAL, "telnet-bruteforce", d,
+					     "Password guessing over Telnet is botnet behaviour: take the "
+					     "device off the network and reset it."))) {
+				char span[80];
+				finding_title(f, "opened %u Telnet connections to %s", x->flows, x->addr);
+				finding_evidence(f, "%u connections to %s:%u, %s", x->flows, x->addr, x->port,
+						 fmt_span(span, x->first_us, x->last_us));
+			}
 		}
 		if (n_telnet >= c->telnet_hosts &&
 		    (f = finding_add(out, SEV_CRITICAL, "mirai-telnet", d,

@@ -167,8 +167,38 @@ static void arp_spoof(const struct report *r, struct findings *out)
 	}
 }
 
+/* ARP sweeps (who-has for many addresses: the first step of a scan) and
+ * gratuitous ARP storms (announcing an address over and over, the way ARP
+ * spoofing tools keep their lie fresh). */
+static void arp_behaviour(const struct report *r, const struct find_inputs *in, struct findings *out)
+{
+	const struct find_config *c = in->cfg;
+	for (size_t k = 0; k < r->n_devices; k++) {
+		const struct rep_device *d = &r->devices[k];
+		struct finding *f;
+		char span[80];
+		if (!d->gateway && d->arp_targets >= c->scan_hosts &&
+		    (f = finding_add(out, SEV_HIGH, "arp-sweep", d,
+				     "An ARP sweep maps the network before an attack: find out why this "
+				     "device does it."))) {
+			finding_title(f, "asked ARP for %u addresses (threshold %u)", d->arp_targets, c->scan_hosts);
+			finding_evidence(f, "%u ARP requests for %u distinct addresses, %s", d->arp_requests,
+					 d->arp_targets, fmt_span(span, d->first_us, d->last_us));
+		}
+		if (d->arp_gratuitous >= c->garp_storm &&
+		    (f = finding_add(out, SEV_MEDIUM, "arp-storm", d,
+				     "Announcing its address this often is what ARP spoofing tools do to "
+				     "keep their entries fresh."))) {
+			finding_title(f, "sent %u gratuitous ARP announcements", d->arp_gratuitous);
+			finding_evidence(f, "%u gratuitous ARP, %s", d->arp_gratuitous,
+					 fmt_span(span, d->first_us, d->last_us));
+		}
+	}
+}
+
 void detect_lateral(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	scans(r, in, out);
 	arp_spoof(r, out);
+	arp_behaviour(r, in, out);
 }

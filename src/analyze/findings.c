@@ -74,6 +74,8 @@ void find_config_default(struct find_config *c)
 	c->entropy_bits = 3.8;
 	c->entropy_names = 10;
 	c->telnet_hosts = 5;
+	c->telnet_tries = 10;
+	c->garp_storm = 50;
 	c->min_severity = SEV_INFO;
 }
 
@@ -153,6 +155,8 @@ int find_config_load(const char *path, struct find_config *c, char *err, size_t 
 			{ "entropy_min_len", 63, NULL, &c->entropy_min_len },
 			{ "entropy_names", 1000000, NULL, &c->entropy_names },
 			{ "telnet_hosts", 1000000, NULL, &c->telnet_hosts },
+			{ "telnet_tries", 1000000, NULL, &c->telnet_tries },
+			{ "garp_storm", 1000000, NULL, &c->garp_storm },
 		};
 		size_t ni;
 		for (ni = 0; ni < sizeof nums / sizeof nums[0]; ni++)

@@ -48,6 +48,8 @@ struct find_config {
 	double entropy_bits;       /* bits per character that look random */
 	unsigned entropy_names;    /* such names from one device */
 	unsigned telnet_hosts;     /* hosts one device tries on 23/2323: Mirai */
+	unsigned telnet_tries;     /* connections to one host's Telnet: brute force */
+	unsigned garp_storm;       /* gratuitous ARP from one device */
 	enum severity min_severity; /* findings below are not reported */
 };
 

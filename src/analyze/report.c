@@ -119,6 +119,10 @@ static void fill_device(struct rep_device *r, const struct device *d, const stru
 		addr_fmt(&d->key.ip, r->id);
 	}
 	r->gateway = !!(d->roles & DEV_ROLE_GATEWAY);
+	r->arp_requests = d->arp_requests;
+	r->arp_gratuitous = d->arp_gratuitous;
+	for (int i = 0; i < 4; i++)
+		r->arp_targets += (uint32_t)__builtin_popcountll(d->arp_targets[i]);
 	r->dhcp_server = !!(d->roles & DEV_ROLE_DHCP);
 	r->dns_server = !!(d->roles & DEV_ROLE_DNS);
 	r->first_us = d->first_us;

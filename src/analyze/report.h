@@ -124,6 +124,7 @@ struct rep_device {
 	size_t n_hits;
 	char miio_model[64];   /* "zhimi.airpurifier.m2", or "" */
 	char serves[8][16];    /* LAN services it answers: "tcp/55443" */
+	uint32_t arp_requests, arp_targets, arp_gratuitous; /* ARP it sent */
 };
 
 #define REP_COUNTRY_TOP 6

@@ -391,6 +391,68 @@ static size_t join_dec(char *s, size_t n, const uint16_t *v, int count)
 	return n;
 }
 
+/* Weak offers (RFC 7465 no RC4, RFC 5246 A.5 export and NULL, anonymous
+ * key exchange; PSK-only: no suite that authenticates the server). */
+static bool in_ranges(uint16_t v, const uint16_t (*r)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v >= r[i][0] && v <= r[i][1])
+			return true;
+	return false;
+}
+
+static void emit_weak(const struct hello *h, struct obs_sink *sink)
+{
+	static const uint16_t rc4[][2] = { { 0x0003, 0x0005 }, { 0x0017, 0x0018 }, { 0x0020, 0x0020 },
+					   { 0x0024, 0x0024 }, { 0x0028, 0x0028 }, { 0x002b, 0x002b },
+					   { 0x008a, 0x008a }, { 0x008e, 0x008e }, { 0x0092, 0x0092 },
+					   { 0xc002, 0xc002 }, { 0xc007, 0xc007 }, { 0xc00c, 0xc00c },
+					   { 0xc011, 0xc011 }, { 0xc016, 0xc016 }, { 0xc033, 0xc033 } };
+	static const uint16_t export[][2] = { { 0x0003, 0x0003 }, { 0x0006, 0x0006 }, { 0x0008, 0x0008 },
+					      { 0x000b, 0x000b }, { 0x000e, 0x000e }, { 0x0011, 0x0011 },
+					      { 0x0014, 0x0014 }, { 0x0017, 0x0017 }, { 0x0019, 0x0019 },
+					      { 0x0026, 0x002a }, { 0x0062, 0x0066 } };
+	static const uint16_t null[][2] = { { 0x0001, 0x0002 }, { 0x002c, 0x002e }, { 0x003b, 0x003b },
+					    { 0x00b0, 0x00b1 }, { 0x00b4, 0x00b5 }, { 0x00b8, 0x00b9 },
+					    { 0xc001, 0xc001 }, { 0xc006, 0xc006 }, { 0xc00b, 0xc00b },
+					    { 0xc010, 0xc010 }, { 0xc015, 0xc015 } };
+	static const uint16_t anon[][2] = { { 0x0018, 0x001b }, { 0x0034, 0x0034 }, { 0x003a, 0x003a },
+					    { 0x006c, 0x006d }, { 0x00a6, 0x00a7 }, { 0xc015, 0xc019 } };
+	static const uint16_t psk[][2] = { { 0x002c, 0x002e }, { 0x008a, 0x0095 }, { 0x00a8, 0x00b9 },
+					   { 0xc034, 0xc03b }, { 0xc0a4, 0xc0ab }, { 0xccab, 0xccae } };
+	bool w_rc4 = false, w_exp = false, w_null = false, w_anon = false, all_psk = h->nciphers > 0;
+	for (int i = 0; i < h->nciphers; i++) {
+		uint16_t v = h->ciphers[i];
+		if (v == 0x00ff || v == 0x5600)
+			continue; /* signalling values, not suites */
+		w_rc4 |= in_ranges(v, rc4, sizeof rc4 / sizeof rc4[0]);
+		w_exp |= in_ranges(v, export, sizeof export / sizeof export[0]);
+		w_null |= in_ranges(v, null, sizeof null / sizeof null[0]);
+		w_anon |= in_ranges(v, anon, sizeof anon / sizeof anon[0]);
+		all_psk &= in_ranges(v, psk, sizeof psk / sizeof psk[0]);
+	}
+	if (!(w_rc4 || w_exp || w_null || w_anon || all_psk))
+		return;
+	char *s = obs_scratch(sink, 48);
+	if (!s)
+		return;
+	size_t n = 0;
+	const char *names[] = { "RC4", "export", "NULL", "anonymous", "PSK-only" };
+	bool on[] = { w_rc4, w_exp, w_null, w_anon, all_psk };
+	for (int i = 0; i < 5; i++)
+		if (on[i]) {
+			size_t l = strlen(names[i]);
+			if (n)
+				s[n++] = ',';
+			memcpy(s + n, names[i], l);
+			n += l;
+		}
+	struct obs o = obs_make(OBS_TLS_WEAK);
+	o.str = s;
+	o.len = n;
+	obs_emit(sink, &o);
+}
+
 static void emit_ja3(const struct hello *h, struct obs_sink *sink)
 {
 	/* each value: at most 5 digits and a separator; the version and 4
@@ -560,5 +622,6 @@ int app_tls(const uint8_t *p, size_t len, struct obs_sink *sink)
 		return r;
 	emit_ja3(&hs, sink);
 	emit_ja4(&hs, sink);
+	emit_weak(&hs, sink);
 	return DEC_OK;
 }

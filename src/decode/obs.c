@@ -30,6 +30,7 @@ static const char *const obs_names[OBS__COUNT] = {
 	[OBS_TLS_VERSION] = "tls-version",
 	[OBS_TLS_JA3] = "tls-ja3",
 	[OBS_TLS_JA4] = "tls-ja4",
+	[OBS_TLS_WEAK] = "tls-weak-offer",
 	[OBS_HTTP_HOST] = "http-host",
 	[OBS_HTTP_USER_AGENT] = "http-user-agent",
 	[OBS_HTTP_REQUEST] = "http-request",

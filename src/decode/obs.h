@@ -58,6 +58,8 @@ enum obs_kind {
 	OBS_TLS_VERSION,        /* num = highest offered version (0x0304 ...) */
 	OBS_TLS_JA3,            /* str = 32 hex chars (MD5), str2 = JA3 string */
 	OBS_TLS_JA4,            /* str = JA4 fingerprint (a_b_c) */
+	OBS_TLS_WEAK,           /* weak suites offered; str = "RC4,export,NULL,
+				   anonymous,PSK-only" (those present) */
 	/* HTTP/1.x request (RFC 9112) */
 	OBS_HTTP_HOST,          /* Host: without port; str */
 	OBS_HTTP_USER_AGENT,

@@ -50,6 +50,7 @@ enum dev_attr_kind {
 	DA_HTTP_AUTH,       /* "Basic to HOST", "URL to HOST": cleartext credentials sent */
 	DA_UPNP_ACTION,     /* a SOAP action it sent, "...#AddPortMapping to ADDR" */
 	DA_ARP_CLAIM,       /* an IPv4 address it claimed as its own in ARP */
+	DA_TLS_WEAK,        /* "RC4,export to HOST": weak suites it offered */
 	DA__COUNT
 };
 
@@ -79,6 +80,10 @@ struct device {
 	struct dev_attr attrs[DEV_MAX_ATTRS];
 	uint32_t attrs_dropped;
 	uint32_t n_dests;
+	/* ARP behaviour: requests sent, a 256-bit set of the targets' last
+	 * octets (distinct targets of a sweep of one /24), and gratuitous ARP */
+	uint32_t arp_requests, arp_gratuitous;
+	uint64_t arp_targets[4];
 };
 
 /* What a destination carries. */

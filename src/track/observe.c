@@ -226,6 +226,16 @@ static void on_obs(void *user, const struct obs *o)
 	case OBS_TLS_JA3:
 		dev_add_attr(t, c->src_dev, DA_TLS_JA3, o->str, o->len);
 		break;
+	case OBS_TLS_WEAK: {
+		char buf[200];
+		const char *to = d && d->sni ? strpool_str(t->strs, d->sni) : NULL;
+		char a[ADDR_STRLEN];
+		int n = snprintf(buf, sizeof buf, "%.*s to %s", (int)(o->len > 60 ? 60 : o->len), o->str,
+				 to ? to : addr_fmt(&c->p->dst, a));
+		if (n > 0)
+			dev_add_attr(t, c->src_dev, DA_TLS_WEAK, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+		break;
+	}
 	case OBS_TLS_JA4:
 		dev_add_attr(t, c->src_dev, DA_TLS_JA4, o->str, o->len);
 		break;

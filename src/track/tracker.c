@@ -147,6 +147,16 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 		addr_fmt(&a, s);
 		dev_add_attr(t, d, DA_ARP_CLAIM, s, strlen(s));
 	}
+	struct device *dv = dev_at(t, d);
+	if (dv) {
+		if (p->arp.op == 1 && memcmp(p->arp.spa, p->arp.tpa, 4) != 0) {
+			dv->arp_requests++;
+			uint8_t o = p->arp.tpa[3];
+			dv->arp_targets[o >> 6] |= 1ull << (o & 63);
+		} else if (!memcmp(p->arp.spa, p->arp.tpa, 4)) {
+			dv->arp_gratuitous++; /* announcing its own address */
+		}
+	}
 	count_dev(t, d, p, 1);
 }
 

@@ -186,6 +186,34 @@ def bad(fire):
     return c
 
 
+def weak_offer(fire):
+    c = base()
+    cs = (0x0005, 0x0003, 0x002f) if fire else (0x1301, 0xc02f)
+    c.tcp(D, R, DIP, 45500, '52.31.3.31', 443, tls_hello('weak.example.com', ciphers=cs), b'\x16\x03\x03\x00\x02\x02\x00')
+    return c
+
+
+def arp_sweep(fire):
+    c = base()
+    for i in range(30 if fire else 3):
+        c.arp_request(D, DIP, f'192.168.1.{100 + i}')
+    return c
+
+
+def arp_storm(fire):
+    c = base()
+    for i in range(60 if fire else 2):
+        c.arp_reply(D, DIP, 'ff:ff:ff:ff:ff:ff', DIP)
+    return c
+
+
+def telnet_brute(fire):
+    c = base()
+    for i in range(12 if fire else 2):
+        c.tcp(D, R, DIP, 48100 + i, '45.33.99.7', 23, b'admin\r\n', b'Password: ')
+    return c
+
+
 def mirai(fire):
     c = base()
     for i in range(8 if fire else 1):
@@ -225,6 +253,10 @@ def main():
         ('dns-tunnel', tunnel, (), ()),
         ('blocklisted', bad, ('--blocklist', blocklist), ('--blocklist', emptylist)),
         ('mirai-telnet', mirai, (), ()),
+        ('weak-tls-offer', weak_offer, (), ()),
+        ('arp-sweep', arp_sweep, (), ()),
+        ('arp-storm', arp_storm, (), ()),
+        ('telnet-bruteforce', telnet_brute, (), ()),
     ]
     have_geo = os.path.exists(os.path.join(ROOT, 'data', 'country.mmdb'))
     if have_geo:

@@ -53,6 +53,10 @@ class Capture:
         if reply:
             self.tcp_seg(smac, cmac, srv, sport, cli, cport, 0x18, reply)
 
+    def arp_request(self, smac, sip, tip):
+        body = struct.pack('>HHBBH', 1, 0x0800, 6, 4, 1) + mac(smac) + ip4(sip) + bytes(6) + ip4(tip)
+        self.eth(smac, 'ff:ff:ff:ff:ff:ff', 0x0806, body)
+
     def arp_reply(self, smac, sip, dmac, dip):
         body = struct.pack('>HHBBH', 1, 0x0800, 6, 4, 2) + mac(smac) + ip4(sip) + mac(dmac) + ip4(dip)
         self.eth(smac, dmac, 0x0806, body)
@@ -77,7 +81,7 @@ def dns_answer(name, addr, qid=0x1234):
             b'\xc0\x0c' + struct.pack('>HHIH', 1, 1, 300, 4) + ip4(addr))
 
 
-def tls_hello(sni, versions=(0x0304, 0x0303), legacy=0x0303):
+def tls_hello(sni, versions=(0x0304, 0x0303), legacy=0x0303, ciphers=(0x002f, 0x0035)):
     def u16(v):
         return struct.pack('>H', v)
     exts = b''
@@ -86,7 +90,8 @@ def tls_hello(sni, versions=(0x0304, 0x0303), legacy=0x0303):
     if versions:
         vb = b''.join(u16(v) for v in versions)
         exts += u16(0x2b) + u16(len(vb) + 1) + bytes([len(vb)]) + vb
-    body = u16(legacy) + bytes(32) + b'\0' + u16(4) + u16(0x002f) + u16(0x0035) + b'\x01\x00' + u16(len(exts)) + exts
+    cs = b''.join(u16(x) for x in ciphers)
+    body = u16(legacy) + bytes(32) + b'\0' + u16(len(cs)) + cs + b'\x01\x00' + u16(len(exts)) + exts
     hs = b'\x01' + struct.pack('>I', len(body))[1:] + body
     return b'\x16\x03\x01' + u16(len(hs)) + hs
 

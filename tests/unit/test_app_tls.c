@@ -363,6 +363,35 @@ static void test_need(void **state)
 	assert_int_equal(run(early, sizeof early, &s), DEC_E_TRUNC);
 }
 
+/* ---- weak offers ------------------------------------------------------------- */
+
+static void test_weak_offers(void **state)
+{
+	(void)state;
+	struct buf b;
+	struct tu_sink s;
+	/* modern suites: nothing */
+	build(&b, 0x0303, CIPHERS, 2, NULL);
+	assert_int_equal(run(b.b, b.n, &s), DEC_OK);
+	assert_null(tu_find(&s, OBS_TLS_WEAK));
+	/* RC4 and an export suite among good ones */
+	build(&b, 0x0301, (const uint16_t[]){ 0xc02f, 0x0005, 0x0008 }, 3, NULL);
+	assert_int_equal(run(b.b, b.n, &s), DEC_OK);
+	assert_non_null(tu_find_str(&s, OBS_TLS_WEAK, "RC4,export"));
+	/* NULL and anonymous */
+	build(&b, 0x0303, (const uint16_t[]){ 0x0002, 0x0034 }, 2, NULL);
+	assert_int_equal(run(b.b, b.n, &s), DEC_OK);
+	assert_non_null(tu_find_str(&s, OBS_TLS_WEAK, "NULL,anonymous"));
+	/* PSK only (the signalling value 0x00ff does not count) */
+	build(&b, 0x0303, (const uint16_t[]){ 0x00a8, 0xc0a4, 0x00ff }, 3, NULL);
+	assert_int_equal(run(b.b, b.n, &s), DEC_OK);
+	assert_non_null(tu_find_str(&s, OBS_TLS_WEAK, "PSK-only"));
+	/* PSK with a certificate suite beside it: fine */
+	build(&b, 0x0303, (const uint16_t[]){ 0x00a8, 0xc02f }, 2, NULL);
+	assert_int_equal(run(b.b, b.n, &s), DEC_OK);
+	assert_null(tu_find(&s, OBS_TLS_WEAK));
+}
+
 /* ---- versions and ALPN ----------------------------------------------------- */
 
 static void test_versions(void **state)
@@ -719,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_need_every_prefix),
 		cmocka_unit_test(test_need),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_weak_offers),
 		cmocka_unit_test(test_alpn),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_malformed),
