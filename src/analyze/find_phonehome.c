@@ -74,6 +74,36 @@ void detect_phone_home(const struct report *r, const struct find_inputs *in, str
 			finding_title(f, "uploaded over %s to one destination", fmt_bytes(tmp, c->upload_bytes));
 			finding_evidence(f, "%s", big);
 		}
+		/* far more than usual, against the baseline */
+		double was = in->baseline ? baseline_upload_rate(in->baseline, d->id) : -1;
+		double span = d->last_us > d->first_us ? (double)(d->last_us - d->first_us) / 1e6 : 1;
+		double now = (double)d->bytes_out / (span > 1 ? span : 1);
+		if (was > 0 && d->bytes_out >= 1000000 && now >= was * c->upload_factor &&
+		    (f = finding_add(out, SEV_MEDIUM, "upload-surge", d,
+				     "It sends far more than it used to: a camera or microphone may be "
+				     "streaming out."))) {
+			finding_title(f, "sends %.0f times its usual upload rate", now / was);
+			finding_evidence(f, "%.0f bytes/s now (%s in %.0f s), %.0f bytes/s in the baseline", now,
+					 fmt_bytes(tmp, d->bytes_out), span, was);
+		}
+		/* periodic beacons: new flows to one destination at a steady pace */
+		char beacons[400] = "";
+		for (size_t i = 0; i < d->n_dests; i++) {
+			const struct rep_dest *x = &d->dests[i];
+			if (!x->internet || x->inbound || x->n_gaps + 1 < c->beacon_flows || x->gap_mean < 5 ||
+			    x->gap_cv > c->beacon_jitter)
+				continue;
+			char item[200];
+			snprintf(item, sizeof item, "%s:%u every %.0f s (%u times)", dest_label(x), x->port, x->gap_mean,
+				 x->n_gaps + 1);
+			list_add(beacons, sizeof beacons, item);
+		}
+		if (beacons[0] && (f = finding_add(out, SEV_INFO, "beacon", d,
+						   "A steady heartbeat to its cloud, whether anyone uses the "
+						   "device or not: it is always reachable from there."))) {
+			finding_title(f, "phones home at a steady interval");
+			finding_evidence(f, "%s", beacons);
+		}
 		/* names that carry data: long, random-looking first labels */
 		size_t n_rand = 0;
 		char names[400] = "";

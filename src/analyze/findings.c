@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 static const struct detector table[] = {
 	{ "lateral", detect_lateral, "LAN scans, connections to other hosts' admin ports, ARP spoofing" },
@@ -76,6 +77,9 @@ void find_config_default(struct find_config *c)
 	c->telnet_hosts = 5;
 	c->telnet_tries = 10;
 	c->garp_storm = 50;
+	c->beacon_flows = 8;
+	c->beacon_jitter = 0.2;
+	c->upload_factor = 10;
 	c->min_severity = SEV_INFO;
 }
 
@@ -157,6 +161,8 @@ int find_config_load(const char *path, struct find_config *c, char *err, size_t 
 			{ "telnet_hosts", 1000000, NULL, &c->telnet_hosts },
 			{ "telnet_tries", 1000000, NULL, &c->telnet_tries },
 			{ "garp_storm", 1000000, NULL, &c->garp_storm },
+			{ "beacon_flows", 1000000, NULL, &c->beacon_flows },
+			{ "upload_factor", 1000000, NULL, &c->upload_factor },
 		};
 		size_t ni;
 		for (ni = 0; ni < sizeof nums / sizeof nums[0]; ni++)
@@ -169,6 +175,11 @@ int find_config_load(const char *path, struct find_config *c, char *err, size_t 
 				else
 					*nums[ni].u32 = (unsigned)u;
 			}
+		} else if (!strcmp(k, "beacon_jitter")) {
+			char *end;
+			double d = strtod(v, &end);
+			if ((ok = *v && !*end && d > 0 && d < 10))
+				c->beacon_jitter = d;
 		} else if (!strcmp(k, "entropy_bits")) {
 			char *end;
 			double d = strtod(v, &end);
@@ -380,6 +391,11 @@ int blocklist_match(const struct blocklist *b, const char *s)
 struct baseline {
 	char **v; /* "device|destination", sorted */
 	size_t n;
+	struct base_dev {
+		char id[ADDR_STRLEN];
+		double up_per_s; /* bytes sent per second of the earlier capture */
+	} *devs;
+	size_t n_devs;
 };
 
 struct baseline *baseline_load(const char *path, char *err, size_t errlen)
@@ -399,8 +415,27 @@ struct baseline *baseline_load(const char *path, char *err, size_t errlen)
 	struct baseline *b = calloc(1, sizeof *b);
 	size_t cap = 0, i, j;
 	json_t *d, *x;
+	double span = 0;
+	{
+		json_t *capture = json_object_get(root, "capture");
+		const char *a = json_string_value(json_object_get(capture, "first_seen"));
+		const char *z = json_string_value(json_object_get(capture, "last_seen"));
+		struct tm ta, tz;
+		memset(&ta, 0, sizeof ta);
+		memset(&tz, 0, sizeof tz);
+		if (a && z && strptime(a, "%Y-%m-%dT%H:%M:%S", &ta) && strptime(z, "%Y-%m-%dT%H:%M:%S", &tz))
+			span = difftime(timegm(&tz), timegm(&ta));
+	}
+	if (b)
+		b->devs = calloc(json_array_size(devs) + 1, sizeof *b->devs);
 	json_array_foreach(devs, i, d) {
 		const char *id = json_string_value(json_object_get(d, "id"));
+		if (b && b->devs && id) {
+			struct base_dev *bd = &b->devs[b->n_devs++];
+			snprintf(bd->id, sizeof bd->id, "%s", id);
+			double up = (double)json_integer_value(json_object_get(d, "bytes_out"));
+			bd->up_per_s = up / (span > 1 ? span : 1);
+		}
 		json_array_foreach(json_object_get(d, "destinations"), j, x) {
 			const char *dom = json_string_value(json_object_get(x, "domain"));
 			const char *addr = json_string_value(json_object_get(x, "address"));
@@ -435,7 +470,16 @@ void baseline_free(struct baseline *b)
 	for (size_t i = 0; i < b->n; i++)
 		free(b->v[i]);
 	free(b->v);
+	free(b->devs);
 	free(b);
+}
+
+double baseline_upload_rate(const struct baseline *b, const char *device)
+{
+	for (size_t i = 0; b && i < b->n_devs; i++)
+		if (!strcmp(b->devs[i].id, device))
+			return b->devs[i].up_per_s;
+	return -1;
 }
 
 int baseline_has(const struct baseline *b, const char *device, const char *dest)

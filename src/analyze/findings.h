@@ -50,6 +50,9 @@ struct find_config {
 	unsigned telnet_hosts;     /* hosts one device tries on 23/2323: Mirai */
 	unsigned telnet_tries;     /* connections to one host's Telnet: brute force */
 	unsigned garp_storm;       /* gratuitous ARP from one device */
+	unsigned beacon_flows;     /* new flows at a steady interval: a beacon */
+	double beacon_jitter;      /* coefficient of variation of the intervals at most */
+	unsigned upload_factor;    /* upload rate vs the baseline's that is "far larger" */
 	enum severity min_severity; /* findings below are not reported */
 };
 
@@ -70,6 +73,8 @@ struct baseline;
 struct baseline *baseline_load(const char *path, char *err, size_t errlen);
 void baseline_free(struct baseline *b);
 int baseline_has(const struct baseline *b, const char *device, const char *dest);
+/* Bytes per second the device sent in the baseline, -1 when it was not there. */
+double baseline_upload_rate(const struct baseline *b, const char *device);
 
 struct find_inputs {
 	const struct find_config *cfg;

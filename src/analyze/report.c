@@ -1,6 +1,7 @@
 /* report.c - build the neutral report from the tracker (see report.h). */
 #include "analyze/report.h"
 
+#include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,12 @@ static void fill_dest(struct rep_dest *r, const struct dest *d, const struct str
 	r->bytes_down = d->bytes_down;
 	r->first_us = d->first_us;
 	r->last_us = d->last_us;
+	r->n_gaps = d->n_gaps;
+	if (d->n_gaps) {
+		r->gap_mean = d->gap_sum / d->n_gaps;
+		double var = d->gap_sq / d->n_gaps - r->gap_mean * r->gap_mean;
+		r->gap_cv = r->gap_mean > 0 && var > 0 ? sqrt(var) / r->gap_mean : 0;
+	}
 }
 
 static int cmp_dest(const void *a, const void *b)

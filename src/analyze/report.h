@@ -68,6 +68,8 @@ struct rep_dest {
 	const char *company;   /* whose cloud, from the domain; NULL unknown */
 	const char *service;
 	int abroad;            /* country known and not the home country */
+	uint32_t n_gaps;       /* times between new flows ... */
+	double gap_mean, gap_cv; /* ... their mean (s) and coefficient of variation */
 	const char *proto;     /* "tcp", "udp", "icmp", ... */
 	uint16_t port;
 	const char *app;

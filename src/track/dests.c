@@ -120,6 +120,13 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 	}
 	if (ts > d->last_us)
 		d->last_us = ts;
+	if (d->flows && ts > d->last_flow_us) {
+		double gap = (double)(ts - d->last_flow_us) / 1e6;
+		d->n_gaps++;
+		d->gap_sum += gap;
+		d->gap_sq += gap * gap;
+	}
+	d->last_flow_us = ts;
 	d->flows++;
 	if (!d->dns_name)
 		d->dns_name = names_get(t, dev, remote);

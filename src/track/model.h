@@ -123,6 +123,10 @@ struct dest {
 	uint32_t sni;       /* TLS server name */
 	uint32_t http_host; /* HTTP Host */
 	uint32_t other[DEST_MAX_OTHER]; /* further SNI/Host names, first seen first */
+	/* times between new flows: periodic beacons */
+	uint64_t last_flow_us;
+	uint32_t n_gaps;
+	double gap_sum, gap_sq; /* seconds */
 	uint8_t app;        /* enum app_proto */
 	uint8_t enc;        /* enum enc_state */
 	uint16_t tls_version; /* highest offered, 0 when no hello seen */

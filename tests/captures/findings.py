@@ -214,6 +214,23 @@ def telnet_brute(fire):
     return c
 
 
+def beacon(fire):
+    c = base()
+    rnd = random.Random(3)
+    for i in range(10):
+        c.t += 60 if fire else rnd.choice((5, 90, 400, 30, 1200))
+        c.tcp(D, R, DIP, 48200 + i, '52.33.5.50', 443, tls_hello('hb.example-cloud.com'), b'\x16\x03\x03\x00\x02\x02\x00')
+    return c
+
+
+def quiet_uploader():
+    c = base()
+    c.tcp(D, R, DIP, 48300, '52.34.6.60', 443, tls_hello('up.example-cloud.com'), b'\x16\x03\x03\x00\x02\x02\x00')
+    c.t += 100
+    c.tcp_seg(D, R, DIP, 48300, '52.34.6.60', 443, 0x18, b'\x17\x03\x03' + bytes(1000))
+    return c
+
+
 def mirai(fire):
     c = base()
     for i in range(8 if fire else 1):
@@ -257,6 +274,7 @@ def main():
         ('arp-sweep', arp_sweep, (), ()),
         ('arp-storm', arp_storm, (), ()),
         ('telnet-bruteforce', telnet_brute, (), ()),
+        ('beacon', beacon, (), ()),
     ]
     have_geo = os.path.exists(os.path.join(ROOT, 'data', 'country.mmdb'))
     if have_geo:
@@ -288,6 +306,19 @@ def main():
     f = [x for x in rep.get('findings', []) if x['detector'] == 'new-destination']
     tap.ok(f and 'fresh.example.org' in f[0]['evidence'], 'new-destination: fires for fresh.example.org',
            rep.get('findings'))
+
+    # an upload far above the device's rate in the baseline
+    rc, rep, err = run(quiet_uploader(), name='quiet')
+    quietfile = os.path.join(WORK, 'quiet.json')
+    json.dump(rep, open(quietfile, 'w'))
+    rc, rep, err = run(quiet_uploader(), '--baseline', quietfile, name='quiet-again')
+    tap.ok('upload-surge' not in detectors(rep), 'upload-surge: quiet at the usual rate')
+    loud = quiet_uploader()
+    for i in range(1000):
+        loud.tcp_seg(D, R, DIP, 48300, '52.34.6.60', 443, 0x18, b'\x17\x03\x03' + bytes(1400))
+    rc, rep, err = run(loud, '--baseline', quietfile, name='loud')
+    f = [x for x in rep.get('findings', []) if x['detector'] == 'upload-surge']
+    tap.ok(f, f'upload-surge: fires at many times the baseline rate ({f[0]["title"] if f else "-"})', rep.get('findings'))
 
     # worst first, and --fail-on
     rc, rep, err = run(mirai(True), name='order')
