@@ -17,15 +17,10 @@ void detect_known_bad(const struct report *r, const struct find_inputs *in, stru
 			if (in->block && (blocklist_match(in->block, x->addr) || blocklist_match(in->block, x->domain) ||
 					  blocklist_match(in->block, x->sni) || blocklist_match(in->block, x->http_host)))
 				list_add(hits, sizeof hits, dest_label(x));
-			if (!x->inbound && is_tcp(x) && (x->port == 23 || x->port == 2323)) {
-				int seen = 0;
-				for (size_t j = 0; j < i; j++)
-					seen |= !d->dests[j].inbound && is_tcp(&d->dests[j]) &&
-						(d->dests[j].port == 23 || d->dests[j].port == 2323) &&
-						!strcmp(d->dests[j].addr, x->addr);
-				if (!seen && ++n_telnet <= 6)
-					list_add(telnet, sizeof telnet, x->addr);
-			}
+			/* destinations are unique per address and port: one per host
+			 * (or two, with both 23 and 2323) */
+			if (!x->inbound && is_tcp(x) && (x->port == 23 || x->port == 2323) && ++n_telnet <= 6)
+				list_add(telnet, sizeof telnet, x->addr);
 		}
 		for (size_t i = 0; in->block && i < d->n_queries; i++)
 			if (blocklist_match(in->block, d->queries[i].name) && !strstr(hits, d->queries[i].name))

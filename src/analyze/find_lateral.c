@@ -25,6 +25,11 @@ static int is_admin_port(const struct find_config *c, unsigned p)
 	return 0;
 }
 
+static int cmp_dest_addr(const void *a, const void *b)
+{
+	return strcmp((*(const struct rep_dest *const *)a)->addr, (*(const struct rep_dest *const *)b)->addr);
+}
+
 static const char *gateway_addr(const struct report *r)
 {
 	for (size_t i = 0; i < r->n_devices; i++)
@@ -41,36 +46,35 @@ static void scans(const struct report *r, const struct find_inputs *in, struct f
 		const struct rep_device *d = &r->devices[k];
 		if (d->gateway)
 			continue;
-		/* distinct LAN hosts contacted, and per host distinct ports */
-		size_t hosts = 0, worst_ports = 0;
+		/* distinct LAN hosts contacted, and per host distinct ports: the
+		 * outbound LAN destinations sorted by address, counted in runs
+		 * (n log n: a flood of destinations must not make this quadratic) */
+		size_t hosts = 0, worst_ports = 0, n = 0;
 		const char *worst = NULL;
 		char admin[300] = "", list[300] = "";
 		uint64_t first = 0, last = 0;
-		for (size_t i = 0; i < d->n_dests; i++) {
-			const struct rep_dest *x = &d->dests[i];
-			if (x->inbound || !is_lan_host(x))
-				continue;
-			int seen = 0;
-			size_t ports = 0;
-			for (size_t j = 0; j < d->n_dests; j++) {
-				const struct rep_dest *y = &d->dests[j];
-				if (y->inbound || !is_lan_host(y) || strcmp(y->addr, x->addr))
-					continue;
-				if (j < i)
-					seen = 1;
-				ports += (is_tcp(y) || !strcmp(y->proto, "udp"));
+		const struct rep_dest **v = malloc((d->n_dests ? d->n_dests : 1) * sizeof *v);
+		if (!v)
+			continue;
+		for (size_t i = 0; i < d->n_dests; i++)
+			if (!d->dests[i].inbound && is_lan_host(&d->dests[i]))
+				v[n++] = &d->dests[i];
+		qsort(v, n, sizeof *v, cmp_dest_addr);
+		for (size_t i = 0; i < n;) {
+			size_t j = i, ports = 0;
+			for (; j < n && !strcmp(v[j]->addr, v[i]->addr); j++) {
+				ports += is_tcp(v[j]) || !strcmp(v[j]->proto, "udp");
+				if (!first || v[j]->first_us < first)
+					first = v[j]->first_us;
+				if (v[j]->last_us > last)
+					last = v[j]->last_us;
 			}
-			if (seen)
-				continue;
 			hosts++;
 			if (ports > worst_ports)
-				worst_ports = ports, worst = x->addr;
+				worst_ports = ports, worst = v[i]->addr;
 			if (hosts <= 6)
-				list_add(list, sizeof list, x->addr);
-			if (!first || x->first_us < first)
-				first = x->first_us;
-			if (x->last_us > last)
-				last = x->last_us;
+				list_add(list, sizeof list, v[i]->addr);
+			i = j;
 		}
 		for (size_t i = 0; i < d->n_dests; i++) {
 			const struct rep_dest *x = &d->dests[i];
@@ -117,6 +121,7 @@ static void scans(const struct report *r, const struct find_inputs *in, struct f
 				finding_evidence(f, "%s", admin);
 			}
 		}
+		free(v);
 	}
 }
 
@@ -125,46 +130,77 @@ static void scans(const struct report *r, const struct find_inputs *in, struct f
  * own. An address handed from one machine to another by DHCP comes after a
  * lease ran out, much later. */
 #define ARP_SPOOF_GAP (300ull * 1000000) /* 5 minutes */
+struct claim {
+	const char *ip;
+	const struct rep_device *dev;
+	size_t n; /* addresses this device claims */
+};
+
+static int cmp_claim(const void *a, const void *b)
+{
+	const struct claim *x = a, *y = b;
+	int c = strcmp(x->ip, y->ip);
+	return c ? c : (x->dev < y->dev ? -1 : x->dev > y->dev);
+}
+
+#define ARP_SPOOF_MAX_PAIRS 4 /* findings for one address at most */
+
 static void arp_spoof(const struct report *r, struct findings *out)
 {
+	/* every (address, device) claim, sorted by address: pairs come in runs */
+	size_t n = 0, cap = 0;
+	struct claim *v = NULL;
 	for (size_t a = 0; a < r->n_devices; a++) {
 		const struct rep_device *x = &r->devices[a];
+		size_t nx = 0;
+		for (size_t i = 0; i < x->n_attrs; i++)
+			nx += !strcmp(x->attrs[i].kind, "arp-claim");
 		for (size_t i = 0; i < x->n_attrs; i++) {
 			if (strcmp(x->attrs[i].kind, "arp-claim"))
 				continue;
-			for (size_t b = a + 1; b < r->n_devices; b++) {
-				const struct rep_device *y = &r->devices[b];
+			if (n == cap) {
+				cap = cap ? 2 * cap : 64;
+				struct claim *nv = realloc(v, cap * sizeof *nv);
+				if (!nv) {
+					free(v);
+					return;
+				}
+				v = nv;
+			}
+			v[n++] = (struct claim){ x->attrs[i].value, x, nx };
+		}
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_claim);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && !strcmp(v[j].ip, v[i].ip))
+			j++;
+		int pairs = 0;
+		for (size_t a = i; a < j && pairs < ARP_SPOOF_MAX_PAIRS; a++)
+			for (size_t b = a + 1; b < j && pairs < ARP_SPOOF_MAX_PAIRS; b++) {
+				const struct rep_device *x = v[a].dev, *y = v[b].dev;
 				/* both active within ARP_SPOOF_GAP of each other */
 				if (y->first_us > x->last_us + ARP_SPOOF_GAP || x->first_us > y->last_us + ARP_SPOOF_GAP)
 					continue;
-				size_t claims_x = 0, claims_y = 0;
-				int both = 0;
-				for (size_t j = 0; j < y->n_attrs; j++)
-					if (!strcmp(y->attrs[j].kind, "arp-claim")) {
-						claims_y++;
-						both |= !strcmp(y->attrs[j].value, x->attrs[i].value);
-					}
-				if (!both)
-					continue;
-				for (size_t j = 0; j < x->n_attrs; j++)
-					claims_x += !strcmp(x->attrs[j].kind, "arp-claim");
 				/* the one claiming more addresses is the likelier impostor */
-				const struct rep_device *who = claims_y > claims_x ? y : x;
+				const struct rep_device *who = v[b].n > v[a].n ? y : x;
 				struct finding *f = finding_add(out, SEV_HIGH, "arp-spoof", who,
 								"Two machines answer ARP for one address: unless it "
 								"was handed over, someone is intercepting traffic "
 								"(ARP spoofing).");
 				if (f) {
-					finding_title(f, "%s is claimed in ARP by %s and by %s", x->attrs[i].value, x->id,
-						      y->id);
 					char sx[80], sy[80];
+					finding_title(f, "%s is claimed in ARP by %s and by %s", v[a].ip, x->id, y->id);
 					finding_evidence(f, "%s claims %zu addresses (active %s), %s claims %zu (active %s)",
-							 x->id, claims_x, fmt_span(sx, x->first_us, x->last_us), y->id,
-							 claims_y, fmt_span(sy, y->first_us, y->last_us));
+							 x->id, v[a].n, fmt_span(sx, x->first_us, x->last_us), y->id, v[b].n,
+							 fmt_span(sy, y->first_us, y->last_us));
 				}
+				pairs++;
 			}
-		}
+		i = j;
 	}
+	free(v);
 }
 
 /* ARP sweeps (who-has for many addresses: the first step of a scan) and

@@ -3,6 +3,7 @@
 #define ALFOIL_ANALYZE_FIND_UTIL_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/findings.h"
