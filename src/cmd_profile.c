@@ -1,0 +1,286 @@
+/* cmd_profile.c - alfoil profile learn|check: per-device behaviour
+ * profiles as IETF MUD files (RFC 8520), learnt from captures and checked
+ * against them. The captures go through `alfoil inspect` (its JSON report),
+ * so a profile sees exactly what the report shows. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "enforce/mud.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: alfoil profile learn [--device MAC|all] -o DIR CAPTURE...\n"
+		   "       alfoil profile check --profiles DIR CAPTURE...\n\n"
+		   "learn: one IETF MUD file (RFC 8520) per device in DIR, named after its MAC\n"
+		   "(aa-bb-cc-dd-ee-ff.json), with what it did: internet destinations by\n"
+		   "domain (ietf-acldns) or address, local peers (local-networks), protocols,\n"
+		   "ports and who opened each exchange; and a short summary (.txt) beside it.\n"
+		   "check: every exchange of a device that its profile in DIR does not allow\n"
+		   "is reported; exit status 4 when there is one.\n\n"
+		   "options:\n"
+		   "  -o, --output DIR     where learn writes the profiles (created)\n"
+		   "      --device MAC     only this device (default: all but the router)\n"
+		   "      --profiles DIR   MUD files to check against (ours or anyone's)\n"
+		   "      --report FILE    use an alfoil inspect --json report instead of captures\n"
+		   "  -h, --help           this text\n");
+}
+
+/* The inspect report of the captures, as JSON. */
+static json_t *report_of(int nfiles, char **files, const char *report)
+{
+	json_error_t je;
+	if (report) {
+		json_t *r = json_load_file(report, 0, &je);
+		if (!r)
+			fprintf(stderr, "alfoil profile: %s:%d: %s\n", report, je.line, je.text);
+		return r;
+	}
+	char tmp[] = "/tmp/alfoil-profile-XXXXXX";
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "alfoil profile: temporary file: %s\n", strerror(errno));
+		return NULL;
+	}
+	close(fd);
+	char **argv = calloc((size_t)nfiles + 8, sizeof *argv);
+	if (!argv)
+		return NULL;
+	int k = 0;
+	argv[k++] = "inspect";
+	argv[k++] = "--json";
+	argv[k++] = "--no-progress";
+	argv[k++] = "-q";
+	argv[k++] = "-o";
+	argv[k++] = tmp;
+	for (int i = 0; i < nfiles; i++)
+		argv[k++] = files[i];
+	int rc = cmd_inspect(k, argv);
+	free(argv);
+	json_t *r = rc == EXIT_OK || rc == EXIT_INPUT ? json_load_file(tmp, 0, &je) : NULL;
+	unlink(tmp);
+	if (!r && (rc == EXIT_OK || rc == EXIT_INPUT))
+		fprintf(stderr, "alfoil profile: reading the report: %s\n", je.text);
+	return r;
+}
+
+static void mac_file(const char *mac, char *out, size_t n)
+{
+	snprintf(out, n, "%s", mac);
+	for (char *p = out; *p; p++)
+		if (*p == ':')
+			*p = '-';
+}
+
+static int is_router(const json_t *dev)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(dev, "roles"), i, r)
+		if (json_is_string(r) && !strcmp(json_string_value(r), "gateway"))
+			return 1;
+	return 0;
+}
+
+static int learn(const json_t *rep, const char *dir, const char *only)
+{
+	char when[32], err[512], path[4096], name[32];
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "alfoil profile: %s: %s\n", dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	size_t i, written = 0;
+	json_t *dev;
+	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
+		const char *mac = json_string_value(json_object_get(dev, "mac"));
+		if (!mac || (only && strcasecmp(only, "all") && strcasecmp(only, mac)) || (!only && is_router(dev)))
+			continue;
+		struct mud_profile p;
+		if (mud_learn(dev, &p, err, sizeof err) < 0) {
+			fprintf(stderr, "alfoil profile: %s: %s\n", mac, err);
+			continue;
+		}
+		mac_file(mac, name, sizeof name);
+		char url[128];
+		snprintf(url, sizeof url, "https://mud.alfoil.invalid/%s.json", name);
+		json_t *doc = mud_to_json(&p, url, when);
+		snprintf(path, sizeof path, "%s/%s.json", dir, name);
+		if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+			fprintf(stderr, "alfoil profile: writing %s failed\n", path);
+			json_decref(doc);
+			mud_profile_free(&p);
+			return EXIT_USAGE;
+		}
+		json_decref(doc);
+		snprintf(path, sizeof path, "%s/%s.txt", dir, name);
+		FILE *f = fopen(path, "w");
+		if (f) {
+			fprintf(f, "%s  %s\n%zu rules:\n", mac, p.systeminfo, p.n);
+			for (size_t k = 0; k < p.n; k++) {
+				const struct mud_rule *r = &p.rules[k];
+				const char *proto = r->proto == 6 ? "tcp" : r->proto == 17 ? "udp" : r->proto == 1 ? "icmp"
+						  : r->proto == 58 ? "icmpv6" : "any";
+				fprintf(f, "  %s %s %s/%u\n", r->from_device ? "to" : "from",
+					r->local ? "the local network" : r->dnsname[0] ? r->dnsname : r->network, proto, r->port);
+			}
+			fclose(f);
+		}
+		printf("%s: %zu rules -> %s/%s.json\n", mac, p.n, dir, name);
+		written++;
+		mud_profile_free(&p);
+	}
+	if (!written) {
+		fprintf(stderr, "alfoil profile: no device%s%s found\n", only ? " " : "", only ? only : "");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int check(const json_t *rep, const char *dir)
+{
+	DIR *d = opendir(dir);
+	char err[512], path[4096];
+	if (!d) {
+		fprintf(stderr, "alfoil profile: %s: %s\n", dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	struct loaded {
+		char mac[18];
+		struct mud_profile p;
+	} *prof = NULL;
+	size_t np = 0;
+	struct dirent *e;
+	int bad = 0;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l != 22 || strcmp(e->d_name + 17, ".json"))
+			continue; /* aa-bb-cc-dd-ee-ff.json */
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		json_error_t je;
+		json_t *doc = json_load_file(path, 0, &je);
+		struct loaded *nl = realloc(prof, (np + 1) * sizeof *nl);
+		if (!nl) {
+			json_decref(doc);
+			break;
+		}
+		prof = nl;
+		if (!doc || mud_from_json(doc, &prof[np].p, err, sizeof err) < 0) {
+			fprintf(stderr, "alfoil profile: %s: %s\n", path, doc ? err : je.text);
+			json_decref(doc);
+			bad = 1;
+			continue;
+		}
+		json_decref(doc);
+		snprintf(prof[np].mac, sizeof prof[np].mac, "%.17s", e->d_name);
+		for (char *p = prof[np].mac; *p; p++)
+			if (*p == '-')
+				*p = ':';
+		np++;
+	}
+	closedir(d);
+	if (bad) {
+		for (size_t i = 0; i < np; i++)
+			mud_profile_free(&prof[i].p);
+		free(prof);
+		return EXIT_USAGE;
+	}
+	size_t i, j, violations = 0, checked = 0;
+	json_t *dev, *x;
+	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
+		const char *mac = json_string_value(json_object_get(dev, "mac"));
+		const struct mud_profile *p = NULL;
+		for (size_t k = 0; mac && k < np; k++)
+			if (!strcasecmp(prof[k].mac, mac))
+				p = &prof[k].p;
+		if (!p)
+			continue;
+		checked++;
+		json_array_foreach(json_object_get(dev, "destinations"), j, x) {
+			const char *scope = json_string_value(json_object_get(x, "scope"));
+			const char *dir2 = json_string_value(json_object_get(x, "direction"));
+			const char *proto = json_string_value(json_object_get(x, "proto"));
+			const char *dom = json_string_value(json_object_get(x, "domain"));
+			const char *addr = json_string_value(json_object_get(x, "address"));
+			int from = !dir2 || strcmp(dir2, "inbound");
+			int local = scope && strcmp(scope, "internet");
+			uint8_t pr = proto && !strcmp(proto, "tcp") ? 6 : proto && !strcmp(proto, "udp") ? 17
+				   : proto && !strcmp(proto, "icmp") ? 1 : proto && !strcmp(proto, "icmpv6") ? 58 : 0;
+			uint16_t port = (uint16_t)json_integer_value(json_object_get(x, "port"));
+			if (mud_allows(p, from, local, dom, addr, pr, port))
+				continue;
+			violations++;
+			printf("profile-deviation  %s: %s %s %s/%u%s%s%s (not in its profile)\n", mac,
+			       from ? "to" : "from", local ? "local" : "internet", proto ? proto : "?", port,
+			       dom ? " " : "", dom ? dom : "", dom ? "" : "");
+			printf("                   address %s, %lld bytes up, %lld down\n", addr ? addr : "?",
+			       (long long)json_integer_value(json_object_get(x, "bytes_up")),
+			       (long long)json_integer_value(json_object_get(x, "bytes_down")));
+		}
+	}
+	printf("%zu device%s checked against %zu profile%s: %zu deviation%s\n", checked, checked == 1 ? "" : "s", np,
+	       np == 1 ? "" : "s", violations, violations == 1 ? "" : "s");
+	for (size_t k = 0; k < np; k++)
+		mud_profile_free(&prof[k].p);
+	free(prof);
+	return violations ? EXIT_FINDINGS : EXIT_OK;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "output", required_argument, 0, 'o' }, { "device", required_argument, 0, 'd' },
+		{ "profiles", required_argument, 0, 'p' }, { "report", required_argument, 0, 'r' },
+		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+	};
+	if (argc < 2 || (strcmp(argv[1], "learn") && strcmp(argv[1], "check"))) {
+		if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *sub = argv[1], *out = NULL, *only = NULL, *profiles = NULL, *report = NULL;
+	int c;
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'd': only = optarg; break;
+		case 'p': profiles = optarg; break;
+		case 'r': report = optarg; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	int nfiles = argc - optind;
+	char **files = argv + optind;
+	if (!report && nfiles < 1) {
+		fprintf(stderr, "alfoil profile %s: no capture given\n", sub);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(sub, "learn") && !out) {
+		fprintf(stderr, "alfoil profile learn: -o DIR is required\n");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(sub, "check") && !profiles) {
+		fprintf(stderr, "alfoil profile check: --profiles DIR is required\n");
+		return EXIT_USAGE;
+	}
+	json_t *rep = report_of(nfiles, files, report);
+	if (!rep)
+		return EXIT_USAGE;
+	int rc = !strcmp(sub, "learn") ? learn(rep, out, only) : check(rep, profiles);
+	json_decref(rep);
+	return rc;
+}

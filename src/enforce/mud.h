@@ -1,0 +1,48 @@
+/* mud.h - device behaviour profiles as IETF MUD files (RFC 8520):
+ * ietf-mud:mud and ietf-access-control-list:acls (RFC 8519), with the
+ * ietf-acldns domain-name matches of RFC 8520 section 16.
+ *
+ * A profile is learnt from what a device did (an alfoil inspect JSON
+ * report), written as a MUD file, read back (ours or anyone's), validated
+ * with errors that name the JSON path, and used to check traffic.
+ */
+#ifndef ALFOIL_ENFORCE_MUD_H
+#define ALFOIL_ENFORCE_MUD_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One allowed exchange. */
+struct mud_rule {
+	int from_device;     /* 1: the device opens it (from-device-policy) */
+	int local;           /* the peer is on the local network (ietf-mud local-networks) */
+	char dnsname[256];   /* internet peer by name, or "" */
+	char network[64];    /* internet peer by address ("1.2.3.4/32"), or "" */
+	uint8_t proto;       /* 6, 17, 1, 58, or 0 for any */
+	uint16_t port;       /* the service port (destination for the opener), 0 any */
+};
+
+struct mud_profile {
+	char mac[18];
+	char systeminfo[256];
+	struct mud_rule *rules;
+	size_t n;
+};
+
+void mud_profile_free(struct mud_profile *p);
+
+/* From one device of an inspect --json report (its "destinations"). */
+int mud_learn(const json_t *device, struct mud_profile *out, char *err, size_t errlen);
+
+/* The MUD document; mud_url names where it would be published. */
+json_t *mud_to_json(const struct mud_profile *p, const char *mud_url, const char *when);
+
+/* Read and validate; err names the JSON path of the first problem. */
+int mud_from_json(const json_t *doc, struct mud_profile *out, char *err, size_t errlen);
+
+/* Does the profile allow this exchange? (dnsname may be NULL) */
+int mud_allows(const struct mud_profile *p, int from_device, int local, const char *dnsname,
+	       const char *addr, uint8_t proto, uint16_t port);
+
+#endif

@@ -1,0 +1,130 @@
+"""alfoil profile learn/check on the bundled example: every MUD file has the
+RFC 8520 structure (checked here field by field), learn -> write -> read ->
+check gives no deviation on the capture it was learnt from, a removed rule
+shows up as a deviation (exit 4), and invalid MUD files are refused with the
+JSON path of the problem."""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import ALFOIL, ROOT, Tap
+
+EXAMPLE = os.path.join(ROOT, 'examples', 'home.pcap')
+
+
+def mud_problems(doc):
+    """A structural check of RFC 8520 (ietf-mud) + RFC 8519 (ietf-access-control-list)."""
+    p = []
+    mud = doc.get('ietf-mud:mud')
+    if not isinstance(mud, dict):
+        return ['no ietf-mud:mud container']
+    if mud.get('mud-version') != 1:
+        p.append('mud-version is not 1')
+    for k in ('mud-url', 'last-update', 'systeminfo'):
+        if not isinstance(mud.get(k), str):
+            p.append(f'{k} missing')
+    if not re.match(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$', mud.get('last-update', '')):
+        p.append('last-update is not a date-and-time')
+    if not isinstance(mud.get('cache-validity'), int) or not 1 <= mud['cache-validity'] <= 168:
+        p.append('cache-validity not 1..168 hours')
+    acls = doc.get('ietf-access-control-list:acls', {}).get('acl')
+    if not isinstance(acls, list):
+        return p + ['no acls.acl list']
+    names = {a.get('name'): a for a in acls}
+    for pol in ('from-device-policy', 'to-device-policy'):
+        for ref in mud.get(pol, {}).get('access-lists', {}).get('access-list', []):
+            if ref.get('name') not in names:
+                p.append(f'{pol} names a missing ACL {ref.get("name")}')
+    for a in acls:
+        if a.get('type') not in ('ipv4-acl-type', 'ipv6-acl-type'):
+            p.append(f'acl {a.get("name")}: bad type')
+        for e in a.get('aces', {}).get('ace', []):
+            if not e.get('name') or e.get('actions', {}).get('forwarding') not in ('accept', 'drop', 'reject'):
+                p.append(f'ace in {a.get("name")} lacks name or forwarding')
+            m = e.get('matches', {})
+            fam = 'ipv6' if a.get('type') == 'ipv6-acl-type' else 'ipv4'
+            for k in m:
+                if k not in (fam, 'tcp', 'udp', 'ietf-mud:mud'):
+                    p.append(f'ace {e.get("name")}: unexpected match {k}')
+            ip = m.get(fam, {})
+            for k in ip:
+                if k not in ('protocol', 'ietf-acldns:dst-dnsname', 'ietf-acldns:src-dnsname',
+                             'destination-ipv4-network', 'source-ipv4-network',
+                             'destination-ipv6-network', 'source-ipv6-network'):
+                    p.append(f'ace {e.get("name")}: unexpected {fam} field {k}')
+            for l4 in ('tcp', 'udp'):
+                for k, v in m.get(l4, {}).items():
+                    if k in ('source-port', 'destination-port'):
+                        if v.get('operator') != 'eq' or not 0 <= v.get('port', -1) <= 65535:
+                            p.append(f'ace {e.get("name")}: bad {k}')
+                    elif k != 'ietf-mud:direction-initiated' or v not in ('from-device', 'to-device'):
+                        p.append(f'ace {e.get("name")}: unexpected {l4} field {k}')
+    return p
+
+
+def run(*args):
+    return subprocess.run([ALFOIL, 'profile', *args], capture_output=True, text=True, timeout=120)
+
+
+def main():
+    tap = Tap()
+    work = tempfile.mkdtemp(prefix='alfoil-profile-')
+    out = os.path.join(work, 'profiles')
+    r = run('learn', '-o', out, EXAMPLE)
+    files = sorted(glob.glob(os.path.join(out, '*.json')))
+    tap.ok(r.returncode == 0 and len(files) == 6, f'learn: one MUD file per device but the router ({len(files)})', r.stderr)
+    problems = {os.path.basename(f): mud_problems(json.load(open(f))) for f in files}
+    tap.ok(files and not any(problems.values()), 'every file has the RFC 8520 / 8519 structure', problems)
+    bulb = json.load(open(os.path.join(out, 'f8-24-41-c2-8e-17.json')))
+    text = json.dumps(bulb)
+    tap.ok('"ietf-acldns:dst-dnsname": "de.ot.io.mi.com"' in text and '"local-networks"' in text,
+           "the bulb's profile names its cloud by domain and its LAN peers as local-networks")
+    summary = open(os.path.join(out, 'f8-24-41-c2-8e-17.txt')).read()
+    tap.ok('from the local network tcp/55443' in summary and 'to de.ot.io.mi.com tcp/443' in summary,
+           'the summary reads like what the bulb does', summary)
+    r = run('check', '--profiles', out, EXAMPLE)
+    tap.ok(r.returncode == 0 and '6 devices checked against 6 profiles: 0 deviations' in r.stdout,
+           'round trip: learn, write, read, check on the same capture: no deviation', r.stdout + r.stderr)
+    # take the camera's upload destination out of its profile
+    cam = os.path.join(out, '94-f8-27-6d-12-c9.json')
+    doc = json.load(open(cam))
+    for acl in doc['ietf-access-control-list:acls']['acl']:
+        acl['aces']['ace'] = [e for e in acl['aces']['ace'] if 'cn-v1.camera.io.mi.com' not in json.dumps(e)]
+    json.dump(doc, open(cam, 'w'))
+    r = run('check', '--profiles', out, EXAMPLE)
+    tap.ok(r.returncode == 4 and 'cn-v1.camera.io.mi.com' in r.stdout and '1 deviation' in r.stdout,
+           'a destination the profile does not allow is reported, exit 4', r.stdout)
+    # invalid MUD files are refused, naming the JSON path
+    bad = os.path.join(work, 'bad')
+    os.makedirs(bad)
+    cases = [
+        (lambda d: d['ietf-mud:mud'].pop('mud-url'), 'ietf-mud:mud.mud-url: missing'),
+        (lambda d: d['ietf-mud:mud'].__setitem__('mud-version', 2), 'ietf-mud:mud.mud-version: must be 1'),
+        (lambda d: d['ietf-mud:mud']['from-device-policy']['access-lists']['access-list'][0].__setitem__('name', 'nope'),
+         'from-device-policy.access-lists.access-list[0].name: names no ACL'),
+        (lambda d: d['ietf-access-control-list:acls']['acl'][0]['aces']['ace'][0]['matches']['tcp']
+         ['destination-port'].__setitem__('port', 70000),
+         'acls.acl[0].aces.ace[0].matches.tcp.destination-port.port: not a port number'),
+        (lambda d: d['ietf-access-control-list:acls']['acl'][0]['aces']['ace'][0].pop('actions'),
+         'acls.acl[0].aces.ace[0]: actions.forwarding'),
+    ]
+    for mutate, want in cases:
+        d = json.load(open(os.path.join(out, 'f8-24-41-c2-8e-17.json')))
+        mutate(d)
+        json.dump(d, open(os.path.join(bad, 'f8-24-41-c2-8e-17.json'), 'w'))
+        r = run('check', '--profiles', bad, EXAMPLE)
+        tap.ok(r.returncode == 1 and want in r.stderr and 'f8-24-41-c2-8e-17.json' in r.stderr,
+               f'invalid MUD refused: {r.stderr.strip()[:150]}', r.stderr)
+    r = run('learn', EXAMPLE)
+    tap.ok(r.returncode == 1 and '-o DIR' in r.stderr, 'learn without -o: a clear error')
+    shutil.rmtree(work)
+    tap.end()
+
+
+main()
