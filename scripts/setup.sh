@@ -26,6 +26,7 @@ packages=(
 	clang libclang-rt-14-dev         # libFuzzer targets (make fuzz)
 	time                             # /usr/bin/time for benchmarks
 	chromium                         # renders the HTML report in its test
+	nftables                         # alfoil enforce --apply, and its test
 )
 want_data=1
 for a in "$@"; do

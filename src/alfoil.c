@@ -13,6 +13,7 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "inspect", cmd_inspect, "inventory devices and map whom they talk to, from captures or live" },
+	{ "enforce", cmd_enforce, "nftables rules that hold devices to their profiles (inet alfoil table)" },
 	{ "profile", cmd_profile, "learn per-device MUD profiles (RFC 8520) and check traffic against them" },
 };
 

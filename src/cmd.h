@@ -14,5 +14,6 @@ enum {
 
 int cmd_inspect(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_enforce(int argc, char **argv);
 
 #endif

@@ -1,0 +1,289 @@
+/* cmd_enforce.c - alfoil enforce: nftables rules from MUD profiles and a
+ * per-device policy file; printed (a dry run), applied atomically with
+ * `nft -f`, or removed. Only the table inet alfoil is ever touched. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+
+#include "cmd.h"
+#include "enforce/mud.h"
+#include "enforce/nft.h"
+
+#define MAX_DEVS 4096
+#define MAX_NAMES 65536
+#define DEFAULT_LAN "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: alfoil enforce --profiles DIR [options]\n\n"
+		   "Turns per-device MUD profiles and policies into an nftables ruleset in a\n"
+		   "table of its own (inet alfoil), for the router the devices go through.\n"
+		   "Policies: profile (what its MUD file allows), local-only (the LAN, not the\n"
+		   "internet), quarantine (nothing but DHCP and DNS to the router), allow.\n\n"
+		   "options:\n"
+		   "      --profiles DIR     MUD files named aa-bb-cc-dd-ee-ff.json (alfoil profile learn)\n"
+		   "      --policies FILE    'MAC = policy' lines and 'default = policy'\n"
+		   "                         (default: profile for devices with a profile)\n"
+		   "      --report FILE      an alfoil inspect --json report: the DNS answers in it\n"
+		   "                         give the addresses of the profiles' domains\n"
+		   "      --resolve NAME=ADDR  an address for a domain (repeatable)\n"
+		   "      --lan NETS         the local networks (default %s)\n"
+		   "      --nft              print the ruleset (the default: a dry run)\n"
+		   "      --apply            load it with 'nft -f' (atomically: the table is\n"
+		   "                         replaced in one transaction)\n"
+		   "      --remove           delete the table inet alfoil\n"
+		   "  -h, --help             this text\n\n"
+		   "Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
+		   "time the rules are made; a cloud that moves needs the rules made again\n"
+		   "(docs/enforce.md says more).\n",
+		DEFAULT_LAN);
+}
+
+struct loaded {
+	char mac[18];
+	struct mud_profile p;
+};
+
+static int run_nft(const char *text)
+{
+	FILE *p = popen("nft -f -", "w");
+	if (!p) {
+		fprintf(stderr, "alfoil enforce: cannot run nft: %s\n", strerror(errno));
+		return -1;
+	}
+	fputs(text, p);
+	int st = pclose(p);
+	if (st != 0) {
+		fprintf(stderr, "alfoil enforce: nft -f failed (status %d); nothing was changed\n",
+			WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_enforce(int argc, char **argv)
+{
+	enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE };
+	static const struct option lo[] = {
+		{ "profiles", required_argument, 0, O_PROFILES }, { "policies", required_argument, 0, O_POLICIES },
+		{ "report", required_argument, 0, O_REPORT },     { "resolve", required_argument, 0, O_RESOLVE },
+		{ "lan", required_argument, 0, O_LAN },           { "nft", no_argument, 0, O_NFT },
+		{ "apply", no_argument, 0, O_APPLY },             { "remove", no_argument, 0, O_REMOVE },
+		{ "help", no_argument, 0, 'h' },                  { 0, 0, 0, 0 },
+	};
+	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN;
+	int apply = 0, remove_table = 0, c;
+	static struct nft_name names[256];
+	size_t n_names = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case O_PROFILES: profiles = optarg; break;
+		case O_POLICIES: policies = optarg; break;
+		case O_REPORT: report = optarg; break;
+		case O_LAN: lan = optarg; break;
+		case O_NFT: break;
+		case O_APPLY: apply = 1; break;
+		case O_REMOVE: remove_table = 1; break;
+		case O_RESOLVE: {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg || !eq[1] || n_names == sizeof names / sizeof names[0]) {
+				fprintf(stderr, "alfoil enforce: --resolve wants NAME=ADDRESS, got '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			snprintf(names[n_names].name, sizeof names[n_names].name, "%.*s", (int)(eq - optarg), optarg);
+			snprintf(names[n_names].addr, sizeof names[n_names].addr, "%s", eq + 1);
+			n_names++;
+			break;
+		}
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (remove_table)
+		return run_nft("table inet alfoil\ndelete table inet alfoil\n") < 0 ? EXIT_USAGE : EXIT_OK;
+	if (!profiles) {
+		fprintf(stderr, "alfoil enforce: --profiles DIR is required (alfoil profile learn makes it)\n");
+		return EXIT_USAGE;
+	}
+	for (const char *p = lan; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr(".:/, ", *p)) {
+			fprintf(stderr, "alfoil enforce: --lan: '%s' is not a list of networks\n", lan);
+			return EXIT_USAGE;
+		}
+
+	/* profiles */
+	static struct loaded prof[MAX_DEVS];
+	size_t np = 0;
+	char err[512], path[4096];
+	DIR *d = opendir(profiles);
+	if (!d) {
+		fprintf(stderr, "alfoil enforce: %s: %s\n", profiles, strerror(errno));
+		return EXIT_USAGE;
+	}
+	struct dirent *e;
+	int rc = EXIT_OK;
+	while ((e = readdir(d)) && np < MAX_DEVS) {
+		if (strlen(e->d_name) != 22 || strcmp(e->d_name + 17, ".json"))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", profiles, e->d_name);
+		json_error_t je;
+		json_t *doc = json_load_file(path, 0, &je);
+		if (!doc || mud_from_json(doc, &prof[np].p, err, sizeof err) < 0) {
+			fprintf(stderr, "alfoil enforce: %s: %s\n", path, doc ? err : je.text);
+			json_decref(doc);
+			rc = EXIT_USAGE;
+			continue;
+		}
+		json_decref(doc);
+		snprintf(prof[np].mac, sizeof prof[np].mac, "%.17s", e->d_name);
+		for (char *q = prof[np].mac; *q; q++)
+			*q = *q == '-' ? ':' : (char)tolower((unsigned char)*q);
+		np++;
+	}
+	closedir(d);
+	if (rc != EXIT_OK)
+		goto out;
+
+	/* policies: every device with a profile, and every MAC the file names */
+	static struct nft_device devs[MAX_DEVS];
+	size_t nd = 0;
+	enum policy def = POL_PROFILE;
+	int def_set = 0;
+	static unsigned char named[MAX_DEVS];
+	memset(named, 0, sizeof named);
+	for (size_t i = 0; i < np; i++)
+		devs[nd++] = (struct nft_device){ .policy = POL_PROFILE, .profile = &prof[i].p };
+	for (size_t i = 0; i < np; i++)
+		memcpy(devs[i].mac, prof[i].mac, sizeof devs[i].mac);
+	if (policies) {
+		FILE *f = fopen(policies, "r");
+		char line[512];
+		int lineno = 0;
+		if (!f) {
+			fprintf(stderr, "alfoil enforce: %s: %s\n", policies, strerror(errno));
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		while (fgets(line, sizeof line, f)) {
+			lineno++;
+			char *h = strchr(line, '#');
+			if (h)
+				*h = '\0';
+			char key[64], val[64];
+			if (sscanf(line, " %63[^= \t] = %63s", key, val) != 2) {
+				if (strspn(line, " \t\r\n") != strlen(line)) {
+					fprintf(stderr, "alfoil enforce: %s:%d: want 'MAC = policy'\n", policies, lineno);
+					rc = EXIT_USAGE;
+				}
+				continue;
+			}
+			enum policy pol;
+			if (policy_parse(val, &pol) < 0) {
+				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not allow, profile, local-only or quarantine\n",
+					policies, lineno, val);
+				rc = EXIT_USAGE;
+				continue;
+			}
+			if (!strcasecmp(key, "default")) {
+				def = pol;
+				def_set = 1;
+				continue;
+			}
+			if (strlen(key) != 17) {
+				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not a MAC address\n", policies, lineno, key);
+				rc = EXIT_USAGE;
+				continue;
+			}
+			for (char *q = key; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			size_t k;
+			for (k = 0; k < nd && strcmp(devs[k].mac, key); k++)
+				;
+			if (k == nd) { /* a device without a profile */
+				if (nd == MAX_DEVS)
+					continue;
+				memset(&devs[nd], 0, sizeof devs[nd]);
+				memcpy(devs[nd].mac, key, sizeof devs[nd].mac);
+				nd++;
+			}
+			devs[k].policy = pol;
+			named[k] = 1;
+		}
+		fclose(f);
+		if (rc != EXIT_OK)
+			goto out;
+	}
+	/* devices the file does not name take its default */
+	for (size_t i = 0; def_set && i < nd; i++)
+		if (!named[i])
+			devs[i].policy = def;
+	for (size_t i = 0; i < nd; i++)
+		if (devs[i].policy == POL_PROFILE && !devs[i].profile) {
+			fprintf(stderr, "alfoil enforce: %s has the profile policy but no profile in %s\n", devs[i].mac,
+				profiles);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+
+	/* names: what the devices were seen to resolve */
+	if (report) {
+		json_error_t je;
+		json_t *r = json_load_file(report, 0, &je);
+		if (!r) {
+			fprintf(stderr, "alfoil enforce: %s:%d: %s\n", report, je.line, je.text);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		size_t i, j;
+		json_t *dv, *a;
+		json_array_foreach(json_object_get(r, "devices"), i, dv)
+			json_array_foreach(json_object_get(json_object_get(dv, "dns"), "answers"), j, a) {
+				const char *nm = json_string_value(json_object_get(a, "name"));
+				const char *ad = json_string_value(json_object_get(a, "address"));
+				int dup = 0;
+				for (size_t k = 0; nm && ad && k < n_names; k++)
+					dup |= !strcasecmp(names[k].name, nm) && !strcmp(names[k].addr, ad);
+				if (nm && ad && !dup && n_names < sizeof names / sizeof names[0]) {
+					snprintf(names[n_names].name, sizeof names[n_names].name, "%s", nm);
+					snprintf(names[n_names].addr, sizeof names[n_names].addr, "%s", ad);
+					n_names++;
+				}
+			}
+		json_decref(r);
+	}
+
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *mem = open_memstream(&text, &tlen);
+	struct nft_input in = { devs, nd, names, n_names, lan };
+	if (!mem || nft_write(mem, &in, err, sizeof err) < 0) {
+		fprintf(stderr, "alfoil enforce: %s\n", mem ? err : strerror(errno));
+		if (mem)
+			fclose(mem);
+		free(text);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	fclose(mem);
+	if (apply) {
+		if (run_nft(text) < 0)
+			rc = EXIT_USAGE;
+		else
+			fprintf(stderr, "alfoil enforce: table inet alfoil loaded: %zu device%s\n", nd, nd == 1 ? "" : "s");
+	} else {
+		fputs(text, stdout);
+	}
+	free(text);
+out:
+	for (size_t i = 0; i < np; i++)
+		mud_profile_free(&prof[i].p);
+	return rc;
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Enforcement for real: a router namespace with the ruleset `alfoil enforce`
+# makes, loaded with the real nft; a device and a phone on the LAN side, a
+# cloud and an "elsewhere" server on the WAN side (documentation ranges),
+# veth links, forwarding on; then real TCP connections, UDP echoes and DNS
+# queries from the device, in each policy. Nothing leaves the namespaces.
+set -u
+. "$(dirname "$0")/lib.sh"
+if [ "$(id -u)" -ne 0 ] || ! command -v nft >/dev/null || ! ip netns add "alfoil-probe-$$" 2>/dev/null; then
+	skip "enforcement in network namespaces" "needs root, ip netns and nft (scripts/setup.sh installs nftables)"
+	tap_end; exit 0
+fi
+ip netns del "alfoil-probe-$$"
+p=af$$
+R=$p-r D=$p-d P=$p-p C=$p-c E=$p-e
+DMAC=68:c6:3a:00:00:02
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	for x in "${pids[@]}"; do kill "$x" 2>/dev/null; done
+	for n in $R $D $P $C $E; do ip netns del "$n" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+link() { # ns-a if-a addr-a ns-b if-b addr-b
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
+	ip -n "$1" addr add "$3" dev "$2" && ip -n "$4" addr add "$6" dev "$5" &&
+	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
+}
+ok_setup=1
+for n in $R $D $P $C $E; do ip netns add "$n" && ip -n "$n" link set lo up || ok_setup=0; done
+link $R rd 192.168.10.1/24 $D eth0 192.168.10.2/24 || ok_setup=0
+ip -n $D link set eth0 address $DMAC || ok_setup=0
+link $R rp 192.168.20.1/24 $P eth0 192.168.20.2/24 || ok_setup=0
+link $R rc 203.0.113.1/24 $C eth0 203.0.113.10/24 || ok_setup=0
+link $R re 198.51.100.1/24 $E eth0 198.51.100.20/24 || ok_setup=0
+ip -n $D route add default via 192.168.10.1 && ip -n $P route add default via 192.168.20.1 &&
+	ip -n $C route add default via 203.0.113.1 && ip -n $E route add default via 198.51.100.1 || ok_setup=0
+ip netns exec $R sysctl -qw net.ipv4.ip_forward=1 || ok_setup=0
+check "namespaces: router, device, phone, cloud, elsewhere; forwarding on" test $ok_setup = 1
+
+peer=$ROOT/tests/live/netpeer.py
+ip netns exec $P python3 "$peer" serve 192.168.20.2 8000 9000 & pids+=($!)
+ip netns exec $C python3 "$peer" serve 203.0.113.10 8080 9000 & pids+=($!)
+ip netns exec $E python3 "$peer" serve 198.51.100.20 8080 9000 & pids+=($!)
+ip netns exec $R python3 "$peer" serve 192.168.10.1 8081 "" & pids+=($!)
+ip netns exec $R python3 "$peer" dns 192.168.10.1 & pids+=($!)
+sleep 1
+
+# the device's profile, as RFC 8520 JSON written by hand (not by alfoil):
+# its cloud by name on TCP 8080, and the LAN on TCP 8000 and UDP 9000
+mkdir -p "$work/profiles"
+cat >"$work/profiles/68-c6-3a-00-00-02.json" <<'JSON'
+{
+  "ietf-mud:mud": {
+    "mud-version": 1, "mud-url": "https://example.com/plug.json",
+    "last-update": "2026-11-25T00:00:00Z", "cache-validity": 48, "is-supported": true,
+    "systeminfo": "test plug",
+    "from-device-policy": {"access-lists": {"access-list": [{"name": "from-plug"}]}},
+    "to-device-policy": {"access-lists": {"access-list": [{"name": "to-plug"}]}}
+  },
+  "ietf-access-control-list:acls": {"acl": [
+    {"name": "from-plug", "type": "ipv4-acl-type", "aces": {"ace": [
+      {"name": "cloud", "matches": {"ipv4": {"protocol": 6, "ietf-acldns:dst-dnsname": "cloud.example"},
+        "tcp": {"ietf-mud:direction-initiated": "from-device", "destination-port": {"operator": "eq", "port": 8080}}},
+        "actions": {"forwarding": "accept"}},
+      {"name": "lan-tcp", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv4": {"protocol": 6},
+        "tcp": {"destination-port": {"operator": "eq", "port": 8000}}}, "actions": {"forwarding": "accept"}},
+      {"name": "lan-udp", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv4": {"protocol": 17},
+        "udp": {"destination-port": {"operator": "eq", "port": 9000}}}, "actions": {"forwarding": "accept"}}
+    ]}},
+    {"name": "to-plug", "type": "ipv4-acl-type", "aces": {"ace": [
+      {"name": "cloud-back", "matches": {"ipv4": {"protocol": 6, "ietf-acldns:src-dnsname": "cloud.example"},
+        "tcp": {"source-port": {"operator": "eq", "port": 8080}}}, "actions": {"forwarding": "accept"}}
+    ]}}
+  ]}
+}
+JSON
+
+probe() { ip netns exec $D python3 "$peer" probe "$@" 2>&1; }
+targets="tcp:192.168.20.2:8000 udp:192.168.20.2:9000 tcp:203.0.113.10:8080 udp:203.0.113.10:9000 tcp:198.51.100.20:8080 dns:192.168.10.1:53 tcp:192.168.10.1:8081"
+expect() { # policy "ok|fail ..." (one per target)
+	local pol=$1; shift
+	local want=($1) got i=0
+	got=$(probe $targets)
+	for t in $targets; do
+		local g
+		g=$(printf '%s\n' "$got" | awk -v t="$t" '$1 == t {print $2}')
+		if [ "$g" = "${want[$i]}" ]; then ok "$pol: $t ${want[$i]}"
+		else not_ok "$pol: $t ${want[$i]}" "got '$g'"; fi
+		i=$((i + 1))
+	done
+}
+apply() { # policy
+	printf '%s = %s\n' $DMAC "$1" >"$work/policies"
+	ip netns exec $R "$ALFOIL" enforce --profiles "$work/profiles" --policies "$work/policies" \
+		--resolve cloud.example=203.0.113.10 --lan 192.168.0.0/16 --apply 2>"$work/err"
+}
+
+expect "no rules yet" "ok ok ok ok ok ok ok"
+apply profile; check "enforce --apply (profile) loads into the router" test $? = 0
+check "the router has the table inet alfoil, and no other" sh -c "[ \"\$(ip netns exec $R nft list tables)\" = 'table inet alfoil' ]"
+expect profile "ok ok ok fail fail ok ok"
+apply local-only; check "enforce --apply (local-only)" test $? = 0
+expect local-only "ok ok fail fail fail ok ok"
+apply quarantine; check "enforce --apply (quarantine)" test $? = 0
+expect quarantine "fail fail fail fail fail ok fail"
+apply allow; check "enforce --apply (allow)" test $? = 0
+expect allow "ok ok ok ok ok ok ok"
+# another table of the router's own is never touched
+ip netns exec $R nft add table ip mine && ip netns exec $R nft add chain ip mine c
+apply quarantine
+ip netns exec $R "$ALFOIL" enforce --remove 2>>"$work/err"
+check "enforce --remove deletes inet alfoil and leaves other tables" \
+	sh -c "[ \"\$(ip netns exec $R nft list tables)\" = 'table ip mine' ]"
+expect "after --remove" "ok ok ok ok ok ok ok"
+tap_end
