@@ -39,6 +39,13 @@ static void usage(FILE *f)
 		   "      --apply            load it with 'nft -f' (atomically: the table is\n"
 		   "                         replaced in one transaction)\n"
 		   "      --remove           delete the table inet alfoil\n"
+		   "      --dnsmasq, --unbound, --hosts\n"
+		   "                         instead of nftables: a DNS blocklist (dnsmasq, unbound\n"
+		   "                         or hosts/Pi-hole format) of the names the devices were\n"
+		   "                         seen to look up (--report) that their profile or\n"
+		   "                         policy does not allow\n"
+		   "policy file: 'MAC = policy', 'kind:camera = policy' (the kind from --report),\n"
+		   "'default = policy'; a MAC line wins over a kind line over the default.\n"
 		   "  -h, --help             this text\n\n"
 		   "Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
 		   "time the rules are made; a cloud that moves needs the rules made again\n"
@@ -68,18 +75,73 @@ static int run_nft(const char *text)
 	return 0;
 }
 
+/* The names each device looked up that its policy does not let it reach. */
+static int dns_blocklist(const json_t *rep, const struct nft_device *devs, size_t nd, int fmt)
+{
+	if (!rep) {
+		fprintf(stderr, "alfoil enforce: a DNS blocklist needs --report (the names devices looked up)\n");
+		return EXIT_USAGE;
+	}
+	static const char *const head[] = { "", "# dnsmasq: conf-file=THIS (names answered 0.0.0.0)",
+					    "# unbound: include: THIS (names answered NXDOMAIN)",
+					    "# hosts / Pi-hole blocklist" };
+	printf("%s\n# made by alfoil enforce from MUD profiles and policies\n", head[fmt]);
+	size_t i, j, n = 0;
+	json_t *dv, *q;
+	char seen[4096][128];
+	size_t nseen = 0;
+	json_array_foreach(json_object_get(rep, "devices"), i, dv) {
+		const char *mac = json_string_value(json_object_get(dv, "mac"));
+		const struct nft_device *d = NULL;
+		for (size_t k = 0; mac && k < nd; k++)
+			if (!strcasecmp(devs[k].mac, mac))
+				d = &devs[k];
+		if (!d || d->policy == POL_ALLOW)
+			continue;
+		json_array_foreach(json_object_get(json_object_get(dv, "dns"), "queries"), j, q) {
+			const char *name = json_string_value(json_object_get(q, "name"));
+			if (!name || !strchr(name, '.') || strchr(name, ' ') || strlen(name) >= 128)
+				continue;
+			int allowed = 0;
+			if (d->policy == POL_PROFILE && d->profile)
+				for (size_t r = 0; r < d->profile->n; r++)
+					allowed |= !strcasecmp(d->profile->rules[r].dnsname, name);
+			if (d->policy == POL_LOCAL_ONLY || d->policy == POL_QUARANTINE)
+				allowed = 0;
+			int dup = 0;
+			for (size_t s = 0; s < nseen; s++)
+				dup |= !strcasecmp(seen[s], name);
+			if (allowed || dup || nseen == 4096)
+				continue;
+			snprintf(seen[nseen++], sizeof seen[0], "%s", name);
+			if (fmt == 1)
+				printf("address=/%s/0.0.0.0  # %s (%s)\n", name, mac, policy_name(d->policy));
+			else if (fmt == 2)
+				printf("local-zone: \"%s.\" always_nxdomain  # %s (%s)\n", name, mac, policy_name(d->policy));
+			else
+				printf("0.0.0.0 %s  # %s (%s)\n", name, mac, policy_name(d->policy));
+			n++;
+		}
+	}
+	fprintf(stderr, "alfoil enforce: %zu name%s blocked\n", n, n == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
 int cmd_enforce(int argc, char **argv)
 {
-	enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE };
+	enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE, O_DNSMASQ,
+	       O_UNBOUND, O_HOSTS };
 	static const struct option lo[] = {
 		{ "profiles", required_argument, 0, O_PROFILES }, { "policies", required_argument, 0, O_POLICIES },
 		{ "report", required_argument, 0, O_REPORT },     { "resolve", required_argument, 0, O_RESOLVE },
 		{ "lan", required_argument, 0, O_LAN },           { "nft", no_argument, 0, O_NFT },
 		{ "apply", no_argument, 0, O_APPLY },             { "remove", no_argument, 0, O_REMOVE },
-		{ "help", no_argument, 0, 'h' },                  { 0, 0, 0, 0 },
+		{ "dnsmasq", no_argument, 0, O_DNSMASQ },         { "unbound", no_argument, 0, O_UNBOUND },
+		{ "hosts", no_argument, 0, O_HOSTS },             { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
 	};
 	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN;
-	int apply = 0, remove_table = 0, c;
+	int apply = 0, remove_table = 0, c, dnsfmt = 0; /* 1 dnsmasq, 2 unbound, 3 hosts */
 	static struct nft_name names[256];
 	size_t n_names = 0;
 	optind = 1;
@@ -92,6 +154,9 @@ int cmd_enforce(int argc, char **argv)
 		case O_NFT: break;
 		case O_APPLY: apply = 1; break;
 		case O_REMOVE: remove_table = 1; break;
+		case O_DNSMASQ: dnsfmt = 1; break;
+		case O_UNBOUND: dnsfmt = 2; break;
+		case O_HOSTS: dnsfmt = 3; break;
 		case O_RESOLVE: {
 			const char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg || !eq[1] || n_names == sizeof names / sizeof names[0]) {
@@ -159,6 +224,11 @@ int cmd_enforce(int argc, char **argv)
 	int def_set = 0;
 	static unsigned char named[MAX_DEVS];
 	memset(named, 0, sizeof named);
+	struct {
+		char kind[64];
+		enum policy pol;
+	} kinds[32];
+	size_t n_kinds = 0;
 	for (size_t i = 0; i < np; i++)
 		devs[nd++] = (struct nft_device){ .policy = POL_PROFILE, .profile = &prof[i].p };
 	for (size_t i = 0; i < np; i++)
@@ -197,6 +267,13 @@ int cmd_enforce(int argc, char **argv)
 				def_set = 1;
 				continue;
 			}
+			if (!strncasecmp(key, "kind:", 5)) {
+				if (n_kinds < sizeof kinds / sizeof kinds[0]) {
+					snprintf(kinds[n_kinds].kind, sizeof kinds[n_kinds].kind, "%s", key + 5);
+					kinds[n_kinds++].pol = pol;
+				}
+				continue;
+			}
 			if (strlen(key) != 17) {
 				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not a MAC address\n", policies, lineno, key);
 				rc = EXIT_USAGE;
@@ -221,7 +298,50 @@ int cmd_enforce(int argc, char **argv)
 		if (rc != EXIT_OK)
 			goto out;
 	}
-	/* devices the file does not name take its default */
+	/* the report: DNS answers give addresses, identities give kinds */
+	json_t *rep = NULL;
+	if (report) {
+		json_error_t je;
+		rep = json_load_file(report, 0, &je);
+		if (!rep) {
+			fprintf(stderr, "alfoil enforce: %s:%d: %s\n", report, je.line, je.text);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	/* devices of the report that a kind line covers, without a profile */
+	if (rep && n_kinds) {
+		size_t i;
+		json_t *dv;
+		json_array_foreach(json_object_get(rep, "devices"), i, dv) {
+			const char *mac = json_string_value(json_object_get(dv, "mac"));
+			if (!mac || nd == MAX_DEVS)
+				continue;
+			size_t k;
+			for (k = 0; k < nd && strcasecmp(devs[k].mac, mac); k++)
+				;
+			if (k == nd) {
+				int is_router = 0;
+				size_t ri;
+				json_t *role;
+				json_array_foreach(json_object_get(dv, "roles"), ri, role)
+					is_router |= json_is_string(role) && !strcmp(json_string_value(role), "gateway");
+				if (is_router)
+					continue; /* never the router itself */
+				memset(&devs[nd], 0, sizeof devs[nd]);
+				snprintf(devs[nd].mac, sizeof devs[nd].mac, "%s", mac);
+				devs[nd].policy = POL_ALLOW;
+				nd++;
+			}
+			const char *kind = json_string_value(json_object_get(json_object_get(dv, "identity"), "kind"));
+			for (size_t q = 0; kind && !named[k] && q < n_kinds; q++)
+				if (!strcasecmp(kinds[q].kind, kind)) {
+					devs[k].policy = kinds[q].pol;
+					named[k] = 2; /* by kind */
+				}
+		}
+	}
+	/* devices no line names take the default */
 	for (size_t i = 0; def_set && i < nd; i++)
 		if (!named[i])
 			devs[i].policy = def;
@@ -234,14 +354,8 @@ int cmd_enforce(int argc, char **argv)
 		}
 
 	/* names: what the devices were seen to resolve */
-	if (report) {
-		json_error_t je;
-		json_t *r = json_load_file(report, 0, &je);
-		if (!r) {
-			fprintf(stderr, "alfoil enforce: %s:%d: %s\n", report, je.line, je.text);
-			rc = EXIT_USAGE;
-			goto out;
-		}
+	if (rep) {
+		json_t *r = rep;
 		size_t i, j;
 		json_t *dv, *a;
 		json_array_foreach(json_object_get(r, "devices"), i, dv)
@@ -257,9 +371,14 @@ int cmd_enforce(int argc, char **argv)
 					n_names++;
 				}
 			}
-		json_decref(r);
 	}
 
+	if (dnsfmt) {
+		rc = dns_blocklist(rep, devs, nd, dnsfmt);
+		json_decref(rep);
+		goto out;
+	}
+	json_decref(rep);
 	char *text = NULL;
 	size_t tlen = 0;
 	FILE *mem = open_memstream(&text, &tlen);

@@ -123,6 +123,42 @@ def main():
                f'invalid MUD refused: {r.stderr.strip()[:150]}', r.stderr)
     r = run('learn', EXAMPLE)
     tap.ok(r.returncode == 1 and '-o DIR' in r.stderr, 'learn without -o: a clear error')
+
+    # enforce, dry run: policies by MAC, by kind and by default; blocklists
+    fresh = os.path.join(work, 'fresh')
+    run('learn', '-o', fresh, EXAMPLE)
+    report = os.path.join(work, 'home.json')
+    subprocess.run([ALFOIL, 'inspect', '--json', '-q', '--no-progress', '-o', report, EXAMPLE], check=True)
+    pol = os.path.join(work, 'policies')
+    open(pol, 'w').write('# cameras may not go out; the phone is watched only\n'
+                         'kind:camera = local-only\nkind:phone = allow\n68:c6:3a:3a:1f:2b = quarantine\n')
+
+    def enforce(*a):
+        return subprocess.run([ALFOIL, 'enforce', '--profiles', fresh, '--policies', pol, '--report', report, *a],
+                              capture_output=True, text=True, timeout=60)
+    r = enforce()
+    nft = r.stdout
+    lines = [l for l in nft.splitlines() if l.startswith(('table', 'delete'))]
+    tap.ok(r.returncode == 0 and lines == ['table inet alfoil', 'delete table inet alfoil', 'table inet alfoil {'],
+           'the ruleset is one table of its own, created, deleted and filled in one file (atomic)', r.stderr)
+    tap.ok('ether saddr 94:f8:27:6d:12:c9 jump d94f8276d12c9  # local-only' in nft,
+           'the camera is local-only by its kind')
+    tap.ok('5e:a1:3c:77:09:d4' not in nft.split('chain forward')[1].split('}')[0], 'the phone (kind phone = allow) is not held')
+    tap.ok('ether saddr 68:c6:3a:3a:1f:2b jump d68c63a3a1f2b  # quarantine' in nft and
+           'ether saddr 68:c6:3a:3a:1f:2b udp dport { 53, 67 } accept' in nft,
+           'the plug by its MAC: quarantined, DHCP and DNS to the router only')
+    tap.ok('elements = { 3.120.177.22' in nft or '3.120.177.22' in nft,
+           "the bulb's cloud domain became the addresses alfoil saw it resolve to")
+    h = enforce('--hosts')
+    tap.ok(h.returncode == 0 and '0.0.0.0 cn-v1.camera.io.mi.com' in h.stdout and 'de.ot.io.mi.com' not in h.stdout,
+           'hosts blocklist: the camera\'s clouds (local-only), not the bulb\'s allowed cloud', h.stdout)
+    d = enforce('--dnsmasq')
+    tap.ok('address=/cn-v1.camera.io.mi.com/0.0.0.0' in d.stdout, 'dnsmasq format')
+    u = enforce('--unbound')
+    tap.ok('local-zone: "cn-v1.camera.io.mi.com." always_nxdomain' in u.stdout, 'unbound format')
+    open(pol, 'w').write('kind:camera = lockdown\n')
+    r = enforce()
+    tap.ok(r.returncode == 1 and 'policies:1' in r.stderr and 'lockdown' in r.stderr, 'a bad policy is named with its line')
     shutil.rmtree(work)
     tap.end()
 
