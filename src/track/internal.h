@@ -64,6 +64,15 @@ struct stream_buf {
 	uint8_t *data;       /* stream_bytes, allocated on first use */
 };
 
+/* A TCP server endpoint seen in a handshake: mid-stream flows to or from it
+ * later know who the client is. Direct-mapped, overwritten on collision. */
+struct server_ep {
+	struct ip_addr a;
+	uint16_t port;
+	uint8_t used;
+};
+#define SERVER_EPS 4096
+
 struct tracker {
 	struct tracker_config cfg;
 	struct tracker_stats st;
@@ -77,6 +86,7 @@ struct tracker {
 	uint32_t streams_used;
 	uint32_t last_flow;      /* the flow of the previous packet, or TABLE_NONE */
 	uint64_t now_us;
+	struct server_ep *servers; /* SERVER_EPS of them */
 	char *scratch;           /* for application decoders, per payload */
 	size_t scratch_cap;
 };

@@ -63,8 +63,9 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->last_flow = TABLE_NONE;
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
+	t->servers = calloc(SERVER_EPS, sizeof *t->servers);
 	if (!t->devices || !t->flows || !t->names || !t->dests || !t->queries || !t->strs || !t->streams ||
-	    !t->scratch) {
+	    !t->scratch || !t->servers) {
 		tracker_free(t);
 		return NULL;
 	}
@@ -86,6 +87,7 @@ void tracker_free(struct tracker *t)
 			free(t->streams[i].data);
 	free(t->streams);
 	free(t->scratch);
+	free(t->servers);
 	free(t);
 }
 
