@@ -1,6 +1,7 @@
 /* cmd_enforce.c - alfoil enforce: nftables rules from MUD profiles and a
  * per-device policy file; printed (a dry run), applied atomically with
  * `nft -f`, or removed. Only the table inet alfoil is ever touched. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +58,41 @@ struct loaded {
 	char mac[18];
 	struct mud_profile p;
 };
+
+/* name -> address pairs for the ruleset; a growing array */
+struct names {
+	struct nft_name *v;
+	size_t n, cap;
+};
+
+static int add_name(struct names *ns, const char *name, const char *addr)
+{
+	for (size_t k = 0; k < ns->n; k++)
+		if (!strcasecmp(ns->v[k].name, name) && !strcmp(ns->v[k].addr, addr))
+			return 0;
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? ns->cap * 2 : 64;
+		struct nft_name *v = realloc(ns->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		ns->v = v;
+		ns->cap = cap;
+	}
+	snprintf(ns->v[ns->n].name, sizeof ns->v[ns->n].name, "%s", name);
+	snprintf(ns->v[ns->n].addr, sizeof ns->v[ns->n].addr, "%s", addr);
+	ns->n++;
+	return 0;
+}
+
+/* Does any profile with the profile policy name this domain? */
+static int name_wanted(const struct nft_device *devs, size_t nd, const char *name)
+{
+	for (size_t i = 0; i < nd; i++)
+		for (size_t k = 0; devs[i].profile && k < devs[i].profile->n; k++)
+			if (!strcasecmp(devs[i].profile->rules[k].dnsname, name))
+				return 1;
+	return 0;
+}
 
 static int run_nft(const char *text)
 {
@@ -142,8 +178,7 @@ int cmd_enforce(int argc, char **argv)
 	};
 	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN;
 	int apply = 0, remove_table = 0, c, dnsfmt = 0; /* 1 dnsmasq, 2 unbound, 3 hosts */
-	static struct nft_name names[256];
-	size_t n_names = 0;
+	struct names names = { 0 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -159,13 +194,20 @@ int cmd_enforce(int argc, char **argv)
 		case O_HOSTS: dnsfmt = 3; break;
 		case O_RESOLVE: {
 			const char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || !eq[1] || n_names == sizeof names / sizeof names[0]) {
-				fprintf(stderr, "alfoil enforce: --resolve wants NAME=ADDRESS, got '%s'\n", optarg);
+			unsigned char b[16];
+			if (!eq || eq == optarg || !eq[1] || eq - optarg > 253 ||
+			    (inet_pton(AF_INET, eq + 1, b) != 1 && inet_pton(AF_INET6, eq + 1, b) != 1)) {
+				fprintf(stderr, "alfoil enforce: --resolve wants NAME=ADDRESS (an IPv4 or IPv6 address), got '%s'\n",
+					optarg);
+				free(names.v);
 				return EXIT_USAGE;
 			}
-			snprintf(names[n_names].name, sizeof names[n_names].name, "%.*s", (int)(eq - optarg), optarg);
-			snprintf(names[n_names].addr, sizeof names[n_names].addr, "%s", eq + 1);
-			n_names++;
+			char nm[256];
+			snprintf(nm, sizeof nm, "%.*s", (int)(eq - optarg), optarg);
+			if (add_name(&names, nm, eq + 1) < 0) {
+				fprintf(stderr, "alfoil enforce: out of memory\n");
+				return EXIT_USAGE;
+			}
 			break;
 		}
 		case 'h': usage(stdout); return EXIT_OK;
@@ -178,11 +220,18 @@ int cmd_enforce(int argc, char **argv)
 		fprintf(stderr, "alfoil enforce: --profiles DIR is required (alfoil profile learn makes it)\n");
 		return EXIT_USAGE;
 	}
-	for (const char *p = lan; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr(".:/, ", *p)) {
-			fprintf(stderr, "alfoil enforce: --lan: '%s' is not a list of networks\n", lan);
+	for (const char *p = lan; *p;) {
+		char net[64];
+		size_t n = strcspn(p, ", ");
+		snprintf(net, sizeof net, "%.*s", (int)(n < 63 ? n : 63), p);
+		if (n && (n > 63 || !mud_prefix_ok(net))) {
+			fprintf(stderr, "alfoil enforce: --lan: '%.*s' is not a network like 192.168.1.0/24 or fd00::/8\n",
+				(int)n, p);
 			return EXIT_USAGE;
 		}
+		p += n;
+		p += strspn(p, ", ");
+	}
 
 	/* profiles */
 	static struct loaded prof[MAX_DEVS];
@@ -362,13 +411,14 @@ int cmd_enforce(int argc, char **argv)
 			json_array_foreach(json_object_get(json_object_get(dv, "dns"), "answers"), j, a) {
 				const char *nm = json_string_value(json_object_get(a, "name"));
 				const char *ad = json_string_value(json_object_get(a, "address"));
-				int dup = 0;
-				for (size_t k = 0; nm && ad && k < n_names; k++)
-					dup |= !strcasecmp(names[k].name, nm) && !strcmp(names[k].addr, ad);
-				if (nm && ad && !dup && n_names < sizeof names / sizeof names[0]) {
-					snprintf(names[n_names].name, sizeof names[n_names].name, "%s", nm);
-					snprintf(names[n_names].addr, sizeof names[n_names].addr, "%s", ad);
-					n_names++;
+				unsigned char b[16];
+				if (nm && ad && name_wanted(devs, nd, nm) &&
+				    (inet_pton(AF_INET, ad, b) == 1 || inet_pton(AF_INET6, ad, b) == 1) &&
+				    add_name(&names, nm, ad) < 0) {
+					fprintf(stderr, "alfoil enforce: out of memory\n");
+					rc = EXIT_USAGE;
+					json_decref(rep);
+					goto out;
 				}
 			}
 	}
@@ -382,7 +432,7 @@ int cmd_enforce(int argc, char **argv)
 	char *text = NULL;
 	size_t tlen = 0;
 	FILE *mem = open_memstream(&text, &tlen);
-	struct nft_input in = { devs, nd, names, n_names, lan };
+	struct nft_input in = { devs, nd, names.v, names.n, lan };
 	if (!mem || nft_write(mem, &in, err, sizeof err) < 0) {
 		fprintf(stderr, "alfoil enforce: %s\n", mem ? err : strerror(errno));
 		if (mem)
@@ -402,6 +452,7 @@ int cmd_enforce(int argc, char **argv)
 	}
 	free(text);
 out:
+	free(names.v);
 	for (size_t i = 0; i < np; i++)
 		mud_profile_free(&prof[i].p);
 	return rc;

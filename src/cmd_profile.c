@@ -130,8 +130,13 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 				const struct mud_rule *r = &p.rules[k];
 				const char *proto = r->proto == 6 ? "tcp" : r->proto == 17 ? "udp" : r->proto == 1 ? "icmp"
 						  : r->proto == 58 ? "icmpv6" : "any";
-				fprintf(f, "  %s %s %s/%u\n", r->from_device ? "to" : "from",
-					r->local ? "the local network" : r->dnsname[0] ? r->dnsname : r->network, proto, r->port);
+				char port[16] = "";
+				if (r->port_hi > r->port)
+					snprintf(port, sizeof port, "-%u", r->port_hi);
+				fprintf(f, "  %s %s %s/%u%s%s\n", r->from_device ? "to" : "from",
+					r->local ? "the local network" : r->dnsname[0] ? r->dnsname : r->network, proto, r->port,
+					port, !r->family || r->network[0] || r->proto == 1 || r->proto == 58 ? ""
+					      : r->family == 4 ? " (IPv4 only)" : " (IPv6 only)");
 			}
 			fclose(f);
 		}

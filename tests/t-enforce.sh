@@ -37,18 +37,33 @@ link $R re 198.51.100.1/24 $E eth0 198.51.100.20/24 || ok_setup=0
 ip -n $D route add default via 192.168.10.1 && ip -n $P route add default via 192.168.20.1 &&
 	ip -n $C route add default via 203.0.113.1 && ip -n $E route add default via 198.51.100.1 || ok_setup=0
 ip netns exec $R sysctl -qw net.ipv4.ip_forward=1 || ok_setup=0
-check "namespaces: router, device, phone, cloud, elsewhere; forwarding on" test $ok_setup = 1
+# IPv6 too (documentation prefix 2001:db8::/32), without duplicate address detection's wait
+v6() { # ns if addr
+	ip -n "$1" addr add "$3" dev "$2" nodad
+}
+v6 $R rd 2001:db8:10::1/64 && v6 $D eth0 2001:db8:10::2/64 && v6 $R rp 2001:db8:20::1/64 &&
+	v6 $P eth0 2001:db8:20::2/64 && v6 $R rc 2001:db8:113::1/64 && v6 $C eth0 2001:db8:113::10/64 &&
+	v6 $R re 2001:db8:100::1/64 && v6 $E eth0 2001:db8:100::20/64 || ok_setup=0
+ip -n $D -6 route add default via 2001:db8:10::1 && ip -n $P -6 route add default via 2001:db8:20::1 &&
+	ip -n $C -6 route add default via 2001:db8:113::1 && ip -n $E -6 route add default via 2001:db8:100::1 ||
+	ok_setup=0
+ip netns exec $R sysctl -qw net.ipv6.conf.all.forwarding=1 || ok_setup=0
+check "namespaces: router, device, phone, cloud, elsewhere; IPv4 and IPv6; forwarding on" test $ok_setup = 1
 
 peer=$ROOT/tests/live/netpeer.py
-ip netns exec $P python3 "$peer" serve 192.168.20.2 8000 9000 & pids+=($!)
+ip netns exec $P python3 "$peer" serve 192.168.20.2 8000 9000,9150,9300 & pids+=($!)
 ip netns exec $C python3 "$peer" serve 203.0.113.10 8080 9000 & pids+=($!)
 ip netns exec $E python3 "$peer" serve 198.51.100.20 8080 9000 & pids+=($!)
+ip netns exec $P python3 "$peer" serve 2001:db8:20::2 8000 9000 & pids+=($!)
+ip netns exec $C python3 "$peer" serve 2001:db8:113::10 8080 "" & pids+=($!)
+ip netns exec $E python3 "$peer" serve 2001:db8:100::20 8080 "" & pids+=($!)
 ip netns exec $R python3 "$peer" serve 192.168.10.1 8081 "" & pids+=($!)
 ip netns exec $R python3 "$peer" dns 192.168.10.1 & pids+=($!)
 sleep 1
 
 # the device's profile, as RFC 8520 JSON written by hand (not by alfoil):
-# its cloud by name on TCP 8080, and the LAN on TCP 8000 and UDP 9000
+# IPv4: its cloud by name on TCP 8080, the LAN on TCP 8000, UDP 9000 and
+# UDP 9100-9200; IPv6: the cloud on TCP 8080 and the LAN on TCP 8000 only
 mkdir -p "$work/profiles"
 cat >"$work/profiles/68-c6-3a-00-00-02.json" <<'JSON'
 {
@@ -56,7 +71,7 @@ cat >"$work/profiles/68-c6-3a-00-00-02.json" <<'JSON'
     "mud-version": 1, "mud-url": "https://example.com/plug.json",
     "last-update": "2026-11-25T00:00:00Z", "cache-validity": 48, "is-supported": true,
     "systeminfo": "test plug",
-    "from-device-policy": {"access-lists": {"access-list": [{"name": "from-plug"}]}},
+    "from-device-policy": {"access-lists": {"access-list": [{"name": "from-plug"}, {"name": "from-plug-v6"}]}},
     "to-device-policy": {"access-lists": {"access-list": [{"name": "to-plug"}]}}
   },
   "ietf-access-control-list:acls": {"acl": [
@@ -67,7 +82,16 @@ cat >"$work/profiles/68-c6-3a-00-00-02.json" <<'JSON'
       {"name": "lan-tcp", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv4": {"protocol": 6},
         "tcp": {"destination-port": {"operator": "eq", "port": 8000}}}, "actions": {"forwarding": "accept"}},
       {"name": "lan-udp", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv4": {"protocol": 17},
-        "udp": {"destination-port": {"operator": "eq", "port": 9000}}}, "actions": {"forwarding": "accept"}}
+        "udp": {"destination-port": {"operator": "eq", "port": 9000}}}, "actions": {"forwarding": "accept"}},
+      {"name": "lan-udp-range", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv4": {"protocol": 17},
+        "udp": {"destination-port": {"lower-port": 9100, "upper-port": 9200}}}, "actions": {"forwarding": "accept"}}
+    ]}},
+    {"name": "from-plug-v6", "type": "ipv6-acl-type", "aces": {"ace": [
+      {"name": "cloud6", "matches": {"ipv6": {"protocol": 6, "ietf-acldns:dst-dnsname": "cloud.example"},
+        "tcp": {"ietf-mud:direction-initiated": "from-device", "destination-port": {"operator": "eq", "port": 8080}}},
+        "actions": {"forwarding": "accept"}},
+      {"name": "lan6-tcp", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv6": {"protocol": 6},
+        "tcp": {"destination-port": {"operator": "eq", "port": 8000}}}, "actions": {"forwarding": "accept"}}
     ]}},
     {"name": "to-plug", "type": "ipv4-acl-type", "aces": {"ace": [
       {"name": "cloud-back", "matches": {"ipv4": {"protocol": 6, "ietf-acldns:src-dnsname": "cloud.example"},
@@ -78,7 +102,9 @@ cat >"$work/profiles/68-c6-3a-00-00-02.json" <<'JSON'
 JSON
 
 probe() { ip netns exec $D python3 "$peer" probe "$@" 2>&1; }
-targets="tcp:192.168.20.2:8000 udp:192.168.20.2:9000 tcp:203.0.113.10:8080 udp:203.0.113.10:9000 tcp:198.51.100.20:8080 dns:192.168.10.1:53 tcp:192.168.10.1:8081"
+targets="tcp:192.168.20.2:8000 udp:192.168.20.2:9000 tcp:203.0.113.10:8080 udp:203.0.113.10:9000 tcp:198.51.100.20:8080 dns:192.168.10.1:53 tcp:192.168.10.1:8081
+udp:192.168.20.2:9150 udp:192.168.20.2:9300
+tcp:[2001:db8:20::2]:8000 udp:[2001:db8:20::2]:9000 tcp:[2001:db8:113::10]:8080 tcp:[2001:db8:100::20]:8080"
 expect() { # policy "ok|fail ..." (one per target)
 	local pol=$1; shift
 	local want=($1) got i=0
@@ -94,24 +120,27 @@ expect() { # policy "ok|fail ..." (one per target)
 apply() { # policy
 	printf '%s = %s\n' $DMAC "$1" >"$work/policies"
 	ip netns exec $R "$ALFOIL" enforce --profiles "$work/profiles" --policies "$work/policies" \
-		--resolve cloud.example=203.0.113.10 --lan 192.168.0.0/16 --apply 2>"$work/err"
+		--resolve cloud.example=203.0.113.10 --resolve cloud.example=2001:db8:113::10 \
+		--lan "192.168.0.0/16, 2001:db8:10::/64, 2001:db8:20::/64" --apply 2>"$work/err"
 }
+all_ok="ok ok ok ok ok ok ok  ok ok  ok ok ok ok"
 
-expect "no rules yet" "ok ok ok ok ok ok ok"
+expect "no rules yet" "$all_ok"
 apply profile; check "enforce --apply (profile) loads into the router" test $? = 0
 check "the router has the table inet alfoil, and no other" sh -c "[ \"\$(ip netns exec $R nft list tables)\" = 'table inet alfoil' ]"
-expect profile "ok ok ok fail fail ok ok"
+#                  v4: phone cloud  elsewhere router  | range in/out | v6: phone tcp, udp (v4-only rule), cloud, elsewhere
+expect profile    "ok ok ok fail fail ok ok  ok fail  ok fail ok fail"
 apply local-only; check "enforce --apply (local-only)" test $? = 0
-expect local-only "ok ok fail fail fail ok ok"
+expect local-only "ok ok fail fail fail ok ok  ok ok  ok ok fail fail"
 apply quarantine; check "enforce --apply (quarantine)" test $? = 0
-expect quarantine "fail fail fail fail fail ok fail"
+expect quarantine "fail fail fail fail fail ok fail  fail fail  fail fail fail fail"
 apply allow; check "enforce --apply (allow)" test $? = 0
-expect allow "ok ok ok ok ok ok ok"
+expect allow "$all_ok"
 # another table of the router's own is never touched
 ip netns exec $R nft add table ip mine && ip netns exec $R nft add chain ip mine c
 apply quarantine
 ip netns exec $R "$ALFOIL" enforce --remove 2>>"$work/err"
 check "enforce --remove deletes inet alfoil and leaves other tables" \
 	sh -c "[ \"\$(ip netns exec $R nft list tables)\" = 'table ip mine' ]"
-expect "after --remove" "ok ok ok ok ok ok ok"
+expect "after --remove" "$all_ok"
 tap_end

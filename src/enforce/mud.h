@@ -18,10 +18,18 @@ struct mud_rule {
 	int from_device;     /* 1: the device opens it (from-device-policy) */
 	int local;           /* the peer is on the local network (ietf-mud local-networks) */
 	char dnsname[256];   /* internet peer by name, or "" */
-	char network[64];    /* internet peer by address ("1.2.3.4/32"), or "" */
+	char network[64];    /* internet peer by address or prefix ("1.2.3.0/24"), or "" */
 	uint8_t proto;       /* 6, 17, 1, 58, or 0 for any */
 	uint16_t port;       /* the service port (destination for the opener), 0 any */
+	uint16_t port_hi;    /* ports port..port_hi when above port, else port alone */
+	uint8_t family;      /* 4 or 6 when the rule is for one IP version only, else 0 */
 };
+
+/* Ports at or above this that a device uses with three or more different
+ * numbers towards one peer are the other end's temporary ports (answers to
+ * a phone app's discovery, for example): learn keeps them as one range. */
+#define MUD_EPHEMERAL_MIN 1024
+#define MUD_EPHEMERAL_SPREAD 3
 
 struct mud_profile {
 	char mac[18];
@@ -44,5 +52,8 @@ int mud_from_json(const json_t *doc, struct mud_profile *out, char *err, size_t 
 /* Does the profile allow this exchange? (dnsname may be NULL) */
 int mud_allows(const struct mud_profile *p, int from_device, int local, const char *dnsname,
 	       const char *addr, uint8_t proto, uint16_t port);
+
+/* "192.0.2.0/24", "2001:db8::/32" or one address: well formed? */
+int mud_prefix_ok(const char *net);
 
 #endif

@@ -14,6 +14,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tap import ALFOIL, ROOT, Tap
+import pkt
 
 EXAMPLE = os.path.join(ROOT, 'examples', 'home.pcap')
 
@@ -61,7 +62,11 @@ def mud_problems(doc):
             for l4 in ('tcp', 'udp'):
                 for k, v in m.get(l4, {}).items():
                     if k in ('source-port', 'destination-port'):
-                        if v.get('operator') != 'eq' or not 0 <= v.get('port', -1) <= 65535:
+                        if 'lower-port' in v:  # RFC 8519 port-range
+                            if set(v) != {'lower-port', 'upper-port'} or \
+                                    not 0 <= v['lower-port'] <= v.get('upper-port', -1) <= 65535:
+                                p.append(f'ace {e.get("name")}: bad {k} range')
+                        elif v.get('operator') != 'eq' or not 0 <= v.get('port', -1) <= 65535:
                             p.append(f'ace {e.get("name")}: bad {k}')
                     elif k != 'ietf-mud:direction-initiated' or v not in ('from-device', 'to-device'):
                         p.append(f'ace {e.get("name")}: unexpected {l4} field {k}')
@@ -70,6 +75,96 @@ def mud_problems(doc):
 
 def run(*args):
     return subprocess.run([ALFOIL, 'profile', *args], capture_output=True, text=True, timeout=120)
+
+
+CAM, PHONE, ROUTER = '74:da:38:00:00:01', 'a4:5e:60:00:00:02', '00:11:22:00:00:03'
+
+
+def fold_and_foreign(tap, work):
+    """Answers to a phone app's temporary ports fold into one range; MUD
+    files in other tools' style (MUDgee: the draft's access-lists container,
+    controller and same-manufacturer classes, prefixes, port ranges) are read;
+    names and prefixes that would reach nft or DNS configuration are checked."""
+    c = pkt.Capture()
+    for i, port in enumerate((40211, 51734, 38790, 60122, 45001)):  # the app's ports, one per session
+        c.udp(CAM, 'ff:ff:ff:ff:ff:ff', '192.168.1.20', 8600, '255.255.255.255', port, b'\x01' * 40)
+    c.udp(CAM, '01:00:5e:7f:ff:fa', '192.168.1.20', 40000, '239.255.255.250', 1900,
+          b'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\n\r\n')
+    c.tcp(CAM, ROUTER, '192.168.1.20', 40100, '52.28.0.80', 443)
+    cap = os.path.join(work, 'cam.pcap')
+    c.write(cap)
+    out = os.path.join(work, 'fold')
+    r = run('learn', '--device', CAM, '-o', out, cap)
+    summary = open(os.path.join(out, CAM.replace(':', '-') + '.txt')).read() if r.returncode == 0 else ''
+    tap.ok('to the local network udp/1024-65535' in summary and 'udp/40211' not in summary and
+           'udp/1900' in summary, 'five answers to temporary ports: one range rule; SSDP kept on its own', summary)
+    doc = json.load(open(os.path.join(out, CAM.replace(':', '-') + '.json'))) if summary else {}
+    text = json.dumps(doc)
+    tap.ok('"lower-port": 1024, "upper-port": 65535' in text and not mud_problems(doc),
+           'the range is written as an RFC 8519 port-range', mud_problems(doc))
+    r = run('check', '--profiles', out, cap)
+    tap.ok(r.returncode == 0 and '0 deviations' in r.stdout, 'the folded profile allows its own capture',
+           r.stdout + r.stderr)
+
+    # a profile in MUDgee's style, written by hand: the ACLs under
+    # "ietf-access-control-list:access-lists", DNS by the well-known
+    # controller, a same-manufacturer peer, the cloud as a /24 (an AWS block; nothing is sent, the capture is built here), NTP by range
+    foreign = os.path.join(work, 'foreign')
+    os.makedirs(foreign)
+
+    def ace(name, m):
+        return {'name': name, 'matches': m, 'actions': {'forwarding': 'accept'}}
+    mud = {
+        'ietf-mud:mud': {
+            'mud-version': 1, 'mud-url': 'https://example.com/cam.json', 'last-update': '2019-01-01T00:00:00.000+00:00',
+            'cache-validity': 100, 'is-supported': True, 'systeminfo': 'a camera (MUDgee style)',
+            'from-device-policy': {'access-lists': {'access-list': [{'name': 'from-ipv4-cam'}]}},
+            'to-device-policy': {'access-lists': {'access-list': [{'name': 'to-ipv4-cam'}]}}},
+        'ietf-access-control-list:access-lists': {'acl': [
+            {'name': 'from-ipv4-cam', 'type': 'ipv4-acl-type', 'aces': {'ace': [
+                ace('from-ipv4-cam-0', {'ietf-mud:mud': {'controller': 'urn:ietf:params:mud:dns'},
+                                        'ipv4': {'protocol': 17}, 'udp': {'destination-port': {'operator': 'eq', 'port': 53}}}),
+                ace('from-ipv4-cam-1', {'ipv4': {'protocol': 6, 'destination-ipv4-network': '52.28.0.0/24'},
+                                        'tcp': {'destination-port': {'operator': 'eq', 'port': 443}}}),
+                ace('from-ipv4-cam-2', {'ietf-mud:mud': {'same-manufacturer': [None]}, 'ipv4': {'protocol': 17},
+                                        'udp': {'destination-port': {'operator': 'gte', 'port': 1024}}}),
+                ace('from-ipv4-cam-3', {'ietf-mud:mud': {'local-networks': [None]}, 'ipv4': {'protocol': 17},
+                                        'udp': {'destination-port': {'lower-port': 1900, 'upper-port': 1900}}}),
+                ace('from-ipv4-cam-4', {'eth': {'ethertype': '0x0806'}}),
+            ]}},
+            {'name': 'to-ipv4-cam', 'type': 'ipv4-acl-type', 'aces': {'ace': [
+                ace('to-ipv4-cam-0', {'ipv4': {'protocol': 6, 'source-ipv4-network': '52.28.0.0/24'},
+                                      'tcp': {'source-port': {'operator': 'eq', 'port': 443}}})]}}]}}
+    json.dump(mud, open(os.path.join(foreign, CAM.replace(':', '-') + '.json'), 'w'))
+    r = run('check', '--profiles', foreign, cap)
+    tap.ok(r.returncode == 0 and '1 device checked against 1 profile: 0 deviations' in r.stdout,
+           "a MUDgee-style file (draft container name, classes, /24, gte, range) is read and allows the capture",
+           r.stdout + r.stderr)
+    mud['ietf-access-control-list:access-lists']['acl'][0]['aces']['ace'][1]['matches']['ipv4'][
+        'destination-ipv4-network'] = '198.51.100.0/24'
+    json.dump(mud, open(os.path.join(foreign, CAM.replace(':', '-') + '.json'), 'w'))
+    r = run('check', '--profiles', foreign, cap)
+    tap.ok(r.returncode == 4 and '52.28.0.80' in r.stdout and '1 deviation' in r.stdout,
+           'outside the prefix: a deviation', r.stdout)
+    for field, value, want in (
+            ('destination-ipv4-network', '52.28.0.0/33', 'destination-ipv4-network: not an IPv4 prefix'),
+            ('destination-ipv4-network', '2001:db8::/32', 'destination-ipv4-network: not an IPv4 prefix'),
+            ('ietf-acldns:dst-dnsname', 'evil.example"; flush ruleset', 'dst-dnsname: not a domain name')):
+        m = json.loads(json.dumps(mud))
+        ip = m['ietf-access-control-list:access-lists']['acl'][0]['aces']['ace'][1]['matches']['ipv4']
+        ip.pop('destination-ipv4-network')
+        ip[field] = value
+        json.dump(m, open(os.path.join(foreign, CAM.replace(':', '-') + '.json'), 'w'))
+        r = run('check', '--profiles', foreign, cap)
+        tap.ok(r.returncode == 1 and 'access-lists.acl[0].aces.ace[1].matches.ipv4.' in r.stderr and want in r.stderr,
+               f'refused: {value!r} ({r.stderr.strip()[-90:]})', r.stderr)
+    m = json.loads(json.dumps(mud))
+    m['ietf-access-control-list:access-lists']['acl'][0]['aces']['ace'][2]['matches']['udp']['destination-port'] = \
+        {'operator': 'neq', 'port': 80}
+    json.dump(m, open(os.path.join(foreign, CAM.replace(':', '-') + '.json'), 'w'))
+    r = run('check', '--profiles', foreign, cap)
+    tap.ok(r.returncode == 1 and 'ace[2].matches.udp.destination-port.operator' in r.stderr,
+           'an operator alfoil cannot enforce (neq) is refused by path', r.stderr)
 
 
 def main():
@@ -123,6 +218,8 @@ def main():
                f'invalid MUD refused: {r.stderr.strip()[:150]}', r.stderr)
     r = run('learn', EXAMPLE)
     tap.ok(r.returncode == 1 and '-o DIR' in r.stderr, 'learn without -o: a clear error')
+
+    fold_and_foreign(tap, work)
 
     # enforce, dry run: policies by MAC, by kind and by default; blocklists
     fresh = os.path.join(work, 'fresh')

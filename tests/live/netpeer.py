@@ -4,7 +4,8 @@ own namespaces only.
   netpeer.py serve ADDR TCPPORT,... UDPPORT,...   TCP listeners and UDP echo
   netpeer.py dns ADDR                             a DNS responder (any A -> ADDR)
   netpeer.py probe KIND:ADDR:PORT ...             prints 'KIND:ADDR:PORT ok|fail'
-      KIND: tcp (connect and read a line), udp (echo), dns (a query)
+      KIND: tcp (connect and read a line), udp (echo), dns (a query);
+      IPv6 addresses in brackets: tcp:[2001:db8::1]:80
 """
 import socket
 import struct
@@ -13,8 +14,12 @@ import threading
 import time
 
 
+def fam(addr):
+    return socket.AF_INET6 if ':' in addr else socket.AF_INET
+
+
 def tcp_server(addr, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = socket.socket(fam(addr), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port))
     s.listen(16)
@@ -27,7 +32,7 @@ def tcp_server(addr, port):
 
 
 def udp_echo(addr, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s = socket.socket(fam(addr), socket.SOCK_DGRAM)
     s.bind((addr, port))
     while True:
         d, peer = s.recvfrom(2048)
@@ -51,7 +56,7 @@ def probe(kind, addr, port):
             ok = c.recv(16).startswith(b'hello')
             c.close()
             return ok
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s = socket.socket(fam(addr), socket.SOCK_DGRAM)
         s.settimeout(1.5)
         if kind == 'udp':
             s.sendto(b'ping', (addr, port))
@@ -74,7 +79,9 @@ def main():
         threading.Thread(target=dns_server, args=(sys.argv[2],), daemon=True).start()
     else:
         for t in sys.argv[2:]:
-            kind, addr, port = t.split(':')
+            kind, rest = t.split(':', 1)
+            addr, port = rest.rsplit(':', 1)
+            addr = addr.strip('[]')
             print(t, 'ok' if probe(kind, addr, int(port)) else 'fail', flush=True)
         return
     while True:
