@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 
 #include "cmd.h"
-#include "enforce/mud.h"
+#include "analyze/mud.h"
 #include "enforce/nft.h"
 
 #define MAX_DEVS 4096
@@ -54,10 +54,6 @@ static void usage(FILE *f)
 		DEFAULT_LAN);
 }
 
-struct loaded {
-	char mac[18];
-	struct mud_profile p;
-};
 
 /* name -> address pairs for the ruleset; a growing array */
 struct names {
@@ -234,37 +230,20 @@ int cmd_enforce(int argc, char **argv)
 	}
 
 	/* profiles */
-	static struct loaded prof[MAX_DEVS];
-	size_t np = 0;
-	char err[512], path[4096];
-	DIR *d = opendir(profiles);
-	if (!d) {
-		fprintf(stderr, "alfoil enforce: %s: %s\n", profiles, strerror(errno));
+	struct mud_set set;
+	char err[512];
+	int rc = EXIT_OK;
+	if (mud_load_dir(profiles, &set, err, sizeof err) < 0) {
+		fprintf(stderr, "alfoil enforce: %s\n", err);
+		free(names.v);
 		return EXIT_USAGE;
 	}
-	struct dirent *e;
-	int rc = EXIT_OK;
-	while ((e = readdir(d)) && np < MAX_DEVS) {
-		if (strlen(e->d_name) != 22 || strcmp(e->d_name + 17, ".json"))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", profiles, e->d_name);
-		json_error_t je;
-		json_t *doc = json_load_file(path, 0, &je);
-		if (!doc || mud_from_json(doc, &prof[np].p, err, sizeof err) < 0) {
-			fprintf(stderr, "alfoil enforce: %s: %s\n", path, doc ? err : je.text);
-			json_decref(doc);
-			rc = EXIT_USAGE;
-			continue;
-		}
-		json_decref(doc);
-		snprintf(prof[np].mac, sizeof prof[np].mac, "%.17s", e->d_name);
-		for (char *q = prof[np].mac; *q; q++)
-			*q = *q == '-' ? ':' : (char)tolower((unsigned char)*q);
-		np++;
-	}
-	closedir(d);
-	if (rc != EXIT_OK)
+	if (set.n > MAX_DEVS) {
+		fprintf(stderr, "alfoil enforce: %s: %zu profiles, at most %d\n", profiles, set.n, MAX_DEVS);
+		rc = EXIT_USAGE;
 		goto out;
+	}
+	size_t np = set.n;
 
 	/* policies: every device with a profile, and every MAC the file names */
 	static struct nft_device devs[MAX_DEVS];
@@ -279,9 +258,9 @@ int cmd_enforce(int argc, char **argv)
 	} kinds[32];
 	size_t n_kinds = 0;
 	for (size_t i = 0; i < np; i++)
-		devs[nd++] = (struct nft_device){ .policy = POL_PROFILE, .profile = &prof[i].p };
+		devs[nd++] = (struct nft_device){ .policy = POL_PROFILE, .profile = &set.v[i].p };
 	for (size_t i = 0; i < np; i++)
-		memcpy(devs[i].mac, prof[i].mac, sizeof devs[i].mac);
+		memcpy(devs[i].mac, set.v[i].mac, sizeof devs[i].mac);
 	if (policies) {
 		FILE *f = fopen(policies, "r");
 		char line[512];
@@ -453,7 +432,6 @@ int cmd_enforce(int argc, char **argv)
 	free(text);
 out:
 	free(names.v);
-	for (size_t i = 0; i < np; i++)
-		mud_profile_free(&prof[i].p);
+	mud_set_free(&set);
 	return rc;
 }

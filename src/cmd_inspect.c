@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "decode/decode.h"
 #include "analyze/findings.h"
+#include "analyze/mud.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/ipdb.h"
@@ -36,6 +37,7 @@ struct inspect_opts {
 	const char *find_config; /* --config FILE: detector thresholds */
 	const char *blocklist;   /* --blocklist FILE */
 	const char *baseline;    /* --baseline FILE: an earlier JSON report */
+	const char *profiles;    /* --profiles DIR: MUD files by MAC */
 	int fail_on;             /* --fail-on SEVERITY: exit 4 at or above; -1 never */
 	const char *home;      /* --home-country CC */
 	double duration;      /* live: seconds, 0 = until interrupted */
@@ -97,6 +99,8 @@ static void usage(FILE *f)
 		"      --config FILE      detector thresholds (docs/findings.md; share/findings.conf)\n"
 		"      --blocklist FILE   names/addresses to flag (hosts file or one a line)\n"
 		"      --baseline FILE    an earlier --json report: flag destinations new since\n"
+		"      --profiles DIR     MUD profiles (alfoil profile learn): flag what a device\n"
+		"                         does that its profile does not allow\n"
 		"      --fail-on SEV      exit 4 when a finding is at least SEV (info, low,\n"
 		"                         medium, high, critical)\n"
 		"      --max-flows N      flows tracked at once (65536; oldest evicted)\n"
@@ -207,7 +211,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 {
 	enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE,
 	       O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
-	       O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG, O_BLOCKLIST, O_BASELINE, O_FAILON };
+	       O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG, O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES };
 	static const struct option lo[] = {
 		{ "interface", required_argument, 0, 'i' }, { "filter", required_argument, 0, 'f' },
 		{ "count", required_argument, 0, 'c' },     { "output", required_argument, 0, 'o' },
@@ -224,6 +228,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		{ "signatures", required_argument, 0, O_SIGNATURES }, { "html", required_argument, 0, O_HTML },
 		{ "config", required_argument, 0, O_CONFIG }, { "blocklist", required_argument, 0, O_BLOCKLIST },
 		{ "baseline", required_argument, 0, O_BASELINE }, { "fail-on", required_argument, 0, O_FAILON },
+		{ "profiles", required_argument, 0, O_PROFILES },
 		{ 0, 0, 0, 0 },
 	};
 	uint64_t v;
@@ -264,6 +269,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o)
 		case O_CONFIG: o->find_config = optarg; break;
 		case O_BLOCKLIST: o->blocklist = optarg; break;
 		case O_BASELINE: o->baseline = optarg; break;
+		case O_PROFILES: o->profiles = optarg; break;
 		case O_FAILON: {
 			enum severity s;
 			if (severity_parse(optarg, &s) < 0) {
@@ -397,11 +403,14 @@ int cmd_inspect(int argc, char **argv)
 	find_config_default(&fc);
 	struct blocklist *block = NULL;
 	struct baseline *base = NULL;
+	struct mud_set profiles = { 0 };
 	if ((o.find_config && find_config_load(o.find_config, &fc, err, sizeof err) < 0) ||
 	    (o.blocklist && !(block = blocklist_load(o.blocklist, err, sizeof err))) ||
-	    (o.baseline && !(base = baseline_load(o.baseline, err, sizeof err)))) {
+	    (o.baseline && !(base = baseline_load(o.baseline, err, sizeof err))) ||
+	    (o.profiles && mud_load_dir(o.profiles, &profiles, err, sizeof err) < 0)) {
 		fprintf(stderr, "alfoil inspect: %s\n", err);
 		blocklist_free(block);
+		baseline_free(base);
 		if (out != stdout) {
 			fclose(out);
 			remove(o.out_path);
@@ -409,6 +418,9 @@ int cmd_inspect(int argc, char **argv)
 		oui_free(oui);
 		return EXIT_USAGE;
 	}
+	if (o.profiles && !profiles.n && !o.quiet)
+		fprintf(stderr, "alfoil: warning: %s holds no profiles (aa-bb-cc-dd-ee-ff.json): every device is reported as without one\n",
+			o.profiles);
 	struct classifier *cls = classifier_load(o.signatures, err, sizeof err);
 	if (!cls && !o.quiet)
 		fprintf(stderr, "alfoil: warning: %s; device kinds will not be shown\n", err);
@@ -487,7 +499,7 @@ int cmd_inspect(int argc, char **argv)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";
 			if (!ip || ipdb_missing(ip)[0])
 				rep->ip_status = ip ? ipdb_missing(ip) : "IP data not loaded";
-			struct find_inputs fin = { &fc, block, base };
+			struct find_inputs fin = { &fc, block, base, o.profiles ? &profiles : NULL };
 			struct findings fs = { 0 };
 			findings_run(rep, &fin, &fs);
 			rep->findings = fs.v;
@@ -511,6 +523,7 @@ int cmd_inspect(int argc, char **argv)
 	classifier_free(cls);
 	blocklist_free(block);
 	baseline_free(base);
+	mud_set_free(&profiles);
 	free(r.inputs);
 	return status;
 }

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "enforce/mud.h"
+#include "analyze/mud.h"
 
 static void usage(FILE *f)
 {
@@ -151,65 +151,81 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 	return EXIT_OK;
 }
 
+/* One exchange a profile does not allow. */
+struct dev_dev {
+	int from, local;
+	const char *proto, *peer;
+	uint16_t port;
+	long long up, down;
+};
+
+static int dev_cmp(const void *pa, const void *pb)
+{
+	const struct dev_dev *a = pa, *b = pb;
+	int c;
+	if ((c = b->from - a->from) || (c = a->local - b->local) || (c = strcmp(a->proto, b->proto)) ||
+	    (c = strcmp(a->peer, b->peer)))
+		return c;
+	return (int)a->port - (int)b->port;
+}
+
+/* One line per peer and protocol: a relay that sends to twenty temporary
+ * ports is one thing to read, not twenty. */
+static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
+{
+	qsort(v, n, sizeof *v, dev_cmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		long long up = 0, down = 0;
+		char ports[96] = "";
+		size_t used = 0, shown = 0;
+		while (j < n && v[j].from == v[i].from && v[j].local == v[i].local && !strcmp(v[j].proto, v[i].proto) &&
+		       !strcmp(v[j].peer, v[i].peer)) {
+			up += v[j].up;
+			down += v[j].down;
+			if (used < sizeof ports - 16) {
+				int w = snprintf(ports + used, sizeof ports - used, "%s%u", shown ? "," : "", v[j].port);
+				used += (size_t)w;
+				shown++;
+			}
+			j++;
+		}
+		printf("profile-deviation  %s: %s %s %s %s/%s%s (not in its profile)\n", mac, v[i].from ? "to" : "from",
+		       v[i].local ? "local" : "internet", v[i].peer, v[i].proto, ports, shown < j - i ? ",..." : "");
+		if (j - i > 1)
+			printf("                   %zu exchanges, %lld bytes up, %lld down\n", j - i, up, down);
+		else
+			printf("                   %lld bytes up, %lld down\n", up, down);
+		i = j;
+	}
+}
+
 static int check(const json_t *rep, const char *dir)
 {
-	DIR *d = opendir(dir);
-	char err[512], path[4096];
-	if (!d) {
-		fprintf(stderr, "alfoil profile: %s: %s\n", dir, strerror(errno));
+	char err[1024];
+	struct mud_set set;
+	if (mud_load_dir(dir, &set, err, sizeof err) < 0) {
+		fprintf(stderr, "alfoil profile: %s\n", err);
 		return EXIT_USAGE;
 	}
-	struct loaded {
-		char mac[18];
-		struct mud_profile p;
-	} *prof = NULL;
-	size_t np = 0;
-	struct dirent *e;
-	int bad = 0;
-	while ((e = readdir(d))) {
-		size_t l = strlen(e->d_name);
-		if (l != 22 || strcmp(e->d_name + 17, ".json"))
-			continue; /* aa-bb-cc-dd-ee-ff.json */
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		json_error_t je;
-		json_t *doc = json_load_file(path, 0, &je);
-		struct loaded *nl = realloc(prof, (np + 1) * sizeof *nl);
-		if (!nl) {
-			json_decref(doc);
-			break;
-		}
-		prof = nl;
-		if (!doc || mud_from_json(doc, &prof[np].p, err, sizeof err) < 0) {
-			fprintf(stderr, "alfoil profile: %s: %s\n", path, doc ? err : je.text);
-			json_decref(doc);
-			bad = 1;
-			continue;
-		}
-		json_decref(doc);
-		snprintf(prof[np].mac, sizeof prof[np].mac, "%.17s", e->d_name);
-		for (char *p = prof[np].mac; *p; p++)
-			if (*p == '-')
-				*p = ':';
-		np++;
-	}
-	closedir(d);
-	if (bad) {
-		for (size_t i = 0; i < np; i++)
-			mud_profile_free(&prof[i].p);
-		free(prof);
+	if (!set.n) {
+		fprintf(stderr, "alfoil profile: %s: no profiles (aa-bb-cc-dd-ee-ff.json files)\n", dir);
 		return EXIT_USAGE;
 	}
 	size_t i, j, violations = 0, checked = 0;
 	json_t *dev, *x;
 	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
 		const char *mac = json_string_value(json_object_get(dev, "mac"));
-		const struct mud_profile *p = NULL;
-		for (size_t k = 0; mac && k < np; k++)
-			if (!strcasecmp(prof[k].mac, mac))
-				p = &prof[k].p;
+		const struct mud_profile *p = mud_set_find(&set, mac);
 		if (!p)
 			continue;
 		checked++;
+		size_t nv = 0;
+		struct dev_dev *v = calloc(json_array_size(json_object_get(dev, "destinations")) + 1, sizeof *v);
+		if (!v) {
+			fprintf(stderr, "alfoil profile: out of memory\n");
+			break;
+		}
 		json_array_foreach(json_object_get(dev, "destinations"), j, x) {
 			const char *scope = json_string_value(json_object_get(x, "scope"));
 			const char *dir2 = json_string_value(json_object_get(x, "direction"));
@@ -223,20 +239,17 @@ static int check(const json_t *rep, const char *dir)
 			uint16_t port = (uint16_t)json_integer_value(json_object_get(x, "port"));
 			if (mud_allows(p, from, local, dom, addr, pr, port))
 				continue;
-			violations++;
-			printf("profile-deviation  %s: %s %s %s/%u%s%s%s (not in its profile)\n", mac,
-			       from ? "to" : "from", local ? "local" : "internet", proto ? proto : "?", port,
-			       dom ? " " : "", dom ? dom : "", dom ? "" : "");
-			printf("                   address %s, %lld bytes up, %lld down\n", addr ? addr : "?",
-			       (long long)json_integer_value(json_object_get(x, "bytes_up")),
-			       (long long)json_integer_value(json_object_get(x, "bytes_down")));
+			v[nv++] = (struct dev_dev){ from, local, proto ? proto : "?", dom ? dom : addr ? addr : "?", port,
+						    json_integer_value(json_object_get(x, "bytes_up")),
+						    json_integer_value(json_object_get(x, "bytes_down")) };
 		}
+		violations += nv;
+		report_deviations(mac, v, nv);
+		free(v);
 	}
-	printf("%zu device%s checked against %zu profile%s: %zu deviation%s\n", checked, checked == 1 ? "" : "s", np,
-	       np == 1 ? "" : "s", violations, violations == 1 ? "" : "s");
-	for (size_t k = 0; k < np; k++)
-		mud_profile_free(&prof[k].p);
-	free(prof);
+	printf("%zu device%s checked against %zu profile%s: %zu deviation%s\n", checked, checked == 1 ? "" : "s", set.n,
+	       set.n == 1 ? "" : "s", violations, violations == 1 ? "" : "s");
+	mud_set_free(&set);
 	return violations ? EXIT_FINDINGS : EXIT_OK;
 }
 

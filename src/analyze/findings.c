@@ -19,6 +19,7 @@ static const struct detector table[] = {
 	{ "exposure", detect_exposure, "services offered, UPnP port mappings, reachable from the internet" },
 	{ "phone-home", detect_phone_home, "watched countries, new destinations, large uploads, DNS tunnelling" },
 	{ "known-bad", detect_known_bad, "blocklisted names and addresses, Mirai-style Telnet scanning" },
+	{ "profile", detect_profile, "what a device did that its MUD profile (--profiles) does not allow" },
 };
 
 const struct detector *detectors(size_t *n)

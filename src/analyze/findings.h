@@ -76,10 +76,12 @@ int baseline_has(const struct baseline *b, const char *device, const char *dest)
 /* Bytes per second the device sent in the baseline, -1 when it was not there. */
 double baseline_upload_rate(const struct baseline *b, const char *device);
 
+struct mud_set;
 struct find_inputs {
 	const struct find_config *cfg;
 	const struct blocklist *block;   /* or NULL */
 	const struct baseline *baseline; /* or NULL */
+	const struct mud_set *profiles;  /* MUD profiles by MAC, or NULL */
 };
 
 struct findings {
@@ -112,5 +114,6 @@ void detect_cleartext(const struct report *r, const struct find_inputs *in, stru
 void detect_exposure(const struct report *r, const struct find_inputs *in, struct findings *out);
 void detect_phone_home(const struct report *r, const struct find_inputs *in, struct findings *out);
 void detect_known_bad(const struct report *r, const struct find_inputs *in, struct findings *out);
+void detect_profile(const struct report *r, const struct find_inputs *in, struct findings *out);
 
 #endif

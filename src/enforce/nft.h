@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "enforce/mud.h"
+#include "analyze/mud.h"
 
 enum policy { POL_ALLOW, POL_PROFILE, POL_LOCAL_ONLY, POL_QUARANTINE };
 

@@ -195,6 +195,20 @@ def main():
     r = run('check', '--profiles', out, EXAMPLE)
     tap.ok(r.returncode == 4 and 'cn-v1.camera.io.mi.com' in r.stdout and '1 deviation' in r.stdout,
            'a destination the profile does not allow is reported, exit 4', r.stdout)
+    # the same deviation as a finding of alfoil inspect
+    os.remove(os.path.join(out, '5e-a1-3c-77-09-d4.json'))  # the phone: no profile
+    rep = os.path.join(work, 'with-profiles.json')
+    r = subprocess.run([ALFOIL, 'inspect', '--json', '-q', '--no-progress', '--profiles', out, '--fail-on', 'medium',
+                        '-o', rep, EXAMPLE], capture_output=True, text=True, timeout=120)
+    fs = json.load(open(rep)).get('findings', []) if os.path.exists(rep) else []
+    dev = [f for f in fs if f.get('detector') == 'profile-deviation']
+    tap.ok(r.returncode == 4 and len(dev) == 1 and 'cn-v1.camera.io.mi.com' in json.dumps(dev[0]) and
+           dev[0].get('severity') == 'medium',
+           'inspect --profiles: the deviation is a medium finding of the camera; --fail-on medium exits 4',
+           r.stderr + json.dumps(dev))
+    miss = [f for f in fs if f.get('detector') == 'profile-missing']
+    tap.ok(len(miss) == 1 and '5e:a1:3c:77:09:d4' in json.dumps(miss[0]),
+           'the device without a profile is named (info)', json.dumps(miss))
     # invalid MUD files are refused, naming the JSON path
     bad = os.path.join(work, 'bad')
     os.makedirs(bad)

@@ -1,7 +1,10 @@
 /* mud.c - MUD profiles (see mud.h). */
-#include "enforce/mud.h"
+#include "analyze/mud.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,4 +580,82 @@ int mud_allows(const struct mud_profile *p, int from_device, int local, const ch
 			return 1;
 	}
 	return 0;
+}
+
+/* ---- a directory of profiles ---------------------------------------------- */
+
+static int mac_file_name(const char *n)
+{
+	if (strlen(n) != 22 || strcmp(n + 17, ".json"))
+		return 0;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 == 2 ? n[i] != '-' : !isxdigit((unsigned char)n[i]))
+			return 0;
+	return 1;
+}
+
+int mud_load_dir(const char *dir, struct mud_set *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	struct dirent *e;
+	size_t cap = 0;
+	int rc = 0;
+	while (!rc && (e = readdir(d))) {
+		if (!mac_file_name(e->d_name))
+			continue;
+		char path[4096], why[512];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (out->n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct mud_entry *v = realloc(out->v, nc * sizeof *v);
+			if (!v) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				rc = -1;
+				break;
+			}
+			out->v = v;
+			cap = nc;
+		}
+		json_error_t je;
+		json_t *doc = json_load_file(path, 0, &je);
+		struct mud_entry *m = &out->v[out->n];
+		if (!doc) {
+			snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
+			rc = -1;
+		} else if (mud_from_json(doc, &m->p, why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s: %s", path, why);
+			rc = -1;
+		} else {
+			for (int i = 0; i < 17; i++)
+				m->mac[i] = e->d_name[i] == '-' ? ':' : (char)tolower((unsigned char)e->d_name[i]);
+			m->mac[17] = '\0';
+			out->n++;
+		}
+		json_decref(doc);
+	}
+	closedir(d);
+	if (rc)
+		mud_set_free(out);
+	return rc;
+}
+
+const struct mud_profile *mud_set_find(const struct mud_set *s, const char *mac)
+{
+	for (size_t i = 0; s && mac && i < s->n; i++)
+		if (!strcasecmp(s->v[i].mac, mac))
+			return &s->v[i].p;
+	return NULL;
+}
+
+void mud_set_free(struct mud_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		mud_profile_free(&s->v[i].p);
+	free(s->v);
+	memset(s, 0, sizeof *s);
 }

@@ -6,8 +6,8 @@
  * report), written as a MUD file, read back (ours or anyone's), validated
  * with errors that name the JSON path, and used to check traffic.
  */
-#ifndef ALFOIL_ENFORCE_MUD_H
-#define ALFOIL_ENFORCE_MUD_H
+#ifndef ALFOIL_ANALYZE_MUD_H
+#define ALFOIL_ANALYZE_MUD_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -52,6 +52,24 @@ int mud_from_json(const json_t *doc, struct mud_profile *out, char *err, size_t 
 /* Does the profile allow this exchange? (dnsname may be NULL) */
 int mud_allows(const struct mud_profile *p, int from_device, int local, const char *dnsname,
 	       const char *addr, uint8_t proto, uint16_t port);
+
+/* The profiles of a directory: one MUD file per device, named after its MAC
+ * (aa-bb-cc-dd-ee-ff.json, as profile learn writes them). */
+struct mud_entry {
+	char mac[18]; /* lower case, colons */
+	struct mud_profile p;
+};
+struct mud_set {
+	struct mud_entry *v;
+	size_t n;
+};
+
+/* Reads every aa-bb-cc-dd-ee-ff.json in dir. A file that cannot be read or
+ * is not valid MUD is an error naming the file and the JSON path: -1 with
+ * err set and nothing loaded. A directory without profiles is not an error. */
+int mud_load_dir(const char *dir, struct mud_set *out, char *err, size_t errlen);
+const struct mud_profile *mud_set_find(const struct mud_set *s, const char *mac);
+void mud_set_free(struct mud_set *s);
 
 /* "192.0.2.0/24", "2001:db8::/32" or one address: well formed? */
 int mud_prefix_ok(const char *net);
