@@ -82,7 +82,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 FUZZ_APPS  := dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp
-FUZZ_TARGETS := $(FUZZ_APPS) packet
+FUZZ_TARGETS := $(FUZZ_APPS) packet mud
 FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=build/san/fuzz/replay_%)
 FUZZ_OBJ   := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
@@ -99,6 +99,9 @@ build/fuzz/libalfoil.a: $(FUZZ_OBJ)
 build/fuzz/fuzz_packet: fuzz/fuzz_packet.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
 
+build/fuzz/fuzz_mud: fuzz/fuzz_mud.c build/fuzz/libalfoil.a
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
+
 build/fuzz/fuzz_%: fuzz/fuzz_app.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
 		-DFUZZ_FN=app_$* $(if $(filter tls,$*),-DFUZZ_TLS_NEED) -o $@ $< build/fuzz/libalfoil.a $(LIBS)
@@ -106,6 +109,10 @@ build/fuzz/fuzz_%: fuzz/fuzz_app.c build/fuzz/libalfoil.a
 build/san/fuzz/replay_packet: fuzz/fuzz_packet.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_packet.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
+
+build/san/fuzz/replay_mud: fuzz/fuzz_mud.c fuzz/replay.c build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_mud.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
 
 build/san/fuzz/replay_%: fuzz/fuzz_app.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)
@@ -121,7 +128,9 @@ check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN)
 	@tests/run-tests.sh build/san
 
 # Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).
-fuzz-corpus: build/rel/seeds
+fuzz-corpus: build/rel/seeds alfoil examples/home.pcap
+	@rm -rf fuzz/corpus/mud && ./alfoil profile learn -o fuzz/corpus/mud examples/home.pcap >/dev/null && rm -f fuzz/corpus/mud/*.txt && \
+		cp tests/data/mud/*.json fuzz/corpus/mud/
 	@if [ -d $(SHARED)/captures ]; then \
 		find $(SHARED)/captures -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' -o -name '*.trace' \) \
 			-print0 | xargs -0 build/rel/seeds fuzz/corpus; \

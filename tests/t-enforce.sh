@@ -61,45 +61,12 @@ ip netns exec $R python3 "$peer" serve 192.168.10.1 8081 "" & pids+=($!)
 ip netns exec $R python3 "$peer" dns 192.168.10.1 & pids+=($!)
 sleep 1
 
-# the device's profile, as RFC 8520 JSON written by hand (not by alfoil):
+# the device's profile, RFC 8520 JSON written by hand (not by alfoil),
+# tests/data/mud/plug-v4-v6.json:
 # IPv4: its cloud by name on TCP 8080, the LAN on TCP 8000, UDP 9000 and
 # UDP 9100-9200; IPv6: the cloud on TCP 8080 and the LAN on TCP 8000 only
 mkdir -p "$work/profiles"
-cat >"$work/profiles/68-c6-3a-00-00-02.json" <<'JSON'
-{
-  "ietf-mud:mud": {
-    "mud-version": 1, "mud-url": "https://example.com/plug.json",
-    "last-update": "2026-11-25T00:00:00Z", "cache-validity": 48, "is-supported": true,
-    "systeminfo": "test plug",
-    "from-device-policy": {"access-lists": {"access-list": [{"name": "from-plug"}, {"name": "from-plug-v6"}]}},
-    "to-device-policy": {"access-lists": {"access-list": [{"name": "to-plug"}]}}
-  },
-  "ietf-access-control-list:acls": {"acl": [
-    {"name": "from-plug", "type": "ipv4-acl-type", "aces": {"ace": [
-      {"name": "cloud", "matches": {"ipv4": {"protocol": 6, "ietf-acldns:dst-dnsname": "cloud.example"},
-        "tcp": {"ietf-mud:direction-initiated": "from-device", "destination-port": {"operator": "eq", "port": 8080}}},
-        "actions": {"forwarding": "accept"}},
-      {"name": "lan-tcp", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv4": {"protocol": 6},
-        "tcp": {"destination-port": {"operator": "eq", "port": 8000}}}, "actions": {"forwarding": "accept"}},
-      {"name": "lan-udp", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv4": {"protocol": 17},
-        "udp": {"destination-port": {"operator": "eq", "port": 9000}}}, "actions": {"forwarding": "accept"}},
-      {"name": "lan-udp-range", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv4": {"protocol": 17},
-        "udp": {"destination-port": {"lower-port": 9100, "upper-port": 9200}}}, "actions": {"forwarding": "accept"}}
-    ]}},
-    {"name": "from-plug-v6", "type": "ipv6-acl-type", "aces": {"ace": [
-      {"name": "cloud6", "matches": {"ipv6": {"protocol": 6, "ietf-acldns:dst-dnsname": "cloud.example"},
-        "tcp": {"ietf-mud:direction-initiated": "from-device", "destination-port": {"operator": "eq", "port": 8080}}},
-        "actions": {"forwarding": "accept"}},
-      {"name": "lan6-tcp", "matches": {"ietf-mud:mud": {"local-networks": [null]}, "ipv6": {"protocol": 6},
-        "tcp": {"destination-port": {"operator": "eq", "port": 8000}}}, "actions": {"forwarding": "accept"}}
-    ]}},
-    {"name": "to-plug", "type": "ipv4-acl-type", "aces": {"ace": [
-      {"name": "cloud-back", "matches": {"ipv4": {"protocol": 6, "ietf-acldns:src-dnsname": "cloud.example"},
-        "tcp": {"source-port": {"operator": "eq", "port": 8080}}}, "actions": {"forwarding": "accept"}}
-    ]}}
-  ]}
-}
-JSON
+cp "$ROOT/tests/data/mud/plug-v4-v6.json" "$work/profiles/68-c6-3a-00-00-02.json"
 
 probe() { ip netns exec $D python3 "$peer" probe "$@" 2>&1; }
 targets="tcp:192.168.20.2:8000 udp:192.168.20.2:9000 tcp:203.0.113.10:8080 udp:203.0.113.10:9000 tcp:198.51.100.20:8080 dns:192.168.10.1:53 tcp:192.168.10.1:8081

@@ -8,7 +8,7 @@ build=$(dirname "$ALFOIL")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp packet"
+targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp packet mud"
 for t in $targets; do
 	bin=$build/fuzz/replay_$t
 	if [ ! -x "$bin" ]; then
@@ -21,6 +21,9 @@ for t in $targets; do
 			< <(find "$ROOT/tests/crashes/$t" -type f ! -name '.*' -print0)
 	fi
 	ncrash=${#files[@]}
+	if [ "$t" = mud ]; then # hand-written MUD files are seeds even without a corpus
+		files+=("$ROOT"/tests/data/mud/*.json)
+	fi
 	if [ -d "$ROOT/fuzz/corpus/$t" ]; then
 		while IFS= read -r -d '' f; do files+=("$f"); done \
 			< <(find "$ROOT/fuzz/corpus/$t" -type f -print0 | head -z -n 200)

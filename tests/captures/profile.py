@@ -106,35 +106,13 @@ def fold_and_foreign(tap, work):
     tap.ok(r.returncode == 0 and '0 deviations' in r.stdout, 'the folded profile allows its own capture',
            r.stdout + r.stderr)
 
-    # a profile in MUDgee's style, written by hand: the ACLs under
-    # "ietf-access-control-list:access-lists", DNS by the well-known
-    # controller, a same-manufacturer peer, the cloud as a /24 (an AWS block; nothing is sent, the capture is built here), NTP by range
+    # tests/data/mud/mudgee-style.json, a profile in MUDgee's style written by
+    # hand: the ACLs under "ietf-access-control-list:access-lists", DNS by the
+    # well-known controller, a same-manufacturer peer, the cloud as a /24 (an
+    # AWS block; nothing is sent, the capture is built here), SSDP by range
     foreign = os.path.join(work, 'foreign')
     os.makedirs(foreign)
-
-    def ace(name, m):
-        return {'name': name, 'matches': m, 'actions': {'forwarding': 'accept'}}
-    mud = {
-        'ietf-mud:mud': {
-            'mud-version': 1, 'mud-url': 'https://example.com/cam.json', 'last-update': '2019-01-01T00:00:00.000+00:00',
-            'cache-validity': 100, 'is-supported': True, 'systeminfo': 'a camera (MUDgee style)',
-            'from-device-policy': {'access-lists': {'access-list': [{'name': 'from-ipv4-cam'}]}},
-            'to-device-policy': {'access-lists': {'access-list': [{'name': 'to-ipv4-cam'}]}}},
-        'ietf-access-control-list:access-lists': {'acl': [
-            {'name': 'from-ipv4-cam', 'type': 'ipv4-acl-type', 'aces': {'ace': [
-                ace('from-ipv4-cam-0', {'ietf-mud:mud': {'controller': 'urn:ietf:params:mud:dns'},
-                                        'ipv4': {'protocol': 17}, 'udp': {'destination-port': {'operator': 'eq', 'port': 53}}}),
-                ace('from-ipv4-cam-1', {'ipv4': {'protocol': 6, 'destination-ipv4-network': '52.28.0.0/24'},
-                                        'tcp': {'destination-port': {'operator': 'eq', 'port': 443}}}),
-                ace('from-ipv4-cam-2', {'ietf-mud:mud': {'same-manufacturer': [None]}, 'ipv4': {'protocol': 17},
-                                        'udp': {'destination-port': {'operator': 'gte', 'port': 1024}}}),
-                ace('from-ipv4-cam-3', {'ietf-mud:mud': {'local-networks': [None]}, 'ipv4': {'protocol': 17},
-                                        'udp': {'destination-port': {'lower-port': 1900, 'upper-port': 1900}}}),
-                ace('from-ipv4-cam-4', {'eth': {'ethertype': '0x0806'}}),
-            ]}},
-            {'name': 'to-ipv4-cam', 'type': 'ipv4-acl-type', 'aces': {'ace': [
-                ace('to-ipv4-cam-0', {'ipv4': {'protocol': 6, 'source-ipv4-network': '52.28.0.0/24'},
-                                      'tcp': {'source-port': {'operator': 'eq', 'port': 443}}})]}}]}}
+    mud = json.load(open(os.path.join(ROOT, 'tests', 'data', 'mud', 'mudgee-style.json')))
     json.dump(mud, open(os.path.join(foreign, CAM.replace(':', '-') + '.json'), 'w'))
     r = run('check', '--profiles', foreign, cap)
     tap.ok(r.returncode == 0 and '1 device checked against 1 profile: 0 deviations' in r.stdout,

@@ -1,0 +1,50 @@
+/* fuzz_mud.c - libFuzzer target for MUD files written by others: JSON in,
+ * read and validated (analyze/mud.c), then what the rest of alfoil does with
+ * an accepted profile: checks against it, the nftables ruleset and the MUD
+ * file written back. A profile that passes validation must never make
+ * nft_write emit a name or prefix outside the set syntax. */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/mud.h"
+#include "enforce/nft.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	json_error_t je;
+	json_t *doc = json_loadb((const char *)data, size, JSON_DECODE_ANY, &je);
+	if (!doc)
+		return 0;
+	struct mud_profile p;
+	char err[512];
+	if (mud_from_json(doc, &p, err, sizeof err) == 0) {
+		static const char *const addrs[] = { "192.0.2.1", "2001:db8::1", "10.0.0.1", "junk" };
+		for (int i = 0; i < 4; i++)
+			(void)mud_allows(&p, i & 1, i & 2, "cloud.example", addrs[i], (uint8_t)(i ? 6 : 17), (uint16_t)(443 + i));
+		struct nft_device dev = { "02:00:00:00:00:01", POL_PROFILE, &p };
+		struct nft_name nm = { "cloud.example", "192.0.2.7" };
+		struct nft_input in = { &dev, 1, &nm, 1, "192.168.0.0/16, fd00::/8" };
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		if (f) {
+			(void)nft_write(f, &in, err, sizeof err);
+			fclose(f);
+			/* no quote, semicolon or brace can come from the file's strings */
+			for (size_t k = 0; k < p.n; k++)
+				if (strpbrk(p.rules[k].dnsname, "\"';{}\n ") || strpbrk(p.rules[k].network, "\"';{}\n "))
+					abort();
+			free(text);
+		}
+		json_t *back = mud_to_json(&p, "https://example.invalid/x.json", "2026-01-01T00:00:00Z");
+		char *s = json_dumps(back, 0);
+		free(s);
+		json_decref(back);
+		mud_profile_free(&p);
+	}
+	json_decref(doc);
+	return 0;
+}
