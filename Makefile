@@ -17,7 +17,7 @@ INC     := -Isrc
 PKGS    := libpcap jansson nettle libmaxminddb
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson -lnettle -lmaxminddb)
-LIBS    := $(PKG_LIBS) -lm
+LIBS    := $(PKG_LIBS) -lm -pthread
 
 REL_CFLAGS := -O2 -g
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -64,10 +64,14 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
 unit: $(UNIT_BIN)
 
-# Tools (the example generator) are plain C with libpcap.
+# Tools (the example and flood generators) are plain C.
 build/rel/mkexample: tools/mkexample.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(REL_CFLAGS) -o $@ $< $(LIBS)
+
+build/rel/mkflood: tools/mkflood.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(REL_CFLAGS) -o $@ $<
 
 example: examples/home.pcap
 examples/home.pcap: build/rel/mkexample
@@ -129,7 +133,7 @@ check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN)
 
 # Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).
 fuzz-corpus: build/rel/seeds alfoil examples/home.pcap
-	@rm -rf fuzz/corpus/mud && ./alfoil profile learn -o fuzz/corpus/mud examples/home.pcap >/dev/null && rm -f fuzz/corpus/mud/*.txt && \
+	@rm -rf fuzz/corpus/mud && mkdir -p fuzz/corpus && ./alfoil profile learn -o fuzz/corpus/mud examples/home.pcap >/dev/null && rm -f fuzz/corpus/mud/*.txt && \
 		cp tests/data/mud/*.json fuzz/corpus/mud/
 	@if [ -d $(SHARED)/captures ]; then \
 		find $(SHARED)/captures -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' -o -name '*.trace' \) \
@@ -156,7 +160,7 @@ build/rel/pcapread: bench/pcapread.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(REL_CFLAGS) -o $@ $< $(LIBS)
 
-bench: alfoil build/rel/pcapread
+bench: alfoil build/rel/pcapread build/rel/mkflood
 	bench/run-bench.sh
 
 clean:

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,6 +374,64 @@ static int write_html(const struct inspect_opts *o, const struct report *rep)
 	return rc;
 }
 
+/* What the report needs from files, loaded on a thread while packets are
+ * read. Warnings are kept and printed when the thread is joined, so that
+ * they do not cut into the progress line. */
+struct intel_load {
+	const struct inspect_opts *o;
+	pthread_t thread;
+	struct oui_db *oui;
+	struct ipdb *ip;
+	struct clouds *clouds;
+	struct classifier *cls;
+	char warn[5][2200];
+};
+
+static void *intel_load_main(void *arg)
+{
+	struct intel_load *il = arg;
+	const struct inspect_opts *o = il->o;
+	char err[2048];
+	il->oui = oui_load(o->ieee_dir, err, sizeof err);
+	if (!il->oui)
+		snprintf(il->warn[0], sizeof il->warn[0], "%s; makers will not be shown "
+			 "(install Debian's ieee-data or use --ieee-dir)", err);
+	err[0] = '\0';
+	il->ip = ipdb_open(&o->ip, err, sizeof err);
+	if (err[0])
+		snprintf(il->warn[1], sizeof il->warn[1], "%s", err);
+	if (il->ip && ipdb_missing(il->ip)[0])
+		snprintf(il->warn[4], sizeof il->warn[4], "%s; countries and networks will not be shown",
+			 ipdb_missing(il->ip));
+	il->clouds = clouds_load(o->clouds, err, sizeof err);
+	if (!il->clouds)
+		snprintf(il->warn[2], sizeof il->warn[2], "%s; cloud owners will not be shown", err);
+	il->cls = classifier_load(o->signatures, err, sizeof err);
+	if (!il->cls)
+		snprintf(il->warn[3], sizeof il->warn[3], "%s; device kinds will not be shown", err);
+	return NULL;
+}
+
+static void intel_load_join(struct intel_load *il, int threaded)
+{
+	if (threaded)
+		pthread_join(il->thread, NULL);
+	static const int order[] = { 0, 1, 4, 2, 3 };
+	for (int k = 0; k < 5; k++) {
+		int i = order[k];
+		if (il->warn[i][0] && !il->o->quiet)
+			fprintf(stderr, "alfoil: warning: %s\n", il->warn[i]);
+	}
+}
+
+static void intel_load_free(struct intel_load *il)
+{
+	oui_free(il->oui);
+	ipdb_close(il->ip);
+	clouds_free(il->clouds);
+	classifier_free(il->cls);
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_opts o = { .format = "text", .progress = -1, .out = { 0, 20 }, .fail_on = -1 };
@@ -384,19 +443,13 @@ int cmd_inspect(int argc, char **argv)
 	if (!out)
 		return EXIT_USAGE;
 	char err[2048];
-	struct oui_db *oui = oui_load(o.ieee_dir, err, sizeof err);
-	if (!oui && !o.quiet)
-		fprintf(stderr, "alfoil: warning: %s; makers will not be shown "
-				"(install Debian's ieee-data or use --ieee-dir)\n", err);
-	struct ipdb *ip = ipdb_open(&o.ip, err, sizeof err);
-	if (err[0] && !o.quiet)
-		fprintf(stderr, "alfoil: warning: %s\n", err);
-	if (ip && ipdb_missing(ip)[0] && !o.quiet)
-		fprintf(stderr, "alfoil: warning: %s; countries and networks will not be shown\n",
-			ipdb_missing(ip));
-	struct clouds *clouds = clouds_load(o.clouds, err, sizeof err);
-	if (!clouds && !o.quiet)
-		fprintf(stderr, "alfoil: warning: %s; cloud owners will not be shown\n", err);
+	/* the IEEE registry, IP data, cloud rules and signatures are only
+	 * needed for the report: they load on a thread of their own while
+	 * the packets are read */
+	struct intel_load il = { .o = &o };
+	int il_thread = pthread_create(&il.thread, NULL, intel_load_main, &il) == 0;
+	if (!il_thread)
+		intel_load_main(&il);
 	/* findings: thresholds, blocklist and baseline are the user's files:
 	 * a mistake in them is an error, before any packet is read */
 	struct find_config fc;
@@ -415,15 +468,13 @@ int cmd_inspect(int argc, char **argv)
 			fclose(out);
 			remove(o.out_path);
 		}
-		oui_free(oui);
+		intel_load_join(&il, il_thread);
+		intel_load_free(&il);
 		return EXIT_USAGE;
 	}
 	if (o.profiles && !profiles.n && !o.quiet)
 		fprintf(stderr, "alfoil: warning: %s holds no profiles (aa-bb-cc-dd-ee-ff.json): every device is reported as without one\n",
 			o.profiles);
-	struct classifier *cls = classifier_load(o.signatures, err, sizeof err);
-	if (!cls && !o.quiet)
-		fprintf(stderr, "alfoil: warning: %s; device kinds will not be shown\n", err);
 	struct run r = { .o = &o };
 	r.t = tracker_new(&o.cfg);
 	size_t n = o.iface ? 1 : (size_t)(argc - optind);
@@ -478,6 +529,9 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (r.progress_shown)
 		fputs("\r\033[K", stderr);
+	intel_load_join(&il, il_thread);
+	struct oui_db *oui = il.oui;
+	struct ipdb *ip = il.ip;
 
 	int status = r.bad_input ? EXIT_INPUT : EXIT_OK;
 	if (!opened) {
@@ -487,7 +541,7 @@ int cmd_inspect(int argc, char **argv)
 			remove(o.out_path);
 		}
 	} else {
-		struct intel_db in = { oui, ip, clouds, o.home, cls };
+		struct intel_db in = { oui, ip, il.clouds, o.home, il.cls };
 		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
 						  r.first_us, r.last_us, r.undecoded);
 		if (!rep) {
@@ -517,10 +571,7 @@ int cmd_inspect(int argc, char **argv)
 		}
 	}
 	tracker_free(r.t);
-	oui_free(oui);
-	ipdb_close(ip);
-	clouds_free(clouds);
-	classifier_free(cls);
+	intel_load_free(&il);
 	blocklist_free(block);
 	baseline_free(base);
 	mud_set_free(&profiles);

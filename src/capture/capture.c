@@ -2,18 +2,22 @@
  *
  * Live capture, pcapng files and BPF filters go through libpcap. Classic
  * pcap files are opened by libpcap too (it checks the header and knows the
- * link type) and then read in large blocks by this file: packets are
- * handed out in place from a 4 MiB buffer, instead of one stdio read and
- * one copy each, which is most of what reading a large file costs through
- * libpcap. Memory stays at the buffer whatever the file size (a mapping of
- * the file would count the whole file as resident). The records are checked
- * as libpcap checks them.
+ * link type) and then read by this file: a read-ahead thread fills 2 MiB
+ * blocks with read(2) while the caller works on the packets of the block
+ * before, and packets are handed out in place (a record that runs into the
+ * next block is put together in a spill buffer). That takes the system
+ * calls and the kernel's copy off the analysing thread, which is most of
+ * what reading a large file costs. Memory stays at the blocks whatever the
+ * file size (a mapping of the file would count the whole file as
+ * resident, and measured slower here). The records are checked as libpcap
+ * checks them.
  */
 #include "capture/capture.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +27,29 @@
 #define PCAP_FILE_HDR 24
 #define PCAP_REC_HDR 16
 #define PCAP_MAX_CAPLEN 262144 /* libpcap's MAXIMUM_SNAPLEN */
-#define READ_BLOCK (4u << 20)   /* file read buffer */
+#define RA_BLOCK CAP_FILE_BLOCK  /* bytes read at a time */
+#define RA_DEPTH 4              /* blocks in flight */
+
+/* One block of the file, filled by the read-ahead thread. */
+struct ra_block {
+	uint8_t *data;
+	size_t len;
+	int err;  /* errno of a failed read, else 0 */
+	int eof;  /* the file ends after this block */
+};
+
+/* Read-ahead: a thread reads the file into RA_DEPTH blocks in turn while
+ * the caller works on the packets of the block before. The blocks are a
+ * ring; `produced` and `consumed` count blocks and only grow. */
+struct readahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	uint64_t produced, consumed;
+	int stop;
+	int fd;
+	struct ra_block blk[RA_DEPTH];
+};
 
 struct cap_source {
 	pcap_t *pc;
@@ -33,12 +59,14 @@ struct cap_source {
 	long long size;
 	int live;
 	int nano;
-	/* classic pcap read in blocks */
-	int fd;                /* -1: libpcap reads */
-	uint8_t *buf;
-	size_t len, pos;       /* bytes in buf, next record in buf */
-	long long buf_off;     /* file offset of buf[0] */
-	int eof;
+	/* classic pcap read by this file */
+	struct readahead *ra;  /* NULL: libpcap reads */
+	struct ra_block *cur;  /* block being read, NULL before the first */
+	size_t pos;            /* next byte in cur */
+	long long off;         /* file offset of the next byte */
+	uint8_t *spill;        /* a record that crosses blocks, put together */
+	int done;              /* end of file, read error or a bad record seen */
+	int read_err;          /* errno of the read error that ended it */
 	int swapped;
 	struct bpf_program prog;
 	int has_prog;
@@ -49,6 +77,117 @@ static uint32_t rd32(const uint8_t *p, int swapped)
 	uint32_t v;
 	memcpy(&v, p, 4);
 	return swapped ? __builtin_bswap32(v) : v;
+}
+
+static void *ra_main(void *arg)
+{
+	struct readahead *ra = arg;
+	for (;;) {
+		pthread_mutex_lock(&ra->mu);
+		while (!ra->stop && ra->produced - ra->consumed >= RA_DEPTH)
+			pthread_cond_wait(&ra->freed, &ra->mu);
+		if (ra->stop) {
+			pthread_mutex_unlock(&ra->mu);
+			return NULL;
+		}
+		struct ra_block *b = &ra->blk[ra->produced % RA_DEPTH];
+		pthread_mutex_unlock(&ra->mu);
+		size_t n = 0;
+		int err = 0, eof = 0;
+		while (n < RA_BLOCK) {
+			ssize_t r = read(ra->fd, b->data + n, RA_BLOCK - n);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				err = errno;
+				break;
+			}
+			if (r == 0) {
+				eof = 1;
+				break;
+			}
+			n += (size_t)r;
+		}
+		b->len = n;
+		b->err = err;
+		b->eof = eof;
+		pthread_mutex_lock(&ra->mu);
+		ra->produced++;
+		pthread_cond_signal(&ra->filled);
+		pthread_mutex_unlock(&ra->mu);
+		if (err || eof)
+			return NULL;
+	}
+}
+
+static void ra_free(struct readahead *ra)
+{
+	if (!ra)
+		return;
+	for (int i = 0; i < RA_DEPTH; i++)
+		free(ra->blk[i].data);
+	if (ra->fd >= 0)
+		close(ra->fd);
+	free(ra);
+}
+
+/* Stop the thread and free everything. */
+static void ra_close(struct readahead *ra)
+{
+	if (!ra)
+		return;
+	pthread_mutex_lock(&ra->mu);
+	ra->stop = 1;
+	pthread_cond_signal(&ra->freed);
+	pthread_mutex_unlock(&ra->mu);
+	pthread_join(ra->thread, NULL);
+	pthread_mutex_destroy(&ra->mu);
+	pthread_cond_destroy(&ra->filled);
+	pthread_cond_destroy(&ra->freed);
+	ra_free(ra);
+}
+
+/* fd positioned at the first record; NULL when memory or a thread cannot
+ * be had (libpcap reads then). */
+static struct readahead *ra_start(int fd)
+{
+	struct readahead *ra = calloc(1, sizeof *ra);
+	if (!ra)
+		return NULL;
+	ra->fd = fd;
+	for (int i = 0; i < RA_DEPTH; i++)
+		if (!(ra->blk[i].data = malloc(RA_BLOCK))) {
+			ra->fd = -1;
+			ra_free(ra);
+			return NULL;
+		}
+	pthread_mutex_init(&ra->mu, NULL);
+	pthread_cond_init(&ra->filled, NULL);
+	pthread_cond_init(&ra->freed, NULL);
+	if (pthread_create(&ra->thread, NULL, ra_main, ra) != 0) {
+		pthread_mutex_destroy(&ra->mu);
+		pthread_cond_destroy(&ra->filled);
+		pthread_cond_destroy(&ra->freed);
+		ra->fd = -1;
+		ra_free(ra);
+		return NULL;
+	}
+	return ra;
+}
+
+/* The next filled block, waiting for the thread when it is behind. */
+static struct ra_block *ra_next(struct readahead *ra, int release)
+{
+	pthread_mutex_lock(&ra->mu);
+	if (release) {
+		ra->consumed++;
+		pthread_cond_signal(&ra->freed);
+	}
+	while (ra->produced == ra->consumed)
+		pthread_cond_wait(&ra->filled, &ra->mu);
+	struct ra_block *b = &ra->blk[ra->consumed % RA_DEPTH];
+	pthread_mutex_unlock(&ra->mu);
+	return b;
 }
 
 /* Read classic pcap files ourselves (pcapng, pipes and the rest stay with
@@ -73,82 +212,110 @@ static void try_own_reader(struct cap_source *s, const char *path)
 	case 0x4d3cb2a1: s->swapped = 1; s->nano = 1; break;
 	default: close(fd); return;
 	}
-	s->buf = malloc(READ_BLOCK);
-	if (!s->buf || lseek(fd, PCAP_FILE_HDR, SEEK_SET) != PCAP_FILE_HDR) {
-		free(s->buf);
-		s->buf = NULL;
+	s->spill = malloc(PCAP_REC_HDR + PCAP_MAX_CAPLEN);
+	if (!s->spill || lseek(fd, PCAP_FILE_HDR, SEEK_SET) != PCAP_FILE_HDR) {
+		free(s->spill);
+		s->spill = NULL;
 		close(fd);
 		return;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	s->fd = fd;
-	s->buf_off = PCAP_FILE_HDR;
+	s->ra = ra_start(fd);
+	if (!s->ra) {
+		free(s->spill);
+		s->spill = NULL;
+		close(fd);
+		return;
+	}
+	s->off = PCAP_FILE_HDR;
 }
 
-/* At least need bytes at s->pos, reading more when needed; false at the end
- * of the file (or a read error, in s->err). */
-static int have(struct cap_source *s, size_t need)
+/* need contiguous bytes from the read position on: a pointer into the
+ * current block, or into s->spill when they run into the next block.
+ * NULL at the end of the file or on a read error (s->read_err), with
+ * *got the bytes there were. The pointer is good until the next take. */
+static const uint8_t *take(struct cap_source *s, size_t need, size_t *got)
 {
-	while (s->len - s->pos < need && !s->eof) {
-		if (s->pos) { /* keep the partial record, drop what was read */
-			memmove(s->buf, s->buf + s->pos, s->len - s->pos);
-			s->buf_off += (long long)s->pos;
-			s->len -= s->pos;
-			s->pos = 0;
-		}
-		ssize_t r = read(s->fd, s->buf + s->len, READ_BLOCK - s->len);
-		if (r < 0) {
-			snprintf(s->err, sizeof s->err, "%s: packet %llu: read error: %s", s->name,
-				 (unsigned long long)s->count + 1, strerror(errno));
-			s->eof = 2;
-			return 0;
-		}
-		if (r == 0)
-			s->eof = 1;
-		s->len += (size_t)r;
+	*got = 0;
+	if (s->done)
+		return NULL;
+	struct ra_block *b = s->cur;
+	if (!b || (s->pos == b->len && !b->eof && !b->err)) {
+		b = s->cur = ra_next(s->ra, b != NULL);
+		s->pos = 0;
 	}
-	return s->len - s->pos >= need;
+	if (b->len - s->pos >= need) {
+		const uint8_t *p = b->data + s->pos;
+		s->pos += need;
+		s->off += (long long)need;
+		return p;
+	}
+	size_t have = 0;
+	for (;;) {
+		size_t n = b->len - s->pos;
+		if (n > need - have)
+			n = need - have;
+		memcpy(s->spill + have, b->data + s->pos, n);
+		have += n;
+		s->pos += n;
+		if (have == need)
+			break;
+		if (b->eof || b->err) {
+			s->read_err = b->err;
+			s->done = 1;
+			*got = have;
+			return NULL;
+		}
+		b = s->cur = ra_next(s->ra, 1);
+		s->pos = 0;
+	}
+	s->off += (long long)need;
+	return s->spill;
 }
 
 /* The next record, checked as libpcap checks it. */
 static int own_next(struct cap_source *s, struct cap_packet *pkt)
 {
 	for (;;) {
-		if (!have(s, PCAP_REC_HDR)) {
-			size_t left = s->len - s->pos;
-			if (s->eof == 2)
+		size_t got;
+		const uint8_t *h = take(s, PCAP_REC_HDR, &got);
+		if (!h) {
+			if (s->read_err) {
+				snprintf(s->err, sizeof s->err, "%s: packet %llu: read error: %s", s->name,
+					 (unsigned long long)s->count + 1, strerror(s->read_err));
+				s->read_err = 0;
 				return CAP_ERROR;
-			if (left == 0)
+			}
+			if (got == 0)
 				return CAP_END;
 			snprintf(s->err, sizeof s->err,
 				 "%s: packet %llu: truncated dump file; tried to read %d header bytes, only got %zu",
-				 s->name, (unsigned long long)s->count + 1, PCAP_REC_HDR, left);
-			s->pos = s->len;
+				 s->name, (unsigned long long)s->count + 1, PCAP_REC_HDR, got);
 			return CAP_ERROR;
 		}
-		const uint8_t *h = s->buf + s->pos;
 		uint32_t sec = rd32(h, s->swapped), frac = rd32(h + 4, s->swapped);
 		uint32_t caplen = rd32(h + 8, s->swapped), len = rd32(h + 12, s->swapped);
 		if (caplen > PCAP_MAX_CAPLEN) {
 			snprintf(s->err, sizeof s->err,
 				 "%s: packet %llu: invalid packet capture length %u, bigger than %d (offset %lld)",
 				 s->name, (unsigned long long)s->count + 1, caplen, PCAP_MAX_CAPLEN,
-				 s->buf_off + (long long)s->pos);
-			s->pos = s->len;
-			s->eof = 1;
+				 s->off - PCAP_REC_HDR);
+			s->done = 1;
 			return CAP_ERROR;
 		}
-		if (!have(s, PCAP_REC_HDR + (size_t)caplen)) {
-			if (s->eof == 2)
+		const uint8_t *data = take(s, caplen, &got);
+		if (!data) {
+			if (s->read_err) {
+				snprintf(s->err, sizeof s->err, "%s: packet %llu: read error: %s", s->name,
+					 (unsigned long long)s->count + 1, strerror(s->read_err));
+				s->read_err = 0;
 				return CAP_ERROR;
+			}
 			snprintf(s->err, sizeof s->err,
 				 "%s: packet %llu: truncated dump file; tried to read %u captured bytes, only got %zu",
-				 s->name, (unsigned long long)s->count + 1, caplen, s->len - s->pos - PCAP_REC_HDR);
-			s->pos = s->len;
+				 s->name, (unsigned long long)s->count + 1, caplen, got);
 			return CAP_ERROR;
 		}
-		const uint8_t *data = s->buf + s->pos + PCAP_REC_HDR; /* have() may have moved it */
-		s->pos += PCAP_REC_HDR + (size_t)caplen;
 		if (s->has_prog) {
 			struct pcap_pkthdr ph;
 			ph.ts.tv_sec = (time_t)sec;
@@ -176,7 +343,7 @@ static int set_filter(struct cap_source *s, const char *filter, char *err, size_
 		snprintf(err, errlen, "%s: bad filter '%s': %s", s->name, filter, pcap_geterr(s->pc));
 		return -1;
 	}
-	if (s->fd >= 0) { /* applied by own_next */
+	if (s->ra) { /* applied by own_next */
 		s->prog = prog;
 		s->has_prog = 1;
 		return 0;
@@ -199,7 +366,6 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 		return NULL;
 	}
 	snprintf(s->name, sizeof s->name, "%s", path);
-	s->fd = -1;
 	struct stat sb;
 	s->size = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
 	ebuf[0] = '\0';
@@ -226,7 +392,6 @@ struct cap_source *cap_open_live(const char *iface, const char *filter, char *er
 		return NULL;
 	}
 	snprintf(s->name, sizeof s->name, "%s", iface);
-	s->fd = -1;
 	s->live = 1;
 	s->size = -1;
 	ebuf[0] = '\0';
@@ -263,9 +428,8 @@ void cap_close(struct cap_source *s)
 		return;
 	if (s->pc)
 		pcap_close(s->pc);
-	if (s->fd >= 0)
-		close(s->fd);
-	free(s->buf);
+	ra_close(s->ra);
+	free(s->spill);
 	if (s->has_prog)
 		pcap_freecode(&s->prog);
 	free(s);
@@ -273,7 +437,7 @@ void cap_close(struct cap_source *s)
 
 int cap_next(struct cap_source *s, struct cap_packet *pkt)
 {
-	if (s->fd >= 0)
+	if (s->ra)
 		return own_next(s, pkt);
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -327,8 +491,8 @@ long long cap_offset(const struct cap_source *s)
 {
 	if (s->live)
 		return -1;
-	if (s->fd >= 0)
-		return s->buf_off + (long long)s->pos;
+	if (s->ra)
+		return s->off;
 	FILE *f = pcap_file(s->pc);
 	return f ? (long long)ftello(f) : -1;
 }

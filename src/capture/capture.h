@@ -12,6 +12,9 @@
 
 struct cap_source;
 
+/* Classic pcap files are read in blocks of this size (capture.c). */
+#define CAP_FILE_BLOCK (2u << 20)
+
 struct cap_packet {
 	uint64_t ts_us;      /* microseconds since the epoch */
 	uint32_t caplen;     /* bytes in data */

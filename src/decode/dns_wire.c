@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
+#include "lib/swar.h"
 
 bool dns_read_hdr(const uint8_t *msg, size_t len, struct dns_hdr *h)
 {
@@ -57,9 +58,19 @@ int dns_read_name(const uint8_t *msg, size_t len, size_t *off, char *out)
 			return DEC_E_BADLEN;
 		if (n)
 			out[n++] = '.';
-		for (size_t i = 0; i < l; i++) {
-			out[n++] = label_char(msg[pos + 1 + i]);
+		const uint8_t *src = msg + pos + 1;
+		size_t i = 0;
+		for (; i + 8 <= l; i += 8) { /* most labels are plain: a word at a time */
+			uint64_t w = swar_load(src + i);
+			if (swar_has_less(w, 0x20) | swar_has_byte(w, 0x7f) | swar_has_byte(w, '.'))
+				for (size_t j = 0; j < 8; j++)
+					out[n + i + j] = label_char(src[i + j]);
+			else
+				memcpy(out + n + i, &w, 8);
 		}
+		for (; i < l; i++)
+			out[n + i] = label_char(src[i]);
+		n += l;
 		pos += 1 + (size_t)l;
 	}
 	out[n] = '\0';

@@ -5,6 +5,7 @@
  * pointers. All three grow by doubling and stop at the byte ceiling.
  */
 #include "lib/strpool.h"
+#include "lib/swar.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -103,7 +104,16 @@ static size_t norm(char buf[static STRPOOL_MAXLEN], const char *s, size_t len, i
 	const unsigned char *u = (const unsigned char *)s;
 	if (len > STRPOOL_MAXLEN)
 		len = STRPOOL_MAXLEN;
-	for (size_t i = 0; i < len;) {
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) { /* printable ASCII: a word at a time */
+		uint64_t w = swar_load(u + i);
+		if ((w & SWAR_HIGH) | swar_has_less(w, 0x20) | swar_has_byte(w, 0x7f))
+			break;
+		if (lower)
+			w = swar_ascii_lower(w);
+		memcpy(buf + i, &w, 8);
+	}
+	while (i < len) {
 		size_t k = utf8_seq(u + i, len - i);
 		if (k == 1) {
 			char c = (char)u[i];

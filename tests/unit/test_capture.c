@@ -1,5 +1,6 @@
 /* test_capture.c - the block reader for classic pcap files: byte orders,
- * nanosecond files, records across the 4 MiB read buffer, BPF filters, and
+ * nanosecond files, records across the read blocks (every way a record can
+ * straddle a block's end), BPF filters, and
  * truncated files reported with the packet number. Files are written here. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,7 @@ static void write_pcap(int be, int nano, int n, size_t size, size_t truncate)
 static void read_all(int be, int nano)
 {
 	char err[512];
-	const int n = 3500; /* 3500 x 1514 bytes: the 4 MiB buffer refills */
+	const int n = 3500; /* 3500 x 1514 bytes: several blocks */
 	write_pcap(be, nano, n, 1514, 0);
 	struct cap_source *s = cap_open_file(path, NULL, err, sizeof err);
 	assert_non_null(s);
@@ -168,12 +169,89 @@ static void test_bad_caplen(void **state)
 	unlink(path);
 }
 
+/* Records of the given sizes, frame i holding i at offset 42. */
+static void write_sizes(const size_t *sizes, int n)
+{
+	strcpy(path, "/tmp/alfoil-test-capXXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	uint8_t hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0 };
+	fwrite(hdr, 1, sizeof hdr, f);
+	uint8_t *frame = calloc(1, 262144);
+	for (int i = 0; i < n; i++) {
+		memcpy(frame + 42, &i, sizeof i);
+		fput32(f, 1700000000u + (uint32_t)i, 0);
+		fput32(f, 0, 0);
+		fput32(f, (uint32_t)sizes[i], 0);
+		fput32(f, (uint32_t)sizes[i], 0);
+		fwrite(frame, 1, sizes[i], f);
+	}
+	free(frame);
+	fclose(f);
+}
+
+/* The block's end falls k bytes before the header of record 11 ends
+ * (k = 0: right after it; 16..: inside the data), for k in 0..20, and
+ * records of the largest size cross every following block. */
+static void test_block_edges(void **state)
+{
+	(void)state;
+	char err[512];
+	for (size_t k = 0; k <= 20; k++) {
+		size_t sizes[40];
+		int n = 0;
+		for (int i = 0; i < 10; i++)
+			sizes[n++] = 200000;
+		/* records 0..10 fill the block up to 16 - k bytes before its end */
+		sizes[n++] = CAP_FILE_BLOCK - 10 * (16 + 200000) - 16 - (16 - k);
+		while (n < 40)
+			sizes[n] = n % 3 ? 262144 : 60 + (size_t)n, n++;
+		write_sizes(sizes, n);
+		struct cap_source *s = cap_open_file(path, NULL, err, sizeof err);
+		assert_non_null(s);
+		struct cap_packet p;
+		int i = 0, r;
+		while ((r = cap_next(s, &p)) == CAP_PACKET) {
+			assert_true(i < n);
+			assert_int_equal(p.caplen, sizes[i]);
+			int idx;
+			memcpy(&idx, p.data + 42, sizeof idx);
+			assert_int_equal(idx, i);
+			assert_int_equal(p.ts_us, (1700000000ull + (unsigned)i) * 1000000);
+			i++;
+		}
+		assert_int_equal(r, CAP_END);
+		assert_int_equal(i, n);
+		assert_int_equal(cap_offset(s), cap_size(s));
+		cap_close(s);
+		unlink(path);
+	}
+}
+
+/* Closing a source in the middle of a large file stops its reader. */
+static void test_close_early(void **state)
+{
+	(void)state;
+	char err[512];
+	write_pcap(0, 0, 8000, 1514, 0);
+	struct cap_source *s = cap_open_file(path, NULL, err, sizeof err);
+	struct cap_packet p;
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(cap_next(s, &p), CAP_PACKET);
+	cap_close(s);
+	s = cap_open_file(path, NULL, err, sizeof err); /* and one never read */
+	cap_close(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_little_micro), cmocka_unit_test(test_big_nano),
 		cmocka_unit_test(test_filter),       cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_bad_caplen),
+		cmocka_unit_test(test_bad_caplen),   cmocka_unit_test(test_block_edges),
+		cmocka_unit_test(test_close_early),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

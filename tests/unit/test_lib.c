@@ -8,7 +8,9 @@
 #include "lib/addr.h"
 #include "lib/fmt.h"
 #include "lib/strpool.h"
+#include "lib/swar.h"
 #include "lib/table.h"
+#include "decode/dns_wire.h"
 
 static enum addr_scope scope_of(const char *s)
 {
@@ -209,6 +211,79 @@ static void test_fmt(void **state)
 	assert_string_equal(fmt_duration(c, 603000000ull), "10m 3s");
 }
 
+/* The word-at-a-time tests against byte-by-byte answers, on words built
+ * from the bytes around every boundary they test. */
+static void test_swar(void **state)
+{
+	(void)state;
+	static const uint8_t pick[] = { 0x00, 0x01, 0x1f, 0x20, 0x21, 0x2d, 0x2e, 0x2f, '@', 'A', 'M',
+					'Z', '[', '`', 'a', 'z', 0x7e, 0x7f, 0x80, 0x81, 0xc3, 0xfe, 0xff };
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (int round = 0; round < 200000; round++) {
+		uint8_t b[8];
+		for (int i = 0; i < 8; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			b[i] = (x & 3) ? pick[(x >> 8) % sizeof pick] : (uint8_t)(x >> 16);
+		}
+		uint64_t w = swar_load(b);
+		bool zero = false, dot = false, less = false, ascii = true;
+		for (int i = 0; i < 8; i++) {
+			zero |= b[i] == 0;
+			dot |= b[i] == '.';
+			less |= b[i] < 0x20;
+			ascii &= b[i] < 0x80;
+		}
+		assert_int_equal(swar_has_zero(w) != 0, zero);
+		assert_int_equal(swar_has_byte(w, '.') != 0, dot);
+		assert_int_equal(swar_has_less(w, 0x20) != 0, less);
+		if (ascii) {
+			uint8_t l[8];
+			uint64_t lw = swar_ascii_lower(w);
+			memcpy(l, &lw, 8);
+			for (int i = 0; i < 8; i++)
+				assert_int_equal(l[i], b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i]);
+		}
+	}
+}
+
+/* Names and strings long enough for the word-at-a-time paths, with an
+ * odd byte at every position. */
+static void test_fast_paths(void **state)
+{
+	(void)state;
+	static const uint8_t odd[] = { 'Q', 0x01, 0x7f, '.', 0xff, 0xc3 };
+	struct strpool *sp = strpool_new(1 << 20);
+	for (size_t k = 0; k < sizeof odd; k++)
+		for (size_t at = 0; at < 40; at++) {
+			uint8_t lab[40];
+			for (size_t i = 0; i < sizeof lab; i++)
+				lab[i] = (uint8_t)('a' + i % 26);
+			lab[at] = odd[k];
+			/* as a DNS label */
+			uint8_t msg[64] = { 40 };
+			memcpy(msg + 1, lab, 40);
+			char out[DNS_NAME_MAX + 1];
+			size_t off = 0;
+			assert_int_equal(dns_read_name(msg, 42, &off, out), 40);
+			for (size_t i = 0; i < 40; i++) {
+				uint8_t want = lab[i] < 0x20 || lab[i] == 0x7f || lab[i] == '.' ? '?' : lab[i];
+				assert_int_equal((uint8_t)out[i], want);
+			}
+			/* as a string to intern, lower-cased */
+			const char *s = strpool_str(sp, strpool_intern(sp, (const char *)lab, 40, 1));
+			assert_int_equal(strlen(s), 40);
+			for (size_t i = 0; i < 40; i++) {
+				uint8_t want = lab[i];
+				if (want >= 'A' && want <= 'Z')
+					want = (uint8_t)(want + 32);
+				else if (want < 0x20 || want == 0x7f || want >= 0x80)
+					want = '?'; /* a lone 0xff or 0xc3 is not UTF-8 */
+				assert_int_equal((uint8_t)s[i], want);
+			}
+		}
+	strpool_free(sp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +293,8 @@ int main(void)
 		cmocka_unit_test(test_table_refuse_and_remove),
 		cmocka_unit_test(test_strpool),
 		cmocka_unit_test(test_fmt),
+		cmocka_unit_test(test_swar),
+		cmocka_unit_test(test_fast_paths),
 	};
 	return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
 }
