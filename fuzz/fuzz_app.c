@@ -37,6 +37,26 @@ static void emit(void *user, const struct obs *o)
 
 static char scratch[64 * 1024];
 
+#ifdef FUZZ_TLS_NEED
+/* The fingerprints a run gave, to compare runs with and without the cache. */
+struct fps {
+	unsigned sum;
+	char ja3[33], ja4[37];
+};
+
+static void emit_fp(void *user, const struct obs *o)
+{
+	struct fps *f = user;
+	emit(&f->sum, o);
+	if (o->kind == OBS_TLS_JA3 && o->len == 32)
+		memcpy(f->ja3, o->str, 32);
+	if (o->kind == OBS_TLS_JA4 && o->len == 36)
+		memcpy(f->ja4, o->str, 36);
+}
+
+static struct tls_fp_cache cache;
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned sum = 0;
@@ -46,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
-	struct obs_sink sink = { emit, &sum, scratch, sizeof scratch, 0 };
+	struct obs_sink sink = { emit, &sum, scratch, sizeof scratch, 0, NULL };
 	int r = FUZZ_FN(copy, size, &sink);
 	if (r > 0)
 		abort(); /* the contract: DEC_OK or a negative code */
@@ -54,6 +74,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long need = app_tls_need(copy, size);
 	if (need < -1)
 		abort();
+	/* the same hello through the cache twice (filling it, then from it)
+	 * gives the fingerprints it gives without */
+	struct fps plain = { 0 };
+	struct obs_sink ps = { emit_fp, &plain, scratch, sizeof scratch, 0, NULL };
+	app_tls(copy, size, &ps);
+	for (int round = 0; round < 2; round++) {
+		struct fps c = { 0 };
+		struct obs_sink cs = { emit_fp, &c, scratch, sizeof scratch, 0, &cache };
+		app_tls(copy, size, &cs);
+		if (memcmp(plain.ja3, c.ja3, sizeof c.ja3) || memcmp(plain.ja4, c.ja4, sizeof c.ja4))
+			abort();
+	}
 #endif
 	free(copy);
 	return 0;

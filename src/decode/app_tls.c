@@ -401,8 +401,11 @@ static bool in_ranges(uint16_t v, const uint16_t (*r)[2], size_t n)
 	return false;
 }
 
-static void emit_weak(const struct hello *h, struct obs_sink *sink)
+/* The weak-suite observation; returns its text and length (NULL, 0 when
+ * none). */
+static const char *emit_weak(const struct hello *h, struct obs_sink *sink, size_t *len)
 {
+	*len = 0;
 	static const uint16_t rc4[][2] = { { 0x0003, 0x0005 }, { 0x0017, 0x0018 }, { 0x0020, 0x0020 },
 					   { 0x0024, 0x0024 }, { 0x0028, 0x0028 }, { 0x002b, 0x002b },
 					   { 0x008a, 0x008a }, { 0x008e, 0x008e }, { 0x0092, 0x0092 },
@@ -432,10 +435,10 @@ static void emit_weak(const struct hello *h, struct obs_sink *sink)
 		all_psk &= in_ranges(v, psk, sizeof psk / sizeof psk[0]);
 	}
 	if (!(w_rc4 || w_exp || w_null || w_anon || all_psk))
-		return;
+		return NULL;
 	char *s = obs_scratch(sink, 48);
 	if (!s)
-		return;
+		return NULL;
 	size_t n = 0;
 	const char *names[] = { "RC4", "export", "NULL", "anonymous", "PSK-only" };
 	bool on[] = { w_rc4, w_exp, w_null, w_anon, all_psk };
@@ -451,9 +454,12 @@ static void emit_weak(const struct hello *h, struct obs_sink *sink)
 	o.str = s;
 	o.len = n;
 	obs_emit(sink, &o);
+	*len = n;
+	return s;
 }
 
-static void emit_ja3(const struct hello *h, struct obs_sink *sink)
+/* Returns the 32 hex digits of the MD5, NULL when out of scratch. */
+static const char *emit_ja3(const struct hello *h, struct obs_sink *sink)
 {
 	/* each value: at most 5 digits and a separator; the version and 4
 	 * commas fit in 16 */
@@ -461,7 +467,7 @@ static void emit_ja3(const struct hello *h, struct obs_sink *sink)
 	char *s = obs_scratch(sink, cap);
 	char *md = obs_scratch(sink, 32);
 	if (!s || !md)
-		return;
+		return NULL;
 	uint16_t formats[TLS_MAX_LIST];
 	for (int i = 0; i < h->nformats; i++)
 		formats[i] = h->formats[i];
@@ -486,11 +492,19 @@ static void emit_ja3(const struct hello *h, struct obs_sink *sink)
 	o.str2 = s;
 	o.len2 = n;
 	obs_emit(sink, &o);
+	return md;
 }
 
-static int cmp_u16(const void *a, const void *b)
+/* a few dozen values: insertion sort, no calls through a pointer */
+static void sort_u16(uint16_t *v, int n)
 {
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+	for (int i = 1; i < n; i++) {
+		uint16_t x = v[i];
+		int j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* "xxxx,xxxx,..." (4 lowercase hex digits a value) at s; returns the length */
@@ -536,11 +550,12 @@ static bool alnum(uint8_t c)
 
 #define JA4_LEN 36 /* a(10) _ b(12) _ c(12) */
 
-static void emit_ja4(const struct hello *h, struct obs_sink *sink)
+/* Returns the JA4 text (JA4_LEN), NULL when out of scratch. */
+static const char *emit_ja4(const struct hello *h, struct obs_sink *sink)
 {
 	char *s = obs_scratch(sink, JA4_LEN);
 	if (!s)
-		return;
+		return NULL;
 	const char *ver;
 	switch (hello_version(h)) {
 	case 0x0304: ver = "13"; break;
@@ -580,20 +595,96 @@ static void emit_ja4(const struct hello *h, struct obs_sink *sink)
 	s[9] = alpn[1];
 	uint16_t sorted[TLS_MAX_LIST];
 	memcpy(sorted, h->ciphers, (size_t)h->nciphers * sizeof sorted[0]);
-	qsort(sorted, (size_t)h->nciphers, sizeof sorted[0], cmp_u16);
+	sort_u16(sorted, h->nciphers);
 	s[10] = '_';
 	ja4_hash(s + 11, sorted, h->nciphers, NULL, 0);
 	int n = 0;
 	for (int i = 0; i < h->nexts; i++)
 		if (h->exts[i] != EXT_SNI && h->exts[i] != EXT_ALPN)
 			sorted[n++] = h->exts[i];
-	qsort(sorted, (size_t)n, sizeof sorted[0], cmp_u16);
+	sort_u16(sorted, n);
 	s[23] = '_';
 	ja4_hash(s + 24, sorted, n, h->sigalgs, h->nsigalgs);
 	struct obs o = obs_make(OBS_TLS_JA4);
 	o.str = s;
 	o.len = JA4_LEN;
 	obs_emit(sink, &o);
+	return s;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 31);
+}
+
+static uint64_t mix_u16s(uint64_t h, const uint16_t *v, int n)
+{
+	h = mix(h, (uint64_t)n);
+	for (int i = 0; i < n; i++)
+		h = mix(h, v[i]);
+	return h;
+}
+
+/* A digest of everything JA3, JA4 and the weak-suite check read; never 0. */
+static uint64_t hello_key(const struct hello *h)
+{
+	uint64_t k = mix(0x9e3779b97f4a7c15ull, (uint64_t)h->legacy_version << 32 | (uint64_t)hello_version(h) << 16 |
+						       (uint64_t)h->has_sni);
+	k = mix_u16s(k, h->ciphers, h->nciphers);
+	k = mix_u16s(k, h->exts, h->nexts);
+	k = mix_u16s(k, h->groups, h->ngroups);
+	k = mix_u16s(k, h->sigalgs, h->nsigalgs);
+	k = mix(k, (uint64_t)h->nformats);
+	for (int i = 0; i < h->nformats; i++)
+		k = mix(k, h->formats[i]);
+	k = mix(k, h->alpn1_len);
+	if (h->alpn1_len)
+		k = mix(k, (uint64_t)h->alpn1[0] << 8 | h->alpn1[h->alpn1_len - 1]);
+	return k ? k : 1;
+}
+
+static void emit_fingerprints(const struct hello *h, struct obs_sink *sink)
+{
+	struct tls_fp_cache *fc = sink ? sink->tls_cache : NULL;
+	if (!fc) {
+		size_t wl;
+		emit_ja3(h, sink);
+		emit_ja4(h, sink);
+		emit_weak(h, sink, &wl);
+		return;
+	}
+	uint64_t key = hello_key(h);
+	__typeof__(fc->e[0]) *e = &fc->e[key % TLS_FP_CACHE];
+	if (e->key == key) {
+		fc->hits++;
+		struct obs o = obs_make(OBS_TLS_JA3);
+		o.str = e->ja3;
+		o.len = sizeof e->ja3;
+		obs_emit(sink, &o);
+		o = obs_make(OBS_TLS_JA4);
+		o.str = e->ja4;
+		o.len = sizeof e->ja4;
+		obs_emit(sink, &o);
+		if (e->weak_len) {
+			o = obs_make(OBS_TLS_WEAK);
+			o.str = e->weak;
+			o.len = e->weak_len;
+			obs_emit(sink, &o);
+		}
+		return;
+	}
+	fc->misses++;
+	size_t wl;
+	const char *ja3 = emit_ja3(h, sink), *ja4 = emit_ja4(h, sink), *weak = emit_weak(h, sink, &wl);
+	if (!ja3 || !ja4 || wl > sizeof e->weak)
+		return;
+	e->key = key;
+	memcpy(e->ja3, ja3, sizeof e->ja3);
+	memcpy(e->ja4, ja4, sizeof e->ja4);
+	if (weak)
+		memcpy(e->weak, weak, wl);
+	e->weak_len = (uint8_t)wl;
 }
 
 int app_tls(const uint8_t *p, size_t len, struct obs_sink *sink)
@@ -620,8 +711,6 @@ int app_tls(const uint8_t *p, size_t len, struct obs_sink *sink)
 	}
 	if (r != DEC_OK)
 		return r;
-	emit_ja3(&hs, sink);
-	emit_ja4(&hs, sink);
-	emit_weak(&hs, sink);
+	emit_fingerprints(&hs, sink);
 	return DEC_OK;
 }

@@ -107,6 +107,24 @@ struct obs_sink {
 	char *scratch;
 	size_t scratch_cap;
 	size_t scratch_used;
+	/* Optional, kept by the caller across payloads: TLS fingerprints of
+	 * hellos seen before (app_tls), NULL for none. */
+	struct tls_fp_cache *tls_cache;
+};
+
+/* JA3/JA4 of recent ClientHellos, by a 64-bit digest of every field they
+ * are computed from: a device sends the same hello again and again, and
+ * the hashing and sorting cost more than the rest of a hello. A digest
+ * collision gives a hello the fingerprints of another; forcing one only
+ * changes what the forging device's own fingerprints say. */
+#define TLS_FP_CACHE 64
+struct tls_fp_cache {
+	struct {
+		uint64_t key; /* 0: empty */
+		char ja3[32], ja4[36], weak[48];
+		uint8_t weak_len;
+	} e[TLS_FP_CACHE];
+	uint64_t hits, misses;
 };
 
 const char *obs_kind_name(enum obs_kind k);

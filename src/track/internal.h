@@ -89,6 +89,7 @@ struct tracker {
 	struct server_ep *servers; /* SERVER_EPS of them */
 	char *scratch;           /* for application decoders, per payload */
 	size_t scratch_cap;
+	struct tls_fp_cache *tls_cache; /* fingerprints of recent TLS hellos */
 };
 
 /* devices.c */

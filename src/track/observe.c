@@ -307,7 +307,7 @@ static void on_obs(void *user, const struct obs *o)
 
 static int run(struct tracker *t, struct obs_ctx *c, app_decode_fn fn, const uint8_t *p, size_t n)
 {
-	struct obs_sink sink = { on_obs, c, t->scratch, t->scratch_cap, 0 };
+	struct obs_sink sink = { on_obs, c, t->scratch, t->scratch_cap, 0, t->tls_cache };
 	int r = fn(p, n, &sink);
 	if (r < 0)
 		t->st.app.n[DC_APP_BAD]++;

@@ -63,9 +63,10 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->last_flow = TABLE_NONE;
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
+	t->tls_cache = calloc(1, sizeof *t->tls_cache);
 	t->servers = calloc(SERVER_EPS, sizeof *t->servers);
 	if (!t->devices || !t->flows || !t->names || !t->dests || !t->queries || !t->strs || !t->streams ||
-	    !t->scratch || !t->servers) {
+	    !t->scratch || !t->tls_cache || !t->servers) {
 		tracker_free(t);
 		return NULL;
 	}
@@ -87,6 +88,7 @@ void tracker_free(struct tracker *t)
 			free(t->streams[i].data);
 	free(t->streams);
 	free(t->scratch);
+	free(t->tls_cache);
 	free(t->servers);
 	free(t);
 }
@@ -333,7 +335,8 @@ uint32_t tracker_flow_count(const struct tracker *t)
 size_t tracker_memory(const struct tracker *t)
 {
 	size_t m = table_memory(t->devices) + table_memory(t->flows) + table_memory(t->names) +
-		   table_memory(t->dests) + table_memory(t->queries) + strpool_memory(t->strs) + t->scratch_cap;
+		   table_memory(t->dests) + table_memory(t->queries) + strpool_memory(t->strs) + t->scratch_cap +
+		   sizeof *t->tls_cache;
 	for (uint32_t i = 0; i < t->cfg.max_streams; i++)
 		if (t->streams[i].data)
 			m += t->cfg.stream_bytes;

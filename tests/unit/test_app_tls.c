@@ -657,7 +657,7 @@ static void test_huge_counts(void **state)
 	 * string is longer than tu_obs keeps: counted in the callback) */
 	static char scratch[8192];
 	int dashes = -1;
-	struct obs_sink cs = { count_ja3_cipher_dashes, &dashes, scratch, sizeof scratch, 0 };
+	struct obs_sink cs = { count_ja3_cipher_dashes, &dashes, scratch, sizeof scratch, 0, NULL };
 	assert_int_equal(app_tls(b.b, b.n, &cs), DEC_OK);
 	assert_int_equal(dashes, 255);
 	/* a 1-byte-length list of 127 versions */
@@ -737,6 +737,56 @@ static void test_mutations(void **state)
 	}
 }
 
+/* ---- the fingerprint cache ------------------------------------------------ */
+
+/* With the cache the same fingerprints come out as without it, the first
+ * time (filling it) and the second (from it). */
+static void same_with_cache(const uint8_t *p, size_t n, struct tls_fp_cache *fc)
+{
+	struct tu_sink plain, cached;
+	int r = run(p, n, &plain);
+	for (int round = 0; round < 2; round++) {
+		uint8_t *h = heap(p, n);
+		tu_sink_init(&cached);
+		cached.sink.tls_cache = fc;
+		assert_int_equal(app_tls(h, n, &cached.sink), r);
+		free(h);
+		static const enum obs_kind kinds[] = { OBS_TLS_JA3, OBS_TLS_JA4, OBS_TLS_WEAK };
+		for (size_t k = 0; k < 3; k++) {
+			const struct tu_obs *a = tu_find(&plain, kinds[k]), *b = tu_find(&cached, kinds[k]);
+			assert_int_equal(a != NULL, b != NULL);
+			if (a)
+				assert_string_equal(a->str, b->str);
+		}
+	}
+}
+
+static void test_fp_cache(void **state)
+{
+	(void)state;
+	struct tls_fp_cache *fc = calloc(1, sizeof *fc);
+	same_with_cache(HELLO, sizeof HELLO, fc);
+	assert_int_equal(fc->misses, 1);
+	assert_int_equal(fc->hits, 1);
+	same_with_cache(HELLO_GREASE, sizeof HELLO_GREASE, fc);
+	same_with_cache(HELLO_OLD, sizeof HELLO_OLD, fc);
+	same_with_cache(HELLO, sizeof HELLO, fc); /* still there */
+	assert_int_equal(fc->misses, 3);
+	assert_int_equal(fc->hits, 5);
+	/* hellos that differ in one cipher, in the order of their ciphers or
+	 * only in a weak suite get their own fingerprints */
+	struct buf b;
+	static const uint16_t lists[][3] = { { 0xc02f, 0x0005, 0x0008 }, { 0xc02f, 0x0008, 0x0005 },
+					     { 0xc02f, 0x0005, 0xc030 }, { 0xc02b, 0x0005, 0xc030 },
+					     { 0x0002, 0x0034, 0xc02f }, { 0x00a8, 0xc0a4, 0x00ff } };
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		build(&b, 0x0303, lists[i], 3, NULL);
+		same_with_cache(b.b, b.n, fc);
+	}
+	assert_int_equal(fc->misses, 3 + 6);
+	free(fc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -755,6 +805,7 @@ int main(void)
 		cmocka_unit_test(test_huge_counts),
 		cmocka_unit_test(test_tiny_scratch),
 		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_fp_cache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
