@@ -2,9 +2,12 @@
  *
  * Layout: entries live in one array (entry_size each) with parallel arrays
  * for their hash and their place in a doubly linked LRU list; the index is a
- * power-of-two array of entry indices probed linearly, at most half full, and
- * deleted from by backward shifting (no tombstones, so probe lengths stay
- * short however many flows come and go).
+ * power-of-two array probed linearly, at most half full, and deleted from by
+ * backward shifting (no tombstones, so probe lengths stay short however many
+ * flows come and go). An index slot holds the entry's hash beside its
+ * number, so a probe that does not match is decided in the index alone:
+ * under a flood of new keys nearly every lookup misses, and each entry it
+ * would otherwise read is a cache miss.
  */
 #include "lib/table.h"
 
@@ -15,6 +18,10 @@
 
 #define FREE_MARK (TABLE_NONE - 1) /* lru_prev of a free entry */
 #define MIN_ALLOC 64u
+#define SLOT_EMPTY UINT64_MAX
+
+static uint32_t slot_idx(uint64_t s) { return (uint32_t)s; }
+static uint32_t slot_hash(uint64_t s) { return (uint32_t)(s >> 32); }
 
 struct table {
 	struct table_type ty;
@@ -27,7 +34,7 @@ struct table {
 	uint32_t free_head;  /* free list through next[] */
 	uint32_t count;
 	uint32_t head, tail; /* head: most recent; tail: least recent */
-	uint32_t *slots;     /* index: entry idx or TABLE_NONE */
+	uint64_t *slots;     /* index: hash << 32 | entry idx, or SLOT_EMPTY */
 	uint32_t mask;
 	uint64_t evictions, refusals;
 };
@@ -53,9 +60,9 @@ static uint32_t index_size_for(uint32_t alloc)
 static void index_put(struct table *t, uint32_t idx)
 {
 	uint32_t i = t->ehash[idx] & t->mask;
-	while (t->slots[i] != TABLE_NONE)
+	while (t->slots[i] != SLOT_EMPTY)
 		i = (i + 1) & t->mask;
-	t->slots[i] = idx;
+	t->slots[i] = (uint64_t)t->ehash[idx] << 32 | idx;
 }
 
 static int grow(struct table *t)
@@ -82,7 +89,7 @@ static int grow(struct table *t)
 	if (!nx)
 		return -1;
 	t->next = nx;
-	uint32_t *slots = malloc((size_t)isz * sizeof *slots);
+	uint64_t *slots = malloc((size_t)isz * sizeof *slots);
 	if (!slots)
 		return -1;
 	free(t->slots);
@@ -130,10 +137,10 @@ static uint32_t find_slot(const struct table *t, const void *key, uint32_t h)
 {
 	uint32_t i = h & t->mask;
 	for (;;) {
-		uint32_t idx = t->slots[i];
-		if (idx == TABLE_NONE)
+		uint64_t sl = t->slots[i];
+		if (sl == SLOT_EMPTY)
 			return TABLE_NONE;
-		if (t->ehash[idx] == h && memcmp(ent_at(t, idx), key, t->ty.key_size) == 0)
+		if (slot_hash(sl) == h && memcmp(ent_at(t, slot_idx(sl)), key, t->ty.key_size) == 0)
 			return i;
 		i = (i + 1) & t->mask;
 	}
@@ -142,7 +149,7 @@ static uint32_t find_slot(const struct table *t, const void *key, uint32_t h)
 uint32_t table_find(struct table *t, const void *key)
 {
 	uint32_t s = find_slot(t, key, hash_key(t, key));
-	return s == TABLE_NONE ? TABLE_NONE : t->slots[s];
+	return s == TABLE_NONE ? TABLE_NONE : slot_idx(t->slots[s]);
 }
 
 static void lru_unlink(struct table *t, uint32_t idx)
@@ -187,17 +194,17 @@ void table_remove(struct table *t, uint32_t idx)
 		uint32_t j = i;
 		for (;;) {
 			j = (j + 1) & t->mask;
-			uint32_t e = t->slots[j];
-			if (e == TABLE_NONE)
+			uint64_t e = t->slots[j];
+			if (e == SLOT_EMPTY)
 				break;
-			uint32_t k = t->ehash[e] & t->mask;
+			uint32_t k = slot_hash(e) & t->mask;
 			bool stays = (i <= j) ? (i < k && k <= j) : (i < k || k <= j);
 			if (!stays) {
 				t->slots[i] = e;
 				i = j;
 			}
 		}
-		t->slots[i] = TABLE_NONE;
+		t->slots[i] = SLOT_EMPTY;
 	}
 	lru_unlink(t, idx);
 	t->prev[idx] = FREE_MARK;
@@ -213,8 +220,8 @@ uint32_t table_upsert(struct table *t, const void *key, bool *created)
 	if (created)
 		*created = false;
 	if (s != TABLE_NONE) {
-		table_touch(t, t->slots[s]);
-		return t->slots[s];
+		table_touch(t, slot_idx(t->slots[s]));
+		return slot_idx(t->slots[s]);
 	}
 	if (t->count >= t->ty.cap) {
 		if (!t->ty.evict || t->tail == TABLE_NONE) {
@@ -280,7 +287,7 @@ uint64_t table_refusals(const struct table *t)
 size_t table_memory(const struct table *t)
 {
 	return (size_t)t->alloc * (t->ty.entry_size + 3 * sizeof(uint32_t)) +
-	       ((size_t)t->mask + 1) * sizeof(uint32_t) + sizeof *t;
+	       ((size_t)t->mask + 1) * sizeof(uint64_t) + sizeof *t;
 }
 
 uint32_t table_next(const struct table *t, uint32_t idx)
