@@ -11,6 +11,17 @@
 # with /usr/bin/time: wall, user+sys CPU and peak RSS. Prints a table of the
 # medians and ratios, and writes bench/out/results.{md,tsv}.
 #
+# Then memory (BENCH_MEMORY=0 leaves it out), alfoil alone, medians of
+# BENCH_RUNS runs:
+#   same traffic  the real captures merged once, and the same repeated 10
+#                 times (bench/repeat-pcap.py): peak RSS and alfoil's own
+#                 count of its tables should be the same for both;
+#   flood         build/rel/mkflood: 2 M packets, every one a new flow,
+#                 most from a new MAC, random DNS names: caps hold, what
+#                 was evicted or refused is reported, and the time per
+#                 packet is set against the big capture's.
+# Appended to bench/out/results.md.
+#
 #   BENCH_PCAP=FILE   use this capture instead of building one
 #   BENCH_RUNS=N      runs per tool (default 3)
 #   SHARED=DIR        the shared folder (default ../shared)
@@ -32,7 +43,7 @@ if [ ! -s "$pcap" ]; then
 	python3 "$gen" "$pcap"
 fi
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
-[ -x build/rel/pcapread ] && [ -x ./alfoil ] || { echo "bench: run 'make bench' (builds alfoil and pcapread)" >&2; exit 1; }
+[ -x build/rel/pcapread ] && [ -x ./alfoil ] && [ -x build/rel/mkflood ] || { echo "bench: run 'make bench' (builds alfoil, pcapread and mkflood)" >&2; exit 1; }
 
 tools=(floor alfoil)
 command -v ndpiReader >/dev/null && tools+=(ndpiReader) || echo "bench: ndpiReader not installed (scripts/setup.sh --bench); skipped"
@@ -95,5 +106,59 @@ with open(f'{out}/results.tsv', 'w') as f:
     for l in lines:
         f.write('\t'.join(l) + '\n')
 print()
+print(text)
+PY
+
+[ "${BENCH_MEMORY:-1}" = 0 ] && exit 0
+
+# ---- memory ------------------------------------------------------------------
+once=$out/once.pcap ten=$out/ten.pcap flood=$out/flood.pcap
+[ -s "$once" ] || python3 "$shared/bench/make-bench-pcap.py" --copies 1 "$once"
+[ -s "$ten" ] || python3 bench/repeat-pcap.py "$once" 10 "$ten"
+[ -s "$flood" ] || build/rel/mkflood -n 2000000 "$flood"
+mraw=$out/memory.tsv
+: >"$mraw"
+for r in $(seq 1 "$runs"); do
+	for input in once ten flood big; do
+		case $input in once) f=$once ;; ten) f=$ten ;; flood) f=$flood ;; big) f=$pcap ;; esac
+		/usr/bin/time -f '%e %U %S %M' -o "$out/time.mem" ./alfoil inspect --json --no-progress -q \
+			-o "$out/mem-$input.json" "$f" 2>"$out/err.mem" || {
+			echo "bench: alfoil failed on $f:" >&2; tail -5 "$out/err.mem" >&2; exit 1; }
+		read -r wall user sys rss <"$out/time.mem"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$input" "$r" "$wall" "$user" "$sys" "$rss" >>"$mraw"
+		awk -v r="$r" -v t="$input" -v w="$wall" -v m="$rss" \
+			'BEGIN { printf "  run %d memory %-6s %6.2f s wall %8.1f MiB peak\n", r, t, w, m / 1024 }'
+	done
+done
+python3 - "$mraw" "$out" <<'PY'
+import json, statistics, sys
+raw, out = sys.argv[1], sys.argv[2]
+rows = {}
+for line in open(raw):
+    t, r, wall, user, sys_, rss = line.split('\t')
+    rows.setdefault(t, []).append((float(wall), int(rss)))
+def med(t, i): return statistics.median(v[i] for v in rows[t])
+info = {}
+for t in rows:
+    d = json.load(open(f'{out}/mem-{t}.json'))
+    c = d['capture']
+    info[t] = (c['packets'], c['memory_bytes'], c['counters'], len(d['devices']))
+lines = ['', f'Memory: alfoil alone, medians of {len(rows["once"])} runs', '',
+         '| input | packets | devices | wall s | ns / packet | peak RSS MiB | tables MiB (alfoil\'s count) |',
+         '|---|---|---|---|---|---|---|']
+names = {'once': 'real captures, once', 'ten': 'the same, 10 times over', 'flood': 'flood (mkflood, 2 M)',
+         'big': 'bench capture (16 homes)'}
+for t in ['once', 'ten', 'big', 'flood']:
+    p, m, c, nd = info[t]
+    w = med(t, 0)
+    lines.append(f'| {names[t]} | {p:,} | {nd:,} | {w:.2f} | {w / p * 1e9:.0f} | {med(t, 1) / 1024:.1f} | {m / 2**20:.1f} |')
+o, tn, fl, bg = (med(t, 1) for t in ('once', 'ten', 'flood', 'big'))
+per = lambda t: med(t, 0) / info[t][0]
+lines += ['', f'10x the same traffic: peak RSS {tn / o:.2f}x of once; tables {info["ten"][1] / info["once"][1]:.2f}x.',
+          f'Flood: {per("flood") / per("big"):.2f}x the time per packet of the bench capture; '
+          'evicted or refused: ' + ', '.join(f'{k} {v:,}' for k, v in info['flood'][2].items()
+                                             if k.endswith(('evicted', 'refused')))]
+text = '\n'.join(lines) + '\n'
+open(f'{out}/results.md', 'a').write(text)
 print(text)
 PY
