@@ -5,6 +5,7 @@
 #   make example    build the bundled example capture (examples/home.pcap)
 #   make fuzz       libFuzzer targets (clang) under build/fuzz/
 #   make bench      benchmark against libpcap and ndpiReader (bench/)
+#   make bench-live the bench capture replayed into a live capture (root)
 #
 # Warnings are errors. Sources are found by wildcard: adding a file to a
 # layer folder adds it to the build.
@@ -32,7 +33,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 REL_OBJ := $(LIB_SRC:src/%.c=build/rel/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=build/san/%.o)
 
-.PHONY: all check unit example fuzz fuzz-corpus fuzz-smoke bench clean distclean
+.PHONY: all check unit example fuzz fuzz-corpus fuzz-smoke bench bench-live clean distclean
 all: alfoil
 
 build/rel/%.o: src/%.c
@@ -162,6 +163,10 @@ build/rel/pcapread: bench/pcapread.c
 
 bench: alfoil build/rel/pcapread build/rel/mkflood
 	bench/run-bench.sh
+
+# Live capture: the bench capture replayed over a veth pair (root).
+bench-live: alfoil
+	bench/live-bench.sh
 
 clean:
 	rm -rf build alfoil

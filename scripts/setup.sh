@@ -23,6 +23,7 @@ packages=(
 	ieee-data                        # MAC -> maker registry (MA-L, MA-M, MA-S)
 	libcmocka-dev                    # unit tests
 	python3 jq iproute2 tcpdump      # capture and live tests
+	tcpreplay                        # live replay test and benchmark
 	clang libclang-rt-14-dev         # libFuzzer targets (make fuzz)
 	time                             # /usr/bin/time for benchmarks
 	chromium                         # renders the HTML report in its test
