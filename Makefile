@@ -129,7 +129,11 @@ build/rel/seeds: fuzz/seeds.c build/rel/libalfoil.a
 
 fuzz: $(FUZZ_BIN) build/rel/seeds
 
-check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN)
+# the fuzz targets build and get a short run in check when clang is there
+HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
+CHECK_FUZZ := $(if $(HAVE_FUZZ_CC),$(FUZZ_BIN) build/rel/seeds)
+
+check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood $(CHECK_FUZZ)
 	@tests/run-tests.sh build/san
 
 # Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).

@@ -374,6 +374,41 @@ static int write_html(const struct inspect_opts *o, const struct report *rep)
 	return rc;
 }
 
+/* Say on stderr when a cap was reached: the report is then of what fitted
+ * (its counters say the same, in numbers). */
+static void limits_warning(const struct inspect_opts *o, const struct tracker_stats *st)
+{
+	if (o->quiet || !(st->flows_evicted || st->devices_refused || st->dests_refused || st->names_evicted ||
+			  st->strings_refused))
+		return;
+	fprintf(stderr, "alfoil: warning: limits reached:");
+	const char *sep = "";
+	if (st->flows_evicted) {
+		fprintf(stderr, " %llu flows evicted, oldest first (--max-flows %u)",
+			(unsigned long long)st->flows_evicted, o->cfg.max_flows);
+		sep = ";";
+	}
+	if (st->devices_refused) {
+		fprintf(stderr, "%s %llu sightings of devices beyond --max-devices %u not kept", sep,
+			(unsigned long long)st->devices_refused, o->cfg.max_devices);
+		sep = ";";
+	}
+	if (st->dests_refused) {
+		fprintf(stderr, "%s %llu destinations beyond --max-dests %u not kept", sep,
+			(unsigned long long)st->dests_refused, o->cfg.max_dests);
+		sep = ";";
+	}
+	if (st->names_evicted) {
+		fprintf(stderr, "%s %llu DNS names evicted from the name cache (%u)", sep,
+			(unsigned long long)st->names_evicted, o->cfg.max_names);
+		sep = ";";
+	}
+	if (st->strings_refused)
+		fprintf(stderr, "%s %llu strings not kept (string memory %zu MiB full)", sep,
+			(unsigned long long)st->strings_refused, o->cfg.max_string_bytes >> 20);
+	fputs("\n", stderr);
+}
+
 /* What the report needs from files, loaded on a thread while packets are
  * read. Warnings are kept and printed when the thread is joined, so that
  * they do not cut into the progress line. */
@@ -530,6 +565,7 @@ int cmd_inspect(int argc, char **argv)
 	if (r.progress_shown)
 		fputs("\r\033[K", stderr);
 	intel_load_join(&il, il_thread);
+	limits_warning(&o, tracker_stats(r.t));
 	struct oui_db *oui = il.oui;
 	struct ipdb *ip = il.ip;
 
