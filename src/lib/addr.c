@@ -149,10 +149,15 @@ bool addr_is_local(const struct ip_addr *a)
 	}
 }
 
+/* As addr_scope() would say multicast or broadcast, without the rest of
+ * its tests: asked for both ends of nearly every packet. */
 bool addr_is_group(const struct ip_addr *a)
 {
-	enum addr_scope s = addr_scope(a);
-	return s == SCOPE_MULTICAST || s == SCOPE_BROADCAST;
+	if (addr_is_v4(a)) {
+		const uint8_t *p = a->b + 12;
+		return (p[0] & 0xf0) == 0xe0 || (p[0] == 0xff && p[1] == 0xff && p[2] == 0xff && p[3] == 0xff);
+	}
+	return a->b[0] == 0xff;
 }
 
 const char *mac_fmt(const uint8_t mac[static 6], char buf[static MAC_STRLEN])

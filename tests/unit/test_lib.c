@@ -51,6 +51,20 @@ static void test_addr_scope(void **state)
 	addr_parse(&a, "224.0.0.1");
 	assert_false(addr_is_local(&a));
 	assert_true(addr_is_group(&a));
+	/* addr_is_group's short cut agrees with addr_scope() everywhere: every
+	 * first byte, with the other bytes all 0x00 or all 0xff, both families */
+	for (int fam = 0; fam < 2; fam++)
+		for (int fill = 0; fill < 2; fill++)
+			for (int b0 = 0; b0 < 256; b0++) {
+				char txt[64];
+				if (fam == 0)
+					snprintf(txt, sizeof txt, "%d.%d.%d.%d", b0, fill * 255, fill * 255, fill * 255);
+				else
+					snprintf(txt, sizeof txt, "%02x%s::%s", b0, fill ? "ff" : "00", fill ? "ffff" : "1");
+				assert_int_equal(addr_parse(&a, txt), 0);
+				enum addr_scope sc = addr_scope(&a);
+				assert_int_equal(addr_is_group(&a), sc == SCOPE_MULTICAST || sc == SCOPE_BROADCAST);
+			}
 }
 
 static void test_addr_text(void **state)
