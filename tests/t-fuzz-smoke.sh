@@ -12,7 +12,7 @@ secs=${FUZZ_SMOKE_SECONDS:-2}
 fuzz=$ROOT/build/fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp packet mud"
+targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp packet mud capture"
 
 if [ ! -x "$fuzz/fuzz_packet" ]; then
 	skip "fuzz smoke run" "build/fuzz/ not built (needs clang: scripts/setup.sh installs it)"
@@ -22,8 +22,13 @@ seeded="no real-capture seeds"
 if [ -d "$CAPTURES" ] && [ -x "$ROOT/build/rel/seeds" ]; then
 	find "$CAPTURES" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' -o -name '*.trace' \) \
 		-print0 | xargs -0 "$ROOT/build/rel/seeds" "$work/seeds" >/dev/null 2>&1
+	mkdir -p "$work/seeds/capture"
+	find "$CAPTURES" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \) -size -24k |
+		head -300 | while read -r f; do cp "$f" "$work/seeds/capture/$(echo "$f" | md5sum | cut -c1-16)"; done
 	seeded="seeds from $CAPTURES"
 fi
+mkdir -p "$work/seeds/capture"
+head -c 16384 "$ROOT/examples/home.pcap" >"$work/seeds/capture/home-head.pcap"
 mkdir -p "$ROOT/build/fuzz/smoke-crashes"
 for t in $targets; do
 	mkdir -p "$work/new-$t"

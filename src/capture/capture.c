@@ -48,6 +48,7 @@ struct readahead {
 	uint64_t produced, consumed;
 	int stop;
 	int fd;
+	size_t block;          /* bytes a block: RA_BLOCK, less for a small file */
 	struct ra_block blk[RA_DEPTH];
 };
 
@@ -66,6 +67,7 @@ struct cap_source {
 	long long off;         /* file offset of the next byte */
 	uint8_t *spill;        /* a record that crosses blocks, put together */
 	int done;              /* end of file, read error or a bad record seen */
+	int failed;            /* an error was returned: the source stays ended */
 	int read_err;          /* errno of the read error that ended it */
 	int swapped;
 	struct bpf_program prog;
@@ -94,8 +96,8 @@ static void *ra_main(void *arg)
 		pthread_mutex_unlock(&ra->mu);
 		size_t n = 0;
 		int err = 0, eof = 0;
-		while (n < RA_BLOCK) {
-			ssize_t r = read(ra->fd, b->data + n, RA_BLOCK - n);
+		while (n < ra->block) {
+			ssize_t r = read(ra->fd, b->data + n, ra->block - n);
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0) {
@@ -147,16 +149,20 @@ static void ra_close(struct readahead *ra)
 	ra_free(ra);
 }
 
-/* fd positioned at the first record; NULL when memory or a thread cannot
- * be had (libpcap reads then). */
-static struct readahead *ra_start(int fd)
+/* fd positioned at the first record of a file of size bytes; NULL when
+ * memory or a thread cannot be had (libpcap reads then). */
+static struct readahead *ra_start(int fd, long long size)
 {
 	struct readahead *ra = calloc(1, sizeof *ra);
 	if (!ra)
 		return NULL;
 	ra->fd = fd;
+	/* a small file gets small blocks (one read of it all, and the end) */
+	ra->block = size + 1 < (long long)RA_BLOCK ? (size_t)size + 1 : RA_BLOCK;
+	if (ra->block < 4096)
+		ra->block = 4096;
 	for (int i = 0; i < RA_DEPTH; i++)
-		if (!(ra->blk[i].data = malloc(RA_BLOCK))) {
+		if (!(ra->blk[i].data = malloc(ra->block))) {
 			ra->fd = -1;
 			ra_free(ra);
 			return NULL;
@@ -220,7 +226,7 @@ static void try_own_reader(struct cap_source *s, const char *path)
 		return;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	s->ra = ra_start(fd);
+	s->ra = ra_start(fd, (long long)sb.st_size);
 	if (!s->ra) {
 		free(s->spill);
 		s->spill = NULL;
@@ -437,8 +443,13 @@ void cap_close(struct cap_source *s)
 
 int cap_next(struct cap_source *s, struct cap_packet *pkt)
 {
-	if (s->ra)
-		return own_next(s, pkt);
+	if (s->failed)
+		return CAP_END;
+	if (s->ra) {
+		int r = own_next(s, pkt);
+		s->failed = r == CAP_ERROR;
+		return r;
+	}
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int r = pcap_next_ex(s->pc, &h, &data);
@@ -457,6 +468,7 @@ int cap_next(struct cap_source *s, struct cap_packet *pkt)
 	default:
 		snprintf(s->err, sizeof s->err, "%s: packet %llu: %s", s->name,
 			 (unsigned long long)s->count + 1, pcap_geterr(s->pc));
+		s->failed = 1;
 		return CAP_ERROR;
 	}
 }

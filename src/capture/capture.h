@@ -41,6 +41,8 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 struct cap_source *cap_open_live(const char *iface, const char *filter, char *err, size_t errlen);
 void cap_close(struct cap_source *s);
 
+/* After CAP_ERROR a source only returns CAP_END: a file that went bad is
+ * not read on. */
 int cap_next(struct cap_source *s, struct cap_packet *pkt);
 const char *cap_error(const struct cap_source *s);
 int cap_datalink(const struct cap_source *s);        /* DLT_* */
