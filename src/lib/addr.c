@@ -134,19 +134,26 @@ const char *addr_scope_name(enum addr_scope s)
 	return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
+/* As addr_scope() would say unspecified, loopback, private, CGNAT,
+ * link-local or ULA, without the rest of its tests: asked for both ends
+ * of nearly every packet. */
 bool addr_is_local(const struct ip_addr *a)
 {
-	switch (addr_scope(a)) {
-	case SCOPE_UNSPEC:
-	case SCOPE_LOOPBACK:
-	case SCOPE_PRIVATE:
-	case SCOPE_CGNAT:
-	case SCOPE_LINKLOCAL:
-	case SCOPE_ULA:
-		return true;
-	default:
-		return false;
+	const uint8_t *p = a->b;
+	if (addr_is_v4(a)) {
+		p += 12;
+		return (p[0] | p[1] | p[2] | p[3]) == 0 || p[0] == 127 || p[0] == 10 ||
+		       (p[0] == 172 && (p[1] & 0xf0) == 16) || (p[0] == 192 && p[1] == 168) ||
+		       (p[0] == 100 && (p[1] & 0xc0) == 64) || (p[0] == 169 && p[1] == 254);
 	}
+	if ((p[0] & 0xfe) == 0xfc || (p[0] == 0xfe && (p[1] & 0xc0) == 0x80))
+		return true;
+	if (p[0] != 0)
+		return false;
+	for (int i = 1; i < 15; i++)
+		if (p[i])
+			return false;
+	return p[15] <= 1; /* :: and ::1 */
 }
 
 /* As addr_scope() would say multicast or broadcast, without the rest of
