@@ -279,6 +279,15 @@ static const uint8_t *take(struct cap_source *s, size_t need, size_t *got)
 	return s->spill;
 }
 
+/* A read(2) error ended the file: say so, naming the packet. */
+static int read_failed(struct cap_source *s)
+{
+	snprintf(s->err, sizeof s->err, "%s: packet %llu: read error: %s", s->name,
+		 (unsigned long long)s->count + 1, strerror(s->read_err));
+	s->read_err = 0;
+	return CAP_ERROR;
+}
+
 /* The next record, checked as libpcap checks it. */
 static int own_next(struct cap_source *s, struct cap_packet *pkt)
 {
@@ -286,12 +295,8 @@ static int own_next(struct cap_source *s, struct cap_packet *pkt)
 		size_t got;
 		const uint8_t *h = take(s, PCAP_REC_HDR, &got);
 		if (!h) {
-			if (s->read_err) {
-				snprintf(s->err, sizeof s->err, "%s: packet %llu: read error: %s", s->name,
-					 (unsigned long long)s->count + 1, strerror(s->read_err));
-				s->read_err = 0;
-				return CAP_ERROR;
-			}
+			if (s->read_err)
+				return read_failed(s);
 			if (got == 0)
 				return CAP_END;
 			snprintf(s->err, sizeof s->err,
@@ -311,12 +316,8 @@ static int own_next(struct cap_source *s, struct cap_packet *pkt)
 		}
 		const uint8_t *data = take(s, caplen, &got);
 		if (!data) {
-			if (s->read_err) {
-				snprintf(s->err, sizeof s->err, "%s: packet %llu: read error: %s", s->name,
-					 (unsigned long long)s->count + 1, strerror(s->read_err));
-				s->read_err = 0;
-				return CAP_ERROR;
-			}
+			if (s->read_err)
+				return read_failed(s);
 			snprintf(s->err, sizeof s->err,
 				 "%s: packet %llu: truncated dump file; tried to read %u captured bytes, only got %zu",
 				 s->name, (unsigned long long)s->count + 1, caplen, got);
