@@ -23,6 +23,7 @@
 #include "intel/oui.h"
 #include "lib/fmt.h"
 #include "output/output.h"
+#include "prefetch.h"
 #include "track/tracker.h"
 
 struct inspect_opts {
@@ -146,7 +147,7 @@ struct run {
 	int bad_input;
 };
 
-static void progress(struct run *r, struct cap_source *s, size_t i, size_t n)
+static void progress(struct run *r, struct cap_source *s, long long off, size_t i, size_t n)
 {
 	uint64_t now = now_us();
 	if (now - r->started < 1000000u || now - r->last_progress < 250000u)
@@ -155,11 +156,26 @@ static void progress(struct run *r, struct cap_source *s, size_t i, size_t n)
 	r->progress_shown = 1;
 	char a[32];
 	double rate = (double)r->total / ((double)(now - r->started) / 1e6);
-	long long off = cap_offset(s), size = cap_size(s);
+	long long size = cap_size(s);
 	fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, n, cap_name(s));
 	if (off >= 0 && size > 0)
 		fprintf(stderr, " %3.0f%%", 100.0 * (double)off / (double)size);
 	fprintf(stderr, "  %s packets  %.0fk pkt/s", fmt_count(a, r->total), rate / 1000);
+}
+
+/* One packet, read and perhaps decoded before (p NULL: not decodable). */
+static void take(struct run *r, struct rep_input *in, uint64_t ts_us, const struct pkt *p)
+{
+	r->total++;
+	in->packets++;
+	if (!r->first_us || ts_us < r->first_us)
+		r->first_us = ts_us;
+	if (ts_us > r->last_us)
+		r->last_us = ts_us;
+	if (!p)
+		r->undecoded++;
+	else
+		tracker_packet(r->t, p, ts_us);
 }
 
 /* Read one source to its end; returns 0, or -1 when it ended in error. */
@@ -190,20 +206,42 @@ static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_
 			snprintf(in->message, sizeof in->message, "%s", cap_error(s));
 			return -1;
 		}
-		r->total++;
-		in->packets++;
-		if (!r->first_us || cp.ts_us < r->first_us)
-			r->first_us = cp.ts_us;
-		if (cp.ts_us > r->last_us)
-			r->last_us = cp.ts_us;
-		if (!decodable) {
-			r->undecoded++;
-			continue;
-		}
-		decode_packet(&r->dec, dlt, cp.data, cp.caplen, cp.wirelen, &p);
-		tracker_packet(r->t, &p, cp.ts_us);
+		if (decodable)
+			decode_packet(&r->dec, dlt, cp.data, cp.caplen, cp.wirelen, &p);
+		take(r, in, cp.ts_us, decodable ? &p : NULL);
 		if (show && (r->total & 0xffff) == 0)
-			progress(r, s, i, n);
+			progress(r, s, cap_offset(s), i, n);
+	}
+	return 0;
+}
+
+/* A file, read and decoded a batch ahead on a second thread (prefetch.h);
+ * the same as pump() otherwise. Returns 0, -1 when it ended in error, or 1
+ * when no thread could be had (pump() then reads it). */
+static int pump_file(struct run *r, struct cap_source *s, struct rep_input *in, size_t i, size_t n)
+{
+	const struct inspect_opts *o = r->o;
+	int dlt = cap_datalink(s);
+	int decodable = decode_linktype_supported(dlt);
+	int show = o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
+	if (o->count && r->total >= o->count)
+		return 0;
+	struct prefetch *pf = prefetch_start(s, decodable, o->count ? o->count - r->total : 0, &stop_requested);
+	if (!pf)
+		return 1;
+	in->linktype = cap_datalink_name(s);
+	if (!decodable && !o->quiet)
+		fprintf(stderr, "alfoil: %s: link type %s (%d) is not decoded; its packets are "
+				"counted only\n", cap_name(s), in->linktype, dlt);
+	const struct pf_packet *k;
+	while (!stop_requested && (k = prefetch_next(pf))) {
+		take(r, in, k->ts_us, decodable ? &k->p : NULL);
+		if (show && (r->total & 0xffff) == 0)
+			progress(r, s, prefetch_offset(pf), i, n);
+	}
+	if (prefetch_finish(pf, &r->dec.stats, in->message, sizeof in->message) == CAP_ERROR) {
+		in->error = 1;
+		return -1;
 	}
 	return 0;
 }
@@ -542,7 +580,10 @@ int cmd_inspect(int argc, char **argv)
 		}
 		opened++;
 		live_source = o.iface ? s : NULL;
-		if (pump(&r, s, in, i, n) < 0) {
+		int pr = o.iface ? 1 : pump_file(&r, s, in, i, n);
+		if (pr > 0)
+			pr = pump(&r, s, in, i, n);
+		if (pr < 0) {
 			r.bad_input = 1;
 			if (r.progress_shown)
 				fputs("\r\033[K", stderr);

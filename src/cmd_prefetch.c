@@ -1,0 +1,196 @@
+/* cmd_prefetch.c - packets read and decoded a batch ahead (see prefetch.h).
+ *
+ * A ring of PF_DEPTH batches; each holds up to PF_BATCH packets copied
+ * into its own PF_ARENA bytes (a packet is at most 262144 bytes, so one
+ * always fits in an empty batch). The thread fills a free batch and hands
+ * it over; the caller hands it back when it has taken every packet in it.
+ * `produced` and `consumed` count batches and only grow.
+ */
+#include "prefetch.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PF_DEPTH 4
+#define PF_BATCH 512
+#define PF_ARENA (1u << 20)
+
+struct pf_batch {
+	struct pf_packet pk[PF_BATCH];
+	size_t n;
+	int end;            /* the source ends after these packets */
+	int status;         /* then: CAP_END or CAP_ERROR */
+	long long offset;   /* file offset after the last packet */
+	uint8_t *data;
+};
+
+struct prefetch {
+	struct cap_source *s;
+	int decode, dlt;
+	uint64_t limit, count;
+	volatile sig_atomic_t *stop;
+	struct dec_ctx dec;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	uint64_t produced, consumed;
+	int quit;                /* the caller has finished */
+	char err[2048];
+	struct pf_batch b[PF_DEPTH];
+	/* the caller's side */
+	struct pf_batch *cur;
+	size_t next;
+	long long offset;
+	int ended;               /* the last batch (with end set) was taken */
+	int status;
+};
+
+static void *pf_main(void *arg)
+{
+	struct prefetch *pf = arg;
+	struct cap_packet cp;
+	int pending = 0; /* cp holds a packet that did not fit the last batch */
+	for (;;) {
+		pthread_mutex_lock(&pf->mu);
+		while (!pf->quit && pf->produced - pf->consumed >= PF_DEPTH)
+			pthread_cond_wait(&pf->freed, &pf->mu);
+		if (pf->quit) {
+			pthread_mutex_unlock(&pf->mu);
+			return NULL;
+		}
+		struct pf_batch *b = &pf->b[pf->produced % PF_DEPTH];
+		pthread_mutex_unlock(&pf->mu);
+		b->n = 0;
+		b->end = 0;
+		size_t used = 0;
+		while (b->n < PF_BATCH) {
+			if (!pending) {
+				if ((pf->limit && pf->count >= pf->limit) ||
+				    (pf->stop && __atomic_load_n(pf->stop, __ATOMIC_RELAXED))) {
+					b->end = 1;
+					b->status = CAP_END;
+					break;
+				}
+				int r = cap_next(pf->s, &cp);
+				if (r == CAP_TIMEOUT)
+					continue;
+				if (r != CAP_PACKET) {
+					b->end = 1;
+					b->status = r;
+					if (r == CAP_ERROR)
+						snprintf(pf->err, sizeof pf->err, "%s", cap_error(pf->s));
+					break;
+				}
+				pf->count++;
+			}
+			if (cp.caplen > PF_ARENA - used) {
+				pending = 1; /* into the next batch */
+				break;
+			}
+			pending = 0;
+			struct pf_packet *k = &b->pk[b->n++];
+			memcpy(b->data + used, cp.data, cp.caplen);
+			k->data = b->data + used;
+			k->ts_us = cp.ts_us;
+			k->caplen = cp.caplen;
+			k->wirelen = cp.wirelen;
+			used += (cp.caplen + 7u) & ~(size_t)7;
+			if (pf->decode)
+				decode_packet(&pf->dec, pf->dlt, k->data, k->caplen, k->wirelen, &k->p);
+		}
+		b->offset = cap_offset(pf->s);
+		pthread_mutex_lock(&pf->mu);
+		pf->produced++;
+		pthread_cond_signal(&pf->filled);
+		pthread_mutex_unlock(&pf->mu);
+		if (b->end)
+			return NULL;
+	}
+}
+
+struct prefetch *prefetch_start(struct cap_source *s, int decode, uint64_t limit,
+				volatile sig_atomic_t *stop)
+{
+	struct prefetch *pf = calloc(1, sizeof *pf);
+	if (!pf)
+		return NULL;
+	pf->s = s;
+	pf->decode = decode;
+	pf->dlt = cap_datalink(s);
+	pf->limit = limit;
+	pf->stop = stop;
+	pf->offset = -1;
+	for (int i = 0; i < PF_DEPTH; i++)
+		if (!(pf->b[i].data = malloc(PF_ARENA)))
+			goto fail;
+	pthread_mutex_init(&pf->mu, NULL);
+	pthread_cond_init(&pf->filled, NULL);
+	pthread_cond_init(&pf->freed, NULL);
+	if (pthread_create(&pf->thread, NULL, pf_main, pf) != 0) {
+		pthread_mutex_destroy(&pf->mu);
+		pthread_cond_destroy(&pf->filled);
+		pthread_cond_destroy(&pf->freed);
+		goto fail;
+	}
+	return pf;
+fail:
+	for (int i = 0; i < PF_DEPTH; i++)
+		free(pf->b[i].data);
+	free(pf);
+	return NULL;
+}
+
+const struct pf_packet *prefetch_next(struct prefetch *pf)
+{
+	for (;;) {
+		if (pf->cur && pf->next < pf->cur->n)
+			return &pf->cur->pk[pf->next++];
+		if (pf->ended)
+			return NULL;
+		pthread_mutex_lock(&pf->mu);
+		if (pf->cur) {
+			if (pf->cur->end) { /* the last batch: keep it, report its end */
+				pf->ended = 1;
+				pf->status = pf->cur->status;
+				pthread_mutex_unlock(&pf->mu);
+				return NULL;
+			}
+			pf->consumed++;
+			pthread_cond_signal(&pf->freed);
+		}
+		while (pf->produced == pf->consumed)
+			pthread_cond_wait(&pf->filled, &pf->mu);
+		pf->cur = &pf->b[pf->consumed % PF_DEPTH];
+		pthread_mutex_unlock(&pf->mu);
+		pf->next = 0;
+		pf->offset = pf->cur->offset;
+	}
+}
+
+long long prefetch_offset(const struct prefetch *pf)
+{
+	return pf->offset;
+}
+
+int prefetch_finish(struct prefetch *pf, struct dec_stats *stats, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&pf->mu);
+	pf->quit = 1;
+	pthread_cond_signal(&pf->freed);
+	pthread_mutex_unlock(&pf->mu);
+	pthread_join(pf->thread, NULL);
+	int status = pf->ended ? pf->status : CAP_END;
+	if (status == CAP_ERROR && err)
+		snprintf(err, errlen, "%s", pf->err);
+	for (int i = 0; i < DC__COUNT; i++)
+		stats->n[i] += pf->dec.stats.n[i];
+	pthread_mutex_destroy(&pf->mu);
+	pthread_cond_destroy(&pf->filled);
+	pthread_cond_destroy(&pf->freed);
+	for (int i = 0; i < PF_DEPTH; i++)
+		free(pf->b[i].data);
+	free(pf);
+	return status;
+}
