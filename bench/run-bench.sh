@@ -9,7 +9,9 @@
 #   ndpiReader ndpiReader -q -i (Debian libndpi-bin)
 #   tshark     tshark -q -z conv,ip (Debian tshark)
 # with /usr/bin/time: wall, user+sys CPU and peak RSS. Prints a table of the
-# medians and ratios, and writes bench/out/results.{md,tsv}.
+# medians and ratios, and writes bench/out/results.{md,tsv}; then one more
+# alfoil run with ALFOIL_TIMES=1 says how its time splits between reading
+# and tracking, the report, the findings and writing the JSON.
 #
 # Then memory (BENCH_MEMORY=0 leaves it out), alfoil alone, medians of
 # BENCH_RUNS runs:
@@ -108,6 +110,13 @@ with open(f'{out}/results.tsv', 'w') as f:
 print()
 print(text)
 PY
+
+# where alfoil's time goes: one more run, timing its phases (ALFOIL_TIMES)
+phases=$(ALFOIL_TIMES=1 ./alfoil inspect --json --no-progress -q -o /dev/null "$pcap" 2>&1 | grep '^times' || true)
+if [ -n "$phases" ]; then
+	echo "alfoil $phases"
+	printf '\nalfoil, one more run: %s\n' "$phases" >>"$out/results.md"
+fi
 
 [ "${BENCH_MEMORY:-1}" = 0 ] && exit 0
 

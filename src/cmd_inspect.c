@@ -605,7 +605,11 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (r.progress_shown)
 		fputs("\r\033[K", stderr);
+	/* ALFOIL_TIMES=1: where the time went, on stderr (docs/benchmark.md) */
+	int times = getenv("ALFOIL_TIMES") && *getenv("ALFOIL_TIMES") == '1';
+	uint64_t t_read = now_us();
 	intel_load_join(&il, il_thread);
+	uint64_t t_intel = now_us();
 	limits_warning(&o, tracker_stats(r.t));
 	struct oui_db *oui = il.oui;
 	struct ipdb *ip = il.ip;
@@ -630,6 +634,7 @@ int cmd_inspect(int argc, char **argv)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";
 			if (!ip || ipdb_missing(ip)[0])
 				rep->ip_status = ip ? ipdb_missing(ip) : "IP data not loaded";
+			uint64_t t_report = now_us();
 			struct find_inputs fin = { &fc, block, base, o.profiles ? &profiles : NULL };
 			struct findings fs = { 0 };
 			findings_run(rep, &fin, &fs);
@@ -639,10 +644,18 @@ int cmd_inspect(int argc, char **argv)
 				for (size_t i = 0; i < fs.n; i++)
 					if ((int)fs.v[i].sev >= o.fail_on)
 						status = EXIT_FINDINGS;
+			uint64_t t_find = now_us();
 			if (write_report(&o, out, rep) < 0)
 				status = EXIT_USAGE;
 			if (o.html_path && write_html(&o, rep) < 0)
 				status = EXIT_USAGE;
+			uint64_t t_write = now_us();
+			if (times)
+				fprintf(stderr, "times (ms): read+track %.1f, wait for intel %.1f, "
+						"report %.1f, findings %.1f, write %.1f\n",
+					(double)(t_read - r.started) / 1e3, (double)(t_intel - t_read) / 1e3,
+					(double)(t_report - t_intel) / 1e3, (double)(t_find - t_report) / 1e3,
+					(double)(t_write - t_find) / 1e3);
 			report_free(rep);
 			findings_free(&fs);
 		}
