@@ -7,7 +7,6 @@
  * type) and, for a server ACK, OBS_DHCP_ASSIGNED_IP = yiaddr for chaddr.
  * Options in the sname/file fields (option 52 overload) are not read.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "decode/app.h"
@@ -61,8 +60,16 @@ static void emit_prl(struct obs_sink *sink, const uint8_t *v, size_t n)
 	size_t k = 0;
 	if (!s || !n)
 		return;
-	for (size_t i = 0; i < n; i++)
-		k += (size_t)snprintf(s + k, 4 * n + 1 - k, i ? ",%u" : "%u", v[i]);
+	for (size_t i = 0; i < n; i++) { /* "1,3,6,15": at most 4 bytes each */
+		if (i)
+			s[k++] = ',';
+		if (v[i] >= 100)
+			s[k++] = (char)('0' + v[i] / 100);
+		if (v[i] >= 10)
+			s[k++] = (char)('0' + v[i] / 10 % 10);
+		s[k++] = (char)('0' + v[i] % 10);
+	}
+	s[k] = '\0';
 	struct obs o = obs_make(OBS_DHCP_PRL);
 	o.bytes = v;
 	o.nbytes = n;

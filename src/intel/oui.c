@@ -140,12 +140,12 @@ static void txt_countries(struct oui_reg *r, const char *dir)
 	while (fgets(line, sizeof line, f)) {
 		size_t n = strcspn(line, "\r\n");
 		line[n] = '\0';
-		if (strstr(line, "(hex)") && n >= 8 && line[2] == '-' && line[5] == '-') {
+		if (n >= 8 && line[2] == '-' && line[5] == '-' && strstr(line, "(hex)")) {
 			char h[7] = { line[0], line[1], line[3], line[4], line[6], line[7], 0 };
 			oui = hex_prefix(h, 6, &ok);
 			if (!ok)
 				oui = UINT64_MAX;
-		} else if (strstr(line, "(base 16)") && oui != UINT64_MAX) {
+		} else if (line[0] != '\t' && oui != UINT64_MAX && strstr(line, "(base 16)")) {
 			uint64_t start = r->bits == 24 ? 0 : hex_prefix(line, 6, &ok);
 			prefix = oui << 24 | (start & 0xffffff);
 			in_entry = 1;
@@ -154,7 +154,11 @@ static void txt_countries(struct oui_reg *r, const char *dir)
 			const char *s = line;
 			while (*s == '\t' || *s == ' ')
 				s++;
-			snprintf(last, sizeof last, "%s", s);
+			size_t k = n - (size_t)(s - line);
+			if (k >= sizeof last)
+				k = sizeof last - 1;
+			memcpy(last, s, k);
+			last[k] = '\0';
 		} else if (in_entry) {
 			take_country(r, prefix, last);
 			in_entry = 0;

@@ -43,10 +43,23 @@ int addr_cmp(const struct ip_addr *a, const struct ip_addr *b)
 
 const char *addr_fmt(const struct ip_addr *a, char buf[static ADDR_STRLEN])
 {
-	if (addr_is_v4(a))
-		inet_ntop(AF_INET, a->b + 12, buf, ADDR_STRLEN);
-	else
+	if (!addr_is_v4(a)) {
 		inet_ntop(AF_INET6, a->b, buf, ADDR_STRLEN);
+		return buf;
+	}
+	/* dotted quad by hand: inet_ntop goes through sprintf, and ARP
+	 * claims are formatted per packet */
+	char *o = buf;
+	for (int i = 12; i < 16; i++) {
+		unsigned v = a->b[i];
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+		*o++ = '.';
+	}
+	o[-1] = '\0';
 	return buf;
 }
 

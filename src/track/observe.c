@@ -77,8 +77,12 @@ static void attr_hex(struct tracker *t, uint32_t dev, enum dev_attr_kind k, cons
 	char hex[2 * 64 + 1];
 	if (n > 64)
 		n = 64;
-	for (size_t i = 0; i < n; i++)
-		snprintf(hex + 2 * i, 3, "%02x", b[i]);
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		hex[2 * i] = digits[b[i] >> 4];
+		hex[2 * i + 1] = digits[b[i] & 15];
+	}
+	hex[2 * n] = '\0';
 	dev_add_attr(t, dev, k, hex, 2 * n);
 }
 

@@ -194,10 +194,30 @@ static void test_dhcp6(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+/* The parameter request list written out in decimal: one, two and three
+ * digits, zero and the top. */
+static void test_prl_digits(void **state)
+{
+	(void)state;
+	struct buf m;
+	struct tu_sink s;
+	bootp(&m, 1, (const uint8_t *)"\0\0\0\0");
+	opt(&m, 53, "\x01", 1);
+	opt(&m, 55, "\x00\x09\x0a\x63\x64\xff\x79", 7);
+	put8(&m, 255);
+	tu_sink_init(&s);
+	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
+	const struct tu_obs *o = tu_find(&s, OBS_DHCP_PRL);
+	assert_non_null(o);
+	assert_string_equal(o->str, "0,9,10,99,100,255,121");
+	assert_int_equal(o->nbytes, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_discover),
+		cmocka_unit_test(test_prl_digits),
 		cmocka_unit_test(test_ack),
 		cmocka_unit_test(test_fqdn),
 		cmocka_unit_test(test_malformed),

@@ -2,6 +2,7 @@
  * pool, formatting. */
 #include "testutil.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -308,11 +309,35 @@ static void test_fast_paths(void **state)
 	strpool_free(sp);
 }
 
+/* IPv4 written by hand, checked against inet_ntop for every value of every
+ * byte. */
+static void test_addr_fmt_v4(void **state)
+{
+	(void)state;
+	for (int pos = 0; pos < 4; pos++)
+		for (int v = 0; v < 256; v++) {
+			uint8_t b[4] = { 10, 200, 3, 99 };
+			b[pos] = (uint8_t)v;
+			struct ip_addr a;
+			addr_from_v4(&a, b);
+			char got[ADDR_STRLEN], want[ADDR_STRLEN];
+			assert_non_null(inet_ntop(AF_INET, b, want, sizeof want));
+			assert_string_equal(addr_fmt(&a, got), want);
+		}
+	struct ip_addr a;
+	char got[ADDR_STRLEN];
+	addr_from_v4(&a, (const uint8_t *)"\xff\xff\xff\xff");
+	assert_string_equal(addr_fmt(&a, got), "255.255.255.255");
+	addr_from_v4(&a, (const uint8_t *)"\0\0\0\0");
+	assert_string_equal(addr_fmt(&a, got), "0.0.0.0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr_scope),
 		cmocka_unit_test(test_addr_text),
+		cmocka_unit_test(test_addr_fmt_v4),
 		cmocka_unit_test(test_table_evict),
 		cmocka_unit_test(test_table_refuse_and_remove),
 		cmocka_unit_test(test_strpool),
