@@ -92,9 +92,10 @@ int app_http(const uint8_t *p, size_t len, struct obs_sink *sink)
 	obs_emit(sink, &o);
 	/* credentials in the request target: http://user:pass@host/ (absolute
 	 * form) or a password parameter in the query */
-	int absolute_with_user = memmem(o.str2, o.len2, "://", 3) && memchr(o.str2, '@', o.len2);
-	int password_param = memmem(o.str2, o.len2, "password=", 9) || memmem(o.str2, o.len2, "passwd=", 7) ||
-			     memmem(o.str2, o.len2, "pwd=", 4);
+	int absolute_with_user = memchr(o.str2, '@', o.len2) && memmem(o.str2, o.len2, "://", 3);
+	int password_param = memchr(o.str2, '=', o.len2) &&
+			     (memmem(o.str2, o.len2, "password=", 9) || memmem(o.str2, o.len2, "passwd=", 7) ||
+			      memmem(o.str2, o.len2, "pwd=", 4));
 	if (absolute_with_user || password_param) {
 		struct obs a = obs_make(OBS_HTTP_AUTH);
 		a.str = "URL";

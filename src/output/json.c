@@ -274,13 +274,40 @@ static void arena_drop(void)
 	}
 }
 
-/* One device's JSON text, in memory of its own (free() it). */
+/* s copied into memory of its own (free() it), every line after the first
+ * indented by n more spaces (n <= 8). */
+static char *indent_dup(const char *s, int n)
+{
+	static const char spaces[] = "        ";
+	size_t len = strlen(s), lines = 0;
+	for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - s))); p++)
+		lines++;
+	char *out = malloc(len + lines * (size_t)n + 1), *o = out;
+	if (!out)
+		return NULL;
+	const char *p = s, *end = s + len;
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		memcpy(o, p, (size_t)(nl - p) + 1);
+		o += nl - p + 1;
+		memcpy(o, spaces, (size_t)n);
+		o += n;
+		p = nl + 1;
+	}
+	memcpy(o, p, (size_t)(end - p) + 1);
+	return out;
+}
+
+/* One device's JSON text, indented to its place in the report, in memory
+ * of its own (free() it). */
 static char *device_text(const struct rep_device *d)
 {
 	arena_on = 1;
 	json_t *j = device_json(d);
 	char *s = j ? json_dumps(j, DUMP_FLAGS) : NULL;
-	char *out = s ? strdup(s) : NULL;
+	char *out = s ? indent_dup(s, 4) : NULL;
 	json_decref(j);
 	arena_on = 0;
 	/* keep up to ARENA_KEEP for the next device; a huge one's goes */
@@ -426,7 +453,7 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 		for (size_t i = 0; i < b.n; i++) {
 			fputs(from + i ? ",\n    " : "\n    ", f);
 			if (b.text[i])
-				write_indented(f, b.text[i], 4);
+				fputs(b.text[i], f);
 			else
 				rc = -1;
 			free(b.text[i]);

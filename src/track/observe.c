@@ -322,8 +322,16 @@ static int run(struct tracker *t, struct obs_ctx *c, app_decode_fn fn, const uin
  * ClientHello, or an HTTP head up to its empty line. */
 static bool stream_complete(const struct flow *f, const uint8_t *p, size_t n)
 {
-	if (f->stream_http)
-		return memmem(p, n, "\r\n\r\n", 4) || memmem(p, n, "\n\n", 2);
+	if (f->stream_http) { /* "\r\n\r\n" or "\n\n" in it: found from each '\n' */
+		for (const uint8_t *nl = p; (nl = memchr(nl, '\n', n - (size_t)(nl - p))); nl++) {
+			size_t i = (size_t)(nl - p);
+			if (i + 1 < n && p[i + 1] == '\n')
+				return true;
+			if (i >= 1 && i + 2 < n && p[i - 1] == '\r' && p[i + 1] == '\r' && p[i + 2] == '\n')
+				return true;
+		}
+		return false;
+	}
 	long need = app_tls_need(p, n);
 	return need == 0 || (need > 0 && (size_t)need <= n);
 }
