@@ -126,6 +126,14 @@ void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const c
 		s++, len--;
 	if (!len)
 		return;
+	/* seen before, byte for byte: stored text is already normalised, and
+	 * normalising it again changes nothing, so no need to intern */
+	for (int i = 0; i < d->n_attrs; i++)
+		if (d->attrs[i].kind == k) {
+			const char *have = strpool_str(t->strs, d->attrs[i].str);
+			if (strlen(have) == len && !memcmp(have, s, len))
+				return;
+		}
 	int lower = k == DA_DHCP_FQDN || k == DA_DHCP6_FQDN || k == DA_MDNS_HOSTNAME;
 	uint32_t id = strpool_intern(t->strs, s, len, lower);
 	if (!id) {
