@@ -13,6 +13,7 @@
 #include "decode/decode.h"
 #include "decode/dns_wire.h"
 #include "lib/cursor.h"
+#include "lib/fmt.h"
 
 #define BOOTP_FIXED 236
 #define DHCP_MAGIC 0x63825363u
@@ -63,11 +64,7 @@ static void emit_prl(struct obs_sink *sink, const uint8_t *v, size_t n)
 	for (size_t i = 0; i < n; i++) { /* "1,3,6,15": at most 4 bytes each */
 		if (i)
 			s[k++] = ',';
-		if (v[i] >= 100)
-			s[k++] = (char)('0' + v[i] / 100);
-		if (v[i] >= 10)
-			s[k++] = (char)('0' + v[i] / 10 % 10);
-		s[k++] = (char)('0' + v[i] % 10);
+		k += fmt_dec(s + k, v[i]);
 	}
 	s[k] = '\0';
 	struct obs o = obs_make(OBS_DHCP_PRL);

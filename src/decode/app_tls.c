@@ -33,6 +33,7 @@
 #include "decode/app.h"
 #include "decode/decode.h"
 #include "lib/cursor.h"
+#include "lib/fmt.h"
 
 #define TLS_HANDSHAKE 22
 #define TLS_CLIENT_HELLO 1
@@ -356,29 +357,6 @@ static int parse_hello(struct cur c, bool complete, struct obs_sink *sink, struc
 	return complete ? DEC_OK : DEC_E_TRUNC;
 }
 
-static void hex(char *out, const uint8_t *d, size_t n)
-{
-	static const char x[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = x[d[i] >> 4];
-		out[2 * i + 1] = x[d[i] & 15];
-	}
-}
-
-/* v in decimal at s; returns the digits written (at most 5) */
-static size_t put_dec(char *s, unsigned v)
-{
-	char tmp[5];
-	size_t n = 0, k = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n < sizeof tmp);
-	while (n)
-		s[k++] = tmp[--n];
-	return k;
-}
-
 /* append "v1-v2-..." (decimal) at s + n; the caller sized s for 6 bytes a
  * value */
 static size_t join_dec(char *s, size_t n, const uint16_t *v, int count)
@@ -386,7 +364,7 @@ static size_t join_dec(char *s, size_t n, const uint16_t *v, int count)
 	for (int i = 0; i < count; i++) {
 		if (i)
 			s[n++] = '-';
-		n += put_dec(s + n, v[i]);
+		n += fmt_dec(s + n, v[i]);
 	}
 	return n;
 }
@@ -471,7 +449,7 @@ static const char *emit_ja3(const struct hello *h, struct obs_sink *sink)
 	uint16_t formats[TLS_MAX_LIST];
 	for (int i = 0; i < h->nformats; i++)
 		formats[i] = h->formats[i];
-	size_t n = put_dec(s, h->legacy_version);
+	size_t n = fmt_dec(s, h->legacy_version);
 	s[n++] = ',';
 	n = join_dec(s, n, h->ciphers, h->nciphers);
 	s[n++] = ',';
@@ -485,7 +463,7 @@ static const char *emit_ja3(const struct hello *h, struct obs_sink *sink)
 	md5_init(&m);
 	md5_update(&m, n, (const uint8_t *)s);
 	md5_digest(&m, sizeof d, d);
-	hex(md, d, sizeof d);
+	fmt_hex(md, d, sizeof d);
 	struct obs o = obs_make(OBS_TLS_JA3);
 	o.str = md;
 	o.len = 32;
@@ -515,7 +493,7 @@ static size_t join_hex4(char *s, const uint16_t *v, int n)
 		uint8_t be[2] = { (uint8_t)(v[i] >> 8), (uint8_t)v[i] };
 		if (i)
 			s[k++] = ',';
-		hex(s + k, be, 2);
+		fmt_hex(s + k, be, 2);
 		k += 4;
 	}
 	return k;
@@ -540,7 +518,7 @@ static void ja4_hash(char out[12], const uint16_t *v, int n, const uint16_t *tai
 	sha256_init(&c);
 	sha256_update(&c, k, (const uint8_t *)buf);
 	sha256_digest(&c, sizeof d, d);
-	hex(out, d, 6);
+	fmt_hex(out, d, 6);
 }
 
 static bool alnum(uint8_t c)
@@ -576,7 +554,7 @@ static const char *emit_ja4(const struct hello *h, struct obs_sink *sink)
 		} else {
 			char hx[4];
 			uint8_t two[2] = { a, z };
-			hex(hx, two, 2);
+			fmt_hex(hx, two, 2);
 			alpn[0] = hx[0];
 			alpn[1] = hx[3];
 		}

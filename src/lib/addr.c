@@ -1,5 +1,6 @@
 /* addr.c - IP and MAC address helpers (see addr.h). */
 #include "lib/addr.h"
+#include "lib/fmt.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -51,12 +52,7 @@ const char *addr_fmt(const struct ip_addr *a, char buf[static ADDR_STRLEN])
 	 * claims are formatted per packet */
 	char *o = buf;
 	for (int i = 12; i < 16; i++) {
-		unsigned v = a->b[i];
-		if (v >= 100)
-			*o++ = (char)('0' + v / 100);
-		if (v >= 10)
-			*o++ = (char)('0' + v / 10 % 10);
-		*o++ = (char)('0' + v % 10);
+		o += fmt_dec(o, a->b[i]);
 		*o++ = '.';
 	}
 	o[-1] = '\0';

@@ -71,3 +71,25 @@ const char *fmt_duration(char buf[static 32], uint64_t us)
 			 (unsigned long long)(s % 86400 / 3600));
 	return buf;
 }
+
+size_t fmt_dec(char *s, unsigned v)
+{
+	char tmp[5];
+	size_t n = 0, k = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < sizeof tmp);
+	while (n)
+		s[k++] = tmp[--n];
+	return k;
+}
+
+void fmt_hex(char *out, const uint8_t *d, size_t n)
+{
+	static const char x[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = x[d[i] >> 4];
+		out[2 * i + 1] = x[d[i] & 15];
+	}
+}

@@ -13,5 +13,9 @@ const char *fmt_count(char buf[static 32], uint64_t n);
 const char *fmt_time(char buf[static 32], uint64_t us, int iso);
 /* "10m 3s", "2h 5m", "1d 3h" */
 const char *fmt_duration(char buf[static 32], uint64_t us);
+/* v (below 100000) in decimal at s, no NUL; returns the digits written. */
+size_t fmt_dec(char *s, unsigned v);
+/* n bytes as 2n lower-case hex digits at out, no NUL. */
+void fmt_hex(char *out, const uint8_t *d, size_t n);
 
 #endif

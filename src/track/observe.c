@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "decode/app.h"
+#include "lib/fmt.h"
 #include "track/internal.h"
 
 #define MAX_CLIENT_PAYLOADS 8 /* payload packets inspected per TCP flow side */
@@ -77,11 +78,7 @@ static void attr_hex(struct tracker *t, uint32_t dev, enum dev_attr_kind k, cons
 	char hex[2 * 64 + 1];
 	if (n > 64)
 		n = 64;
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		hex[2 * i] = digits[b[i] >> 4];
-		hex[2 * i + 1] = digits[b[i] & 15];
-	}
+	fmt_hex(hex, b, n);
 	hex[2 * n] = '\0';
 	dev_add_attr(t, dev, k, hex, 2 * n);
 }
