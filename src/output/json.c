@@ -173,33 +173,43 @@ static json_t *device_json(const struct rep_device *d)
 
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
 
-/* Write the dumped text s to f with every line after the first indented
- * by n more. Values are dumped to a string first: jansson hands a callback
- * one token at a time, and a stdio call per token was a fifth of a large
- * report's time. */
-static void write_indented(FILE *f, const char *s, int n)
+/* s copied into memory of its own (free() it), every line after the first
+ * indented by n more spaces (n <= 8). Values are dumped to a string first:
+ * jansson hands a callback one token at a time, and a stdio call per token
+ * was a fifth of a large report's time. */
+static char *indent_dup(const char *s, int n)
 {
 	static const char spaces[] = "        ";
-	const char *p = s, *end = s + strlen(s);
-	while (p < end) {
+	size_t len = strlen(s), lines = 0;
+	for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - s))); p++)
+		lines++;
+	char *out = malloc(len + lines * (size_t)n + 1), *o = out;
+	if (!out)
+		return NULL;
+	const char *p = s, *end = s + len;
+	for (;;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl) {
-			fwrite_unlocked(p, 1, (size_t)(end - p), f);
+		if (!nl)
 			break;
-		}
-		fwrite_unlocked(p, 1, (size_t)(nl - p) + 1, f);
-		fwrite_unlocked(spaces, 1, (size_t)n, f);
+		memcpy(o, p, (size_t)(nl - p) + 1);
+		o += nl - p + 1;
+		memcpy(o, spaces, (size_t)n);
+		o += n;
 		p = nl + 1;
 	}
+	memcpy(o, p, (size_t)(end - p) + 1);
+	return out;
 }
 
 static int dump_indented(FILE *f, json_t *v, int n)
 {
 	char *s = json_dumps(v, DUMP_FLAGS);
-	if (!s)
-		return -1;
-	write_indented(f, s, n);
+	char *text = s ? indent_dup(s, n) : NULL;
 	free(s);
+	if (!text)
+		return -1;
+	fputs(text, f);
+	free(text);
 	return 0;
 }
 
@@ -272,32 +282,6 @@ static void arena_drop(void)
 		free(arena);
 		arena = n;
 	}
-}
-
-/* s copied into memory of its own (free() it), every line after the first
- * indented by n more spaces (n <= 8). */
-static char *indent_dup(const char *s, int n)
-{
-	static const char spaces[] = "        ";
-	size_t len = strlen(s), lines = 0;
-	for (const char *p = s; (p = memchr(p, '\n', len - (size_t)(p - s))); p++)
-		lines++;
-	char *out = malloc(len + lines * (size_t)n + 1), *o = out;
-	if (!out)
-		return NULL;
-	const char *p = s, *end = s + len;
-	for (;;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			break;
-		memcpy(o, p, (size_t)(nl - p) + 1);
-		o += nl - p + 1;
-		memcpy(o, spaces, (size_t)n);
-		o += n;
-		p = nl + 1;
-	}
-	memcpy(o, p, (size_t)(end - p) + 1);
-	return out;
 }
 
 /* One device's JSON text, indented to its place in the report, in memory
