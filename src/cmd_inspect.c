@@ -178,20 +178,34 @@ static void take(struct run *r, struct rep_input *in, uint64_t ts_us, const stru
 		tracker_packet(r->t, p, ts_us);
 }
 
+static int show_progress(const struct inspect_opts *o)
+{
+	return o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
+}
+
+/* Note the link type of s in its input, with a warning when it is not
+ * decoded; returns whether it is. */
+static int note_linktype(const struct inspect_opts *o, struct cap_source *s, struct rep_input *in)
+{
+	int dlt = cap_datalink(s);
+	int decodable = decode_linktype_supported(dlt);
+	in->linktype = cap_datalink_name(s);
+	if (!decodable && !o->quiet)
+		fprintf(stderr, "alfoil: %s: link type %s (%d) is not decoded; its packets are "
+				"counted only\n", cap_name(s), in->linktype, dlt);
+	return decodable;
+}
+
 /* Read one source to its end; returns 0, or -1 when it ended in error. */
 static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_t i, size_t n)
 {
 	const struct inspect_opts *o = r->o;
 	int dlt = cap_datalink(s);
-	int decodable = decode_linktype_supported(dlt);
+	int decodable = note_linktype(o, s, in);
 	struct cap_packet cp;
 	struct pkt p;
 	uint64_t deadline = o->duration > 0 ? now_us() + (uint64_t)(o->duration * 1e6) : 0;
-	int show = o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
-	in->linktype = cap_datalink_name(s);
-	if (!decodable && !o->quiet)
-		fprintf(stderr, "alfoil: %s: link type %s (%d) is not decoded; its packets are "
-				"counted only\n", cap_name(s), in->linktype, dlt);
+	int show = show_progress(o);
 	for (;;) {
 		if (stop_requested || (deadline && now_us() >= deadline) ||
 		    (o->count && r->total >= o->count))
@@ -221,18 +235,15 @@ static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_
 static int pump_file(struct run *r, struct cap_source *s, struct rep_input *in, size_t i, size_t n)
 {
 	const struct inspect_opts *o = r->o;
-	int dlt = cap_datalink(s);
-	int decodable = decode_linktype_supported(dlt);
-	int show = o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
-	if (o->count && r->total >= o->count)
-		return 0;
-	struct prefetch *pf = prefetch_start(s, decodable, o->count ? o->count - r->total : 0, &stop_requested);
-	if (!pf)
+	int decodable = decode_linktype_supported(cap_datalink(s));
+	struct prefetch *pf = NULL;
+	if (!(o->count && r->total >= o->count) &&
+	    !(pf = prefetch_start(s, decodable, o->count ? o->count - r->total : 0, &stop_requested)))
 		return 1;
-	in->linktype = cap_datalink_name(s);
-	if (!decodable && !o->quiet)
-		fprintf(stderr, "alfoil: %s: link type %s (%d) is not decoded; its packets are "
-				"counted only\n", cap_name(s), in->linktype, dlt);
+	note_linktype(o, s, in); /* as pump() does, even with nothing left to read */
+	if (!pf)
+		return 0;
+	int show = show_progress(o);
 	const struct pf_packet *k;
 	while (!stop_requested && (k = prefetch_next(pf))) {
 		take(r, in, k->ts_us, decodable ? &k->p : NULL);

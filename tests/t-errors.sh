@@ -70,6 +70,15 @@ pk=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"][
 if [ $rc -eq 0 ] && grep -q "not decoded" "$work/err" && [ "$pk" = 2 ]; then ok "unknown link type: said clearly, packets counted"
 else not_ok "unknown link type: said clearly, packets counted" "rc=$rc pk=$pk $(cat "$work/err")"; fi
 
+# 5b. --count reached in the first file: the second is still listed with
+# its link type and no packets
+mkpcap "$work/two-a.pcap" 1 ffffffffffff0011223344550806 ffffffffffff0011223344550806
+"$ALFOIL" inspect --json -q -c 1 -o "$work/c.json" "$work/two-a.pcap" "$work/two-a.pcap" 2>"$work/err"
+rc=$?
+got=$(jq -c '[.capture.inputs[] | [.linktype, .packets]]' "$work/c.json" 2>/dev/null)
+if [ $rc -eq 0 ] && [ "$got" = '[["EN10MB",1],["EN10MB",0]]' ]; then ok "--count reached: later files listed with their link type"
+else not_ok "--count reached: later files listed with their link type" "rc=$rc got=$got $(cat "$work/err")"; fi
+
 # 6. an empty capture (header only)
 mkpcap "$work/empty.pcap" 1
 "$ALFOIL" inspect --json -o "$work/e.json" "$work/empty.pcap" 2>"$work/err"
