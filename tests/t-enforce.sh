@@ -59,7 +59,18 @@ ip netns exec $C python3 "$peer" serve 2001:db8:113::10 8080 "" & pids+=($!)
 ip netns exec $E python3 "$peer" serve 2001:db8:100::20 8080 "" & pids+=($!)
 ip netns exec $R python3 "$peer" serve 192.168.10.1 8081 "" & pids+=($!)
 ip netns exec $R python3 "$peer" dns 192.168.10.1 & pids+=($!)
-sleep 1
+# every server listening before the first probe (a fixed sleep was not
+# always enough on a loaded machine): up to 10 s
+listening() { # ns -t|-u addr:port
+	ip netns exec "$1" ss -Hln "$2" | awk '{print $4}' | grep -qxF "$3"
+}
+for w in "$P -t 192.168.20.2:8000" "$P -u 192.168.20.2:9000" "$P -u 192.168.20.2:9150" \
+	"$P -u 192.168.20.2:9300" "$C -t 203.0.113.10:8080" "$C -u 203.0.113.10:9000" \
+	"$E -t 198.51.100.20:8080" "$E -u 198.51.100.20:9000" "$P -t [2001:db8:20::2]:8000" \
+	"$P -u [2001:db8:20::2]:9000" "$C -t [2001:db8:113::10]:8080" "$E -t [2001:db8:100::20]:8080" \
+	"$R -t 192.168.10.1:8081" "$R -u 192.168.10.1:53"; do
+	for _ in $(seq 100); do listening $w && break; sleep 0.1; done
+done
 
 # the device's profile, RFC 8520 JSON written by hand (not by alfoil),
 # tests/data/mud/plug-v4-v6.json:
