@@ -15,6 +15,8 @@
 
 #include "cmd.h"
 #include "analyze/mud.h"
+#include "enforce/dns.h"
+#include "enforce/names.h"
 #include "enforce/nft.h"
 
 #define MAX_DEVS 4096
@@ -37,16 +39,26 @@ static void usage(FILE *f)
 		   "      --resolve NAME=ADDR  an address for a domain (repeatable)\n"
 		   "      --lan NETS         the local networks (default %s)\n"
 		   "      --nft              print the ruleset (the default: a dry run)\n"
+		   "      --nft-format FORM  table (the default: a table inet alfoil of its own) or\n"
+		   "                         fw4 (OpenWrt: sets and chains named alfoil_* for\n"
+		   "                         /etc/nftables.d/, included inside fw4's table inet fw4)\n"
 		   "      --apply            load it with 'nft -f' (atomically: the table is\n"
-		   "                         replaced in one transaction)\n"
+		   "                         replaced in one transaction; table form only)\n"
+		   "      --allow-empty      apply even when profiles name domains and no address\n"
+		   "                         is known for them (no --report, no --resolve): their\n"
+		   "                         clouds are then blocked\n"
 		   "      --remove           delete the table inet alfoil\n"
 		   "      --dnsmasq, --unbound, --hosts\n"
-		   "                         instead of nftables: a DNS blocklist (dnsmasq, unbound\n"
-		   "                         or hosts/Pi-hole format) of the names the devices were\n"
-		   "                         seen to look up (--report) that their profile or\n"
-		   "                         policy does not allow\n"
-		   "policy file: 'MAC = policy', 'kind:camera = policy' (the kind from --report),\n"
-		   "'default = policy'; a MAC line wins over a kind line over the default.\n"
+		   "                         instead of nftables: a DNS blocklist of the names the\n"
+		   "                         devices were seen to look up (--report) that their\n"
+		   "                         profile or policy does not allow. --unbound blocks per\n"
+		   "                         device (a view by client address); dnsmasq and hosts\n"
+		   "                         files cannot, and block the names for every client\n"
+		   "policy file: 'MAC = policy', 'kind:camera = policy' (the kind from --report;\n"
+		   "'kind:unknown' for devices alfoil could not place), 'default = policy'; a MAC\n"
+		   "line wins over a kind line over the default. The default is for appliances:\n"
+		   "phones, computers and network gear (kinds phone, computer, network) only get\n"
+		   "a policy from a MAC or kind line.\n"
 		   "  -h, --help             this text\n\n"
 		   "Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
 		   "time the rules are made; a cloud that moves needs the rules made again\n"
@@ -107,73 +119,139 @@ static int run_nft(const char *text)
 	return 0;
 }
 
-/* The names each device looked up that its policy does not let it reach. */
-static int dns_blocklist(const json_t *rep, const struct nft_device *devs, size_t nd, int fmt)
+/* Kinds the default policy is not meant for: people's own machines and the
+ * network's gear. They get a policy from a MAC or kind line only. */
+static int default_skips(const char *kind)
+{
+	static const char *const not_iot[] = { "phone", "computer", "network" };
+	for (size_t i = 0; kind && i < sizeof not_iot / sizeof *not_iot; i++)
+		if (!strcasecmp(kind, not_iot[i]))
+			return 1;
+	return 0;
+}
+
+/* "Name." and "name" are the same host name; lower case, no trailing dot */
+static void name_norm(char *s)
+{
+	size_t n = strlen(s);
+	if (n && s[n - 1] == '.')
+		s[n - 1] = '\0';
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static int add_addr(struct nft_device *d, const char *a)
+{
+	unsigned char b[16];
+	if (!a || (inet_pton(AF_INET, a, b) != 1 && inet_pton(AF_INET6, a, b) != 1) || strlen(a) >= sizeof d->addrs[0])
+		return -1;
+	for (size_t k = 0; k < d->n_addrs; k++)
+		if (!strcmp(d->addrs[k], a))
+			return 0;
+	if (d->n_addrs < NFT_DEV_ADDRS)
+		snprintf(d->addrs[d->n_addrs++], sizeof d->addrs[0], "%s", a);
+	return 0;
+}
+
+/* The names each held device looked up that its policy does not let it
+ * reach: a block list per device (hostile names skipped, one warning each). */
+static int dns_blocklist(const json_t *rep, const struct nft_device *devs, size_t nd, const char *fmt)
 {
 	if (!rep) {
 		fprintf(stderr, "alfoil enforce: a DNS blocklist needs --report (the names devices looked up)\n");
 		return EXIT_USAGE;
 	}
-	static const char *const head[] = { "", "# dnsmasq: conf-file=THIS (names answered 0.0.0.0)",
-					    "# unbound: include: THIS (names answered NXDOMAIN)",
-					    "# hosts / Pi-hole blocklist" };
-	printf("%s\n# made by alfoil enforce from MUD profiles and policies\n", head[fmt]);
-	size_t i, j, n = 0;
-	json_t *dv, *q;
-	char seen[4096][128];
-	size_t nseen = 0;
-	json_array_foreach(json_object_get(rep, "devices"), i, dv) {
-		const char *mac = json_string_value(json_object_get(dv, "mac"));
-		const struct nft_device *d = NULL;
-		for (size_t k = 0; mac && k < nd; k++)
-			if (!strcasecmp(devs[k].mac, mac))
-				d = &devs[k];
-		if (!d || d->policy == POL_ALLOW)
+	struct dns_block *b = calloc(nd + 1, sizeof *b);
+	size_t *first_of = calloc(nd + 1, sizeof *first_of);
+	char **names = NULL;
+	size_t nn = 0, cap = 0, nb = 0, bad = 0;
+	int rc = EXIT_OK;
+	if (!b || !first_of)
+		goto oom;
+	for (size_t k = 0; k < nd; k++) {
+		const struct nft_device *d = &devs[k];
+		if (d->policy == POL_ALLOW)
 			continue;
-		json_array_foreach(json_object_get(json_object_get(dv, "dns"), "queries"), j, q) {
-			const char *name = json_string_value(json_object_get(q, "name"));
-			if (!name || !strchr(name, '.') || strchr(name, ' ') || strlen(name) >= 128)
+		size_t i, j, first = nn;
+		json_t *dv, *q;
+		json_array_foreach(json_object_get(rep, "devices"), i, dv) {
+			const char *mac = json_string_value(json_object_get(dv, "mac"));
+			if (!mac || strcasecmp(mac, d->mac))
 				continue;
-			int allowed = 0;
-			if (d->policy == POL_PROFILE && d->profile)
-				for (size_t r = 0; r < d->profile->n; r++)
-					allowed |= !strcasecmp(d->profile->rules[r].dnsname, name);
-			if (d->policy == POL_LOCAL_ONLY || d->policy == POL_QUARANTINE)
-				allowed = 0;
-			int dup = 0;
-			for (size_t s = 0; s < nseen; s++)
-				dup |= !strcasecmp(seen[s], name);
-			if (allowed || dup || nseen == 4096)
-				continue;
-			snprintf(seen[nseen++], sizeof seen[0], "%s", name);
-			if (fmt == 1)
-				printf("address=/%s/0.0.0.0  # %s (%s)\n", name, mac, policy_name(d->policy));
-			else if (fmt == 2)
-				printf("local-zone: \"%s.\" always_nxdomain  # %s (%s)\n", name, mac, policy_name(d->policy));
-			else
-				printf("0.0.0.0 %s  # %s (%s)\n", name, mac, policy_name(d->policy));
-			n++;
+			json_array_foreach(json_object_get(json_object_get(dv, "dns"), "queries"), j, q) {
+				const char *nm = json_string_value(json_object_get(q, "name"));
+				if (!nm)
+					continue;
+				if (!enforce_hostname_ok(nm) || !strchr(nm, '.')) {
+					bad++; /* never printed: it is hostile */
+					continue;
+				}
+				char low[256];
+				snprintf(low, sizeof low, "%s", nm);
+				name_norm(low);
+				int allowed = 0;
+				if (d->policy == POL_PROFILE && d->profile)
+					for (size_t r = 0; r < d->profile->n; r++)
+						allowed |= !strcasecmp(d->profile->rules[r].dnsname, low);
+				for (size_t s = first; s < nn && !allowed; s++)
+					allowed |= !strcmp(names[s], low);
+				if (allowed)
+					continue;
+				if (nn == cap) {
+					char **v = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *v);
+					if (!v)
+						goto oom;
+					names = v;
+				}
+				if (!(names[nn] = strdup(low)))
+					goto oom;
+				nn++;
+			}
 		}
+		b[nb].dev = d;
+		b[nb].n_names = nn - first;
+		first_of[nb++] = first; /* an index until names stops moving */
 	}
-	fprintf(stderr, "alfoil enforce: %zu name%s blocked\n", n, n == 1 ? "" : "s");
-	return EXIT_OK;
+	for (size_t k = 0; k < nb; k++)
+		b[k].names = (const char *const *)(names + first_of[k]);
+	if (bad)
+		fprintf(stderr, "alfoil enforce: warning: %zu looked-up name%s skipped: not host names (letters, digits, '-')\n",
+			bad, bad == 1 ? "" : "s");
+	long w = dns_write(stdout, stderr, fmt, b, nb);
+	if (w < 0)
+		rc = EXIT_USAGE;
+	else
+		fprintf(stderr, "alfoil enforce: %ld name%s blocked\n", w, w == 1 ? "" : "s");
+	goto done;
+oom:
+	fprintf(stderr, "alfoil enforce: out of memory\n");
+	rc = EXIT_USAGE;
+done:
+	for (size_t s = 0; s < nn; s++)
+		free(names[s]);
+	free(names);
+	free(b);
+	free(first_of);
+	return rc;
 }
 
 int cmd_enforce(int argc, char **argv)
 {
 	enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE, O_DNSMASQ,
-	       O_UNBOUND, O_HOSTS };
+	       O_UNBOUND, O_HOSTS, O_NFT_FORMAT, O_ALLOW_EMPTY };
 	static const struct option lo[] = {
 		{ "profiles", required_argument, 0, O_PROFILES }, { "policies", required_argument, 0, O_POLICIES },
 		{ "report", required_argument, 0, O_REPORT },     { "resolve", required_argument, 0, O_RESOLVE },
 		{ "lan", required_argument, 0, O_LAN },           { "nft", no_argument, 0, O_NFT },
 		{ "apply", no_argument, 0, O_APPLY },             { "remove", no_argument, 0, O_REMOVE },
 		{ "dnsmasq", no_argument, 0, O_DNSMASQ },         { "unbound", no_argument, 0, O_UNBOUND },
-		{ "hosts", no_argument, 0, O_HOSTS },             { "help", no_argument, 0, 'h' },
+		{ "hosts", no_argument, 0, O_HOSTS },             { "nft-format", required_argument, 0, O_NFT_FORMAT },
+		{ "allow-empty", no_argument, 0, O_ALLOW_EMPTY }, { "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN;
-	int apply = 0, remove_table = 0, c, dnsfmt = 0; /* 1 dnsmasq, 2 unbound, 3 hosts */
+	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN, *dnsfmt = NULL;
+	int apply = 0, remove_table = 0, c, allow_empty = 0, resolved_given = 0;
+	enum nft_format form = NFT_TABLE;
 	struct names names = { 0 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -184,10 +262,22 @@ int cmd_enforce(int argc, char **argv)
 		case O_LAN: lan = optarg; break;
 		case O_NFT: break;
 		case O_APPLY: apply = 1; break;
+		case O_ALLOW_EMPTY: allow_empty = 1; break;
 		case O_REMOVE: remove_table = 1; break;
-		case O_DNSMASQ: dnsfmt = 1; break;
-		case O_UNBOUND: dnsfmt = 2; break;
-		case O_HOSTS: dnsfmt = 3; break;
+		case O_DNSMASQ: dnsfmt = "dnsmasq"; break;
+		case O_UNBOUND: dnsfmt = "unbound"; break;
+		case O_HOSTS: dnsfmt = "hosts"; break;
+		case O_NFT_FORMAT:
+			if (!strcmp(optarg, "table")) {
+				form = NFT_TABLE;
+			} else if (!strcmp(optarg, "fw4")) {
+				form = NFT_FW4;
+			} else {
+				fprintf(stderr, "alfoil enforce: --nft-format: '%s' is not table or fw4\n", optarg);
+				free(names.v);
+				return EXIT_USAGE;
+			}
+			break;
 		case O_RESOLVE: {
 			const char *eq = strchr(optarg, '=');
 			unsigned char b[16];
@@ -200,20 +290,36 @@ int cmd_enforce(int argc, char **argv)
 			}
 			char nm[256];
 			snprintf(nm, sizeof nm, "%.*s", (int)(eq - optarg), optarg);
+			if (!enforce_hostname_ok(nm)) {
+				fprintf(stderr, "alfoil enforce: warning: --resolve %s: not a host name, skipped\n", optarg);
+				break;
+			}
+			name_norm(nm);
+			resolved_given = 1;
 			if (add_name(&names, nm, eq + 1) < 0) {
 				fprintf(stderr, "alfoil enforce: out of memory\n");
+				free(names.v);
 				return EXIT_USAGE;
 			}
 			break;
 		}
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'h': usage(stdout); free(names.v); return EXIT_OK;
+		default: usage(stderr); free(names.v); return EXIT_USAGE;
 		}
 	}
-	if (remove_table)
+	if (remove_table) {
+		free(names.v);
 		return run_nft("table inet alfoil\ndelete table inet alfoil\n") < 0 ? EXIT_USAGE : EXIT_OK;
+	}
 	if (!profiles) {
 		fprintf(stderr, "alfoil enforce: --profiles DIR is required (alfoil profile learn makes it)\n");
+		free(names.v);
+		return EXIT_USAGE;
+	}
+	if (apply && form == NFT_FW4) {
+		fprintf(stderr, "alfoil enforce: --apply loads the table form; with fw4 save the snippet as "
+				"/etc/nftables.d/50-alfoil.nft and run 'fw4 reload' (docs/enforce.md)\n");
+		free(names.v);
 		return EXIT_USAGE;
 	}
 	for (const char *p = lan; *p;) {
@@ -223,6 +329,7 @@ int cmd_enforce(int argc, char **argv)
 		if (n && (n > 63 || !mud_prefix_ok(net))) {
 			fprintf(stderr, "alfoil enforce: --lan: '%.*s' is not a network like 192.168.1.0/24 or fd00::/8\n",
 				(int)n, p);
+			free(names.v);
 			return EXIT_USAGE;
 		}
 		p += n;
@@ -233,6 +340,7 @@ int cmd_enforce(int argc, char **argv)
 	struct mud_set set;
 	char err[512];
 	int rc = EXIT_OK;
+	json_t *rep = NULL;
 	if (mud_load_dir(profiles, &set, err, sizeof err) < 0) {
 		fprintf(stderr, "alfoil enforce: %s\n", err);
 		free(names.v);
@@ -250,17 +358,19 @@ int cmd_enforce(int argc, char **argv)
 	size_t nd = 0;
 	enum policy def = POL_PROFILE;
 	int def_set = 0;
-	static unsigned char named[MAX_DEVS];
+	static unsigned char named[MAX_DEVS]; /* 1: a MAC line, 2: a kind line */
+	static char kind_of[MAX_DEVS][32];    /* from the report; "" unknown */
 	memset(named, 0, sizeof named);
+	memset(kind_of, 0, sizeof kind_of);
 	struct {
 		char kind[64];
 		enum policy pol;
 	} kinds[32];
 	size_t n_kinds = 0;
-	for (size_t i = 0; i < np; i++)
-		devs[nd++] = (struct nft_device){ .policy = POL_PROFILE, .profile = &set.v[i].p };
-	for (size_t i = 0; i < np; i++)
-		memcpy(devs[i].mac, set.v[i].mac, sizeof devs[i].mac);
+	for (size_t i = 0; i < np; i++) {
+		devs[nd] = (struct nft_device){ .policy = POL_PROFILE, .profile = &set.v[i].p };
+		memcpy(devs[nd++].mac, set.v[i].mac, sizeof devs[0].mac);
+	}
 	if (policies) {
 		FILE *f = fopen(policies, "r");
 		char line[512];
@@ -302,8 +412,9 @@ int cmd_enforce(int argc, char **argv)
 				}
 				continue;
 			}
-			if (strlen(key) != 17) {
-				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not a MAC address\n", policies, lineno, key);
+			if (!enforce_mac_ok(key)) {
+				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not a MAC address like aa:bb:cc:dd:ee:ff\n",
+					policies, lineno, key);
 				rc = EXIT_USAGE;
 				continue;
 			}
@@ -326,8 +437,7 @@ int cmd_enforce(int argc, char **argv)
 		if (rc != EXIT_OK)
 			goto out;
 	}
-	/* the report: DNS answers give addresses, identities give kinds */
-	json_t *rep = NULL;
+	/* the report: addresses of devices and of names, kinds */
 	if (report) {
 		json_error_t je;
 		rep = json_load_file(report, 0, &je);
@@ -337,82 +447,121 @@ int cmd_enforce(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* devices of the report that a kind line covers, without a profile */
-	if (rep && n_kinds) {
-		size_t i;
-		json_t *dv;
-		json_array_foreach(json_object_get(rep, "devices"), i, dv) {
-			const char *mac = json_string_value(json_object_get(dv, "mac"));
-			if (!mac || nd == MAX_DEVS)
-				continue;
-			size_t k;
-			for (k = 0; k < nd && strcasecmp(devs[k].mac, mac); k++)
-				;
-			if (k == nd) {
-				int is_router = 0;
-				size_t ri;
-				json_t *role;
-				json_array_foreach(json_object_get(dv, "roles"), ri, role)
-					is_router |= json_is_string(role) && !strcmp(json_string_value(role), "gateway");
-				if (is_router)
-					continue; /* never the router itself */
-				memset(&devs[nd], 0, sizeof devs[nd]);
-				snprintf(devs[nd].mac, sizeof devs[nd].mac, "%s", mac);
-				devs[nd].policy = POL_ALLOW;
-				nd++;
-			}
-			const char *kind = json_string_value(json_object_get(json_object_get(dv, "identity"), "kind"));
-			for (size_t q = 0; kind && !named[k] && q < n_kinds; q++)
-				if (!strcasecmp(kinds[q].kind, kind)) {
-					devs[k].policy = kinds[q].pol;
-					named[k] = 2; /* by kind */
-				}
+	size_t i, j;
+	json_t *dv, *a;
+	json_array_foreach(json_object_get(rep, "devices"), i, dv) {
+		const char *mac = json_string_value(json_object_get(dv, "mac"));
+		if (!mac)
+			continue;
+		if (!enforce_mac_ok(mac)) {
+			fprintf(stderr, "alfoil enforce: warning: %s: device %zu: its MAC is not aa:bb:cc:dd:ee:ff, skipped\n",
+				report, i);
+			continue;
 		}
+		int is_router = 0;
+		json_array_foreach(json_object_get(dv, "roles"), j, a)
+			is_router |= json_is_string(a) && !strcmp(json_string_value(a), "gateway");
+		const char *kind = json_string_value(json_object_get(json_object_get(dv, "identity"), "kind"));
+		if (!kind || !*kind)
+			kind = "unknown";
+		size_t k;
+		for (k = 0; k < nd && strcasecmp(devs[k].mac, mac); k++)
+			;
+		/* a device without a profile that a kind line or the default
+		 * (other than profile) may cover; never the router itself */
+		if (k == nd && (n_kinds || (def_set && def != POL_PROFILE)) && !is_router && nd < MAX_DEVS) {
+			memset(&devs[nd], 0, sizeof devs[nd]);
+			snprintf(devs[nd].mac, sizeof devs[nd].mac, "%s", mac);
+			for (char *q = devs[nd].mac; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			devs[nd].policy = POL_ALLOW;
+			nd++;
+		}
+		if (k == nd)
+			continue;
+		snprintf(kind_of[k], sizeof kind_of[k], "%s", kind);
+		json_array_foreach(json_object_get(dv, "ipv4"), j, a)
+			add_addr(&devs[k], json_string_value(a));
+		json_array_foreach(json_object_get(dv, "ipv6"), j, a)
+			add_addr(&devs[k], json_string_value(a));
+		for (size_t q = 0; !named[k] && q < n_kinds; q++)
+			if (!strcasecmp(kinds[q].kind, kind)) {
+				devs[k].policy = kinds[q].pol;
+				named[k] = 2;
+			}
 	}
-	/* devices no line names take the default */
-	for (size_t i = 0; def_set && i < nd; i++)
-		if (!named[i])
-			devs[i].policy = def;
-	for (size_t i = 0; i < nd; i++)
-		if (devs[i].policy == POL_PROFILE && !devs[i].profile) {
-			fprintf(stderr, "alfoil enforce: %s has the profile policy but no profile in %s\n", devs[i].mac,
+	/* kind:unknown covers the devices the report does not place (or has not) */
+	for (size_t k = 0; k < nd; k++)
+		for (size_t q = 0; !named[k] && !kind_of[k][0] && q < n_kinds; q++)
+			if (!strcasecmp(kinds[q].kind, "unknown")) {
+				devs[k].policy = kinds[q].pol;
+				named[k] = 2;
+			}
+	/* devices no line names take the default, if it is meant for them */
+	for (size_t k = 0; def_set && k < nd; k++)
+		if (!named[k]) {
+			if (!default_skips(kind_of[k]))
+				devs[k].policy = def;
+			else if (def != POL_ALLOW && def != POL_PROFILE) {
+				devs[k].policy = devs[k].profile ? POL_PROFILE : POL_ALLOW;
+				fprintf(stderr, "alfoil enforce: %s is a %s: the default (%s) is for appliances; it gets %s "
+						"(a MAC or kind line gives it another)\n",
+					devs[k].mac, kind_of[k], policy_name(def), policy_name(devs[k].policy));
+			}
+		}
+	for (size_t k = 0; k < nd; k++)
+		if (devs[k].policy == POL_PROFILE && !devs[k].profile) {
+			fprintf(stderr, "alfoil enforce: %s has the profile policy but no profile in %s\n", devs[k].mac,
 				profiles);
 			rc = EXIT_USAGE;
 			goto out;
 		}
 
 	/* names: what the devices were seen to resolve */
-	if (rep) {
-		json_t *r = rep;
-		size_t i, j;
-		json_t *dv, *a;
-		json_array_foreach(json_object_get(r, "devices"), i, dv)
-			json_array_foreach(json_object_get(json_object_get(dv, "dns"), "answers"), j, a) {
-				const char *nm = json_string_value(json_object_get(a, "name"));
-				const char *ad = json_string_value(json_object_get(a, "address"));
-				unsigned char b[16];
-				if (nm && ad && name_wanted(devs, nd, nm) &&
-				    (inet_pton(AF_INET, ad, b) == 1 || inet_pton(AF_INET6, ad, b) == 1) &&
-				    add_name(&names, nm, ad) < 0) {
-					fprintf(stderr, "alfoil enforce: out of memory\n");
-					rc = EXIT_USAGE;
-					json_decref(rep);
-					goto out;
-				}
+	json_array_foreach(json_object_get(rep, "devices"), i, dv)
+		json_array_foreach(json_object_get(json_object_get(dv, "dns"), "answers"), j, a) {
+			const char *nm = json_string_value(json_object_get(a, "name"));
+			const char *ad = json_string_value(json_object_get(a, "address"));
+			unsigned char b[16];
+			char low[256];
+			if (!nm || !ad || !enforce_hostname_ok(nm))
+				continue;
+			snprintf(low, sizeof low, "%s", nm);
+			name_norm(low);
+			if (name_wanted(devs, nd, low) && (inet_pton(AF_INET, ad, b) == 1 || inet_pton(AF_INET6, ad, b) == 1) &&
+			    add_name(&names, low, ad) < 0) {
+				fprintf(stderr, "alfoil enforce: out of memory\n");
+				rc = EXIT_USAGE;
+				goto out;
 			}
-	}
+		}
 
 	if (dnsfmt) {
 		rc = dns_blocklist(rep, devs, nd, dnsfmt);
-		json_decref(rep);
 		goto out;
 	}
-	json_decref(rep);
+	/* profiles that name domains, and nothing that gives their addresses */
+	size_t by_name = 0;
+	for (size_t k = 0; k < nd; k++)
+		for (size_t r = 0; devs[k].policy == POL_PROFILE && r < devs[k].profile->n; r++)
+			by_name += devs[k].profile->rules[r].dnsname[0] && !devs[k].profile->rules[r].local;
+	if (by_name && !rep && !resolved_given) {
+		fprintf(stderr, "alfoil enforce: %s: the profiles allow %zu rule%s by domain name, and no address is known "
+				"for any (no --report, no --resolve): their clouds would be blocked\n",
+			apply && !allow_empty ? "refusing" : "warning", by_name, by_name == 1 ? "" : "s");
+		if (apply && !allow_empty) {
+			fprintf(stderr, "alfoil enforce: give --report (an inspect --json report) or --resolve NAME=ADDR, "
+					"or --allow-empty to apply anyway\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
 	char *text = NULL;
 	size_t tlen = 0;
 	FILE *mem = open_memstream(&text, &tlen);
-	struct nft_input in = { devs, nd, names.v, names.n, lan };
-	if (!mem || nft_write(mem, &in, err, sizeof err) < 0) {
+	struct nft_input in = { devs, nd, names.v, names.n, lan, form, stderr };
+	struct nft_stats st;
+	if (!mem || nft_write(mem, &in, &st, err, sizeof err) < 0) {
 		fprintf(stderr, "alfoil enforce: %s\n", mem ? err : strerror(errno));
 		if (mem)
 			fclose(mem);
@@ -425,12 +574,14 @@ int cmd_enforce(int argc, char **argv)
 		if (run_nft(text) < 0)
 			rc = EXIT_USAGE;
 		else
-			fprintf(stderr, "alfoil enforce: table inet alfoil loaded: %zu device%s\n", nd, nd == 1 ? "" : "s");
+			fprintf(stderr, "alfoil enforce: table inet alfoil loaded: %zu device%s, %zu set%s, %zu rule%s\n", nd,
+				nd == 1 ? "" : "s", st.sets, st.sets == 1 ? "" : "s", st.rules, st.rules == 1 ? "" : "s");
 	} else {
 		fputs(text, stdout);
 	}
 	free(text);
 out:
+	json_decref(rep);
 	free(names.v);
 	mud_set_free(&set);
 	return rc;

@@ -1,8 +1,27 @@
-/* nft.c - an nftables ruleset from profiles and policies (see nft.h). */
+/* nft.c - an nftables ruleset from profiles and policies (see nft.h).
+ *
+ * Layout of what is written (P is "" for the table of our own, "alfoil_"
+ * in the fw4 snippet, where every name shares fw4's table):
+ *
+ *   set Plan4, Plan6            the LAN (--lan; IPv6 link-local and ULA always)
+ *   set PdMAC_ip4, _ip6         a held device's own addresses (report + seen)
+ *   set PdMAC_gK[_6]            a profile's internet peers of one service
+ *   chain Pprerouting           learns the held devices' LAN addresses
+ *   chain Pforward              local-only/quarantine checks, then conntrack's
+ *                               established accept, then the profile checks
+ *   chain PdMAC, PdMAC_to       from and to one device: `return` when allowed,
+ *                               drop otherwise (return, not accept, so that a
+ *                               packet between two held devices meets both)
+ *   chain Pinput                quarantine: DHCP, DNS (and IPv6 neighbour
+ *                               discovery) to the router only
+ */
 #include "enforce/nft.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "enforce/names.h"
 
 static const char *const pol_names[] = { "allow", "profile", "local-only", "quarantine" };
 
@@ -42,42 +61,112 @@ static void chain_id(const char *mac, char out[13])
 	out[k] = '\0';
 }
 
-/* One match: addresses in set (ip or ip6 by v6), then protocol and port. */
-static void rule_match(FILE *f, const struct mud_rule *r, const char *set, int v6)
+static int is_v6(const char *a)
+{
+	return strchr(a, ':') != NULL;
+}
+
+/* Rules of one direction, service and kind of peer (LAN or internet) are
+ * one group: one set and one nft rule for all the names and addresses of,
+ * say, a plug's dozen NTP servers. The group is named after its first rule. */
+static int same_group(const struct mud_rule *a, const struct mud_rule *b)
+{
+	return a->from_device == b->from_device && a->local == b->local && a->proto == b->proto &&
+	       a->port == b->port && a->port_hi == b->port_hi;
+}
+
+static size_t leader(const struct mud_profile *p, size_t k)
+{
+	for (size_t j = 0; j < k; j++)
+		if (same_group(&p->rules[j], &p->rules[k]))
+			return j;
+	return k;
+}
+
+/* May rule r carry traffic of this IP version? (ICMP is IPv4's, ICMPv6 IPv6's) */
+static int family_ok(const struct mud_rule *r, int v6)
+{
+	if (r->proto == (v6 ? 1 : 58))
+		return 0;
+	return !r->family || r->family == (v6 ? 6 : 4);
+}
+
+/* The elements of group g (its leader's index), one family: pointers into
+ * the profile and the names; n returned. */
+static size_t group_elems(const struct mud_profile *p, size_t g, const struct nft_input *in, int v6,
+			  const char **el, size_t cap)
+{
+	size_t n = 0;
+	for (size_t k = g; k < p->n; k++) {
+		const struct mud_rule *r = &p->rules[k];
+		if (!same_group(r, &p->rules[g]) || !family_ok(r, v6))
+			continue;
+		const char *cand[1] = { r->network[0] && is_v6(r->network) == v6 ? r->network : NULL };
+		for (size_t m = 0; m <= in->n_names; m++) {
+			const char *a = NULL;
+			if (m == in->n_names)
+				a = cand[0];
+			else if (r->dnsname[0] && enforce_hostname_ok(r->dnsname) &&
+				 !strcasecmp(in->names[m].name, r->dnsname) && is_v6(in->names[m].addr) == v6)
+				a = in->names[m].addr;
+			if (!a)
+				continue;
+			size_t d;
+			for (d = 0; d < n && strcmp(el[d], a); d++)
+				;
+			if (d == n && n < cap)
+				el[n++] = a;
+		}
+	}
+	return n;
+}
+
+/* the names of a group, for a comment (validated: they are hostile until checked) */
+static void group_names(FILE *f, const struct mud_profile *p, size_t g)
+{
+	size_t shown = 0, more = 0, len = 0;
+	for (size_t k = g; k < p->n; k++) {
+		const struct mud_rule *r = &p->rules[k];
+		if (!same_group(r, &p->rules[g]))
+			continue;
+		const char *nm = r->dnsname[0] && enforce_hostname_ok(r->dnsname) ? r->dnsname
+				 : r->network[0] && mud_prefix_ok(r->network) ? r->network : NULL;
+		if (!nm)
+			continue;
+		if (len + strlen(nm) > 160) {
+			more++;
+			continue;
+		}
+		fprintf(f, "%s%s", shown ? ", " : "  # ", nm);
+		len += strlen(nm) + 2;
+		shown++;
+	}
+	if (more)
+		fprintf(f, " and %zu more", more);
+}
+
+/* "tcp dport 80", "udp sport 1024-65535", "meta l4proto icmp", or "" */
+static void l4_match(FILE *f, const struct mud_rule *r)
 {
 	const char *pn = proto_name(r->proto);
-	fprintf(f, " %s daddr @%s", v6 ? "ip6" : "ip", set);
+	/* the service port: the destination of what goes the way the exchange
+	 * was opened (from the device: it opens; to it: the peer opens) */
 	if (pn && r->port && (r->proto == 6 || r->proto == 17)) {
 		fprintf(f, " %s dport %u", pn, r->port);
 		if (r->port_hi > r->port)
 			fprintf(f, "-%u", r->port_hi);
 	} else if (pn) {
 		fprintf(f, " meta l4proto %s", pn);
+	} else if (r->proto) {
+		fprintf(f, " meta l4proto %u", r->proto);
 	}
-}
-
-/* the elements of a device rule's set, one family */
-static void rule_set(FILE *f, const char *name, const struct mud_rule *r, const struct nft_input *in, int v6)
-{
-	fprintf(f, "\tset %s {\n\t\ttype %s\n\t\tflags interval\n", name, v6 ? "ipv6_addr" : "ipv4_addr");
-	int any = 0;
-	if (r->network[0] && (strchr(r->network, ':') != NULL) == v6) {
-		fprintf(f, "\t\telements = { %s", r->network);
-		any = 1;
-	}
-	for (size_t n = 0; n < in->n_names; n++)
-		if (r->dnsname[0] && !strcasecmp(in->names[n].name, r->dnsname) &&
-		    (strchr(in->names[n].addr, ':') != NULL) == v6) {
-			fprintf(f, any ? ", %s" : "\t\telements = { %s", in->names[n].addr);
-			any = 1;
-		}
-	fprintf(f, "%s\t}\n", any ? " }\n" : "");
 }
 
 /* the --lan list split by family; link-local and ULA are always local in v6 */
-static void lan_set(FILE *f, const char *nets, int v6)
+static void lan_set(FILE *f, const char *P, const char *nets, int v6)
 {
-	fprintf(f, "\tset lan%d {\n\t\ttype %s\n\t\tflags interval\n", v6 ? 6 : 4, v6 ? "ipv6_addr" : "ipv4_addr");
+	fprintf(f, "\tset %slan%d {\n\t\ttype %s\n\t\tflags interval\n\t\tauto-merge\n", P, v6 ? 6 : 4,
+		v6 ? "ipv6_addr" : "ipv4_addr");
 	int any = 0;
 	if (v6) {
 		fputs("\t\telements = { fe80::/10, fc00::/7", f);
@@ -95,43 +184,174 @@ static void lan_set(FILE *f, const char *nets, int v6)
 	fprintf(f, "%s\t}\n", any ? " }\n" : "");
 }
 
-int nft_write(FILE *f, const struct nft_input *in, char *err, size_t errlen)
+/* a held device's own addresses: those known, and (flags dynamic) those
+ * the prerouting chain sees it use on the LAN */
+static void addr_set(FILE *f, const char *P, const char *id, const struct nft_device *d, int v6)
 {
-	(void)err;
-	(void)errlen;
-	fprintf(f, "# alfoil: per-device policies; only the table inet alfoil is touched.\n"
-		   "table inet alfoil\n"
-		   "delete table inet alfoil\n"
-		   "table inet alfoil {\n");
-	lan_set(f, in->lan_nets, 0);
-	lan_set(f, in->lan_nets, 1);
-	/* per-device sets of the addresses its profile's names and networks have */
-	for (size_t i = 0; i < in->n_devs; i++) {
-		const struct nft_device *d = &in->devs[i];
-		if (d->policy != POL_PROFILE || !d->profile)
+	fprintf(f, "\tset %sd%s_ip%d {\n\t\ttype %s\n\t\tsize 64\n\t\tflags dynamic\n", P, id, v6 ? 6 : 4,
+		v6 ? "ipv6_addr" : "ipv4_addr");
+	int any = 0;
+	for (size_t k = 0; k < d->n_addrs; k++)
+		if (is_v6(d->addrs[k]) == v6) {
+			fprintf(f, "%s%s", any ? ", " : "\t\telements = { ", d->addrs[k]);
+			any = 1;
+		}
+	fprintf(f, "%s\t}\n", any ? " }\n" : "");
+}
+
+#define MAX_ELEMS 65536
+
+/* Warnings about a profile's names, one per name: not a host name (its
+ * rules are left out), or no address known (nothing to allow it by). */
+static void warn_names(const struct nft_device *d, const struct nft_input *in, struct nft_stats *st)
+{
+	const struct mud_profile *p = d->profile;
+	for (size_t k = 0; k < p->n; k++) {
+		const struct mud_rule *r = &p->rules[k];
+		if (!r->dnsname[0] || r->local)
 			continue;
-		char id[13], name[48];
-		chain_id(d->mac, id);
-		for (size_t k = 0; k < d->profile->n; k++) {
-			const struct mud_rule *r = &d->profile->rules[k];
-			if (r->local || !r->from_device)
-				continue;
-			snprintf(name, sizeof name, "d%s_r%zu", id, k);
-			if (r->family != 6)
-				rule_set(f, name, r, in, 0);
-			snprintf(name, sizeof name, "d%s_r%zu_6", id, k);
-			if (r->family != 4)
-				rule_set(f, name, r, in, 1);
+		size_t j;
+		for (j = 0; j < k && strcasecmp(p->rules[j].dnsname, r->dnsname); j++)
+			;
+		if (j < k)
+			continue; /* said already */
+		if (!enforce_hostname_ok(r->dnsname)) {
+			st->bad_names++;
+			if (in->warn)
+				fprintf(in->warn, "alfoil enforce: %s: a name in its profile is not a host name; its rules are left out (blocked)\n",
+					d->mac);
+			continue;
+		}
+		size_t m;
+		for (m = 0; m < in->n_names && strcasecmp(in->names[m].name, r->dnsname); m++)
+			;
+		if (m == in->n_names) {
+			st->unresolved++;
+			if (in->warn)
+				fprintf(in->warn, "alfoil enforce: %s: no address known for %s; what its profile allows there stays blocked\n",
+					d->mac, r->dnsname);
 		}
 	}
-	/* forwarded traffic: one chain per device with a policy */
-	fputs("\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n"
-	      "\t\tct state established,related accept\n", f);
+}
+
+/* A profile device's sets (write=1) or the rules of one direction (from). */
+static int profile_part(FILE *f, const char *P, const char *id, const struct nft_device *d,
+			const struct nft_input *in, int sets, int from, struct nft_stats *st)
+{
+	const struct mud_profile *p = d->profile;
+	const char **el = malloc(MAX_ELEMS * sizeof *el);
+	if (!el)
+		return -1;
+	for (size_t g = 0; g < p->n; g++) {
+		const struct mud_rule *r = &p->rules[g];
+		if (leader(p, g) != g || (!sets && r->from_device != from) || (sets && r->local))
+			continue;
+		for (int v6 = 0; v6 < 2; v6++) {
+			int fam = 0;
+			for (size_t k = g; k < p->n; k++)
+				fam |= same_group(&p->rules[k], r) && family_ok(&p->rules[k], v6);
+			if (!fam)
+				continue;
+			const char *sa = from ? "daddr" : "saddr", *ipv = v6 ? "ip6" : "ip";
+			if (r->local) {
+				fprintf(f, "\t\t%s %s @%slan%d", ipv, sa, P, v6 ? 6 : 4);
+				l4_match(f, r);
+				fputs(" return\n", f);
+				st->rules++;
+				continue;
+			}
+			size_t n = group_elems(p, g, in, v6, el, MAX_ELEMS);
+			if (!n)
+				continue; /* no address: no empty set, no rule */
+			if (sets) {
+				fprintf(f, "\tset %sd%s_g%zu%s {", P, id, g, v6 ? "_6" : "");
+				group_names(f, p, g);
+				fprintf(f, "\n\t\ttype %s\n\t\tflags interval\n\t\tauto-merge\n\t\telements = { ",
+					v6 ? "ipv6_addr" : "ipv4_addr");
+				for (size_t e = 0; e < n; e++)
+					fprintf(f, "%s%s", e ? ", " : "", el[e]);
+				fputs(" }\n\t}\n", f);
+				st->sets++;
+			} else {
+				fprintf(f, "\t\t%s %s @%sd%s_g%zu%s", ipv, sa, P, id, g, v6 ? "_6" : "");
+				l4_match(f, r);
+				fputs(" return\n", f);
+				st->rules++;
+			}
+		}
+	}
+	free(el);
+	return 0;
+}
+
+static void jumps(FILE *f, const char *P, const struct nft_device *d, const char *id)
+{
+	fprintf(f, "\t\tether saddr %s jump %sd%s  # %s\n", d->mac, P, id, policy_name(d->policy));
+	fprintf(f, "\t\tip daddr @%sd%s_ip4 jump %sd%s_to\n", P, id, P, id);
+	fprintf(f, "\t\tip6 daddr @%sd%s_ip6 jump %sd%s_to\n", P, id, P, id);
+}
+
+int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *err, size_t errlen)
+{
+	struct nft_stats dummy;
+	if (!st)
+		st = &dummy;
+	memset(st, 0, sizeof *st);
+	const char *P = in->format == NFT_FW4 ? "alfoil_" : "";
+	if (in->format == NFT_FW4)
+		fputs("# alfoil: per-device policies, a snippet for OpenWrt's fw4 (inside its table inet fw4):\n"
+		      "# save as /etc/nftables.d/50-alfoil.nft, then 'fw4 reload'; every name here starts with alfoil_\n",
+		      f);
+	else
+		fputs("# alfoil: per-device policies; only the table inet alfoil is touched.\n"
+		      "table inet alfoil\n"
+		      "delete table inet alfoil\n"
+		      "table inet alfoil {\n",
+		      f);
+	lan_set(f, P, in->lan_nets, 0);
+	lan_set(f, P, in->lan_nets, 1);
+	for (size_t i = 0; i < in->n_devs; i++) {
+		const struct nft_device *d = &in->devs[i];
+		char id[13];
+		chain_id(d->mac, id);
+		if (d->policy == POL_ALLOW)
+			continue;
+		addr_set(f, P, id, d, 0);
+		addr_set(f, P, id, d, 1);
+		if (d->policy == POL_PROFILE && d->profile) {
+			warn_names(d, in, st);
+			if (profile_part(f, P, id, d, in, 1, 0, st) < 0) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+		}
+	}
+	/* a held device's LAN addresses, as it uses them */
+	fprintf(f, "\tchain %sprerouting {\n\t\ttype filter hook prerouting priority raw; policy accept;\n", P);
 	for (size_t i = 0; i < in->n_devs; i++) {
 		char id[13];
 		chain_id(in->devs[i].mac, id);
 		if (in->devs[i].policy != POL_ALLOW)
-			fprintf(f, "\t\tether saddr %s jump d%s  # %s\n", in->devs[i].mac, id, policy_name(in->devs[i].policy));
+			fprintf(f, "\t\tether saddr %s ip saddr @%slan4 add @%sd%s_ip4 { ip saddr }\n"
+				   "\t\tether saddr %s ip6 saddr @%slan6 add @%sd%s_ip6 { ip6 saddr }\n",
+				in->devs[i].mac, P, P, id, in->devs[i].mac, P, P, id);
+	}
+	fputs("\t}\n", f);
+	/* forwarded traffic: local-only and quarantine before conntrack (open
+	 * connections are cut), profiles after it (answers pass) */
+	fprintf(f, "\tchain %sforward {\n\t\ttype filter hook forward priority filter; policy accept;\n", P);
+	for (size_t i = 0; i < in->n_devs; i++) {
+		char id[13];
+		chain_id(in->devs[i].mac, id);
+		if (in->devs[i].policy == POL_LOCAL_ONLY || in->devs[i].policy == POL_QUARANTINE)
+			jumps(f, P, &in->devs[i], id);
+	}
+	fputs("\t\tct state established,related accept\n", f);
+	for (size_t i = 0; i < in->n_devs; i++) {
+		char id[13];
+		chain_id(in->devs[i].mac, id);
+		if (in->devs[i].policy == POL_PROFILE)
+			jumps(f, P, &in->devs[i], id);
 	}
 	fputs("\t}\n", f);
 	for (size_t i = 0; i < in->n_devs; i++) {
@@ -140,37 +360,31 @@ int nft_write(FILE *f, const struct nft_input *in, char *err, size_t errlen)
 		chain_id(d->mac, id);
 		if (d->policy == POL_ALLOW)
 			continue;
-		fprintf(f, "\tchain d%s {\n", id);
-		if (d->policy == POL_LOCAL_ONLY) {
-			fputs("\t\tip daddr @lan4 accept\n\t\tip6 daddr @lan6 accept\n", f);
-		} else if (d->policy == POL_PROFILE && d->profile) {
-			for (size_t k = 0; k < d->profile->n; k++) {
-				const struct mud_rule *r = &d->profile->rules[k];
-				if (!r->from_device)
-					continue; /* answers are allowed by the conntrack rule */
-				char set[48];
-				for (int v6 = 0; v6 < 2; v6++) {
-					if (r->proto == (v6 ? 1 : 58) || (r->family && r->family != (v6 ? 6 : 4)))
-						continue; /* ICMP is IPv4's, ICMPv6 IPv6's; some rules are one version's */
-					snprintf(set, sizeof set, "d%s_r%zu%s", id, k, v6 ? "_6" : "");
-					fputs("\t\t", f);
-					rule_match(f, r, r->local ? (v6 ? "lan6" : "lan4") : set, v6);
-					fputs(" accept\n", f);
-				}
+		for (int from = 1; from >= 0; from--) {
+			fprintf(f, "\tchain %sd%s%s {\n", P, id, from ? "" : "_to");
+			if (d->policy == POL_LOCAL_ONLY) {
+				fprintf(f, "\t\tip %s @%slan4 return\n\t\tip6 %s @%slan6 return\n", from ? "daddr" : "saddr",
+					P, from ? "daddr" : "saddr", P);
+				st->rules += 2;
+			} else if (d->policy == POL_PROFILE && d->profile &&
+				   profile_part(f, P, id, d, in, 0, from, st) < 0) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
 			}
+			/* quarantine forwards nothing; everything else not allowed: */
+			fputs("\t\tcounter drop\n\t}\n", f);
 		}
-		/* quarantine forwards nothing; everything else not allowed: */
-		fputs("\t\tcounter drop\n\t}\n", f);
 	}
-	/* to the router itself: quarantined devices get DHCP and DNS only */
-	fputs("\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n"
-	      "\t\tct state established,related accept\n", f);
+	/* to the router itself: quarantined devices get DHCP, DNS and IPv6
+	 * neighbour discovery only, open connections included */
+	fprintf(f, "\tchain %sinput {\n\t\ttype filter hook input priority filter; policy accept;\n", P);
 	for (size_t i = 0; i < in->n_devs; i++)
 		if (in->devs[i].policy == POL_QUARANTINE)
-			fprintf(f, "\t\tether saddr %s udp dport { 53, 67 } accept\n"
+			fprintf(f, "\t\tether saddr %s udp dport { 53, 67, 547 } accept\n"
 				   "\t\tether saddr %s tcp dport 53 accept\n"
+				   "\t\tether saddr %s icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept\n"
 				   "\t\tether saddr %s counter drop\n",
-				in->devs[i].mac, in->devs[i].mac, in->devs[i].mac);
-	fputs("\t}\n}\n", f);
+				in->devs[i].mac, in->devs[i].mac, in->devs[i].mac, in->devs[i].mac);
+	fputs(in->format == NFT_FW4 ? "\t}\n" : "\t}\n}\n", f);
 	return ferror(f) ? -1 : 0;
 }

@@ -1,10 +1,17 @@
 /* nft.h - nftables rulesets from MUD profiles and per-device policies.
  *
- * One table of alfoil's own, `inet alfoil`; no other table is touched.
- * Policies: profile (what the MUD file allows, answers and the LAN's
- * DHCP/DNS included), local-only (the LAN yes, the internet no),
- * quarantine (DHCP and DNS to the router only), allow (watch only).
- * Devices are matched by MAC on the LAN side.
+ * Two forms: a table of alfoil's own, `inet alfoil` (no other table is
+ * touched; the file replaces it in one transaction), or, for OpenWrt's fw4,
+ * a snippet of sets and chains (all named alfoil_*) that fw4 includes inside
+ * its `table inet fw4` from /etc/nftables.d/.
+ *
+ * Policies: profile (what the MUD file allows, both ways), local-only (the
+ * LAN yes, the internet no, both ways), quarantine (DHCP and DNS to the
+ * router only), allow (watch only). Traffic from a device is matched by its
+ * MAC; traffic to it (port forwards, other hosts) by its addresses: those
+ * the report gave plus those it is seen to use on the LAN (a dynamic set).
+ * local-only and quarantine come before connection tracking's "established"
+ * accept, so connections open when they are applied are cut.
  */
 #ifndef ALFOIL_ENFORCE_NFT_H
 #define ALFOIL_ENFORCE_NFT_H
@@ -18,10 +25,14 @@ enum policy { POL_ALLOW, POL_PROFILE, POL_LOCAL_ONLY, POL_QUARANTINE };
 const char *policy_name(enum policy p);
 int policy_parse(const char *s, enum policy *p);
 
+#define NFT_DEV_ADDRS 8
+
 struct nft_device {
 	char mac[18];
 	enum policy policy;
 	const struct mud_profile *profile; /* for POL_PROFILE */
+	char addrs[NFT_DEV_ADDRS][46];     /* its own addresses, known beforehand */
+	size_t n_addrs;
 };
 
 /* name -> address, for the domains in profiles */
@@ -30,16 +41,24 @@ struct nft_name {
 	char addr[64];
 };
 
+enum nft_format { NFT_TABLE, NFT_FW4 };
+
 struct nft_input {
 	const struct nft_device *devs;
 	size_t n_devs;
 	const struct nft_name *names;
 	size_t n_names;
 	const char *lan_nets; /* "192.168.0.0/16, 10.0.0.0/8, ..." */
+	enum nft_format format;
+	FILE *warn; /* one line per name left out (no address, not a host name), or NULL */
 };
 
-/* Write the ruleset (atomic: the table is created, flushed and filled in
- * one transaction). Returns 0, or -1 with err set. */
-int nft_write(FILE *f, const struct nft_input *in, char *err, size_t errlen);
+/* Counts of what was written, for the caller's summary. */
+struct nft_stats {
+	size_t sets, rules, unresolved, bad_names;
+};
+
+/* Write the ruleset. Returns 0, or -1 with err set. */
+int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *err, size_t errlen);
 
 #endif

@@ -1,0 +1,114 @@
+/* dns.c - DNS blocklists, one back end a format (see dns.h). */
+#include "enforce/dns.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* a name already written for an earlier device (formats without clients) */
+static int seen_before(const struct dns_block *b, size_t i, size_t j)
+{
+	for (size_t a = 0; a <= i; a++)
+		for (size_t c = 0; c < (a == i ? j : b[a].n_names); c++)
+			if (!strcasecmp(b[a].names[c], b[i].names[j]))
+				return 1;
+	return 0;
+}
+
+static const char everyone[] =
+	"# NOTE: %s cannot answer one client differently from another: every name\n"
+	"# below is blocked for EVERY client of this server (the phone's app that\n"
+	"# controls a device included). Use --unbound for per-device blocks.\n";
+
+static long global_list(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n)
+{
+	int dnsmasq = !strcmp(fmt, "dnsmasq");
+	fprintf(f, dnsmasq ? "# dnsmasq: conf-file=THIS (names answered 0.0.0.0)\n" : "# hosts / Pi-hole blocklist\n");
+	fprintf(f, "# made by alfoil enforce from MUD profiles and policies\n");
+	fprintf(f, everyone, dnsmasq ? "dnsmasq" : "a hosts file");
+	long w = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < b[i].n_names; j++) {
+			if (seen_before(b, i, j))
+				continue;
+			const char *nm = b[i].names[j], *mac = b[i].dev->mac, *pol = policy_name(b[i].dev->policy);
+			if (dnsmasq)
+				fprintf(f, "address=/%s/0.0.0.0  # %s (%s)\n", nm, mac, pol);
+			else
+				fprintf(f, "0.0.0.0 %s  # %s (%s)\n", nm, mac, pol);
+			w++;
+		}
+	if (w && warn)
+		fprintf(warn, "alfoil enforce: warning: %s blocks these %ld name%s for every client, not only the devices "
+			      "that looked them up (--unbound blocks per device)\n",
+			dnsmasq ? "dnsmasq" : "a hosts file", w, w == 1 ? "" : "s");
+	return w;
+}
+
+/* unbound: a view per device, chosen by the client's address; view-first
+ * lets every other name through to the server's own zones and resolution */
+static long unbound_views(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n)
+{
+	(void)fmt;
+	fputs("# unbound: include: THIS in unbound.conf (server: and view: clauses; the clients\n"
+	      "# must also be allowed by access-control). One view per device, by its address.\n"
+	      "# made by alfoil enforce from MUD profiles and policies\n",
+	      f);
+	long w = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct nft_device *d = b[i].dev;
+		if (!b[i].n_names)
+			continue;
+		char id[13];
+		size_t k = 0;
+		for (const char *p = d->mac; *p && k < 12; p++)
+			if (*p != ':')
+				id[k++] = *p;
+		id[k] = '\0';
+		if (!d->n_addrs) {
+			if (warn)
+				fprintf(warn, "alfoil enforce: warning: %s: no address known (--report), so unbound cannot tell "
+					      "it apart: its %zu name%s are NOT blocked\n",
+					d->mac, b[i].n_names, b[i].n_names == 1 ? "" : "s");
+			fprintf(f, "# %s (%s): no address known, not blocked\n", d->mac, policy_name(d->policy));
+			continue;
+		}
+		fprintf(f, "server:\n");
+		for (size_t a = 0; a < d->n_addrs; a++)
+			fprintf(f, "\taccess-control-view: %s/%d \"alfoil-%s\"\n", d->addrs[a],
+				strchr(d->addrs[a], ':') ? 128 : 32, id);
+		fprintf(f, "view:\n\tname: \"alfoil-%s\"  # %s (%s)\n\tview-first: yes\n", id, d->mac,
+			policy_name(d->policy));
+		for (size_t j = 0; j < b[i].n_names; j++) {
+			fprintf(f, "\tlocal-zone: \"%s.\" always_nxdomain\n", b[i].names[j]);
+			w++;
+		}
+	}
+	return w;
+}
+
+static const struct {
+	const char *name;
+	long (*write)(FILE *, FILE *, const char *, const struct dns_block *, size_t);
+} backends[] = {
+	{ "dnsmasq", global_list },
+	{ "hosts", global_list },
+	{ "unbound", unbound_views },
+};
+
+int dns_format_known(const char *fmt)
+{
+	for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
+		if (!strcmp(backends[i].name, fmt))
+			return 1;
+	return 0;
+}
+
+long dns_write(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n)
+{
+	for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
+		if (!strcmp(backends[i].name, fmt)) {
+			long w = backends[i].write(f, warn, fmt, b, n);
+			return ferror(f) ? -1 : w;
+		}
+	return -1;
+}
