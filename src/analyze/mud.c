@@ -121,6 +121,8 @@ int mud_learn(const json_t *dev, struct mud_profile *out, char *err, size_t errl
 	const char *brand = json_string_value(json_object_get(id, "brand"));
 	snprintf(out->systeminfo, sizeof out->systeminfo, "%s%s%s (learned by alfoil)", brand ? brand : "",
 		 brand && kind ? " " : "", kind ? kind : "device");
+	const char *mfg = json_string_value(json_object_get(json_object_get(dev, "maker"), "name"));
+	snprintf(out->mfg_name, sizeof out->mfg_name, "%s", mfg && *mfg ? mfg : brand ? brand : "");
 	const json_t *dests = json_object_get(dev, "destinations");
 	size_t i, n = 0;
 	json_t *x;
@@ -230,7 +232,7 @@ json_t *mud_to_json(const struct mud_profile *p, const char *mud_url, const char
 	json_object_set_new(mud, "cache-validity", json_integer(48));
 	json_object_set_new(mud, "is-supported", json_true());
 	json_object_set_new(mud, "systeminfo", json_string(p->systeminfo));
-	json_object_set_new(mud, "mfg-name", json_string("unknown"));
+	json_object_set_new(mud, "mfg-name", json_string(p->mfg_name[0] ? p->mfg_name : "unknown"));
 	const char *acl_names[4] = { "from-ipv4-dev", "from-ipv6-dev", "to-ipv4-dev", "to-ipv6-dev" };
 	json_t *fp = json_object(), *tp = json_object();
 	json_t *fl = json_array(), *tl = json_array();
@@ -389,6 +391,8 @@ static int parse_mud(const json_t *doc, struct mud_profile *out, char *err, size
 		return fail(err, errlen, "ietf-mud:mud.last-update", "missing or not a string");
 	const char *si = json_string_value(json_object_get(mud, "systeminfo"));
 	snprintf(out->systeminfo, sizeof out->systeminfo, "%s", si ? si : "");
+	const char *mf = json_string_value(json_object_get(mud, "mfg-name"));
+	snprintf(out->mfg_name, sizeof out->mfg_name, "%s", mf && strcmp(mf, "unknown") ? mf : "");
 	/* which ACLs each policy names */
 	const char *pol[2] = { "from-device-policy", "to-device-policy" };
 	/* "access-lists" is the container's name in the drafts before RFC 8519,

@@ -34,6 +34,7 @@ struct mud_rule {
 struct mud_profile {
 	char mac[18];
 	char systeminfo[256];
+	char mfg_name[128]; /* the maker (the MAC registry's, else the brand), or "" */
 	struct mud_rule *rules;
 	size_t n;
 };
