@@ -28,7 +28,7 @@ packages=(
 	time                             # /usr/bin/time for benchmarks
 	chromium                         # renders the HTML report in its test
 	nftables                         # alfoil enforce --apply, and its test
-	unbound                          # per-device DNS blocks (views), tested for real
+	unbound sqlite3                  # per-device DNS blocks (unbound views, Pi-hole groups), tested for real
 )
 want_data=1
 for a in "$@"; do

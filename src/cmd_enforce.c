@@ -48,12 +48,14 @@ static void usage(FILE *f)
 		   "                         is known for them (no --report, no --resolve): their\n"
 		   "                         clouds are then blocked\n"
 		   "      --remove           delete the table inet alfoil\n"
-		   "      --dnsmasq, --unbound, --hosts\n"
+		   "      --dnsmasq, --unbound, --pihole, --hosts\n"
 		   "                         instead of nftables: a DNS blocklist of the names the\n"
 		   "                         devices were seen to look up (--report) that their\n"
-		   "                         profile or policy does not allow. --unbound blocks per\n"
-		   "                         device (a view by client address); dnsmasq and hosts\n"
-		   "                         files cannot, and block the names for every client\n"
+		   "                         profile or policy does not allow. Per device with\n"
+		   "                         --unbound (a view by client address) and --pihole (SQL\n"
+		   "                         for gravity.db: a group per device, by MAC and address);\n"
+		   "                         dnsmasq and hosts files cannot: they block the names\n"
+		   "                         for every client, which the file and stderr say\n"
 		   "policy file: 'MAC = policy', 'kind:camera = policy' (the kind from --report;\n"
 		   "'kind:unknown' for devices alfoil could not place), 'default = policy'; a MAC\n"
 		   "line wins over a kind line over the default. The default is for appliances:\n"
@@ -238,7 +240,7 @@ done:
 int cmd_enforce(int argc, char **argv)
 {
 	enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE, O_DNSMASQ,
-	       O_UNBOUND, O_HOSTS, O_NFT_FORMAT, O_ALLOW_EMPTY };
+	       O_UNBOUND, O_HOSTS, O_NFT_FORMAT, O_ALLOW_EMPTY, O_PIHOLE };
 	static const struct option lo[] = {
 		{ "profiles", required_argument, 0, O_PROFILES }, { "policies", required_argument, 0, O_POLICIES },
 		{ "report", required_argument, 0, O_REPORT },     { "resolve", required_argument, 0, O_RESOLVE },
@@ -246,7 +248,8 @@ int cmd_enforce(int argc, char **argv)
 		{ "apply", no_argument, 0, O_APPLY },             { "remove", no_argument, 0, O_REMOVE },
 		{ "dnsmasq", no_argument, 0, O_DNSMASQ },         { "unbound", no_argument, 0, O_UNBOUND },
 		{ "hosts", no_argument, 0, O_HOSTS },             { "nft-format", required_argument, 0, O_NFT_FORMAT },
-		{ "allow-empty", no_argument, 0, O_ALLOW_EMPTY }, { "help", no_argument, 0, 'h' },
+		{ "allow-empty", no_argument, 0, O_ALLOW_EMPTY }, { "pihole", no_argument, 0, O_PIHOLE },
+		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN, *dnsfmt = NULL;
@@ -267,6 +270,7 @@ int cmd_enforce(int argc, char **argv)
 		case O_DNSMASQ: dnsfmt = "dnsmasq"; break;
 		case O_UNBOUND: dnsfmt = "unbound"; break;
 		case O_HOSTS: dnsfmt = "hosts"; break;
+		case O_PIHOLE: dnsfmt = "pihole"; break;
 		case O_NFT_FORMAT:
 			if (!strcmp(optarg, "table")) {
 				form = NFT_TABLE;

@@ -250,6 +250,32 @@ CONF
 		--dnsmasq >"$work/dnsmasq.conf" 2>"$work/err"
 	check "--dnsmasq says in the file that it blocks for every client" grep -q "EVERY client" "$work/dnsmasq.conf"
 	check "... and on stderr" grep -q "for every client" "$work/err"
+	# Pi-hole: the groups, clients and entries in a gravity.db (Pi-hole's tables)
+	if command -v sqlite3 >/dev/null; then
+		"$ALFOIL" enforce --profiles "$work/profiles" --policies "$work/policies" --report "$work/report.json" \
+			--pihole >"$work/pihole.sql" 2>"$work/err"
+		sqlite3 "$work/gravity.db" <"$ROOT/tests/data/pihole/gravity-min.sql"
+		check "--pihole: the SQL runs on a gravity.db (twice: it replaces its own entries)" \
+			sh -c "sqlite3 -bail $work/gravity.db <$work/pihole.sql && sqlite3 -bail $work/gravity.db <$work/pihole.sql"
+		# what Pi-hole blocks for a client: exact deny entries of the groups
+		# the client is in (by address or MAC); an unknown client is Default's
+		blocked() { # client-ip client-mac
+			sqlite3 "$work/gravity.db" "WITH g AS (SELECT cg.group_id FROM client_by_group cg JOIN client c ON c.id = cg.client_id
+				WHERE c.ip IN ('$1', '$2') UNION SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM client WHERE ip IN ('$1', '$2')))
+				SELECT group_concat(domain, ' ') FROM (SELECT DISTINCT l.domain FROM domainlist l
+				JOIN domainlist_by_group lg ON lg.domainlist_id = l.id WHERE l.type = 1 AND l.enabled AND lg.group_id IN g ORDER BY 1);"
+		}
+		got=$(blocked 192.168.10.2 x)
+		check "Pi-hole: the device (by address) gets its cloud blocked, and the household's own entry (got '$got')" \
+			test "$got" = "ads.example cloud.example"
+		got=$(blocked 192.168.10.99 68:C6:3A:00:00:02)
+		check "Pi-hole: the device by MAC, at another address, too (got '$got')" test "$got" = "ads.example cloud.example"
+		got=$(blocked 192.168.20.2 02:00:5E:00:00:20)
+		check "Pi-hole: the phone only gets the household's own entry (got '$got')" test "$got" = "ads.example"
+		check "Pi-hole: hostile names are not in the SQL" sh -c "! grep -Eq 'always_transparent|bad_name' $work/pihole.sql"
+	else
+		skip "Pi-hole groups per device" "sqlite3 is not installed"
+	fi
 else
 	skip "per-device DNS blocks with unbound views" "unbound is not installed (scripts/setup.sh installs it)"
 fi
