@@ -24,14 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static const char *const addrs[] = { "192.0.2.1", "2001:db8::1", "10.0.0.1", "junk" };
 		for (int i = 0; i < 4; i++)
 			(void)mud_allows(&p, i & 1, i & 2, "cloud.example", addrs[i], (uint8_t)(i ? 6 : 17), (uint16_t)(443 + i));
-		struct nft_device dev = { "02:00:00:00:00:01", POL_PROFILE, &p };
+		struct nft_device dev = { .mac = "02:00:00:00:00:01", .policy = POL_PROFILE, .profile = &p };
 		struct nft_name nm = { "cloud.example", "192.0.2.7" };
-		struct nft_input in = { &dev, 1, &nm, 1, "192.168.0.0/16, fd00::/8" };
+		struct nft_input in = { &dev, 1, &nm, 1, "192.168.0.0/16, fd00::/8", (enum nft_format)(size & 1), NULL };
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
 		if (f) {
-			(void)nft_write(f, &in, err, sizeof err);
+			(void)nft_write(f, &in, NULL, err, sizeof err);
 			fclose(f);
 			/* no quote, semicolon or brace can come from the file's strings */
 			for (size_t k = 0; k < p.n; k++)

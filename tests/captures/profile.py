@@ -234,8 +234,8 @@ def main():
            'the camera is local-only by its kind')
     tap.ok('5e:a1:3c:77:09:d4' not in nft.split('chain forward')[1].split('}')[0], 'the phone (kind phone = allow) is not held')
     tap.ok('ether saddr 68:c6:3a:3a:1f:2b jump d68c63a3a1f2b  # quarantine' in nft and
-           'ether saddr 68:c6:3a:3a:1f:2b udp dport { 53, 67 } accept' in nft,
-           'the plug by its MAC: quarantined, DHCP and DNS to the router only')
+           'ether saddr 68:c6:3a:3a:1f:2b udp dport { 53, 67, 547 } accept' in nft,
+           'the plug by its MAC: quarantined, DHCP (and DHCPv6) and DNS to the router only')
     tap.ok('elements = { 3.120.177.22' in nft or '3.120.177.22' in nft,
            "the bulb's cloud domain became the addresses alfoil saw it resolve to")
     h = enforce('--hosts')
