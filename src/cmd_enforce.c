@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,44 +15,58 @@
 #include "cmd.h"
 #include "analyze/mud.h"
 #include "enforce/nft.h"
+#include "lib/cli.h"
 
 #define MAX_DEVS 4096
 #define MAX_NAMES 65536
 #define DEFAULT_LAN "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: alfoil enforce --profiles DIR [options]\n\n"
-		   "Turns per-device MUD profiles and policies into an nftables ruleset in a\n"
-		   "table of its own (inet alfoil), for the router the devices go through.\n"
-		   "Policies: profile (what its MUD file allows), local-only (the LAN, not the\n"
-		   "internet), quarantine (nothing but DHCP and DNS to the router), allow.\n\n"
-		   "options:\n"
-		   "      --profiles DIR     MUD files named aa-bb-cc-dd-ee-ff.json (alfoil profile learn)\n"
-		   "      --policies FILE    'MAC = policy' lines and 'default = policy'\n"
-		   "                         (default: profile for devices with a profile)\n"
-		   "      --report FILE      an alfoil inspect --json report: the DNS answers in it\n"
-		   "                         give the addresses of the profiles' domains\n"
-		   "      --resolve NAME=ADDR  an address for a domain (repeatable)\n"
-		   "      --lan NETS         the local networks (default %s)\n"
-		   "      --nft              print the ruleset (the default: a dry run)\n"
-		   "      --apply            load it with 'nft -f' (atomically: the table is\n"
-		   "                         replaced in one transaction)\n"
-		   "      --remove           delete the table inet alfoil\n"
-		   "      --dnsmasq, --unbound, --hosts\n"
-		   "                         instead of nftables: a DNS blocklist (dnsmasq, unbound\n"
-		   "                         or hosts/Pi-hole format) of the names the devices were\n"
-		   "                         seen to look up (--report) that their profile or\n"
-		   "                         policy does not allow\n"
-		   "policy file: 'MAC = policy', 'kind:camera = policy' (the kind from --report),\n"
-		   "'default = policy'; a MAC line wins over a kind line over the default.\n"
-		   "  -h, --help             this text\n\n"
-		   "Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
-		   "time the rules are made; a cloud that moves needs the rules made again\n"
-		   "(docs/enforce.md says more).\n",
-		DEFAULT_LAN);
-}
+enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE, O_DNSMASQ,
+       O_UNBOUND, O_HOSTS };
 
+static const struct cli_opt enforce_opts[] = {
+	{ NULL, 0, NULL, 0, "input" },
+	{ "profiles", 0, "DIR", O_PROFILES, "MUD files named aa-bb-cc-dd-ee-ff.json (alfoil profile\nlearn; required)" },
+	{ "policies", 0, "FILE", O_POLICIES, "'MAC = policy', 'kind:KIND = policy' and\n'default = policy' lines "
+					      "(default: the profile\npolicy for every device with a profile)" },
+	{ "report", 0, "FILE", O_REPORT, "an alfoil inspect --json report: the DNS answers in\n"
+					  "it give the addresses of the profiles' domains, its\nidentities the kinds" },
+	{ "resolve", 0, "NAME=ADDR", O_RESOLVE, "an address for a domain (repeatable)" },
+	{ "lan", 0, "NETS", O_LAN, "the local networks (default: " DEFAULT_LAN ")" },
+	{ NULL, 0, NULL, 0, "what to do (default: --nft)" },
+	{ "nft", 0, NULL, O_NFT, "print the nftables ruleset (a dry run)" },
+	{ "apply", 0, NULL, O_APPLY, "load it with 'nft -f' (atomically: the table is\nreplaced in one transaction)" },
+	{ "remove", 0, NULL, O_REMOVE, "delete the table inet alfoil" },
+	{ "dnsmasq", 0, NULL, O_DNSMASQ, "instead of nftables: a dnsmasq blocklist of the names\n"
+					  "the devices were seen to look up (--report) that\ntheir profile or policy does not allow" },
+	{ "unbound", 0, NULL, O_UNBOUND, "the same for unbound (local-zone always_nxdomain)" },
+	{ "hosts", 0, NULL, O_HOSTS, "the same as a hosts / Pi-hole blocklist" },
+	{ NULL, 0, NULL, 0, "other" },
+	{ "help", 'h', NULL, 'h', "this text" },
+};
+
+static const struct cli_cmd enforce_cmd = {
+	"alfoil enforce",
+	"alfoil enforce --profiles DIR [--policies FILE] [--report FILE] [--nft|--apply]\n"
+	"alfoil enforce --profiles DIR --report FILE --dnsmasq|--unbound|--hosts\n"
+	"alfoil enforce --remove",
+	"Turns per-device MUD profiles and policies into an nftables ruleset in a\n"
+	"table of its own (inet alfoil), for the router the devices go through.\n"
+	"Policies: profile (what its MUD file allows), local-only (the LAN, not the\n"
+	"internet), quarantine (nothing but DHCP and DNS to the router), allow.\n"
+	"In the policy file a MAC line wins over a kind line over the default.\n\n"
+	"Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
+	"time the rules are made; a cloud that moves needs the rules made again\n"
+	"(docs/enforce.md says more).",
+	enforce_opts, sizeof enforce_opts / sizeof enforce_opts[0], NULL,
+	"  0  ok (printed, loaded or removed)\n"
+	"  1  usage error, a bad profile or policy file, or nft failed (then\n"
+	"     nothing was changed)",
+	"  alfoil enforce --profiles profiles/ --report report.json\n"
+	"  sudo alfoil enforce --profiles profiles/ --report report.json --apply\n"
+	"  alfoil enforce --profiles profiles/ --report report.json --dnsmasq >block.conf\n"
+	"  sudo alfoil enforce --remove",
+};
 
 /* name -> address pairs for the ruleset; a growing array */
 struct names {
@@ -94,13 +107,13 @@ static int run_nft(const char *text)
 {
 	FILE *p = popen("nft -f -", "w");
 	if (!p) {
-		fprintf(stderr, "alfoil enforce: cannot run nft: %s\n", strerror(errno));
+		cli_error("cannot run nft: %s", strerror(errno));
 		return -1;
 	}
 	fputs(text, p);
 	int st = pclose(p);
 	if (st != 0) {
-		fprintf(stderr, "alfoil enforce: nft -f failed (status %d); nothing was changed\n",
+		cli_error("nft -f failed (status %d); nothing was changed",
 			WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		return -1;
 	}
@@ -111,7 +124,7 @@ static int run_nft(const char *text)
 static int dns_blocklist(const json_t *rep, const struct nft_device *devs, size_t nd, int fmt)
 {
 	if (!rep) {
-		fprintf(stderr, "alfoil enforce: a DNS blocklist needs --report (the names devices looked up)\n");
+		cli_error("a DNS blocklist needs --report (the names devices looked up)");
 		return EXIT_USAGE;
 	}
 	static const char *const head[] = { "", "# dnsmasq: conf-file=THIS (names answered 0.0.0.0)",
@@ -155,33 +168,25 @@ static int dns_blocklist(const json_t *rep, const struct nft_device *devs, size_
 			n++;
 		}
 	}
-	fprintf(stderr, "alfoil enforce: %zu name%s blocked\n", n, n == 1 ? "" : "s");
+	cli_error("%zu name%s blocked", n, n == 1 ? "" : "s");
 	return EXIT_OK;
 }
 
 int cmd_enforce(int argc, char **argv)
 {
-	enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE, O_DNSMASQ,
-	       O_UNBOUND, O_HOSTS };
-	static const struct option lo[] = {
-		{ "profiles", required_argument, 0, O_PROFILES }, { "policies", required_argument, 0, O_POLICIES },
-		{ "report", required_argument, 0, O_REPORT },     { "resolve", required_argument, 0, O_RESOLVE },
-		{ "lan", required_argument, 0, O_LAN },           { "nft", no_argument, 0, O_NFT },
-		{ "apply", no_argument, 0, O_APPLY },             { "remove", no_argument, 0, O_REMOVE },
-		{ "dnsmasq", no_argument, 0, O_DNSMASQ },         { "unbound", no_argument, 0, O_UNBOUND },
-		{ "hosts", no_argument, 0, O_HOSTS },             { "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
-	};
+	cli_set_prog("alfoil enforce");
 	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN;
 	int apply = 0, remove_table = 0, c, dnsfmt = 0; /* 1 dnsmasq, 2 unbound, 3 hosts */
 	struct names names = { 0 };
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	struct cli_parser cp;
+	cli_init(&cp, &enforce_cmd, argc, argv, 1);
+	while ((c = cli_next(&cp)) != CLI_DONE) {
+		const char *arg = cp.arg;
 		switch (c) {
-		case O_PROFILES: profiles = optarg; break;
-		case O_POLICIES: policies = optarg; break;
-		case O_REPORT: report = optarg; break;
-		case O_LAN: lan = optarg; break;
+		case O_PROFILES: profiles = arg; break;
+		case O_POLICIES: policies = arg; break;
+		case O_REPORT: report = arg; break;
+		case O_LAN: lan = arg; break;
 		case O_NFT: break;
 		case O_APPLY: apply = 1; break;
 		case O_REMOVE: remove_table = 1; break;
@@ -189,31 +194,39 @@ int cmd_enforce(int argc, char **argv)
 		case O_UNBOUND: dnsfmt = 2; break;
 		case O_HOSTS: dnsfmt = 3; break;
 		case O_RESOLVE: {
-			const char *eq = strchr(optarg, '=');
+			const char *eq = strchr(arg, '=');
 			unsigned char b[16];
-			if (!eq || eq == optarg || !eq[1] || eq - optarg > 253 ||
+			if (!eq || eq == arg || !eq[1] || eq - arg > 253 ||
 			    (inet_pton(AF_INET, eq + 1, b) != 1 && inet_pton(AF_INET6, eq + 1, b) != 1)) {
-				fprintf(stderr, "alfoil enforce: --resolve wants NAME=ADDRESS (an IPv4 or IPv6 address), got '%s'\n",
-					optarg);
+				cli_error("--resolve wants NAME=ADDRESS (an IPv4 or IPv6 address), got '%s'",
+					arg);
 				free(names.v);
 				return EXIT_USAGE;
 			}
 			char nm[256];
-			snprintf(nm, sizeof nm, "%.*s", (int)(eq - optarg), optarg);
+			snprintf(nm, sizeof nm, "%.*s", (int)(eq - arg), arg);
 			if (add_name(&names, nm, eq + 1) < 0) {
-				fprintf(stderr, "alfoil enforce: out of memory\n");
+				cli_error("out of memory");
 				return EXIT_USAGE;
 			}
 			break;
 		}
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'h': cli_help(stdout, &enforce_cmd); free(names.v); return EXIT_OK;
+		default: free(names.v); return EXIT_USAGE;
 		}
+	}
+	int n_ops;
+	char **ops = cli_operands(&cp, &n_ops);
+	if (n_ops) {
+		cli_error("unexpected argument '%s' (the captures go to alfoil profile learn)", ops[0]);
+		cli_try_help(&enforce_cmd);
+		free(names.v);
+		return EXIT_USAGE;
 	}
 	if (remove_table)
 		return run_nft("table inet alfoil\ndelete table inet alfoil\n") < 0 ? EXIT_USAGE : EXIT_OK;
 	if (!profiles) {
-		fprintf(stderr, "alfoil enforce: --profiles DIR is required (alfoil profile learn makes it)\n");
+		cli_error("--profiles DIR is required (alfoil profile learn makes it)");
 		return EXIT_USAGE;
 	}
 	for (const char *p = lan; *p;) {
@@ -221,7 +234,7 @@ int cmd_enforce(int argc, char **argv)
 		size_t n = strcspn(p, ", ");
 		snprintf(net, sizeof net, "%.*s", (int)(n < 63 ? n : 63), p);
 		if (n && (n > 63 || !mud_prefix_ok(net))) {
-			fprintf(stderr, "alfoil enforce: --lan: '%.*s' is not a network like 192.168.1.0/24 or fd00::/8\n",
+			cli_error("--lan: '%.*s' is not a network like 192.168.1.0/24 or fd00::/8",
 				(int)n, p);
 			return EXIT_USAGE;
 		}
@@ -234,12 +247,12 @@ int cmd_enforce(int argc, char **argv)
 	char err[512];
 	int rc = EXIT_OK;
 	if (mud_load_dir(profiles, &set, err, sizeof err) < 0) {
-		fprintf(stderr, "alfoil enforce: %s\n", err);
+		cli_error("%s", err);
 		free(names.v);
 		return EXIT_USAGE;
 	}
 	if (set.n > MAX_DEVS) {
-		fprintf(stderr, "alfoil enforce: %s: %zu profiles, at most %d\n", profiles, set.n, MAX_DEVS);
+		cli_error("%s: %zu profiles, at most %d", profiles, set.n, MAX_DEVS);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -266,7 +279,7 @@ int cmd_enforce(int argc, char **argv)
 		char line[512];
 		int lineno = 0;
 		if (!f) {
-			fprintf(stderr, "alfoil enforce: %s: %s\n", policies, strerror(errno));
+			cli_error("%s: %s", policies, strerror(errno));
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -278,14 +291,14 @@ int cmd_enforce(int argc, char **argv)
 			char key[64], val[64];
 			if (sscanf(line, " %63[^= \t] = %63s", key, val) != 2) {
 				if (strspn(line, " \t\r\n") != strlen(line)) {
-					fprintf(stderr, "alfoil enforce: %s:%d: want 'MAC = policy'\n", policies, lineno);
+					cli_error("%s:%d: want 'MAC = policy'", policies, lineno);
 					rc = EXIT_USAGE;
 				}
 				continue;
 			}
 			enum policy pol;
 			if (policy_parse(val, &pol) < 0) {
-				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not allow, profile, local-only or quarantine\n",
+				cli_error("%s:%d: '%s' is not allow, profile, local-only or quarantine",
 					policies, lineno, val);
 				rc = EXIT_USAGE;
 				continue;
@@ -303,7 +316,7 @@ int cmd_enforce(int argc, char **argv)
 				continue;
 			}
 			if (strlen(key) != 17) {
-				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not a MAC address\n", policies, lineno, key);
+				cli_error("%s:%d: '%s' is not a MAC address", policies, lineno, key);
 				rc = EXIT_USAGE;
 				continue;
 			}
@@ -332,7 +345,7 @@ int cmd_enforce(int argc, char **argv)
 		json_error_t je;
 		rep = json_load_file(report, 0, &je);
 		if (!rep) {
-			fprintf(stderr, "alfoil enforce: %s:%d: %s\n", report, je.line, je.text);
+			cli_error("%s:%d: %s", report, je.line, je.text);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -375,7 +388,7 @@ int cmd_enforce(int argc, char **argv)
 			devs[i].policy = def;
 	for (size_t i = 0; i < nd; i++)
 		if (devs[i].policy == POL_PROFILE && !devs[i].profile) {
-			fprintf(stderr, "alfoil enforce: %s has the profile policy but no profile in %s\n", devs[i].mac,
+			cli_error("%s has the profile policy but no profile in %s", devs[i].mac,
 				profiles);
 			rc = EXIT_USAGE;
 			goto out;
@@ -394,7 +407,7 @@ int cmd_enforce(int argc, char **argv)
 				if (nm && ad && name_wanted(devs, nd, nm) &&
 				    (inet_pton(AF_INET, ad, b) == 1 || inet_pton(AF_INET6, ad, b) == 1) &&
 				    add_name(&names, nm, ad) < 0) {
-					fprintf(stderr, "alfoil enforce: out of memory\n");
+					cli_error("out of memory");
 					rc = EXIT_USAGE;
 					json_decref(rep);
 					goto out;
@@ -413,7 +426,7 @@ int cmd_enforce(int argc, char **argv)
 	FILE *mem = open_memstream(&text, &tlen);
 	struct nft_input in = { devs, nd, names.v, names.n, lan };
 	if (!mem || nft_write(mem, &in, err, sizeof err) < 0) {
-		fprintf(stderr, "alfoil enforce: %s\n", mem ? err : strerror(errno));
+		cli_error("%s", mem ? err : strerror(errno));
 		if (mem)
 			fclose(mem);
 		free(text);
@@ -425,7 +438,7 @@ int cmd_enforce(int argc, char **argv)
 		if (run_nft(text) < 0)
 			rc = EXIT_USAGE;
 		else
-			fprintf(stderr, "alfoil enforce: table inet alfoil loaded: %zu device%s\n", nd, nd == 1 ? "" : "s");
+			cli_error("table inet alfoil loaded: %zu device%s", nd, nd == 1 ? "" : "s");
 	} else {
 		fputs(text, stdout);
 	}
