@@ -105,12 +105,24 @@ readme_opts=$(sed -n '/^`alfoil inspect` options/,/^Exit status/p' "$ROOT/README
 if [ -n "$help_opts" ] && [ "$help_opts" = "$readme_opts" ]; then ok "README option table = inspect --help options"
 else not_ok "README option table = inspect --help options" "$(diff <(echo "$help_opts") <(echo "$readme_opts"))"; fi
 
+# 8. scripts/setup.sh: --runtime wants only what running needs
+rt=$("$ROOT/scripts/setup.sh" --runtime --no-data --list 2>&1 | tr '\n' ' ')
+all=$("$ROOT/scripts/setup.sh" --list 2>&1 | tr '\n' ' ')
+has() { printf '%s\n' $1 | grep -qx -- "$2"; }
+if has "$rt" libpcap0.8 && has "$rt" zlib1g && has "$rt" ieee-data && has "$rt" libjansson4 &&
+   ! printf '%s\n' $rt | grep -q -e '-dev$' -e '^gcc$' -e '^npm$' -e '^clang$'; then
+	ok "setup.sh --runtime: only the runtime packages ($rt)"
+else not_ok "setup.sh --runtime: only the runtime packages" "$rt"; fi
+if has "$all" zlib1g-dev && has "$all" libcmocka-dev && has "$all" npm && has "$all" gcc; then
+	ok "setup.sh default: build, test and data packages, zlib1g-dev among them"
+else not_ok "setup.sh default: build, test and data packages" "$all"; fi
+
 if [ ! -f "$example" ]; then
 	skip "input kinds" "examples/home.pcap not built"
 	tap_end; exit
 fi
 
-# 8. a directory is the captures in it, one by one
+# 9. a directory is the captures in it, one by one
 "$ALFOIL" inspect --json -q -o "$work/plain.json" "$example" || true
 mkdir -p "$work/dir/sub" "$work/dir/.hidden"
 mkpart() { # out first count: a pcap of packets first..first+count-1 of the example
@@ -150,7 +162,7 @@ rc=$?
 if [ $rc -eq 1 ] && grep -q "$work/empty: no capture files" "$work/err"; then ok "empty directory: an error naming it"
 else not_ok "empty directory: an error naming it" "rc=$rc $(cat "$work/err")"; fi
 
-# 9. .gz read as it is; truncated .gz: exit 3, file and packet named
+# 10. .gz read as it is; truncated .gz: exit 3, file and packet named
 gzip -c "$example" >"$work/home.pcap.gz"
 "$ALFOIL" inspect --json -q -o "$work/gz.json" "$work/home.pcap.gz"
 rc=$?
@@ -175,7 +187,7 @@ else
 	skip "pcapng.gz: the same report as the pcapng" "no shared pcapng capture"
 fi
 
-# 10. '-' is standard input, plain or compressed
+# 11. '-' is standard input, plain or compressed
 "$ALFOIL" inspect --json -q -o "$work/stdin.json" - <"$example"
 rc1=$?
 cat "$work/home.pcap.gz" | "$ALFOIL" inspect --json -q -o "$work/stdin-gz.json" -

@@ -111,7 +111,8 @@ int cap_list_dir(const char *dir, char ***out, size_t *n, char *err, size_t errl
 		cap_list_free(l.v, l.n);
 		return -1;
 	}
-	qsort(l.v, l.n, sizeof *l.v, vcmp);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof *l.v, vcmp);
 	*out = l.v;
 	*n = l.n;
 	return 0;
