@@ -15,9 +15,9 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
            -Wformat=2 -Wno-format-nonliteral
 INC     := -Isrc
-PKGS    := libpcap jansson nettle libmaxminddb
+PKGS    := libpcap jansson nettle libmaxminddb zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson -lnettle -lmaxminddb)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson -lnettle -lmaxminddb -lz)
 LIBS    := $(PKG_LIBS) -lm -pthread
 
 REL_CFLAGS := -O2 -g

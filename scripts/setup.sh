@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# setup.sh - install what alfoil needs to build, test and benchmark on Debian.
+# setup.sh - install what alfoil needs to build, test, run and benchmark on
+# Debian.
 #
 # Idempotent and quick when everything is there: only missing packages are
 # installed (apt-get update runs only then). Run as root, or as a user with
 # sudo. Nothing but Debian packages is fetched.
 #
-#   scripts/setup.sh           build + test dependencies, and the IP data
-#   scripts/setup.sh --bench   also the benchmark peers (ndpiReader, tshark)
-#   scripts/setup.sh --no-data packages only
+#   scripts/setup.sh            build + test dependencies, and the IP data
+#   scripts/setup.sh --runtime  only what running alfoil needs (the shared
+#                               libraries, ieee-data, nftables), and the data
+#   scripts/setup.sh --bench    also the benchmark peers (ndpiReader, tshark)
+#   scripts/setup.sh --no-data  packages only (npm is then not needed)
+#   scripts/setup.sh --list     print the packages it would want, and stop
 #
 # The IP data (country and ASN/organisation of every address) comes from the
 # npm registry with `npm pack`, nothing else: @ip-location-db's
@@ -16,28 +20,63 @@
 # CSVs are compiled once into data/asn.bin.
 set -euo pipefail
 
-packages=(
-	gcc make pkg-config              # build
-	libpcap-dev libjansson-dev nettle-dev libmaxminddb-dev
-	npm                              # fetches the IP data (npm pack)
+# The packages, by what they are for. Running needs only runtime_pkgs (the
+# -dev packages of build_pkgs pull the same libraries in).
+runtime_pkgs=(
+	libpcap0.8 libjansson4 libnettle8 libmaxminddb0 zlib1g  # the shared libraries
 	ieee-data                        # MAC -> maker registry (MA-L, MA-M, MA-S)
+	nftables                         # alfoil enforce --apply
+)
+build_pkgs=(
+	gcc make pkg-config
+	libpcap-dev libjansson-dev nettle-dev libmaxminddb-dev zlib1g-dev
+)
+test_pkgs=(
 	libcmocka-dev                    # unit tests
 	python3 jq iproute2 tcpdump      # capture and live tests
 	tcpreplay                        # live replay test and benchmark
 	clang libclang-rt-14-dev         # libFuzzer targets (make fuzz)
 	time                             # /usr/bin/time for benchmarks
 	chromium                         # renders the HTML report in its test
-	nftables                         # alfoil enforce --apply, and its test
+	nftables                         # the enforcement test
+	ieee-data                        # makers in the capture tests
 	unbound sqlite3                  # per-device DNS blocks (unbound views, Pi-hole groups), tested for real
 )
-want_data=1
+data_pkgs=(
+	npm                              # fetches the IP data (npm pack)
+	python3                          # compiles the ASN CSVs (asn-compile.py)
+)
+bench_pkgs=(libndpi-bin tshark)
+
+want_data=1 runtime_only=0 bench=0 list=0
 for a in "$@"; do
 	case $a in
-	--bench) packages+=(libndpi-bin tshark) ;;
+	--runtime) runtime_only=1 ;;
+	--bench) bench=1 ;;
 	--no-data) want_data=0 ;;
-	*) echo "setup: unknown option $a" >&2; exit 1 ;;
+	--list) list=1 ;;
+	*) echo "setup: unknown option $a (--runtime, --bench, --no-data, --list)" >&2; exit 1 ;;
 	esac
 done
+if [ $runtime_only -eq 1 ]; then
+	packages=("${runtime_pkgs[@]}")
+else
+	packages=("${build_pkgs[@]}" "${test_pkgs[@]}" "${runtime_pkgs[@]}")
+fi
+[ $bench -eq 1 ] && packages+=("${bench_pkgs[@]}")
+[ $want_data -eq 1 ] && packages+=("${data_pkgs[@]}")
+# each once, in order
+declare -A seen_pkg=()
+uniq=()
+for p in "${packages[@]}"; do
+	[ -n "${seen_pkg[$p]:-}" ] || uniq+=("$p")
+	seen_pkg[$p]=1
+done
+packages=("${uniq[@]}")
+if [ $list -eq 1 ]; then
+	printf '%s\n' "${packages[@]}"
+	exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "intel/ipdb.h"
+#include "lib/cli.h"
 
 struct subcommand {
 	const char *name;
@@ -28,7 +29,8 @@ static void usage(FILE *f)
 		ALFOIL_VERSION);
 	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
-	fprintf(f, "\n'alfoil COMMAND --help' describes a command. alfoil never sends anything\n"
+	fprintf(f, "\n'alfoil COMMAND --help' (or 'alfoil help COMMAND') describes a command.\n"
+		   "alfoil never sends anything\n"
 		   "anywhere: all it knows about makers and addresses is local data.\n");
 }
 
@@ -50,24 +52,66 @@ static void version(void)
 	}
 }
 
+static const struct subcommand *find(const char *name)
+{
+	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+		if (!strcmp(name, subcommands[i].name))
+			return &subcommands[i];
+	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	const char *names[N_SUBCOMMANDS + 3] = { "help", "version" };
+	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
+		names[i + 2] = subcommands[i].name;
+	const char *s = cli_suggest(name, names, N_SUBCOMMANDS + 2);
+	if (s)
+		cli_error("unknown command '%s'; did you mean '%s'?", name, s);
+	else
+		cli_error("unknown command '%s'", name);
+	fprintf(stderr, "Try 'alfoil --help'.\n");
+	return EXIT_USAGE;
+}
+
+/* alfoil help [COMMAND [SUBCOMMAND]]: the command's own --help. */
+static int help(int argc, char **argv)
+{
+	if (argc < 3) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	const struct subcommand *c = find(argv[2]);
+	if (!c)
+		return unknown_command(argv[2]);
+	char *args[4] = { argv[2], argc > 3 ? argv[3] : "--help", "--help", NULL };
+	return c->fn(argc > 3 ? 3 : 2, args);
+}
+
 int main(int argc, char **argv)
 {
+	cli_set_prog("alfoil");
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))  {
 		usage(stdout);
 		return EXIT_OK;
 	}
+	if (!strcmp(argv[1], "help"))
+		return help(argc, argv);
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		version();
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < N_SUBCOMMANDS; i++)
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "alfoil: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	const struct subcommand *c = find(argv[1]);
+	if (c)
+		return c->fn(argc - 1, argv + 1);
+	if (argv[1][0] == '-') {
+		cli_error("unknown option '%s' (options go after the command)", argv[1]);
+		fprintf(stderr, "Try 'alfoil --help'.\n");
+		return EXIT_USAGE;
+	}
+	return unknown_command(argv[1]);
 }

@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,55 +17,75 @@
 #include "enforce/dns.h"
 #include "enforce/names.h"
 #include "enforce/nft.h"
+#include "lib/cli.h"
 
 #define MAX_DEVS 4096
 #define MAX_NAMES 65536
 #define DEFAULT_LAN "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: alfoil enforce --profiles DIR [options]\n\n"
-		   "Turns per-device MUD profiles and policies into an nftables ruleset in a\n"
-		   "table of its own (inet alfoil), for the router the devices go through.\n"
-		   "Policies: profile (what its MUD file allows), local-only (the LAN, not the\n"
-		   "internet), quarantine (nothing but DHCP and DNS to the router), allow.\n\n"
-		   "options:\n"
-		   "      --profiles DIR     MUD files named aa-bb-cc-dd-ee-ff.json (alfoil profile learn)\n"
-		   "      --policies FILE    'MAC = policy' lines and 'default = policy'\n"
-		   "                         (default: profile for devices with a profile)\n"
-		   "      --report FILE      an alfoil inspect --json report: the DNS answers in it\n"
-		   "                         give the addresses of the profiles' domains\n"
-		   "      --resolve NAME=ADDR  an address for a domain (repeatable)\n"
-		   "      --lan NETS         the local networks (default %s)\n"
-		   "      --nft              print the ruleset (the default: a dry run)\n"
-		   "      --nft-format FORM  table (the default: a table inet alfoil of its own) or\n"
-		   "                         fw4 (OpenWrt: sets and chains named alfoil_* for\n"
-		   "                         /etc/nftables.d/, included inside fw4's table inet fw4)\n"
-		   "      --apply            load it with 'nft -f' (atomically: the table is\n"
-		   "                         replaced in one transaction; table form only)\n"
-		   "      --allow-empty      apply even when profiles name domains and no address\n"
-		   "                         is known for them (no --report, no --resolve): their\n"
-		   "                         clouds are then blocked\n"
-		   "      --remove           delete the table inet alfoil\n"
-		   "      --dnsmasq, --unbound, --pihole, --hosts\n"
-		   "                         instead of nftables: a DNS blocklist of the names the\n"
-		   "                         devices were seen to look up (--report) that their\n"
-		   "                         profile or policy does not allow. Per device with\n"
-		   "                         --unbound (a view by client address) and --pihole (SQL\n"
-		   "                         for gravity.db: a group per device, by MAC and address);\n"
-		   "                         dnsmasq and hosts files cannot: they block the names\n"
-		   "                         for every client, which the file and stderr say\n"
-		   "policy file: 'MAC = policy', 'kind:camera = policy' (the kind from --report;\n"
-		   "'kind:unknown' for devices alfoil could not place), 'default = policy'; a MAC\n"
-		   "line wins over a kind line over the default. The default is for appliances:\n"
-		   "phones, computers and network gear (kinds phone, computer, network) only get\n"
-		   "a policy from a MAC or kind line.\n"
-		   "  -h, --help             this text\n\n"
-		   "Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
-		   "time the rules are made; a cloud that moves needs the rules made again\n"
-		   "(docs/enforce.md says more).\n",
-		DEFAULT_LAN);
-}
+enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE, O_DNSMASQ,
+       O_UNBOUND, O_HOSTS, O_NFT_FORMAT, O_ALLOW_EMPTY, O_PIHOLE };
+
+static const struct cli_opt enforce_opts[] = {
+	{ NULL, 0, NULL, 0, "input" },
+	{ "profiles", 0, "DIR", O_PROFILES, "MUD files named aa-bb-cc-dd-ee-ff.json (alfoil profile\nlearn; required)" },
+	{ "policies", 0, "FILE", O_POLICIES, "'MAC = policy', 'kind:KIND = policy' ('kind:unknown'\n"
+					      "for devices alfoil could not place) and\n'default = policy' lines "
+					      "(default: the profile\npolicy for every device with a profile)" },
+	{ "report", 0, "FILE", O_REPORT, "an alfoil inspect --json report: the DNS answers in\n"
+					  "it give the addresses of the profiles' domains, its\nidentities the kinds" },
+	{ "resolve", 0, "NAME=ADDR", O_RESOLVE, "an address for a domain (repeatable)" },
+	{ "lan", 0, "NETS", O_LAN, "the local networks (default: " DEFAULT_LAN ")" },
+	{ NULL, 0, NULL, 0, "what to do (default: --nft)" },
+	{ "nft", 0, NULL, O_NFT, "print the nftables ruleset (a dry run)" },
+	{ "nft-format", 0, "FORM", O_NFT_FORMAT, "table (default: a table inet alfoil of its own) or\n"
+						  "fw4 (OpenWrt: sets and chains named alfoil_* for\n"
+						  "/etc/nftables.d/, included inside fw4's table inet fw4)" },
+	{ "apply", 0, NULL, O_APPLY, "load it with 'nft -f' (atomically: the table is\nreplaced in one transaction; table form only)" },
+	{ "allow-empty", 0, NULL, O_ALLOW_EMPTY, "apply even when profiles name domains and no address\n"
+						  "is known for them (no --report, no --resolve): their\n"
+						  "clouds are then blocked" },
+	{ "remove", 0, NULL, O_REMOVE, "delete the table inet alfoil" },
+	{ "dnsmasq", 0, NULL, O_DNSMASQ, "instead of nftables: a dnsmasq blocklist of the names\n"
+					  "the devices were seen to look up (--report) that\n"
+					  "their profile or policy does not allow; dnsmasq\n"
+					  "blocks them for every client (the file and stderr say so)" },
+	{ "unbound", 0, NULL, O_UNBOUND, "the same for unbound, per device: a view by client\naddress (access-control-view)" },
+	{ "pihole", 0, NULL, O_PIHOLE, "the same as SQL for Pi-hole's gravity.db, per device:\na group per device, by MAC and address" },
+	{ "hosts", 0, NULL, O_HOSTS, "the same as a hosts file (for every client)" },
+	{ NULL, 0, NULL, 0, "other" },
+	{ "help", 'h', NULL, 'h', "this text" },
+};
+
+static const struct cli_cmd enforce_cmd = {
+	"alfoil enforce",
+	"alfoil enforce --profiles DIR [--policies FILE] [--report FILE] [--nft|--apply]\n"
+	"alfoil enforce --profiles DIR --report FILE --nft-format fw4\n"
+	"alfoil enforce --profiles DIR --report FILE --dnsmasq|--unbound|--pihole|--hosts\n"
+	"alfoil enforce --remove",
+	"Turns per-device MUD profiles and policies into an nftables ruleset in a\n"
+	"table of its own (inet alfoil), for the router the devices go through.\n"
+	"Policies: profile (what its MUD file allows), local-only (the LAN, not the\n"
+	"internet), quarantine (nothing but DHCP and DNS to the router), allow.\n"
+	"local-only and quarantine hold traffic both ways and cut connections\n"
+	"already open.\n\n"
+	"In the policy file a MAC line wins over a kind line over the default. The\n"
+	"default is for appliances: phones, computers and network gear (kinds phone,\n"
+	"computer, network) only get a policy from a MAC or kind line.\n\n"
+	"Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
+	"time the rules are made; a cloud that moves needs the rules made again\n"
+	"(docs/enforce.md says more).",
+	enforce_opts, sizeof enforce_opts / sizeof enforce_opts[0], NULL,
+	"  0  ok (printed, loaded or removed)\n"
+	"  1  usage error, a bad profile or policy file, domain rules without\n"
+	"     addresses on --apply (without --allow-empty), or nft failed (then\n"
+	"     nothing was changed)",
+	"  alfoil enforce --profiles profiles/ --report report.json\n"
+	"  sudo alfoil enforce --profiles profiles/ --report report.json --apply\n"
+	"  alfoil enforce --profiles profiles/ --report report.json --nft-format fw4 >50-alfoil.nft\n"
+	"  alfoil enforce --profiles profiles/ --report report.json --unbound >alfoil-views.conf\n"
+	"  sudo alfoil enforce --remove",
+};
 
 
 /* name -> address pairs for the ruleset; a growing array */
@@ -108,13 +127,13 @@ static int run_nft(const char *text)
 {
 	FILE *p = popen("nft -f -", "w");
 	if (!p) {
-		fprintf(stderr, "alfoil enforce: cannot run nft: %s\n", strerror(errno));
+		cli_error("cannot run nft: %s", strerror(errno));
 		return -1;
 	}
 	fputs(text, p);
 	int st = pclose(p);
 	if (st != 0) {
-		fprintf(stderr, "alfoil enforce: nft -f failed (status %d); nothing was changed\n",
+		cli_error("nft -f failed (status %d); nothing was changed",
 			WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		return -1;
 	}
@@ -160,7 +179,7 @@ static int add_addr(struct nft_device *d, const char *a)
 static int dns_blocklist(const json_t *rep, const struct nft_device *devs, size_t nd, const char *fmt)
 {
 	if (!rep) {
-		fprintf(stderr, "alfoil enforce: a DNS blocklist needs --report (the names devices looked up)\n");
+		cli_error("a DNS blocklist needs --report (the names devices looked up)");
 		return EXIT_USAGE;
 	}
 	struct dns_block *b = calloc(nd + 1, sizeof *b);
@@ -217,16 +236,16 @@ static int dns_blocklist(const json_t *rep, const struct nft_device *devs, size_
 	for (size_t k = 0; k < nb; k++)
 		b[k].names = (const char *const *)(names + first_of[k]);
 	if (bad)
-		fprintf(stderr, "alfoil enforce: warning: %zu looked-up name%s skipped: not host names (letters, digits, '-')\n",
+		cli_warn("%zu looked-up name%s skipped: not host names (letters, digits, '-')",
 			bad, bad == 1 ? "" : "s");
 	long w = dns_write(stdout, stderr, fmt, b, nb);
 	if (w < 0)
 		rc = EXIT_USAGE;
 	else
-		fprintf(stderr, "alfoil enforce: %ld name%s blocked\n", w, w == 1 ? "" : "s");
+		cli_error("%ld name%s blocked", w, w == 1 ? "" : "s");
 	goto done;
 oom:
-	fprintf(stderr, "alfoil enforce: out of memory\n");
+	cli_error("out of memory");
 	rc = EXIT_USAGE;
 done:
 	for (size_t s = 0; s < nn; s++)
@@ -239,30 +258,20 @@ done:
 
 int cmd_enforce(int argc, char **argv)
 {
-	enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE, O_DNSMASQ,
-	       O_UNBOUND, O_HOSTS, O_NFT_FORMAT, O_ALLOW_EMPTY, O_PIHOLE };
-	static const struct option lo[] = {
-		{ "profiles", required_argument, 0, O_PROFILES }, { "policies", required_argument, 0, O_POLICIES },
-		{ "report", required_argument, 0, O_REPORT },     { "resolve", required_argument, 0, O_RESOLVE },
-		{ "lan", required_argument, 0, O_LAN },           { "nft", no_argument, 0, O_NFT },
-		{ "apply", no_argument, 0, O_APPLY },             { "remove", no_argument, 0, O_REMOVE },
-		{ "dnsmasq", no_argument, 0, O_DNSMASQ },         { "unbound", no_argument, 0, O_UNBOUND },
-		{ "hosts", no_argument, 0, O_HOSTS },             { "nft-format", required_argument, 0, O_NFT_FORMAT },
-		{ "allow-empty", no_argument, 0, O_ALLOW_EMPTY }, { "pihole", no_argument, 0, O_PIHOLE },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
-	};
+	cli_set_prog("alfoil enforce");
 	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN, *dnsfmt = NULL;
 	int apply = 0, remove_table = 0, c, allow_empty = 0, resolved_given = 0;
 	enum nft_format form = NFT_TABLE;
 	struct names names = { 0 };
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	struct cli_parser cp;
+	cli_init(&cp, &enforce_cmd, argc, argv, 1);
+	while ((c = cli_next(&cp)) != CLI_DONE) {
+		const char *arg = cp.arg;
 		switch (c) {
-		case O_PROFILES: profiles = optarg; break;
-		case O_POLICIES: policies = optarg; break;
-		case O_REPORT: report = optarg; break;
-		case O_LAN: lan = optarg; break;
+		case O_PROFILES: profiles = arg; break;
+		case O_POLICIES: policies = arg; break;
+		case O_REPORT: report = arg; break;
+		case O_LAN: lan = arg; break;
 		case O_NFT: break;
 		case O_APPLY: apply = 1; break;
 		case O_ALLOW_EMPTY: allow_empty = 1; break;
@@ -272,57 +281,65 @@ int cmd_enforce(int argc, char **argv)
 		case O_HOSTS: dnsfmt = "hosts"; break;
 		case O_PIHOLE: dnsfmt = "pihole"; break;
 		case O_NFT_FORMAT:
-			if (!strcmp(optarg, "table")) {
+			if (!strcmp(arg, "table")) {
 				form = NFT_TABLE;
-			} else if (!strcmp(optarg, "fw4")) {
+			} else if (!strcmp(arg, "fw4")) {
 				form = NFT_FW4;
 			} else {
-				fprintf(stderr, "alfoil enforce: --nft-format: '%s' is not table or fw4\n", optarg);
+				cli_error("--nft-format: '%s' is not table or fw4", arg);
 				free(names.v);
 				return EXIT_USAGE;
 			}
 			break;
 		case O_RESOLVE: {
-			const char *eq = strchr(optarg, '=');
+			const char *eq = strchr(arg, '=');
 			unsigned char b[16];
-			if (!eq || eq == optarg || !eq[1] || eq - optarg > 253 ||
+			if (!eq || eq == arg || !eq[1] || eq - arg > 253 ||
 			    (inet_pton(AF_INET, eq + 1, b) != 1 && inet_pton(AF_INET6, eq + 1, b) != 1)) {
-				fprintf(stderr, "alfoil enforce: --resolve wants NAME=ADDRESS (an IPv4 or IPv6 address), got '%s'\n",
-					optarg);
+				cli_error("--resolve wants NAME=ADDRESS (an IPv4 or IPv6 address), got '%s'",
+					arg);
 				free(names.v);
 				return EXIT_USAGE;
 			}
 			char nm[256];
-			snprintf(nm, sizeof nm, "%.*s", (int)(eq - optarg), optarg);
+			snprintf(nm, sizeof nm, "%.*s", (int)(eq - arg), arg);
 			if (!enforce_hostname_ok(nm)) {
-				fprintf(stderr, "alfoil enforce: warning: --resolve %s: not a host name, skipped\n", optarg);
+				cli_warn("--resolve %s: not a host name, skipped", arg);
 				break;
 			}
 			name_norm(nm);
 			resolved_given = 1;
 			if (add_name(&names, nm, eq + 1) < 0) {
-				fprintf(stderr, "alfoil enforce: out of memory\n");
+				cli_error("out of memory");
 				free(names.v);
 				return EXIT_USAGE;
 			}
 			break;
 		}
-		case 'h': usage(stdout); free(names.v); return EXIT_OK;
-		default: usage(stderr); free(names.v); return EXIT_USAGE;
+		case 'h': cli_help(stdout, &enforce_cmd); free(names.v); return EXIT_OK;
+		default: free(names.v); return EXIT_USAGE;
 		}
+	}
+	int n_ops;
+	char **ops = cli_operands(&cp, &n_ops);
+	if (n_ops) {
+		cli_error("unexpected argument '%s' (the captures go to alfoil profile learn)", ops[0]);
+		cli_try_help(&enforce_cmd);
+		free(names.v);
+		return EXIT_USAGE;
 	}
 	if (remove_table) {
 		free(names.v);
 		return run_nft("table inet alfoil\ndelete table inet alfoil\n") < 0 ? EXIT_USAGE : EXIT_OK;
 	}
 	if (!profiles) {
-		fprintf(stderr, "alfoil enforce: --profiles DIR is required (alfoil profile learn makes it)\n");
+		cli_error("--profiles DIR is required (alfoil profile learn makes it)");
 		free(names.v);
 		return EXIT_USAGE;
 	}
 	if (apply && form == NFT_FW4) {
-		fprintf(stderr, "alfoil enforce: --apply loads the table form; with fw4 save the snippet as "
-				"/etc/nftables.d/50-alfoil.nft and run 'fw4 reload' (docs/enforce.md)\n");
+		cli_error("--apply loads the table form; with fw4 save the snippet as "
+			  "/etc/nftables.d/50-alfoil.nft and run 'fw4 reload' (docs/enforce.md)");
 		free(names.v);
 		return EXIT_USAGE;
 	}
@@ -331,7 +348,7 @@ int cmd_enforce(int argc, char **argv)
 		size_t n = strcspn(p, ", ");
 		snprintf(net, sizeof net, "%.*s", (int)(n < 63 ? n : 63), p);
 		if (n && (n > 63 || !mud_prefix_ok(net))) {
-			fprintf(stderr, "alfoil enforce: --lan: '%.*s' is not a network like 192.168.1.0/24 or fd00::/8\n",
+			cli_error("--lan: '%.*s' is not a network like 192.168.1.0/24 or fd00::/8",
 				(int)n, p);
 			free(names.v);
 			return EXIT_USAGE;
@@ -346,12 +363,12 @@ int cmd_enforce(int argc, char **argv)
 	int rc = EXIT_OK;
 	json_t *rep = NULL;
 	if (mud_load_dir(profiles, &set, err, sizeof err) < 0) {
-		fprintf(stderr, "alfoil enforce: %s\n", err);
+		cli_error("%s", err);
 		free(names.v);
 		return EXIT_USAGE;
 	}
 	if (set.n > MAX_DEVS) {
-		fprintf(stderr, "alfoil enforce: %s: %zu profiles, at most %d\n", profiles, set.n, MAX_DEVS);
+		cli_error("%s: %zu profiles, at most %d", profiles, set.n, MAX_DEVS);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -380,7 +397,7 @@ int cmd_enforce(int argc, char **argv)
 		char line[512];
 		int lineno = 0;
 		if (!f) {
-			fprintf(stderr, "alfoil enforce: %s: %s\n", policies, strerror(errno));
+			cli_error("%s: %s", policies, strerror(errno));
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -392,14 +409,14 @@ int cmd_enforce(int argc, char **argv)
 			char key[64], val[64];
 			if (sscanf(line, " %63[^= \t] = %63s", key, val) != 2) {
 				if (strspn(line, " \t\r\n") != strlen(line)) {
-					fprintf(stderr, "alfoil enforce: %s:%d: want 'MAC = policy'\n", policies, lineno);
+					cli_error("%s:%d: want 'MAC = policy'", policies, lineno);
 					rc = EXIT_USAGE;
 				}
 				continue;
 			}
 			enum policy pol;
 			if (policy_parse(val, &pol) < 0) {
-				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not allow, profile, local-only or quarantine\n",
+				cli_error("%s:%d: '%s' is not allow, profile, local-only or quarantine",
 					policies, lineno, val);
 				rc = EXIT_USAGE;
 				continue;
@@ -417,7 +434,7 @@ int cmd_enforce(int argc, char **argv)
 				continue;
 			}
 			if (!enforce_mac_ok(key)) {
-				fprintf(stderr, "alfoil enforce: %s:%d: '%s' is not a MAC address like aa:bb:cc:dd:ee:ff\n",
+				cli_error("%s:%d: '%s' is not a MAC address like aa:bb:cc:dd:ee:ff",
 					policies, lineno, key);
 				rc = EXIT_USAGE;
 				continue;
@@ -446,7 +463,7 @@ int cmd_enforce(int argc, char **argv)
 		json_error_t je;
 		rep = json_load_file(report, 0, &je);
 		if (!rep) {
-			fprintf(stderr, "alfoil enforce: %s:%d: %s\n", report, je.line, je.text);
+			cli_error("%s:%d: %s", report, je.line, je.text);
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -458,7 +475,7 @@ int cmd_enforce(int argc, char **argv)
 		if (!mac)
 			continue;
 		if (!enforce_mac_ok(mac)) {
-			fprintf(stderr, "alfoil enforce: warning: %s: device %zu: its MAC is not aa:bb:cc:dd:ee:ff, skipped\n",
+			cli_warn("%s: device %zu: its MAC is not aa:bb:cc:dd:ee:ff, skipped",
 				report, i);
 			continue;
 		}
@@ -508,14 +525,14 @@ int cmd_enforce(int argc, char **argv)
 				devs[k].policy = def;
 			else if (def != POL_ALLOW && def != POL_PROFILE) {
 				devs[k].policy = devs[k].profile ? POL_PROFILE : POL_ALLOW;
-				fprintf(stderr, "alfoil enforce: %s is a %s: the default (%s) is for appliances; it gets %s "
-						"(a MAC or kind line gives it another)\n",
+				cli_warn("%s is a %s: the default (%s) is for appliances; it gets %s "
+					 "(a MAC or kind line gives it another)",
 					devs[k].mac, kind_of[k], policy_name(def), policy_name(devs[k].policy));
 			}
 		}
 	for (size_t k = 0; k < nd; k++)
 		if (devs[k].policy == POL_PROFILE && !devs[k].profile) {
-			fprintf(stderr, "alfoil enforce: %s has the profile policy but no profile in %s\n", devs[k].mac,
+			cli_error("%s has the profile policy but no profile in %s", devs[k].mac,
 				profiles);
 			rc = EXIT_USAGE;
 			goto out;
@@ -534,7 +551,7 @@ int cmd_enforce(int argc, char **argv)
 			name_norm(low);
 			if (name_wanted(devs, nd, low) && (inet_pton(AF_INET, ad, b) == 1 || inet_pton(AF_INET6, ad, b) == 1) &&
 			    add_name(&names, low, ad) < 0) {
-				fprintf(stderr, "alfoil enforce: out of memory\n");
+				cli_error("out of memory");
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -550,12 +567,12 @@ int cmd_enforce(int argc, char **argv)
 		for (size_t r = 0; devs[k].policy == POL_PROFILE && r < devs[k].profile->n; r++)
 			by_name += devs[k].profile->rules[r].dnsname[0] && !devs[k].profile->rules[r].local;
 	if (by_name && !rep && !resolved_given) {
-		fprintf(stderr, "alfoil enforce: %s: the profiles allow %zu rule%s by domain name, and no address is known "
-				"for any (no --report, no --resolve): their clouds would be blocked\n",
+		cli_error("%s: the profiles allow %zu rule%s by domain name, and no address is known "
+			  "for any (no --report, no --resolve): their clouds would be blocked",
 			apply && !allow_empty ? "refusing" : "warning", by_name, by_name == 1 ? "" : "s");
 		if (apply && !allow_empty) {
-			fprintf(stderr, "alfoil enforce: give --report (an inspect --json report) or --resolve NAME=ADDR, "
-					"or --allow-empty to apply anyway\n");
+			cli_error("give --report (an inspect --json report) or --resolve NAME=ADDR, "
+				  "or --allow-empty to apply anyway");
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -566,7 +583,7 @@ int cmd_enforce(int argc, char **argv)
 	struct nft_input in = { devs, nd, names.v, names.n, lan, form, stderr };
 	struct nft_stats st;
 	if (!mem || nft_write(mem, &in, &st, err, sizeof err) < 0) {
-		fprintf(stderr, "alfoil enforce: %s\n", mem ? err : strerror(errno));
+		cli_error("%s", mem ? err : strerror(errno));
 		if (mem)
 			fclose(mem);
 		free(text);
@@ -578,7 +595,7 @@ int cmd_enforce(int argc, char **argv)
 		if (run_nft(text) < 0)
 			rc = EXIT_USAGE;
 		else
-			fprintf(stderr, "alfoil enforce: table inet alfoil loaded: %zu device%s, %zu set%s, %zu rule%s\n", nd,
+			cli_error("table inet alfoil loaded: %zu device%s, %zu set%s, %zu rule%s", nd,
 				nd == 1 ? "" : "s", st.sets, st.sets == 1 ? "" : "s", st.rules, st.rules == 1 ? "" : "s");
 	} else {
 		fputs(text, stdout);

@@ -1,7 +1,5 @@
 /* cmd_inspect.c - `alfoil inspect`: capture -> decode -> track -> report. */
 #include <errno.h>
-#include <ctype.h>
-#include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -23,32 +21,10 @@
 #include "intel/oui.h"
 #include "lib/fmt.h"
 #include "output/output.h"
+#include "inspect.h"
+#include "lib/cli.h"
 #include "prefetch.h"
 #include "track/tracker.h"
-
-struct inspect_opts {
-	const char *iface;
-	const char *filter;
-	const char *format;
-	const char *out_path;
-	const char *ieee_dir;
-	struct ipdb_paths ip;  /* --data-dir, --country-db, --asn-db */
-	const char *clouds;    /* --clouds FILE */
-	const char *signatures; /* --signatures FILE */
-	const char *html_path;  /* --html FILE: the HTML page too */
-	const char *find_config; /* --config FILE: detector thresholds */
-	const char *blocklist;   /* --blocklist FILE */
-	const char *baseline;    /* --baseline FILE: an earlier JSON report */
-	const char *profiles;    /* --profiles DIR: MUD files by MAC */
-	int fail_on;             /* --fail-on SEVERITY: exit 4 at or above; -1 never */
-	const char *home;      /* --home-country CC */
-	double duration;      /* live: seconds, 0 = until interrupted */
-	uint64_t count;       /* stop after this many packets, 0 = all */
-	int progress;         /* -1 auto, 0 off, 1 on */
-	int quiet;
-	struct out_opts out;
-	struct tracker_config cfg;
-};
 
 static volatile sig_atomic_t stop_requested;
 static struct cap_source *volatile live_source;
@@ -59,73 +35,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 	if (live_source)
 		cap_breakloop(live_source);
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: alfoil inspect [options] FILE...\n"
-		"       alfoil inspect [options] -i IFACE\n\n"
-		"Reads pcap or pcapng files (or listens on an interface) and reports every\n"
-		"device on the network: its maker, names and addresses, and under it every\n"
-		"destination it talks to, with domain, protocol and bytes each way.\n\n"
-		"input:\n"
-		"  -i, --interface IFACE  capture live on IFACE (needs root or CAP_NET_RAW)\n"
-		"  -f, --filter EXPR      BPF filter, as tcpdump takes it\n"
-		"      --duration SEC     live: stop after SEC seconds (default: Ctrl-C)\n"
-		"  -c, --count N          stop after N packets\n"
-		"output:\n"
-		"      --json             JSON instead of text (schema: docs/json-schema.md)\n"
-		"      --format FMT       text, json or html\n"
-		"      --html FILE        also write the report as one HTML page to FILE\n"
-		"  -o, --output FILE      write the report to FILE instead of standard output\n"
-		"  -a, --all              list local peers and every destination in text\n"
-		"      --top N            internet destinations shown per device in text (20)\n"
-		"      --progress         always show progress on stderr\n"
-		"      --no-progress      never show progress (default: when stderr is a tty)\n"
-		"  -q, --quiet            no warnings on stderr\n"
-		"      --by-country       text: only the per-country view (who talks where)\n"
-		"      --home-country CC  the household's country (default: the country of\n"
-		"                         the network's own public addresses, when seen)\n"
-		"data and limits:\n"
-		"      --ieee-dir DIR     IEEE registry CSVs (default $ALFOIL_IEEE_DIR or\n"
-		"                         " OUI_DEFAULT_DIR ")\n"
-		"      --data-dir DIR     IP country and ASN data: country.mmdb, asn.bin\n"
-		"                         (default $ALFOIL_DATA_DIR, else data/ beside alfoil,\n"
-		"                         as scripts/setup.sh fetches it)\n"
-		"      --country-db FILE  another country mmdb (GeoLite2-Country, DB-IP)\n"
-		"      --asn-db FILE      another ASN database (GeoLite2-ASN mmdb, asn.bin)\n"
-		"      --clouds FILE      domain -> company rules (default share/clouds.tsv)\n"
-		"      --signatures FILE  device kind rules (default share/signatures.tsv)\n"
-		"findings:\n"
-		"      --config FILE      detector thresholds (docs/findings.md; share/findings.conf)\n"
-		"      --blocklist FILE   names/addresses to flag (hosts file or one a line)\n"
-		"      --baseline FILE    an earlier --json report: flag destinations new since\n"
-		"      --profiles DIR     MUD profiles (alfoil profile learn): flag what a device\n"
-		"                         does that its profile does not allow\n"
-		"      --fail-on SEV      exit 4 when a finding is at least SEV (info, low,\n"
-		"                         medium, high, critical)\n"
-		"      --max-flows N      flows tracked at once (65536; oldest evicted)\n"
-		"      --max-devices N    devices (4096)\n"
-		"      --max-dests N      destinations over all devices (65536)\n"
-		"  -h, --help             this text\n\n"
-		"exit status: 0 ok, 1 usage error or no input readable, 3 report made but\n"
-		"some input was bad (e.g. a truncated file; the report covers what was read),\n"
-		"4 a finding at or above --fail-on.\n");
-}
-
-static int parse_u64(const char *s, const char *what, uint64_t max, uint64_t *v)
-{
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(s, &end, 10);
-	if (errno || *end || end == s || x > max || s[0] == '-') {
-		fprintf(stderr, "alfoil inspect: %s: '%s' is not a number up to %llu\n", what, s,
-			(unsigned long long)max);
-		return -1;
-	}
-	*v = x;
-	return 0;
 }
 
 static uint64_t now_us(void)
@@ -191,8 +100,8 @@ static int note_linktype(const struct inspect_opts *o, struct cap_source *s, str
 	int decodable = decode_linktype_supported(dlt);
 	in->linktype = cap_datalink_name(s);
 	if (!decodable && !o->quiet)
-		fprintf(stderr, "alfoil: %s: link type %s (%d) is not decoded; its packets are "
-				"counted only\n", cap_name(s), in->linktype, dlt);
+		cli_warn("%s: link type %s (%d) is not decoded; its packets are "
+				"counted only", cap_name(s), in->linktype, dlt);
 	return decodable;
 }
 
@@ -257,130 +166,6 @@ static int pump_file(struct run *r, struct cap_source *s, struct rep_input *in, 
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct inspect_opts *o)
-{
-	enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE,
-	       O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
-	       O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG, O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES };
-	static const struct option lo[] = {
-		{ "interface", required_argument, 0, 'i' }, { "filter", required_argument, 0, 'f' },
-		{ "count", required_argument, 0, 'c' },     { "output", required_argument, 0, 'o' },
-		{ "all", no_argument, 0, 'a' },             { "quiet", no_argument, 0, 'q' },
-		{ "help", no_argument, 0, 'h' },            { "json", no_argument, 0, O_JSON },
-		{ "format", required_argument, 0, O_FORMAT }, { "duration", required_argument, 0, O_DURATION },
-		{ "progress", no_argument, 0, O_PROGRESS }, { "no-progress", no_argument, 0, O_NOPROGRESS },
-		{ "ieee-dir", required_argument, 0, O_IEEE }, { "max-flows", required_argument, 0, O_MAXFLOWS },
-		{ "max-devices", required_argument, 0, O_MAXDEV }, { "max-dests", required_argument, 0, O_MAXDEST },
-		{ "top", required_argument, 0, O_TOP },
-		{ "data-dir", required_argument, 0, O_DATADIR }, { "country-db", required_argument, 0, O_COUNTRYDB },
-		{ "asn-db", required_argument, 0, O_ASNDB }, { "clouds", required_argument, 0, O_CLOUDS },
-		{ "home-country", required_argument, 0, O_HOME }, { "by-country", no_argument, 0, O_BYCOUNTRY },
-		{ "signatures", required_argument, 0, O_SIGNATURES }, { "html", required_argument, 0, O_HTML },
-		{ "config", required_argument, 0, O_CONFIG }, { "blocklist", required_argument, 0, O_BLOCKLIST },
-		{ "baseline", required_argument, 0, O_BASELINE }, { "fail-on", required_argument, 0, O_FAILON },
-		{ "profiles", required_argument, 0, O_PROFILES },
-		{ 0, 0, 0, 0 },
-	};
-	uint64_t v;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:f:c:o:aqh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'i': o->iface = optarg; break;
-		case 'f': o->filter = optarg; break;
-		case 'c':
-			if (parse_u64(optarg, "--count", UINT64_MAX, &o->count) < 0)
-				return -1;
-			break;
-		case 'o': o->out_path = optarg; break;
-		case 'a': o->out.show_local = 1; o->out.max_dests = 0; break;
-		case 'q': o->quiet = 1; break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		case O_JSON: o->format = "json"; break;
-		case O_FORMAT: o->format = optarg; break;
-		case O_DURATION: {
-			char *end;
-			o->duration = strtod(optarg, &end);
-			if (*end || end == optarg || o->duration <= 0) {
-				fprintf(stderr, "alfoil inspect: --duration: '%s' is not a positive number of seconds\n", optarg);
-				return -1;
-			}
-			break;
-		}
-		case O_PROGRESS: o->progress = 1; break;
-		case O_NOPROGRESS: o->progress = 0; break;
-		case O_IEEE: o->ieee_dir = optarg; break;
-		case O_DATADIR: o->ip.dir = optarg; break;
-		case O_COUNTRYDB: o->ip.country = optarg; break;
-		case O_ASNDB: o->ip.asn = optarg; break;
-		case O_CLOUDS: o->clouds = optarg; break;
-		case O_SIGNATURES: o->signatures = optarg; break;
-		case O_HTML: o->html_path = optarg; break;
-		case O_CONFIG: o->find_config = optarg; break;
-		case O_BLOCKLIST: o->blocklist = optarg; break;
-		case O_BASELINE: o->baseline = optarg; break;
-		case O_PROFILES: o->profiles = optarg; break;
-		case O_FAILON: {
-			enum severity s;
-			if (severity_parse(optarg, &s) < 0) {
-				fprintf(stderr, "alfoil inspect: --fail-on: '%s' is not info, low, medium, high or critical\n",
-					optarg);
-				return -1;
-			}
-			o->fail_on = (int)s;
-			break;
-		}
-		case O_BYCOUNTRY: o->out.by_country = 1; break;
-		case O_HOME:
-			if (strlen(optarg) != 2 || !isalpha((unsigned char)optarg[0]) ||
-			    !isalpha((unsigned char)optarg[1])) {
-				fprintf(stderr, "alfoil inspect: --home-country: '%s' is not a two-letter country code\n",
-					optarg);
-				return -1;
-			}
-			o->home = optarg;
-			break;
-		case O_MAXFLOWS:
-			if (parse_u64(optarg, "--max-flows", 1u << 26, &v) < 0 || !v)
-				return -1;
-			o->cfg.max_flows = (uint32_t)v;
-			break;
-		case O_MAXDEV:
-			if (parse_u64(optarg, "--max-devices", 1u << 24, &v) < 0 || !v)
-				return -1;
-			o->cfg.max_devices = (uint32_t)v;
-			break;
-		case O_MAXDEST:
-			if (parse_u64(optarg, "--max-dests", 1u << 26, &v) < 0 || !v)
-				return -1;
-			o->cfg.max_dests = (uint32_t)v;
-			break;
-		case O_TOP:
-			if (parse_u64(optarg, "--top", INT_MAX, &v) < 0)
-				return -1;
-			o->out.max_dests = (int)v;
-			break;
-		default:
-			fprintf(stderr, "Try 'alfoil inspect --help'.\n");
-			return -1;
-		}
-	}
-	if (!output_find(o->format)) {
-		fprintf(stderr, "alfoil inspect: unknown format '%s' (text, json)\n", o->format);
-		return -1;
-	}
-	if (!o->iface && optind >= argc) {
-		fprintf(stderr, "alfoil inspect: no capture file given (or -i IFACE for live)\n"
-				"Try 'alfoil inspect --help'.\n");
-		return -1;
-	}
-	if (o->iface && optind < argc) {
-		fprintf(stderr, "alfoil inspect: give either -i IFACE or files, not both\n");
-		return -1;
-	}
-	return 0;
-}
-
 /* The output is opened before reading, so a bad path fails at once and not
  * after a long capture. */
 static FILE *open_output(const struct inspect_opts *o)
@@ -389,7 +174,7 @@ static FILE *open_output(const struct inspect_opts *o)
 		return stdout;
 	FILE *f = fopen(o->out_path, "w");
 	if (!f)
-		fprintf(stderr, "alfoil inspect: %s: %s\n", o->out_path, strerror(errno));
+		cli_error("%s: %s", o->out_path, strerror(errno));
 	return f;
 }
 
@@ -403,7 +188,7 @@ static int write_report(const struct inspect_opts *o, FILE *f, const struct repo
 		rc = -1;
 	}
 	if (rc < 0)
-		fprintf(stderr, "alfoil inspect: writing %s failed: %s\n",
+		cli_error("writing %s failed: %s",
 			o->out_path ? o->out_path : "standard output", strerror(errno));
 	return rc;
 }
@@ -412,14 +197,14 @@ static int write_html(const struct inspect_opts *o, const struct report *rep)
 {
 	FILE *f = fopen(o->html_path, "w");
 	if (!f) {
-		fprintf(stderr, "alfoil inspect: --html %s: %s\n", o->html_path, strerror(errno));
+		cli_error("--html %s: %s", o->html_path, strerror(errno));
 		return -1;
 	}
 	int rc = output_html(f, rep, &o->out);
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc < 0)
-		fprintf(stderr, "alfoil inspect: writing %s failed: %s\n", o->html_path, strerror(errno));
+		cli_error("writing %s failed: %s", o->html_path, strerror(errno));
 	return rc;
 }
 
@@ -430,7 +215,7 @@ static void limits_warning(const struct inspect_opts *o, const struct tracker_st
 	if (o->quiet || !(st->flows_evicted || st->devices_refused || st->dests_refused || st->names_evicted ||
 			  st->strings_refused))
 		return;
-	fprintf(stderr, "alfoil: warning: limits reached:");
+	fprintf(stderr, "%s: warning: limits reached:", cli_prog());
 	const char *sep = "";
 	if (st->flows_evicted) {
 		fprintf(stderr, " %llu flows evicted, oldest first (--max-flows %u)",
@@ -504,7 +289,7 @@ static void intel_load_join(struct intel_load *il, int threaded)
 	for (int k = 0; k < 5; k++) {
 		int i = order[k];
 		if (il->warn[i][0] && !il->o->quiet)
-			fprintf(stderr, "alfoil: warning: %s\n", il->warn[i]);
+			cli_warn("%s", il->warn[i]);
 	}
 }
 
@@ -520,12 +305,17 @@ int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_opts o = { .format = "text", .progress = -1, .out = { 0, 20 }, .fail_on = -1 };
 	tracker_config_default(&o.cfg);
-	if (parse_args(argc, argv, &o) < 0)
-		return EXIT_USAGE;
+	int pa = inspect_parse_args(argc, argv, &o);
+	if (pa != 0) {
+		inspect_opts_free(&o);
+		return pa > 0 ? EXIT_OK : EXIT_USAGE;
+	}
 
 	FILE *out = open_output(&o);
-	if (!out)
+	if (!out) {
+		inspect_opts_free(&o);
 		return EXIT_USAGE;
+	}
 	char err[2048];
 	/* the IEEE registry, IP data, cloud rules and signatures are only
 	 * needed for the report: they load on a thread of their own while
@@ -545,7 +335,7 @@ int cmd_inspect(int argc, char **argv)
 	    (o.blocklist && !(block = blocklist_load(o.blocklist, err, sizeof err))) ||
 	    (o.baseline && !(base = baseline_load(o.baseline, err, sizeof err))) ||
 	    (o.profiles && mud_load_dir(o.profiles, &profiles, err, sizeof err) < 0)) {
-		fprintf(stderr, "alfoil inspect: %s\n", err);
+		cli_error("%s", err);
 		blocklist_free(block);
 		baseline_free(base);
 		if (out != stdout) {
@@ -554,17 +344,19 @@ int cmd_inspect(int argc, char **argv)
 		}
 		intel_load_join(&il, il_thread);
 		intel_load_free(&il);
+		inspect_opts_free(&o);
 		return EXIT_USAGE;
 	}
 	if (o.profiles && !profiles.n && !o.quiet)
-		fprintf(stderr, "alfoil: warning: %s holds no profiles (aa-bb-cc-dd-ee-ff.json): every device is reported as without one\n",
+		cli_warn("%s holds no profiles (aa-bb-cc-dd-ee-ff.json): every device is reported as without one",
 			o.profiles);
 	struct run r = { .o = &o };
 	r.t = tracker_new(&o.cfg);
-	size_t n = o.iface ? 1 : (size_t)(argc - optind);
+	size_t n = o.iface ? 1 : o.n_inputs;
 	r.inputs = calloc(n, sizeof *r.inputs);
 	if (!r.t || !r.inputs) {
-		fprintf(stderr, "alfoil: out of memory\n");
+		cli_error("out of memory");
+		inspect_opts_free(&o);
 		return EXIT_USAGE;
 	}
 	struct sigaction sa;
@@ -577,7 +369,7 @@ int cmd_inspect(int argc, char **argv)
 	size_t opened = 0;
 	for (size_t i = 0; i < n && !stop_requested; i++) {
 		struct rep_input *in = &r.inputs[r.n_inputs++];
-		const char *name = o.iface ? o.iface : argv[optind + (int)i];
+		const char *name = o.iface ? o.iface : o.inputs[i];
 		in->name = name;
 		in->live = o.iface != NULL;
 		struct cap_source *s = o.iface ? cap_open_live(name, o.filter, err, sizeof err)
@@ -585,7 +377,7 @@ int cmd_inspect(int argc, char **argv)
 		if (!s) {
 			in->error = 1;
 			snprintf(in->message, sizeof in->message, "%.500s", err);
-			fprintf(stderr, "alfoil: %s\n", err);
+			cli_error("%s", err);
 			r.bad_input = 1;
 			continue;
 		}
@@ -598,7 +390,7 @@ int cmd_inspect(int argc, char **argv)
 			r.bad_input = 1;
 			if (r.progress_shown)
 				fputs("\r\033[K", stderr);
-			fprintf(stderr, "alfoil: %s (reporting what was read before it)\n", in->message);
+			cli_error("%s (reporting what was read before it)", in->message);
 		}
 		struct cap_stats cs;
 		if (cap_get_stats(s, &cs) == 0) {
@@ -606,8 +398,8 @@ int cmd_inspect(int argc, char **argv)
 			in->dropped = cs.dropped;
 			in->if_dropped = cs.if_dropped;
 			if (!o.quiet)
-				fprintf(stderr, "capture: %llu packets received, %llu dropped by kernel, "
-						"%llu dropped by interface\n",
+				fprintf(stderr, "%s: capture: %llu packets received, %llu dropped by kernel, "
+						"%llu dropped by interface\n", cli_prog(),
 					(unsigned long long)cs.received, (unsigned long long)cs.dropped,
 					(unsigned long long)cs.if_dropped);
 		}
@@ -637,7 +429,7 @@ int cmd_inspect(int argc, char **argv)
 		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
 						  r.first_us, r.last_us, r.undecoded);
 		if (!rep) {
-			fprintf(stderr, "alfoil: out of memory building the report\n");
+			cli_error("out of memory building the report");
 			status = EXIT_USAGE;
 		} else {
 			rep->version = ALFOIL_VERSION;
@@ -662,8 +454,8 @@ int cmd_inspect(int argc, char **argv)
 				status = EXIT_USAGE;
 			uint64_t t_write = now_us();
 			if (times)
-				fprintf(stderr, "times (ms): read+track %.1f, wait for intel %.1f, "
-						"report %.1f, findings %.1f, write %.1f\n",
+				fprintf(stderr, "%s: times (ms): read+track %.1f, wait for intel %.1f, "
+						"report %.1f, findings %.1f, write %.1f\n", cli_prog(),
 					(double)(t_read - r.started) / 1e3, (double)(t_intel - t_read) / 1e3,
 					(double)(t_report - t_intel) / 1e3, (double)(t_find - t_report) / 1e3,
 					(double)(t_write - t_find) / 1e3);
@@ -677,5 +469,6 @@ int cmd_inspect(int argc, char **argv)
 	baseline_free(base);
 	mud_set_free(&profiles);
 	free(r.inputs);
+	inspect_opts_free(&o);
 	return status;
 }

@@ -4,7 +4,6 @@
  * so a profile sees exactly what the report shows. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,24 +14,78 @@
 
 #include "cmd.h"
 #include "analyze/mud.h"
+#include "lib/cli.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: alfoil profile learn [--device MAC|all] -o DIR CAPTURE...\n"
-		   "       alfoil profile check --profiles DIR CAPTURE...\n\n"
-		   "learn: one IETF MUD file (RFC 8520) per device in DIR, named after its MAC\n"
-		   "(aa-bb-cc-dd-ee-ff.json), with what it did: internet destinations by\n"
-		   "domain (ietf-acldns) or address, local peers (local-networks), protocols,\n"
-		   "ports and who opened each exchange; and a short summary (.txt) beside it.\n"
-		   "check: every exchange of a device that its profile in DIR does not allow\n"
-		   "is reported; exit status 4 when there is one.\n\n"
-		   "options:\n"
-		   "  -o, --output DIR     where learn writes the profiles (created)\n"
-		   "      --device MAC     only this device (default: all but the router)\n"
-		   "      --profiles DIR   MUD files to check against (ours or anyone's)\n"
-		   "      --report FILE    use an alfoil inspect --json report instead of captures\n"
-		   "  -h, --help           this text\n");
-}
+enum { O_OUTPUT = 'o', O_HELP = 'h', O_DEVICE = 256, O_PROFILES, O_REPORT };
+
+static const struct cli_opt learn_opts[] = {
+	{ NULL, 0, NULL, 0, "options" },
+	{ "output", 'o', "DIR", O_OUTPUT, "where the profiles are written (created; required)" },
+	{ "device", 0, "MAC", O_DEVICE, "only this device, or 'all' for the router too\n(default: every device but the router)" },
+	{ "report", 0, "FILE", O_REPORT, "use an alfoil inspect --json report instead of\ncaptures" },
+	{ "help", 'h', NULL, O_HELP, "this text" },
+};
+
+static const struct cli_opt check_opts[] = {
+	{ NULL, 0, NULL, 0, "options" },
+	{ "profiles", 0, "DIR", O_PROFILES, "the MUD files to check against (ours or anyone's;\nrequired)" },
+	{ "report", 0, "FILE", O_REPORT, "use an alfoil inspect --json report instead of\ncaptures" },
+	{ "help", 'h', NULL, O_HELP, "this text" },
+};
+
+static const struct cli_opt top_opts[] = {
+	{ NULL, 0, NULL, 0, "options" },
+	{ "help", 'h', NULL, O_HELP, "this text" },
+};
+
+#define CAPTURES_NOTE "CAPTURE is anything alfoil inspect reads: a pcap or pcapng file (or .gz),\n" \
+		      "a directory of them, or '-' for standard input."
+
+static const struct cli_cmd learn_cmd = {
+	"alfoil profile learn",
+	"alfoil profile learn [--device MAC|all] -o DIR CAPTURE...\n"
+	"alfoil profile learn [--device MAC|all] -o DIR --report FILE",
+	"Writes one IETF MUD file (RFC 8520) per device into DIR, named after its MAC\n"
+	"(aa-bb-cc-dd-ee-ff.json), with what it did in the captures: internet\n"
+	"destinations by domain (ietf-acldns) or address, local peers\n"
+	"(local-networks), protocols, ports and who opened each exchange; and a\n"
+	"short summary (aa-bb-cc-dd-ee-ff.txt) beside it.\n\n" CAPTURES_NOTE,
+	learn_opts, sizeof learn_opts / sizeof learn_opts[0], NULL,
+	"  0  profiles written\n"
+	"  1  usage error, no input readable, or no device found",
+	"  alfoil profile learn -o profiles/ week1.pcap\n"
+	"  alfoil profile learn --device 94:f8:27:6d:12:c9 -o profiles/ captures/",
+};
+
+static const struct cli_cmd check_cmd = {
+	"alfoil profile check",
+	"alfoil profile check --profiles DIR CAPTURE...\n"
+	"alfoil profile check --profiles DIR --report FILE",
+	"Reports every exchange of a device in the captures that its profile in DIR\n"
+	"does not allow, one line per peer and protocol. Devices without a profile\n"
+	"are not checked.\n\n" CAPTURES_NOTE,
+	check_opts, sizeof check_opts / sizeof check_opts[0], NULL,
+	"  0  every checked device kept to its profile\n"
+	"  1  usage error, no input readable, or no profiles in DIR\n"
+	"  4  a device did something its profile does not allow",
+	"  alfoil profile check --profiles profiles/ today.pcap",
+};
+
+static const struct cli_cmd top_cmd = {
+	"alfoil profile",
+	"alfoil profile learn [options] -o DIR CAPTURE...\n"
+	"alfoil profile check [options] --profiles DIR CAPTURE...",
+	"Per-device behaviour profiles as IETF MUD files (RFC 8520): 'learn' writes\n"
+	"them from captures, 'check' reports what a device did that its profile does\n"
+	"not allow. 'alfoil profile learn --help' and 'alfoil profile check --help'\n"
+	"describe each.",
+	top_opts, 2, NULL,
+	"  0  ok\n"
+	"  1  usage error, or no input readable\n"
+	"  4  check: a deviation from a profile",
+	"  alfoil profile learn -o profiles/ week1.pcap\n"
+	"  alfoil profile check --profiles profiles/ today.pcap",
+};
 
 /* The inspect report of the captures, as JSON. */
 static json_t *report_of(int nfiles, char **files, const char *report)
@@ -41,13 +94,13 @@ static json_t *report_of(int nfiles, char **files, const char *report)
 	if (report) {
 		json_t *r = json_load_file(report, 0, &je);
 		if (!r)
-			fprintf(stderr, "alfoil profile: %s:%d: %s\n", report, je.line, je.text);
+			cli_error("%s:%d: %s", report, je.line, je.text);
 		return r;
 	}
 	char tmp[] = "/tmp/alfoil-profile-XXXXXX";
 	int fd = mkstemp(tmp);
 	if (fd < 0) {
-		fprintf(stderr, "alfoil profile: temporary file: %s\n", strerror(errno));
+		cli_error("temporary file: %s", strerror(errno));
 		return NULL;
 	}
 	close(fd);
@@ -55,7 +108,7 @@ static json_t *report_of(int nfiles, char **files, const char *report)
 	if (!argv)
 		return NULL;
 	int k = 0;
-	argv[k++] = "inspect";
+	argv[k++] = (char *)cli_prog() + strlen("alfoil "); /* its messages say "alfoil profile learn:" */
 	argv[k++] = "--json";
 	argv[k++] = "--no-progress";
 	argv[k++] = "-q";
@@ -63,12 +116,14 @@ static json_t *report_of(int nfiles, char **files, const char *report)
 	argv[k++] = tmp;
 	for (int i = 0; i < nfiles; i++)
 		argv[k++] = files[i];
+	const char *prog = cli_prog();
 	int rc = cmd_inspect(k, argv);
+	cli_set_prog(prog);
 	free(argv);
 	json_t *r = rc == EXIT_OK || rc == EXIT_INPUT ? json_load_file(tmp, 0, &je) : NULL;
 	unlink(tmp);
 	if (!r && (rc == EXIT_OK || rc == EXIT_INPUT))
-		fprintf(stderr, "alfoil profile: reading the report: %s\n", je.text);
+		cli_error("reading the report: %s", je.text);
 	return r;
 }
 
@@ -96,7 +151,7 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "alfoil profile: %s: %s\n", dir, strerror(errno));
+		cli_error("%s: %s", dir, strerror(errno));
 		return EXIT_USAGE;
 	}
 	size_t i, written = 0;
@@ -107,7 +162,7 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 			continue;
 		struct mud_profile p;
 		if (mud_learn(dev, &p, err, sizeof err) < 0) {
-			fprintf(stderr, "alfoil profile: %s: %s\n", mac, err);
+			cli_error("%s: %s", mac, err);
 			continue;
 		}
 		mac_file(mac, name, sizeof name);
@@ -116,7 +171,7 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 		json_t *doc = mud_to_json(&p, url, when);
 		snprintf(path, sizeof path, "%s/%s.json", dir, name);
 		if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
-			fprintf(stderr, "alfoil profile: writing %s failed\n", path);
+			cli_error("writing %s failed", path);
 			json_decref(doc);
 			mud_profile_free(&p);
 			return EXIT_USAGE;
@@ -145,7 +200,7 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 		mud_profile_free(&p);
 	}
 	if (!written) {
-		fprintf(stderr, "alfoil profile: no device%s%s found\n", only ? " " : "", only ? only : "");
+		cli_error("no device%s%s found", only ? " " : "", only ? only : "");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -205,11 +260,11 @@ static int check(const json_t *rep, const char *dir)
 	char err[1024];
 	struct mud_set set;
 	if (mud_load_dir(dir, &set, err, sizeof err) < 0) {
-		fprintf(stderr, "alfoil profile: %s\n", err);
+		cli_error("%s", err);
 		return EXIT_USAGE;
 	}
 	if (!set.n) {
-		fprintf(stderr, "alfoil profile: %s: no profiles (aa-bb-cc-dd-ee-ff.json files)\n", dir);
+		cli_error("%s: no profiles (aa-bb-cc-dd-ee-ff.json files)", dir);
 		return EXIT_USAGE;
 	}
 	size_t i, j, violations = 0, checked = 0;
@@ -223,7 +278,7 @@ static int check(const json_t *rep, const char *dir)
 		size_t nv = 0;
 		struct dev_dev *v = calloc(json_array_size(json_object_get(dev, "destinations")) + 1, sizeof *v);
 		if (!v) {
-			fprintf(stderr, "alfoil profile: out of memory\n");
+			cli_error("out of memory");
 			break;
 		}
 		json_array_foreach(json_object_get(dev, "destinations"), j, x) {
@@ -255,44 +310,55 @@ static int check(const json_t *rep, const char *dir)
 
 int cmd_profile(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "output", required_argument, 0, 'o' }, { "device", required_argument, 0, 'd' },
-		{ "profiles", required_argument, 0, 'p' }, { "report", required_argument, 0, 'r' },
-		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
-	};
-	if (argc < 2 || (strcmp(argv[1], "learn") && strcmp(argv[1], "check"))) {
+	cli_set_prog("alfoil profile");
+	int is_learn = argc >= 2 && !strcmp(argv[1], "learn"), is_check = argc >= 2 && !strcmp(argv[1], "check");
+	if (!is_learn && !is_check) {
 		if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-			usage(stdout);
+			cli_help(stdout, &top_cmd);
 			return EXIT_OK;
 		}
-		usage(stderr);
+		if (argc < 2) {
+			cli_error("learn or check?");
+		} else {
+			static const char *const subs[] = { "learn", "check" };
+			const char *sug = cli_suggest(argv[1], subs, 2);
+			if (sug)
+				cli_error("unknown subcommand '%s'; did you mean '%s'?", argv[1], sug);
+			else
+				cli_error("unknown subcommand '%s' (learn or check)", argv[1]);
+		}
+		cli_try_help(&top_cmd);
 		return EXIT_USAGE;
 	}
+	const struct cli_cmd *cmd = is_learn ? &learn_cmd : &check_cmd;
+	cli_set_prog(cmd->name);
 	const char *sub = argv[1], *out = NULL, *only = NULL, *profiles = NULL, *report = NULL;
+	struct cli_parser p;
+	cli_init(&p, cmd, argc, argv, 2);
 	int c;
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+	while ((c = cli_next(&p)) != CLI_DONE) {
 		switch (c) {
-		case 'o': out = optarg; break;
-		case 'd': only = optarg; break;
-		case 'p': profiles = optarg; break;
-		case 'r': report = optarg; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case O_OUTPUT: out = p.arg; break;
+		case O_DEVICE: only = p.arg; break;
+		case O_PROFILES: profiles = p.arg; break;
+		case O_REPORT: report = p.arg; break;
+		case O_HELP: cli_help(stdout, cmd); return EXIT_OK;
+		default: return EXIT_USAGE;
 		}
 	}
-	int nfiles = argc - optind;
-	char **files = argv + optind;
+	int nfiles;
+	char **files = cli_operands(&p, &nfiles);
 	if (!report && nfiles < 1) {
-		fprintf(stderr, "alfoil profile %s: no capture given\n", sub);
+		cli_error("no capture given");
+		cli_try_help(cmd);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(sub, "learn") && !out) {
-		fprintf(stderr, "alfoil profile learn: -o DIR is required\n");
+		cli_error("-o DIR is required");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(sub, "check") && !profiles) {
-		fprintf(stderr, "alfoil profile check: --profiles DIR is required\n");
+		cli_error("--profiles DIR is required");
 		return EXIT_USAGE;
 	}
 	json_t *rep = report_of(nfiles, files, report);

@@ -27,7 +27,7 @@ run_one() { # file -> prints "STATUS<TAB>file<TAB>reason"
 		printf 'FAIL\t%s\thang (timeout 60 s)\n' "$f"
 	elif [ $rc -ne 0 ] && [ $rc -ne 3 ] && [ $rc -ne 1 ]; then
 		printf 'FAIL\t%s\texit %d: %s\n' "$f" $rc "$(head -c 300 "$err")"
-	elif [ $rc -eq 1 ] && ! grep -q "alfoil: $f" "$err"; then
+	elif [ $rc -eq 1 ] && ! grep -q "alfoil inspect: $f" "$err"; then
 		printf 'FAIL\t%s\texit 1 without a message naming the file\n' "$f"
 	elif [ $rc -ne 1 ] && { [ ! -s "$out" ] || ! jq empty "$out" 2>/dev/null; }; then
 		printf 'FAIL\t%s\tinvalid JSON\n' "$f"

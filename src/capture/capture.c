@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define PCAP_FILE_HDR 24
 #define PCAP_REC_HDR 16
@@ -52,8 +53,18 @@ struct readahead {
 	struct ra_block blk[RA_DEPTH];
 };
 
+/* A gzip-compressed file (or standard input, compressed or not) read by
+ * libpcap through a stdio cookie: zlib's window and one buffer, whatever
+ * the file size. */
+struct gz_in {
+	gzFile gz;
+	int failed;     /* a zlib error or a truncated stream was met */
+	char msg[160];
+};
+
 struct cap_source {
 	pcap_t *pc;
+	struct gz_in *gz;      /* NULL: not read through zlib */
 	char name[1024];
 	char err[PCAP_ERRBUF_SIZE + 1200];
 	uint64_t count;
@@ -364,6 +375,59 @@ static int set_filter(struct cap_source *s, const char *filter, char *err, size_
 	return 0;
 }
 
+static ssize_t gz_read(void *cookie, char *buf, size_t n)
+{
+	struct gz_in *g = cookie;
+	if (g->failed) {
+		errno = EIO;
+		return -1;
+	}
+	int r = gzread(g->gz, buf, n > (1u << 30) ? 1u << 30 : (unsigned)n);
+	int zerr = Z_OK;
+	const char *m = gzerror(g->gz, &zerr);
+	/* zlib reports a stream cut short as an end of file with Z_BUF_ERROR:
+	 * an error here, or a cut at a record boundary would pass unseen */
+	if (r < 0 || (r == 0 && zerr == Z_BUF_ERROR)) {
+		g->failed = 1;
+		snprintf(g->msg, sizeof g->msg, "%s", zerr == Z_BUF_ERROR ? "compressed data cut short "
+			 "(unexpected end of the gzip stream)" : zerr == Z_ERRNO ? strerror(errno) : m);
+		errno = EIO;
+		return -1;
+	}
+	return r;
+}
+
+static int gz_close(void *cookie)
+{
+	struct gz_in *g = cookie;
+	int r = gzclose(g->gz) == Z_OK ? 0 : -1;
+	free(g);
+	return r;
+}
+
+/* A stdio stream of the decompressed bytes of fd (taken over). */
+static FILE *gz_stream(int fd, struct gz_in **out)
+{
+	struct gz_in *g = calloc(1, sizeof *g);
+	if (!g)
+		return NULL;
+	g->gz = gzdopen(fd, "rb");
+	if (!g->gz) {
+		free(g);
+		return NULL;
+	}
+	gzbuffer(g->gz, 256u << 10);
+	cookie_io_functions_t io = { .read = gz_read, .close = gz_close };
+	FILE *f = fopencookie(g, "rb", io);
+	if (!f) {
+		gzclose(g->gz);
+		free(g);
+		return NULL;
+	}
+	*out = g;
+	return f;
+}
+
 struct cap_source *cap_open_file(const char *path, const char *filter, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
@@ -372,17 +436,46 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
-	snprintf(s->name, sizeof s->name, "%s", path);
+	int is_stdin = !strcmp(path, "-");
+	snprintf(s->name, sizeof s->name, "%s", is_stdin ? "standard input" : path);
+	/* opened here, so that an error names the file once (libpcap's own
+	 * messages name it too) */
+	int fd = is_stdin ? dup(0) : open(path, O_RDONLY);
 	struct stat sb;
-	s->size = stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
-	ebuf[0] = '\0';
-	s->pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
-	if (!s->pc) {
-		snprintf(err, errlen, "%s: %s", path, ebuf[0] ? ebuf : "cannot open");
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		snprintf(err, errlen, "%s: %s", s->name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		free(s);
 		return NULL;
 	}
-	try_own_reader(s, path);
+	if (S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", s->name);
+		close(fd);
+		free(s);
+		return NULL;
+	}
+	s->size = !is_stdin && S_ISREG(sb.st_mode) ? (long long)sb.st_size : -1;
+	uint8_t magic[2] = { 0, 0 };
+	int gz = is_stdin || (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+	FILE *f = gz ? gz_stream(fd, &s->gz) : fdopen(fd, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", s->name, strerror(errno ? errno : ENOMEM));
+		close(fd);
+		free(s);
+		return NULL;
+	}
+	ebuf[0] = '\0';
+	s->pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (!s->pc) {
+		snprintf(err, errlen, "%s: %s", s->name, s->gz && s->gz->failed ? s->gz->msg
+			 : ebuf[0] ? ebuf : "cannot open");
+		fclose(f);
+		free(s);
+		return NULL;
+	}
+	if (!gz)
+		try_own_reader(s, path);
 	if (set_filter(s, filter, err, errlen) < 0) {
 		cap_close(s);
 		return NULL;
@@ -434,7 +527,8 @@ void cap_close(struct cap_source *s)
 	if (!s)
 		return;
 	if (s->pc)
-		pcap_close(s->pc);
+		pcap_close(s->pc); /* closes the zlib stream too */
+	s->gz = NULL;
 	ra_close(s->ra);
 	free(s->spill);
 	if (s->has_prog)
@@ -468,7 +562,7 @@ int cap_next(struct cap_source *s, struct cap_packet *pkt)
 		return CAP_END;
 	default:
 		snprintf(s->err, sizeof s->err, "%s: packet %llu: %s", s->name,
-			 (unsigned long long)s->count + 1, pcap_geterr(s->pc));
+			 (unsigned long long)s->count + 1, s->gz && s->gz->failed ? s->gz->msg : pcap_geterr(s->pc));
 		s->failed = 1;
 		return CAP_ERROR;
 	}
@@ -506,6 +600,8 @@ long long cap_offset(const struct cap_source *s)
 		return -1;
 	if (s->ra)
 		return s->off;
+	if (s->gz) /* compressed bytes read, against the compressed size */
+		return (long long)gzoffset(s->gz->gz);
 	FILE *f = pcap_file(s->pc);
 	return f ? (long long)ftello(f) : -1;
 }

@@ -1,8 +1,11 @@
 /* capture.h - packets from a capture file or a live interface (libpcap).
  *
  * Knows nothing of protocols: yields (timestamp, lengths, bytes, link type).
- * Files may be pcap or pcapng (libpcap reads both). Errors are returned as
- * codes with a message naming the file and the packet number.
+ * Files may be pcap or pcapng (libpcap reads both), either compressed with
+ * gzip (tcpdump -G/-C rotations put through gzip; read through zlib with
+ * bounded memory); "-" is standard input (compressed or not). Errors are
+ * returned as codes with a message naming the file (once) and the packet
+ * number.
  */
 #ifndef ALFOIL_CAPTURE_CAPTURE_H
 #define ALFOIL_CAPTURE_CAPTURE_H
@@ -40,6 +43,15 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 /* Open an interface for live capture (promiscuous, 100 ms read timeout). */
 struct cap_source *cap_open_live(const char *iface, const char *filter, char *err, size_t errlen);
 void cap_close(struct cap_source *s);
+
+/* Directory inputs (dir.c): every capture file under dir, recursively,
+ * sorted in version order; names *.pcap, *.pcapng, *.cap, each perhaps
+ * with a rotation number and perhaps .gz. *out is freed with
+ * cap_list_free(). 0, or -1 with err naming what failed. */
+#define CAP_DIR_MAX 100000
+int cap_list_dir(const char *dir, char ***out, size_t *n, char *err, size_t errlen);
+void cap_list_free(char **v, size_t n);
+int cap_is_capture_name(const char *name);
 
 /* After CAP_ERROR a source only returns CAP_END: a file that went bad is
  * not read on. */

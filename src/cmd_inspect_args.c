@@ -1,0 +1,326 @@
+/* cmd_inspect_args.c - the options of `alfoil inspect`: one table that the
+ * parser, --help and the suggestions for a mistyped option all read, and
+ * the inputs (files, directories of captures, "-" for standard input). */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze/findings.h"
+#include "capture/capture.h"
+#include "cmd.h"
+#include "inspect.h"
+#include "intel/oui.h"
+#include "lib/cli.h"
+
+enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE, O_MAXFLOWS, O_MAXDEV, O_MAXDEST,
+       O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS, O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG,
+       O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES };
+
+static char format_help[512];
+
+static struct cli_opt opts[] = {
+	{ NULL, 0, NULL, 0, "input" },
+	{ "interface", 'i', "IFACE", 'i', "capture live on IFACE (needs root or CAP_NET_RAW)" },
+	{ "filter", 'f', "EXPR", 'f', "BPF filter, as tcpdump takes it (default: none)" },
+	{ "duration", 0, "SEC", O_DURATION, "live: stop after SEC seconds (default: at Ctrl-C)" },
+	{ "count", 'c', "N", 'c', "stop after N packets (default: all)" },
+	{ NULL, 0, NULL, 0, "output" },
+	{ "json", 0, NULL, O_JSON, "JSON instead of text (the same as --format json;\nschema: docs/json-schema.md)" },
+	{ "format", 0, "FMT", O_FORMAT, format_help },
+	{ "html", 0, "FILE", O_HTML, "also write the report as one HTML page to FILE" },
+	{ "output", 'o', "FILE", 'o', "write the report to FILE (default: standard output)" },
+	{ "all", 'a', NULL, 'a', "list local peers and every destination in text" },
+	{ "top", 0, "N", O_TOP, "internet destinations shown per device in text\n(default: 20; 0: all)" },
+	{ "progress", 0, NULL, O_PROGRESS, "always show progress on stderr" },
+	{ "no-progress", 0, NULL, O_NOPROGRESS, "never show progress (default: when stderr is a\nterminal)" },
+	{ "quiet", 'q', NULL, 'q', "no warnings on stderr" },
+	{ "by-country", 0, NULL, O_BYCOUNTRY, "text: only the per-country view (who talks where)" },
+	{ "home-country", 0, "CC", O_HOME, "the household's country (default: the country of\n"
+					    "the network's own public addresses, when seen)" },
+	{ NULL, 0, NULL, 0, "data" },
+	{ "ieee-dir", 0, "DIR", O_IEEE, "IEEE registry CSVs (default: $ALFOIL_IEEE_DIR, else\n" OUI_DEFAULT_DIR ")" },
+	{ "data-dir", 0, "DIR", O_DATADIR, "IP country and ASN data: country.mmdb, asn.bin\n(default: $ALFOIL_DATA_DIR, "
+					    "else data/ beside alfoil,\nas scripts/setup.sh fetches it)" },
+	{ "country-db", 0, "FILE", O_COUNTRYDB, "another country mmdb (GeoLite2-Country, DB-IP)" },
+	{ "asn-db", 0, "FILE", O_ASNDB, "another ASN database (GeoLite2-ASN mmdb, asn.bin)" },
+	{ "clouds", 0, "FILE", O_CLOUDS, "domain -> company rules (default: share/clouds.tsv)" },
+	{ "signatures", 0, "FILE", O_SIGNATURES, "device kind rules (default: share/signatures.tsv)" },
+	{ NULL, 0, NULL, 0, "findings" },
+	{ "config", 0, "FILE", O_CONFIG, "detector thresholds (docs/findings.md; default:\nthose of share/findings.conf)" },
+	{ "blocklist", 0, "FILE", O_BLOCKLIST, "names/addresses to flag (hosts file or one a line;\ndefault: none)" },
+	{ "baseline", 0, "FILE", O_BASELINE, "an earlier --json report: flag destinations new\nsince (default: none)" },
+	{ "profiles", 0, "DIR", O_PROFILES, "MUD profiles (alfoil profile learn): flag what a\n"
+					     "device does that its profile does not allow" },
+	{ "fail-on", 0, "SEV", O_FAILON, "exit 4 when a finding is at least SEV (info, low,\n"
+					  "medium, high, critical; default: never)" },
+	{ NULL, 0, NULL, 0, "limits" },
+	{ "max-flows", 0, "N", O_MAXFLOWS, "flows tracked at once (default: 65536; oldest\nevicted)" },
+	{ "max-devices", 0, "N", O_MAXDEV, "devices (default: 4096)" },
+	{ "max-dests", 0, "N", O_MAXDEST, "destinations over all devices (default: 65536)" },
+	{ NULL, 0, NULL, 0, "other" },
+	{ "help", 'h', NULL, 'h', "this text" },
+};
+
+static const struct cli_cmd inspect_cmd = {
+	"alfoil inspect",
+	"alfoil inspect [options] INPUT...\nalfoil inspect [options] -i IFACE",
+	"Reads captures (or listens on an interface) and reports every device on the\n"
+	"network: its maker, names and addresses, and under it every destination it\n"
+	"talks to, with domain, country, network, protocol and bytes each way; then\n"
+	"the findings (cleartext, exposure, phoning home, ...).\n\n"
+	"An INPUT is a pcap or pcapng file, perhaps compressed with gzip (.gz, read\n"
+	"as it is); a directory, meaning every capture under it (*.pcap, *.pcapng,\n"
+	"*.cap, with tcpdump -C's rotation number and/or .gz; subdirectories too;\n"
+	"sorted in version order, x.pcap before x.pcap2 before x.pcap10); or '-',\n"
+	"standard input (tcpdump -w - | alfoil inspect -). All inputs make one report.",
+	opts, sizeof opts / sizeof opts[0],
+	NULL,
+	"  0  ok\n"
+	"  1  usage error (a bad option, a missing or unreadable rule file), or no\n"
+	"     input could be read\n"
+	"  3  a report was made but some input was bad (e.g. a truncated file: the\n"
+	"     file and packet are named, the report covers what was read)\n"
+	"  4  a finding at or above --fail-on",
+	"  alfoil inspect home.pcap                       the readable report\n"
+	"  alfoil inspect --json -o report.json *.pcapng  several files, one report\n"
+	"  alfoil inspect /var/log/captures/              every capture in a directory\n"
+	"  alfoil inspect -f 'not port 22' home.pcap.gz   a compressed file, filtered\n"
+	"  tcpdump -i eth0 -w - | alfoil inspect -        from a pipe\n"
+	"  sudo alfoil inspect -i eth0 --duration 600     ten minutes live",
+};
+
+static void build_format_help(void)
+{
+	size_t n, used = 0;
+	const struct output_format *f = output_formats(&n);
+	used += (size_t)snprintf(format_help, sizeof format_help, "the report's format, one of:");
+	for (size_t i = 0; i < n && used < sizeof format_help; i++)
+		used += (size_t)snprintf(format_help + used, sizeof format_help - used, "\n  %-5s %s", f[i].name,
+					 f[i].description);
+}
+
+void inspect_help(FILE *f)
+{
+	build_format_help();
+	cli_help(f, &inspect_cmd);
+}
+
+static int parse_u64(const char *s, const char *what, uint64_t max, uint64_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	if (errno || *end || end == s || x > max || s[0] == '-') {
+		cli_error("%s: '%s' is not a number up to %llu", what, s, (unsigned long long)max);
+		return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+static int parse_limit(const char *s, const char *what, uint64_t max, uint32_t *v)
+{
+	uint64_t x;
+	if (parse_u64(s, what, max, &x) < 0)
+		return -1;
+	if (!x) {
+		cli_error("%s: must be at least 1", what);
+		return -1;
+	}
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static int set_option(struct inspect_opts *o, int c, const char *arg)
+{
+	uint64_t v;
+	switch (c) {
+	case 'i': o->iface = arg; break;
+	case 'f': o->filter = arg; break;
+	case 'c': return parse_u64(arg, "--count", UINT64_MAX, &o->count);
+	case 'o': o->out_path = arg; break;
+	case 'a': o->out.show_local = 1; o->out.max_dests = 0; break;
+	case 'q': o->quiet = 1; break;
+	case O_JSON: o->format = "json"; break;
+	case O_FORMAT: o->format = arg; break;
+	case O_DURATION: {
+		char *end;
+		o->duration = strtod(arg, &end);
+		if (*end || end == arg || !(o->duration > 0)) {
+			cli_error("--duration: '%s' is not a positive number of seconds", arg);
+			return -1;
+		}
+		break;
+	}
+	case O_PROGRESS: o->progress = 1; break;
+	case O_NOPROGRESS: o->progress = 0; break;
+	case O_IEEE: o->ieee_dir = arg; break;
+	case O_DATADIR: o->ip.dir = arg; break;
+	case O_COUNTRYDB: o->ip.country = arg; break;
+	case O_ASNDB: o->ip.asn = arg; break;
+	case O_CLOUDS: o->clouds = arg; break;
+	case O_SIGNATURES: o->signatures = arg; break;
+	case O_HTML: o->html_path = arg; break;
+	case O_CONFIG: o->find_config = arg; break;
+	case O_BLOCKLIST: o->blocklist = arg; break;
+	case O_BASELINE: o->baseline = arg; break;
+	case O_PROFILES: o->profiles = arg; break;
+	case O_FAILON: {
+		enum severity s;
+		if (severity_parse(arg, &s) < 0) {
+			cli_error("--fail-on: '%s' is not info, low, medium, high or critical", arg);
+			return -1;
+		}
+		o->fail_on = (int)s;
+		break;
+	}
+	case O_BYCOUNTRY: o->out.by_country = 1; break;
+	case O_HOME:
+		if (strlen(arg) != 2 || !isalpha((unsigned char)arg[0]) || !isalpha((unsigned char)arg[1])) {
+			cli_error("--home-country: '%s' is not a two-letter country code", arg);
+			return -1;
+		}
+		o->home = arg;
+		break;
+	case O_MAXFLOWS: return parse_limit(arg, "--max-flows", 1u << 26, &o->cfg.max_flows);
+	case O_MAXDEV: return parse_limit(arg, "--max-devices", 1u << 24, &o->cfg.max_devices);
+	case O_MAXDEST: return parse_limit(arg, "--max-dests", 1u << 26, &o->cfg.max_dests);
+	case O_TOP:
+		if (parse_u64(arg, "--top", INT_MAX, &v) < 0)
+			return -1;
+		o->out.max_dests = (int)v;
+		break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* A rule file the user named must be there: a typing slip is not to pass
+ * as "no rules". */
+static int readable(const char *opt, const char *path)
+{
+	if (!path)
+		return 0;
+	int fd = open(path, O_RDONLY);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
+		int e = fd < 0 ? errno : EISDIR;
+		if (fd >= 0)
+			close(fd);
+		cli_error("%s %s: %s", opt, path, strerror(e));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* The inputs: each operand, a directory replaced by its captures. */
+static int gather_inputs(struct inspect_opts *o, char **ops, int n_ops)
+{
+	size_t n = 0, cap = (size_t)n_ops;
+	char **v = malloc((cap ? cap : 1) * sizeof *v);
+	if (!v) {
+		cli_error("out of memory");
+		return -1;
+	}
+	char err[1400];
+	for (int i = 0; i < n_ops; i++) {
+		struct stat sb;
+		if (strcmp(ops[i], "-") && stat(ops[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			char **files;
+			size_t nf;
+			if (cap_list_dir(ops[i], &files, &nf, err, sizeof err) < 0) {
+				cli_error("%s", err);
+				free(v);
+				return -1;
+			}
+			if (!nf) {
+				cli_error("%s: no capture files in it (*.pcap, *.pcapng, *.cap, perhaps .gz)", ops[i]);
+				cap_list_free(files, nf);
+				free(v);
+				return -1;
+			}
+			char **nv = realloc(v, (cap + nf) * sizeof *v);
+			char **nd = realloc(o->dir_files, (o->n_dir_files + nf) * sizeof *nd);
+			if (nd)
+				o->dir_files = nd;
+			if (!nv || !nd) {
+				cli_error("out of memory");
+				free(nv ? nv : v);
+				cap_list_free(files, nf);
+				return -1;
+			}
+			v = nv;
+			cap += nf;
+			for (size_t k = 0; k < nf; k++) {
+				v[n++] = files[k];
+				o->dir_files[o->n_dir_files++] = files[k];
+			}
+			free(files);
+			continue;
+		}
+		v[n++] = ops[i];
+	}
+	o->inputs = v;
+	o->n_inputs = n;
+	return 0;
+}
+
+int inspect_parse_args(int argc, char **argv, struct inspect_opts *o)
+{
+	static char prog[64];
+	snprintf(prog, sizeof prog, "alfoil %s", argc > 0 ? argv[0] : "inspect");
+	cli_set_prog(prog);
+	struct cli_parser p;
+	cli_init(&p, &inspect_cmd, argc, argv, 1);
+	int c;
+	while ((c = cli_next(&p)) != CLI_DONE) {
+		if (c == CLI_BAD)
+			return -1;
+		if (c == 'h') {
+			inspect_help(stdout);
+			return 1;
+		}
+		if (set_option(o, c, p.arg) < 0)
+			return -1;
+	}
+	if (!output_find(o->format)) {
+		size_t n;
+		const struct output_format *f = output_formats(&n);
+		char names[128] = "";
+		for (size_t i = 0, used = 0; i < n && used < sizeof names; i++)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "", f[i].name);
+		cli_error("--format: unknown format '%s' (%s)", o->format, names);
+		return -1;
+	}
+	int n_ops;
+	char **ops = cli_operands(&p, &n_ops);
+	if (!o->iface && n_ops == 0) {
+		cli_error("no capture file given (or -i IFACE for live)");
+		cli_try_help(&inspect_cmd);
+		return -1;
+	}
+	if (o->iface && n_ops > 0) {
+		cli_error("give either -i IFACE or files, not both");
+		return -1;
+	}
+	if (readable("--clouds", o->clouds) < 0 || readable("--signatures", o->signatures) < 0 ||
+	    readable("--config", o->find_config) < 0 || readable("--blocklist", o->blocklist) < 0 ||
+	    readable("--baseline", o->baseline) < 0)
+		return -1;
+	return gather_inputs(o, ops, n_ops);
+}
+
+void inspect_opts_free(struct inspect_opts *o)
+{
+	cap_list_free(o->dir_files, o->n_dir_files);
+	free(o->inputs);
+	o->inputs = NULL;
+	o->dir_files = NULL;
+}
