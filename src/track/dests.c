@@ -118,6 +118,8 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 		if (dv)
 			dv->n_dests++;
 	}
+	if (ts < d->first_us)
+		d->first_us = ts; /* a later file may hold earlier packets */
 	if (ts > d->last_us)
 		d->last_us = ts;
 	if (d->flows && ts > d->last_flow_us) {

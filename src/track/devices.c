@@ -82,7 +82,9 @@ uint32_t dev_get(struct tracker *t, const struct dev_key *k, uint64_t ts)
 		return TABLE_NONE;
 	}
 	struct device *d = table_get(t->devices, idx);
-	if (created)
+	/* several files may come in any order: the earliest and the latest
+	 * packet, not the first and last processed */
+	if (created || ts < d->first_us)
 		d->first_us = ts;
 	if (ts > d->last_us)
 		d->last_us = ts;

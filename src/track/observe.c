@@ -183,8 +183,10 @@ static void on_obs(void *user, const struct obs *o)
 		break;
 	case OBS_DNS_QUERY:
 		/* the question of a query is the sender's; of a response, the
-		 * receiver's (a capture may hold only one of them) */
-		if (c->dns_query || c->dns_response) {
+		 * receiver's, counted only when no query of that flow was seen
+		 * (a capture may hold only the responses): a question asked
+		 * and answered counts once */
+		if (c->dns_query || (c->dns_response && c->f->pkts[!c->side] == 0)) {
 			uint32_t dev = c->dns_query ? c->src_dev : c->dst_dev;
 			uint32_t id = dev != TABLE_NONE ? intern_name(t, o->str, o->len) : 0;
 			if (id)
