@@ -210,6 +210,10 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 	}
 	if (shown)
 		fputc('\n', f);
+	for (size_t i = 0; i < d->n_attrs; i++)
+		if (!strcmp(d->attrs[i].kind, "relays-for"))
+			fprintf(f, "  relays traffic of %s (NAT, a bridge or a host in the middle)\n",
+				d->attrs[i].value);
 	if (d->gateway)
 		return; /* the router's forwarded traffic belongs to the devices */
 	if (d->n_internet_dests) {

@@ -31,6 +31,7 @@ static const char *const attr_names[DA__COUNT] = {
 	[DA_UPNP_ACTION] = "upnp-action",
 	[DA_ARP_CLAIM] = "arp-claim",
 	[DA_TLS_WEAK] = "tls-weak-offer",
+	[DA_RELAY_FOR] = "relays-for",
 };
 
 const char *dev_attr_name(enum dev_attr_kind k)
