@@ -12,7 +12,8 @@
  *      port seen answering TCP handshakes (any address) on exactly one end;
  *   5. the answer to a broadcast: a unicast from the port a broadcast was
  *      sent to, back to the broadcaster's port;
- *   6. an endpoint seen with EP_MANY_PEERS flows or more (a service);
+ *   6. an endpoint seen with EP_MANY_PEERS flows or more (a service),
+ *      unless both ports are service ports (the sender asked);
  *   7. else the sender of the first packet seen.
  *
  * Not "the lower port": P2P cameras and clouds serve on high ports
@@ -119,6 +120,7 @@ static int which_server(struct tracker *t, const struct pkt *p)
 	bool ss = service_port(pr, p->sport), sd = service_port(pr, p->dport);
 	if (ss != sd)
 		return ss;
+	bool both_services = ss; /* 53 to 53, or a device's miIO 54321 to a cloud's udp/80 */
 	if (pr == IPPROTO_TCP) {
 		ss = tcp_svc_port(t, p->sport);
 		sd = tcp_svc_port(t, p->dport);
@@ -128,6 +130,8 @@ static int which_server(struct tracker *t, const struct pkt *p)
 	const struct endpoint *ed = ep_find(t, &p->dst, p->dport, pr);
 	if (ed && (ed->flags & EP_BCAST) && ed->bport == p->sport)
 		return 1; /* the answer to the destination's broadcast */
+	if (both_services)
+		return 0; /* the sender asked: many peers of either prove nothing */
 	const struct endpoint *es = ep_find(t, &p->src, p->sport, pr);
 	uint16_t ps = es ? es->peers : 0, pd = ed ? ed->peers : 0;
 	if (ps >= EP_MANY_PEERS && ps > pd)
