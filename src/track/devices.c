@@ -116,6 +116,21 @@ void dev_add_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a)
 	}
 }
 
+void dev_del_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a)
+{
+	struct device *d = dev_at(t, dev);
+	if (!d)
+		return;
+	struct ip_addr *v = addr_is_v4(a) ? d->v4 : d->v6;
+	uint8_t *n = addr_is_v4(a) ? &d->n_v4 : &d->n_v6;
+	for (int i = 0; i < *n; i++)
+		if (addr_eq(&v[i], a)) {
+			memmove(&v[i], &v[i + 1], (size_t)(*n - i - 1) * sizeof *v);
+			(*n)--;
+			return;
+		}
+}
+
 void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const char *s,
 		  size_t len)
 {

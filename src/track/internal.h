@@ -117,6 +117,8 @@ uint32_t dev_get(struct tracker *t, const struct dev_key *k, uint64_t ts);
 void dev_key_mac(struct dev_key *k, const uint8_t mac[static 6]);
 void dev_key_ip(struct dev_key *k, const struct ip_addr *ip);
 void dev_add_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a);
+/* Forget an address: it was filed from a frame a host in the middle received. */
+void dev_del_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a);
 void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const char *s,
 		  size_t len);
 struct device *dev_at(struct tracker *t, uint32_t dev);

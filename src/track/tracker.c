@@ -227,6 +227,20 @@ static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, i
 	}
 }
 
+/* The device said in ARP that the address is its own. */
+static bool dev_claims(struct tracker *t, uint32_t dev, const struct ip_addr *a)
+{
+	const struct device *d = dev_at(t, dev);
+	char s[ADDR_STRLEN];
+	if (!d)
+		return false;
+	addr_fmt(a, s);
+	for (int i = 0; i < d->n_attrs; i++)
+		if (d->attrs[i].kind == DA_ARP_CLAIM && !strcmp(strpool_str(t->strs, d->attrs[i].str), s))
+			return true;
+	return false;
+}
+
 /* A flow side bound from a packet it received (the frame's destination
  * MAC) now sends from another MAC: the sender is the device (a host in the
  * middle received the first packet for it). The destination moves to the
@@ -241,6 +255,8 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 		return;
 	f = flow_at(t, fi);
 	uint32_t od = f->dest[side];
+	if (!dev_claims(t, f->dev[side], &p->src))
+		dev_del_addr(t, f->dev[side], &p->src); /* it only received for it */
 	f->dev[side] = nd;
 	dev_add_addr(t, nd, &p->src);
 	const struct ip_addr *remote = side == 0 ? &f->key.b : &f->key.a;
