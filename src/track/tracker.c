@@ -287,13 +287,13 @@ static void note_relay(struct tracker *t, uint32_t owner, const struct pkt *p, u
 {
 	struct dev_key k;
 	const struct device *o = dev_at(t, owner);
+	char ip[ADDR_STRLEN], mac[MAC_STRLEN], buf[ADDR_STRLEN + MAC_STRLEN + 2];
 	if (!o)
 		return;
+	mac_fmt(o->key.mac, mac); /* before dev_get: an insert may move the table */
 	dev_key_mac(&k, p->mac_src);
 	uint32_t relay = dev_get(t, &k, ts);
-	char ip[ADDR_STRLEN], mac[MAC_STRLEN], buf[ADDR_STRLEN + MAC_STRLEN + 2];
 	addr_fmt(&p->src, ip);
-	mac_fmt(o->key.mac, mac);
 	int n = snprintf(buf, sizeof buf, "%s %s", ip, mac);
 	if (n > 0)
 		dev_add_attr(t, relay, DA_RELAY_FOR, buf, (size_t)n);
