@@ -282,7 +282,8 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 
 /* The same local address sent from two MACs: the second relays the
  * first's traffic (NAT, a VM bridge, an ARP-spoofing host in the middle).
- * Noted on the relay; its copy is not counted to the flow again. */
+ * Noted on the relay; its copy is not counted to the flow again, and what
+ * it carries is the relayed host's. */
 static void note_relay(struct tracker *t, uint32_t owner, const struct pkt *p, uint64_t ts)
 {
 	struct dev_key k;
@@ -340,6 +341,11 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	    memcmp(bound->key.mac, p->mac_src, 6)) {
 		if (f->sent & (1u << side)) {
 			note_relay(t, f->dev[side], p, ts);
+			/* not counted again, but read: the copy may be all the
+			 * capture holds of it (a UDP copy equal to the original
+			 * is skipped by the payload digest) */
+			if (p->payload_len)
+				observe_payload(t, p, fi, side);
 			return;
 		}
 		rebind_sender(t, f, fi, side, p, ts);
