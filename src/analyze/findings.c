@@ -19,6 +19,8 @@ static const struct detector table[] = {
 	{ "exposure", detect_exposure, "services offered, UPnP port mappings, reachable from the internet" },
 	{ "phone-home", detect_phone_home, "watched countries, new destinations, large uploads, DNS tunnelling" },
 	{ "known-bad", detect_known_bad, "blocklisted names and addresses, Mirai-style Telnet scanning" },
+	{ "p2p", detect_p2p, "CS2/PPPP P2P relays (iLnkP2P-style cameras)" },
+	{ "relay", detect_relay, "one local address sent from two MACs: NAT, bridge, host in the middle" },
 	{ "profile", detect_profile, "what a device did that its MUD profile (--profiles) does not allow" },
 };
 

@@ -114,6 +114,8 @@ void detect_cleartext(const struct report *r, const struct find_inputs *in, stru
 void detect_exposure(const struct report *r, const struct find_inputs *in, struct findings *out);
 void detect_phone_home(const struct report *r, const struct find_inputs *in, struct findings *out);
 void detect_known_bad(const struct report *r, const struct find_inputs *in, struct findings *out);
+void detect_p2p(const struct report *r, const struct find_inputs *in, struct findings *out);
+void detect_relay(const struct report *r, const struct find_inputs *in, struct findings *out);
 void detect_profile(const struct report *r, const struct find_inputs *in, struct findings *out);
 
 #endif

@@ -29,6 +29,61 @@ static int cmp_addr(const void *a, const void *b)
 	return addr_cmp(a, b);
 }
 
+/* The name a connection itself carries (TLS SNI, else an HTTP Host that
+ * is a name, not an address literal) wins over the DNS name of the address
+ * when they disagree: a shared or reused address, a stale cache, or a
+ * device that resolved one name and connected to another. Both are kept. */
+static void choose_domain(struct rep_dest *r)
+{
+	struct ip_addr lit;
+	int host_name = r->http_host && addr_parse(&lit, r->http_host) < 0;
+	const char *conn = r->sni ? r->sni : host_name ? r->http_host : NULL;
+	if (conn && (!r->dns_name || strcmp(conn, r->dns_name))) {
+		r->domain = conn;
+		r->domain_source = r->sni ? "tls-sni" : "http-host";
+	} else if (r->dns_name) {
+		r->domain = r->dns_name;
+		r->domain_source = "dns";
+	} else if (r->http_host) {
+		r->domain = r->http_host;
+		r->domain_source = "http-host";
+	} else {
+		r->domain = NULL;
+		r->domain_source = "";
+	}
+}
+
+static int cmp_dest_addr(const void *a, const void *b)
+{
+	const struct rep_dest *x = a, *y = b;
+	int c = strcmp(x->addr, y->addr);
+	return c ? c : (int)x->port - (int)y->port;
+}
+
+/* One remote, one name: rows of the same address (other ports, protocols,
+ * directions) without a name of their own take the name another row of it
+ * has, the DNS one first, so its domain and cloud do not change from row
+ * to row (a P2P relay reached on udp/32100-32102 and tcp/443). */
+static void share_names(struct rep_dest *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_dest_addr);
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct rep_dest *best = NULL;
+		for (j = i; j < n && !strcmp(v[j].addr, v[i].addr); j++)
+			if (v[j].domain && (!best || (strcmp(best->domain_source, "dns") &&
+						      !strcmp(v[j].domain_source, "dns"))))
+				best = &v[j];
+		if (!best)
+			continue;
+		for (size_t k = i; k < j; k++)
+			if (!v[k].domain) {
+				v[k].domain = best->domain;
+				v[k].domain_source = best->domain_source;
+			}
+	}
+}
+
 static void fill_dest(struct rep_dest *r, const struct dest *d, const struct strpool *sp)
 {
 	memset(r, 0, sizeof *r);
@@ -41,19 +96,7 @@ static void fill_dest(struct rep_dest *r, const struct dest *d, const struct str
 	r->http_host = d->http_host ? strpool_str(sp, d->http_host) : NULL;
 	for (int i = 0; i < DEST_MAX_OTHER && d->other[i]; i++)
 		r->other_names[r->n_other++] = strpool_str(sp, d->other[i]);
-	if (r->dns_name) {
-		r->domain = r->dns_name;
-		r->domain_source = "dns";
-	} else if (r->sni) {
-		r->domain = r->sni;
-		r->domain_source = "tls-sni";
-	} else if (r->http_host) {
-		r->domain = r->http_host;
-		r->domain_source = "http-host";
-	} else {
-		r->domain = NULL;
-		r->domain_source = "";
-	}
+	choose_domain(r);
 	r->proto = proto_name(d->key.proto);
 	r->port = d->key.port;
 	r->app = app_proto_name((enum app_proto)d->app);
@@ -271,8 +314,10 @@ static void enrich_dest(struct rep_dest *x, const struct intel_db *in)
 		if (info.org[0])
 			x->org = strdup(info.org);
 	}
-	const char *names[3 + DEST_MAX_OTHER] = { x->domain, x->sni, x->http_host, x->dns_name };
-	size_t n = 4;
+	/* whose cloud follows the chosen name; a DNS name that lost to the
+	 * connection's own name says nothing of it */
+	const char *names[3 + DEST_MAX_OTHER] = { x->domain, x->sni, x->http_host };
+	size_t n = 3;
 	for (int i = 0; i < x->n_other; i++)
 		names[n++] = x->other_names[i];
 	for (size_t i = 0; i < n && in->clouds; i++) {
@@ -416,7 +461,14 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			x->internet = 0;
 			x->scope = "lan-global";
 		}
-		if (x->internet) {
+	}
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *rd = &r->devices[k];
+		share_names(rd->dests, rd->n_dests);
+		for (size_t j = 0; j < rd->n_dests; j++) {
+			struct rep_dest *x = &rd->dests[j];
+			if (!x->internet)
+				continue;
 			rd->n_internet_dests++;
 			r->n_internet_dests++;
 			enrich_dest(x, in);

@@ -29,6 +29,10 @@ int app_miio(const uint8_t *p, size_t len, struct obs_sink *sink);   /* UDP 5432
 int app_tuya(const uint8_t *p, size_t len, struct obs_sink *sink);   /* UDP 6666/6667 */
 int app_http(const uint8_t *p, size_t len, struct obs_sink *sink);   /* request head */
 int app_tls(const uint8_t *p, size_t len, struct obs_sink *sink);    /* TLS records holding a ClientHello */
+int app_pppp(const uint8_t *p, size_t len, struct obs_sink *sink);  /* UDP 32100, 32108, P2P ports */
+/* True when a datagram is one CS2 PPPP message (magic, known type, exact
+ * length): P2P peers use any port, so the content must say it. */
+bool app_pppp_is(const uint8_t *p, size_t len);
 int app_ndp(const uint8_t *p, size_t len, struct obs_sink *sink);    /* ICMPv6 message incl. type */
 
 /* Stream helpers for TCP, used by the tracker to decide how much to buffer.

@@ -13,6 +13,7 @@ static const struct udp_app udp_apps[] = {
 	{ 53, app_dns },     { 67, app_dhcp },    { 68, app_dhcp },
 	{ 546, app_dhcp6 },  { 547, app_dhcp6 },  { 1900, app_ssdp },  { 123, app_ntp },
 	{ 54321, app_miio }, { 8053, app_miio }, { 6666, app_tuya },  { 6667, app_tuya },
+	{ 32100, app_pppp }, { 32101, app_pppp }, { 32102, app_pppp }, { 32108, app_pppp },
 };
 
 static app_decode_fn lookup(uint16_t port)

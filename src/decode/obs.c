@@ -40,6 +40,7 @@ static const char *const obs_names[OBS__COUNT] = {
 	[OBS_MIIO_HELLO] = "miio-hello",
 	[OBS_MIIO_DEVICE] = "miio-device",
 	[OBS_TUYA_DISCOVERY] = "tuya-discovery",
+	[OBS_CS2] = "cs2-pppp",
 	[OBS_ND_ADDR] = "nd-addr",
 };
 

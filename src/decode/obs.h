@@ -77,6 +77,8 @@ enum obs_kind {
 	/* Tuya LAN discovery (UDP 6666 plaintext, 6667 encrypted) */
 	OBS_TUYA_DISCOVERY,     /* num = protocol version * 10 (31, 33, 34...),
 				   str = gwId when readable, str2 = productKey */
+	/* CS2 Network P2P, "PPPP" (camera rendezvous, hole punching, relay) */
+	OBS_CS2,                /* num = message type (0x00 HELLO, 0x41 PUNCH_PKT...) */
 	/* IPv6 neighbour discovery (RFC 4861) */
 	OBS_ND_ADDR,            /* target/source addr seen with link-layer
 				   option; addr, mac */

@@ -112,6 +112,18 @@ static json_t *device_json(const struct rep_device *d)
 	if (d->dns_server)
 		json_array_append_new(roles, json_string("dns-server"));
 	set(o, "roles", roles);
+	/* hosts whose traffic this device sends from its own MAC */
+	json_t *relay = json_array();
+	for (size_t i = 0; i < d->n_attrs; i++) {
+		const char *v = d->attrs[i].value, *sp = strchr(v, ' ');
+		if (strcmp(d->attrs[i].kind, "relays-for") || !sp)
+			continue;
+		json_t *e = json_object();
+		set(e, "address", json_stringn(v, (size_t)(sp - v)));
+		set(e, "mac", json_string(sp + 1));
+		json_array_append_new(relay, e);
+	}
+	set(o, "relays_for", relay);
 	json_t *ev = json_array();
 	for (size_t i = 0; i < d->n_attrs; i++) {
 		json_t *e = json_object();

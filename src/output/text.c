@@ -101,8 +101,10 @@ static void print_header(FILE *f, const struct report *r)
 	char a[32], b[32], c[32], d[16];
 	fprintf(f, "alfoil inspect: %s packets, %s", fmt_count(a, r->packets), fmt_bytes(d, r->bytes));
 	if (r->first_us && r->last_us >= r->first_us)
+		/* the date on both ends when they are different days */
 		fprintf(f, ", %s to %s UTC (%s)", fmt_time(b, r->first_us, 0),
-			fmt_time(c, r->last_us, 0) + 11, fmt_duration(a, r->last_us - r->first_us));
+			fmt_time(c, r->last_us, 0) + (r->first_us / 86400000000ull == r->last_us / 86400000000ull ? 11 : 0),
+			fmt_duration(a, r->last_us - r->first_us));
 	fputc('\n', f);
 	for (size_t i = 0; i < r->n_inputs; i++) {
 		const struct rep_input *in = &r->inputs[i];
@@ -208,6 +210,10 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 	}
 	if (shown)
 		fputc('\n', f);
+	for (size_t i = 0; i < d->n_attrs; i++)
+		if (!strcmp(d->attrs[i].kind, "relays-for"))
+			fprintf(f, "  relays traffic of %s (NAT, a bridge or a host in the middle)\n",
+				d->attrs[i].value);
 	if (d->gateway)
 		return; /* the router's forwarded traffic belongs to the devices */
 	if (d->n_internet_dests) {

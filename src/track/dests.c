@@ -13,7 +13,7 @@ static const char *const app_names[APP__COUNT] = {
 	[APP_NTP] = "ntp", [APP_TLS] = "tls", [APP_HTTP] = "http",
 	[APP_QUIC] = "quic", [APP_MQTT] = "mqtt", [APP_MIIO] = "miio",
 	[APP_TUYA] = "tuya", [APP_LLMNR] = "llmnr", [APP_NETBIOS] = "netbios",
-	[APP_ICMP] = "icmp", [APP_YEELIGHT] = "yeelight",
+	[APP_ICMP] = "icmp", [APP_YEELIGHT] = "yeelight", [APP_CS2] = "cs2-pppp",
 };
 
 const char *app_proto_name(enum app_proto a)
@@ -31,62 +31,20 @@ const char *enc_state_name(enum enc_state e)
 	}
 }
 
-/* A first guess from the service port; replaced when a decoder sees the
- * real protocol. */
+/* A first guess from the service port (the table in services.c); replaced
+ * when a decoder sees the real protocol. */
 enum app_proto app_guess(uint8_t proto, uint16_t port)
 {
 	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
 		return APP_ICMP;
-	if (proto == IPPROTO_UDP) {
-		switch (port) {
-		case 53: return APP_DNS;
-		case 5353: return APP_MDNS;
-		case 67: case 68: return APP_DHCP;
-		case 546: case 547: return APP_DHCP6;
-		case 1900: return APP_SSDP;
-		case 123: return APP_NTP;
-		case 443: return APP_QUIC;
-		case 5355: return APP_LLMNR;
-		case 137: case 138: return APP_NETBIOS;
-		case 54321: return APP_MIIO;
-		case 6666: case 6667: return APP_TUYA;
-		default: return APP_UNKNOWN;
-		}
-	}
-	if (proto == IPPROTO_TCP) {
-		switch (port) {
-		case 53: return APP_DNS;
-		case 80: case 8080: return APP_HTTP;
-		case 443: case 8443: case 853: case 8883: case 993: case 995:
-		case 465: case 5223:
-			return APP_TLS;
-		case 1883: return APP_MQTT;
-		case 55443: return APP_YEELIGHT;
-		default: return APP_UNKNOWN;
-		}
-	}
-	return APP_UNKNOWN;
+	const struct service *s = service_lookup(proto, port);
+	return s ? (enum app_proto)s->app : APP_UNKNOWN;
 }
 
-static enum enc_state enc_guess(uint8_t proto, uint16_t port, enum app_proto app)
+static enum enc_state enc_guess(uint8_t proto, uint16_t port)
 {
-	switch (app) {
-	case APP_TLS: case APP_QUIC:
-		return ENC_LIKELY;
-	case APP_HTTP: case APP_DNS: case APP_MDNS: case APP_SSDP: case APP_DHCP:
-	case APP_DHCP6: case APP_NTP: case APP_MQTT: case APP_LLMNR: case APP_NETBIOS:
-	case APP_YEELIGHT:
-		return ENC_NO;
-	case APP_MIIO: case APP_TUYA:
-		return ENC_YES; /* AES payloads behind a cleartext header */
-	default:
-		break;
-	}
-	if (proto == IPPROTO_TCP && (port == 22 || port == 5061))
-		return ENC_LIKELY;
-	if (proto == IPPROTO_TCP && (port == 21 || port == 23))
-		return ENC_NO;
-	return ENC_UNKNOWN;
+	const struct service *s = service_lookup(proto, port);
+	return s ? (enum enc_state)s->enc : ENC_UNKNOWN;
 }
 
 struct dest *dest_at(struct tracker *t, uint32_t idx)
@@ -113,11 +71,13 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 	if (*created) {
 		d->first_us = ts;
 		d->app = (uint8_t)app_guess(proto, port);
-		d->enc = (uint8_t)enc_guess(proto, port, d->app);
+		d->enc = (uint8_t)enc_guess(proto, port);
 		struct device *dv = dev_at(t, dev);
 		if (dv)
 			dv->n_dests++;
 	}
+	if (ts < d->first_us)
+		d->first_us = ts; /* a later file may hold earlier packets */
 	if (ts > d->last_us)
 		d->last_us = ts;
 	if (d->flows && ts > d->last_flow_us) {

@@ -31,6 +31,7 @@ static const char *const attr_names[DA__COUNT] = {
 	[DA_UPNP_ACTION] = "upnp-action",
 	[DA_ARP_CLAIM] = "arp-claim",
 	[DA_TLS_WEAK] = "tls-weak-offer",
+	[DA_RELAY_FOR] = "relays-for",
 };
 
 const char *dev_attr_name(enum dev_attr_kind k)
@@ -82,7 +83,9 @@ uint32_t dev_get(struct tracker *t, const struct dev_key *k, uint64_t ts)
 		return TABLE_NONE;
 	}
 	struct device *d = table_get(t->devices, idx);
-	if (created)
+	/* several files may come in any order: the earliest and the latest
+	 * packet, not the first and last processed */
+	if (created || ts < d->first_us)
 		d->first_us = ts;
 	if (ts > d->last_us)
 		d->last_us = ts;
@@ -111,6 +114,21 @@ void dev_add_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a)
 		if (d->n_v6 < DEV_MAX_V6)
 			d->v6[d->n_v6++] = *a;
 	}
+}
+
+void dev_del_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a)
+{
+	struct device *d = dev_at(t, dev);
+	if (!d)
+		return;
+	struct ip_addr *v = addr_is_v4(a) ? d->v4 : d->v6;
+	uint8_t *n = addr_is_v4(a) ? &d->n_v4 : &d->n_v6;
+	for (int i = 0; i < *n; i++)
+		if (addr_eq(&v[i], a)) {
+			memmove(&v[i], &v[i + 1], (size_t)(*n - i - 1) * sizeof *v);
+			(*n)--;
+			return;
+		}
 }
 
 void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const char *s,

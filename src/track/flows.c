@@ -39,65 +39,11 @@ uint32_t stream_alloc(struct tracker *t, uint32_t flow_idx)
 	return TABLE_NONE;
 }
 
-/* Server endpoints from TCP handshakes (see struct server_ep). */
-static struct server_ep *server_slot(struct tracker *t, const struct ip_addr *a, uint16_t port)
-{
-	uint32_t h = 2166136261u; /* FNV-1a: a collision only costs a guess */
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 16777619u;
-	h = (h ^ port) * 16777619u;
-	h = (h ^ (port >> 8)) * 16777619u;
-	return &t->servers[h % SERVER_EPS];
-}
-
-static void server_note(struct tracker *t, const struct ip_addr *a, uint16_t port)
-{
-	struct server_ep *e = server_slot(t, a, port);
-	e->a = *a;
-	e->port = port;
-	e->used = 1;
-}
-
-static bool server_known(struct tracker *t, const struct ip_addr *a, uint16_t port)
-{
-	const struct server_ep *e = server_slot(t, a, port);
-	return e->used && e->port == port && !memcmp(&e->a, a, sizeof *a);
-}
-
-/* Which side opened the flow, judged from its first packet. */
-static int guess_initiator(struct tracker *t, const struct pkt *p, int src_side)
-{
-	/* a broadcast or multicast is sent, never answered to: its sender
-	 * opened it, whichever port is lower (an answer to a phone app's
-	 * discovery broadcast goes from a device's service port to the app's
-	 * temporary one) */
-	if (addr_is_group(&p->dst))
-		return src_side;
-	if (p->l4proto == IPPROTO_TCP) {
-		if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
-			return src_side;
-		if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
-			return !src_side;
-		/* mid-stream: an end seen answering a handshake is the server
-		 * (a cloud on a high port such as 50443 would otherwise pass
-		 * for the client of the device's lower temporary port) */
-		if (server_known(t, &p->dst, p->dport))
-			return src_side;
-		if (server_known(t, &p->src, p->sport))
-			return !src_side;
-	}
-	/* Mid-stream or UDP: the side on the lower (service) port is the
-	 * server, unless both are ephemeral-looking and equal. */
-	if (p->sport < p->dport && p->sport < 49152 && p->sport != 0)
-		return !src_side;
-	return src_side;
-}
-
 uint32_t flow_get(struct tracker *t, const struct pkt *p, uint64_t ts, int *side, bool *created)
 {
 	struct flow_key k;
-	if (p->l4proto == IPPROTO_TCP && (p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
-		server_note(t, &p->src, p->sport);
+	if (p->l4proto == IPPROTO_TCP && (p->tcp_flags & TCP_SYN))
+		direction_note_tcp(t, p);
 	memset(&k, 0, sizeof k);
 	int c = addr_cmp(&p->src, &p->dst);
 	int src_is_a = c < 0 || (c == 0 && p->sport <= p->dport);
@@ -128,10 +74,11 @@ uint32_t flow_get(struct tracker *t, const struct pkt *p, uint64_t ts, int *side
 	if (*created) {
 		t->st.flows_created++;
 		f->first_us = ts;
-		f->init = (uint8_t)guess_initiator(t, p, *side);
+		f->init = (uint8_t)direction_opener(t, p, *side);
 		f->dev[0] = f->dev[1] = TABLE_NONE;
 		f->dest[0] = f->dest[1] = TABLE_NONE;
 		f->stream = TABLE_NONE;
+		f->sent = 0;
 	}
 	f->last_us = ts;
 	t->last_flow = idx;

@@ -30,6 +30,7 @@ struct flow {
 	uint8_t payloads;    /* initiator payload packets inspected */
 	uint8_t resp_payloads;
 	uint8_t stream_http; /* the buffered stream is an HTTP request head, not TLS */
+	uint8_t sent;        /* bit s: side s's device was seen sending (its own MAC) */
 	uint32_t udp_last[2]; /* hash of each side's last UDP payload */
 };
 
@@ -64,14 +65,32 @@ struct stream_buf {
 	uint8_t *data;       /* stream_bytes, allocated on first use */
 };
 
-/* A TCP server endpoint seen in a handshake: mid-stream flows to or from it
- * later know who the client is. Direct-mapped, overwritten on collision. */
-struct server_ep {
+/* What is known of one transport endpoint (address, port, protocol): the
+ * evidence for deciding which end of a new flow is the server
+ * (direction.c). Direct-mapped, overwritten on collision: a collision only
+ * costs a guess. */
+#define EP_SERVER 0x01 /* answered a TCP handshake, or a broadcast */
+#define EP_CLIENT 0x02 /* sent a SYN, or reached a service port from here */
+#define EP_BCAST 0x04  /* sent a broadcast or multicast to port bport */
+struct endpoint {
 	struct ip_addr a;
 	uint16_t port;
-	uint8_t used;
+	uint16_t bport;  /* the port its last broadcast went to */
+	uint16_t peers;  /* flows created with it (saturating) */
+	uint8_t proto;
+	uint8_t flags;
 };
-#define SERVER_EPS 4096
+#define ENDPOINTS 4096
+#define EP_MANY_PEERS 3 /* flows with different peers that make a port a service */
+
+/* One well-known service port (services.c). */
+struct service {
+	uint8_t proto;
+	uint16_t port;
+	uint8_t app;    /* enum app_proto */
+	uint8_t enc;    /* enum enc_state */
+	uint8_t server; /* the port is the server's (68 and 546 are clients') */
+};
 
 struct tracker {
 	struct tracker_config cfg;
@@ -86,7 +105,8 @@ struct tracker {
 	uint32_t streams_used;
 	uint32_t last_flow;      /* the flow of the previous packet, or TABLE_NONE */
 	uint64_t now_us;
-	struct server_ep *servers; /* SERVER_EPS of them */
+	struct endpoint *eps;    /* ENDPOINTS of them */
+	uint8_t *tcp_svc;        /* 65536 bits: ports seen answering a TCP handshake */
 	char *scratch;           /* for application decoders, per payload */
 	size_t scratch_cap;
 	struct tls_fp_cache *tls_cache; /* fingerprints of recent TLS hellos */
@@ -97,6 +117,8 @@ uint32_t dev_get(struct tracker *t, const struct dev_key *k, uint64_t ts);
 void dev_key_mac(struct dev_key *k, const uint8_t mac[static 6]);
 void dev_key_ip(struct dev_key *k, const struct ip_addr *ip);
 void dev_add_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a);
+/* Forget an address: it was filed from a frame a host in the middle received. */
+void dev_del_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a);
 void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const char *s,
 		  size_t len);
 struct device *dev_at(struct tracker *t, uint32_t dev);
@@ -107,6 +129,17 @@ struct flow *flow_at(struct tracker *t, uint32_t idx);
 void flow_expire(struct tracker *t, uint64_t now);
 void flow_release_stream(struct tracker *t, struct flow *f);
 uint32_t stream_alloc(struct tracker *t, uint32_t flow_idx);
+
+/* direction.c */
+/* Which side (src_side or !src_side) opened a new flow, from its first
+ * packet and the evidence gathered so far; notes what the packet shows. */
+int direction_opener(struct tracker *t, const struct pkt *p, int src_side);
+/* Every TCP SYN or SYN-ACK: who is the client and the server of it. */
+void direction_note_tcp(struct tracker *t, const struct pkt *p);
+
+/* services.c */
+const struct service *service_lookup(uint8_t proto, uint16_t port);
+bool service_port(uint8_t proto, uint16_t port);
 
 /* names.c */
 void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name);

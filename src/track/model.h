@@ -51,6 +51,7 @@ enum dev_attr_kind {
 	DA_UPNP_ACTION,     /* a SOAP action it sent, "...#AddPortMapping to ADDR" */
 	DA_ARP_CLAIM,       /* an IPv4 address it claimed as its own in ARP */
 	DA_TLS_WEAK,        /* "RC4,export to HOST": weak suites it offered */
+	DA_RELAY_FOR,       /* "IP MAC": it sends another host's traffic (NAT, bridge, MITM) */
 	DA__COUNT
 };
 
@@ -91,7 +92,9 @@ enum app_proto {
 	APP_UNKNOWN = 0,
 	APP_DNS, APP_MDNS, APP_DHCP, APP_DHCP6, APP_SSDP, APP_NTP, APP_TLS,
 	APP_HTTP, APP_QUIC, APP_MQTT, APP_MIIO, APP_TUYA, APP_LLMNR, APP_NETBIOS,
-	APP_ICMP, APP_YEELIGHT, APP__COUNT
+	APP_ICMP, APP_YEELIGHT,
+	APP_CS2,      /* CS2 Network P2P ("PPPP", iLnkP2P and kin): camera relays */
+	APP__COUNT
 };
 const char *app_proto_name(enum app_proto a);
 

@@ -11,6 +11,7 @@
  *   SSDP headers, Tuya, HTTP User-Agent, TLS fingerprints -> the sender
  *   miIO device id           -> the side on UDP 54321, the client of its cloud
  *   TLS SNI, HTTP Host       -> the sender's destination
+ *   CS2 P2P message          -> the sender's destination (app cs2-pppp)
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -183,8 +184,10 @@ static void on_obs(void *user, const struct obs *o)
 		break;
 	case OBS_DNS_QUERY:
 		/* the question of a query is the sender's; of a response, the
-		 * receiver's (a capture may hold only one of them) */
-		if (c->dns_query || c->dns_response) {
+		 * receiver's, counted only when no query of that flow was seen
+		 * (a capture may hold only the responses): a question asked
+		 * and answered counts once */
+		if (c->dns_query || (c->dns_response && c->f->pkts[!c->side] == 0)) {
 			uint32_t dev = c->dns_query ? c->src_dev : c->dst_dev;
 			uint32_t id = dev != TABLE_NONE ? intern_name(t, o->str, o->len) : 0;
 			if (id)
@@ -291,6 +294,9 @@ static void on_obs(void *user, const struct obs *o)
 			dev_add_attr(t, c->src_dev, DA_TUYA_VERSION, num, (size_t)n);
 		}
 		set_app(d, APP_TUYA, ENC_UNKNOWN);
+		break;
+	case OBS_CS2:
+		set_app(d, APP_CS2, ENC_UNKNOWN);
 		break;
 	case OBS_ND_ADDR:
 		if (o->has_mac && !mac_is_group(o->mac) && !mac_is_zero(o->mac)) {
@@ -435,6 +441,8 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 
 	if (p->l4proto == IPPROTO_UDP) {
 		app_decode_fn fn = app_for_udp(p->sport, p->dport);
+		if (!fn && app_pppp_is(p->payload, p->payload_len))
+			fn = app_pppp; /* CS2 P2P between peers' temporary ports */
 		if (!fn)
 			return;
 		/* mDNS, SSDP and Tuya announce the same thing again and again:

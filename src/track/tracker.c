@@ -9,6 +9,7 @@
  * taken as the device.
  */
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,9 +65,10 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
 	t->tls_cache = calloc(1, sizeof *t->tls_cache);
-	t->servers = calloc(SERVER_EPS, sizeof *t->servers);
+	t->eps = calloc(ENDPOINTS, sizeof *t->eps);
+	t->tcp_svc = calloc(65536 / 8, 1);
 	if (!t->devices || !t->flows || !t->names || !t->dests || !t->queries || !t->strs || !t->streams ||
-	    !t->scratch || !t->tls_cache || !t->servers) {
+	    !t->scratch || !t->tls_cache || !t->eps || !t->tcp_svc) {
 		tracker_free(t);
 		return NULL;
 	}
@@ -89,7 +91,8 @@ void tracker_free(struct tracker *t)
 	free(t->streams);
 	free(t->scratch);
 	free(t->tls_cache);
-	free(t->servers);
+	free(t->eps);
+	free(t->tcp_svc);
 	free(t);
 }
 
@@ -224,6 +227,80 @@ static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, i
 	}
 }
 
+/* The device said in ARP that the address is its own. */
+static bool dev_claims(struct tracker *t, uint32_t dev, const struct ip_addr *a)
+{
+	const struct device *d = dev_at(t, dev);
+	char s[ADDR_STRLEN];
+	if (!d)
+		return false;
+	addr_fmt(a, s);
+	for (int i = 0; i < d->n_attrs; i++)
+		if (d->attrs[i].kind == DA_ARP_CLAIM && !strcmp(strpool_str(t->strs, d->attrs[i].str), s))
+			return true;
+	return false;
+}
+
+/* A flow side bound from a packet it received (the frame's destination
+ * MAC) now sends from another MAC: the sender is the device (a host in the
+ * middle received the first packet for it). The destination moves to the
+ * sender, with what it counted when no other flow shares it. */
+static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int side,
+			  const struct pkt *p, uint64_t ts)
+{
+	struct dev_key k;
+	dev_key_mac(&k, p->mac_src);
+	uint32_t nd = dev_get(t, &k, ts);
+	if (nd == TABLE_NONE)
+		return;
+	f = flow_at(t, fi);
+	uint32_t od = f->dest[side];
+	if (!dev_claims(t, f->dev[side], &p->src))
+		dev_del_addr(t, f->dev[side], &p->src); /* it only received for it */
+	f->dev[side] = nd;
+	dev_add_addr(t, nd, &p->src);
+	const struct ip_addr *remote = side == 0 ? &f->key.b : &f->key.a;
+	uint16_t svc = f->init == 0 ? f->key.pb : f->key.pa;
+	bool c;
+	uint32_t ndi = dest_get(t, nd, remote, f->key.proto, svc, side != f->init, ts, &c);
+	f = flow_at(t, fi);
+	f->dest[side] = ndi;
+	struct dest *o = dest_at(t, od), *n = dest_at(t, ndi);
+	if (!o || !n || o->flows != 1 || od == ndi)
+		return;
+	n->pkts_up += o->pkts_up, n->pkts_down += o->pkts_down;
+	n->bytes_up += o->bytes_up, n->bytes_down += o->bytes_down;
+	if (o->first_us < n->first_us)
+		n->first_us = o->first_us;
+	if (!n->dns_name)
+		n->dns_name = o->dns_name;
+	struct device *odev = dev_at(t, o->key.dev);
+	if (odev && odev->n_dests)
+		odev->n_dests--;
+	table_remove(t->dests, od);
+}
+
+/* The same local address sent from two MACs: the second relays the
+ * first's traffic (NAT, a VM bridge, an ARP-spoofing host in the middle).
+ * Noted on the relay; its copy is not counted to the flow again, and what
+ * it carries is the relayed host's. */
+static void note_relay(struct tracker *t, uint32_t owner, const struct pkt *p, uint64_t ts)
+{
+	struct dev_key k;
+	const struct device *o = dev_at(t, owner);
+	char ip[ADDR_STRLEN], mac[MAC_STRLEN], buf[ADDR_STRLEN + MAC_STRLEN + 2];
+	if (!o)
+		return;
+	mac_fmt(o->key.mac, mac); /* before dev_get: an insert may move the table */
+	dev_key_mac(&k, p->mac_src);
+	uint32_t relay = dev_get(t, &k, ts);
+	addr_fmt(&p->src, ip);
+	int n = snprintf(buf, sizeof buf, "%s %s", ip, mac);
+	if (n > 0)
+		dev_add_attr(t, relay, DA_RELAY_FOR, buf, (size_t)n);
+	count_dev(t, relay, p, 1);
+}
+
 void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
 	t->now_us = ts;
@@ -257,6 +334,25 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		return;
 	bind_sides(t, f, p, side, created, ts);
 	f = flow_at(t, fi); /* dev_get/dest_get do not move flows, but be safe */
+	/* flows belong to the MAC that sent them */
+	const struct device *bound = dev_at(t, f->dev[side]);
+	if (bound && bound->key.kind == DEVKEY_MAC && p->has_mac && !mac_is_group(p->mac_src) &&
+	    !mac_is_zero(p->mac_src) && !addr_is_zero(&p->src) && addr_is_local(&p->src) &&
+	    memcmp(bound->key.mac, p->mac_src, 6)) {
+		if (f->sent & (1u << side)) {
+			note_relay(t, f->dev[side], p, ts);
+			/* not counted again, but read: the copy may be all the
+			 * capture holds of it (a UDP copy equal to the original
+			 * is skipped by the payload digest) */
+			if (p->payload_len)
+				observe_payload(t, p, fi, side);
+			return;
+		}
+		rebind_sender(t, f, fi, side, p, ts);
+		f = flow_at(t, fi);
+	}
+	if (p->has_mac && f->dev[side] != TABLE_NONE)
+		f->sent |= (uint8_t)(1u << side);
 	f->pkts[side]++;
 	f->bytes[side] += p->wirelen;
 	uint32_t sdev = f->dev[side];
@@ -336,7 +432,7 @@ size_t tracker_memory(const struct tracker *t)
 {
 	size_t m = table_memory(t->devices) + table_memory(t->flows) + table_memory(t->names) +
 		   table_memory(t->dests) + table_memory(t->queries) + strpool_memory(t->strs) + t->scratch_cap +
-		   sizeof *t->tls_cache;
+		   sizeof *t->tls_cache + ENDPOINTS * sizeof *t->eps + 65536 / 8;
 	for (uint32_t i = 0; i < t->cfg.max_streams; i++)
 		if (t->streams[i].data)
 			m += t->cfg.stream_bytes;

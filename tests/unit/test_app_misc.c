@@ -235,6 +235,36 @@ static void test_tuya(void **state)
 	assert_int_equal(app_tuya(S("\x12\x34\x56\x78"), &s.sink), DEC_E_BADVER);
 }
 
+/* CS2 PPPP: magic, type and the exact body length (captured HELLO and
+ * PUNCH_PKT headers from the Yi camera sample). */
+static void test_pppp(void **state)
+{
+	(void)state;
+	const uint8_t hello[4] = { 0xf1, 0x00, 0x00, 0x00 };
+	uint8_t punch[24] = { 0xf1, 0x41, 0x00, 0x14, 'T', 'N', 'P', 'U', 'S', 'A', 'E' };
+	struct tu_sink s;
+	tu_sink_init(&s);
+	assert_true(app_pppp_is(hello, sizeof hello));
+	assert_int_equal(app_pppp(hello, sizeof hello, &s.sink), DEC_OK);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.obs[0].kind, OBS_CS2);
+	assert_int_equal(s.obs[0].num, 0x00);
+	tu_sink_init(&s);
+	assert_int_equal(app_pppp(punch, sizeof punch, &s.sink), DEC_OK);
+	assert_int_equal(s.obs[0].num, 0x41);
+	assert_int_equal(tu_every_prefix(app_pppp, punch, sizeof punch), 0);
+	/* a length that does not match, an unknown type, another magic */
+	assert_false(app_pppp_is(punch, sizeof punch - 1));
+	assert_int_equal(app_pppp(punch, sizeof punch - 1, &s.sink), DEC_E_BADLEN);
+	punch[1] = 0x55;
+	assert_int_equal(app_pppp(punch, sizeof punch, &s.sink), DEC_E_BADVER);
+	punch[1] = 0x41, punch[0] = 0xf2;
+	assert_false(app_pppp_is(punch, sizeof punch));
+	assert_false(app_pppp_is(hello, 3));
+	assert_ptr_equal(app_for_udp(25508, 32100), app_pppp);
+	assert_ptr_equal(app_for_udp(25508, 32108), app_pppp);
+}
+
 static void test_udp_dispatch(void **state)
 {
 	(void)state;
@@ -258,7 +288,7 @@ int main(void)
 		cmocka_unit_test(test_ssdp_notify), cmocka_unit_test(test_ssdp_search_and_junk),
 		cmocka_unit_test(test_http),        cmocka_unit_test(test_ntp),
 		cmocka_unit_test(test_miio),        cmocka_unit_test(test_tuya),
-		cmocka_unit_test(test_udp_dispatch),
+		cmocka_unit_test(test_udp_dispatch), cmocka_unit_test(test_pppp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

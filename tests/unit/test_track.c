@@ -322,6 +322,137 @@ static void test_public_only_initiator(void **state)
 	tracker_free(t);
 }
 
+/* A UDP packet from smac/src:sport to dst:dport at time ts. */
+static void udp(struct tracker *t, const uint8_t *smac, const uint8_t *dmac, const char *src,
+		uint16_t sport, const char *dst, uint16_t dport, uint64_t ts)
+{
+	struct pkt p;
+	mkpkt(&p, smac, dmac, src, sport, dst, dport, IPPROTO_UDP, 60);
+	tracker_packet(t, &p, ts);
+}
+
+/* A P2P camera on a high port reaches a CS2 relay on udp/32100: the known
+ * service port, not the lower port, says who serves, whichever end the
+ * first packet seen came from. */
+static void test_direction_service_port(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	udp(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", 25508, "203.0.113.9", 32100, 1);
+	/* a later flow seen from the relay's side first */
+	udp(t, MAC_ROUTER, MAC_DEV, "203.0.113.10", 32100, "192.168.1.50", 10178, 2);
+	const struct device *cam = find_dev(t, MAC_DEV);
+	assert_non_null(cam);
+	uint32_t di = dev_index(t, cam);
+	const struct dest *a = find_dest(t, di, "203.0.113.9", 32100);
+	const struct dest *b = find_dest(t, di, "203.0.113.10", 32100);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(a->key.inbound, 0);
+	assert_int_equal(b->key.inbound, 0);
+	assert_int_equal(a->app, APP_CS2);
+	assert_null(find_dest(t, di, "203.0.113.9", 25508));
+	assert_null(find_dest(t, di, "203.0.113.10", 10178));
+	tracker_free(t);
+}
+
+/* TCP seen mid-stream from a cloud on a high port to the device's
+ * temporary port: the port that answered a handshake (on another address
+ * of the cloud) is the service. */
+static void test_direction_midstream_learned_port(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	struct pkt p;
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 35159, "203.0.113.41", 50443, IPPROTO_TCP, 74);
+	p.tcp_flags = TCP_SYN;
+	tracker_packet(t, &p, 1);
+	mkpkt(&p, MAC_ROUTER, MAC_DEV, "203.0.113.41", 50443, "192.168.1.50", 35159, IPPROTO_TCP, 74);
+	p.tcp_flags = TCP_SYN | TCP_ACK;
+	tracker_packet(t, &p, 2);
+	/* another cloud address, mid-stream, to the plug's port 38321 */
+	mkpkt(&p, MAC_ROUTER, MAC_DEV, "203.0.113.150", 50443, "192.168.1.50", 38321, IPPROTO_TCP, 90);
+	p.tcp_flags = TCP_ACK | TCP_PSH;
+	tracker_packet(t, &p, 3);
+	uint32_t di = dev_index(t, find_dev(t, MAC_DEV));
+	const struct dest *x = find_dest(t, di, "203.0.113.150", 50443);
+	assert_non_null(x);
+	assert_int_equal(x->key.inbound, 0);
+	assert_null(find_dest(t, di, "203.0.113.150", 38321));
+	tracker_free(t);
+}
+
+/* A port the device used as a client (towards a service) is temporary: a
+ * peer's first packet to it does not make it a service. */
+static void test_direction_client_port_not_service(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	udp(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", 24207, "203.0.113.9", 32100, 1);
+	udp(t, MAC_ROUTER, MAC_DEV, "198.51.100.35", 41107, "192.168.1.50", 24207, 2);
+	uint32_t di = dev_index(t, find_dev(t, MAC_DEV));
+	const struct dest *x = find_dest(t, di, "198.51.100.35", 41107);
+	assert_non_null(x);
+	assert_int_equal(x->key.inbound, 0);
+	assert_null(find_dest(t, di, "198.51.100.35", 24207));
+	tracker_free(t);
+}
+
+/* The answer to a broadcast: the phone's discovery went to port 6000 from
+ * 5000; the device answers from 6000, first packet of the unicast flow.
+ * The phone opened it: the device serves on 6000. */
+static void test_direction_broadcast_answer(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	udp(t, MAC_PHONE, bcast, "192.168.1.20", 5000, "255.255.255.255", 6000, 1);
+	udp(t, MAC_DEV, MAC_PHONE, "192.168.1.50", 6000, "192.168.1.20", 5000, 2);
+	uint32_t di = dev_index(t, find_dev(t, MAC_DEV));
+	const struct dest *x = find_dest(t, di, "192.168.1.20", 6000);
+	assert_non_null(x);
+	assert_int_equal(x->key.inbound, 1);
+	assert_null(find_dest(t, di, "192.168.1.20", 5000));
+	tracker_free(t);
+}
+
+/* A port the same end used with many peers is a service, even when the
+ * first packet of a new flow comes from it. */
+static void test_direction_many_peers(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	udp(t, MAC_PHONE, MAC_DEV, "192.168.1.20", 3000, "192.168.1.50", 7000, 1);
+	udp(t, MAC_PHONE, MAC_DEV, "192.168.1.21", 3001, "192.168.1.50", 7000, 2);
+	udp(t, MAC_PHONE, MAC_DEV, "192.168.1.22", 3002, "192.168.1.50", 7000, 3);
+	udp(t, MAC_DEV, MAC_PHONE, "192.168.1.50", 7000, "192.168.1.23", 3003, 4);
+	uint32_t di = dev_index(t, find_dev(t, MAC_DEV));
+	const struct dest *x = find_dest(t, di, "192.168.1.23", 7000);
+	assert_non_null(x);
+	assert_int_equal(x->key.inbound, 1);
+	for (int i = 0; i < 4; i++) { /* every peer reached the device's 7000 */
+		char a[32];
+		snprintf(a, sizeof a, "192.168.1.%d", 20 + i);
+		assert_non_null(find_dest(t, di, a, 7000));
+	}
+	tracker_free(t);
+}
+
+/* Several files in any order: first seen is the earliest packet. */
+static void test_first_seen_earliest(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	udp(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", 40000, "203.0.113.9", 123, 5000000);
+	udp(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", 40001, "203.0.113.9", 123, 1000000);
+	const struct device *d = find_dev(t, MAC_DEV);
+	assert_int_equal(d->first_us, 1000000);
+	assert_int_equal(d->last_us, 5000000);
+	const struct dest *x = find_dest(t, dev_index(t, d), "203.0.113.9", 123);
+	assert_int_equal(x->first_us, 1000000);
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +464,12 @@ int main(void)
 		cmocka_unit_test(test_device_cap),
 		cmocka_unit_test(test_no_link_layer),
 		cmocka_unit_test(test_public_only_initiator),
+		cmocka_unit_test(test_direction_service_port),
+		cmocka_unit_test(test_direction_midstream_learned_port),
+		cmocka_unit_test(test_direction_client_port_not_service),
+		cmocka_unit_test(test_direction_broadcast_answer),
+		cmocka_unit_test(test_direction_many_peers),
+		cmocka_unit_test(test_first_seen_earliest),
 	};
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
 }
