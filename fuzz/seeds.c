@@ -22,7 +22,7 @@
 #define PACKET_SEEDS_PER_FILE 4
 
 static const char *targets[] = { "packet", "dns", "mdns", "dhcp", "dhcp6", "ssdp", "ntp",
-				 "miio", "tuya", "http", "tls", "dns_tcp", "ndp" };
+				 "miio", "tuya", "http", "tls", "dns_tcp", "ndp", "pppp" };
 static unsigned counts[sizeof targets / sizeof targets[0]];
 static const char *outdir;
 
@@ -75,6 +75,7 @@ static const char *udp_target(uint16_t sp, uint16_t dp)
 	if (fn == app_ntp) return "ntp";
 	if (fn == app_miio) return "miio";
 	if (fn == app_tuya) return "tuya";
+	if (fn == app_pppp) return "pppp";
 	return NULL;
 }
 
