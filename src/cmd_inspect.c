@@ -19,6 +19,7 @@
 #include "analyze/mud.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
+#include "intel/datasets.h"
 #include "intel/ipdb.h"
 #include "intel/oui.h"
 #include "lib/fmt.h"
@@ -641,6 +642,9 @@ int cmd_inspect(int argc, char **argv)
 			status = EXIT_USAGE;
 		} else {
 			rep->version = ALFOIL_VERSION;
+			struct data_set ds[DATA_SETS];
+			rep->n_data_sets = data_sets_describe(oui, ip, il.clouds, il.cls, ds);
+			rep->data_sets = ds;
 			if (!oui)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";
 			if (!ip || ipdb_missing(ip)[0])

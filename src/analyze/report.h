@@ -21,6 +21,7 @@ struct clouds;
 struct classifier;
 struct class_hit;
 struct finding;
+struct data_set;
 
 /* What report_build may consult; any may be NULL. */
 struct intel_db {
@@ -176,6 +177,8 @@ struct report {
 	const struct finding *findings; /* set by the command after findings_run(), worst first */
 	size_t n_findings;
 	size_t memory_bytes;       /* tracker tables at the end */
+	const struct data_set *data_sets; /* set by the command: what the intel came from */
+	size_t n_data_sets;
 };
 
 /* Inputs are copied. Returns NULL only when out of memory. */

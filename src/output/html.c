@@ -6,6 +6,7 @@
 
 #include "analyze/findings.h"
 #include "intel/classify.h"
+#include "intel/datasets.h"
 #include "intel/ipdb.h"
 #include "lib/fmt.h"
 #include "output/output.h"

@@ -8,6 +8,7 @@
 
 #include "analyze/findings.h"
 #include "intel/classify.h"
+#include "intel/datasets.h"
 #include "lib/fmt.h"
 #include "output/output.h"
 
@@ -365,6 +366,22 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	if (r->ip_status)
 		json_array_append_new(warn, json_string(r->ip_status));
 	set(root, "warnings", warn);
+	/* which data the makers, countries, networks, clouds and kinds came
+	 * from, and of when: the data ages */
+	json_t *dsa = json_array();
+	for (size_t i = 0; i < r->n_data_sets; i++) {
+		const struct data_set *d = &r->data_sets[i];
+		json_t *o = json_object();
+		set(o, "name", json_string(d->name));
+		set(o, "loaded", json_boolean(d->loaded));
+		set(o, "version", d->version[0] ? json_string(d->version) : json_null());
+		set(o, "date", d->date[0] ? json_string(d->date) : json_null());
+		set(o, "path", d->path[0] ? json_string(d->path) : json_null());
+		if (d->fallback[0])
+			set(o, "fallback", json_string(d->fallback));
+		json_array_append_new(dsa, o);
+	}
+	set(root, "data_sets", dsa);
 	set(root, "home_country", r->home_country[0] ? json_string(r->home_country) : json_null());
 	set(root, "home_country_source", str_or_null(r->home_source));
 	set(root, "devices_abroad", json_integer((json_int_t)r->n_devices_abroad));

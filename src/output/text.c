@@ -4,6 +4,7 @@
 
 #include "analyze/findings.h"
 #include "intel/classify.h"
+#include "intel/datasets.h"
 #include "lib/fmt.h"
 #include "output/output.h"
 
@@ -114,6 +115,19 @@ static void print_header(FILE *f, const struct report *r)
 		if (in->error)
 			fprintf(f, "  ! %s\n", in->message);
 	}
+	/* the data the facts come from, and of when */
+	for (size_t i = 0; i < r->n_data_sets; i++) {
+		const struct data_set *s = &r->data_sets[i];
+		fprintf(f, "%s%s %s", i ? ", " : "  data: ", s->name,
+			!s->loaded ? "missing" : s->date[0] ? s->date : "undated");
+		/* the registry's own version ("oui-data 2.1.9"), its date cut */
+		size_t vl = strlen(s->version), dl = strlen(s->date);
+		if (!strcmp(s->name, "oui") && s->loaded && vl > dl + 1 && dl &&
+		    !strcmp(s->version + vl - dl, s->date))
+			fprintf(f, " (%.*s)", (int)(vl - dl - 1), s->version);
+	}
+	if (r->n_data_sets)
+		fputc('\n', f);
 	if (r->oui_status)
 		fprintf(f, "  ! %s\n", r->oui_status);
 	if (r->ip_status)
