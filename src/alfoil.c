@@ -6,6 +6,7 @@
 #include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/datasets.h"
+#include "intel/infra.h"
 #include "intel/ipdb.h"
 #include "intel/oui.h"
 
@@ -46,18 +47,21 @@ static void version(void)
 	struct ipdb *ip = ipdb_open(NULL, err, sizeof err);
 	struct clouds *cl = clouds_load(NULL, err, sizeof err);
 	struct classifier *cls = classifier_load(NULL, err, sizeof err);
+	struct infra *inf = infra_load(NULL, err, sizeof err);
 	struct data_set ds[DATA_SETS];
-	data_sets_describe(oui, ip, cl, cls, ds);
+	data_sets_describe(oui, ip, cl, cls, inf, ds);
 	printf("data sets:\n");
 	for (size_t i = 0; i < DATA_SETS; i++) {
 		if (!ds[i].loaded) {
-			printf("  %-10s  not found\n", ds[i].name);
+			printf("  %-14s  not found\n", ds[i].name);
 			continue;
 		}
-		printf("  %-10s  %s  %s%s%s\n", ds[i].name, ds[i].date[0] ? ds[i].date : "date-unknown",
-		       ds[i].version[0] ? ds[i].version : "", ds[i].version[0] ? "  " : "", ds[i].path);
+		/* the version, when it says more than the date */
+		int v = ds[i].version[0] && strcmp(ds[i].version, ds[i].date);
+		printf("  %-14s  %s  %s%s%s\n", ds[i].name, ds[i].date[0] ? ds[i].date : "date-unknown",
+		       v ? ds[i].version : "", v ? "  " : "", ds[i].path);
 		if (ds[i].fallback[0])
-			printf("  %-10s  fallback: %s\n", "", ds[i].fallback);
+			printf("  %-14s  fallback: %s\n", "", ds[i].fallback);
 	}
 	printf("Maker data: the IEEE Registration Authority's MA-L/MA-M/MA-S registry (npm\n"
 	       "package oui-data, BSD-2-Clause; Debian's ieee-data as the fallback).\n");
@@ -67,6 +71,7 @@ static void version(void)
 	ipdb_close(ip);
 	clouds_free(cl);
 	classifier_free(cls);
+	infra_free(inf);
 }
 
 int main(int argc, char **argv)

@@ -20,6 +20,7 @@
 #include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/datasets.h"
+#include "intel/infra.h"
 #include "intel/ipdb.h"
 #include "intel/oui.h"
 #include "lib/fmt.h"
@@ -469,6 +470,7 @@ struct intel_load {
 	struct ipdb *ip;
 	struct clouds *clouds;
 	struct classifier *cls;
+	struct infra *infra;
 	char warn[5][2200];
 };
 
@@ -491,6 +493,11 @@ static void *intel_load_main(void *arg)
 	il->clouds = clouds_load(o->clouds, err, sizeof err);
 	if (!il->clouds)
 		snprintf(il->warn[2], sizeof il->warn[2], "%s; cloud owners will not be shown", err);
+	il->infra = infra_load(NULL, err, sizeof err);
+	if (!il->infra)
+		snprintf(il->warn[2] + strlen(il->warn[2]), sizeof il->warn[2] - strlen(il->warn[2]),
+			 "%s%s; time servers and connectivity checks will not be folded",
+			 il->warn[2][0] ? "\nalfoil: warning: " : "", err);
 	il->cls = classifier_load(o->signatures, err, sizeof err);
 	if (!il->cls)
 		snprintf(il->warn[3], sizeof il->warn[3], "%s; device kinds will not be shown", err);
@@ -515,6 +522,7 @@ static void intel_load_free(struct intel_load *il)
 	ipdb_close(il->ip);
 	clouds_free(il->clouds);
 	classifier_free(il->cls);
+	infra_free(il->infra);
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -634,7 +642,7 @@ int cmd_inspect(int argc, char **argv)
 			remove(o.out_path);
 		}
 	} else {
-		struct intel_db in = { oui, ip, il.clouds, o.home, il.cls };
+		struct intel_db in = { oui, ip, il.clouds, o.home, il.cls, il.infra, fc.infra_bytes };
 		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
 						  r.first_us, r.last_us, r.undecoded);
 		if (!rep) {
@@ -643,7 +651,7 @@ int cmd_inspect(int argc, char **argv)
 		} else {
 			rep->version = ALFOIL_VERSION;
 			struct data_set ds[DATA_SETS];
-			rep->n_data_sets = data_sets_describe(oui, ip, il.clouds, il.cls, ds);
+			rep->n_data_sets = data_sets_describe(oui, ip, il.clouds, il.cls, il.infra, ds);
 			rep->data_sets = ds;
 			if (!oui)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";

@@ -9,6 +9,7 @@
 
 #include "intel/classify.h"
 #include "intel/clouds.h"
+#include "intel/infra.h"
 #include "intel/ipdb.h"
 #include "intel/oui.h"
 
@@ -102,9 +103,11 @@ static void finish(struct data_set *d, const char *mtime_of)
 }
 
 size_t data_sets_describe(const struct oui_db *oui, const struct ipdb *ip, const struct clouds *cl,
-			  const struct classifier *cls, struct data_set out[static DATA_SETS])
+			  const struct classifier *cls, const struct infra *inf,
+			  struct data_set out[static DATA_SETS])
 {
-	static const char *const names[DATA_SETS] = { "oui", "country", "asn", "clouds", "signatures" };
+	static const char *const names[DATA_SETS] = { "oui", "country", "asn", "clouds", "signatures",
+								   "infrastructure" };
 	memset(out, 0, DATA_SETS * sizeof *out);
 	for (int i = 0; i < DATA_SETS; i++)
 		out[i].name = names[i];
@@ -130,8 +133,9 @@ size_t data_sets_describe(const struct oui_db *oui, const struct ipdb *ip, const
 		version_beside(ap, "asn", out[2].version, sizeof out[2].version);
 		finish(&out[2], ap);
 	}
-	const char *rp[2] = { cl ? clouds_path(cl) : "", cls ? classifier_path(cls) : "" };
-	for (int i = 0; i < 2; i++)
+	const char *rp[3] = { cl ? clouds_path(cl) : "", cls ? classifier_path(cls) : "",
+			      inf ? infra_path(inf) : "" };
+	for (int i = 0; i < 3; i++)
 		if (rp[i][0]) {
 			struct data_set *d = &out[3 + i];
 			d->loaded = 1;

@@ -10,11 +10,13 @@ struct oui_db;
 struct ipdb;
 struct clouds;
 struct classifier;
+struct infra;
 
-#define DATA_SETS 5
+#define DATA_SETS 6
 
 struct data_set {
-	const char *name;   /* "oui", "country", "asn", "clouds", "signatures" */
+	const char *name;   /* "oui", "country", "asn", "clouds", "signatures",
+			     * "infrastructure" */
 	int loaded;
 	char version[160];  /* "oui-data 2.1.9 2026-08-26", "" unknown */
 	char date[11];      /* YYYY-MM-DD of the data, "" unknown */
@@ -25,7 +27,8 @@ struct data_set {
 /* One entry per data set, in the order above; any database may be NULL
  * (then loaded is 0). Returns DATA_SETS. */
 size_t data_sets_describe(const struct oui_db *oui, const struct ipdb *ip, const struct clouds *cl,
-			  const struct classifier *cls, struct data_set out[static DATA_SETS]);
+			  const struct classifier *cls, const struct infra *inf,
+			  struct data_set out[static DATA_SETS]);
 
 /* "2026-06-17" from a version string holding a date (YYYY-MM-DD, or the
  * YYYYMMDD of "2.3.2026061719"); 0, or -1 when it holds none. */
