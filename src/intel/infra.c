@@ -80,8 +80,8 @@ struct infra *infra_load(const char *path, char *err, size_t errlen)
 			cap = nc;
 		}
 		struct infra_rule *r = &in->rules[in->n++];
-		snprintf(r->rule, sizeof r->rule, "%s", rule);
-		snprintf(r->label, sizeof r->label, "%s", label);
+		memcpy(r->rule, rule, strlen(rule) + 1);   /* lengths checked above */
+		memcpy(r->label, label, strlen(label) + 1);
 		r->is_port = parse_port_rule(rule);
 		if (!r->is_port && strchr(rule, '/')) {
 			snprintf(err, errlen, "%s:%zu: '%s' is neither a domain nor tcp/PORT or udp/PORT", path,
