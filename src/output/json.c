@@ -58,6 +58,8 @@ static json_t *dest_json(const struct rep_dest *x)
 		set(o, "org", str_or_null(x->org));
 		set(o, "company", str_or_null(x->company));
 		set(o, "service", str_or_null(x->service));
+		set(o, "infrastructure", str_or_null(x->infra));
+		set(o, "folded", json_boolean(x->folded));
 	}
 	set(o, "proto", json_string(x->proto));
 	set(o, "port", json_integer(x->port));
@@ -84,6 +86,18 @@ static json_t *device_json(const struct rep_device *d)
 	json_t *o = json_object();
 	set(o, "id", json_string(d->id));
 	set(o, "mac", d->has_mac ? json_string(d->mac) : json_null());
+	set(o, "display_name", json_string(d->display));
+	json_t *inf = json_array();
+	for (size_t i = 0; i < d->n_infra; i++) {
+		json_t *e = json_object();
+		set(e, "label", json_string(d->infra[i].label));
+		set(e, "destinations", json_integer((json_int_t)d->infra[i].n_dests));
+		set(e, "countries", json_integer((json_int_t)d->infra[i].n_countries));
+		set(e, "bytes_up", json_integer((json_int_t)d->infra[i].bytes_up));
+		set(e, "bytes_down", json_integer((json_int_t)d->infra[i].bytes_down));
+		json_array_append_new(inf, e);
+	}
+	set(o, "infrastructure", inf);
 	json_t *mk = json_object();
 	set(mk, "name", str_or_null(d->maker));
 	set(mk, "country", *d->maker_country ? json_string(d->maker_country) : json_null());
