@@ -90,8 +90,9 @@ static void usage(FILE *f)
 		"      --home-country CC  the household's country (default: the country of\n"
 		"                         the network's own public addresses, when seen)\n"
 		"data and limits:\n"
-		"      --ieee-dir DIR     IEEE registry CSVs (default $ALFOIL_IEEE_DIR or\n"
-		"                         " OUI_DEFAULT_DIR ")\n"
+		"      --ieee-dir DIR     IEEE registry CSVs, that directory alone (default\n"
+		"                         $ALFOIL_IEEE_DIR, else data/ieee with\n"
+		"                         " OUI_DEFAULT_DIR " for what it lacks)\n"
 		"      --data-dir DIR     IP country and ASN data: country.mmdb, asn.bin\n"
 		"                         (default $ALFOIL_DATA_DIR, else data/ beside alfoil,\n"
 		"                         as scripts/setup.sh fetches it)\n"
@@ -482,7 +483,7 @@ static void *intel_load_main(void *arg)
 	il->oui = oui_load(o->ieee_dir, err, sizeof err);
 	if (!il->oui)
 		snprintf(il->warn[0], sizeof il->warn[0], "%s; makers will not be shown "
-			 "(install Debian's ieee-data or use --ieee-dir)", err);
+			 "(scripts/setup.sh fetches it; or install Debian's ieee-data, or use --ieee-dir)", err);
 	err[0] = '\0';
 	il->ip = ipdb_open(&o->ip, err, sizeof err);
 	if (err[0])
