@@ -8,6 +8,7 @@
 #include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/datasets.h"
+#include "intel/infra.h"
 #include "intel/oui.h"
 #include "lib/addr.h"
 
@@ -115,6 +116,40 @@ static void test_data_set_date(void **state)
 	assert_string_equal(d, "2026-08-26");
 	assert_int_equal(data_set_date("oui-data 2.1.9", d), -1);
 	assert_string_equal(d, "");
+}
+
+/* share/infrastructure.tsv: NTP by its service alone, time servers and
+ * connectivity checks by domain suffix, nothing else. */
+static void test_infra(void **state)
+{
+	(void)state;
+	char err[512];
+	struct infra *in = infra_load("share/infrastructure.tsv", err, sizeof err);
+	assert_non_null(in);
+	assert_true(infra_count(in) > 10);
+	assert_string_equal(infra_match(in, "udp", 123, NULL), "NTP");
+	assert_string_equal(infra_match(in, "udp", 123, "anything.example.com"), "NTP");
+	assert_string_equal(infra_match(in, "tcp", 443, "0.CN.pool.ntp.org."), "NTP");
+	assert_string_equal(infra_match(in, "tcp", 80, "connectivitycheck.gstatic.com"), "connectivity check");
+	assert_string_equal(infra_match(in, "tcp", 80, "www.msftconnecttest.com"), "connectivity check");
+	assert_null(infra_match(in, "tcp", 443, "cn-v1.camera.io.mi.com"));
+	assert_null(infra_match(in, "tcp", 443, "notntp.org"));   /* a suffix on a label boundary only */
+	assert_null(infra_match(in, "tcp", 123, NULL));
+	infra_free(in);
+	char path[] = "/tmp/alfoil-infra-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("# c\nudp/123\tntp\n", f);
+	fclose(f);
+	assert_null(infra_load(path, err, sizeof err));
+	assert_non_null(strstr(err, ":2: want 3 tab-separated fields"));
+	f = fopen(path, "w");
+	fputs("udp/x\tntp\tNTP\n", f);
+	fclose(f);
+	assert_null(infra_load(path, err, sizeof err));
+	assert_non_null(strstr(err, ":1: 'udp/x' is neither"));
+	unlink(path);
 }
 
 static void expect_cloud(const struct clouds *c, const char *name, const char *company, const char *service)
@@ -264,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_missing_dir),
 		cmocka_unit_test(test_npm_registry),
 		cmocka_unit_test(test_data_set_date),
+		cmocka_unit_test(test_infra),
 		cmocka_unit_test(test_clouds),
 		cmocka_unit_test(test_clouds_bad_files),
 		cmocka_unit_test(test_miio_model),
