@@ -17,7 +17,10 @@
 # npm registry with `npm pack`, nothing else: @ip-location-db's
 # geo-whois-asn-country-mmdb (country, CC BY 4.0 NRO) and asn (CC BY 4.0
 # RouteViews, DB-IP, NRO), stored under data/ (or $ALFOIL_DATA_DIR); the ASN
-# CSVs are compiled once into data/asn.bin.
+# CSVs are compiled once into data/asn.bin. The IEEE registry (MAC -> maker)
+# comes the same way, from the npm package oui-data (BSD-2-Clause, MA-L,
+# MA-M and MA-S), compiled into data/ieee/ (install_oui); Debian's ieee-data
+# (older) stays the fallback and supplies the countries oui-data lacks.
 set -euo pipefail
 
 # The packages, by what they are for. Running needs only runtime_pkgs (the
@@ -149,10 +152,46 @@ install_data() {
 	echo "setup: IP data in $dir"
 }
 
+# The IEEE registry from npm, newer than Debian's ieee-data: compiled into
+# data/ieee/{oui,mam,oui36}.csv; its version and date go to data/ieee/VERSION
+# and the "oui:" line of data/VERSION.
+OUI_PKG=oui-data
+install_oui() {
+	local dir=${ALFOIL_DATA_DIR:-$(cd "$(dirname "$0")/.." && pwd)/data}
+	mkdir -p "$dir/ieee"
+	if [ -s "$dir/ieee/oui.csv" ] && [ -s "$dir/ieee/VERSION" ]; then
+		echo "setup: IEEE registry present in $dir/ieee ($(cat "$dir/ieee/VERSION"))"
+		return 0
+	fi
+	local tmp ver date
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' RETURN
+	echo "setup: fetching the IEEE registry with npm pack ($OUI_PKG)"
+	(cd "$tmp" && npm pack --silent "$OUI_PKG" >/dev/null 2>npm.err) || {
+		echo "setup: npm pack failed:" >&2; cat "$tmp/npm.err" >&2; return 1; }
+	tar xzf "$tmp"/oui-data-*.tgz -C "$tmp"
+	ver=$(basename "$tmp"/oui-data-*.tgz .tgz | sed 's/^oui-data-//')
+	date=$(cd "$tmp" && npm view "$OUI_PKG@$ver" time --json 2>/dev/null |
+		sed -n "s/^ *\"$ver\": \"\([0-9-]*\)T.*/\1/p")
+	python3 "$(dirname "$0")/oui-compile.py" "$tmp/package/index.json" /usr/share/ieee-data "$dir/ieee"
+	echo "$OUI_PKG $ver ${date:-date-unknown}" >"$dir/ieee/VERSION"
+	echo "oui-data is BSD-2-Clause (c) silverwind, https://github.com/silverwind/oui-data;" \
+		"the registry itself is the IEEE Registration Authority's public listing." >"$dir/ieee/LICENSE"
+	if [ -f "$dir/VERSION" ]; then
+		grep -v '^oui:' "$dir/VERSION" >"$tmp/v" || true
+		cp "$tmp/v" "$dir/VERSION"
+	fi
+	echo "oui: $OUI_PKG $ver ${date:-date-unknown}" >>"$dir/VERSION"
+	echo "setup: IEEE registry in $dir/ieee"
+}
+
 install_packages
 if [ $want_data -eq 1 ] && ! install_data; then
 	# alfoil runs without it (no countries or networks in the report), and
 	# the tests that need it say they were skipped
 	echo "setup: WARNING: the IP data could not be installed; see above" >&2
+fi
+if [ $want_data -eq 1 ] && ! install_oui; then
+	echo "setup: WARNING: no IEEE registry from npm; Debian's ieee-data is used" >&2
 fi
 echo "setup: done"

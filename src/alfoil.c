@@ -3,8 +3,13 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "intel/classify.h"
+#include "intel/clouds.h"
+#include "intel/datasets.h"
+#include "intel/infra.h"
 #include "intel/ipdb.h"
 #include "lib/cli.h"
+#include "intel/oui.h"
 
 struct subcommand {
 	const char *name;
@@ -34,22 +39,41 @@ static void usage(FILE *f)
 		   "anywhere: all it knows about makers and addresses is local data.\n");
 }
 
+/* The program, then every data set it reads with its version and date:
+ * the data ages, and a maker or network it does not know may be newer. */
 static void version(void)
 {
-	char err[512];
-	printf("alfoil %s\n"
-	       "Maker data: IEEE Registration Authority MA-L/MA-M/MA-S registry, as packaged\n"
-	       "by Debian (ieee-data).\n",
-	       ALFOIL_VERSION);
+	char err[2048];
+	printf("alfoil %s\n", ALFOIL_VERSION);
+	struct oui_db *oui = oui_load(NULL, err, sizeof err);
+	struct ipdb *ip = ipdb_open(NULL, err, sizeof err);
+	struct clouds *cl = clouds_load(NULL, err, sizeof err);
+	struct classifier *cls = classifier_load(NULL, err, sizeof err);
+	struct infra *inf = infra_load(NULL, err, sizeof err);
+	struct data_set ds[DATA_SETS];
+	data_sets_describe(oui, ip, cl, cls, inf, ds);
+	printf("data sets:\n");
+	for (size_t i = 0; i < DATA_SETS; i++) {
+		if (!ds[i].loaded) {
+			printf("  %-14s  not found\n", ds[i].name);
+			continue;
+		}
+		/* the version, when it says more than the date */
+		int v = ds[i].version[0] && strcmp(ds[i].version, ds[i].date);
+		printf("  %-14s  %s  %s%s%s\n", ds[i].name, ds[i].date[0] ? ds[i].date : "date-unknown",
+		       v ? ds[i].version : "", v ? "  " : "", ds[i].path);
+		if (ds[i].fallback[0])
+			printf("  %-14s  fallback: %s\n", "", ds[i].fallback);
+	}
+	printf("Maker data: the IEEE Registration Authority's MA-L/MA-M/MA-S registry (npm\n"
+	       "package oui-data, BSD-2-Clause; Debian's ieee-data as the fallback).\n");
 	/* the licences of the IP data ask for this attribution */
 	printf("%s\n", ipdb_attribution);
-	struct ipdb *db = ipdb_open(NULL, err, sizeof err);
-	if (db) {
-		printf("IP data in use:\n%s\n", ipdb_describe(db));
-		if (ipdb_missing(db)[0])
-			printf("(%s)\n", ipdb_missing(db));
-		ipdb_close(db);
-	}
+	oui_free(oui);
+	ipdb_close(ip);
+	clouds_free(cl);
+	classifier_free(cls);
+	infra_free(inf);
 }
 
 static const struct subcommand *find(const char *name)

@@ -17,6 +17,8 @@
 #include "analyze/mud.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
+#include "intel/datasets.h"
+#include "intel/infra.h"
 #include "intel/ipdb.h"
 #include "intel/oui.h"
 #include "lib/fmt.h"
@@ -253,6 +255,7 @@ struct intel_load {
 	struct ipdb *ip;
 	struct clouds *clouds;
 	struct classifier *cls;
+	struct infra *infra;
 	char warn[5][2200];
 };
 
@@ -264,7 +267,7 @@ static void *intel_load_main(void *arg)
 	il->oui = oui_load(o->ieee_dir, err, sizeof err);
 	if (!il->oui)
 		snprintf(il->warn[0], sizeof il->warn[0], "%s; makers will not be shown "
-			 "(install Debian's ieee-data or use --ieee-dir)", err);
+			 "(scripts/setup.sh fetches it; or install Debian's ieee-data, or use --ieee-dir)", err);
 	err[0] = '\0';
 	il->ip = ipdb_open(&o->ip, err, sizeof err);
 	if (err[0])
@@ -275,6 +278,11 @@ static void *intel_load_main(void *arg)
 	il->clouds = clouds_load(o->clouds, err, sizeof err);
 	if (!il->clouds)
 		snprintf(il->warn[2], sizeof il->warn[2], "%s; cloud owners will not be shown", err);
+	il->infra = infra_load(NULL, err, sizeof err);
+	if (!il->infra)
+		snprintf(il->warn[2] + strlen(il->warn[2]), sizeof il->warn[2] - strlen(il->warn[2]),
+			 "%s%s; time servers and connectivity checks will not be folded",
+			 il->warn[2][0] ? "\nalfoil: warning: " : "", err);
 	il->cls = classifier_load(o->signatures, err, sizeof err);
 	if (!il->cls)
 		snprintf(il->warn[3], sizeof il->warn[3], "%s; device kinds will not be shown", err);
@@ -299,6 +307,7 @@ static void intel_load_free(struct intel_load *il)
 	ipdb_close(il->ip);
 	clouds_free(il->clouds);
 	classifier_free(il->cls);
+	infra_free(il->infra);
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -425,7 +434,7 @@ int cmd_inspect(int argc, char **argv)
 			remove(o.out_path);
 		}
 	} else {
-		struct intel_db in = { oui, ip, il.clouds, o.home, il.cls };
+		struct intel_db in = { oui, ip, il.clouds, o.home, il.cls, il.infra, fc.infra_bytes };
 		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
 						  r.first_us, r.last_us, r.undecoded);
 		if (!rep) {
@@ -433,6 +442,9 @@ int cmd_inspect(int argc, char **argv)
 			status = EXIT_USAGE;
 		} else {
 			rep->version = ALFOIL_VERSION;
+			struct data_set ds[DATA_SETS];
+			rep->n_data_sets = data_sets_describe(oui, ip, il.clouds, il.cls, il.infra, ds);
+			rep->data_sets = ds;
 			if (!oui)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";
 			if (!ip || ipdb_missing(ip)[0])

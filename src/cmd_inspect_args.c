@@ -44,7 +44,8 @@ static struct cli_opt opts[] = {
 	{ "home-country", 0, "CC", O_HOME, "the household's country (default: the country of\n"
 					    "the network's own public addresses, when seen)" },
 	{ NULL, 0, NULL, 0, "data" },
-	{ "ieee-dir", 0, "DIR", O_IEEE, "IEEE registry CSVs (default: $ALFOIL_IEEE_DIR, else\n" OUI_DEFAULT_DIR ")" },
+	{ "ieee-dir", 0, "DIR", O_IEEE, "IEEE registry CSVs, that directory alone (default:\n"
+					 "$ALFOIL_IEEE_DIR, else data/ieee with\n" OUI_DEFAULT_DIR " for what it lacks)" },
 	{ "data-dir", 0, "DIR", O_DATADIR, "IP country and ASN data: country.mmdb, asn.bin\n(default: $ALFOIL_DATA_DIR, "
 					    "else data/ beside alfoil,\nas scripts/setup.sh fetches it)" },
 	{ "country-db", 0, "FILE", O_COUNTRYDB, "another country mmdb (GeoLite2-Country, DB-IP)" },

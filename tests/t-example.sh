@@ -69,6 +69,18 @@ if [ -s "$ROOT/data/country.mmdb" ] && [ -s "$ROOT/data/asn.bin" ]; then
 	t "the bulb's cloud is Xiaomi's, in DE: not abroad" j "[$(dev f8:24:41:c2:8e:17) | .destinations[] | select(.port == 443)][0] | .country == \"DE\" and (.abroad | not) and .company == \"Xiaomi\" and .asn == 16509"
 	t "the plug's clouds are Tuya's" j "[$(dev 68:c6:3a:3a:1f:2b) | .destinations[] | select(.scope == \"internet\") | .company] | unique == [\"Tuya\"]"
 	check "text: the headline says who sends data abroad" grep -q '^4 devices send data abroad (home DE): CN (2 devices, 3.6 MB up)' "$work/r.txt"
+	check "text: an inventory first, one line per device: the camera by name, kind, brand, clouds, countries, bytes up, worst finding" \
+		sh -c "grep -qE '^  chuangmi-camera-ipc019 \(192\.168\.1\.103\) +camera +Xiaomi +Xiaomi +CN, SG +3\.6 MB  medium: Xiaomi camera uploaded 3\.6 MB abroad' '$work/r.txt' && [ \$(grep -n '^inventory:' '$work/r.txt' | cut -d: -f1) -lt \$(grep -n '^findings' '$work/r.txt' | cut -d: -f1) ] && [ \$(sed -n '/^inventory:/,/^\$/p' '$work/r.txt' | grep -c '^  [^ ]') = 8 ]"
+	t "upload-abroad: the camera's 3.5 MB to CN is a finding by default" j '[.findings[] | select(.detector == "upload-abroad")] | length == 1 and .[0].device == "94:f8:27:6d:12:c9" and .[0].severity == "medium" and (.[0].evidence | test("MB to CN cn-v1.camera.io.mi.com"))'
+	check "findings name the device by its name and address" grep -q '^  medium   chuangmi-camera-ipc019 (192.168.1.103): Xiaomi camera uploaded 3.6 MB abroad  \[upload-abroad\]' "$work/r.txt"
+	check "the country view names the devices too" grep -q '^      devices: chuangmi-camera-ipc019 (192.168.1.103), lumi-gateway-v3 (192.168.1.102)$' "$work/r.txt"
+	printf 'abroad_upload_bytes = 5000000\n' >"$work/up.conf"
+	"$ALFOIL" inspect --json --no-progress --config "$work/up.conf" -o "$work/up.json" "$example" 2>/dev/null
+	check "abroad_upload_bytes (share/findings.conf) sets the threshold: 5 MB, no finding" jq -e '[.findings[] | select(.detector == "upload-abroad")] == []' "$work/up.json"
+	t "the gateway's NTP (pool.ntp.org, US) is infrastructure: folded, not abroad in the country view" j "[$(dev 78:11:dc:5b:a0:e4) | .destinations[] | select(.port == 123) | [.infrastructure, .folded]] == [[\"NTP\", true]] and ([.countries[] | select(.country == \"US\") | .devices] == [2]) and ([$(dev 78:11:dc:5b:a0:e4) | .infrastructure[] | .label] == [\"NTP\"])"
+	check "text: the gateway's NTP is one infrastructure line, not a destination row" sh -c "sed -n '/^lumi-gateway-v3/,/^\$/p' '$work/r.txt' | grep -q '^  infrastructure: NTP to 1 server in 1 country, 180 B' && ! sed -n '/^lumi-gateway-v3/,/^\$/p' '$work/r.txt' | grep -q 'udp/123'"
+	t "JSON header: every data set with name and date" j '[.data_sets[] | .name] == ["oui", "country", "asn", "clouds", "signatures", "infrastructure"] and ([.data_sets[] | select(.loaded) | .date | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")] | all)'
+	check "text header: the data sets with their dates" grep -qE '^  data: oui [0-9-]{10}.*, country [0-9-]{10}, asn [0-9-]{10}, clouds [0-9-]{10}, signatures [0-9-]{10}, infrastructure [0-9-]{10}$' "$work/r.txt"
 	"$ALFOIL" inspect --by-country --no-progress "$example" >"$work/c.txt" 2>&1
 	check "--by-country: the country view without the device list" sh -c "grep -q '^by country (home DE):' '$work/c.txt' && ! grep -q 'internet destinations' '$work/c.txt'"
 	"$ALFOIL" inspect --json --home-country cn --no-progress "$example" >"$work/cn.json" 2>/dev/null

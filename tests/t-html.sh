@@ -84,6 +84,15 @@ check "the findings come first on the page" sh -c "grep -q 'id=\"findings\"' '$w
 check "every device has a card: $(fact devices)" test "$(fact devices)" = 7
 check "the inventory lists them all (+ header row)" test "$(fact inventory_rows)" = 8
 check "kinds shown: $(fact kinds)" sh -c "echo '$(fact kinds)' | grep -q 'camera' && echo '$(fact kinds)' | grep -q 'bulb' && echo '$(fact kinds)' | grep -q 'gateway' && echo '$(fact kinds)' | grep -q 'phone'"
+check "findings name the device by name and address" grep -q 'chuangmi-camera-ipc019 (192.168.1.103): Xiaomi camera uploaded' "$work/dom.html"
+check "a device's rows of one company are one fold: the camera's Xiaomi group (2 destinations, CN and SG), open" \
+	sh -c "sed -n '/id=\"dev-94:f8:27:6d:12:c9\"/,/<\/section>/p' '$work/dom.html' | tr -d '\n' | grep -q '<details class=\"group\" open=\"\"><summary><b>Xiaomi</b> · Mi Home camera cloud · 2 destinations · CN, SG · '"
+check "the laptop's other companies are folded (closed <details>)" \
+	sh -c "[ \$(sed -n '/id=\"dev-34:f6:4b:91:6e:2a\"/,/<\/section>/p' '$work/dom.html' | grep -c '<details class=\"group\"><summary>') -ge 1 ]"
+check "the gateway's NTP is one infrastructure line" grep -q 'infrastructure: NTP to 1 server in 1 country' "$work/dom.html"
+check "the data sets with their dates in the header" grep -qE 'id="data-sets">data: oui [0-9]{4}-[0-9]{2}-[0-9]{2}' "$work/dom.html"
+timeout 60 "$chrome" "${flags[@]/--window-size=412,1600/--window-size=1100,2600}" --screenshot="$out/home-wide.png" "file://$html" >/dev/null 2>>"$work/chrome.err"
+check "a desktop-width screenshot too: $out/home-wide.png" test -s "$out/home-wide.png"
 read -r w hgt busy colours reds < <(python3 "$ROOT/tests/captures/pngcheck.py" "$out/home-phone.png")
 check "the screenshot is a drawn page, not blank: ${w}x${hgt}, ${busy} of rows drawn, ${colours} colours, ${reds} red samples (the abroad bars)" \
 	sh -c "[ '$w' = 412 ] && python3 -c 'import sys; sys.exit(not (float(sys.argv[1]) > 0.3 and int(sys.argv[2]) > 8))' '$busy' '$colours'"

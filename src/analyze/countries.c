@@ -1,5 +1,6 @@
 /* countries.c - the jurisdiction view: per destination country, the
  * devices that talk there, bytes each way, the organisations and domains. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,76 @@ static void top_sort(const char **names, uint64_t *bytes, size_t n)
 		}
 }
 
+/* The name a person gave the device, from its DHCP or mDNS host name:
+ * "chuangmi-camera-ipc019" of "chuangmi-camera-ipc019_miio317265904", a
+ * ".local" cut. Names that are only digits (device ids) are skipped. */
+static void device_display(struct rep_device *d)
+{
+	static const char *const sources[] = { "dhcp-hostname", "mdns-hostname", "mdns-instance",
+					       "dhcpv6-fqdn" };
+	const char *addr = d->n_ipv4 ? d->ipv4[0] : d->n_ipv6 ? d->ipv6[0] : NULL;
+	const char *name = NULL;
+	for (size_t s = 0; s < sizeof sources / sizeof *sources && !name; s++)
+		for (size_t i = 0; i < d->n_names && !name; i++)
+			if (!strcmp(d->names[i].source, sources[s]) && d->names[i].name[0] &&
+			    strspn(d->names[i].name, "0123456789") != strlen(d->names[i].name))
+				name = d->names[i].name;
+	if (!name) {
+		if (addr && strcmp(addr, d->id))
+			snprintf(d->display, sizeof d->display, "%s (%s)", addr, d->id);
+		else
+			snprintf(d->display, sizeof d->display, "%s", d->id);
+		return;
+	}
+	size_t n = strlen(name);
+	const char *miio = strstr(name, "_miio");
+	if (miio && miio[5] && strspn(miio + 5, "0123456789") == strlen(miio + 5))
+		n = (size_t)(miio - name);
+	if (n > 6 && !strcmp(name + n - 6, ".local"))
+		n -= 6;
+	if (n > 60)
+		n = 60;
+	snprintf(d->display, sizeof d->display, "%.*s (%s)", (int)n, name, addr ? addr : d->id);
+}
+
+/* Fold a device's infrastructure (time servers, connectivity checks) into
+ * one entry per label: destinations, countries, bytes. */
+static void fold_infra(struct rep_device *d)
+{
+	char seen[REP_INFRA_MAX][32][3];
+	d->n_infra = 0;
+	d->n_folded = 0;
+	for (size_t j = 0; j < d->n_dests; j++) {
+		const struct rep_dest *x = &d->dests[j];
+		if (!x->internet || !x->folded)
+			continue;
+		d->n_folded++;
+		size_t i;
+		for (i = 0; i < d->n_infra; i++)
+			if (!strcmp(d->infra[i].label, x->infra))
+				break;
+		if (i == d->n_infra) {
+			if (i == REP_INFRA_MAX)
+				continue;
+			memset(&d->infra[i], 0, sizeof d->infra[i]);
+			d->infra[i].label = x->infra;
+			d->n_infra++;
+		}
+		struct rep_infra *fi = &d->infra[i];
+		fi->n_dests++;
+		fi->bytes_up += x->bytes_up;
+		fi->bytes_down += x->bytes_down;
+		size_t c;
+		for (c = 0; c < fi->n_countries && c < 32; c++)
+			if (!strcmp(seen[i][c], x->country))
+				break;
+		if (c == fi->n_countries && c < 32 && x->country[0]) {
+			memcpy(seen[i][c], x->country, 3);
+			fi->n_countries++;
+		}
+	}
+}
+
 static int cmp_country(const void *a, const void *b)
 {
 	const struct rep_country *x = a, *y = b;
@@ -56,11 +127,13 @@ void report_countries(struct report *r)
 	for (size_t k = 0; k < r->n_devices; k++) {
 		struct rep_device *d = &r->devices[k];
 		int abroad = 0;
+		device_display(d);
 		if (d->gateway)
 			continue; /* forwarded traffic belongs to the devices */
+		fold_infra(d);
 		for (size_t j = 0; j < d->n_dests; j++) {
 			struct rep_dest *x = &d->dests[j];
-			if (!x->internet || !x->country[0])
+			if (!x->internet || !x->country[0] || x->folded)
 				continue;
 			abroad |= x->abroad;
 			size_t c;
@@ -100,7 +173,8 @@ void report_countries(struct report *r)
 			if (d->gateway)
 				continue;
 			for (size_t j = 0; j < d->n_dests; j++)
-				if (d->dests[j].internet && !strcmp(d->dests[j].country, rc->cc)) {
+				if (d->dests[j].internet && !d->dests[j].folded &&
+				    !strcmp(d->dests[j].country, rc->cc)) {
 					rc->n_devices++;
 					break;
 				}

@@ -5,6 +5,42 @@
 
 #include "analyze/find_util.h"
 
+/* A camera, speaker or appliance that sends megabytes abroad: its video or
+ * sound may be leaving the country, whatever the user wanted. Folded
+ * infrastructure (NTP, connectivity checks) does not count. */
+static void upload_abroad(const struct rep_device *d, const struct find_config *c, struct findings *out)
+{
+	int kind_ok = 0;
+	for (size_t i = 0; d->kind && i < c->n_abroad_upload_kinds; i++)
+		kind_ok |= !strcmp(d->kind, c->abroad_upload_kinds[i]);
+	if (!kind_ok || !c->abroad_upload_bytes)
+		return;
+	uint64_t up = 0;
+	char list[400] = "";
+	for (size_t i = 0; i < d->n_dests; i++) { /* largest first */
+		const struct rep_dest *x = &d->dests[i];
+		if (!x->internet || !x->abroad || x->folded || !x->bytes_up)
+			continue;
+		up += x->bytes_up;
+		char item[200], b[16];
+		snprintf(item, sizeof item, "%s to %s %s%s%s%s", fmt_bytes(b, x->bytes_up), x->country,
+			 dest_label(x), x->company ? " (" : "", x->company ? x->company : "", x->company ? ")" : "");
+		list_add(list, sizeof list, item);
+	}
+	if (up < c->abroad_upload_bytes)
+		return;
+	char tmp[16];
+	struct finding *f = finding_add(out, SEV_MEDIUM, "upload-abroad", d,
+					"A camera, speaker or appliance uploading this much abroad may be "
+					"streaming what it sees or hears: check it is meant to, or keep it "
+					"local (a profile, or block its cloud).");
+	if (f) {
+		finding_title(f, "%s%s%s uploaded %s abroad", d->brand ? d->brand : "", d->brand ? " " : "",
+			      d->kind, fmt_bytes(tmp, up));
+		finding_evidence(f, "%s", list);
+	}
+}
+
 /* Shannon entropy of the first label, bits per character. */
 static double label_entropy(const char *name, size_t *len)
 {
@@ -29,6 +65,7 @@ void detect_phone_home(const struct report *r, const struct find_inputs *in, str
 		const struct rep_device *d = &r->devices[k];
 		if (d->gateway)
 			continue;
+		upload_abroad(d, c, out);
 		char watched[400] = "", fresh[400] = "", big[400] = "";
 		size_t n_fresh = 0;
 		uint64_t watched_up = 0;

@@ -74,6 +74,11 @@ void find_config_default(struct find_config *c)
 		snprintf(c->doh_domains[c->n_doh_domains++], 64, "%s", default_doh[i]);
 	c->unresolved_min = 3;
 	c->upload_bytes = 50000000;
+	c->infra_bytes = 10000;
+	c->abroad_upload_bytes = 1000000;
+	static const char *const up_kinds[] = { "camera", "appliance", "speaker", "tv" };
+	for (size_t i = 0; i < sizeof up_kinds / sizeof *up_kinds; i++)
+		snprintf(c->abroad_upload_kinds[c->n_abroad_upload_kinds++], 16, "%s", up_kinds[i]);
 	c->entropy_min_len = 24;
 	c->entropy_bits = 3.8;
 	c->entropy_names = 10;
@@ -159,6 +164,8 @@ int find_config_load(const char *path, struct find_config *c, char *err, size_t 
 			{ "scan_ports", 65535, NULL, &c->scan_ports },
 			{ "unresolved_min", 1000000, NULL, &c->unresolved_min },
 			{ "upload_bytes", UINT64_MAX, &c->upload_bytes, NULL },
+			{ "infra_bytes", UINT64_MAX, &c->infra_bytes, NULL },
+			{ "abroad_upload_bytes", UINT64_MAX, &c->abroad_upload_bytes, NULL },
 			{ "entropy_min_len", 63, NULL, &c->entropy_min_len },
 			{ "entropy_names", 1000000, NULL, &c->entropy_names },
 			{ "telnet_hosts", 1000000, NULL, &c->telnet_hosts },
@@ -200,6 +207,9 @@ int find_config_load(const char *path, struct find_config *c, char *err, size_t 
 				c->n_admin_ports = n;
 		} else if (!strcmp(k, "public_resolvers")) {
 			ok = split_list(v, &c->public_resolvers[0][0], ADDR_STRLEN, FIND_MAX_LIST, &c->n_public_resolvers) == 0;
+		} else if (!strcmp(k, "abroad_upload_kinds")) {
+			ok = split_list(v, &c->abroad_upload_kinds[0][0], 16, FIND_MAX_LIST,
+					&c->n_abroad_upload_kinds) == 0;
 		} else if (!strcmp(k, "doh_domains")) {
 			ok = split_list(v, &c->doh_domains[0][0], 64, FIND_MAX_LIST, &c->n_doh_domains) == 0;
 		} else if (!strcmp(k, "watch_countries")) {

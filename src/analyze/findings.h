@@ -44,6 +44,12 @@ struct find_config {
 	char watch_countries[FIND_MAX_LIST][3];
 	size_t n_watch_countries;
 	uint64_t upload_bytes;     /* to one destination */
+	uint64_t infra_bytes;      /* an infrastructure destination (NTP, ...) below
+				    * this many bytes up is folded */
+	uint64_t abroad_upload_bytes; /* a device of these kinds sending this much
+				       * abroad: a finding */
+	char abroad_upload_kinds[FIND_MAX_LIST][16];
+	size_t n_abroad_upload_kinds;
 	unsigned entropy_min_len;  /* DNS label length worth measuring */
 	double entropy_bits;       /* bits per character that look random */
 	unsigned entropy_names;    /* such names from one device */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "intel/clouds.h"
+#include "intel/infra.h"
 #include "intel/ipdb.h"
 #include "intel/oui.h"
 #include "lib/table.h"
@@ -473,6 +474,8 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			r->n_internet_dests++;
 			enrich_dest(x, in);
 			x->abroad = x->country[0] && r->home_country[0] && strcmp(x->country, r->home_country);
+			x->infra = infra_match(in->infra, x->proto, x->port, x->domain);
+			x->folded = x->infra && x->bytes_up < in->infra_bytes;
 		}
 	}
 	add_dns(r, t, slot, maxidx, sp);

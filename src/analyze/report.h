@@ -20,7 +20,9 @@ struct ipdb;
 struct clouds;
 struct classifier;
 struct class_hit;
+struct infra;
 struct finding;
+struct data_set;
 
 /* What report_build may consult; any may be NULL. */
 struct intel_db {
@@ -29,6 +31,9 @@ struct intel_db {
 	const struct clouds *clouds;   /* domain -> company, service */
 	const char *home_country;      /* set by the user, or NULL */
 	const struct classifier *classifier; /* device kinds */
+	const struct infra *infra;     /* time servers, connectivity checks */
+	uint64_t infra_bytes;          /* infrastructure destinations below this
+					* many bytes up are folded (0: none) */
 };
 
 #define REPORT_SCHEMA "alfoil-inspect/1"
@@ -68,6 +73,9 @@ struct rep_dest {
 	const char *company;   /* whose cloud, from the domain; NULL unknown */
 	const char *service;
 	int abroad;            /* country known and not the home country */
+	const char *infra;     /* "NTP", "connectivity check": infrastructure, or NULL */
+	int folded;            /* infrastructure below infra_bytes up: out of the
+				* country view and of "sends data abroad" */
 	uint32_t n_gaps;       /* times between new flows ... */
 	double gap_mean, gap_cv; /* ... their mean (s) and coefficient of variation */
 	const char *proto;     /* "tcp", "udp", "icmp", ... */
@@ -90,6 +98,8 @@ struct rep_resolved {
 	const char *name;   /* the name the device asked for */
 	char addr[ADDR_STRLEN]; /* an address it learned for it */
 };
+
+#define REP_INFRA_MAX 4
 
 struct rep_device {
 	char id[ADDR_STRLEN];  /* MAC, or the IP for devices keyed by IP */
@@ -127,6 +137,17 @@ struct rep_device {
 	char miio_model[64];   /* "zhimi.airpurifier.m2", or "" */
 	char serves[8][16];    /* LAN services it answers: "tcp/55443" */
 	uint32_t arp_requests, arp_targets, arp_gratuitous; /* ARP it sent */
+	/* what the reports call it: "chuangmi-camera-ipc019 (192.168.1.103)",
+	 * its name and address, else "192.168.1.105 (5e:a1:3c:77:09:d4)" */
+	char display[128];
+	size_t n_folded;       /* internet destinations folded as infrastructure */
+	/* its folded infrastructure, one entry per label (countries.c) */
+	struct rep_infra {
+		const char *label;
+		size_t n_dests, n_countries;
+		uint64_t bytes_up, bytes_down;
+	} infra[REP_INFRA_MAX];
+	size_t n_infra;
 };
 
 #define REP_COUNTRY_TOP 6
@@ -176,6 +197,8 @@ struct report {
 	const struct finding *findings; /* set by the command after findings_run(), worst first */
 	size_t n_findings;
 	size_t memory_bytes;       /* tracker tables at the end */
+	const struct data_set *data_sets; /* set by the command: what the intel came from */
+	size_t n_data_sets;
 };
 
 /* Inputs are copied. Returns NULL only when out of memory. */

@@ -23,6 +23,7 @@ struct classifier {
 	struct rule *rules;
 	size_t n;
 	char *text;
+	char path[2400];
 };
 
 static const char *const kinds[] = {
@@ -83,6 +84,7 @@ struct classifier *classifier_load(const char *path, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
+	snprintf(c->path, sizeof c->path, "%s", path);
 	size_t cap = 0;
 	int lineno = 0;
 	for (char *line = c->text, *next; line && *line; line = next) {
@@ -256,4 +258,9 @@ int miio_model_from_name(const char *name, char *out, size_t n)
 	}
 	out[len] = '\0';
 	return dashes == 2;
+}
+
+const char *classifier_path(const struct classifier *c)
+{
+	return c ? c->path : "";
 }

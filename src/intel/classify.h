@@ -48,6 +48,8 @@ struct class_result {
 struct classifier *classifier_load(const char *path, char *err, size_t errlen);
 void classifier_free(struct classifier *c);
 size_t classifier_rules(const struct classifier *c);
+/* The file the rules came from. */
+const char *classifier_path(const struct classifier *c);
 
 /* Classify from n evidence items. Strings in the result point into the
  * items and the classifier. */

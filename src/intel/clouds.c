@@ -16,6 +16,7 @@ struct clouds {
 	struct cloud *rules; /* sorted by suffix */
 	size_t n;
 	char *text;          /* the file, fields cut in place */
+	char path[2400];
 };
 
 static int cmp_rule(const void *a, const void *b)
@@ -74,6 +75,7 @@ struct clouds *clouds_load(const char *path, char *err, size_t errlen)
 		free(c);
 		return NULL;
 	}
+	snprintf(c->path, sizeof c->path, "%s", path);
 	size_t cap = 0, lineno = 0;
 	for (char *line = c->text, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
@@ -164,4 +166,9 @@ const struct cloud *clouds_match(const struct clouds *c, const char *name)
 			s++;
 	}
 	return NULL;
+}
+
+const char *clouds_path(const struct clouds *c)
+{
+	return c ? c->path : "";
 }

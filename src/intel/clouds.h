@@ -17,6 +17,8 @@ struct cloud {
 struct clouds *clouds_load(const char *path, char *err, size_t errlen);
 void clouds_free(struct clouds *c);
 size_t clouds_count(const struct clouds *c);
+/* The file the rules came from. */
+const char *clouds_path(const struct clouds *c);
 
 /* The rule for name (case-insensitive, trailing dot ignored), or NULL. */
 const struct cloud *clouds_match(const struct clouds *c, const char *name);

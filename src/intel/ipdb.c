@@ -279,3 +279,13 @@ const char *ipdb_describe(const struct ipdb *db)
 {
 	return db ? db->describe : "";
 }
+
+const char *ipdb_country_path(const struct ipdb *db)
+{
+	return db && db->has_country ? db->country_path : "";
+}
+
+const char *ipdb_asn_path(const struct ipdb *db)
+{
+	return db && (db->map || db->has_asn_mmdb) ? db->asn_path : "";
+}

@@ -47,6 +47,9 @@ int ipdb_lookup(const struct ipdb *db, const struct ip_addr *a, struct ip_info *
 const char *ipdb_missing(const struct ipdb *db);
 /* One line per database in use: file and what it is (for --version). */
 const char *ipdb_describe(const struct ipdb *db);
+/* The files in use, "" when that part is not loaded. */
+const char *ipdb_country_path(const struct ipdb *db);
+const char *ipdb_asn_path(const struct ipdb *db);
 
 /* Attribution the data licences ask for (README, --version, HTML). */
 extern const char ipdb_attribution[];

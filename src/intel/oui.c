@@ -6,13 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
+#include "intel/paths.h"
 #include "lib/addr.h"
 
 struct oui_ent {
 	uint64_t prefix; /* the assignment, left-aligned in 48 bits */
 	uint32_t org;    /* offset into names */
 	char country[3];
+	uint8_t src;     /* 0: the first directory read, 1: the fallback */
 };
 
 struct oui_reg {
@@ -27,6 +31,8 @@ struct oui_db {
 	struct oui_reg reg[3]; /* longest prefix first: MA-S, MA-M, MA-L */
 	char *names;
 	size_t names_len, names_alloc;
+	char describe[1200];
+	char dir[2][1024], version[2][256];
 };
 
 static const struct {
@@ -113,13 +119,13 @@ static uint64_t hex_prefix(const char *s, int digits, int *ok)
 
 /* The entry at prefix takes the country of its last address line, when that
  * line is a two-letter code. */
-static void take_country(struct oui_reg *r, uint64_t prefix, char *last)
+static void take_country(struct oui_reg *r, uint64_t prefix, char *last, int src)
 {
 	size_t ll = strlen(last);
 	while (ll && isspace((unsigned char)last[ll - 1]))
 		last[--ll] = '\0';
 	struct oui_ent *e = find_ent(r, prefix);
-	if (e && ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]))
+	if (e && e->src == src && ll == 2 && isupper((unsigned char)last[0]) && isupper((unsigned char)last[1]))
 		memcpy(e->country, last, 3);
 }
 
@@ -127,7 +133,7 @@ static void take_country(struct oui_reg *r, uint64_t prefix, char *last)
  * 5656 AE"), where a postcode can end in letters; the .txt files of the
  * same registry put the country on a line of its own, the last of the
  * address. Where that line is a two-letter code it wins. */
-static void txt_countries(struct oui_reg *r, const char *dir)
+static void txt_countries(struct oui_reg *r, const char *dir, int src)
 {
 	char path[4096], line[1024], last[1024] = "";
 	size_t fl = strlen(r->file);
@@ -160,12 +166,12 @@ static void txt_countries(struct oui_reg *r, const char *dir)
 			memcpy(last, s, k);
 			last[k] = '\0';
 		} else if (in_entry) {
-			take_country(r, prefix, last);
+			take_country(r, prefix, last, src);
 			in_entry = 0;
 		}
 	}
 	if (in_entry) /* the last entry, without a blank line after it */
-		take_country(r, prefix, last);
+		take_country(r, prefix, last, src);
 	fclose(f);
 }
 
@@ -217,10 +223,12 @@ static uint32_t add_name(struct oui_db *db, const char *s)
 static int cmp_ent(const void *a, const void *b)
 {
 	const struct oui_ent *x = a, *y = b;
-	return x->prefix < y->prefix ? -1 : x->prefix > y->prefix;
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	return (int)x->src - (int)y->src;
 }
 
-static int load_reg(struct oui_db *db, struct oui_reg *r, const char *dir)
+static int load_reg(struct oui_db *db, struct oui_reg *r, const char *dir, int src)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, r->file);
@@ -260,40 +268,139 @@ static int load_reg(struct oui_db *db, struct oui_reg *r, const char *dir)
 		if (e->org == UINT32_MAX)
 			break;
 		country_of(fld[3] ? fld[3] : "", e->country);
+		e->src = (uint8_t)src;
 		r->n++;
 	}
 	fclose(f);
-	qsort(r->ents, r->n, sizeof *r->ents, cmp_ent);
-	txt_countries(r, dir);
 	return 0;
+}
+
+/* Sorted, one entry per prefix: the first source's, with the fallback's
+ * country when the first has none. */
+static void merge_reg(struct oui_reg *r)
+{
+	if (r->n > 1)
+		qsort(r->ents, r->n, sizeof *r->ents, cmp_ent);
+	size_t w = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (w && r->ents[w - 1].prefix == r->ents[i].prefix) {
+			if (!r->ents[w - 1].country[0])
+				memcpy(r->ents[w - 1].country, r->ents[i].country, 3);
+			continue;
+		}
+		r->ents[w++] = r->ents[i];
+	}
+	r->n = w;
+}
+
+/* "oui-data 2.1.9 2026-08-26" from dir/VERSION, else the date Debian's
+ * ieee-data records in .lastupdate, else the date of oui.csv. */
+static void dir_version(const char *dir, char *out, size_t n)
+{
+	char path[4096], line[256] = "";
+	snprintf(path, sizeof path, "%s/VERSION", dir);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (fgets(line, sizeof line, f))
+			line[strcspn(line, "\r\n")] = '\0';
+		fclose(f);
+		if (line[0]) {
+			snprintf(out, n, "%s", line);
+			return;
+		}
+	}
+	time_t t = 0;
+	snprintf(path, sizeof path, "%s/.lastupdate", dir);
+	if ((f = fopen(path, "r"))) {
+		long long v = 0;
+		if (fscanf(f, "%lld", &v) == 1)
+			t = (time_t)v;
+		fclose(f);
+	}
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/oui.csv", dir);
+	if (!t && stat(path, &sb) == 0)
+		t = sb.st_mtime;
+	struct tm tm;
+	char date[16] = "date unknown";
+	if (t && gmtime_r(&t, &tm))
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	snprintf(out, n, "%s%s", strstr(dir, "ieee-data") ? "Debian ieee-data " : "", date);
 }
 
 struct oui_db *oui_load(const char *dir, char *err, size_t errlen)
 {
+	/* a directory named by the user is the only one read; otherwise the
+	 * npm copy (data/ieee/, from scripts/setup.sh) first, Debian's after */
+	const char *dirs[2] = { NULL, NULL };
+	char npm[4096];
 	if (!dir)
 		dir = getenv("ALFOIL_IEEE_DIR");
-	if (!dir || !*dir)
+	if (dir && *dir) {
+		dirs[0] = dir;
+	} else {
 		dir = OUI_DEFAULT_DIR;
+		if (intel_find_dir(NULL, OUI_NPM_SUBDIR, "oui.csv", npm, sizeof npm) == 0) {
+			dirs[0] = npm;
+			dirs[1] = dir;
+		} else {
+			dirs[0] = dir;
+		}
+	}
 	struct oui_db *db = calloc(1, sizeof *db);
 	if (!db) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	int loaded = 0;
+	int loaded = 0, err_no = 0;
 	for (int i = 0; i < 3; i++) {
 		db->reg[i].name = reg_def[i].name;
 		db->reg[i].file = reg_def[i].file;
 		db->reg[i].bits = reg_def[i].bits;
-		if (load_reg(db, &db->reg[i], dir) == 0)
-			loaded++;
+		for (int s = 0; s < 2 && dirs[s]; s++) {
+			if (load_reg(db, &db->reg[i], dirs[s], s) == 0)
+				loaded++;
+			else
+				err_no = errno;
+		}
+		merge_reg(&db->reg[i]);
+		/* Debian's .txt files correct the countries of what came from it */
+		for (int s = 0; s < 2 && dirs[s]; s++)
+			txt_countries(&db->reg[i], dirs[s], s);
 	}
 	if (!loaded || oui_count(db) == 0) {
 		snprintf(err, errlen, "no IEEE registry in %s (oui.csv, mam.csv, oui36.csv): %s",
-			 dir, loaded ? "files empty" : strerror(errno));
+			 dirs[0], loaded ? "files empty" : strerror(err_no));
 		oui_free(db);
 		return NULL;
 	}
+	for (int s = 0; s < 2 && dirs[s]; s++) {
+		snprintf(db->dir[s], sizeof db->dir[s], "%s", dirs[s]);
+		dir_version(dirs[s], db->version[s], sizeof db->version[s]);
+	}
+	size_t n = (size_t)snprintf(db->describe, sizeof db->describe, "%s (%s, %zu assignments",
+				    db->version[0], dirs[0], oui_count(db));
+	if (dirs[1] && n < sizeof db->describe)
+		snprintf(db->describe + n, sizeof db->describe - n, "; %s (%s) for what it lacks)",
+			 db->version[1], dirs[1]);
+	else if (n < sizeof db->describe)
+		snprintf(db->describe + n, sizeof db->describe - n, ")");
 	return db;
+}
+
+const char *oui_describe(const struct oui_db *db)
+{
+	return db ? db->describe : "";
+}
+
+const char *oui_dir(const struct oui_db *db, int i)
+{
+	return db && (i == 0 || i == 1) ? db->dir[i] : "";
+}
+
+const char *oui_version(const struct oui_db *db, int i)
+{
+	return db && (i == 0 || i == 1) ? db->version[i] : "";
 }
 
 void oui_free(struct oui_db *db)

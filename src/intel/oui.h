@@ -14,6 +14,10 @@
 #include <stdint.h>
 
 #define OUI_DEFAULT_DIR "/usr/share/ieee-data"
+/* The newer copy scripts/setup.sh compiles from the npm package oui-data,
+ * in the same CSV format, looked for as data/ieee beside the binary (see
+ * intel/paths.h). */
+#define OUI_NPM_SUBDIR "data/ieee"
 
 struct oui_db;
 
@@ -24,9 +28,19 @@ struct oui_info {
 	int bits;             /* prefix length: 24, 28 or 36 */
 };
 
-/* Load from dir (NULL: $ALFOIL_IEEE_DIR or OUI_DEFAULT_DIR). Files that are
- * missing are skipped; NULL with a message in err when none could be read. */
+/* Load from dir, or $ALFOIL_IEEE_DIR: that directory alone. With neither,
+ * OUI_NPM_SUBDIR when there is one, with OUI_DEFAULT_DIR as the fallback
+ * for the prefixes (and the countries) it lacks; else OUI_DEFAULT_DIR.
+ * Files that are missing are skipped; NULL with a message in err when none
+ * could be read. */
 struct oui_db *oui_load(const char *dir, char *err, size_t errlen);
+/* What was read: "oui-data 2.1.9 2026-08-26 (DIR, N assignments; Debian
+ * ieee-data 2022-08-27 (DIR) for what it lacks)". */
+const char *oui_describe(const struct oui_db *db);
+/* Directory i (0 the one read first, 1 the fallback) and its version line;
+ * "" when there is none. */
+const char *oui_dir(const struct oui_db *db, int i);
+const char *oui_version(const struct oui_db *db, int i);
 void oui_free(struct oui_db *db);
 /* 0 and *out filled when a prefix matches, -1 otherwise. Group and locally
  * administered addresses never match (they are not IEEE assignments). */

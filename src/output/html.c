@@ -2,10 +2,12 @@
  * chart (inline SVG), the inventory, and per device its destinations and
  * the evidence for what it is. No scripts, no fonts, no external files;
  * readable on a phone (one column, tables scroll sideways). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze/findings.h"
 #include "intel/classify.h"
+#include "intel/datasets.h"
 #include "intel/ipdb.h"
 #include "lib/fmt.h"
 #include "output/output.h"
@@ -24,6 +26,25 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
+static const char *display_of(const struct report *r, const char *id)
+{
+	for (size_t k = 0; k < r->n_devices; k++)
+		if (!strcmp(r->devices[k].id, id))
+			return r->devices[k].display[0] ? r->devices[k].display : id;
+	return id;
+}
+
+/* Add s to a comma-separated list unless it is there. */
+static void list_once(char *buf, size_t n, const char *s)
+{
+	size_t sl = strlen(s);
+	for (const char *p = buf; (p = strstr(p, s)); p += sl)
+		if ((p == buf || p[-1] == ' ') && (p[sl] == ',' || p[sl] == '\0'))
+			return;
+	size_t l = strlen(buf);
+	snprintf(buf + l, n - l, "%s%s", l ? ", " : "", s);
+}
+
 static const char css[] =
 	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1c2430;background:#f5f6f8}"
 	"main{max-width:1100px;margin:0 auto;padding:12px}"
@@ -37,7 +58,9 @@ static const char css[] =
 	".abroad{color:#b02a37;font-weight:600}.clear{color:#b02a37}.muted{color:#6b7280;font-size:.88em}"
 	"svg text{font:13px system-ui,sans-serif}footer{margin:2em 0 1em;color:#6b7280;font-size:.82em}"
 	"details summary{cursor:pointer}.finding{margin:.5em 0}.sev-critical b,.sev-high b{color:#b02a37}"
-	".sev-medium b{color:#b35c00}.sev-low b,.sev-info b{color:#4b5563}";
+	".sev-medium b{color:#b35c00}.sev-low b,.sev-info b{color:#4b5563}"
+	"details.group{border:1px solid #e5e7eb;border-radius:4px;margin:6px 0;padding:4px 8px}"
+	"details.group summary{padding:2px 0}.infra{margin:4px 0}#inventory td{white-space:normal}";
 
 static void chart(FILE *f, const struct report *r)
 {
@@ -45,7 +68,7 @@ static void chart(FILE *f, const struct report *r)
 	for (size_t i = 0; i < r->n_countries; i++)
 		if (r->countries[i].bytes_up > max)
 			max = r->countries[i].bytes_up;
-	int rowh = 26, w = 400;
+	int rowh = 26, w = 470;
 	fprintf(f, "<svg id=\"country-chart\" role=\"img\" aria-label=\"bytes sent per country\" viewBox=\"0 0 %d %zu\" "
 		   "width=\"100%%\" style=\"max-width:%dpx\">\n",
 		w, r->n_countries * (size_t)rowh + 4, w);
@@ -65,13 +88,122 @@ static void chart(FILE *f, const struct report *r)
 	fputs("</svg>\n", f);
 }
 
+/* Whose a destination is, for grouping: the cloud's company, else the
+ * network's organisation. */
+static const char *owner_of(const struct rep_dest *x)
+{
+	return x->company ? x->company : x->org ? x->org : "unknown network";
+}
+
+struct group {
+	const char *owner, *service; /* service NULL when the rows differ */
+	size_t first, n;
+	uint64_t up, down;
+	char ccs[64];
+};
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	if (x->up != y->up)
+		return x->up > y->up ? -1 : 1;
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static void dest_row(FILE *f, const struct rep_dest *x, int show_service)
+{
+	char a[16], b[16];
+	fputs("<tr><td>", f);
+	esc(f, x->domain ? x->domain : x->addr);
+	fprintf(f, "</td><td%s>%s</td>", x->abroad ? " class=\"abroad\"" : "", x->country[0] ? x->country : "?");
+	if (show_service) {
+		fputs("<td class=\"wrap\">", f);
+		esc(f, x->service ? x->service : x->org ? x->org : "");
+		fputs("</td>", f);
+	}
+	fprintf(f, "<td>%s/%u %s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", x->proto, x->port,
+		x->app, fmt_bytes(a, x->bytes_up), fmt_bytes(b, x->bytes_down));
+	fprintf(f, "<td%s>%s</td></tr>\n", !strcmp(x->encrypted, "no") ? " class=\"clear\"" : "", x->encrypted);
+}
+
+/* A device's internet destinations, one fold per company or network: the
+ * summary says who, how many, where and how much; the largest is open,
+ * the rest folded (<details>, no script). Infrastructure is one line. */
+static void dest_groups(FILE *f, const struct rep_device *d)
+{
+	char a[16], b[16];
+	for (size_t i = 0; i < d->n_infra; i++) {
+		const struct rep_infra *x = &d->infra[i];
+		fprintf(f, "<p class=\"muted infra\">infrastructure: %s to %zu server%s in %zu countr%s, %s</p>\n",
+			x->label, x->n_dests, x->n_dests == 1 ? "" : "s", x->n_countries,
+			x->n_countries == 1 ? "y" : "ies", fmt_bytes(a, x->bytes_up + x->bytes_down));
+	}
+	if (d->n_internet_dests <= d->n_folded)
+		return;
+	struct group *g = calloc(d->n_dests, sizeof *g);
+	if (!g)
+		return;
+	size_t ng = 0;
+	for (size_t i = 0; i < d->n_dests; i++) {
+		const struct rep_dest *x = &d->dests[i];
+		if (!x->internet || x->folded)
+			continue;
+		const char *own = owner_of(x);
+		size_t k;
+		for (k = 0; k < ng; k++)
+			if (!strcmp(g[k].owner, own))
+				break;
+		if (k == ng) {
+			g[ng].owner = own;
+			g[ng].service = x->service;
+			g[ng].first = i;
+			ng++;
+		} else if (g[k].service && (!x->service || strcmp(g[k].service, x->service))) {
+			g[k].service = NULL;
+		}
+		g[k].n++;
+		g[k].up += x->bytes_up;
+		g[k].down += x->bytes_down;
+		if (x->country[0] && !strstr(g[k].ccs, x->country)) {
+			size_t l = strlen(g[k].ccs);
+			if (l + 4 < sizeof g[k].ccs)
+				snprintf(g[k].ccs + l, sizeof g[k].ccs - l, "%s%s", l ? ", " : "", x->country);
+		}
+	}
+	qsort(g, ng, sizeof *g, cmp_group);
+	fputs("<div class=\"groups\">\n", f);
+	for (size_t k = 0; k < ng; k++) {
+		fprintf(f, "<details class=\"group\"%s><summary><b>", k == 0 ? " open" : "");
+		esc(f, g[k].owner);
+		fputs("</b>", f);
+		if (g[k].service) {
+			fputs(" · ", f);
+			esc(f, g[k].service);
+		}
+		fprintf(f, " · %zu destination%s · %s · %s up / %s down</summary>\n", g[k].n, g[k].n == 1 ? "" : "s",
+			g[k].ccs[0] ? g[k].ccs : "?", fmt_bytes(a, g[k].up), fmt_bytes(b, g[k].down));
+		/* the service column only when the rows differ in it */
+		fprintf(f, "<div class=\"scroll\"><table class=\"dests\"><tr><th>domain</th><th>country</th>%s"
+			   "<th>protocol</th><th class=\"num\">up</th><th class=\"num\">down</th><th>encrypted</th></tr>\n",
+			g[k].service ? "" : "<th>service</th>");
+		for (size_t i = g[k].first; i < d->n_dests; i++) {
+			const struct rep_dest *x = &d->dests[i];
+			if (x->internet && !x->folded && !strcmp(owner_of(x), g[k].owner))
+				dest_row(f, x, !g[k].service);
+		}
+		fputs("</table></div></details>\n", f);
+	}
+	fputs("</div>\n", f);
+	free(g);
+}
+
 static void device_card(FILE *f, const struct rep_device *d)
 {
 	char a[16], b[16];
 	fprintf(f, "<section class=\"card device\" id=\"dev-");
 	esc(f, d->id);
 	fputs("\"><h3>", f);
-	esc(f, d->n_ipv4 ? d->ipv4[0] : d->id);
+	esc(f, d->display[0] ? d->display : d->id);
 	fputs(" <span class=\"kind\">", f);
 	esc(f, d->kind ? d->kind : "unknown");
 	fputs("</span></h3>\n<p>", f);
@@ -100,25 +232,8 @@ static void device_card(FILE *f, const struct rep_device *d)
 		}
 		fputs("</p>\n", f);
 	}
-	if (d->n_internet_dests && !d->gateway) {
-		fputs("<div class=\"scroll\"><table class=\"dests\"><tr><th>domain</th><th>country</th><th>whose</th>"
-		      "<th>service</th><th class=\"num\">up</th><th class=\"num\">down</th><th>encrypted</th></tr>\n", f);
-		for (size_t i = 0; i < d->n_dests; i++) {
-			const struct rep_dest *x = &d->dests[i];
-			if (!x->internet)
-				continue;
-			fputs("<tr><td>", f);
-			esc(f, x->domain ? x->domain : x->addr);
-			fprintf(f, "</td><td%s>%s</td><td class=\"wrap\">", x->abroad ? " class=\"abroad\"" : "",
-				x->country[0] ? x->country : "?");
-			esc(f, x->company ? x->company : x->org ? x->org : "");
-			fprintf(f, "</td><td>%s/%u %s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", x->proto,
-				x->port, x->app, fmt_bytes(a, x->bytes_up), fmt_bytes(b, x->bytes_down));
-			fprintf(f, "<td%s>%s</td></tr>\n", !strcmp(x->encrypted, "no") ? " class=\"clear\"" : "",
-				x->encrypted);
-		}
-		fputs("</table></div>\n", f);
-	}
+	if (!d->gateway)
+		dest_groups(f, d);
 	if (d->n_hits) {
 		fputs("<details><summary>evidence</summary><ul>\n", f);
 		for (size_t i = 0; i < d->n_hits; i++) {
@@ -174,6 +289,25 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o)
 		fputs("Home country unknown.", f);
 	}
 	fputs("</p>\n", f);
+	if (r->n_data_sets) {
+		fputs("<p class=\"muted\" id=\"data-sets\">data: ", f);
+		for (size_t i = 0; i < r->n_data_sets; i++) {
+			const struct data_set *s = &r->data_sets[i];
+			fprintf(f, "%s%s ", i ? ", " : "", s->name);
+			esc(f, !s->loaded ? "missing" : s->date[0] ? s->date : "undated");
+			/* the registry's own version ("oui-data 2.1.9"), its date cut */
+			size_t vl = strlen(s->version), dl = strlen(s->date);
+			if (!strcmp(s->name, "oui") && s->loaded && dl && vl > dl + 1 &&
+			    !strcmp(s->version + vl - dl, s->date)) {
+				char v[160];
+				snprintf(v, sizeof v, "%.*s", (int)(vl - dl - 1), s->version);
+				fputs(" (", f);
+				esc(f, v);
+				fputs(")", f);
+			}
+		}
+		fputs("</p>\n", f);
+	}
 	if (r->oui_status || r->ip_status) {
 		fputs("<p class=\"muted\">", f);
 		esc(f, r->oui_status ? r->oui_status : r->ip_status);
@@ -184,7 +318,7 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o)
 		for (size_t i = 0; i < r->n_findings; i++) {
 			const struct finding *x = &r->findings[i];
 			fprintf(f, "<p class=\"finding sev-%s\"><b>%s</b> ", severity_name(x->sev), severity_name(x->sev));
-			esc(f, x->device);
+			esc(f, display_of(r, x->device));
 			fputs(": ", f);
 			esc(f, x->title);
 			fputs("<br><span class=\"muted\">", f);
@@ -215,14 +349,15 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o)
 		}
 		fputs("</table></div></div>\n", f);
 	}
-	fputs("<h2>Inventory</h2>\n<div class=\"card scroll\"><table id=\"inventory\"><tr><th>address</th><th>kind</th>"
-	      "<th>brand</th><th>inside</th><th>MAC maker</th><th class=\"num\">up</th></tr>\n", f);
+	fputs("<h2>Inventory</h2>\n<div class=\"card scroll\"><table id=\"inventory\"><tr><th>device</th><th>kind</th>"
+	      "<th>brand</th><th>clouds</th><th>countries</th><th class=\"num\">up</th><th>worst finding</th>"
+	      "</tr>\n", f);
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct rep_device *d = &r->devices[i];
 		fputs("<tr><td><a href=\"#dev-", f);
 		esc(f, d->id);
 		fputs("\">", f);
-		esc(f, d->n_ipv4 ? d->ipv4[0] : d->id);
+		esc(f, d->display[0] ? d->display : d->id);
 		fputs("</a></td><td>", f);
 		esc(f, d->kind ? d->kind : "unknown");
 		if (d->what) {
@@ -232,11 +367,29 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o)
 		}
 		fputs("</td><td>", f);
 		esc(f, d->brand ? d->brand : "");
-		fputs("</td><td>", f);
-		esc(f, d->chip ? d->chip : "");
+		char clouds[200] = "", ccs[120] = "";
+		for (size_t k = 0; k < d->n_dests && !d->gateway; k++) {
+			const struct rep_dest *x = &d->dests[k];
+			if (!x->internet || x->folded)
+				continue;
+			if (x->company)
+				list_once(clouds, sizeof clouds, x->company);
+			if (x->country[0])
+				list_once(ccs, sizeof ccs, x->country);
+		}
 		fputs("</td><td class=\"wrap\">", f);
-		esc(f, d->maker ? d->maker : d->randomized_mac ? "randomised MAC" : "");
-		fprintf(f, "</td><td class=\"num\">%s</td></tr>\n", fmt_bytes(up, d->bytes_out));
+		esc(f, clouds);
+		fputs("</td><td>", f);
+		esc(f, ccs);
+		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"wrap\">", fmt_bytes(up, d->bytes_out));
+		for (size_t k = 0; k < r->n_findings; k++) /* worst first */
+			if (!strcmp(r->findings[k].device, d->id)) {
+				fprintf(f, "<span class=\"sev-%s\"><b>%s</b></span> ", severity_name(r->findings[k].sev),
+					severity_name(r->findings[k].sev));
+				esc(f, r->findings[k].title);
+				break;
+			}
+		fputs("</td></tr>\n", f);
 	}
 	fputs("</table></div>\n<h2>Devices</h2>\n", f);
 	for (size_t i = 0; i < r->n_devices; i++)

@@ -8,6 +8,7 @@
 
 #include "analyze/findings.h"
 #include "intel/classify.h"
+#include "intel/datasets.h"
 #include "lib/fmt.h"
 #include "output/output.h"
 
@@ -57,6 +58,8 @@ static json_t *dest_json(const struct rep_dest *x)
 		set(o, "org", str_or_null(x->org));
 		set(o, "company", str_or_null(x->company));
 		set(o, "service", str_or_null(x->service));
+		set(o, "infrastructure", str_or_null(x->infra));
+		set(o, "folded", json_boolean(x->folded));
 	}
 	set(o, "proto", json_string(x->proto));
 	set(o, "port", json_integer(x->port));
@@ -83,6 +86,18 @@ static json_t *device_json(const struct rep_device *d)
 	json_t *o = json_object();
 	set(o, "id", json_string(d->id));
 	set(o, "mac", d->has_mac ? json_string(d->mac) : json_null());
+	set(o, "display_name", json_string(d->display));
+	json_t *inf = json_array();
+	for (size_t i = 0; i < d->n_infra; i++) {
+		json_t *e = json_object();
+		set(e, "label", json_string(d->infra[i].label));
+		set(e, "destinations", json_integer((json_int_t)d->infra[i].n_dests));
+		set(e, "countries", json_integer((json_int_t)d->infra[i].n_countries));
+		set(e, "bytes_up", json_integer((json_int_t)d->infra[i].bytes_up));
+		set(e, "bytes_down", json_integer((json_int_t)d->infra[i].bytes_down));
+		json_array_append_new(inf, e);
+	}
+	set(o, "infrastructure", inf);
 	json_t *mk = json_object();
 	set(mk, "name", str_or_null(d->maker));
 	set(mk, "country", *d->maker_country ? json_string(d->maker_country) : json_null());
@@ -377,6 +392,22 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	if (r->ip_status)
 		json_array_append_new(warn, json_string(r->ip_status));
 	set(root, "warnings", warn);
+	/* which data the makers, countries, networks, clouds and kinds came
+	 * from, and of when: the data ages */
+	json_t *dsa = json_array();
+	for (size_t i = 0; i < r->n_data_sets; i++) {
+		const struct data_set *d = &r->data_sets[i];
+		json_t *o = json_object();
+		set(o, "name", json_string(d->name));
+		set(o, "loaded", json_boolean(d->loaded));
+		set(o, "version", d->version[0] ? json_string(d->version) : json_null());
+		set(o, "date", d->date[0] ? json_string(d->date) : json_null());
+		set(o, "path", d->path[0] ? json_string(d->path) : json_null());
+		if (d->fallback[0])
+			set(o, "fallback", json_string(d->fallback));
+		json_array_append_new(dsa, o);
+	}
+	set(root, "data_sets", dsa);
 	set(root, "home_country", r->home_country[0] ? json_string(r->home_country) : json_null());
 	set(root, "home_country_source", str_or_null(r->home_source));
 	set(root, "devices_abroad", json_integer((json_int_t)r->n_devices_abroad));

@@ -4,6 +4,7 @@
 
 #include "analyze/findings.h"
 #include "intel/classify.h"
+#include "intel/datasets.h"
 #include "lib/fmt.h"
 #include "output/output.h"
 
@@ -33,6 +34,70 @@ static void print_headline(FILE *f, const struct report *r)
 	fputc('\n', f);
 }
 
+static const struct rep_device *device_of(const struct report *r, const char *id)
+{
+	for (size_t k = 0; k < r->n_devices; k++)
+		if (!strcmp(r->devices[k].id, id))
+			return &r->devices[k];
+	return NULL;
+}
+
+static const char *display_of(const struct report *r, const char *id)
+{
+	const struct rep_device *d = device_of(r, id);
+	return d && d->display[0] ? d->display : id;
+}
+
+/* Add s to a comma-separated list unless it is there. */
+static void list_once(char *buf, size_t n, const char *s)
+{
+	size_t sl = strlen(s);
+	for (const char *p = buf; (p = strstr(p, s)); p += sl)
+		if ((p == buf || p[-1] == ' ') && (p[sl] == ',' || p[sl] == '\0'))
+			return;
+	size_t l = strlen(buf);
+	snprintf(buf + l, n - l, "%s%s", l ? ", " : "", s);
+}
+
+/* One line per device, before anything else: what it is, whose clouds and
+ * which countries it talks to, how much it sends, its worst finding. */
+static void print_inventory(FILE *f, const struct report *r)
+{
+	int w = 6;
+	for (size_t k = 0; k < r->n_devices; k++) {
+		int l = (int)strlen(r->devices[k].display);
+		if (l > w)
+			w = l < 48 ? l : 48;
+	}
+	fprintf(f, "\ninventory:\n  %-*s  %-10s %-18s %-28s %-12s %9s  %s\n", w, "DEVICE", "KIND", "BRAND", "CLOUDS",
+		"COUNTRIES", "UP", "WORST FINDING");
+	for (size_t k = 0; k < r->n_devices; k++) {
+		const struct rep_device *d = &r->devices[k];
+		char clouds[200] = "", ccs[200] = "", up[16];
+		for (size_t i = 0; i < d->n_dests && !d->gateway; i++) {
+			const struct rep_dest *x = &d->dests[i];
+			if (!x->internet || x->folded)
+				continue;
+			if (x->company)
+				list_once(clouds, sizeof clouds, x->company);
+			if (x->country[0])
+				list_once(ccs, sizeof ccs, x->country);
+		}
+		const struct finding *worst = NULL;
+		for (size_t i = 0; i < r->n_findings; i++) /* worst first */
+			if (!strcmp(r->findings[i].device, d->id)) {
+				worst = &r->findings[i];
+				break;
+			}
+		char wf[240] = "-";
+		if (worst)
+			snprintf(wf, sizeof wf, "%s: %.200s", severity_name(worst->sev), worst->title);
+		fprintf(f, "  %-*.*s  %-10s %-18.18s %-28.28s %-12.12s %9s  %s\n", w, w, d->display,
+			d->gateway ? "router" : d->kind ? d->kind : "unknown", d->brand ? d->brand : "-",
+			clouds[0] ? clouds : "-", ccs[0] ? ccs : "-", fmt_bytes(up, d->bytes_out), wf);
+	}
+}
+
 /* Findings first, worst first. */
 static void print_findings(FILE *f, const struct report *r)
 {
@@ -45,11 +110,7 @@ static void print_findings(FILE *f, const struct report *r)
 	fprintf(f, "\nfindings (%zu), worst first:\n", r->n_findings);
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct finding *x = &r->findings[i];
-		const char *addr = x->device;
-		for (size_t k = 0; k < r->n_devices; k++)
-			if (!strcmp(r->devices[k].id, x->device) && r->devices[k].n_ipv4)
-				addr = r->devices[k].ipv4[0];
-		fprintf(f, "  %-8s %s (%s): %s  [%s]\n", severity_name(x->sev), addr, x->device, x->title,
+		fprintf(f, "  %-8s %s: %s  [%s]\n", severity_name(x->sev), display_of(r, x->device), x->title,
 			x->detector);
 		if (x->evidence[0])
 			fprintf(f, "           why: %s\n", x->evidence);
@@ -77,7 +138,7 @@ static void print_countries(FILE *f, const struct report *r)
 			c->n_dests == 1 ? "" : "s", fmt_bytes(up, c->bytes_up), fmt_bytes(down, c->bytes_down));
 		fprintf(f, "      devices:");
 		for (size_t k = 0; k < c->n_device_list; k++)
-			fprintf(f, "%s %s", k ? "," : "", c->devices[k]);
+			fprintf(f, "%s %s", k ? "," : "", display_of(r, c->devices[k]));
 		if (c->n_devices > c->n_device_list)
 			fprintf(f, " (+%zu)", c->n_devices - c->n_device_list);
 		fputc('\n', f);
@@ -116,6 +177,19 @@ static void print_header(FILE *f, const struct report *r)
 		if (in->error)
 			fprintf(f, "  ! %s\n", in->message);
 	}
+	/* the data the facts come from, and of when */
+	for (size_t i = 0; i < r->n_data_sets; i++) {
+		const struct data_set *s = &r->data_sets[i];
+		fprintf(f, "%s%s %s", i ? ", " : "  data: ", s->name,
+			!s->loaded ? "missing" : s->date[0] ? s->date : "undated");
+		/* the registry's own version ("oui-data 2.1.9"), its date cut */
+		size_t vl = strlen(s->version), dl = strlen(s->date);
+		if (!strcmp(s->name, "oui") && s->loaded && vl > dl + 1 && dl &&
+		    !strcmp(s->version + vl - dl, s->date))
+			fprintf(f, " (%.*s)", (int)(vl - dl - 1), s->version);
+	}
+	if (r->n_data_sets)
+		fputc('\n', f);
 	if (r->oui_status)
 		fprintf(f, "  ! %s\n", r->oui_status);
 	if (r->ip_status)
@@ -151,8 +225,9 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 {
 	char a[32], b[32], u[16], v[16];
 	(void)r;
-	fprintf(f, "\n%s", d->n_ipv4 ? d->ipv4[0] : d->n_ipv6 ? d->ipv6[0] : "-");
-	fprintf(f, "  %s", d->id);
+	fprintf(f, "\n%s", d->display);
+	if (strstr(d->display, d->id) == NULL)
+		fprintf(f, "  %s", d->id);
 	if (d->maker)
 		fprintf(f, "  %s%s%s%s", d->maker, *d->maker_country ? " (" : "", d->maker_country,
 			*d->maker_country ? ")" : "");
@@ -216,17 +291,23 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 				d->attrs[i].value);
 	if (d->gateway)
 		return; /* the router's forwarded traffic belongs to the devices */
-	if (d->n_internet_dests) {
-		fprintf(f, "  internet destinations (%zu):\n", d->n_internet_dests);
+	for (size_t i = 0; i < d->n_infra; i++) {
+		const struct rep_infra *x = &d->infra[i];
+		fprintf(f, "  infrastructure: %s to %zu server%s in %zu countr%s, %s\n", x->label, x->n_dests,
+			x->n_dests == 1 ? "" : "s", x->n_countries, x->n_countries == 1 ? "y" : "ies",
+			fmt_bytes(u, x->bytes_up + x->bytes_down));
+	}
+	size_t n_shown = d->n_internet_dests - d->n_folded;
+	if (n_shown) {
+		fprintf(f, "  internet destinations (%zu):\n", n_shown);
 		fprintf(f, "    %9s %9s  %-18s %-39s %-2s  %s\n", "UP", "DOWN", "SERVICE", "ADDRESS", "CC",
 			"DOMAIN  [WHOSE]");
 		size_t n = 0;
 		for (size_t i = 0; i < d->n_dests; i++) {
-			if (!d->dests[i].internet)
+			if (!d->dests[i].internet || d->dests[i].folded)
 				continue;
 			if (o->max_dests && n == (size_t)o->max_dests) {
-				fprintf(f, "    ... %zu more (--all or --json shows them)\n",
-					d->n_internet_dests - n);
+				fprintf(f, "    ... %zu more (--all or --json shows them)\n", n_shown - n);
 				break;
 			}
 			print_dest(f, &d->dests[i]);
@@ -249,6 +330,7 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 int output_text(FILE *f, const struct report *r, const struct out_opts *o)
 {
 	print_header(f, r);
+	print_inventory(f, r);
 	print_findings(f, r);
 	print_countries(f, r);
 	if (o->by_country)

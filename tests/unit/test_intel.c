@@ -7,6 +7,8 @@
 
 #include "intel/classify.h"
 #include "intel/clouds.h"
+#include "intel/datasets.h"
+#include "intel/infra.h"
 #include "intel/oui.h"
 #include "lib/addr.h"
 
@@ -78,6 +80,76 @@ static void test_missing_dir(void **state)
 	char err[512];
 	assert_null(oui_load("/nonexistent-alfoil-dir", err, sizeof err));
 	assert_non_null(strstr(err, "/nonexistent-alfoil-dir"));
+}
+
+/* The current registry from npm (scripts/setup.sh: install_oui) knows the
+ * 2024 assignment of Xiaobai/Imilab cameras that Debian's 2022 copy lacks. */
+static void test_npm_registry(void **state)
+{
+	(void)state;
+	char err[512];
+	uint8_t mac[6];
+	struct oui_info oi;
+	if (access("data/ieee/oui.csv", R_OK) != 0) {
+		fprintf(stderr, "# skipped: no data/ieee/oui.csv (scripts/setup.sh fetches it)\n");
+		skip();
+	}
+	mac_parse(mac, "78:df:72:01:02:03");
+	struct oui_db *npm = oui_load("data/ieee", err, sizeof err);
+	assert_non_null(npm);
+	assert_int_equal(oui_lookup(npm, mac, &oi), 0);
+	assert_string_equal(oi.org, "Shanghai Imilab Technology Co.Ltd");
+	assert_string_equal(oi.country, "CN");
+	assert_non_null(strstr(oui_version(npm, 0), "oui-data "));
+	/* the Debian copy alone does not know it */
+	assert_int_equal(oui_lookup(db, mac, &oi), -1);
+	oui_free(npm);
+}
+
+static void test_data_set_date(void **state)
+{
+	(void)state;
+	char d[11];
+	assert_int_equal(data_set_date("@ip-location-db/asn 2.3.2026061719", d), 0);
+	assert_string_equal(d, "2026-06-17");
+	assert_int_equal(data_set_date("oui-data 2.1.9 2026-08-26", d), 0);
+	assert_string_equal(d, "2026-08-26");
+	assert_int_equal(data_set_date("oui-data 2.1.9", d), -1);
+	assert_string_equal(d, "");
+}
+
+/* share/infrastructure.tsv: NTP by its service alone, time servers and
+ * connectivity checks by domain suffix, nothing else. */
+static void test_infra(void **state)
+{
+	(void)state;
+	char err[512];
+	struct infra *in = infra_load("share/infrastructure.tsv", err, sizeof err);
+	assert_non_null(in);
+	assert_true(infra_count(in) > 10);
+	assert_string_equal(infra_match(in, "udp", 123, NULL), "NTP");
+	assert_string_equal(infra_match(in, "udp", 123, "anything.example.com"), "NTP");
+	assert_string_equal(infra_match(in, "tcp", 443, "0.CN.pool.ntp.org."), "NTP");
+	assert_string_equal(infra_match(in, "tcp", 80, "connectivitycheck.gstatic.com"), "connectivity check");
+	assert_string_equal(infra_match(in, "tcp", 80, "www.msftconnecttest.com"), "connectivity check");
+	assert_null(infra_match(in, "tcp", 443, "cn-v1.camera.io.mi.com"));
+	assert_null(infra_match(in, "tcp", 443, "notntp.org"));   /* a suffix on a label boundary only */
+	assert_null(infra_match(in, "tcp", 123, NULL));
+	infra_free(in);
+	char path[] = "/tmp/alfoil-infra-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs("# c\nudp/123\tntp\n", f);
+	fclose(f);
+	assert_null(infra_load(path, err, sizeof err));
+	assert_non_null(strstr(err, ":2: want 3 tab-separated fields"));
+	f = fopen(path, "w");
+	fputs("udp/x\tntp\tNTP\n", f);
+	fclose(f);
+	assert_null(infra_load(path, err, sizeof err));
+	assert_non_null(strstr(err, ":1: 'udp/x' is neither"));
+	unlink(path);
 }
 
 static void expect_cloud(const struct clouds *c, const char *name, const char *company, const char *service)
@@ -225,6 +297,9 @@ int main(void)
 		cmocka_unit_test(test_longest_prefix),
 		cmocka_unit_test(test_not_assigned),
 		cmocka_unit_test(test_missing_dir),
+		cmocka_unit_test(test_npm_registry),
+		cmocka_unit_test(test_data_set_date),
+		cmocka_unit_test(test_infra),
 		cmocka_unit_test(test_clouds),
 		cmocka_unit_test(test_clouds_bad_files),
 		cmocka_unit_test(test_miio_model),
