@@ -85,6 +85,28 @@ def main():
         if cc:
             words = (words + " " + cc).strip()
         rows[len(p)].append((regs[len(p)][0], p, org, words))
+    # Debian's rows for the prefixes oui-data lacks, merged here once, so
+    # that alfoil reads one registry at start-up instead of two
+    have = {k: {r[1] for r in v} for k, v in rows.items()}
+    merged = 0
+    for k, (reg, fname) in regs.items():
+        path = os.path.join(ddir, fname)
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8", errors="replace", newline="") as f:
+            for r in csv.reader(f):
+                if len(r) < 3 or not r[0].startswith("MA-"):
+                    continue
+                p = r[1].strip().upper()
+                if len(p) != k or p in have[k] or any(ch not in "0123456789ABCDEF" for ch in p):
+                    continue
+                words = r[3].strip() if len(r) > 3 else ""
+                cc = known.get(p, "")
+                if cc and not words.endswith(" " + cc):
+                    words = (words + " " + cc).strip()
+                rows[k].append((reg, p, r[2].strip(), words))
+                have[k].add(p)
+                merged += 1
     os.makedirs(outdir, exist_ok=True)
     for k, (reg, fname) in regs.items():
         tmp = os.path.join(outdir, fname + ".tmp")
@@ -94,10 +116,13 @@ def main():
             for r in sorted(rows[k], key=lambda r: r[1]):
                 w.writerow(r)
         os.replace(tmp, os.path.join(outdir, fname))
+    # oui.c reads this directory alone when MERGED says Debian's rows are in it
+    with open(os.path.join(outdir, "MERGED"), "w", encoding="utf-8") as f:
+        f.write(f"{merged} assignments from {ddir}\n")
     n = sum(len(v) for v in rows.values())
     with_cc = sum(1 for v in rows.values() for r in v if len(r[3]) >= 2 and r[3][-2:].isupper())
     print(f"oui-compile: {n} assignments ({len(rows[6])} MA-L, {len(rows[7])} MA-M, "
-          f"{len(rows[9])} MA-S), {with_cc} with a country")
+          f"{len(rows[9])} MA-S; {merged} of them from Debian's copy), {with_cc} with a country")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -279,7 +280,10 @@ static int load_reg(struct oui_db *db, struct oui_reg *r, const char *dir, int s
  * country when the first has none. */
 static void merge_reg(struct oui_reg *r)
 {
-	if (r->n > 1)
+	size_t k = 1; /* the compiled registry comes sorted: no sort then */
+	while (k < r->n && cmp_ent(&r->ents[k - 1], &r->ents[k]) <= 0)
+		k++;
+	if (k < r->n)
 		qsort(r->ents, r->n, sizeof *r->ents, cmp_ent);
 	size_t w = 0;
 	for (size_t i = 0; i < r->n; i++) {
@@ -352,12 +356,21 @@ struct oui_db *oui_load(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	/* setup.sh merges Debian's rows into the npm copy (MERGED says so):
+	 * then that copy alone is read, half the work at start-up */
+	int nread = dirs[1] ? 2 : 1;
+	if (dirs[1]) {
+		char mp[4200];
+		snprintf(mp, sizeof mp, "%s/MERGED", dirs[0]);
+		if (access(mp, R_OK) == 0)
+			nread = 1;
+	}
 	int loaded = 0, err_no = 0;
 	for (int i = 0; i < 3; i++) {
 		db->reg[i].name = reg_def[i].name;
 		db->reg[i].file = reg_def[i].file;
 		db->reg[i].bits = reg_def[i].bits;
-		for (int s = 0; s < 2 && dirs[s]; s++) {
+		for (int s = 0; s < nread; s++) {
 			if (load_reg(db, &db->reg[i], dirs[s], s) == 0)
 				loaded++;
 			else
@@ -365,7 +378,7 @@ struct oui_db *oui_load(const char *dir, char *err, size_t errlen)
 		}
 		merge_reg(&db->reg[i]);
 		/* Debian's .txt files correct the countries of what came from it */
-		for (int s = 0; s < 2 && dirs[s]; s++)
+		for (int s = 0; s < nread; s++)
 			txt_countries(&db->reg[i], dirs[s], s);
 	}
 	if (!loaded || oui_count(db) == 0) {

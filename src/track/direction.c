@@ -28,12 +28,15 @@
 static struct endpoint *ep_slot(struct tracker *t, const struct ip_addr *a, uint16_t port,
 				uint8_t proto)
 {
-	uint32_t h = 2166136261u; /* FNV-1a: a collision only costs a guess */
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 16777619u;
-	h = (h ^ port) * 16777619u;
-	h = (h ^ (port >> 8)) * 16777619u;
-	h = (h ^ proto) * 16777619u;
+	/* two 64-bit words and a multiply-xorshift: a collision only costs a
+	 * guess, and a new flow asks this up to six times */
+	uint64_t w[2];
+	memcpy(w, a->b, sizeof w);
+	uint64_t h = (w[0] ^ (w[1] * 0x9e3779b97f4a7c15u)) + ((uint64_t)port << 8 | proto);
+	h *= 0xbf58476d1ce4e5b9u;
+	h ^= h >> 31;
+	h *= 0x94d049bb133111ebu;
+	h ^= h >> 29;
 	return &t->eps[h % ENDPOINTS];
 }
 
