@@ -26,6 +26,8 @@
 #
 #   BENCH_PCAP=FILE   use this capture instead of building one
 #   BENCH_RUNS=N      runs per tool (default 3)
+#   BENCH_BASE=FILE   also an earlier alfoil binary (alfoil-base), with this
+#                     tree's data and rule files: a regression shows in one run
 #   SHARED=DIR        the shared folder (default ../shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +50,10 @@ fi
 [ -x build/rel/pcapread ] && [ -x ./alfoil ] && [ -x build/rel/mkflood ] || { echo "bench: run 'make bench' (builds alfoil, pcapread and mkflood)" >&2; exit 1; }
 
 tools=(floor alfoil)
+if [ -n "${BENCH_BASE:-}" ]; then
+	[ -x "$BENCH_BASE" ] || { echo "bench: BENCH_BASE=$BENCH_BASE is not an executable" >&2; exit 1; }
+	tools+=(alfoil-base)
+fi
 command -v ndpiReader >/dev/null && tools+=(ndpiReader) || echo "bench: ndpiReader not installed (scripts/setup.sh --bench); skipped"
 command -v tshark >/dev/null && tools+=(tshark) || echo "bench: tshark not installed (scripts/setup.sh --bench); skipped"
 
@@ -55,6 +61,7 @@ cmd_of() {
 	case $1 in
 	floor) echo "build/rel/pcapread $pcap" ;;
 	alfoil) echo "./alfoil inspect --json --no-progress -o /dev/null $pcap" ;;
+	alfoil-base) echo "$BENCH_BASE inspect --json --no-progress --data-dir data --clouds share/clouds.tsv --signatures share/signatures.tsv -o /dev/null $pcap" ;;
 	ndpiReader) echo "ndpiReader -q -i $pcap" ;;
 	tshark) echo "tshark -q -z conv,ip -r $pcap" ;;
 	esac
@@ -89,7 +96,7 @@ med = {t: (statistics.median(w for w, _, _ in v), statistics.median(c for _, c, 
 floor = med['floor'][0]
 hdr = ['tool', 'wall s (median)', 'cpu s (median)', 'packets/s', 'peak RSS MiB', 'wall / floor', 'alfoil speed-up']
 lines = []
-for t in ['floor', 'alfoil', 'ndpiReader', 'tshark']:
+for t in ['floor', 'alfoil', 'alfoil-base', 'ndpiReader', 'tshark']:
     if t not in med:
         continue
     w, c, m = med[t]
@@ -101,6 +108,9 @@ md += ['| ' + ' | '.join(l) + ' |' for l in lines]
 if 'ndpiReader' in med:
     a, n = med['alfoil'], med['ndpiReader']
     md += ['', f'alfoil vs ndpiReader: {n[0] / a[0]:.2f}x faster (wall), peak memory {a[2] / n[2]:.2f}x of ndpiReader\'s']
+if 'alfoil-base' in med:
+    a, b = med['alfoil'], med['alfoil-base']
+    md += ['', f'alfoil vs the earlier binary: {a[0] / b[0]:.2f}x its wall time, {a[1] / b[1]:.2f}x its cpu time']
 text = '\n'.join(md) + '\n'
 open(f'{out}/results.md', 'w').write(text)
 with open(f'{out}/results.tsv', 'w') as f:
