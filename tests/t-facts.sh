@@ -118,9 +118,12 @@ if [ -d "$tp" ]; then
 		"[.devices[] | select(.id==\"50:c7:bf:00:fc:a3\") | .first_seen | startswith(\"$want\")] == [true]"
 	j "$work/tp.json" "TP-Link plug: the capture's first_seen is the earliest packet too" \
 		".capture.first_seen | startswith(\"$want\")"
-	"$ALFOIL" inspect --no-progress "$tp"/*.pcap 2>/dev/null | head -1 >"$work/tp.head"
+	"$ALFOIL" inspect --no-progress "$tp"/*.pcap 2>/dev/null >"$work/tp.txt"
+	head -1 "$work/tp.txt" >"$work/tp.head"
 	check "text header: a date on both ends of a 22-day range" \
 		grep -Eq '[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} to [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC' "$work/tp.head"
+	check "text: the plug's own seen line has a date on both ends too" \
+		grep -Eq '^  seen 2016-08-22 11:35:21 to 2016-09-[0-9]{2} [0-9:]{8}, ' "$work/tp.txt"
 	"$ALFOIL" profile learn --device 50:c7:bf:00:fc:a3 -o "$work/prof" "$tp"/*.pcap >/dev/null 2>&1
 	if [ -f "$work/prof/50-c7-bf-00-fc-a3.txt" ]; then
 		if grep -q 'tcp/38321\|from devs.tplinkcloud.com' "$work/prof/50-c7-bf-00-fc-a3.txt"; then

@@ -157,6 +157,13 @@ static void print_countries(FILE *f, const struct report *r)
 	}
 }
 
+/* How much of "YYYY-MM-DD HH:MM:SS" to leave off the end of a range: the
+ * date when both ends are on the same day (UTC), nothing otherwise. */
+static size_t range_skip(uint64_t first_us, uint64_t last_us)
+{
+	return first_us / 86400000000ull == last_us / 86400000000ull ? 11 : 0;
+}
+
 static void print_header(FILE *f, const struct report *r)
 {
 	char a[32], b[32], c[32], d[16];
@@ -164,7 +171,7 @@ static void print_header(FILE *f, const struct report *r)
 	if (r->first_us && r->last_us >= r->first_us)
 		/* the date on both ends when they are different days */
 		fprintf(f, ", %s to %s UTC (%s)", fmt_time(b, r->first_us, 0),
-			fmt_time(c, r->last_us, 0) + (r->first_us / 86400000000ull == r->last_us / 86400000000ull ? 11 : 0),
+			fmt_time(c, r->last_us, 0) + range_skip(r->first_us, r->last_us),
 			fmt_duration(a, r->last_us - r->first_us));
 	fputc('\n', f);
 	for (size_t i = 0; i < r->n_inputs; i++) {
@@ -268,7 +275,7 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 		fputc('\n', f);
 	}
 	fprintf(f, "  seen %s to %s, %s pkts out / %s in, %s up / %s down\n",
-		fmt_time(a, d->first_us, 0), fmt_time(b, d->last_us, 0) + 11,
+		fmt_time(a, d->first_us, 0), fmt_time(b, d->last_us, 0) + range_skip(d->first_us, d->last_us),
 		fmt_count((char[32]){ 0 }, d->pkts_out), fmt_count((char[32]){ 0 }, d->pkts_in),
 		fmt_bytes(u, d->bytes_out), fmt_bytes(v, d->bytes_in));
 	size_t shown = 0;
