@@ -114,6 +114,7 @@ if [ -d "$tp" ]; then
 	inspect "$work/tp.json" "$tp"/*.pcap
 	earliest=$(for f in "$tp"/*.pcap; do tshark -r "$f" -c 1 -T fields -e frame.time_epoch -Y 'eth.addr == 50:c7:bf:00:fc:a3' 2>/dev/null; done | sort -n | head -1)
 	want=$(date -u -d "@${earliest%.*}" +%Y-%m-%dT%H:%M:%S 2>/dev/null)
+	[ -n "$want" ] || want="(tshark found no packet: scripts/setup.sh installs tshark)"
 	j "$work/tp.json" "TP-Link plug: first seen is its earliest packet over 20 files ($want)" \
 		"[.devices[] | select(.id==\"50:c7:bf:00:fc:a3\") | .first_seen | startswith(\"$want\")] == [true]"
 	j "$work/tp.json" "TP-Link plug: the capture's first_seen is the earliest packet too" \
