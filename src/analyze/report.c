@@ -1,5 +1,6 @@
 /* report.c - build the neutral report from the tracker (see report.h). */
 #include "analyze/report.h"
+#include "analyze/findings.h"
 
 #include <math.h>
 #include <netinet/in.h>
@@ -512,4 +513,43 @@ void report_free(struct report *r)
 	free(r->counters);
 	free(r->countries);
 	free(r);
+}
+
+/* Add s to a comma-separated list unless it is there. */
+static void list_once(char *buf, size_t n, const char *s)
+{
+	size_t sl = strlen(s);
+	for (const char *p = buf; (p = strstr(p, s)); p += sl)
+		if ((p == buf || p[-1] == ' ') && (p[sl] == ',' || p[sl] == '\0'))
+			return;
+	size_t l = strlen(buf);
+	snprintf(buf + l, n - l, "%s%s", l ? ", " : "", s);
+}
+
+void report_summary(const struct report *r, const struct rep_device *d, struct rep_summary *out)
+{
+	out->clouds[0] = out->countries[0] = '\0';
+	out->worst = NULL;
+	for (size_t i = 0; i < d->n_dests && !d->gateway; i++) {
+		const struct rep_dest *x = &d->dests[i];
+		if (!x->internet || x->folded)
+			continue;
+		if (x->company)
+			list_once(out->clouds, sizeof out->clouds, x->company);
+		if (x->country[0])
+			list_once(out->countries, sizeof out->countries, x->country);
+	}
+	for (size_t i = 0; i < r->n_findings; i++) /* worst first */
+		if (!strcmp(r->findings[i].device, d->id)) {
+			out->worst = &r->findings[i];
+			break;
+		}
+}
+
+const char *report_display(const struct report *r, const char *id)
+{
+	for (size_t k = 0; k < r->n_devices; k++)
+		if (!strcmp(r->devices[k].id, id))
+			return r->devices[k].display[0] ? r->devices[k].display : id;
+	return id;
 }

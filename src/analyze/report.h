@@ -201,6 +201,20 @@ struct report {
 	size_t n_data_sets;
 };
 
+/* What a device's inventory line says, derived from the report: the
+ * companies and the countries of its internet destinations (folded
+ * infrastructure left out), each once and comma-separated, and its worst
+ * finding (NULL when none; needs r->findings set). */
+struct rep_summary {
+	char clouds[200];
+	char countries[200];
+	const struct finding *worst;
+};
+void report_summary(const struct report *r, const struct rep_device *d, struct rep_summary *out);
+/* The name a person reads for the device with this id: its display name,
+ * else the id itself. */
+const char *report_display(const struct report *r, const char *id);
+
 /* Inputs are copied. Returns NULL only when out of memory. */
 struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			    const struct dec_stats *dec, const struct rep_input *inputs,

@@ -26,25 +26,6 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
-static const char *display_of(const struct report *r, const char *id)
-{
-	for (size_t k = 0; k < r->n_devices; k++)
-		if (!strcmp(r->devices[k].id, id))
-			return r->devices[k].display[0] ? r->devices[k].display : id;
-	return id;
-}
-
-/* Add s to a comma-separated list unless it is there. */
-static void list_once(char *buf, size_t n, const char *s)
-{
-	size_t sl = strlen(s);
-	for (const char *p = buf; (p = strstr(p, s)); p += sl)
-		if ((p == buf || p[-1] == ' ') && (p[sl] == ',' || p[sl] == '\0'))
-			return;
-	size_t l = strlen(buf);
-	snprintf(buf + l, n - l, "%s%s", l ? ", " : "", s);
-}
-
 static const char css[] =
 	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#1c2430;background:#f5f6f8}"
 	"main{max-width:1100px;margin:0 auto;padding:12px}"
@@ -318,7 +299,7 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o)
 		for (size_t i = 0; i < r->n_findings; i++) {
 			const struct finding *x = &r->findings[i];
 			fprintf(f, "<p class=\"finding sev-%s\"><b>%s</b> ", severity_name(x->sev), severity_name(x->sev));
-			esc(f, display_of(r, x->device));
+			esc(f, report_display(r, x->device));
 			fputs(": ", f);
 			esc(f, x->title);
 			fputs("<br><span class=\"muted\">", f);
@@ -367,28 +348,18 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o)
 		}
 		fputs("</td><td>", f);
 		esc(f, d->brand ? d->brand : "");
-		char clouds[200] = "", ccs[120] = "";
-		for (size_t k = 0; k < d->n_dests && !d->gateway; k++) {
-			const struct rep_dest *x = &d->dests[k];
-			if (!x->internet || x->folded)
-				continue;
-			if (x->company)
-				list_once(clouds, sizeof clouds, x->company);
-			if (x->country[0])
-				list_once(ccs, sizeof ccs, x->country);
-		}
+		struct rep_summary sm;
+		report_summary(r, d, &sm);
 		fputs("</td><td class=\"wrap\">", f);
-		esc(f, clouds);
+		esc(f, sm.clouds);
 		fputs("</td><td>", f);
-		esc(f, ccs);
+		esc(f, sm.countries);
 		fprintf(f, "</td><td class=\"num\">%s</td><td class=\"wrap\">", fmt_bytes(up, d->bytes_out));
-		for (size_t k = 0; k < r->n_findings; k++) /* worst first */
-			if (!strcmp(r->findings[k].device, d->id)) {
-				fprintf(f, "<span class=\"sev-%s\"><b>%s</b></span> ", severity_name(r->findings[k].sev),
-					severity_name(r->findings[k].sev));
-				esc(f, r->findings[k].title);
-				break;
-			}
+		if (sm.worst) {
+			fprintf(f, "<span class=\"sev-%s\"><b>%s</b></span> ", severity_name(sm.worst->sev),
+				severity_name(sm.worst->sev));
+			esc(f, sm.worst->title);
+		}
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</table></div>\n<h2>Devices</h2>\n", f);

@@ -34,31 +34,6 @@ static void print_headline(FILE *f, const struct report *r)
 	fputc('\n', f);
 }
 
-static const struct rep_device *device_of(const struct report *r, const char *id)
-{
-	for (size_t k = 0; k < r->n_devices; k++)
-		if (!strcmp(r->devices[k].id, id))
-			return &r->devices[k];
-	return NULL;
-}
-
-static const char *display_of(const struct report *r, const char *id)
-{
-	const struct rep_device *d = device_of(r, id);
-	return d && d->display[0] ? d->display : id;
-}
-
-/* Add s to a comma-separated list unless it is there. */
-static void list_once(char *buf, size_t n, const char *s)
-{
-	size_t sl = strlen(s);
-	for (const char *p = buf; (p = strstr(p, s)); p += sl)
-		if ((p == buf || p[-1] == ' ') && (p[sl] == ',' || p[sl] == '\0'))
-			return;
-	size_t l = strlen(buf);
-	snprintf(buf + l, n - l, "%s%s", l ? ", " : "", s);
-}
-
 /* One line per device, before anything else: what it is, whose clouds and
  * which countries it talks to, how much it sends, its worst finding. */
 static void print_inventory(FILE *f, const struct report *r)
@@ -73,28 +48,16 @@ static void print_inventory(FILE *f, const struct report *r)
 		"COUNTRIES", "UP", "WORST FINDING");
 	for (size_t k = 0; k < r->n_devices; k++) {
 		const struct rep_device *d = &r->devices[k];
-		char clouds[200] = "", ccs[200] = "", up[16];
-		for (size_t i = 0; i < d->n_dests && !d->gateway; i++) {
-			const struct rep_dest *x = &d->dests[i];
-			if (!x->internet || x->folded)
-				continue;
-			if (x->company)
-				list_once(clouds, sizeof clouds, x->company);
-			if (x->country[0])
-				list_once(ccs, sizeof ccs, x->country);
-		}
-		const struct finding *worst = NULL;
-		for (size_t i = 0; i < r->n_findings; i++) /* worst first */
-			if (!strcmp(r->findings[i].device, d->id)) {
-				worst = &r->findings[i];
-				break;
-			}
+		char up[16];
+		struct rep_summary sm;
+		report_summary(r, d, &sm);
+		const struct finding *worst = sm.worst;
 		char wf[240] = "-";
 		if (worst)
 			snprintf(wf, sizeof wf, "%s: %.200s", severity_name(worst->sev), worst->title);
 		fprintf(f, "  %-*.*s  %-10s %-18.18s %-28.28s %-12.12s %9s  %s\n", w, w, d->display,
 			d->gateway ? "router" : d->kind ? d->kind : "unknown", d->brand ? d->brand : "-",
-			clouds[0] ? clouds : "-", ccs[0] ? ccs : "-", fmt_bytes(up, d->bytes_out), wf);
+			sm.clouds[0] ? sm.clouds : "-", sm.countries[0] ? sm.countries : "-", fmt_bytes(up, d->bytes_out), wf);
 	}
 }
 
@@ -110,7 +73,7 @@ static void print_findings(FILE *f, const struct report *r)
 	fprintf(f, "\nfindings (%zu), worst first:\n", r->n_findings);
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct finding *x = &r->findings[i];
-		fprintf(f, "  %-8s %s: %s  [%s]\n", severity_name(x->sev), display_of(r, x->device), x->title,
+		fprintf(f, "  %-8s %s: %s  [%s]\n", severity_name(x->sev), report_display(r, x->device), x->title,
 			x->detector);
 		if (x->evidence[0])
 			fprintf(f, "           why: %s\n", x->evidence);
@@ -138,7 +101,7 @@ static void print_countries(FILE *f, const struct report *r)
 			c->n_dests == 1 ? "" : "s", fmt_bytes(up, c->bytes_up), fmt_bytes(down, c->bytes_down));
 		fprintf(f, "      devices:");
 		for (size_t k = 0; k < c->n_device_list; k++)
-			fprintf(f, "%s %s", k ? "," : "", display_of(r, c->devices[k]));
+			fprintf(f, "%s %s", k ? "," : "", report_display(r, c->devices[k]));
 		if (c->n_devices > c->n_device_list)
 			fprintf(f, " (+%zu)", c->n_devices - c->n_device_list);
 		fputc('\n', f);
