@@ -44,6 +44,16 @@ static long global_list(FILE *f, FILE *warn, const char *fmt, const struct dns_b
 	return w;
 }
 
+/* aa:bb:cc:dd:ee:ff as aabbccddeeff: the name of a device's view or group */
+static void mac_id(const char *mac, char id[static 13])
+{
+	size_t k = 0;
+	for (const char *p = mac; *p && k < 12; p++)
+		if (*p != ':')
+			id[k++] = *p;
+	id[k] = '\0';
+}
+
 /* unbound: a view per device, chosen by the client's address; view-first
  * lets every other name through to the server's own zones and resolution */
 static long unbound_views(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n)
@@ -59,11 +69,7 @@ static long unbound_views(FILE *f, FILE *warn, const char *fmt, const struct dns
 		if (!b[i].n_names)
 			continue;
 		char id[13];
-		size_t k = 0;
-		for (const char *p = d->mac; *p && k < 12; p++)
-			if (*p != ':')
-				id[k++] = *p;
-		id[k] = '\0';
+		mac_id(d->mac, id);
 		if (!d->n_addrs) {
 			if (warn)
 				fprintf(warn, "alfoil enforce: warning: %s: no address known (--report), so unbound cannot tell "
@@ -108,11 +114,8 @@ static long pihole_sql(FILE *f, FILE *warn, const char *fmt, const struct dns_bl
 		if (!b[i].n_names)
 			continue;
 		char id[13], mac[18];
-		size_t k = 0;
-		for (const char *p = d->mac; *p && k < 12; p++)
-			if (*p != ':')
-				id[k++] = *p;
-		id[k] = '\0';
+		size_t k;
+		mac_id(d->mac, id);
 		for (k = 0; k < 17 && d->mac[k]; k++)
 			mac[k] = (char)(d->mac[k] >= 'a' && d->mac[k] <= 'f' ? d->mac[k] - 32 : d->mac[k]);
 		mac[k] = '\0';
