@@ -6,6 +6,7 @@
  */
 #include "lib/strpool.h"
 #include "lib/swar.h"
+#include "lib/utf8.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -63,42 +64,11 @@ void strpool_free(struct strpool *sp)
 	free(sp);
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid
- * (RFC 3629 section 4: no overlongs, no surrogates, nothing past U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t k;
-	unsigned char lo = 0x80, hi = 0xbf;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		k = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		k = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < k || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < k; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return k;
-}
-
 /* Normalise into buf: cut to STRPOOL_MAXLEN, maybe lower-cased, and made
- * safe to print and to put in JSON: control characters and bytes that are
- * not valid UTF-8 become '?'. Returns the length. */
+ * safe to print and to put in JSON (lib/utf8.h): control characters, bytes
+ * that are not valid UTF-8 and the characters that reorder or hide text
+ * (bidi overrides, zero-width ...) become '?', one for each. Returns the
+ * length, at most the length given. */
 static size_t norm(char buf[static STRPOOL_MAXLEN], const char *s, size_t len, int lower)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -113,22 +83,29 @@ static size_t norm(char buf[static STRPOOL_MAXLEN], const char *s, size_t len, i
 			w = swar_ascii_lower(w);
 		memcpy(buf + i, &w, 8);
 	}
+	size_t o = i;
 	while (i < len) {
 		size_t k = utf8_seq(u + i, len - i);
 		if (k == 1) {
 			char c = (char)u[i];
 			if (lower && c >= 'A' && c <= 'Z')
 				c = (char)(c - 'A' + 'a');
-			buf[i] = u[i] < 0x20 || u[i] == 0x7f ? '?' : c;
+			buf[o++] = u[i] < 0x20 || u[i] == 0x7f ? '?' : c;
 			i++;
 		} else if (k == 0) {
-			buf[i++] = '?';
+			buf[o++] = '?';
+			i++;
 		} else {
-			memcpy(buf + i, u + i, k);
+			if (utf8_hidden(utf8_decode(u + i, k)))
+				buf[o++] = '?';
+			else {
+				memcpy(buf + o, u + i, k);
+				o += k;
+			}
 			i += k;
 		}
 	}
-	return len;
+	return o;
 }
 
 static uint32_t find(const struct strpool *sp, const char *s, size_t len, uint32_t h,

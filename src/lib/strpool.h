@@ -18,7 +18,9 @@ struct strpool;
 struct strpool *strpool_new(size_t max_bytes);
 void strpool_free(struct strpool *sp);
 /* Intern (s, len); returns its id, 0 if refused or len == 0. Stored text is
- * printable UTF-8: control characters and invalid bytes become '?'. When lower is
+ * printable UTF-8: control characters, invalid bytes and the characters that
+ * reorder or hide text (lib/utf8.h: C1 controls, bidi overrides and marks,
+ * zero-width characters ...) become '?'. When lower is
  * set, ASCII letters are folded to lower case first (DNS names, RFC 4343). */
 uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len, int lower);
 /* Id of an existing string, 0 when absent (nothing is added). */
