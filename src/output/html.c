@@ -238,7 +238,7 @@ static void device_card(FILE *f, const struct rep_device *d)
 	fputs("</section>\n", f);
 }
 
-int output_html(FILE *f, const struct report *r, const struct out_opts *o)
+static int html_render(FILE *f, const struct report *r, const struct out_opts *o)
 {
 	char a[32], b[32], up[16];
 	(void)o;
@@ -372,4 +372,15 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o)
 	fputs(" <a href=\"https://db-ip.com\">IP Geolocation by DB-IP</a>. Maker data: IEEE Registration Authority."
 	      "</footer>\n</main></body></html>\n", f);
 	return ferror(f) ? -1 : 0;
+}
+
+/* Through output_safe_open(): nothing a packet or a file name holds can
+ * move, hide or recolour what the browser shows. */
+int output_html(FILE *f, const struct report *r, const struct out_opts *o)
+{
+	FILE *s = output_safe_open(f);
+	if (!s)
+		return -1;
+	int rc = html_render(s, r, o);
+	return output_safe_close(s, f) < 0 ? -1 : rc;
 }

@@ -297,7 +297,7 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 			print_dest(f, &d->dests[i]);
 }
 
-int output_text(FILE *f, const struct report *r, const struct out_opts *o)
+static int text_render(FILE *f, const struct report *r, const struct out_opts *o)
 {
 	print_header(f, r);
 	print_inventory(f, r);
@@ -315,4 +315,15 @@ int output_text(FILE *f, const struct report *r, const struct out_opts *o)
 		fputc('\n', f);
 	}
 	return ferror(f) ? -1 : 0;
+}
+
+/* Through output_safe_open(): nothing a packet or a file name holds can
+ * move, hide or recolour what the terminal shows. */
+int output_text(FILE *f, const struct report *r, const struct out_opts *o)
+{
+	FILE *s = output_safe_open(f);
+	if (!s)
+		return -1;
+	int rc = text_render(s, r, o);
+	return output_safe_close(s, f) < 0 ? -1 : rc;
 }
