@@ -10,6 +10,7 @@
 #include "intel/classify.h"
 #include "intel/datasets.h"
 #include "lib/fmt.h"
+#include "lib/utf8.h"
 #include "output/output.h"
 
 /* jansson's setters steal the reference; a NULL value is skipped. */
@@ -19,57 +20,112 @@ static void set(json_t *o, const char *k, json_t *v)
 		json_object_set_new(o, k, v);
 }
 
+/* A JSON string of s[0..len), made safe to show (lib/utf8.h): jansson
+ * refuses bytes that are not UTF-8 (json_string gives NULL and the field
+ * would be lost), and a consumer that shows a decoded "\u202e" is fooled
+ * as a terminal would be. Strings from packets are clean already (the
+ * string pool); this covers file names, messages and data files, and a
+ * name cut to a buffer's size in the middle of a character. */
+static json_t *jstrn(const char *s, size_t len)
+{
+	if (utf8_is_clean(s, len, 0))
+		return json_stringn_nocheck(s, len);
+	char stack[256], *buf = len <= sizeof stack ? stack : malloc(len);
+	if (!buf)
+		return NULL;
+	json_t *v = json_stringn_nocheck(buf, utf8_clean(buf, s, len, 0));
+	if (buf != stack)
+		free(buf);
+	return v;
+}
+
+static json_t *jstr(const char *s)
+{
+	return jstrn(s, strlen(s));
+}
+
+/* A capture file's name is whatever bytes the file system holds: "name"
+ * shows it with U+FFFD for each byte that is not UTF-8 and each character
+ * that would hide or reorder text, and "name_hex" then holds its bytes
+ * (null when the name is shown as it is), so the key is never lost and the
+ * file can still be found. */
+static void input_name(json_t *o, const char *name)
+{
+	size_t len = strlen(name);
+	if (utf8_is_clean(name, len, 0)) {
+		set(o, "name", json_stringn_nocheck(name, len));
+		set(o, "name_hex", json_null());
+		return;
+	}
+	char *shown = malloc(3 * len), *hex = malloc(2 * len);
+	if (shown && hex) {
+		set(o, "name", json_stringn_nocheck(shown, utf8_clean(shown, name, len, UTF8_FFFD)));
+		fmt_hex(hex, (const uint8_t *)name, len);
+		set(o, "name_hex", json_stringn_nocheck(hex, 2 * len));
+	}
+	free(shown);
+	free(hex);
+}
+
 static json_t *str_or_null(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? jstr(s) : json_null();
 }
 
 static json_t *time_json(uint64_t us)
 {
 	char b[32];
-	return us ? json_string(fmt_time(b, us, 1)) : json_null();
+	return us ? jstr(fmt_time(b, us, 1)) : json_null();
 }
 
 static json_t *dest_json(const struct rep_dest *x)
 {
 	json_t *o = json_object();
-	set(o, "address", json_string(x->addr));
-	set(o, "scope", json_string(x->scope));
+	set(o, "address", jstr(x->addr));
+	set(o, "scope", jstr(x->scope));
 	set(o, "domain", str_or_null(x->domain));
-	set(o, "domain_source", json_string(x->domain_source));
+	set(o, "domain_source", jstr(x->domain_source));
 	json_t *names = json_object();
 	if (x->dns_name)
-		set(names, "dns", json_string(x->dns_name));
+		set(names, "dns", jstr(x->dns_name));
 	if (x->sni)
-		set(names, "tls_sni", json_string(x->sni));
+		set(names, "tls_sni", jstr(x->sni));
 	if (x->http_host)
-		set(names, "http_host", json_string(x->http_host));
+		set(names, "http_host", jstr(x->http_host));
 	if (x->n_other) {
 		json_t *other = json_array();
 		for (int i = 0; i < x->n_other; i++)
-			json_array_append_new(other, json_string(x->other_names[i]));
+			json_array_append_new(other, jstr(x->other_names[i]));
 		set(names, "other", other);
 	}
 	set(o, "names", names);
 	if (x->internet) {
-		set(o, "country", x->country[0] ? json_string(x->country) : json_null());
+		set(o, "country", x->country[0] ? jstr(x->country) : json_null());
 		set(o, "abroad", json_boolean(x->abroad));
 		set(o, "asn", x->asn ? json_integer(x->asn) : json_null());
 		set(o, "org", str_or_null(x->org));
+		if (x->translated) {
+			json_t *t = json_object();
+			set(t, "kind", jstr(x->translated));
+			set(t, "ipv4", jstr(x->translated_ipv4));
+			set(o, "translated", t);
+		} else {
+			set(o, "translated", json_null());
+		}
 		set(o, "company", str_or_null(x->company));
 		set(o, "service", str_or_null(x->service));
 		set(o, "infrastructure", str_or_null(x->infra));
 		set(o, "folded", json_boolean(x->folded));
 	}
-	set(o, "proto", json_string(x->proto));
+	set(o, "proto", jstr(x->proto));
 	set(o, "port", json_integer(x->port));
-	set(o, "app", *x->app ? json_string(x->app) : json_null());
-	set(o, "encrypted", json_string(x->encrypted));
-	set(o, "direction", json_string(x->inbound ? "inbound" : "outbound"));
+	set(o, "app", *x->app ? jstr(x->app) : json_null());
+	set(o, "encrypted", jstr(x->encrypted));
+	set(o, "direction", jstr(x->inbound ? "inbound" : "outbound"));
 	if (x->tls_version) {
 		char v[8];
 		snprintf(v, sizeof v, "0x%04x", x->tls_version);
-		set(o, "tls_version", json_string(v));
+		set(o, "tls_version", jstr(v));
 	}
 	set(o, "flows", json_integer(x->flows));
 	set(o, "packets_up", json_integer((json_int_t)x->pkts_up));
@@ -84,13 +140,13 @@ static json_t *dest_json(const struct rep_dest *x)
 static json_t *device_json(const struct rep_device *d)
 {
 	json_t *o = json_object();
-	set(o, "id", json_string(d->id));
-	set(o, "mac", d->has_mac ? json_string(d->mac) : json_null());
-	set(o, "display_name", json_string(d->display));
+	set(o, "id", jstr(d->id));
+	set(o, "mac", d->has_mac ? jstr(d->mac) : json_null());
+	set(o, "display_name", jstr(d->display));
 	json_t *inf = json_array();
 	for (size_t i = 0; i < d->n_infra; i++) {
 		json_t *e = json_object();
-		set(e, "label", json_string(d->infra[i].label));
+		set(e, "label", jstr(d->infra[i].label));
 		set(e, "destinations", json_integer((json_int_t)d->infra[i].n_dests));
 		set(e, "countries", json_integer((json_int_t)d->infra[i].n_countries));
 		set(e, "bytes_up", json_integer((json_int_t)d->infra[i].bytes_up));
@@ -100,32 +156,32 @@ static json_t *device_json(const struct rep_device *d)
 	set(o, "infrastructure", inf);
 	json_t *mk = json_object();
 	set(mk, "name", str_or_null(d->maker));
-	set(mk, "country", *d->maker_country ? json_string(d->maker_country) : json_null());
+	set(mk, "country", *d->maker_country ? jstr(d->maker_country) : json_null());
 	set(mk, "registry", str_or_null(d->maker_registry));
 	set(mk, "randomized_mac", json_boolean(d->randomized_mac));
 	set(o, "maker", mk);
 	json_t *v4 = json_array(), *v6 = json_array();
 	for (size_t i = 0; i < d->n_ipv4; i++)
-		json_array_append_new(v4, json_string(d->ipv4[i]));
+		json_array_append_new(v4, jstr(d->ipv4[i]));
 	for (size_t i = 0; i < d->n_ipv6; i++)
-		json_array_append_new(v6, json_string(d->ipv6[i]));
+		json_array_append_new(v6, jstr(d->ipv6[i]));
 	set(o, "ipv4", v4);
 	set(o, "ipv6", v6);
 	json_t *names = json_array();
 	for (size_t i = 0; i < d->n_names; i++) {
 		json_t *n = json_object();
-		set(n, "name", json_string(d->names[i].name));
-		set(n, "source", json_string(d->names[i].source));
+		set(n, "name", jstr(d->names[i].name));
+		set(n, "source", jstr(d->names[i].source));
 		json_array_append_new(names, n);
 	}
 	set(o, "names", names);
 	json_t *roles = json_array();
 	if (d->gateway)
-		json_array_append_new(roles, json_string("gateway"));
+		json_array_append_new(roles, jstr("gateway"));
 	if (d->dhcp_server)
-		json_array_append_new(roles, json_string("dhcp-server"));
+		json_array_append_new(roles, jstr("dhcp-server"));
 	if (d->dns_server)
-		json_array_append_new(roles, json_string("dns-server"));
+		json_array_append_new(roles, jstr("dns-server"));
 	set(o, "roles", roles);
 	/* hosts whose traffic this device sends from its own MAC */
 	json_t *relay = json_array();
@@ -134,16 +190,16 @@ static json_t *device_json(const struct rep_device *d)
 		if (strcmp(d->attrs[i].kind, "relays-for") || !sp)
 			continue;
 		json_t *e = json_object();
-		set(e, "address", json_stringn(v, (size_t)(sp - v)));
-		set(e, "mac", json_string(sp + 1));
+		set(e, "address", jstrn(v, (size_t)(sp - v)));
+		set(e, "mac", jstr(sp + 1));
 		json_array_append_new(relay, e);
 	}
 	set(o, "relays_for", relay);
 	json_t *ev = json_array();
 	for (size_t i = 0; i < d->n_attrs; i++) {
 		json_t *e = json_object();
-		set(e, "kind", json_string(d->attrs[i].kind));
-		set(e, "value", json_string(d->attrs[i].value));
+		set(e, "kind", jstr(d->attrs[i].kind));
+		set(e, "value", jstr(d->attrs[i].value));
 		json_array_append_new(ev, e);
 	}
 	set(o, "evidence", ev);
@@ -156,14 +212,14 @@ static json_t *device_json(const struct rep_device *d)
 	json_t *dns = json_object(), *qs = json_array(), *rs = json_array();
 	for (size_t i = 0; i < d->n_queries; i++) {
 		json_t *q = json_object();
-		set(q, "name", json_string(d->queries[i].name));
+		set(q, "name", jstr(d->queries[i].name));
 		set(q, "count", json_integer(d->queries[i].count));
 		json_array_append_new(qs, q);
 	}
 	for (size_t i = 0; i < d->n_resolved; i++) {
 		json_t *q = json_object();
-		set(q, "name", json_string(d->resolved[i].name));
-		set(q, "address", json_string(d->resolved[i].addr));
+		set(q, "name", jstr(d->resolved[i].name));
+		set(q, "address", jstr(d->resolved[i].addr));
 		json_array_append_new(rs, q);
 	}
 	set(dns, "queries", qs);
@@ -174,13 +230,13 @@ static json_t *device_json(const struct rep_device *d)
 	set(id, "brand", str_or_null(d->brand));
 	set(id, "chip", str_or_null(d->chip));
 	set(id, "confidence", json_real(d->confidence));
-	set(id, "miio_model", d->miio_model[0] ? json_string(d->miio_model) : json_null());
+	set(id, "miio_model", d->miio_model[0] ? jstr(d->miio_model) : json_null());
 	json_t *hits = json_array();
 	for (size_t i = 0; i < d->n_hits; i++) {
 		const struct class_hit *h = &d->hits[i];
 		json_t *e = json_object();
-		set(e, "source", json_string(h->source));
-		set(e, "value", json_string(h->value));
+		set(e, "source", jstr(h->source));
+		set(e, "value", jstr(h->value));
 		set(e, "kind", str_or_null(h->kind));
 		set(e, "brand", str_or_null(h->brand));
 		set(e, "chip", str_or_null(h->chip));
@@ -348,7 +404,7 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	 * these are malloc and free */
 	json_set_alloc_funcs(arena_malloc, arena_free);
 	json_t *root = json_object();
-	set(root, "schema", json_string(r->schema));
+	set(root, "schema", jstr(r->schema));
 	set(root, "version", str_or_null(r->version));
 	json_t *cap = json_object();
 	json_t *inputs = json_array();
@@ -357,11 +413,11 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	for (size_t i = 0; i < r->n_inputs; i++) {
 		const struct rep_input *in = &r->inputs[i];
 		json_t *o = json_object();
-		set(o, "name", json_string(in->name));
-		set(o, "type", json_string(in->live ? "interface" : "file"));
+		input_name(o, in->name);
+		set(o, "type", jstr(in->live ? "interface" : "file"));
 		set(o, "linktype", str_or_null(in->linktype));
 		set(o, "packets", json_integer((json_int_t)in->packets));
-		set(o, "error", in->error ? json_string(in->message) : json_null());
+		set(o, "error", in->error ? jstr(in->message) : json_null());
 		if (in->live) {
 			live = 1;
 			recv += in->received;
@@ -388,9 +444,9 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	set(root, "capture", cap);
 	json_t *warn = json_array();
 	if (r->oui_status)
-		json_array_append_new(warn, json_string(r->oui_status));
+		json_array_append_new(warn, jstr(r->oui_status));
 	if (r->ip_status)
-		json_array_append_new(warn, json_string(r->ip_status));
+		json_array_append_new(warn, jstr(r->ip_status));
 	set(root, "warnings", warn);
 	/* which data the makers, countries, networks, clouds and kinds came
 	 * from, and of when: the data ages */
@@ -398,24 +454,24 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	for (size_t i = 0; i < r->n_data_sets; i++) {
 		const struct data_set *d = &r->data_sets[i];
 		json_t *o = json_object();
-		set(o, "name", json_string(d->name));
+		set(o, "name", jstr(d->name));
 		set(o, "loaded", json_boolean(d->loaded));
-		set(o, "version", d->version[0] ? json_string(d->version) : json_null());
-		set(o, "date", d->date[0] ? json_string(d->date) : json_null());
-		set(o, "path", d->path[0] ? json_string(d->path) : json_null());
+		set(o, "version", d->version[0] ? jstr(d->version) : json_null());
+		set(o, "date", d->date[0] ? jstr(d->date) : json_null());
+		set(o, "path", d->path[0] ? jstr(d->path) : json_null());
 		if (d->fallback[0])
-			set(o, "fallback", json_string(d->fallback));
+			set(o, "fallback", jstr(d->fallback));
 		json_array_append_new(dsa, o);
 	}
 	set(root, "data_sets", dsa);
-	set(root, "home_country", r->home_country[0] ? json_string(r->home_country) : json_null());
+	set(root, "home_country", r->home_country[0] ? jstr(r->home_country) : json_null());
 	set(root, "home_country_source", str_or_null(r->home_source));
 	set(root, "devices_abroad", json_integer((json_int_t)r->n_devices_abroad));
 	json_t *countries = json_array();
 	for (size_t i = 0; i < r->n_countries; i++) {
 		const struct rep_country *c = &r->countries[i];
 		json_t *o = json_object();
-		set(o, "country", json_string(c->cc));
+		set(o, "country", jstr(c->cc));
 		set(o, "home", json_boolean(c->home));
 		set(o, "devices", json_integer((json_int_t)c->n_devices));
 		set(o, "destinations", json_integer((json_int_t)c->n_dests));
@@ -423,15 +479,15 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 		set(o, "bytes_down", json_integer((json_int_t)c->bytes_down));
 		json_t *a = json_array();
 		for (size_t k = 0; k < c->n_device_list; k++)
-			json_array_append_new(a, json_string(c->devices[k]));
+			json_array_append_new(a, jstr(c->devices[k]));
 		set(o, "top_devices", a);
 		a = json_array();
 		for (size_t k = 0; k < c->n_orgs; k++)
-			json_array_append_new(a, json_string(c->orgs[k]));
+			json_array_append_new(a, jstr(c->orgs[k]));
 		set(o, "organisations", a);
 		a = json_array();
 		for (size_t k = 0; k < c->n_domains; k++)
-			json_array_append_new(a, json_string(c->domains[k]));
+			json_array_append_new(a, jstr(c->domains[k]));
 		set(o, "domains", a);
 		json_array_append_new(countries, o);
 	}
@@ -440,11 +496,11 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct finding *x = &r->findings[i];
 		json_t *o = json_object();
-		set(o, "severity", json_string(severity_name(x->sev)));
-		set(o, "detector", json_string(x->detector));
-		set(o, "device", json_string(x->device));
-		set(o, "title", json_string(x->title));
-		set(o, "evidence", json_string(x->evidence));
+		set(o, "severity", jstr(severity_name(x->sev)));
+		set(o, "detector", jstr(x->detector));
+		set(o, "device", jstr(x->device));
+		set(o, "title", jstr(x->title));
+		set(o, "evidence", jstr(x->evidence));
 		set(o, "advice", str_or_null(x->advice));
 		set(o, "first_seen", time_json(x->first_us));
 		set(o, "last_seen", time_json(x->last_us));
