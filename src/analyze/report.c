@@ -311,6 +311,10 @@ static void enrich_dest(struct rep_dest *x, const struct intel_db *in)
 	struct ip_addr a;
 	struct ip_info info;
 	if (in->ip && addr_parse(&a, x->addr) == 0 && ipdb_lookup(in->ip, &a, &info) == 0) {
+		if (info.translated) {
+			x->translated = info.translated;
+			addr_fmt(&info.ipv4, x->translated_ipv4);
+		}
 		memcpy(x->country, info.country, 3);
 		x->asn = info.asn;
 		if (info.org[0])

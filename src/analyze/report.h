@@ -70,6 +70,9 @@ struct rep_dest {
 	char country[3];       /* internet destinations: ISO code, "" unknown */
 	uint32_t asn;          /* 0 unknown */
 	char *org;             /* the network's organisation, NULL unknown (owned) */
+	const char *translated; /* "nat64", "6to4", "teredo": country and network
+				 * are those of the IPv4 address inside; or NULL */
+	char translated_ipv4[ADDR_STRLEN];
 	const char *company;   /* whose cloud, from the domain; NULL unknown */
 	const char *service;
 	int abroad;            /* country known and not the home country */

@@ -248,6 +248,13 @@ int ipdb_lookup(const struct ipdb *db, const struct ip_addr *a, struct ip_info *
 	 * database says (the whois-derived one puts 192.168/16 in AU) */
 	if (!db || addr_scope(a) != SCOPE_GLOBAL)
 		return -1;
+	struct ip_addr v4;
+	enum addr_ip4in6 k = addr_ip4in6(a, &v4);
+	if (k != ADDR_4IN6_NONE && addr_scope(&v4) == SCOPE_GLOBAL) {
+		out->translated = addr_ip4in6_name(k);
+		out->ipv4 = v4;
+		a = &out->ipv4;
+	}
 	country_of(db, a, out->country);
 	uint32_t org;
 	if (db->map && asn_bin_org(db, a, &org) == 0 && org < db->norgs) {

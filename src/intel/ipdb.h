@@ -33,6 +33,10 @@ struct ip_info {
 	char country[3];   /* ISO 3166 alpha-2, "" unknown */
 	uint32_t asn;      /* 0 unknown */
 	char org[128];     /* the network's organisation, "" unknown */
+	/* for an IPv6 address that carries an IPv4 address (NAT64, 6to4,
+	 * Teredo: lib/addr.h), the facts above are the IPv4 address's */
+	const char *translated; /* "nat64", "6to4", "teredo", or NULL */
+	struct ip_addr ipv4;    /* the IPv4 address, when translated */
 };
 
 /* Never NULL unless out of memory; err receives a message for a file that
@@ -40,7 +44,9 @@ struct ip_info {
 struct ipdb *ipdb_open(const struct ipdb_paths *paths, char *err, size_t errlen);
 void ipdb_close(struct ipdb *db);
 
-/* 0 when anything was found; -1 for addresses that are not global. */
+/* 0 when anything was found; -1 for addresses that are not global. An
+ * IPv6 address that carries a global IPv4 address is looked up as that
+ * IPv4 address (the country and network the packets go on to). */
 int ipdb_lookup(const struct ipdb *db, const struct ip_addr *a, struct ip_info *out);
 
 /* "" when both databases are there, else what is missing and how to get it. */

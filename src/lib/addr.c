@@ -107,6 +107,38 @@ static enum addr_scope scope4(const uint8_t *p)
 	return SCOPE_GLOBAL;
 }
 
+enum addr_ip4in6 addr_ip4in6(const struct ip_addr *a, struct ip_addr *v4)
+{
+	const uint8_t *p = a->b;
+	static const uint8_t wkp[12] = { 0x00, 0x64, 0xff, 0x9b };            /* 64:ff9b::/96 */
+	static const uint8_t local[12] = { 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01 }; /* 64:ff9b:1::/96 */
+	if (addr_is_v4(a))
+		return ADDR_4IN6_NONE;
+	if (memcmp(p, wkp, 12) == 0 || memcmp(p, local, 12) == 0) {
+		/* RFC 6052 section 2.2: a /96 prefix, the IPv4 address last */
+		addr_from_v4(v4, p + 12);
+		return ADDR_4IN6_NAT64;
+	}
+	if (p[0] == 0x20 && p[1] == 0x02) {
+		/* RFC 3056 section 2: 2002:V4ADDR::/48 */
+		addr_from_v4(v4, p + 2);
+		return ADDR_4IN6_6TO4;
+	}
+	if (p[0] == 0x20 && p[1] == 0x01 && p[2] == 0 && p[3] == 0) {
+		/* RFC 4380 section 4: 2001:0::/32, server, flags, port, and the
+		 * client's public IPv4 address with every bit inverted */
+		uint8_t c[4] = { (uint8_t)~p[12], (uint8_t)~p[13], (uint8_t)~p[14], (uint8_t)~p[15] };
+		addr_from_v4(v4, c);
+		return ADDR_4IN6_TEREDO;
+	}
+	return ADDR_4IN6_NONE;
+}
+
+const char *addr_ip4in6_name(enum addr_ip4in6 k)
+{
+	return k == ADDR_4IN6_NAT64 ? "nat64" : k == ADDR_4IN6_6TO4 ? "6to4" : k == ADDR_4IN6_TEREDO ? "teredo" : "";
+}
+
 enum addr_scope addr_scope(const struct ip_addr *a)
 {
 	const uint8_t *p = a->b;
@@ -124,6 +156,12 @@ enum addr_scope addr_scope(const struct ip_addr *a)
 		return SCOPE_LINKLOCAL;
 	if ((p[0] & 0xfe) == 0xfc)
 		return SCOPE_ULA;
+	struct ip_addr v4;
+	if (p[0] == 0x00 && addr_ip4in6(a, &v4) == ADDR_4IN6_NAT64)
+		/* a NAT64 address is where its IPv4 address is; RFC 6052
+		 * section 3.1: the well-known prefix never carries a
+		 * non-global one */
+		return scope4(v4.b + 12) == SCOPE_GLOBAL ? SCOPE_GLOBAL : SCOPE_RESERVED;
 	if (p[0] == 0x20 && p[1] == 0x01 && p[2] == 0x0d && p[3] == 0xb8)
 		return SCOPE_RESERVED; /* 2001:db8::/32 documentation */
 	if ((p[0] & 0xe0) != 0x20)

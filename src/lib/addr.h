@@ -43,6 +43,17 @@ enum addr_scope {
 	SCOPE_GLOBAL,     /* everything else: the internet */
 };
 
+/* IPv6 addresses that carry an IPv4 address: NAT64 (64:ff9b::/96, RFC 6052,
+ * and 64:ff9b:1::/96 of RFC 8215's local-use /48 in the same /96 form; its
+ * other lengths cannot be told apart, so are not read), 6to4 (2002::/16,
+ * RFC 3056) and Teredo (2001:0::/32, RFC 4380: the client's public address).
+ * The kind, and the IPv4 address in v4; ADDR_4IN6_NONE for the rest. */
+enum addr_ip4in6 { ADDR_4IN6_NONE, ADDR_4IN6_NAT64, ADDR_4IN6_6TO4, ADDR_4IN6_TEREDO };
+enum addr_ip4in6 addr_ip4in6(const struct ip_addr *a, struct ip_addr *v4);
+const char *addr_ip4in6_name(enum addr_ip4in6 k); /* "nat64", "6to4", "teredo", "" */
+
+/* A NAT64 address has the scope of the IPv4 address in it (a non-global
+ * one is reserved); every other address its own. */
 enum addr_scope addr_scope(const struct ip_addr *a);
 const char *addr_scope_name(enum addr_scope s);
 /* True for scopes that stay inside the home: private, CGNAT, link-local,
