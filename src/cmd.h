@@ -9,7 +9,8 @@ enum {
 	EXIT_OK = 0,
 	EXIT_USAGE = 1,   /* bad arguments, or no input could be read */
 	EXIT_INPUT = 3,   /* a report was produced, but some input was bad */
-	EXIT_FINDINGS = 4, /* --fail-on: a finding at or above the severity */
+	EXIT_FINDINGS = 4, /* --fail-on: a finding at or above the severity
+			    * (wins over EXIT_INPUT) */
 };
 
 int cmd_inspect(int argc, char **argv);

@@ -455,7 +455,11 @@ int cmd_inspect(int argc, char **argv)
 			findings_run(rep, &fin, &fs);
 			rep->findings = fs.v;
 			rep->n_findings = fs.n;
-			if (o.fail_on >= 0 && status == EXIT_OK)
+			/* --fail-on wins over "some input was bad" (3): a bad
+			 * file must not hide a finding from the script that
+			 * asked; the bad input is still named on stderr and in
+			 * the report (capture.inputs[].error) */
+			if (o.fail_on >= 0 && (status == EXIT_OK || status == EXIT_INPUT))
 				for (size_t i = 0; i < fs.n; i++)
 					if ((int)fs.v[i].sev >= o.fail_on)
 						status = EXIT_FINDINGS;

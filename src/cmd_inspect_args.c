@@ -87,7 +87,9 @@ static const struct cli_cmd inspect_cmd = {
 	"     input could be read\n"
 	"  3  a report was made but some input was bad (e.g. a truncated file: the\n"
 	"     file and packet are named, the report covers what was read)\n"
-	"  4  a finding at or above --fail-on",
+	"  4  a finding at or above --fail-on (even when some input was bad too:\n"
+	"     --fail-on wins over 3; the bad input is still named on stderr and in\n"
+	"     the report)",
 	"  alfoil inspect home.pcap                       the readable report\n"
 	"  alfoil inspect --json -o report.json *.pcapng  several files, one report\n"
 	"  alfoil inspect /var/log/captures/              every capture in a directory\n"
