@@ -2,7 +2,11 @@
 #include "lib/cli.h"
 
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "lib/utf8.h"
 
 #define CLI_MAX_WORD 64 /* longer words are compared as far apart */
 
@@ -18,13 +22,27 @@ const char *cli_prog(void)
 	return prog;
 }
 
+/* One message on stderr, made safe to show (lib/utf8.h): messages name
+ * files, fields and sometimes what a packet or a file held, and a terminal
+ * obeys what a control character or a bidi override in them says. */
+static void say(const char *what, const char *fmt, va_list ap)
+{
+	char *msg = NULL;
+	int n = vasprintf(&msg, fmt, ap);
+	if (n < 0) {
+		fprintf(stderr, "%s: %s(message lost: out of memory)\n", prog, what);
+		return;
+	}
+	size_t len = utf8_clean(msg, msg, (size_t)n, UTF8_KEEP_LINES);
+	fprintf(stderr, "%s: %s%.*s\n", prog, what, (int)len, msg);
+	free(msg);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s: ", prog);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say("", fmt, ap);
 	va_end(ap);
 }
 
@@ -32,9 +50,7 @@ void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "%s: warning: ", prog);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say("warning: ", fmt, ap);
 	va_end(ap);
 }
 

@@ -54,6 +54,9 @@ struct cli_parser {
 /* Message prefix for cli_error() and cli_warn(), e.g. "alfoil inspect". */
 void cli_set_prog(const char *prog);
 const char *cli_prog(void);
+/* "PROG: message" (cli_warn: "PROG: warning: message") and a newline on
+ * stderr; the message is made safe to show first (lib/utf8.h: controls
+ * other than newline and tab, bidi overrides, invalid UTF-8 become '?'). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

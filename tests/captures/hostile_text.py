@@ -233,6 +233,11 @@ def exit_status(tap):
     tap.ok('truncated.pcap' in err, 'the bad input is still named on stderr', err)
     rc, out, err = run(['--fail-on', 'info'], bad, good)
     tap.ok(rc == 4, f'the same with the bad file first (got {rc})', err)
+    evil = os.path.join(WORK, 'evil\u202egnp.pcap')
+    shutil.copy(bad, evil)
+    rc, out, err = run([], good, evil)
+    tap.ok(rc == 3 and 'evil?gnp.pcap' in err and not bad_chars(err.replace('\n', '')),
+           'stderr: the bad file is named with its bidi override neutralised', err)
     rc, out, err = run(['--fail-on', 'critical'], good, bad)
     tap.ok(rc == 3, f'--fail-on critical, no such finding, a truncated input: exit 3 (got {rc})', err)
     rc, out, err = run([], good, bad)

@@ -11,6 +11,7 @@
 #include "lib/strpool.h"
 #include "lib/swar.h"
 #include "lib/table.h"
+#include "lib/utf8.h"
 #include "decode/dns_wire.h"
 
 static enum addr_scope scope_of(const char *s)
@@ -179,6 +180,109 @@ static void test_table_refuse_and_remove(void **state)
 	table_free(t);
 }
 
+/* The hostile strings of tests/captures/hostile_text.py, each as UTF-8. */
+static void test_utf8_hidden(void **state)
+{
+	(void)state;
+	static const uint32_t hidden[] = { 0x00, 0x1b, 0x7f, 0x80, 0x85, 0x9b, 0x9f, 0xad, 0x061c, 0x180e,
+					   0x200b, 0x200d, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202e,
+					   0x2060, 0x2066, 0x2069, 0xfeff, 0xfff9, 0x1bca0, 0xe0001, 0xe0041 };
+	static const uint32_t shown[] = { 0x20, 'a', '~', 0xa0, 0xe9, 0x0627, 0x05d0, 0x2010, 0x2027,
+					  0x202f, 0x2070, 0xfffd, 0x1f4a1, 0xe0080, 0x4e2d };
+	for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+		assert_true(utf8_hidden(hidden[i]));
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+		assert_false(utf8_hidden(shown[i]));
+}
+
+static void test_utf8_clean(void **state)
+{
+	(void)state;
+	char out[256];
+	/* "evil\u202Egnp.exe" would show as "evilexe.png" */
+	static const char bidi[] = "evil\xe2\x80\xaegnp.exe";
+	size_t n = utf8_clean(out, bidi, sizeof bidi - 1, 0);
+	assert_int_equal(n, 12);
+	assert_memory_equal(out, "evil?gnp.exe", 12);
+	assert_false(utf8_is_clean(bidi, sizeof bidi - 1, 0));
+	/* C1 as UTF-8 (U+0085, U+009B), a raw 8-bit CSI, ESC, an isolate pair,
+	 * marks, a zero-width space, a BOM, a tag character: one '?' each */
+	static const char mix[] = "a\xc2\x85" "b\xc2\x9b" "c\x9b" "d\x1b[" "e\xe2\x81\xa6" "f\xe2\x81\xa9"
+				  "g\xe2\x80\x8f\xd8\x9c\xe2\x80\x8b\xef\xbb\xbf\xf3\xa0\x81\x81" "h";
+	n = utf8_clean(out, mix, sizeof mix - 1, 0);
+	out[n] = '\0';
+	assert_string_equal(out, "a?b?c?d?[e?f?g?????h");
+	/* what is shown stays as it is, and says so */
+	static const char fine[] = "caf\xc3\xa9 \xe4\xb8\xad \xd8\xa7 \xf0\x9f\x92\xa1 plain ASCII text, long";
+	assert_true(utf8_is_clean(fine, sizeof fine - 1, 0));
+	n = utf8_clean(out, fine, sizeof fine - 1, 0);
+	assert_int_equal(n, sizeof fine - 1);
+	assert_memory_equal(out, fine, n);
+	/* newline and tab only in a document */
+	assert_false(utf8_is_clean("a\nb\tc", 5, 0));
+	assert_true(utf8_is_clean("a\nb\tc", 5, UTF8_KEEP_LINES));
+	assert_false(utf8_is_clean("a\rb", 3, UTF8_KEEP_LINES));
+	/* U+FFFD for each replaced byte or character; overlong, surrogate,
+	 * past U+10FFFF and cut short are each invalid */
+	static const char bad[] = "x\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x80";
+	n = utf8_clean(out, bad, sizeof bad - 1, UTF8_FFFD);
+	assert_int_equal(n, 1 + 11 * 3);
+	for (size_t i = 1; i < n; i += 3)
+		assert_memory_equal(out + i, "\xef\xbf\xbd", 3);
+	/* in place (never longer without UTF8_FFFD) */
+	char buf[] = "ab\xe2\x80\xae" "cd";
+	n = utf8_clean(buf, buf, sizeof buf - 1, 0);
+	assert_int_equal(n, 5);
+	assert_memory_equal(buf, "ab?cd", 5);
+}
+
+static void test_strpool_hidden(void **state)
+{
+	(void)state;
+	struct strpool *sp = strpool_new(1 << 20);
+	static const char host[] = "EVIL\xe2\x80\xaegnp.exe\xc2\x85\xe2\x81\xa6x";
+	uint32_t id = strpool_intern(sp, host, sizeof host - 1, 1);
+	assert_string_equal(strpool_str(sp, id), "evil?gnp.exe??x");
+	/* the same name looked up as it came in */
+	assert_int_equal(strpool_lookup(sp, host, sizeof host - 1, 1), id);
+	/* a long ASCII run then a hidden character after the word-at-a-time part */
+	static const char longer[] = "abcdefghijklmnop\xe2\x80\x8fq";
+	id = strpool_intern(sp, longer, sizeof longer - 1, 0);
+	assert_string_equal(strpool_str(sp, id), "abcdefghijklmnop?q");
+	strpool_free(sp);
+}
+
+static void test_addr_ip4in6(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *v6, *kind, *v4;
+	} cases[] = {
+		{ "64:ff9b::2f66:618c", "nat64", "47.102.97.140" },
+		{ "64:ff9b:1::2e04:1", "nat64", "46.4.0.1" },
+		{ "2002:85f2:1::1", "6to4", "133.242.0.1" },
+		{ "2001:0:4136:e378:8000:63bf:375f:fdfc", "teredo", "200.160.2.3" },
+		{ "64:ff9b:1:1::2e04:1", "", NULL }, /* another length of the /48: not read */
+		{ "2001:db8::1", "", NULL },
+		{ "2a00:1450::1", "", NULL },
+		{ "47.102.97.140", "", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ip_addr a, v4;
+		char buf[ADDR_STRLEN];
+		assert_int_equal(addr_parse(&a, cases[i].v6), 0);
+		enum addr_ip4in6 k = addr_ip4in6(&a, &v4);
+		assert_string_equal(addr_ip4in6_name(k), cases[i].kind);
+		if (cases[i].v4)
+			assert_string_equal(addr_fmt(&v4, buf), cases[i].v4);
+	}
+	/* a NAT64 address is where its IPv4 address is */
+	assert_int_equal(scope_of("64:ff9b::2f66:618c"), SCOPE_GLOBAL);
+	assert_int_equal(scope_of("64:ff9b::c0a8:109"), SCOPE_RESERVED);
+	assert_int_equal(scope_of("64:ff9b::a00:1"), SCOPE_RESERVED);
+	assert_int_equal(scope_of("2002:85f2:1::1"), SCOPE_GLOBAL);
+}
+
 static void test_strpool(void **state)
 {
 	(void)state;
@@ -341,6 +445,10 @@ int main(void)
 		cmocka_unit_test(test_table_evict),
 		cmocka_unit_test(test_table_refuse_and_remove),
 		cmocka_unit_test(test_strpool),
+		cmocka_unit_test(test_strpool_hidden),
+		cmocka_unit_test(test_utf8_hidden),
+		cmocka_unit_test(test_utf8_clean),
+		cmocka_unit_test(test_addr_ip4in6),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_swar),
 		cmocka_unit_test(test_fast_paths),
