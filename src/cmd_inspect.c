@@ -25,6 +25,7 @@
 #include "output/output.h"
 #include "inspect.h"
 #include "lib/cli.h"
+#include "lib/utf8.h"
 #include "prefetch.h"
 #include "track/tracker.h"
 
@@ -68,7 +69,12 @@ static void progress(struct run *r, struct cap_source *s, long long off, size_t 
 	char a[32];
 	double rate = (double)r->total / ((double)(now - r->started) / 1e6);
 	long long size = cap_size(s);
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s", i + 1, n, cap_name(s));
+	/* the file's name made safe to show (lib/utf8.h): a name in a
+	 * directory is whatever whoever wrote the file chose */
+	char shown[256];
+	size_t nl = strlen(cap_name(s));
+	nl = utf8_clean(shown, cap_name(s), nl < sizeof shown ? nl : sizeof shown, 0);
+	fprintf(stderr, "\r\033[K[%zu/%zu] %.*s", i + 1, n, (int)nl, shown);
 	if (off >= 0 && size > 0)
 		fprintf(stderr, " %3.0f%%", 100.0 * (double)off / (double)size);
 	fprintf(stderr, "  %s packets  %.0fk pkt/s", fmt_count(a, r->total), rate / 1000);

@@ -61,6 +61,25 @@ static void test_known_addresses(void **state)
 	assert_int_equal(ipdb_lookup(db, &a, &in), -1);
 	assert_string_equal(in.country, "");
 	assert_int_equal(in.asn, 0);
+	assert_null(in.translated);
+	/* NAT64 and 6to4: the IPv4 address inside (8.8.8.8, 114.114.114.114) */
+	char v4[ADDR_STRLEN];
+	expect(db, "64:ff9b::808:808", "US", 15169, "Google");
+	addr_parse(&a, "64:ff9b::808:808");
+	ipdb_lookup(db, &a, &in);
+	assert_string_equal(in.translated, "nat64");
+	assert_string_equal(addr_fmt(&in.ipv4, v4), "8.8.8.8");
+	expect(db, "2002:7272:7272::1", "CN", 0, NULL);
+	addr_parse(&a, "2002:7272:7272::1");
+	ipdb_lookup(db, &a, &in);
+	assert_string_equal(in.translated, "6to4");
+	/* a native address says nothing of translation; NAT64 of a private
+	 * address is nobody's */
+	addr_parse(&a, "2001:4860:4860::8888");
+	ipdb_lookup(db, &a, &in);
+	assert_null(in.translated);
+	addr_parse(&a, "64:ff9b::c0a8:10a");
+	assert_int_equal(ipdb_lookup(db, &a, &in), -1);
 	ipdb_close(db);
 
 	/* files named one by one (as --country-db / --asn-db do) */
