@@ -14,7 +14,9 @@
 
 #include "cmd.h"
 #include "analyze/mud.h"
+#include "enforce/names.h"
 #include "lib/cli.h"
+#include "lib/hostname.h"
 
 enum { O_OUTPUT = 'o', O_HELP = 'h', O_DEVICE = 256, O_PROFILES, O_REPORT };
 
@@ -127,12 +129,13 @@ static json_t *report_of(int nfiles, char **files, const char *report)
 	return r;
 }
 
-static void mac_file(const char *mac, char *out, size_t n)
+/* aa-bb-cc-dd-ee-ff, from a MAC enforce_mac_norm() made: the only way
+ * data from a report becomes part of a file name */
+static void mac_file(const char mac[static 18], char out[static 18])
 {
-	snprintf(out, n, "%s", mac);
-	for (char *p = out; *p; p++)
-		if (*p == ':')
-			*p = '-';
+	for (int i = 0; i < 17; i++)
+		out[i] = mac[i] == ':' ? '-' : mac[i];
+	out[17] = '\0';
 }
 
 static int is_router(const json_t *dev)
@@ -156,16 +159,31 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 	}
 	size_t i, written = 0;
 	json_t *dev;
+	char want[18] = "";
+	if (only && strcasecmp(only, "all") && enforce_mac_norm(only, want) != MAC_OK) {
+		cli_error("--device: '%s' is not a device's MAC like aa:bb:cc:dd:ee:ff (or all)", only);
+		return EXIT_USAGE;
+	}
 	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
-		const char *mac = json_string_value(json_object_get(dev, "mac"));
-		if (!mac || (only && strcasecmp(only, "all") && strcasecmp(only, mac)) || (!only && is_router(dev)))
+		const json_t *mv = json_object_get(dev, "mac");
+		char mac[18], esc[64];
+		int mrc = enforce_mac_norm(json_string_value(mv), mac);
+		if (mrc != MAC_OK) {
+			/* a report without a link layer keys devices by address (no MAC) */
+			if (json_is_string(mv))
+				cli_warn("device %zu: its MAC \"%s\" is %s: no profile written", i,
+					 hostname_escape(json_string_value(mv), esc, sizeof esc), enforce_mac_why(mrc));
+			continue;
+		}
+		if ((want[0] && strcmp(want, mac)) || (!only && is_router(dev)))
 			continue;
 		struct mud_profile p;
-		if (mud_learn(dev, &p, err, sizeof err) < 0) {
+		if (mud_learn(dev, &p, cli_warn, err, sizeof err) < 0) {
 			cli_error("%s: %s", mac, err);
 			continue;
 		}
-		mac_file(mac, name, sizeof name);
+		snprintf(p.mac, sizeof p.mac, "%s", mac);
+		mac_file(mac, name);
 		char url[128];
 		snprintf(url, sizeof url, "https://mud.alfoil.invalid/%s.json", name);
 		json_t *doc = mud_to_json(&p, url, when);
