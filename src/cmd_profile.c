@@ -153,17 +153,17 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 	char when[32], err[512], path[4096], name[32];
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	char want[18] = "";
+	if (only && strcasecmp(only, "all") && enforce_mac_norm(only, want) != MAC_OK) {
+		cli_error("--device: '%s' is not a device's MAC like aa:bb:cc:dd:ee:ff (or all)", only);
+		return EXIT_USAGE;
+	}
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		cli_error("%s: %s", dir, strerror(errno));
 		return EXIT_USAGE;
 	}
 	size_t i, written = 0;
 	json_t *dev;
-	char want[18] = "";
-	if (only && strcasecmp(only, "all") && enforce_mac_norm(only, want) != MAC_OK) {
-		cli_error("--device: '%s' is not a device's MAC like aa:bb:cc:dd:ee:ff (or all)", only);
-		return EXIT_USAGE;
-	}
 	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
 		const json_t *mv = json_object_get(dev, "mac");
 		char mac[18], esc[64];

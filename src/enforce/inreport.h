@@ -17,7 +17,7 @@
 #include "enforce/nft.h"
 
 #define INREP_MAX_DEVS 4096
-#define INREP_WARN_PER_DEV 8
+#define INREP_WARN_PER_DEV 16
 
 struct inrep_dev {
 	char mac[18];   /* lower case, colons */
