@@ -263,8 +263,11 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 			}
 			j++;
 		}
-		printf("profile-deviation  %s: %s %s %s %s/%s%s (not in its profile)\n", mac, v[i].from ? "to" : "from",
-		       v[i].local ? "local" : "internet", v[i].peer, v[i].proto, ports, shown < j - i ? ",..." : "");
+		/* the report's strings go to a terminal: escaped (a crafted report may hold anything) */
+		char em[64], ep[300], epr[32];
+		printf("profile-deviation  %s: %s %s %s %s/%s%s (not in its profile)\n", hostname_escape(mac, em, sizeof em),
+		       v[i].from ? "to" : "from", v[i].local ? "local" : "internet", hostname_escape(v[i].peer, ep, sizeof ep),
+		       hostname_escape(v[i].proto, epr, sizeof epr), ports, shown < j - i ? ",..." : "");
 		if (j - i > 1)
 			printf("                   %zu exchanges, %lld bytes up, %lld down\n", j - i, up, down);
 		else
