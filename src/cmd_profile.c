@@ -69,6 +69,8 @@ static const struct cli_cmd check_cmd = {
 	check_opts, sizeof check_opts / sizeof check_opts[0], NULL,
 	"  0  every checked device kept to its profile\n"
 	"  1  usage error, no input readable, or no profiles in DIR\n"
+	"  3  no deviation, but a destination of the report was not valid (a\n"
+	"     warning names it) and was not checked\n"
 	"  4  a device did something its profile does not allow",
 	"  alfoil profile check --profiles profiles/ today.pcap",
 };
@@ -288,7 +290,7 @@ static int check(const json_t *rep, const char *dir)
 		cli_error("%s: no profiles (aa-bb-cc-dd-ee-ff.json files)", dir);
 		return EXIT_USAGE;
 	}
-	size_t i, j, violations = 0, checked = 0;
+	size_t i, j, violations = 0, checked = 0, bad = 0;
 	json_t *dev, *x;
 	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
 		const char *mac = json_string_value(json_object_get(dev, "mac"));
@@ -303,6 +305,13 @@ static int check(const json_t *rep, const char *dir)
 			break;
 		}
 		json_array_foreach(json_object_get(dev, "destinations"), j, x) {
+			const char *why = mud_dest_problem(x);
+			if (why) {
+				char em[64];
+				cli_warn("%s: destinations[%zu]: %s; not checked", hostname_escape(mac, em, sizeof em), j, why);
+				bad++;
+				continue;
+			}
 			const char *scope = json_string_value(json_object_get(x, "scope"));
 			const char *dir2 = json_string_value(json_object_get(x, "direction"));
 			const char *proto = json_string_value(json_object_get(x, "proto"));
@@ -326,7 +335,8 @@ static int check(const json_t *rep, const char *dir)
 	printf("%zu device%s checked against %zu profile%s: %zu deviation%s\n", checked, checked == 1 ? "" : "s", set.n,
 	       set.n == 1 ? "" : "s", violations, violations == 1 ? "" : "s");
 	mud_set_free(&set);
-	return violations ? EXIT_FINDINGS : EXIT_OK;
+	/* a deviation wins; else entries that could not be checked say the input was bad */
+	return violations ? EXIT_FINDINGS : bad ? EXIT_INPUT : EXIT_OK;
 }
 
 int cmd_profile(int argc, char **argv)

@@ -123,6 +123,11 @@ check "enforce on the learnt profiles: written (status 0), not refused" test $? 
 check "... both devices held by their profiles" \
 	sh -c "grep -q 'ether saddr $D1 jump d020000000d01  # profile' '$work/learnt.nft' && grep -q 'ether saddr $D2 jump d020000000d02  # profile' '$work/learnt.nft'"
 check "... the camera's cloud is allowed by its address" grep -q 'elements = { 198.51.100.20 }' "$work/learnt.nft"
+"$ALFOIL" profile check --profiles "$work/learnt" --report "$work/report.json" >"$work/check.out" 2>"$work/check.err"
+rc=$?
+check "profile check: the hostile destination is named and not checked (status 3, got $rc), the rest is" \
+	sh -c "[ $rc = 3 ] && grep -qF '$D2: destinations[0]: domain: not a host name' '$work/check.err' &&
+	       grep -q '2 devices checked against 2 profiles: 0 deviations' '$work/check.out'"
 
 # MUD files: a bad ACE beside a good one, a malformed file, bad prefixes
 "$ALFOIL" enforce --profiles "$work/mud" --report "$work/report.json" >"$work/mud.nft" 2>"$work/mud.err"

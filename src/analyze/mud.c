@@ -68,7 +68,7 @@ static int scope_known(const char *s)
 
 /* One destination of a report, checked before it becomes a rule: NULL, or
  * what is wrong with it (the rule is then left out). */
-static const char *dest_problem(const json_t *x)
+const char *mud_dest_problem(const json_t *x)
 {
 	const char *scope = json_string_value(json_object_get(x, "scope"));
 	const char *dir = json_string_value(json_object_get(x, "direction"));
@@ -174,7 +174,7 @@ int mud_learn(const json_t *dev, struct mud_profile *out, void (*warn)(const cha
 		const char *dir = json_string_value(json_object_get(x, "direction"));
 		const char *addr = json_string_value(json_object_get(x, "address"));
 		const char *dom = json_string_value(json_object_get(x, "domain"));
-		const char *why = dest_problem(x);
+		const char *why = mud_dest_problem(x);
 		if (why) {
 			out->n_skipped++;
 			if (warn && out->n_skipped <= MUD_WARN_MAX)

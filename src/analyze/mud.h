@@ -56,6 +56,10 @@ int mud_add_rule(struct mud_profile *p, const struct mud_rule *r);
 int mud_learn(const json_t *device, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
 	      size_t errlen);
 
+/* One destination of a report as mud_learn checks it: NULL when good, else
+ * what is wrong ("port: not a port number 0..65535"). */
+const char *mud_dest_problem(const json_t *dest);
+
 /* The MUD document; mud_url names where it would be published. */
 json_t *mud_to_json(const struct mud_profile *p, const char *mud_url, const char *when);
 
