@@ -87,7 +87,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 FUZZ_APPS  := dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp
-FUZZ_TARGETS := $(FUZZ_APPS) packet mud capture
+FUZZ_TARGETS := $(FUZZ_APPS) packet mud capture policy report
 FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=build/san/fuzz/replay_%)
 FUZZ_OBJ   := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
@@ -110,6 +110,12 @@ build/fuzz/fuzz_mud: fuzz/fuzz_mud.c build/fuzz/libalfoil.a
 build/fuzz/fuzz_capture: fuzz/fuzz_capture.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
 
+build/fuzz/fuzz_policy: fuzz/fuzz_policy.c build/fuzz/libalfoil.a
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
+
+build/fuzz/fuzz_report: fuzz/fuzz_report.c build/fuzz/libalfoil.a
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
+
 build/fuzz/fuzz_%: fuzz/fuzz_app.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
 		-DFUZZ_FN=app_$* $(if $(filter tls,$*),-DFUZZ_TLS_NEED) -o $@ $< build/fuzz/libalfoil.a $(LIBS)
@@ -125,6 +131,14 @@ build/san/fuzz/replay_mud: fuzz/fuzz_mud.c fuzz/replay.c build/san/libalfoil.a
 build/san/fuzz/replay_capture: fuzz/fuzz_capture.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_capture.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
+
+build/san/fuzz/replay_policy: fuzz/fuzz_policy.c fuzz/replay.c build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_policy.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
+
+build/san/fuzz/replay_report: fuzz/fuzz_report.c fuzz/replay.c build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_report.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
 
 build/san/fuzz/replay_%: fuzz/fuzz_app.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)
@@ -147,6 +161,8 @@ check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) buil
 fuzz-corpus: build/rel/seeds alfoil examples/home.pcap
 	@rm -rf fuzz/corpus/mud && mkdir -p fuzz/corpus && ./alfoil profile learn -o fuzz/corpus/mud examples/home.pcap >/dev/null && rm -f fuzz/corpus/mud/*.txt && \
 		cp tests/data/mud/*.json fuzz/corpus/mud/
+	@mkdir -p fuzz/corpus/policy fuzz/corpus/report && cp tests/data/policy/* fuzz/corpus/policy/ && \
+		cp tests/data/report/* fuzz/corpus/report/
 	@mkdir -p fuzz/corpus/capture && head -c 16384 examples/home.pcap >fuzz/corpus/capture/home-head.pcap
 	@if [ -d $(SHARED)/captures ]; then \
 		find $(SHARED)/captures -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' -o -name '*.trace' \) \

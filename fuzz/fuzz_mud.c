@@ -11,6 +11,32 @@
 
 #include "analyze/mud.h"
 #include "enforce/nft.h"
+#include "lib/hostname.h"
+
+static void quiet(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+/* the lenient read (enforce's): whatever it keeps is as clean as the
+ * strict read's, and it keeps at least what the strict read accepts */
+static void lenient(const json_t *doc, int strict_ok, size_t strict_n)
+{
+	struct mud_profile p;
+	char err[512];
+	if (mud_from_json_skip(doc, &p, quiet, err, sizeof err) < 0) {
+		if (strict_ok)
+			abort();
+		return;
+	}
+	if (strict_ok && (p.n != strict_n || p.n_skipped))
+		abort();
+	for (size_t k = 0; k < p.n; k++)
+		if ((p.rules[k].dnsname[0] && !hostname_ok(p.rules[k].dnsname)) ||
+		    (p.rules[k].network[0] && !mud_prefix_ok(p.rules[k].network)))
+			abort();
+	mud_profile_free(&p);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -20,7 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	struct mud_profile p;
 	char err[512];
-	if (mud_from_json(doc, &p, err, sizeof err) == 0) {
+	int strict_ok = mud_from_json(doc, &p, err, sizeof err) == 0;
+	lenient(doc, strict_ok, strict_ok ? p.n : 0);
+	if (strict_ok) {
 		static const char *const addrs[] = { "192.0.2.1", "2001:db8::1", "10.0.0.1", "junk" };
 		for (int i = 0; i < 4; i++)
 			(void)mud_allows(&p, i & 1, i & 2, "cloud.example", addrs[i], (uint8_t)(i ? 6 : 17), (uint16_t)(443 + i));

@@ -44,6 +44,7 @@ test_pkgs=(
 	nftables                         # the enforcement test
 	ieee-data                        # makers in the capture tests
 	unbound sqlite3                  # per-device DNS blocks (unbound views, Pi-hole groups), tested for real
+	dnsmasq-base bind9-dnsutils      # the dnsmasq blocklist checked and run on loopback (dnsmasq --test, dig)
 	tshark                           # the DNS counts and first packets alfoil must agree with (t-facts)
 )
 data_pkgs=(

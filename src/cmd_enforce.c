@@ -15,9 +15,12 @@
 #include "cmd.h"
 #include "analyze/mud.h"
 #include "enforce/dns.h"
+#include "enforce/inreport.h"
 #include "enforce/names.h"
+#include "enforce/polfile.h"
 #include "enforce/nft.h"
 #include "lib/cli.h"
+#include "lib/hostname.h"
 
 #define MAX_DEVS 4096
 #define MAX_NAMES 65536
@@ -77,9 +80,12 @@ static const struct cli_cmd enforce_cmd = {
 	"(docs/enforce.md says more).",
 	enforce_opts, sizeof enforce_opts / sizeof enforce_opts[0], NULL,
 	"  0  ok (printed, loaded or removed)\n"
-	"  1  usage error, a bad profile or policy file, domain rules without\n"
-	"     addresses on --apply (without --allow-empty), or nft failed (then\n"
-	"     nothing was changed)",
+	"  1  usage error, a bad policy file, domain rules without addresses on\n"
+	"     --apply (without --allow-empty), or nft failed (then nothing was\n"
+	"     changed)\n"
+	"  3  printed or loaded, but a profile file could not be read: that\n"
+	"     device is not held (the warnings name it); entries of profiles and\n"
+	"     of the report that are not valid are left out with a warning",
 	"  alfoil enforce --profiles profiles/ --report report.json\n"
 	"  sudo alfoil enforce --profiles profiles/ --report report.json --apply\n"
 	"  alfoil enforce --profiles profiles/ --report report.json --nft-format fw4 >50-alfoil.nft\n"
@@ -161,99 +167,116 @@ static void name_norm(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-static int add_addr(struct nft_device *d, const char *a)
-{
-	unsigned char b[16];
-	if (!a || (inet_pton(AF_INET, a, b) != 1 && inet_pton(AF_INET6, a, b) != 1) || strlen(a) >= sizeof d->addrs[0])
-		return -1;
-	for (size_t k = 0; k < d->n_addrs; k++)
-		if (!strcmp(d->addrs[k], a))
-			return 0;
-	if (d->n_addrs < NFT_DEV_ADDRS)
-		snprintf(d->addrs[d->n_addrs++], sizeof d->addrs[0], "%s", a);
-	return 0;
-}
-
 /* The names each held device looked up that its policy does not let it
- * reach: a block list per device (hostile names skipped, one warning each). */
-static int dns_blocklist(const json_t *rep, const struct nft_device *devs, size_t nd, const char *fmt)
+ * reach: a block list per device (the report's names checked by inrep). */
+static int dns_blocklist(const struct inrep *rep, const struct nft_device *devs, size_t nd, const char *fmt)
 {
 	if (!rep) {
 		cli_error("a DNS blocklist needs --report (the names devices looked up)");
 		return EXIT_USAGE;
 	}
 	struct dns_block *b = calloc(nd + 1, sizeof *b);
-	size_t *first_of = calloc(nd + 1, sizeof *first_of);
-	char **names = NULL;
-	size_t nn = 0, cap = 0, nb = 0, bad = 0;
+	const char **names = NULL;
+	size_t nn = 0, nb = 0, total = 0;
 	int rc = EXIT_OK;
-	if (!b || !first_of)
-		goto oom;
+	for (size_t k = 0; k < nd; k++) {
+		const struct inrep_dev *r = inrep_find(rep, devs[k].mac);
+		total += r ? r->n_queries : 0;
+	}
+	names = malloc((total + 1) * sizeof *names);
+	if (!b || !names) {
+		cli_error("out of memory");
+		free(b);
+		free(names);
+		return EXIT_USAGE;
+	}
 	for (size_t k = 0; k < nd; k++) {
 		const struct nft_device *d = &devs[k];
+		const struct inrep_dev *r = inrep_find(rep, d->mac);
 		if (d->policy == POL_ALLOW)
 			continue;
-		size_t i, j, first = nn;
-		json_t *dv, *q;
-		json_array_foreach(json_object_get(rep, "devices"), i, dv) {
-			const char *mac = json_string_value(json_object_get(dv, "mac"));
-			if (!mac || strcasecmp(mac, d->mac))
-				continue;
-			json_array_foreach(json_object_get(json_object_get(dv, "dns"), "queries"), j, q) {
-				const char *nm = json_string_value(json_object_get(q, "name"));
-				if (!nm)
-					continue;
-				if (!enforce_hostname_ok(nm) || !strchr(nm, '.')) {
-					bad++; /* never printed: it is hostile */
-					continue;
-				}
-				char low[256];
-				snprintf(low, sizeof low, "%s", nm);
-				name_norm(low);
-				int allowed = 0;
-				if (d->policy == POL_PROFILE && d->profile)
-					for (size_t r = 0; r < d->profile->n; r++)
-						allowed |= !strcasecmp(d->profile->rules[r].dnsname, low);
-				for (size_t s = first; s < nn && !allowed; s++)
-					allowed |= !strcmp(names[s], low);
-				if (allowed)
-					continue;
-				if (nn == cap) {
-					char **v = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *v);
-					if (!v)
-						goto oom;
-					names = v;
-				}
-				if (!(names[nn] = strdup(low)))
-					goto oom;
-				nn++;
-			}
+		size_t first = nn;
+		for (size_t j = 0; r && j < r->n_queries; j++) {
+			int allowed = 0;
+			if (d->policy == POL_PROFILE && d->profile)
+				for (size_t q = 0; q < d->profile->n && !allowed; q++)
+					allowed = !strcasecmp(d->profile->rules[q].dnsname, r->queries[j]);
+			if (!allowed)
+				names[nn++] = r->queries[j];
 		}
 		b[nb].dev = d;
-		b[nb].n_names = nn - first;
-		first_of[nb++] = first; /* an index until names stops moving */
+		b[nb].names = names + first;
+		b[nb++].n_names = nn - first;
 	}
-	for (size_t k = 0; k < nb; k++)
-		b[k].names = (const char *const *)(names + first_of[k]);
-	if (bad)
-		cli_warn("%zu looked-up name%s skipped: not host names (letters, digits, '-')",
-			bad, bad == 1 ? "" : "s");
-	long w = dns_write(stdout, stderr, fmt, b, nb);
+	long w = dns_write(stdout, cli_warn, fmt, b, nb);
 	if (w < 0)
 		rc = EXIT_USAGE;
 	else
 		cli_error("%ld name%s blocked", w, w == 1 ? "" : "s");
-	goto done;
-oom:
-	cli_error("out of memory");
-	rc = EXIT_USAGE;
-done:
-	for (size_t s = 0; s < nn; s++)
-		free(names[s]);
 	free(names);
 	free(b);
-	free(first_of);
 	return rc;
+}
+
+/* Reads the policy file into its lines; 0, or EXIT_USAGE after naming
+ * every bad line. */
+static int read_policies(const char *path, struct polfile *pf)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	char buf[65536];
+	memset(pf, 0, sizeof *pf);
+	if (!f) {
+		cli_error("%s: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		if (len + n > (16u << 20)) {
+			cli_error("%s: larger than 16 MiB: not a policy file", path);
+			goto bad;
+		}
+		if (len + n > cap) {
+			char *t = realloc(text, cap = (len + n) * 2);
+			if (!t) {
+				cli_error("out of memory");
+				goto bad;
+			}
+			text = t;
+		}
+		memcpy(text + len, buf, n);
+		len += n;
+	}
+	if (ferror(f)) {
+		cli_error("%s: %s", path, strerror(errno));
+		goto bad;
+	}
+	fclose(f);
+	int bad = polfile_parse(path, text ? text : "", len, pf, cli_error);
+	free(text);
+	if (bad < 0)
+		cli_error("out of memory");
+	return bad ? EXIT_USAGE : EXIT_OK;
+bad:
+	fclose(f);
+	free(text);
+	return EXIT_USAGE;
+}
+
+/* The device of this MAC in devs, made (allow, no profile) when new and
+ * room is left; NULL when not. */
+static struct nft_device *dev_get(struct nft_device *devs, size_t *nd, const char *mac, int make)
+{
+	for (size_t k = 0; k < *nd; k++)
+		if (!strcmp(devs[k].mac, mac))
+			return &devs[k];
+	if (!make || *nd == MAX_DEVS)
+		return NULL;
+	struct nft_device *d = &devs[(*nd)++];
+	memset(d, 0, sizeof *d);
+	memcpy(d->mac, mac, sizeof d->mac);
+	d->policy = POL_ALLOW;
+	return d;
 }
 
 int cmd_enforce(int argc, char **argv)
@@ -303,9 +326,12 @@ int cmd_enforce(int argc, char **argv)
 			}
 			char nm[256];
 			snprintf(nm, sizeof nm, "%.*s", (int)(eq - arg), arg);
-			if (!enforce_hostname_ok(nm)) {
-				cli_warn("--resolve %s: not a host name, skipped", arg);
-				break;
+			if (!hostname_ok(nm)) {
+				char esc[300];
+				cli_error("--resolve: '%s' is not a host name (letters, digits, '-', '.')",
+					  hostname_escape(nm, esc, sizeof esc));
+				free(names.v);
+				return EXIT_USAGE;
 			}
 			name_norm(nm);
 			resolved_given = 1;
@@ -357,12 +383,14 @@ int cmd_enforce(int argc, char **argv)
 		p += strspn(p, ", ");
 	}
 
-	/* profiles */
+	/* profiles: a file or entry that is not valid is left out, the rest kept */
 	struct mud_set set;
 	char err[512];
 	int rc = EXIT_OK;
 	json_t *rep = NULL;
-	if (mud_load_dir(profiles, &set, err, sizeof err) < 0) {
+	struct inrep in_rep = { 0 };
+	struct polfile pf = { 0 };
+	if (mud_load_dir_skip(profiles, &set, cli_warn, err, sizeof err) < 0) {
 		cli_error("%s", err);
 		free(names.v);
 		return EXIT_USAGE;
@@ -372,91 +400,27 @@ int cmd_enforce(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	size_t np = set.n;
 
 	/* policies: every device with a profile, and every MAC the file names */
 	static struct nft_device devs[MAX_DEVS];
 	size_t nd = 0;
-	enum policy def = POL_PROFILE;
-	int def_set = 0;
 	static unsigned char named[MAX_DEVS]; /* 1: a MAC line, 2: a kind line */
 	static char kind_of[MAX_DEVS][32];    /* from the report; "" unknown */
 	memset(named, 0, sizeof named);
 	memset(kind_of, 0, sizeof kind_of);
-	struct {
-		char kind[64];
-		enum policy pol;
-	} kinds[32];
-	size_t n_kinds = 0;
-	for (size_t i = 0; i < np; i++) {
-		devs[nd] = (struct nft_device){ .policy = POL_PROFILE, .profile = &set.v[i].p };
-		memcpy(devs[nd++].mac, set.v[i].mac, sizeof devs[0].mac);
+	for (size_t i = 0; i < set.n; i++) {
+		struct nft_device *d = dev_get(devs, &nd, set.v[i].mac, 1);
+		d->policy = POL_PROFILE;
+		d->profile = &set.v[i].p;
 	}
-	if (policies) {
-		FILE *f = fopen(policies, "r");
-		char line[512];
-		int lineno = 0;
-		if (!f) {
-			cli_error("%s: %s", policies, strerror(errno));
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		while (fgets(line, sizeof line, f)) {
-			lineno++;
-			char *h = strchr(line, '#');
-			if (h)
-				*h = '\0';
-			char key[64], val[64];
-			if (sscanf(line, " %63[^= \t] = %63s", key, val) != 2) {
-				if (strspn(line, " \t\r\n") != strlen(line)) {
-					cli_error("%s:%d: want 'MAC = policy'", policies, lineno);
-					rc = EXIT_USAGE;
-				}
-				continue;
-			}
-			enum policy pol;
-			if (policy_parse(val, &pol) < 0) {
-				cli_error("%s:%d: '%s' is not allow, profile, local-only or quarantine",
-					policies, lineno, val);
-				rc = EXIT_USAGE;
-				continue;
-			}
-			if (!strcasecmp(key, "default")) {
-				def = pol;
-				def_set = 1;
-				continue;
-			}
-			if (!strncasecmp(key, "kind:", 5)) {
-				if (n_kinds < sizeof kinds / sizeof kinds[0]) {
-					snprintf(kinds[n_kinds].kind, sizeof kinds[n_kinds].kind, "%s", key + 5);
-					kinds[n_kinds++].pol = pol;
-				}
-				continue;
-			}
-			if (!enforce_mac_ok(key)) {
-				cli_error("%s:%d: '%s' is not a MAC address like aa:bb:cc:dd:ee:ff",
-					policies, lineno, key);
-				rc = EXIT_USAGE;
-				continue;
-			}
-			for (char *q = key; *q; q++)
-				*q = (char)tolower((unsigned char)*q);
-			size_t k;
-			for (k = 0; k < nd && strcmp(devs[k].mac, key); k++)
-				;
-			if (k == nd) { /* a device without a profile */
-				if (nd == MAX_DEVS)
-					continue;
-				memset(&devs[nd], 0, sizeof devs[nd]);
-				memcpy(devs[nd].mac, key, sizeof devs[nd].mac);
-				nd++;
-			}
-			devs[k].policy = pol;
-			named[k] = 1;
-		}
-		fclose(f);
-		if (rc != EXIT_OK)
-			goto out;
+	if (policies && (rc = read_policies(policies, &pf)) != EXIT_OK)
+		goto out;
+	for (size_t i = 0; i < pf.n_macs; i++) {
+		struct nft_device *d = dev_get(devs, &nd, pf.macs[i].mac, 1);
+		if (!d)
+			continue;
+		d->policy = pf.macs[i].pol;
+		named[d - devs] = 1;
 	}
 	/* the report: addresses of devices and of names, kinds */
 	if (report) {
@@ -467,98 +431,86 @@ int cmd_enforce(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-	}
-	size_t i, j;
-	json_t *dv, *a;
-	json_array_foreach(json_object_get(rep, "devices"), i, dv) {
-		const char *mac = json_string_value(json_object_get(dv, "mac"));
-		if (!mac)
-			continue;
-		if (!enforce_mac_ok(mac)) {
-			cli_warn("%s: device %zu: its MAC is not aa:bb:cc:dd:ee:ff, skipped",
-				report, i);
-			continue;
+		if (inrep_load(rep, report, &in_rep, cli_warn) < 0) {
+			cli_error("out of memory");
+			rc = EXIT_USAGE;
+			goto out;
 		}
-		int is_router = 0;
-		json_array_foreach(json_object_get(dv, "roles"), j, a)
-			is_router |= json_is_string(a) && !strcmp(json_string_value(a), "gateway");
-		const char *kind = json_string_value(json_object_get(json_object_get(dv, "identity"), "kind"));
-		if (!kind || !*kind)
-			kind = "unknown";
-		size_t k;
-		for (k = 0; k < nd && strcasecmp(devs[k].mac, mac); k++)
-			;
+	}
+	for (size_t i = 0; i < in_rep.n_devs; i++) {
+		const struct inrep_dev *r = &in_rep.devs[i];
+		const char *kind = r->kind[0] ? r->kind : "unknown";
 		/* a device without a profile that a kind line or the default
 		 * (other than profile) may cover; never the router itself */
-		if (k == nd && (n_kinds || (def_set && def != POL_PROFILE)) && !is_router && nd < MAX_DEVS) {
-			memset(&devs[nd], 0, sizeof devs[nd]);
-			snprintf(devs[nd].mac, sizeof devs[nd].mac, "%s", mac);
-			for (char *q = devs[nd].mac; *q; q++)
-				*q = (char)tolower((unsigned char)*q);
-			devs[nd].policy = POL_ALLOW;
-			nd++;
-		}
-		if (k == nd)
+		int may = (pf.n_kinds || (pf.def_set && pf.def != POL_PROFILE)) && !r->router;
+		struct nft_device *d = dev_get(devs, &nd, r->mac, may);
+		if (!d)
 			continue;
+		size_t k = (size_t)(d - devs);
 		snprintf(kind_of[k], sizeof kind_of[k], "%s", kind);
-		json_array_foreach(json_object_get(dv, "ipv4"), j, a)
-			add_addr(&devs[k], json_string_value(a));
-		json_array_foreach(json_object_get(dv, "ipv6"), j, a)
-			add_addr(&devs[k], json_string_value(a));
-		for (size_t q = 0; !named[k] && q < n_kinds; q++)
-			if (!strcasecmp(kinds[q].kind, kind)) {
-				devs[k].policy = kinds[q].pol;
+		for (size_t a = 0; a < r->n_addrs && d->n_addrs < NFT_DEV_ADDRS; a++)
+			memcpy(d->addrs[d->n_addrs++], r->addrs[a], sizeof d->addrs[0]);
+		for (size_t q = 0; !named[k] && q < pf.n_kinds; q++)
+			if (!strcasecmp(pf.kinds[q].kind, kind)) {
+				d->policy = pf.kinds[q].pol;
 				named[k] = 2;
 			}
 	}
 	/* kind:unknown covers the devices the report does not place (or has not) */
 	for (size_t k = 0; k < nd; k++)
-		for (size_t q = 0; !named[k] && !kind_of[k][0] && q < n_kinds; q++)
-			if (!strcasecmp(kinds[q].kind, "unknown")) {
-				devs[k].policy = kinds[q].pol;
+		for (size_t q = 0; !named[k] && !kind_of[k][0] && q < pf.n_kinds; q++)
+			if (!strcasecmp(pf.kinds[q].kind, "unknown")) {
+				devs[k].policy = pf.kinds[q].pol;
 				named[k] = 2;
 			}
 	/* devices no line names take the default, if it is meant for them */
-	for (size_t k = 0; def_set && k < nd; k++)
+	for (size_t k = 0; pf.def_set && k < nd; k++)
 		if (!named[k]) {
 			if (!default_skips(kind_of[k]))
-				devs[k].policy = def;
-			else if (def != POL_ALLOW && def != POL_PROFILE) {
+				devs[k].policy = pf.def;
+			else if (pf.def != POL_ALLOW && pf.def != POL_PROFILE) {
 				devs[k].policy = devs[k].profile ? POL_PROFILE : POL_ALLOW;
 				cli_warn("%s is a %s: the default (%s) is for appliances; it gets %s "
 					 "(a MAC or kind line gives it another)",
-					devs[k].mac, kind_of[k], policy_name(def), policy_name(devs[k].policy));
+					devs[k].mac, kind_of[k], policy_name(pf.def), policy_name(devs[k].policy));
 			}
 		}
+	/* a profile file left out: its device is not held (said once each) */
+	size_t unheld = 0;
 	for (size_t k = 0; k < nd; k++)
 		if (devs[k].policy == POL_PROFILE && !devs[k].profile) {
-			cli_error("%s has the profile policy but no profile in %s", devs[k].mac,
-				profiles);
+			int bad_file = 0;
+			for (size_t b = 0; b < set.n_bad; b++)
+				bad_file |= !strcmp(set.bad[b], devs[k].mac);
+			if (!bad_file) {
+				cli_error("%s has the profile policy but no profile in %s", devs[k].mac, profiles);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			devs[k].policy = POL_ALLOW;
+		}
+	for (size_t b = 0; b < set.n_bad; b++) {
+		const struct nft_device *d = dev_get(devs, &nd, set.bad[b], 0);
+		if (d && d->policy != POL_ALLOW)
+			continue; /* a MAC or kind line holds it all the same */
+		cli_warn("%s: NOT enforced: its profile could not be read (above); the other devices' rules are written",
+			 set.bad[b]);
+		unheld++;
+	}
+
+	/* names: what the devices were seen to resolve */
+	for (size_t i = 0; i < in_rep.n_answers; i++)
+		if (name_wanted(devs, nd, in_rep.answers[i].name) &&
+		    add_name(&names, in_rep.answers[i].name, in_rep.answers[i].addr) < 0) {
+			cli_error("out of memory");
 			rc = EXIT_USAGE;
 			goto out;
 		}
 
-	/* names: what the devices were seen to resolve */
-	json_array_foreach(json_object_get(rep, "devices"), i, dv)
-		json_array_foreach(json_object_get(json_object_get(dv, "dns"), "answers"), j, a) {
-			const char *nm = json_string_value(json_object_get(a, "name"));
-			const char *ad = json_string_value(json_object_get(a, "address"));
-			unsigned char b[16];
-			char low[256];
-			if (!nm || !ad || !enforce_hostname_ok(nm))
-				continue;
-			snprintf(low, sizeof low, "%s", nm);
-			name_norm(low);
-			if (name_wanted(devs, nd, low) && (inet_pton(AF_INET, ad, b) == 1 || inet_pton(AF_INET6, ad, b) == 1) &&
-			    add_name(&names, low, ad) < 0) {
-				cli_error("out of memory");
-				rc = EXIT_USAGE;
-				goto out;
-			}
-		}
-
 	if (dnsfmt) {
-		rc = dns_blocklist(rep, devs, nd, dnsfmt);
+		rc = dns_blocklist(rep ? &in_rep : NULL, devs, nd, dnsfmt);
+		if (rc == EXIT_OK && unheld)
+			rc = EXIT_INPUT;
 		goto out;
 	}
 	/* profiles that name domains, and nothing that gives their addresses */
@@ -580,7 +532,7 @@ int cmd_enforce(int argc, char **argv)
 	char *text = NULL;
 	size_t tlen = 0;
 	FILE *mem = open_memstream(&text, &tlen);
-	struct nft_input in = { devs, nd, names.v, names.n, lan, form, stderr };
+	struct nft_input in = { devs, nd, names.v, names.n, lan, form, cli_warn };
 	struct nft_stats st;
 	if (!mem || nft_write(mem, &in, &st, err, sizeof err) < 0) {
 		cli_error("%s", mem ? err : strerror(errno));
@@ -601,7 +553,11 @@ int cmd_enforce(int argc, char **argv)
 		fputs(text, stdout);
 	}
 	free(text);
+	if (rc == EXIT_OK && unheld)
+		rc = EXIT_INPUT; /* written, but not every device is held */
 out:
+	inrep_free(&in_rep);
+	polfile_free(&pf);
 	json_decref(rep);
 	free(names.v);
 	mud_set_free(&set);

@@ -14,7 +14,9 @@
 
 #include "cmd.h"
 #include "analyze/mud.h"
+#include "enforce/names.h"
 #include "lib/cli.h"
+#include "lib/hostname.h"
 
 enum { O_OUTPUT = 'o', O_HELP = 'h', O_DEVICE = 256, O_PROFILES, O_REPORT };
 
@@ -67,6 +69,8 @@ static const struct cli_cmd check_cmd = {
 	check_opts, sizeof check_opts / sizeof check_opts[0], NULL,
 	"  0  every checked device kept to its profile\n"
 	"  1  usage error, no input readable, or no profiles in DIR\n"
+	"  3  no deviation, but a destination of the report was not valid (a\n"
+	"     warning names it) and was not checked\n"
 	"  4  a device did something its profile does not allow",
 	"  alfoil profile check --profiles profiles/ today.pcap",
 };
@@ -127,12 +131,13 @@ static json_t *report_of(int nfiles, char **files, const char *report)
 	return r;
 }
 
-static void mac_file(const char *mac, char *out, size_t n)
+/* aa-bb-cc-dd-ee-ff, from a MAC enforce_mac_norm() made: the only way
+ * data from a report becomes part of a file name */
+static void mac_file(const char mac[static 18], char out[static 18])
 {
-	snprintf(out, n, "%s", mac);
-	for (char *p = out; *p; p++)
-		if (*p == ':')
-			*p = '-';
+	for (int i = 0; i < 17; i++)
+		out[i] = mac[i] == ':' ? '-' : mac[i];
+	out[17] = '\0';
 }
 
 static int is_router(const json_t *dev)
@@ -150,6 +155,11 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 	char when[32], err[512], path[4096], name[32];
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	char want[18] = "";
+	if (only && strcasecmp(only, "all") && enforce_mac_norm(only, want) != MAC_OK) {
+		cli_error("--device: '%s' is not a device's MAC like aa:bb:cc:dd:ee:ff (or all)", only);
+		return EXIT_USAGE;
+	}
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		cli_error("%s: %s", dir, strerror(errno));
 		return EXIT_USAGE;
@@ -157,15 +167,25 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 	size_t i, written = 0;
 	json_t *dev;
 	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
-		const char *mac = json_string_value(json_object_get(dev, "mac"));
-		if (!mac || (only && strcasecmp(only, "all") && strcasecmp(only, mac)) || (!only && is_router(dev)))
+		const json_t *mv = json_object_get(dev, "mac");
+		char mac[18], esc[64];
+		int mrc = enforce_mac_norm(json_string_value(mv), mac);
+		if (mrc != MAC_OK) {
+			/* a report without a link layer keys devices by address (no MAC) */
+			if (json_is_string(mv))
+				cli_warn("device %zu: its MAC \"%s\" is %s: no profile written", i,
+					 hostname_escape(json_string_value(mv), esc, sizeof esc), enforce_mac_why(mrc));
+			continue;
+		}
+		if ((want[0] && strcmp(want, mac)) || (!only && is_router(dev)))
 			continue;
 		struct mud_profile p;
-		if (mud_learn(dev, &p, err, sizeof err) < 0) {
+		if (mud_learn(dev, &p, cli_warn, err, sizeof err) < 0) {
 			cli_error("%s: %s", mac, err);
 			continue;
 		}
-		mac_file(mac, name, sizeof name);
+		snprintf(p.mac, sizeof p.mac, "%s", mac);
+		mac_file(mac, name);
 		char url[128];
 		snprintf(url, sizeof url, "https://mud.alfoil.invalid/%s.json", name);
 		json_t *doc = mud_to_json(&p, url, when);
@@ -245,8 +265,11 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 			}
 			j++;
 		}
-		printf("profile-deviation  %s: %s %s %s %s/%s%s (not in its profile)\n", mac, v[i].from ? "to" : "from",
-		       v[i].local ? "local" : "internet", v[i].peer, v[i].proto, ports, shown < j - i ? ",..." : "");
+		/* the report's strings go to a terminal: escaped (a crafted report may hold anything) */
+		char em[64], ep[300], epr[32];
+		printf("profile-deviation  %s: %s %s %s %s/%s%s (not in its profile)\n", hostname_escape(mac, em, sizeof em),
+		       v[i].from ? "to" : "from", v[i].local ? "local" : "internet", hostname_escape(v[i].peer, ep, sizeof ep),
+		       hostname_escape(v[i].proto, epr, sizeof epr), ports, shown < j - i ? ",..." : "");
 		if (j - i > 1)
 			printf("                   %zu exchanges, %lld bytes up, %lld down\n", j - i, up, down);
 		else
@@ -267,7 +290,7 @@ static int check(const json_t *rep, const char *dir)
 		cli_error("%s: no profiles (aa-bb-cc-dd-ee-ff.json files)", dir);
 		return EXIT_USAGE;
 	}
-	size_t i, j, violations = 0, checked = 0;
+	size_t i, j, violations = 0, checked = 0, bad = 0;
 	json_t *dev, *x;
 	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
 		const char *mac = json_string_value(json_object_get(dev, "mac"));
@@ -282,6 +305,13 @@ static int check(const json_t *rep, const char *dir)
 			break;
 		}
 		json_array_foreach(json_object_get(dev, "destinations"), j, x) {
+			const char *why = mud_dest_problem(x);
+			if (why) {
+				char em[64];
+				cli_warn("%s: destinations[%zu]: %s; not checked", hostname_escape(mac, em, sizeof em), j, why);
+				bad++;
+				continue;
+			}
 			const char *scope = json_string_value(json_object_get(x, "scope"));
 			const char *dir2 = json_string_value(json_object_get(x, "direction"));
 			const char *proto = json_string_value(json_object_get(x, "proto"));
@@ -305,7 +335,8 @@ static int check(const json_t *rep, const char *dir)
 	printf("%zu device%s checked against %zu profile%s: %zu deviation%s\n", checked, checked == 1 ? "" : "s", set.n,
 	       set.n == 1 ? "" : "s", violations, violations == 1 ? "" : "s");
 	mud_set_free(&set);
-	return violations ? EXIT_FINDINGS : EXIT_OK;
+	/* a deviation wins; else entries that could not be checked say the input was bad */
+	return violations ? EXIT_FINDINGS : bad ? EXIT_INPUT : EXIT_OK;
 }
 
 int cmd_profile(int argc, char **argv)

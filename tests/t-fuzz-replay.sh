@@ -8,7 +8,7 @@ build=$(dirname "$ALFOIL")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture"
+targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report"
 for t in $targets; do
 	bin=$build/fuzz/replay_$t
 	if [ ! -x "$bin" ]; then
@@ -23,6 +23,9 @@ for t in $targets; do
 	ncrash=${#files[@]}
 	if [ "$t" = mud ]; then # hand-written MUD files are seeds even without a corpus
 		files+=("$ROOT"/tests/data/mud/*.json)
+	fi
+	if [ "$t" = policy ] || [ "$t" = report ]; then # hand-written seeds, hostile ones among them
+		files+=("$ROOT"/tests/data/$t/*)
 	fi
 	if [ "$t" = capture ]; then # the example, whole and cut short
 		head -c 30000 "$ROOT/examples/home.pcap" >"$work/home-cut.pcap"

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/hostname.h"
+
 #define MUD_MAX_RULES 4096
 
 void mud_profile_free(struct mud_profile *p)
@@ -18,7 +20,7 @@ void mud_profile_free(struct mud_profile *p)
 	memset(p, 0, sizeof *p);
 }
 
-static int add_rule(struct mud_profile *p, const struct mud_rule *r)
+int mud_add_rule(struct mud_profile *p, const struct mud_rule *r)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		struct mud_rule a = p->rules[i];
@@ -39,19 +41,53 @@ static int add_rule(struct mud_profile *p, const struct mud_rule *r)
 	return 0;
 }
 
-static uint8_t proto_num(const char *s)
+/* The report's protocol names (analyze/report.c); "ip" is any other
+ * protocol, which a profile can only allow as any. -1: not one of them. */
+static int proto_num(const char *s)
 {
-	if (!s)
-		return 0;
-	if (!strcmp(s, "tcp"))
-		return 6;
-	if (!strcmp(s, "udp"))
-		return 17;
-	if (!strcmp(s, "icmp"))
-		return 1;
-	if (!strcmp(s, "icmpv6"))
-		return 58;
+	static const struct {
+		const char *name;
+		int num;
+	} t[] = { { "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "icmpv6", 58 }, { "sctp", 132 }, { "ip", 0 } };
+	for (size_t i = 0; s && i < sizeof t / sizeof *t; i++)
+		if (!strcmp(s, t[i].name))
+			return t[i].num;
+	return -1;
+}
+
+/* The report's scopes (docs/json-schema.md) */
+static int scope_known(const char *s)
+{
+	static const char *const t[] = { "internet", "lan-global", "private", "cgnat", "link-local", "ula",
+					 "multicast", "broadcast", "loopback", "reserved", "unspecified" };
+	for (size_t i = 0; s && i < sizeof t / sizeof *t; i++)
+		if (!strcmp(s, t[i]))
+			return 1;
 	return 0;
+}
+
+/* One destination of a report, checked before it becomes a rule: NULL, or
+ * what is wrong with it (the rule is then left out). */
+const char *mud_dest_problem(const json_t *x)
+{
+	const char *scope = json_string_value(json_object_get(x, "scope"));
+	const char *dir = json_string_value(json_object_get(x, "direction"));
+	const char *addr = json_string_value(json_object_get(x, "address"));
+	const json_t *dom = json_object_get(x, "domain"), *port = json_object_get(x, "port");
+	unsigned char b[16];
+	if (!scope_known(scope))
+		return "scope: not one of the report's scopes";
+	if (dir && strcmp(dir, "inbound") && strcmp(dir, "outbound"))
+		return "direction: not inbound or outbound";
+	if (!addr || (inet_pton(AF_INET, addr, b) != 1 && inet_pton(AF_INET6, addr, b) != 1))
+		return "address: not an IPv4 or IPv6 address";
+	if (dom && !json_is_null(dom) && (!json_is_string(dom) || !hostname_ok(json_string_value(dom))))
+		return "domain: not a host name (letters, digits, '-', '.', at most 253)";
+	if (proto_num(json_string_value(json_object_get(x, "proto"))) < 0)
+		return "proto: not tcp, udp, icmp, icmpv6, sctp or ip";
+	if (port && (!json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 65535))
+		return "port: not a port number 0..65535";
+	return NULL;
 }
 
 /* Rules of one peer and protocol sort together, by port. */
@@ -107,7 +143,8 @@ static void fold_ephemeral(struct cand *c, size_t n)
 	qsort(c, n, sizeof *c, cand_at);
 }
 
-int mud_learn(const json_t *dev, struct mud_profile *out, char *err, size_t errlen)
+int mud_learn(const json_t *dev, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
+	      size_t errlen)
 {
 	memset(out, 0, sizeof *out);
 	const char *mac = json_string_value(json_object_get(dev, "mac"));
@@ -137,9 +174,14 @@ int mud_learn(const json_t *dev, struct mud_profile *out, char *err, size_t errl
 		const char *dir = json_string_value(json_object_get(x, "direction"));
 		const char *addr = json_string_value(json_object_get(x, "address"));
 		const char *dom = json_string_value(json_object_get(x, "domain"));
-		if (!scope || !addr)
+		const char *why = mud_dest_problem(x);
+		if (why) {
+			out->n_skipped++;
+			if (warn && out->n_skipped <= MUD_WARN_MAX)
+				warn("%s: destinations[%zu]: %s; left out of its profile", out->mac, i, why);
 			continue;
-		r->proto = proto_num(json_string_value(json_object_get(x, "proto")));
+		}
+		r->proto = (uint8_t)proto_num(json_string_value(json_object_get(x, "proto")));
 		r->port = (uint16_t)json_integer_value(json_object_get(x, "port"));
 		r->from_device = !dir || strcmp(dir, "inbound") != 0;
 		c[n].service = r->port < MUD_EPHEMERAL_MIN || json_is_string(json_object_get(x, "app")) ||
@@ -161,11 +203,13 @@ int mud_learn(const json_t *dev, struct mud_profile *out, char *err, size_t errl
 		c[n].at = n;
 		n++;
 	}
+	if (warn && out->n_skipped > MUD_WARN_MAX)
+		warn("%s: %zu more destinations left out", out->mac, out->n_skipped - MUD_WARN_MAX);
 	fold_ephemeral(c, n);
 	/* duplicates (folded ports) merge here */
 	int rc = 0;
 	for (i = 0; i < n && !rc; i++)
-		if (add_rule(out, &c[i].r) < 0) {
+		if (mud_add_rule(out, &c[i].r) < 0) {
 			snprintf(err, errlen, "more than %d rules", MUD_MAX_RULES);
 			rc = -1;
 		}
@@ -279,278 +323,14 @@ json_t *mud_to_json(const struct mud_profile *p, const char *mud_url, const char
 	return root;
 }
 
-/* ---- reading -------------------------------------------------------------- */
-
-static int fail(char *err, size_t errlen, const char *path, const char *what)
-{
-	snprintf(err, errlen, "%s: %s", path, what);
-	return -1;
-}
-
-/* Names and prefixes from someone else's file end up in nftables and DNS
- * server configuration: only well-formed ones are taken. */
-static int dns_name_ok(const char *s)
-{
-	size_t n = strlen(s), label = 0;
-	if (!n || n > 253)
-		return 0;
-	for (const char *p = s; *p; p++) {
-		if (*p == '.') {
-			if (!label)
-				return 0;
-			label = 0;
-		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-			   *p == '_') {
-			if (++label > 63)
-				return 0;
-		} else {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-int mud_prefix_ok(const char *net)
-{
-	char a[64];
-	unsigned char b[16];
-	size_t n = strcspn(net, "/");
-	if (n >= sizeof a)
-		return 0;
-	memcpy(a, net, n);
-	a[n] = '\0';
-	int v6 = strchr(a, ':') != NULL;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, a, b) != 1)
-		return 0;
-	if (!net[n])
-		return 1;
-	char *end;
-	long bits = strtol(net + n + 1, &end, 10);
-	return end != net + n + 1 && !*end && bits >= 0 && bits <= (v6 ? 128 : 32);
-}
-
-/* RFC 8519 port-range-or-operator: {lower-port, upper-port} or
- * {operator: eq|lte|gte (neq is refused: a profile lists what is allowed), port} */
-static int port_num(const json_t *v, long *out)
-{
-	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 65535)
-		return -1;
-	*out = (long)json_integer_value(v);
-	return 0;
-}
-
-static int port_match(const json_t *pm, struct mud_rule *r, const char *path, char *err, size_t errlen)
-{
-	char p2[340];
-	long lo, hi;
-	if (json_object_get(pm, "lower-port") || json_object_get(pm, "upper-port")) {
-		snprintf(p2, sizeof p2, "%s.lower-port", path);
-		if (port_num(json_object_get(pm, "lower-port"), &lo) < 0)
-			return fail(err, errlen, p2, "not a port number 0..65535");
-		snprintf(p2, sizeof p2, "%s.upper-port", path);
-		if (port_num(json_object_get(pm, "upper-port"), &hi) < 0)
-			return fail(err, errlen, p2, "not a port number 0..65535");
-		if (hi < lo)
-			return fail(err, errlen, p2, "below lower-port");
-	} else {
-		long v;
-		snprintf(p2, sizeof p2, "%s.port", path);
-		if (port_num(json_object_get(pm, "port"), &v) < 0)
-			return fail(err, errlen, p2, "not a port number 0..65535");
-		const char *op = json_string_value(json_object_get(pm, "operator"));
-		snprintf(p2, sizeof p2, "%s.operator", path);
-		if (!op || !strcmp(op, "eq"))
-			lo = hi = v;
-		else if (!strcmp(op, "lte"))
-			lo = 1, hi = v;
-		else if (!strcmp(op, "gte"))
-			lo = v, hi = 65535;
-		else
-			return fail(err, errlen, p2, "only eq, lte, gte or a lower-port/upper-port range is supported");
-	}
-	if (lo == 0 && hi == 65535)
-		lo = hi = 0; /* any port */
-	r->port = (uint16_t)lo;
-	r->port_hi = hi > lo ? (uint16_t)hi : 0;
-	return 0;
-}
-
-static int parse_mud(const json_t *doc, struct mud_profile *out, char *err, size_t errlen)
-{
-	char path[256];
-	memset(out, 0, sizeof *out);
-	const json_t *mud = json_object_get(doc, "ietf-mud:mud");
-	if (!json_is_object(mud))
-		return fail(err, errlen, "ietf-mud:mud", "missing or not an object");
-	const json_t *ver = json_object_get(mud, "mud-version");
-	if (!json_is_integer(ver) || json_integer_value(ver) != 1)
-		return fail(err, errlen, "ietf-mud:mud.mud-version", "must be 1");
-	if (!json_is_string(json_object_get(mud, "mud-url")))
-		return fail(err, errlen, "ietf-mud:mud.mud-url", "missing or not a string");
-	if (!json_is_string(json_object_get(mud, "last-update")))
-		return fail(err, errlen, "ietf-mud:mud.last-update", "missing or not a string");
-	const char *si = json_string_value(json_object_get(mud, "systeminfo"));
-	snprintf(out->systeminfo, sizeof out->systeminfo, "%s", si ? si : "");
-	const char *mf = json_string_value(json_object_get(mud, "mfg-name"));
-	snprintf(out->mfg_name, sizeof out->mfg_name, "%s", mf && strcmp(mf, "unknown") ? mf : "");
-	/* which ACLs each policy names */
-	const char *pol[2] = { "from-device-policy", "to-device-policy" };
-	/* "access-lists" is the container's name in the drafts before RFC 8519,
-	 * which MUD files made with MUDgee and other early tools still use */
-	const char *acl_top = json_object_get(doc, "ietf-access-control-list:acls") || !json_object_get(doc, "ietf-access-control-list:access-lists")
-				      ? "ietf-access-control-list:acls" : "ietf-access-control-list:access-lists";
-	const json_t *acls = json_object_get(json_object_get(doc, acl_top), "acl");
-	if (!json_is_array(acls)) {
-		snprintf(path, sizeof path, "%s.acl", acl_top);
-		return fail(err, errlen, path, "missing or not an array");
-	}
-	for (int k = 0; k < 2; k++) {
-		const json_t *pl = json_object_get(json_object_get(json_object_get(mud, pol[k]), "access-lists"), "access-list");
-		if (!json_object_get(mud, pol[k]))
-			continue; /* a policy may be absent */
-		if (!json_is_array(pl)) {
-			snprintf(path, sizeof path, "ietf-mud:mud.%s.access-lists.access-list", pol[k]);
-			return fail(err, errlen, path, "missing or not an array");
-		}
-		size_t i, j;
-		json_t *ref, *acl;
-		json_array_foreach(pl, i, ref) {
-			const char *name = json_string_value(json_object_get(ref, "name"));
-			snprintf(path, sizeof path, "ietf-mud:mud.%s.access-lists.access-list[%zu].name", pol[k], i);
-			if (!name)
-				return fail(err, errlen, path, "missing or not a string");
-			const json_t *found = NULL;
-			size_t fi = 0;
-			json_array_foreach(acls, j, acl)
-				if (json_is_string(json_object_get(acl, "name")) &&
-				    !strcmp(json_string_value(json_object_get(acl, "name")), name))
-					found = acl, fi = j;
-			if (!found)
-			{
-				char p2[300];
-				snprintf(p2, sizeof p2, "names no ACL in %s.acl", acl_top);
-				return fail(err, errlen, path, p2);
-			}
-			size_t a;
-			json_t *e;
-			const json_t *aces = json_object_get(json_object_get(found, "aces"), "ace");
-			if (!json_is_array(aces)) {
-				snprintf(path, sizeof path, "%s.acl[%zu].aces.ace", acl_top, fi);
-				return fail(err, errlen, path, "missing or not an array");
-			}
-			json_array_foreach(aces, a, e) {
-				struct mud_rule r;
-				memset(&r, 0, sizeof r);
-				r.from_device = k == 0;
-				snprintf(path, sizeof path, "%s.acl[%zu].aces.ace[%zu]", acl_top, fi, a);
-				const json_t *m = json_object_get(e, "matches");
-				const char *fwd = json_string_value(json_object_get(json_object_get(e, "actions"), "forwarding"));
-				if (!json_is_object(m))
-					return fail(err, errlen, path, "matches: missing or not an object");
-				if (!fwd || (strcmp(fwd, "accept") && strcmp(fwd, "drop") && strcmp(fwd, "reject")))
-					return fail(err, errlen, path, "actions.forwarding: not accept, drop or reject");
-				if (strcmp(fwd, "accept"))
-					continue; /* a profile lists what is allowed */
-				const char *fam = json_object_get(m, "ipv4") ? "ipv4" : json_object_get(m, "ipv6") ? "ipv6" : NULL;
-				const char *type = json_string_value(json_object_get(found, "type"));
-				r.family = fam ? (fam[3] == '4' ? 4 : 6)
-					       : type && !strcmp(type, "ipv4-acl-type") ? 4
-					       : type && !strcmp(type, "ipv6-acl-type") ? 6 : 0;
-				if (fam) {
-					const json_t *ip = json_object_get(m, fam);
-					char p2[360], key[40];
-					const json_t *pr = json_object_get(ip, "protocol");
-					if (pr && (!json_is_integer(pr) || json_integer_value(pr) < 0 || json_integer_value(pr) > 255)) {
-						snprintf(p2, sizeof p2, "%s.matches.%s.protocol", path, fam);
-						return fail(err, errlen, p2, "not a protocol number 0..255");
-					}
-					r.proto = (uint8_t)json_integer_value(pr);
-					const char *dn = json_string_value(json_object_get(ip, k == 0 ? "ietf-acldns:dst-dnsname" : "ietf-acldns:src-dnsname"));
-					snprintf(key, sizeof key, "%s-%s-network", k == 0 ? "destination" : "source", fam);
-					const json_t *netv = json_object_get(ip, key);
-					const char *net = json_string_value(netv);
-					if (dn && !dns_name_ok(dn)) {
-						snprintf(p2, sizeof p2, "%s.matches.%s.ietf-acldns:%s-dnsname", path, fam, k == 0 ? "dst" : "src");
-						return fail(err, errlen, p2, "not a domain name (letters, digits, '-', '.', at most 253)");
-					}
-					if (netv && (!net || !mud_prefix_ok(net) || (strchr(net, ':') != NULL) != (r.family == 6))) {
-						snprintf(p2, sizeof p2, "%s.matches.%s.%s", path, fam, key);
-						return fail(err, errlen, p2, r.family == 6 ? "not an IPv6 prefix like 2001:db8::/32"
-											 : "not an IPv4 prefix like 192.0.2.0/24");
-					}
-					if (dn)
-						snprintf(r.dnsname, sizeof r.dnsname, "%s", dn);
-					if (net)
-						snprintf(r.network, sizeof r.network, "%s", net);
-				}
-				/* RFC 8520 section 8 classes: alfoil cannot tell which
-				 * local device is a manufacturer's or a controller, so
-				 * each class stands for the local network; the well-known
-				 * DNS and NTP controllers are the network's own */
-				static const char *const classes[] = { "local-networks", "same-manufacturer", "manufacturer",
-								       "model", "controller", "my-controller" };
-				for (size_t c = 0; c < sizeof classes / sizeof *classes; c++)
-					if (json_object_get(json_object_get(m, "ietf-mud:mud"), classes[c]))
-						r.local = 1;
-				const json_t *l4 = json_object_get(m, "tcp");
-				if (!l4)
-					l4 = json_object_get(m, "udp");
-				if (l4) {
-					/* which end holds the service port tells who opens it */
-					const json_t *pm = json_object_get(l4, "destination-port");
-					int dst = pm != NULL;
-					if (!pm)
-						pm = json_object_get(l4, "source-port");
-					r.from_device = (k == 0) == dst;
-					const char *init = json_string_value(json_object_get(l4, "ietf-mud:direction-initiated"));
-					if (init)
-						r.from_device = !strcmp(init, "from-device");
-					if (pm) {
-						char p2[300];
-						snprintf(p2, sizeof p2, "%s.matches.%s.%s", path, json_object_get(m, "tcp") ? "tcp" : "udp",
-							 dst ? "destination-port" : "source-port");
-						if (port_match(pm, &r, p2, err, errlen) < 0)
-							return -1;
-						if (!dst)
-							continue; /* the answers of an exchange the other
-								   * list opens: no permission to open one */
-					}
-					if (!r.proto)
-						r.proto = json_object_get(m, "tcp") ? 6 : 17;
-				}
-				if (add_rule(out, &r) < 0)
-					return fail(err, errlen, path, "too many rules");
-			}
-		}
-	}
-	return 0;
-}
-
-int mud_from_json(const json_t *doc, struct mud_profile *out, char *err, size_t errlen)
-{
-	if (parse_mud(doc, out, err, errlen) == 0)
-		return 0;
-	mud_profile_free(out); /* nothing half read is kept */
-	return -1;
-}
-
 /* Is addr inside net ("192.0.2.0/24", "2001:db8::/32", or one address)? */
 static int net_has(const char *net, const char *addr)
 {
-	char a[64];
-	size_t n = strcspn(net, "/");
-	if (n >= sizeof a)
-		return 0;
-	memcpy(a, net, n);
-	a[n] = '\0';
 	unsigned char nb[16], ab[16];
-	int fam = strchr(a, ':') ? AF_INET6 : AF_INET, len = fam == AF_INET6 ? 16 : 4;
-	if (inet_pton(fam, a, nb) != 1 || inet_pton(fam, addr, ab) != 1)
+	int v6, bits;
+	if (mud_prefix_parse(net, nb, &v6, &bits) < 0 || inet_pton(v6 ? AF_INET6 : AF_INET, addr, ab) != 1)
 		return 0;
-	long bits = net[n] == '/' ? strtol(net + n + 1, NULL, 10) : len * 8;
-	if (bits < 0 || bits > len * 8)
-		return 0;
-	for (int i = 0; i < len && bits > 0; i++, bits -= 8) {
+	for (int i = 0; i < (v6 ? 16 : 4) && bits > 0; i++, bits -= 8) {
 		unsigned char mask = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
 		if ((nb[i] ^ ab[i]) & mask)
 			return 0;
@@ -586,80 +366,3 @@ int mud_allows(const struct mud_profile *p, int from_device, int local, const ch
 	return 0;
 }
 
-/* ---- a directory of profiles ---------------------------------------------- */
-
-static int mac_file_name(const char *n)
-{
-	if (strlen(n) != 22 || strcmp(n + 17, ".json"))
-		return 0;
-	for (int i = 0; i < 17; i++)
-		if (i % 3 == 2 ? n[i] != '-' : !isxdigit((unsigned char)n[i]))
-			return 0;
-	return 1;
-}
-
-int mud_load_dir(const char *dir, struct mud_set *out, char *err, size_t errlen)
-{
-	memset(out, 0, sizeof *out);
-	DIR *d = opendir(dir);
-	if (!d) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	struct dirent *e;
-	size_t cap = 0;
-	int rc = 0;
-	while (!rc && (e = readdir(d))) {
-		if (!mac_file_name(e->d_name))
-			continue;
-		char path[4096], why[512];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (out->n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct mud_entry *v = realloc(out->v, nc * sizeof *v);
-			if (!v) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				rc = -1;
-				break;
-			}
-			out->v = v;
-			cap = nc;
-		}
-		json_error_t je;
-		json_t *doc = json_load_file(path, 0, &je);
-		struct mud_entry *m = &out->v[out->n];
-		if (!doc) {
-			snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
-			rc = -1;
-		} else if (mud_from_json(doc, &m->p, why, sizeof why) < 0) {
-			snprintf(err, errlen, "%s: %s", path, why);
-			rc = -1;
-		} else {
-			for (int i = 0; i < 17; i++)
-				m->mac[i] = e->d_name[i] == '-' ? ':' : (char)tolower((unsigned char)e->d_name[i]);
-			m->mac[17] = '\0';
-			out->n++;
-		}
-		json_decref(doc);
-	}
-	closedir(d);
-	if (rc)
-		mud_set_free(out);
-	return rc;
-}
-
-const struct mud_profile *mud_set_find(const struct mud_set *s, const char *mac)
-{
-	for (size_t i = 0; s && mac && i < s->n; i++)
-		if (!strcasecmp(s->v[i].mac, mac))
-			return &s->v[i].p;
-	return NULL;
-}
-
-void mud_set_free(struct mud_set *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		mud_profile_free(&s->v[i].p);
-	free(s->v);
-	memset(s, 0, sizeof *s);
-}

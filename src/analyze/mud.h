@@ -37,18 +37,41 @@ struct mud_profile {
 	char mfg_name[128]; /* the maker (the MAC registry's, else the brand), or "" */
 	struct mud_rule *rules;
 	size_t n;
+	size_t n_skipped; /* entries left out (learn: destinations; a lenient read: ACEs) */
 };
 
-void mud_profile_free(struct mud_profile *p);
+/* At most this many warnings for one profile, then a count. */
+#define MUD_WARN_MAX 8
 
-/* From one device of an inspect --json report (its "destinations"). */
-int mud_learn(const json_t *device, struct mud_profile *out, char *err, size_t errlen);
+void mud_profile_free(struct mud_profile *p);
+/* Adds r (a rule equal but for the family becomes one for both); -1 when
+ * full (4096 rules) or out of memory. */
+int mud_add_rule(struct mud_profile *p, const struct mud_rule *r);
+
+/* From one device of an inspect --json report (its "destinations"). A
+ * destination whose fields are not what alfoil writes (a scope, direction,
+ * protocol it does not know, an address that is none, a domain that is not
+ * a host name, a port outside 0..65535) is left out, told to warn (which
+ * may be NULL) and counted in n_skipped. The MAC is the caller's to check. */
+int mud_learn(const json_t *device, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
+	      size_t errlen);
+
+/* One destination of a report as mud_learn checks it: NULL when good, else
+ * what is wrong ("port: not a port number 0..65535"). */
+const char *mud_dest_problem(const json_t *dest);
 
 /* The MUD document; mud_url names where it would be published. */
 json_t *mud_to_json(const struct mud_profile *p, const char *mud_url, const char *when);
 
 /* Read and validate; err names the JSON path of the first problem. */
 int mud_from_json(const json_t *doc, struct mud_profile *out, char *err, size_t errlen);
+/* The same, leniently: an entry that is not valid (an ACE, an access-list
+ * reference, an ACL's ace list) is left out and told to warn ("PATH: why",
+ * at most MUD_WARN_MAX lines, then a count); only a document without its
+ * ietf-mud:mud container, version 1, mud-url, last-update and acl list is
+ * an error. Leaving an ACE out allows less, never more. */
+int mud_from_json_skip(const json_t *doc, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
+		       size_t errlen);
 
 /* Does the profile allow this exchange? (dnsname may be NULL) */
 int mud_allows(const struct mud_profile *p, int from_device, int local, const char *dnsname,
@@ -63,16 +86,29 @@ struct mud_entry {
 struct mud_set {
 	struct mud_entry *v;
 	size_t n;
+	char (*bad)[18]; /* mud_load_dir_skip: the MACs of files left out */
+	size_t n_bad;
 };
 
 /* Reads every aa-bb-cc-dd-ee-ff.json in dir. A file that cannot be read or
  * is not valid MUD is an error naming the file and the JSON path: -1 with
  * err set and nothing loaded. A directory without profiles is not an error. */
 int mud_load_dir(const char *dir, struct mud_set *out, char *err, size_t errlen);
+/* The same for enforce, where one bad file must not disarm the others: a
+ * file that cannot be read or is not MUD is left out, told to warn
+ * ("FILE: why") and its MAC listed in out->bad; entries are read with
+ * mud_from_json_skip. -1 only when dir cannot be read or out of memory. */
+int mud_load_dir_skip(const char *dir, struct mud_set *out, void (*warn)(const char *fmt, ...), char *err,
+		      size_t errlen);
 const struct mud_profile *mud_set_find(const struct mud_set *s, const char *mac);
 void mud_set_free(struct mud_set *s);
 
-/* "192.0.2.0/24", "2001:db8::/32" or one address: well formed? */
+/* "192.0.2.0/24", "2001:db8::/32" or one address: well formed? The
+ * address as inet_pton reads it, the length 1..3 decimal digits and nothing
+ * else (no sign, space or newline), at most 32 or 128. */
 int mud_prefix_ok(const char *net);
+/* The same, parsed: the address (4 or 16 bytes), its family, the length
+ * (32 or 128 when none is written). 0, or -1 when not well formed. */
+int mud_prefix_parse(const char *net, unsigned char addr[static 16], int *v6, int *bits);
 
 #endif

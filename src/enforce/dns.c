@@ -19,7 +19,7 @@ static const char everyone[] =
 	"# below is blocked for EVERY client of this server (the phone's app that\n"
 	"# controls a device included). Use --unbound for per-device blocks.\n";
 
-static long global_list(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n)
+static long global_list(FILE *f, dns_warn_fn warn, const char *fmt, const struct dns_block *b, size_t n)
 {
 	int dnsmasq = !strcmp(fmt, "dnsmasq");
 	fprintf(f, dnsmasq ? "# dnsmasq: conf-file=THIS (names answered 0.0.0.0)\n" : "# hosts-file blocklist (as a Pi-hole adlist it blocks for every client; --pihole does not)\n");
@@ -38,8 +38,8 @@ static long global_list(FILE *f, FILE *warn, const char *fmt, const struct dns_b
 			w++;
 		}
 	if (w && warn)
-		fprintf(warn, "alfoil enforce: warning: %s blocks these %ld name%s for every client, not only the devices "
-			      "that looked them up (--unbound blocks per device)\n",
+		warn("%s blocks these %ld name%s for every client, not only the devices "
+		     "that looked them up (--unbound blocks per device)",
 			dnsmasq ? "dnsmasq" : "a hosts file", w, w == 1 ? "" : "s");
 	return w;
 }
@@ -56,7 +56,7 @@ static void mac_id(const char *mac, char id[static 13])
 
 /* unbound: a view per device, chosen by the client's address; view-first
  * lets every other name through to the server's own zones and resolution */
-static long unbound_views(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n)
+static long unbound_views(FILE *f, dns_warn_fn warn, const char *fmt, const struct dns_block *b, size_t n)
 {
 	(void)fmt;
 	fputs("# unbound: include: THIS in unbound.conf (server: and view: clauses; the clients\n"
@@ -72,8 +72,8 @@ static long unbound_views(FILE *f, FILE *warn, const char *fmt, const struct dns
 		mac_id(d->mac, id);
 		if (!d->n_addrs) {
 			if (warn)
-				fprintf(warn, "alfoil enforce: warning: %s: no address known (--report), so unbound cannot tell "
-					      "it apart: its %zu name%s are NOT blocked\n",
+				warn("%s: no address known (--report), so unbound cannot tell "
+				     "it apart: its %zu name%s are NOT blocked",
 					d->mac, b[i].n_names, b[i].n_names == 1 ? "" : "s");
 			fprintf(f, "# %s (%s): no address known, not blocked\n", d->mac, policy_name(d->policy));
 			continue;
@@ -97,7 +97,7 @@ static long unbound_views(FILE *f, FILE *warn, const char *fmt, const struct dns
  * the names as exact deny entries of that group only. SQL for gravity.db
  * (Pi-hole v5 and v6 share these tables); every value is a checked host
  * name, address or MAC, so none needs quoting beyond the literal's. */
-static long pihole_sql(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n)
+static long pihole_sql(FILE *f, dns_warn_fn warn, const char *fmt, const struct dns_block *b, size_t n)
 {
 	(void)fmt;
 	(void)warn;
@@ -148,7 +148,7 @@ static long pihole_sql(FILE *f, FILE *warn, const char *fmt, const struct dns_bl
 
 static const struct {
 	const char *name;
-	long (*write)(FILE *, FILE *, const char *, const struct dns_block *, size_t);
+	long (*write)(FILE *, dns_warn_fn, const char *, const struct dns_block *, size_t);
 } backends[] = {
 	{ "dnsmasq", global_list },
 	{ "hosts", global_list },
@@ -164,7 +164,7 @@ int dns_format_known(const char *fmt)
 	return 0;
 }
 
-long dns_write(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n)
+long dns_write(FILE *f, dns_warn_fn warn, const char *fmt, const struct dns_block *b, size_t n)
 {
 	for (size_t i = 0; i < sizeof backends / sizeof *backends; i++)
 		if (!strcmp(backends[i].name, fmt)) {

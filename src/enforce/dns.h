@@ -22,8 +22,11 @@ struct dns_block {
 /* The back end called fmt ("dnsmasq", "unbound", "hosts"), or NULL. */
 int dns_format_known(const char *fmt);
 
-/* Writes the blocklist to f; warnings (a file for every client, a device
- * without an address) to warn. Returns the number of names written, or -1. */
-long dns_write(FILE *f, FILE *warn, const char *fmt, const struct dns_block *b, size_t n);
+/* How a back end says what the file cannot do (a file for every client, a
+ * device without an address): cli_warn, or NULL. */
+typedef void (*dns_warn_fn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes the blocklist to f. Returns the number of names written, or -1. */
+long dns_write(FILE *f, dns_warn_fn warn, const char *fmt, const struct dns_block *b, size_t n);
 
 #endif

@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "enforce/names.h"
+#include "lib/hostname.h"
 
 static const char *const pol_names[] = { "allow", "profile", "local-only", "quarantine" };
 
@@ -101,13 +102,15 @@ static size_t group_elems(const struct mud_profile *p, size_t g, const struct nf
 		const struct mud_rule *r = &p->rules[k];
 		if (!same_group(r, &p->rules[g]) || !family_ok(r, v6))
 			continue;
-		const char *cand[1] = { r->network[0] && is_v6(r->network) == v6 ? r->network : NULL };
+		const char *cand[1] = { r->network[0] && is_v6(r->network) == v6 && mud_prefix_ok(r->network) ? r->network
+											   : NULL };
 		for (size_t m = 0; m <= in->n_names; m++) {
 			const char *a = NULL;
 			if (m == in->n_names)
 				a = cand[0];
-			else if (r->dnsname[0] && enforce_hostname_ok(r->dnsname) &&
-				 !strcasecmp(in->names[m].name, r->dnsname) && is_v6(in->names[m].addr) == v6)
+			else if (r->dnsname[0] && hostname_ok(r->dnsname) &&
+				 !strcasecmp(in->names[m].name, r->dnsname) && is_v6(in->names[m].addr) == v6 &&
+				 mud_prefix_ok(in->names[m].addr))
 				a = in->names[m].addr;
 			if (!a)
 				continue;
@@ -129,7 +132,7 @@ static void group_names(FILE *f, const struct mud_profile *p, size_t g)
 		const struct mud_rule *r = &p->rules[k];
 		if (!same_group(r, &p->rules[g]))
 			continue;
-		const char *nm = r->dnsname[0] && enforce_hostname_ok(r->dnsname) ? r->dnsname
+		const char *nm = r->dnsname[0] && hostname_ok(r->dnsname) ? r->dnsname
 				 : r->network[0] && mud_prefix_ok(r->network) ? r->network : NULL;
 		if (!nm)
 			continue;
@@ -206,6 +209,7 @@ static void addr_set(FILE *f, const char *P, const char *id, const struct nft_de
 static void warn_names(const struct nft_device *d, const struct nft_input *in, struct nft_stats *st)
 {
 	const struct mud_profile *p = d->profile;
+	char esc[128];
 	for (size_t k = 0; k < p->n; k++) {
 		const struct mud_rule *r = &p->rules[k];
 		if (!r->dnsname[0] || r->local)
@@ -215,11 +219,11 @@ static void warn_names(const struct nft_device *d, const struct nft_input *in, s
 			;
 		if (j < k)
 			continue; /* said already */
-		if (!enforce_hostname_ok(r->dnsname)) {
+		if (!hostname_ok(r->dnsname)) {
 			st->bad_names++;
 			if (in->warn)
-				fprintf(in->warn, "alfoil enforce: %s: a name in its profile is not a host name; its rules are left out (blocked)\n",
-					d->mac);
+				in->warn("%s: a name in its profile, \"%s\", is not a host name; its rules are left out (blocked)",
+					 d->mac, hostname_escape(r->dnsname, esc, sizeof esc));
 			continue;
 		}
 		size_t m;
@@ -228,8 +232,8 @@ static void warn_names(const struct nft_device *d, const struct nft_input *in, s
 		if (m == in->n_names) {
 			st->unresolved++;
 			if (in->warn)
-				fprintf(in->warn, "alfoil enforce: %s: no address known for %s; what its profile allows there stays blocked\n",
-					d->mac, r->dnsname);
+				in->warn("%s: no address known for %s; what its profile allows there stays blocked",
+					 d->mac, r->dnsname);
 		}
 	}
 }
@@ -291,8 +295,41 @@ static void jumps(FILE *f, const char *P, const struct nft_device *d, const char
 	fprintf(f, "\t\tip6 daddr @%sd%s_ip6 jump %sd%s_to\n", P, id, P, id);
 }
 
+/* What the caller hands in is checked once more before it is written: a
+ * MAC in the one form, addresses and networks that parse. */
+static int input_ok(const struct nft_input *in, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < in->n_devs; i++) {
+		const struct nft_device *d = &in->devs[i];
+		char norm[18];
+		if (enforce_mac_norm(d->mac, norm) != MAC_OK || strcmp(norm, d->mac)) {
+			snprintf(err, errlen, "device %zu: not a unicast MAC in the form aa:bb:cc:dd:ee:ff", i);
+			return -1;
+		}
+		for (size_t a = 0; a < d->n_addrs && a < NFT_DEV_ADDRS; a++)
+			if (strchr(d->addrs[a], '/') || !mud_prefix_ok(d->addrs[a])) {
+				snprintf(err, errlen, "%s: address %zu is not an IPv4 or IPv6 address", d->mac, a);
+				return -1;
+			}
+	}
+	for (const char *p = in->lan_nets; *p;) {
+		char net[64];
+		size_t n = strcspn(p, ", ");
+		snprintf(net, sizeof net, "%.*s", (int)(n < 63 ? n : 63), p);
+		if (n && (n > 63 || !mud_prefix_ok(net))) {
+			snprintf(err, errlen, "the LAN networks: '%s' is not a network", net);
+			return -1;
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
 int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *err, size_t errlen)
 {
+	if (input_ok(in, err, errlen) < 0)
+		return -1;
 	struct nft_stats dummy;
 	if (!st)
 		st = &dummy;

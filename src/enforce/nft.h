@@ -50,7 +50,8 @@ struct nft_input {
 	size_t n_names;
 	const char *lan_nets; /* "192.168.0.0/16, 10.0.0.0/8, ..." */
 	enum nft_format format;
-	FILE *warn; /* one line per name left out (no address, not a host name), or NULL */
+	/* one line per name left out (no address, not a host name): cli_warn, or NULL */
+	void (*warn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 };
 
 /* Counts of what was written, for the caller's summary. */

@@ -4,42 +4,259 @@
 
 #include <stdio.h>
 
+#include <stdarg.h>
+
+#include "analyze/mud.h"
 #include "enforce/dns.h"
+#include "enforce/inreport.h"
 #include "enforce/names.h"
 #include "enforce/nft.h"
+#include "enforce/polfile.h"
+#include "lib/hostname.h"
+
+/* warnings and errors go here instead of stderr, one line each */
+static char warned[16384];
+static size_t n_warned;
+
+static void capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void capture(const char *fmt, ...)
+{
+	size_t used = strlen(warned);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(warned + used, sizeof warned - used, fmt, ap);
+	va_end(ap);
+	used = strlen(warned);
+	if (used + 1 < sizeof warned) {
+		warned[used] = '\n';
+		warned[used + 1] = '\0';
+	}
+	n_warned++;
+}
+
+static void capture_reset(void)
+{
+	warned[0] = '\0';
+	n_warned = 0;
+}
 
 static void test_hostname(void **state)
 {
 	(void)state;
-	assert_true(enforce_hostname_ok("devs.tplinkcloud.com"));
-	assert_true(enforce_hostname_ok("0.pool.ntp.org."));
-	assert_true(enforce_hostname_ok("a-b.c9"));
-	assert_false(enforce_hostname_ok(""));
-	assert_false(enforce_hostname_ok("."));
-	assert_false(enforce_hostname_ok("a..b"));
-	assert_false(enforce_hostname_ok("-a.b"));
-	assert_false(enforce_hostname_ok("a-.b"));
-	assert_false(enforce_hostname_ok("_tcp.local"));
-	assert_false(enforce_hostname_ok("cloud.example\" always_transparent"));
-	assert_false(enforce_hostname_ok("a.b/0.0.0.0"));
-	assert_false(enforce_hostname_ok("evil\nlocal-zone"));
+	assert_true(hostname_ok("devs.tplinkcloud.com"));
+	assert_true(hostname_ok("0.pool.ntp.org."));
+	assert_true(hostname_ok("a-b.c9"));
+	assert_false(hostname_ok(""));
+	assert_false(hostname_ok("."));
+	assert_false(hostname_ok("a..b"));
+	assert_false(hostname_ok("-a.b"));
+	assert_false(hostname_ok("a-.b"));
+	assert_false(hostname_ok("_tcp.local"));
+	assert_false(hostname_ok("cloud.example\" always_transparent"));
+	assert_false(hostname_ok("a.b/0.0.0.0"));
+	assert_false(hostname_ok("evil\nlocal-zone"));
 	char l64[80];
 	memset(l64, 'a', 64);
 	strcpy(l64 + 64, ".com");
-	assert_false(enforce_hostname_ok(l64));
-	assert_true(enforce_hostname_ok(l64 + 1)); /* 63 */
+	assert_false(hostname_ok(l64));
+	assert_true(hostname_ok(l64 + 1)); /* 63 */
 	char big[300];
 	for (int i = 0; i < 127; i++)
 		memcpy(big + 2 * i, "a.", 2);
 	big[254] = 'a';
 	big[255] = '\0'; /* 255 characters */
-	assert_false(enforce_hostname_ok(big));
+	assert_false(hostname_ok(big));
 	big[252] = '\0'; /* "a.a.….a" of 252 characters, ends in '.' */
-	assert_true(enforce_hostname_ok(big));
-	assert_true(enforce_mac_ok("68:C6:3a:00:00:02"));
-	assert_false(enforce_mac_ok("68:c6:3a:00:00:0g"));
-	assert_false(enforce_mac_ok("68-c6-3a-00-00-02"));
-	assert_false(enforce_mac_ok("68:c6:3a:00:00:02 accept"));
+	assert_true(hostname_ok(big));
+}
+
+static void test_escape(void **state)
+{
+	(void)state;
+	char b[64];
+	assert_string_equal(hostname_escape("a.b/#", b, sizeof b), "a.b/#");
+	assert_string_equal(hostname_escape("x\"y\\z", b, sizeof b), "x\\\"y\\\\z");
+	assert_string_equal(hostname_escape("a\nb\tc", b, sizeof b), "a\\nb\\x09c");
+	assert_string_equal(hostname_escape("caf\xc3\xa9", b, sizeof b), "caf\\xc3\\xa9");
+	assert_string_equal(hostname_escape("\xe2\x80\xae", b, sizeof b), "\\xe2\\x80\\xae"); /* bidi override */
+	char big[200];
+	memset(big, '\n', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	hostname_escape(big, b, 16);
+	assert_true(strlen(b) < 16);
+	assert_non_null(strstr(b, "..."));
+}
+
+static void test_mac_norm(void **state)
+{
+	(void)state;
+	char m[18];
+	assert_int_equal(enforce_mac_norm("68:C6:3a:00:00:02", m), MAC_OK);
+	assert_string_equal(m, "68:c6:3a:00:00:02");
+	assert_int_equal(enforce_mac_norm("02-00-00-00-0D-01", m), MAC_OK);
+	assert_string_equal(m, "02:00:00:00:0d:01");
+	assert_int_equal(enforce_mac_norm("68:c6:3a:00:00:0g", m), MAC_SYNTAX);
+	assert_string_equal(m, "");
+	assert_int_equal(enforce_mac_norm("68:c6:3a:00:00:02 accept", m), MAC_SYNTAX);
+	assert_int_equal(enforce_mac_norm("../../x", m), MAC_SYNTAX);
+	assert_int_equal(enforce_mac_norm("68:c6:3a:00:00", m), MAC_SYNTAX);
+	assert_int_equal(enforce_mac_norm("", m), MAC_SYNTAX);
+	assert_int_equal(enforce_mac_norm(NULL, m), MAC_SYNTAX);
+	assert_int_equal(enforce_mac_norm("ff:ff:ff:ff:ff:ff", m), MAC_GROUP);
+	assert_int_equal(enforce_mac_norm("01:00:5e:00:00:fb", m), MAC_GROUP);
+	assert_int_equal(enforce_mac_norm("33-33-00-00-00-01", m), MAC_GROUP);
+	assert_int_equal(enforce_mac_norm("00:00:00:00:00:00", m), MAC_ZERO);
+}
+
+static void test_prefix(void **state)
+{
+	(void)state;
+	assert_true(mud_prefix_ok("192.0.2.0/24"));
+	assert_true(mud_prefix_ok("192.0.2.7"));
+	assert_true(mud_prefix_ok("2001:db8::/32"));
+	assert_true(mud_prefix_ok("0.0.0.0/0"));
+	assert_true(mud_prefix_ok("2001:db8::1/128"));
+	assert_false(mud_prefix_ok("192.0.2.0/\n24"));
+	assert_false(mud_prefix_ok("192.0.2.0/ 24"));
+	assert_false(mud_prefix_ok("192.0.2.0/+24"));
+	assert_false(mud_prefix_ok("192.0.2.0/-0"));
+	assert_false(mud_prefix_ok("192.0.2.0/24 "));
+	assert_false(mud_prefix_ok("192.0.2.0/24\n"));
+	assert_false(mud_prefix_ok("192.0.2.0/"));
+	assert_false(mud_prefix_ok("192.0.2.0/33"));
+	assert_false(mud_prefix_ok("192.0.2.0/0024"));
+	assert_false(mud_prefix_ok("2001:db8::/129"));
+	assert_false(mud_prefix_ok(" 192.0.2.0/24"));
+	assert_false(mud_prefix_ok("192.0.2/24"));
+	assert_false(mud_prefix_ok("192.0.2.0;/24"));
+	assert_false(mud_prefix_ok(""));
+	unsigned char a[16];
+	int v6, bits;
+	assert_int_equal(mud_prefix_parse("198.51.100.0/22", a, &v6, &bits), 0);
+	assert_int_equal(v6, 0);
+	assert_int_equal(bits, 22);
+	assert_int_equal(a[0], 198);
+	assert_int_equal(mud_prefix_parse("2001:db8::5", a, &v6, &bits), 0);
+	assert_int_equal(v6, 1);
+	assert_int_equal(bits, 128);
+}
+
+/* the policy file: dash form normalised, group and zero MACs refused by line */
+static void test_polfile(void **state)
+{
+	(void)state;
+	struct polfile pf;
+	const char *good = "# a comment\n02-00-00-00-0D-01 = quarantine\n\n  kind:camera = local-only  # cams\n"
+			   "default = allow\r\n68:c6:3a:00:00:02=profile\n02:00:00:00:0d:01 = allow";
+	capture_reset();
+	assert_int_equal(polfile_parse("p", good, strlen(good), &pf, capture), 0);
+	assert_int_equal(n_warned, 0);
+	assert_int_equal(pf.n_macs, 2);
+	assert_string_equal(pf.macs[0].mac, "02:00:00:00:0d:01");
+	assert_int_equal(pf.macs[0].pol, POL_ALLOW); /* the later line wins */
+	assert_string_equal(pf.macs[1].mac, "68:c6:3a:00:00:02");
+	assert_int_equal(pf.n_kinds, 1);
+	assert_string_equal(pf.kinds[0].kind, "camera");
+	assert_int_equal(pf.kinds[0].pol, POL_LOCAL_ONLY);
+	assert_true(pf.def_set && pf.def == POL_ALLOW);
+	polfile_free(&pf);
+	const char *bad = "ff:ff:ff:ff:ff:ff = quarantine\n01:00:5e:00:00:01 = allow\n00:00:00:00:00:00 = allow\n"
+			  "02:00:00:00:0d:01 = quarantine extra\n02:00:00:00:0d:01 quarantine\nkind:ca\"m = allow\n"
+			  "02:00:00:00:0d:01 = lockdown\n../../x = allow\n02:00:00:00:0d:01 = allow\n";
+	capture_reset();
+	assert_int_equal(polfile_parse("pol", bad, strlen(bad), &pf, capture), 8);
+	assert_non_null(strstr(warned, "pol:1: 'ff:ff:ff:ff:ff:ff' is a group address"));
+	assert_non_null(strstr(warned, "pol:2: '01:00:5e:00:00:01' is a group address"));
+	assert_non_null(strstr(warned, "pol:3: '00:00:00:00:00:00' is all zero"));
+	assert_non_null(strstr(warned, "pol:4: want one policy"));
+	assert_non_null(strstr(warned, "pol:5: want 'MAC = policy'"));
+	assert_non_null(strstr(warned, "pol:6: a kind is"));
+	assert_non_null(strstr(warned, "pol:7: 'lockdown' is not allow"));
+	assert_non_null(strstr(warned, "pol:8: '../../x' is not a MAC"));
+	assert_int_equal(pf.n_macs, 1); /* line 9 */
+	polfile_free(&pf);
+	/* a NUL byte and an overlong line: named, not taken */
+	char nul[] = "02:00:00:00:0d:01 = allow\n02:00:00:00:0d:02\0 = allow\n";
+	capture_reset();
+	assert_int_equal(polfile_parse("n", nul, sizeof nul - 1, &pf, capture), 1);
+	assert_non_null(strstr(warned, "n:2: a NUL byte"));
+	polfile_free(&pf);
+	char longl[700];
+	memset(longl, ' ', sizeof longl);
+	memcpy(longl + 600, "= allow\n", 8);
+	capture_reset();
+	assert_int_equal(polfile_parse("l", longl, 608, &pf, capture), 1);
+	assert_non_null(strstr(warned, "l:1: line longer than"));
+	polfile_free(&pf);
+}
+
+/* the report: every field checked; bad ones named (escaped), the rest kept */
+static void test_inreport(void **state)
+{
+	(void)state;
+	const char *text =
+		"{\"devices\": ["
+		"{\"mac\": \"02-00-00-00-0D-01\", \"ipv4\": [\"192.168.1.10\", \"192.168.1.11; accept\", 7, \"2001:db8::1\"],"
+		" \"ipv6\": [\"2001:DB8::1\", \"192.168.1.12\"], \"roles\": [\"gateway\"], \"identity\": {\"kind\": \"plug\"},"
+		" \"dns\": {\"queries\": [{\"name\": \"a.b/#\"}, {\"name\": \"Cloud.Example.\"}, {\"name\": \"cloud.example\"},"
+		"   {\"name\": \"x\\\"y.example\"}, {\"name\": \"nodot\"}, {\"name\": 5}],"
+		"  \"answers\": [{\"name\": \"cloud.example\", \"address\": \"203.0.113.10\"},"
+		"   {\"name\": \"cloud.example\", \"address\": \"203.0.113.10/24\"},"
+		"   {\"name\": \"evil example\", \"address\": \"203.0.113.11\"}]}},"
+		"{\"mac\": \"../../x\"}, {\"mac\": \"ff:ff:ff:ff:ff:ff\"}, {\"mac\": \"00:00:00:00:00:00\"},"
+		"{\"mac\": \"02:00:00:00:0d:02\", \"identity\": {\"kind\": \"cam\\nera\"}},"
+		"{\"ip\": \"10.0.0.1\"}, 7, null]}";
+	json_error_t je;
+	json_t *rep = json_loads(text, 0, &je);
+	assert_non_null(rep);
+	struct inrep r;
+	capture_reset();
+	assert_int_equal(inrep_load(rep, "r.json", &r, capture), 0);
+	assert_int_equal(r.n_devs, 2);
+	const struct inrep_dev *d = inrep_find(&r, "02:00:00:00:0d:01");
+	assert_non_null(d);
+	assert_true(d->router);
+	assert_string_equal(d->kind, "plug");
+	assert_int_equal(d->n_addrs, 2);
+	assert_string_equal(d->addrs[0], "192.168.1.10");
+	assert_string_equal(d->addrs[1], "2001:db8::1");
+	assert_int_equal(d->n_queries, 1);
+	assert_string_equal(d->queries[0], "cloud.example");
+	assert_int_equal(r.n_answers, 1);
+	assert_string_equal(r.answers[0].addr, "203.0.113.10");
+	assert_non_null(strstr(warned, "r.json: 02:00:00:00:0d:01: looked-up name \"a.b/#\" is not a host name"));
+	assert_non_null(strstr(warned, "looked-up name \"x\\\"y.example\""));
+	assert_non_null(strstr(warned, "ipv4 \"192.168.1.11; accept\" is not an IPv4 address"));
+	assert_non_null(strstr(warned, "ipv6 \"192.168.1.12\" is not an IPv6 address"));
+	assert_non_null(strstr(warned, "ipv4 (not a string)"));
+	assert_non_null(strstr(warned, "answer address \"203.0.113.10/24\""));
+	assert_null(strstr(warned, "more values"));
+	assert_non_null(strstr(warned, "device 1: its MAC \"../../x\" is not aa:bb:cc:dd:ee:ff, skipped"));
+	assert_non_null(strstr(warned, "device 2: its MAC \"ff:ff:ff:ff:ff:ff\" is a group address"));
+	assert_non_null(strstr(warned, "device 3: its MAC \"00:00:00:00:00:00\" is all zero"));
+	assert_non_null(strstr(warned, "02:00:00:00:0d:02: kind \"cam\\nera\""));
+	assert_null(strchr(warned, '\r'));
+	d = inrep_find(&r, "02:00:00:00:0d:02");
+	assert_non_null(d);
+	assert_string_equal(d->kind, "");
+	inrep_free(&r);
+	json_decref(rep);
+	/* a flood of bad names: INREP_WARN_PER_DEV lines, then a count */
+	json_t *qs = json_array();
+	for (int i = 0; i < INREP_WARN_PER_DEV + 20; i++) {
+		char nm[32];
+		snprintf(nm, sizeof nm, "bad name %d.example", i);
+		json_array_append_new(qs, json_pack("{s:s}", "name", nm));
+	}
+	rep = json_pack("{s:[{s:s,s:{s:o}}]}", "devices", "mac", "02:00:00:00:0d:09", "dns", "queries", qs);
+	assert_non_null(rep);
+	capture_reset();
+	assert_int_equal(inrep_load(rep, "f.json", &r, capture), 0);
+	assert_int_equal(n_warned, INREP_WARN_PER_DEV + 1);
+	assert_non_null(strstr(warned, "f.json: 02:00:00:00:0d:09: 20 more values left out"));
+	assert_int_equal(r.skipped, INREP_WARN_PER_DEV + 20);
+	inrep_free(&r);
+	json_decref(rep);
 }
 
 static char *render(const struct nft_input *in, struct nft_stats *st)
@@ -81,13 +298,11 @@ static void test_one_set_per_service(void **state)
 		{ "0.pool.ntp.org", "192.0.2.1" }, { "0.pool.ntp.org", "192.0.2.2" }, { "time.nist.gov", "198.51.100.7" },
 		{ "s1a.time.edu.cn", "203.0.113.9" }, { "time.nist.gov", "192.0.2.1" },
 	};
-	char *warn = NULL;
-	size_t wlen = 0;
-	FILE *wf = open_memstream(&warn, &wlen);
-	struct nft_input in = { &d, 1, names, 5, "192.168.0.0/16", NFT_TABLE, wf };
+	capture_reset();
+	struct nft_input in = { &d, 1, names, 5, "192.168.0.0/16", NFT_TABLE, capture };
 	struct nft_stats st;
 	char *t = render(&in, &st);
-	fclose(wf);
+	const char *warn = warned;
 	assert_int_equal(count(t, "_g"), 2); /* the set and the rule */
 	assert_non_null(strstr(t, "elements = { 192.0.2.1, 192.0.2.2, 198.51.100.7, 203.0.113.9 }"));
 	assert_non_null(strstr(t, "ip daddr @d50c7bf00fca3_g0 udp dport 123 return"));
@@ -99,8 +314,7 @@ static void test_one_set_per_service(void **state)
 	assert_int_equal(st.unresolved, 1);
 	assert_int_equal(st.bad_names, 1);
 	assert_non_null(strstr(warn, "no address known for nowhere.example"));
-	assert_null(strstr(warn, "_bad_")); /* a hostile name is not echoed */
-	free(warn);
+	assert_non_null(strstr(warn, "a name in its profile, \"_bad_.example\", is not a host name"));
 	free(t);
 }
 
@@ -138,34 +352,111 @@ static void test_dns_backends(void **state)
 				  .n_addrs = 1 };
 	const char *nm[] = { "cloud.example" };
 	struct dns_block b = { &dev, nm, 1 };
-	char *t = NULL, *w = NULL;
-	size_t tl = 0, wl = 0;
-	FILE *f = open_memstream(&t, &tl), *wf = open_memstream(&w, &wl);
-	assert_int_equal(dns_write(f, wf, "unbound", &b, 1), 1);
+	char *t = NULL;
+	size_t tl = 0;
+	FILE *f = open_memstream(&t, &tl);
+	capture_reset();
+	assert_int_equal(dns_write(f, capture, "unbound", &b, 1), 1);
 	fclose(f);
-	fclose(wf);
 	assert_non_null(strstr(t, "access-control-view: 192.168.10.2/32 \"alfoil-68c63a000002\""));
 	assert_non_null(strstr(t, "local-zone: \"cloud.example.\" always_nxdomain"));
-	assert_int_equal(wl, 0);
+	assert_int_equal(n_warned, 0);
 	free(t);
-	free(w);
-	t = w = NULL;
+	t = NULL;
 	f = open_memstream(&t, &tl);
-	wf = open_memstream(&w, &wl);
-	assert_int_equal(dns_write(f, wf, "dnsmasq", &b, 1), 1);
+	assert_int_equal(dns_write(f, capture, "dnsmasq", &b, 1), 1);
 	fclose(f);
-	fclose(wf);
 	assert_non_null(strstr(t, "EVERY client"));
-	assert_non_null(strstr(w, "for every client"));
+	assert_non_null(strstr(warned, "for every client"));
+	assert_null(strstr(warned, "alfoil")); /* the prefix is cli_warn's, not the back end's */
 	free(t);
-	free(w);
+	/* a device without an address: unbound cannot block it, and says so */
+	dev.n_addrs = 0;
+	t = NULL;
+	f = open_memstream(&t, &tl);
+	capture_reset();
+	assert_int_equal(dns_write(f, capture, "unbound", &b, 1), 0);
+	fclose(f);
+	assert_non_null(strstr(warned, "68:c6:3a:00:00:02: no address known"));
+	free(t);
 	assert_false(dns_format_known("bind"));
+}
+
+/* nft_write checks what it is handed once more */
+static void test_nft_refuses_bad_input(void **state)
+{
+	(void)state;
+	struct nft_device d = { .mac = "02:00:00:00:0D:01", .policy = POL_QUARANTINE };
+	struct nft_input in = { &d, 1, NULL, 0, "192.168.0.0/16", NFT_TABLE, NULL };
+	char *text = NULL, err[128];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_int_equal(nft_write(f, &in, NULL, err, sizeof err), -1);
+	snprintf(d.mac, sizeof d.mac, "ff:ff:ff:ff:ff:ff");
+	assert_int_equal(nft_write(f, &in, NULL, err, sizeof err), -1);
+	snprintf(d.mac, sizeof d.mac, "02:00:00:00:0d:01");
+	snprintf(d.addrs[0], sizeof d.addrs[0], "192.168.1.2; accept");
+	d.n_addrs = 1;
+	assert_int_equal(nft_write(f, &in, NULL, err, sizeof err), -1);
+	d.n_addrs = 0;
+	in.lan_nets = "192.168.0.0/\n16";
+	assert_int_equal(nft_write(f, &in, NULL, err, sizeof err), -1);
+	in.lan_nets = "192.168.0.0/16";
+	assert_int_equal(nft_write(f, &in, NULL, err, sizeof err), 0);
+	fclose(f);
+	free(text);
+}
+
+/* A lenient read: a bad ACE is left out with its path, the others kept;
+ * the strict read refuses the same document. */
+static void test_mud_lenient(void **state)
+{
+	(void)state;
+	const char *doc_text =
+		"{\"ietf-mud:mud\": {\"mud-version\": 1, \"mud-url\": \"https://x.invalid/a.json\", \"last-update\": \"t\","
+		" \"from-device-policy\": {\"access-lists\": {\"access-list\": [{\"name\": \"a\"}, {\"name\": \"missing\"}]}}},"
+		" \"ietf-access-control-list:acls\": {\"acl\": [{\"name\": \"a\", \"type\": \"ipv4-acl-type\", \"aces\": {\"ace\": ["
+		"  {\"name\": \"bad\", \"matches\": {\"ipv4\": {\"protocol\": 6, \"ietf-acldns:dst-dnsname\": \"sp ace.example\"}},"
+		"   \"actions\": {\"forwarding\": \"accept\"}},"
+		"  {\"name\": \"pfx\", \"matches\": {\"ipv4\": {\"protocol\": 6, \"destination-ipv4-network\": \"192.0.2.0/\\n24\"}},"
+		"   \"actions\": {\"forwarding\": \"accept\"}},"
+		"  {\"name\": \"port\", \"matches\": {\"ipv4\": {\"protocol\": 6}, \"tcp\": {\"destination-port\": {\"port\": 70000}}},"
+		"   \"actions\": {\"forwarding\": \"accept\"}},"
+		"  {\"name\": \"good\", \"matches\": {\"ipv4\": {\"protocol\": 6, \"ietf-acldns:dst-dnsname\": \"cloud.example\"},"
+		"   \"tcp\": {\"destination-port\": {\"operator\": \"eq\", \"port\": 443}}}, \"actions\": {\"forwarding\": \"accept\"}}"
+		"]}}]}}";
+	json_error_t je;
+	json_t *doc = json_loads(doc_text, 0, &je);
+	assert_non_null(doc);
+	struct mud_profile p;
+	char err[512];
+	assert_int_equal(mud_from_json(doc, &p, err, sizeof err), -1);
+	assert_non_null(strstr(err, "ace[0].matches.ipv4.ietf-acldns:dst-dnsname"));
+	capture_reset();
+	assert_int_equal(mud_from_json_skip(doc, &p, capture, err, sizeof err), 0);
+	assert_int_equal(p.n, 1);
+	assert_string_equal(p.rules[0].dnsname, "cloud.example");
+	assert_int_equal(p.rules[0].port, 443);
+	assert_int_equal(p.n_skipped, 4);
+	assert_non_null(strstr(warned, "ace[0].matches.ipv4.ietf-acldns:dst-dnsname: not a domain name"));
+	assert_non_null(strstr(warned, "ace[1].matches.ipv4.destination-ipv4-network: not an IPv4 prefix"));
+	assert_non_null(strstr(warned, "ace[2].matches.tcp.destination-port.port: not a port number"));
+	assert_non_null(strstr(warned, "access-list[1].name: names no ACL"));
+	mud_profile_free(&p);
+	json_decref(doc);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostname),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_mac_norm),
+		cmocka_unit_test(test_prefix),
+		cmocka_unit_test(test_polfile),
+		cmocka_unit_test(test_inreport),
+		cmocka_unit_test(test_nft_refuses_bad_input),
+		cmocka_unit_test(test_mud_lenient),
 		cmocka_unit_test(test_one_set_per_service),
 		cmocka_unit_test(test_order_and_fw4),
 		cmocka_unit_test(test_dns_backends),

@@ -1,0 +1,266 @@
+/* inreport.c - a report, validated, for alfoil enforce (see inreport.h). */
+#include "enforce/inreport.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enforce/names.h"
+#include "lib/hostname.h"
+
+int inrep_name_norm(const char *s, char out[static 254])
+{
+	if (!s || !hostname_ok(s) || !strchr(s, '.'))
+		return -1;
+	size_t n = strlen(s);
+	if (s[n - 1] == '.')
+		n--;
+	if (!memchr(s, '.', n))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	out[n] = '\0';
+	return 0;
+}
+
+static int kind_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 31)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
+		      *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* warnings of one device, at most INREP_WARN_PER_DEV */
+struct said {
+	const char *file, *mac;
+	size_t n;
+	void (*warn)(const char *fmt, ...);
+};
+
+static void bad_value(struct said *s, const char *what, const char *why, const json_t *v)
+{
+	char esc[160];
+	s->n++;
+	if (s->n > INREP_WARN_PER_DEV || !s->warn)
+		return;
+	const char *txt = json_string_value(v);
+	s->warn("%s: %s: %s %s%s%s is %s, left out", s->file, s->mac, what, txt ? "\"" : "",
+		txt ? hostname_escape(txt, esc, sizeof esc) : "(not a string)", txt ? "\"" : "", why);
+}
+
+static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *s, size_t *skipped)
+{
+	unsigned char b[16];
+	const char *a = json_string_value(v);
+	if (!a || strlen(a) >= sizeof d->addrs[0] || inet_pton(af, a, b) != 1) {
+		bad_value(s, af == AF_INET ? "ipv4" : "ipv6", af == AF_INET ? "not an IPv4 address" : "not an IPv6 address", v);
+		(*skipped)++;
+		return;
+	}
+	char canon[46];
+	inet_ntop(af, b, canon, sizeof canon); /* one text form: 2001:DB8::1 and 2001:db8::1 are one */
+	for (size_t k = 0; k < d->n_addrs; k++)
+		if (!strcmp(d->addrs[k], canon))
+			return;
+	if (d->n_addrs < NFT_DEV_ADDRS)
+		memcpy(d->addrs[d->n_addrs++], canon, sizeof canon);
+}
+
+/* duplicates are taken out at the end (sorted: a report may hold 65536 names) */
+static int add_query(struct inrep_dev *d, const char *name)
+{
+	if ((d->n_queries & (d->n_queries - 1)) == 0) {
+		char **v = realloc(d->queries, (d->n_queries ? d->n_queries * 2 : 1) * sizeof *v);
+		if (!v)
+			return -1;
+		d->queries = v;
+	}
+	if (!(d->queries[d->n_queries] = strdup(name)))
+		return -1;
+	d->n_queries++;
+	return 0;
+}
+
+static int add_answer(struct inrep *r, const char *name, const char *addr)
+{
+	if ((r->n_answers & (r->n_answers - 1)) == 0) {
+		struct inrep_answer *v = realloc(r->answers, (r->n_answers ? r->n_answers * 2 : 1) * sizeof *v);
+		if (!v)
+			return -1;
+		r->answers = v;
+	}
+	snprintf(r->answers[r->n_answers].name, sizeof r->answers[0].name, "%s", name);
+	snprintf(r->answers[r->n_answers].addr, sizeof r->answers[0].addr, "%s", addr);
+	r->n_answers++;
+	return 0;
+}
+
+static struct inrep_dev *dev_of(struct inrep *r, const char *mac, int *oom)
+{
+	for (size_t k = 0; k < r->n_devs; k++)
+		if (!strcmp(r->devs[k].mac, mac))
+			return &r->devs[k];
+	if (r->n_devs == INREP_MAX_DEVS)
+		return NULL;
+	if ((r->n_devs & (r->n_devs - 1)) == 0) {
+		struct inrep_dev *v = realloc(r->devs, (r->n_devs ? r->n_devs * 2 : 1) * sizeof *v);
+		if (!v) {
+			*oom = 1;
+			return NULL;
+		}
+		r->devs = v;
+	}
+	struct inrep_dev *d = &r->devs[r->n_devs++];
+	memset(d, 0, sizeof *d);
+	memcpy(d->mac, mac, sizeof d->mac);
+	return d;
+}
+
+/* dns.queries and dns.answers of one device */
+static int dns_of(struct inrep *r, struct inrep_dev *d, const json_t *dns, struct said *s)
+{
+	size_t j;
+	json_t *q;
+	char nm[254];
+	json_array_foreach(json_object_get(dns, "queries"), j, q) {
+		const json_t *n = json_object_get(q, "name");
+		if (inrep_name_norm(json_string_value(n), nm) < 0) {
+			bad_value(s, "looked-up name", "not a host name with a dot", n);
+			r->skipped++;
+		} else if (add_query(d, nm) < 0) {
+			return -1;
+		}
+	}
+	json_array_foreach(json_object_get(dns, "answers"), j, q) {
+		const json_t *n = json_object_get(q, "name"), *a = json_object_get(q, "address");
+		const char *as = json_string_value(a);
+		unsigned char b[16];
+		char canon[46];
+		if (inrep_name_norm(json_string_value(n), nm) < 0) {
+			bad_value(s, "answer name", "not a host name with a dot", n);
+			r->skipped++;
+			continue;
+		}
+		int af = as && strchr(as, ':') ? AF_INET6 : AF_INET;
+		if (!as || strlen(as) >= sizeof canon || inet_pton(af, as, b) != 1) {
+			bad_value(s, "answer address", "not an IPv4 or IPv6 address", a);
+			r->skipped++;
+			continue;
+		}
+		inet_ntop(af, b, canon, sizeof canon);
+		if (add_answer(r, nm, canon) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int answer_cmp(const void *pa, const void *pb)
+{
+	const struct inrep_answer *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
+	return c ? c : strcmp(a->addr, b->addr);
+}
+
+static void uniq(struct inrep *r)
+{
+	for (size_t k = 0; k < r->n_devs; k++) {
+		struct inrep_dev *d = &r->devs[k];
+		size_t w = 0;
+		if (d->n_queries)
+			qsort(d->queries, d->n_queries, sizeof *d->queries, str_cmp);
+		for (size_t q = 0; q < d->n_queries; q++) {
+			if (w && !strcmp(d->queries[w - 1], d->queries[q]))
+				free(d->queries[q]);
+			else
+				d->queries[w++] = d->queries[q];
+		}
+		d->n_queries = w;
+	}
+	size_t w = 0;
+	if (r->n_answers)
+		qsort(r->answers, r->n_answers, sizeof *r->answers, answer_cmp);
+	for (size_t q = 0; q < r->n_answers; q++)
+		if (!w || answer_cmp(&r->answers[w - 1], &r->answers[q]))
+			r->answers[w++] = r->answers[q];
+	r->n_answers = w;
+}
+
+int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*warn)(const char *fmt, ...))
+{
+	memset(out, 0, sizeof *out);
+	size_t i, j;
+	json_t *dv, *a;
+	json_array_foreach(json_object_get(rep, "devices"), i, dv) {
+		const json_t *mv = json_object_get(dv, "mac");
+		char mac[18], esc[64];
+		int rc = enforce_mac_norm(json_string_value(mv), mac), oom = 0;
+		if (rc != MAC_OK) {
+			if (json_is_string(mv) && warn) /* no link layer: keyed by address, no MAC */
+				warn("%s: device %zu: its MAC \"%s\" is %s, skipped", file, i,
+				     hostname_escape(json_string_value(mv), esc, sizeof esc),
+				     rc == MAC_SYNTAX ? "not aa:bb:cc:dd:ee:ff" : enforce_mac_why(rc));
+			out->skipped++;
+			continue;
+		}
+		struct inrep_dev *d = dev_of(out, mac, &oom);
+		if (!d) {
+			if (oom)
+				return -1;
+			if (!out->skipped_devs++ && warn)
+				warn("%s: more than %d devices: the rest are left out", file, INREP_MAX_DEVS);
+			out->skipped++;
+			continue;
+		}
+		struct said s = { file, d->mac, 0, warn };
+		json_array_foreach(json_object_get(dv, "roles"), j, a)
+			d->router |= json_is_string(a) && !strcmp(json_string_value(a), "gateway");
+		const json_t *kv = json_object_get(json_object_get(dv, "identity"), "kind");
+		const char *kind = json_string_value(kv);
+		if (kind && *kind && !kind_ok(kind)) {
+			bad_value(&s, "kind", "not letters, digits, '-' or '_'", kv);
+			out->skipped++;
+		} else if (kind && *kind && !d->kind[0]) {
+			snprintf(d->kind, sizeof d->kind, "%s", kind);
+		}
+		json_array_foreach(json_object_get(dv, "ipv4"), j, a)
+			add_addr(d, a, AF_INET, &s, &out->skipped);
+		json_array_foreach(json_object_get(dv, "ipv6"), j, a)
+			add_addr(d, a, AF_INET6, &s, &out->skipped);
+		if (dns_of(out, d, json_object_get(dv, "dns"), &s) < 0)
+			return -1;
+		if (s.n > INREP_WARN_PER_DEV && warn)
+			warn("%s: %s: %zu more values left out", file, d->mac, s.n - INREP_WARN_PER_DEV);
+	}
+	uniq(out);
+	return 0;
+}
+
+const struct inrep_dev *inrep_find(const struct inrep *r, const char *mac)
+{
+	for (size_t k = 0; r && k < r->n_devs; k++)
+		if (!strcmp(r->devs[k].mac, mac))
+			return &r->devs[k];
+	return NULL;
+}
+
+void inrep_free(struct inrep *r)
+{
+	for (size_t k = 0; k < r->n_devs; k++) {
+		for (size_t q = 0; q < r->devs[k].n_queries; q++)
+			free(r->devs[k].queries[q]);
+		free(r->devs[k].queries);
+	}
+	free(r->devs);
+	free(r->answers);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,57 @@
+/* inreport.h - what alfoil enforce takes from an inspect --json report
+ * (docs/json-schema.md), validated: the report is a file anyone may have
+ * written, and its names come from packets.
+ *
+ * Per device: its MAC (one unicast station, normalised), whether it is the
+ * router, its kind, its own addresses (inet_pton, the right family), the
+ * host names it looked up; and every (name, address) answer. What is not
+ * valid is left out and told to warn, naming the device and the value
+ * (escaped), at most INREP_WARN_PER_DEV lines a device and a count after.
+ */
+#ifndef ALFOIL_ENFORCE_INREPORT_H
+#define ALFOIL_ENFORCE_INREPORT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "enforce/nft.h"
+
+#define INREP_MAX_DEVS 4096
+#define INREP_WARN_PER_DEV 16
+
+struct inrep_dev {
+	char mac[18];   /* lower case, colons */
+	int router;     /* roles has "gateway" */
+	char kind[32];  /* identity.kind, "" when unknown */
+	char addrs[NFT_DEV_ADDRS][46];
+	size_t n_addrs;
+	char **queries; /* dns.queries: host names with a dot, lower case, no
+			 * final dot; sorted, each once */
+	size_t n_queries;
+};
+
+struct inrep_answer {
+	char name[254]; /* as the queries */
+	char addr[46];
+};
+
+struct inrep {
+	struct inrep_dev *devs; /* a MAC once (a second entry adds to the first) */
+	size_t n_devs;
+	struct inrep_answer *answers; /* sorted, each once */
+	size_t n_answers;
+	size_t skipped;      /* values left out */
+	size_t skipped_devs; /* devices beyond INREP_MAX_DEVS */
+};
+
+/* file names the report in messages. 0, or -1 when out of memory (out is
+ * to be freed with inrep_free either way). */
+int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*warn)(const char *fmt, ...));
+const struct inrep_dev *inrep_find(const struct inrep *r, const char *mac);
+void inrep_free(struct inrep *r);
+
+/* A host name from a packet as rules use it: lower case, no final dot,
+ * at least one dot. 0 and out set, or -1 when it is no such name. */
+int inrep_name_norm(const char *s, char out[static 254]);
+
+#endif
