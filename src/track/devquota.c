@@ -47,7 +47,7 @@ void dq_free(struct dq *q)
 	q->heads = NULL;
 }
 
-static void unlink_ent(struct dq *q, uint32_t idx, struct dq_link *l)
+static void unlink_ent(struct dq *q, struct dq_link *l)
 {
 	struct dq_head *h = &q->heads[l->dev];
 	if (l->prev != TABLE_NONE)
@@ -59,7 +59,6 @@ static void unlink_ent(struct dq *q, uint32_t idx, struct dq_link *l)
 	else
 		h->newest = l->prev;
 	h->n--;
-	(void)idx;
 }
 
 static void link_newest(struct dq *q, uint32_t idx, struct dq_link *l, uint32_t dev)
@@ -81,7 +80,7 @@ void dq_remove(struct dq *q, uint32_t idx)
 	struct dq_link *l = link_of(q, idx);
 	if (!l)
 		return;
-	unlink_ent(q, idx, l);
+	unlink_ent(q, l);
 	table_remove(q->tbl, idx);
 }
 
@@ -107,7 +106,7 @@ uint32_t dq_upsert(struct dq *q, uint32_t dev, const void *key, bool *created)
 	if (idx != TABLE_NONE) { /* again: now its device's newest */
 		struct dq_link *l = link_of(q, idx);
 		table_touch(q->tbl, idx);
-		unlink_ent(q, idx, l);
+		unlink_ent(q, l);
 		if (q->heads[dev].n >= q->per_dev && q->heads[dev].oldest != TABLE_NONE) {
 			dq_remove(q, q->heads[dev].oldest);
 			q->evicted++;

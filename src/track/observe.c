@@ -173,6 +173,18 @@ static void on_dhcp(struct obs_ctx *c, const struct obs *o)
 	}
 }
 
+/* Did this frame come from the device's own MAC? Not when another host
+ * sent it from the device's address and port (a copy relayed, or forged). */
+static bool frame_from(const struct obs_ctx *c, uint32_t dev)
+{
+	const struct device *d = dev_at(c->t, dev);
+	if (!d)
+		return false;
+	if (d->key.kind != DEVKEY_MAC || !c->p->has_mac)
+		return true;
+	return !memcmp(d->key.mac, c->p->mac_src, 6);
+}
+
 /* The start of a DNS message: a query to port 53 is remembered for its
  * answer; a response from port 53 is credited only to the query it
  * answers (names.c). */
@@ -183,7 +195,7 @@ static void on_dns_message(struct obs_ctx *c, const struct obs *o)
 	c->dns_msg = DNS_MSG_NONE;
 	c->dns_asker = TABLE_NONE;
 	if (!(o->num2 & 0x8000)) {
-		if (c->to53 && c->src_dev != TABLE_NONE) {
+		if (c->to53 && frame_from(c, c->src_dev)) {
 			dns_query_sent(t, c->src_dev, c->p, txid);
 			c->dns_msg = DNS_MSG_QUERY;
 		}

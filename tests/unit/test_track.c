@@ -525,6 +525,13 @@ static void test_dns_matcher(void **state)
 	dns_pkt(t, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 40005, 0x5001, "a.example", ip, 15000001);
 	assert_int_equal(st->dns_unsolicited, 5);
 	assert_int_equal(names_of(t, dev), 2);
+	/* a query from the device's address and port but another MAC is not
+	 * the device's: its answer is unsolicited */
+	dns_pkt(t, MAC_PHONE, MAC_ROUTER, "192.168.1.50", 40000, "192.168.1.1", 53, 0x7001, "a.example", NULL,
+		16000000);
+	dns_pkt(t, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 40000, 0x7001, "a.example", ip, 16000001);
+	assert_int_equal(st->dns_unsolicited, 6);
+	assert_int_equal(names_of(t, dev), 2);
 	/* the questions counted are those of the six queries, not of the answers */
 	uint32_t d, name, count = 0;
 	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE; i = tracker_query_next(t, i))
