@@ -284,7 +284,7 @@ static void add_counter(struct report *r, size_t cap, const char *name, uint64_t
 static void fill_counters(struct report *r, const struct tracker_stats *st,
 			  const struct dec_stats *dec)
 {
-	size_t cap = DC__COUNT + 16;
+	size_t cap = DC__COUNT + 32;
 	r->counters = calloc(cap, sizeof *r->counters);
 	if (!r->counters)
 		return;
@@ -302,6 +302,13 @@ static void fill_counters(struct report *r, const struct tracker_stats *st,
 	add_counter(r, cap, "tls_client_hellos", st->tls_hellos);
 	add_counter(r, cap, "http_requests", st->http_requests);
 	add_counter(r, cap, "dns_answers", st->dns_answers);
+	add_counter(r, cap, "dns_unsolicited", st->dns_unsolicited);
+	add_counter(r, cap, "dns_queries_expired", st->dns_queries_expired);
+	add_counter(r, cap, "dns_pending_evicted", st->dns_pending_evicted);
+	add_counter(r, cap, "dns_pending_refused", st->dns_pending_refused);
+	add_counter(r, cap, "dhcp_spoofed", st->dhcp_spoofed);
+	add_counter(r, cap, "dhcp_unverified", st->dhcp_unverified);
+	add_counter(r, cap, "dhcp_relayed", st->dhcp_relayed);
 	add_counter(r, cap, "non_ip_packets", st->non_ip_packets);
 }
 

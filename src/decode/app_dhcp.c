@@ -1,7 +1,8 @@
 /* app_dhcp.c - DHCPv4 (RFC 2131, options RFC 2132): how a device names and
  * describes itself when it asks for an address.
  *
- * Emits, in packet order: OBS_DHCP_CHADDR (Ethernet hardware addresses),
+ * Emits, in packet order: OBS_DHCP_CHADDR (op, giaddr, and the Ethernet
+ * hardware address),
  * one observation per known option (12 hostname, 81 client FQDN, 60 vendor
  * class, 61 client id, 50 requested IP, 55 parameter request list, 53 message
  * type) and, for a server ACK, OBS_DHCP_ASSIGNED_IP = yiaddr for chaddr.
@@ -75,6 +76,20 @@ static void emit_prl(struct obs_sink *sink, const uint8_t *v, size_t n)
 	obs_emit(sink, &o);
 }
 
+/* Who the options are about (chaddr, when Ethernet), what the message is
+ * (op) and whether a relay agent forwarded it (giaddr, RFC 2131 4.1). */
+static void emit_chaddr(struct obs_sink *sink, uint8_t op, const uint8_t *giaddr, const uint8_t *chaddr)
+{
+	struct obs o = obs_make(OBS_DHCP_CHADDR);
+	o.num = op;
+	addr_from_v4(&o.addr, giaddr);
+	if (chaddr) {
+		memcpy(o.mac, chaddr, 6);
+		o.has_mac = 1;
+	}
+	obs_emit(sink, &o);
+}
+
 int app_dhcp(const uint8_t *p, size_t len, struct obs_sink *sink)
 {
 	struct cur c = cur_make(p, len);
@@ -87,18 +102,13 @@ int app_dhcp(const uint8_t *p, size_t len, struct obs_sink *sink)
 	cur_u8(&c, &hlen);
 	if (op != 1 && op != 2)
 		return DEC_E_MALFORMED;
-	const uint8_t *yiaddr = p + 16, *chaddr = p + 28;
+	const uint8_t *yiaddr = p + 16, *giaddr = p + 24, *chaddr = p + 28;
 	cur_skip(&c, BOOTP_FIXED - 3);
 	cur_u32(&c, &magic);
 	if (magic != DHCP_MAGIC)
 		return DEC_E_BADVER; /* plain BOOTP */
 	bool ether = htype == 1 && hlen == 6;
-	if (ether) {
-		struct obs o = obs_make(OBS_DHCP_CHADDR);
-		memcpy(o.mac, chaddr, 6);
-		o.has_mac = 1;
-		obs_emit(sink, &o);
-	}
+	emit_chaddr(sink, op, giaddr, ether ? chaddr : NULL);
 
 	int msg_type = 0, status = DEC_OK;
 	for (int k = 0;; k++) {

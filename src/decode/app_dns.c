@@ -1,7 +1,9 @@
 /* app_dns.c - DNS over UDP and TCP (RFC 1035, RFC 7766): what was asked and
  * what it resolved to.
  *
- * Emits OBS_DNS_QUERY for each question, OBS_DNS_CNAME for each CNAME in
+ * Emits OBS_DNS_MESSAGE first (transaction id and flags: the tracker
+ * credits a response only to the query it answers), OBS_DNS_QUERY for
+ * each question, OBS_DNS_CNAME for each CNAME in
  * the answer section and OBS_DNS_A / OBS_DNS_AAAA for each address, with
  * str2 = the name the client asked for: the CNAME chain in the answer is
  * followed back (at most DNS_MAX_CHAIN steps) to the question, so
@@ -59,6 +61,10 @@ int app_dns(const uint8_t *p, size_t len, struct obs_sink *sink)
 		return DEC_E_UNSUPP;
 	if (h.qd > DNS_MAX_QD)
 		return DEC_E_BADLEN;
+	struct obs m = obs_make(OBS_DNS_MESSAGE);
+	m.num = h.id;
+	m.num2 = h.flags;
+	obs_emit(sink, &m);
 	for (unsigned i = 0; i < h.qd; i++) {
 		uint16_t qtype, qclass;
 		int n = dns_read_question(p, len, &off, name, &qtype, &qclass);

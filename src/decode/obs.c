@@ -14,6 +14,7 @@ static const char *const obs_names[OBS__COUNT] = {
 	[OBS_DHCP6_FQDN] = "dhcp6-fqdn",
 	[OBS_DHCP6_VENDOR_CLASS] = "dhcp6-vendor-class",
 	[OBS_DHCP6_DUID] = "dhcp6-duid",
+	[OBS_DNS_MESSAGE] = "dns-message",
 	[OBS_DNS_QUERY] = "dns-query",
 	[OBS_DNS_A] = "dns-a",
 	[OBS_DNS_AAAA] = "dns-aaaa",

@@ -29,12 +29,18 @@ enum obs_kind {
 	OBS_DHCP_PRL,           /* option 55 parameter request list; bytes, and
 				   str = "1,3,6,15" (decimal, comma separated) */
 	OBS_DHCP_ASSIGNED_IP,   /* server ACK: yiaddr; addr, mac = chaddr */
-	OBS_DHCP_CHADDR,        /* client hardware address; mac */
+	OBS_DHCP_CHADDR,        /* first of every message: num = op (1 request,
+				   2 reply), addr = giaddr (zero unless
+				   relayed), mac = chaddr when has_mac
+				   (Ethernet: htype 1, hlen 6) */
 	/* DHCPv6 (RFC 8415) */
 	OBS_DHCP6_FQDN,         /* option 39 client FQDN; str */
 	OBS_DHCP6_VENDOR_CLASS, /* option 16; str = first vendor-class-data, num = enterprise */
 	OBS_DHCP6_DUID,         /* option 1 client id; bytes */
 	/* DNS (RFC 1035) and mDNS (RFC 6762/6763) */
+	OBS_DNS_MESSAGE,        /* DNS (not mDNS), first of each message:
+				   num = transaction id, num2 = flags (0x8000
+				   QR: a response) */
 	OBS_DNS_QUERY,          /* question; str = name, num = qtype */
 	OBS_DNS_A,              /* answer; str = owner name, str2 = the name
 				   asked for (CNAME chain followed back to the

@@ -34,6 +34,37 @@ struct flow {
 	uint32_t udp_last[2]; /* hash of each side's last UDP payload */
 };
 
+/* A table whose entries each belong to one device, with a quota per
+ * device (devquota.c): a device at its quota evicts its own oldest entry,
+ * a full table the oldest of the device holding the most. The entries
+ * carry a struct dq_link at link_off; devices are the device table's
+ * indices (0 .. ndev-1). */
+struct dq_link {
+	uint32_t dev, prev, next; /* its device; that device's older, newer */
+};
+
+struct dq_head {
+	uint32_t oldest, newest, n;
+};
+
+struct dq {
+	struct table *tbl;      /* refusing: dq_upsert makes the room */
+	struct dq_head *heads;  /* ndev of them */
+	uint32_t ndev, per_dev, ty_cap;
+	size_t link_off;
+	uint64_t evicted;
+};
+
+int dq_init(struct dq *q, size_t key_size, size_t entry_size, size_t link_off, uint32_t cap,
+	    uint32_t per_dev, uint32_t ndev);
+void dq_free(struct dq *q);
+/* Find or insert key for dev (TABLE_NONE when dev is out of range or out
+ * of memory); the entry becomes dev's newest. */
+uint32_t dq_upsert(struct dq *q, uint32_t dev, const void *key, bool *created);
+void dq_remove(struct dq *q, uint32_t idx);
+void dq_drop_device(struct dq *q, uint32_t dev);
+uint32_t dq_count_dev(const struct dq *q, uint32_t dev);
+
 struct name_key {
 	uint32_t dev;
 	struct ip_addr addr;
@@ -42,6 +73,7 @@ struct name_key {
 struct name_ent {
 	struct name_key key;
 	uint32_t name;       /* the name the device asked for */
+	struct dq_link link;
 	uint64_t ts_us;
 };
 
@@ -54,8 +86,29 @@ struct query_key {
 struct query_ent {
 	struct query_key key;
 	uint32_t count;
+	struct dq_link link;
 	uint64_t first_us, last_us;
 };
+
+/* A DNS query waiting for its answer (names.c): the client's and the
+ * resolver's transport endpoints and the transaction id. */
+struct pend_key {
+	struct ip_addr client, server;
+	uint16_t cport, sport;
+	uint16_t txid;
+	uint8_t proto;
+	uint8_t pad;
+};
+
+struct pend_ent {
+	struct pend_key key;
+	struct dq_link link;  /* link.dev: the device that asked */
+	uint64_t ts_us;
+};
+#define DNS_TIMEOUT_S 10      /* an answer later than this is unsolicited */
+#define DNS_PENDING 8192      /* queries waiting at once, all devices */
+#define DNS_PENDING_PER_DEV 512
+#define NAMES_PER_DEV_DIV 16  /* a device's share of the name caches: 1/16 */
 
 struct stream_buf {
 	uint32_t len;
@@ -98,9 +151,10 @@ struct tracker {
 	struct strpool *strs;
 	struct table *devices;   /* struct device */
 	struct table *flows;     /* struct flow */
-	struct table *names;     /* struct name_ent */
+	struct dq names;         /* struct name_ent */
 	struct table *dests;     /* struct dest */
-	struct table *queries;   /* struct query_ent */
+	struct dq queries;       /* struct query_ent */
+	struct dq pending;       /* struct pend_ent: DNS queries not yet answered */
 	struct stream_buf *streams;
 	uint32_t streams_used;
 	uint32_t last_flow;      /* the flow of the previous packet, or TABLE_NONE */
@@ -142,9 +196,19 @@ const struct service *service_lookup(uint8_t proto, uint16_t port);
 bool service_port(uint8_t proto, uint16_t port);
 
 /* names.c */
+int names_init(struct tracker *t);
+void names_free(struct tracker *t);
+size_t names_memory(const struct tracker *t);
+/* Forget everything a device learned (for a device leaving the table). */
+void names_drop_device(struct tracker *t, uint32_t dev);
 void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name);
 uint32_t names_get(struct tracker *t, uint32_t dev, const struct ip_addr *a);
 void queries_add(struct tracker *t, uint32_t dev, uint32_t name);
+/* A DNS query dev sent (p its packet, txid its id): its answer is awaited. */
+void dns_query_sent(struct tracker *t, uint32_t dev, const struct pkt *p, uint16_t txid);
+/* The device whose query this response answers (p its packet), or
+ * TABLE_NONE when none is waiting: the query is then consumed. */
+uint32_t dns_response_match(struct tracker *t, const struct pkt *p, uint16_t txid);
 
 /* dests.c */
 uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote, uint8_t proto,

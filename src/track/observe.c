@@ -2,10 +2,19 @@
  * observe into devices, names and destinations.
  *
  * Attribution rules (who an observation is about):
- *   DHCP client options      -> the client hardware address (chaddr), else
- *                               the sending device (client messages only)
+ *   DHCP client options      -> the client hardware address (chaddr) when
+ *                               the frame comes from chaddr, or through a
+ *                               relay (giaddr set) for a chaddr not seen
+ *                               sending on this LAN; else not credited and
+ *                               counted (dhcp_spoofed, dhcp_unverified).
+ *                               Without an Ethernet chaddr: the sender.
+ *   DHCPv6 client options    -> the frame's sender (the DUID is opaque,
+ *                               RFC 8415 section 11: not compared)
  *   DHCP ACK yiaddr          -> the device with the client hardware address
- *   DNS answers              -> the receiving device's name cache
+ *   DNS answers              -> the name cache of the device whose query
+ *                               they answer (names.c); unsolicited ones
+ *                               are counted and ignored
+ *   DNS questions            -> the sender of the query (not of responses)
  *   mDNS records             -> the sending device, responses only (queries
  *                               carry other hosts' records as known answers)
  *   SSDP headers, Tuya, HTTP User-Agent, TLS fingerprints -> the sender
@@ -32,10 +41,14 @@ struct obs_ctx {
 	uint32_t src_dev, dst_dev;
 	uint32_t src_dest; /* the sender's destination record */
 	int dhcp_client;   /* a DHCP message from a client */
+	int dhcp_ignore;   /* its options are not credited to anyone */
 	int mdns_response;
-	int dns_query;     /* a DNS message with QR=0 to port 53 */
-	int dns_response;  /* a DNS message with QR=1 from port 53 */
+	int to53, from53;  /* sent to, from the DNS port */
+	int dns_msg;       /* the current DNS message: enum dns_msg */
+	uint32_t dns_asker; /* the device a response answers */
 };
+
+enum dns_msg { DNS_MSG_NONE, DNS_MSG_QUERY, DNS_MSG_ANSWER, DNS_MSG_UNSOLICITED };
 
 static void set_app(struct dest *d, enum app_proto app, enum enc_state enc)
 {
@@ -84,6 +97,47 @@ static void attr_hex(struct tracker *t, uint32_t dev, enum dev_attr_kind k, cons
 	dev_add_attr(t, dev, k, hex, 2 * n);
 }
 
+/* Has this MAC been seen sending frames of its own on this LAN? */
+static bool mac_sent_here(struct tracker *t, const uint8_t mac[static 6])
+{
+	struct dev_key k;
+	dev_key_mac(&k, mac);
+	const struct device *d = table_get(t->devices, table_find(t->devices, &k));
+	return d && d->pkts_out > 0;
+}
+
+/* A client message's hardware address: whose the options that follow are
+ * (RFC 2131 section 2: the client is chaddr). Only when the frame comes
+ * from chaddr: any host can write another's MAC there. A relay agent
+ * (giaddr set, RFC 2131 section 4.1) forwards for clients on another
+ * link, so its word is taken for a chaddr not seen sending here. */
+static void on_dhcp_chaddr(struct obs_ctx *c, const struct obs *o)
+{
+	struct tracker *t = c->t;
+	const struct pkt *p = c->p;
+	struct dev_key k;
+	c->dhcp_client = o->num == 1;
+	if (!c->dhcp_client || !o->has_mac || mac_is_group(o->mac) || mac_is_zero(o->mac))
+		return; /* a reply, or no client MAC: the options (if any) are the sender's */
+	bool from_chaddr = p->has_mac && !memcmp(p->mac_src, o->mac, 6);
+	bool relayed = !addr_is_zero(&o->addr);
+	if (!from_chaddr) {
+		if (!relayed && !p->has_mac) {
+			t->st.dhcp_unverified++;
+			c->dhcp_ignore = 1;
+			return;
+		}
+		if (!relayed || mac_sent_here(t, o->mac)) {
+			t->st.dhcp_spoofed++;
+			c->dhcp_ignore = 1;
+			return;
+		}
+		t->st.dhcp_relayed++;
+	}
+	dev_key_mac(&k, o->mac);
+	c->src_dev = dev_get(t, &k, t->now_us);
+}
+
 static void on_dhcp(struct obs_ctx *c, const struct obs *o)
 {
 	struct tracker *t = c->t;
@@ -96,13 +150,7 @@ static void on_dhcp(struct obs_ctx *c, const struct obs *o)
 		return;
 	}
 	if (o->kind == OBS_DHCP_CHADDR) {
-		/* RFC 2131: the client is its hardware address, whichever frame
-		 * carried the message; the options that follow describe it */
-		struct dev_key k;
-		if (!c->dhcp_client || mac_is_group(o->mac) || mac_is_zero(o->mac))
-			return;
-		dev_key_mac(&k, o->mac);
-		c->src_dev = dev_get(t, &k, t->now_us);
+		on_dhcp_chaddr(c, o);
 		return;
 	}
 	if (o->kind == OBS_DHCP_MSG_TYPE && !c->dhcp_client) {
@@ -111,7 +159,7 @@ static void on_dhcp(struct obs_ctx *c, const struct obs *o)
 			d->roles |= DEV_ROLE_DHCP;
 		return;
 	}
-	if (!c->dhcp_client)
+	if (!c->dhcp_client || c->dhcp_ignore)
 		return;
 	switch (o->kind) {
 	case OBS_DHCP_HOSTNAME: dev_add_attr(t, c->src_dev, DA_DHCP_HOSTNAME, o->str, o->len); break;
@@ -125,20 +173,59 @@ static void on_dhcp(struct obs_ctx *c, const struct obs *o)
 	}
 }
 
+/* Did this frame come from the device's own MAC? Not when another host
+ * sent it from the device's address and port (a copy relayed, or forged). */
+static bool frame_from(const struct obs_ctx *c, uint32_t dev)
+{
+	const struct device *d = dev_at(c->t, dev);
+	if (!d)
+		return false;
+	if (d->key.kind != DEVKEY_MAC || !c->p->has_mac)
+		return true;
+	return !memcmp(d->key.mac, c->p->mac_src, 6);
+}
+
+/* The start of a DNS message: a query to port 53 is remembered for its
+ * answer; a response from port 53 is credited only to the query it
+ * answers (names.c). */
+static void on_dns_message(struct obs_ctx *c, const struct obs *o)
+{
+	struct tracker *t = c->t;
+	uint16_t txid = (uint16_t)o->num;
+	c->dns_msg = DNS_MSG_NONE;
+	c->dns_asker = TABLE_NONE;
+	if (!(o->num2 & 0x8000)) {
+		if (c->to53 && frame_from(c, c->src_dev)) {
+			dns_query_sent(t, c->src_dev, c->p, txid);
+			c->dns_msg = DNS_MSG_QUERY;
+		}
+		return;
+	}
+	if (!c->from53)
+		return;
+	c->dns_asker = dns_response_match(t, c->p, txid);
+	if (c->dns_asker == TABLE_NONE) {
+		t->st.dns_unsolicited++;
+		c->dns_msg = DNS_MSG_UNSOLICITED;
+		return;
+	}
+	c->dns_msg = DNS_MSG_ANSWER;
+	struct device *server = dev_at(t, c->src_dev);
+	if (server)
+		server->roles |= DEV_ROLE_DNS;
+}
+
 static void on_dns_answer(struct obs_ctx *c, const struct obs *o)
 {
 	struct tracker *t = c->t;
 	t->st.dns_answers++;
-	struct device *server = dev_at(t, c->src_dev);
-	if (server)
-		server->roles |= DEV_ROLE_DNS;
-	if (c->dst_dev == TABLE_NONE)
+	if (c->dns_msg != DNS_MSG_ANSWER)
 		return;
 	const char *asked = o->len2 ? o->str2 : o->str;
 	size_t alen = o->len2 ? o->len2 : o->len;
 	uint32_t id = intern_name(t, asked, alen);
 	if (id)
-		names_put(t, c->dst_dev, &o->addr, id);
+		names_put(t, c->dns_asker, &o->addr, id);
 }
 
 static void on_mdns(struct obs_ctx *c, const struct obs *o)
@@ -179,19 +266,19 @@ static void on_obs(void *user, const struct obs *o)
 	case OBS_DHCP_CHADDR:
 		on_dhcp(c, o);
 		break;
+	case OBS_DNS_MESSAGE:
+		on_dns_message(c, o);
+		break;
 	case OBS_DNS_A: case OBS_DNS_AAAA:
 		on_dns_answer(c, o);
 		break;
 	case OBS_DNS_QUERY:
-		/* the question of a query is the sender's; of a response, the
-		 * receiver's, counted only when no query of that flow was seen
-		 * (a capture may hold only the responses): a question asked
-		 * and answered counts once */
-		if (c->dns_query || (c->dns_response && c->f->pkts[!c->side] == 0)) {
-			uint32_t dev = c->dns_query ? c->src_dev : c->dst_dev;
-			uint32_t id = dev != TABLE_NONE ? intern_name(t, o->str, o->len) : 0;
+		/* the question of a query is the sender's; a response's
+		 * question is the same one again (or, unsolicited, nobody's) */
+		if (c->dns_msg == DNS_MSG_QUERY) {
+			uint32_t id = intern_name(t, o->str, o->len);
 			if (id)
-				queries_add(t, dev, id);
+				queries_add(t, c->src_dev, id);
 		}
 		break;
 	case OBS_MDNS_SERVICE: case OBS_MDNS_HOSTNAME: case OBS_MDNS_TXT:
@@ -437,7 +524,8 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 	struct flow *f = flow_at(t, fi);
 	if (!f || f->done)
 		return;
-	struct obs_ctx c = { t, p, f, side, f->dev[side], f->dev[!side], f->dest[side], 0, 0, 0, 0 };
+	struct obs_ctx c = { t, p, f, side, f->dev[side], f->dev[!side], f->dest[side], 0, 0, 0, 0, 0, 0,
+			     TABLE_NONE };
 
 	if (p->l4proto == IPPROTO_UDP) {
 		app_decode_fn fn = app_for_udp(p->sport, p->dport);
@@ -451,25 +539,27 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 		if (h == f->udp_last[side])
 			return;
 		f->udp_last[side] = h;
-		c.dhcp_client = p->sport == 68 || p->dport == 547;
-		if (p->sport == 68 && p->has_mac && !mac_is_group(p->mac_src) && !mac_is_zero(p->mac_src)) {
-			/* every client sends from 0.0.0.0:68 to 255.255.255.255:67, so
-			 * they all share one flow: the sender is the frame's source */
+		c.dhcp_client = p->dport == 547; /* DHCPv4: from the op field */
+		if ((p->sport == 68 || p->dport == 547) && p->has_mac && !mac_is_group(p->mac_src) &&
+		    !mac_is_zero(p->mac_src)) {
+			/* every client sends from 0.0.0.0:68 to 255.255.255.255:67 (or
+			 * from fe80::/10 port 546 to ff02::1:2), so they share
+			 * flows: the sender is the frame's source */
 			struct dev_key k;
 			dev_key_mac(&k, p->mac_src);
 			c.src_dev = dev_get(t, &k, t->now_us);
 		}
 		c.mdns_response = p->payload_len > 2 && (p->payload[2] & 0x80);
-		c.dns_query = p->dport == 53 && p->payload_len > 2 && !(p->payload[2] & 0x80);
-		c.dns_response = p->sport == 53 && p->payload_len > 2 && (p->payload[2] & 0x80);
+		c.to53 = p->dport == 53;
+		c.from53 = p->sport == 53;
 		run(t, &c, fn, p->payload, p->payload_len);
 	} else if (p->l4proto == IPPROTO_TCP) {
 		if (side == f->init) {
-			c.dns_query = p->dport == 53;
+			c.to53 = p->dport == 53;
 			tcp_client(t, &c, fi);
 		} else if ((p->sport == 53 || p->dport == 53) && f->resp_payloads < MAX_CLIENT_PAYLOADS) {
 			f->resp_payloads++;
-			c.dns_response = p->sport == 53;
+			c.from53 = p->sport == 53;
 			run(t, &c, app_dns_tcp, p->payload, p->payload_len);
 		}
 	} else if (p->l4proto == IPPROTO_ICMPV6 && p->icmp_type >= 133 && p->icmp_type <= 137) {

@@ -48,17 +48,12 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 				  t->cfg.max_devices, false, NULL, NULL };
 	struct table_type flow = { sizeof(struct flow_key), sizeof(struct flow),
 				   t->cfg.max_flows, true, on_flow_evict, t };
-	struct table_type name = { sizeof(struct name_key), sizeof(struct name_ent),
-				   t->cfg.max_names, true, NULL, NULL };
 	struct table_type dest = { sizeof(struct dest_key), sizeof(struct dest),
 				   t->cfg.max_dests, false, NULL, NULL };
 	t->devices = table_new(&dev);
 	t->flows = table_new(&flow);
-	t->names = table_new(&name);
 	t->dests = table_new(&dest);
-	struct table_type query = { sizeof(struct query_key), sizeof(struct query_ent),
-				    t->cfg.max_names, true, NULL, NULL };
-	t->queries = table_new(&query);
+	int names_ok = names_init(t);
 	t->strs = strpool_new(t->cfg.max_string_bytes);
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
 	t->last_flow = TABLE_NONE;
@@ -67,7 +62,7 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->tls_cache = calloc(1, sizeof *t->tls_cache);
 	t->eps = calloc(ENDPOINTS, sizeof *t->eps);
 	t->tcp_svc = calloc(65536 / 8, 1);
-	if (!t->devices || !t->flows || !t->names || !t->dests || !t->queries || !t->strs || !t->streams ||
+	if (!t->devices || !t->flows || names_ok < 0 || !t->dests || !t->strs || !t->streams ||
 	    !t->scratch || !t->tls_cache || !t->eps || !t->tcp_svc) {
 		tracker_free(t);
 		return NULL;
@@ -81,9 +76,8 @@ void tracker_free(struct tracker *t)
 		return;
 	table_free(t->devices);
 	table_free(t->flows);
-	table_free(t->names);
+	names_free(t);
 	table_free(t->dests);
-	table_free(t->queries);
 	strpool_free(t->strs);
 	if (t->streams)
 		for (uint32_t i = 0; i < t->cfg.max_streams; i++)
@@ -430,8 +424,8 @@ uint32_t tracker_flow_count(const struct tracker *t)
 
 size_t tracker_memory(const struct tracker *t)
 {
-	size_t m = table_memory(t->devices) + table_memory(t->flows) + table_memory(t->names) +
-		   table_memory(t->dests) + table_memory(t->queries) + strpool_memory(t->strs) + t->scratch_cap +
+	size_t m = table_memory(t->devices) + table_memory(t->flows) + names_memory(t) +
+		   table_memory(t->dests) + strpool_memory(t->strs) + t->scratch_cap +
 		   sizeof *t->tls_cache + ENDPOINTS * sizeof *t->eps + 65536 / 8;
 	for (uint32_t i = 0; i < t->cfg.max_streams; i++)
 		if (t->streams[i].data)

@@ -20,7 +20,9 @@ struct tracker_config {
 	uint32_t max_devices;      /* default 4096 */
 	uint32_t max_flows;        /* default 65536; LRU-evicted beyond */
 	uint32_t max_dests;        /* default 65536; refused beyond */
-	uint32_t max_names;        /* name-cache entries, default 65536; LRU */
+	uint32_t max_names;        /* name-cache entries, default 65536; each
+				      device at most 1/16 of them, then its
+				      own oldest go */
 	uint32_t max_streams;      /* TCP streams buffered at once, default 256 */
 	uint32_t stream_bytes;     /* bytes buffered per stream, default 16384 */
 	size_t max_string_bytes;   /* interned strings, default 32 MiB */
@@ -39,6 +41,14 @@ struct tracker_stats {
 	uint64_t streams_refused;   /* no buffer free for a split handshake */
 	uint64_t observations[OBS__COUNT];
 	uint64_t tls_hellos, http_requests, dns_answers;
+	/* DNS responses that answer no query the receiver sent (wrong id,
+	 * endpoints or resolver, later than the timeout, or never asked):
+	 * ignored; and the queries waiting for answers */
+	uint64_t dns_unsolicited, dns_queries_expired, dns_pending_evicted, dns_pending_refused;
+	/* DHCP client messages whose options were not credited: the frame's
+	 * source is not the client hardware address (spoofed), or there is no
+	 * link layer to tell (unverified); and relayed ones credited */
+	uint64_t dhcp_spoofed, dhcp_unverified, dhcp_relayed;
 	struct dec_stats app;       /* DC_APP_BAD counts */
 };
 

@@ -43,7 +43,10 @@ static void test_discover(void **state)
 	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
 	const struct tu_obs *o = tu_find(&s, OBS_DHCP_CHADDR);
 	assert_non_null(o);
+	assert_ptr_equal(o, &s.obs[0]); /* first: the options that follow are chaddr's */
 	assert_memory_equal(o->mac, MAC, 6);
+	assert_int_equal(o->num, 1);
+	assert_true(addr_is_zero(&o->addr)); /* not relayed */
 	assert_non_null(tu_find_str(&s, OBS_DHCP_HOSTNAME, "ESP_3A1F2B"));
 	assert_non_null(tu_find_str(&s, OBS_DHCP_VENDOR_CLASS, "espressif"));
 	o = tu_find(&s, OBS_DHCP_PRL);
@@ -196,6 +199,33 @@ static void test_dhcp6(void **state)
 
 /* The parameter request list written out in decimal: one, two and three
  * digits, zero and the top. */
+/* Through a relay agent: giaddr set (RFC 2131 4.1); a non-Ethernet chaddr
+ * gives no MAC but still the op and giaddr. */
+static void test_relayed_chaddr(void **state)
+{
+	(void)state;
+	struct buf m;
+	struct tu_sink s;
+	bootp(&m, 1, (const uint8_t *)"\0\0\0\0");
+	memcpy(m.b + 24, "\xc0\xa8\x07\x01", 4);
+	opt(&m, 12, "cam", 3);
+	put8(&m, 255);
+	tu_sink_init(&s);
+	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
+	const struct tu_obs *o = tu_find(&s, OBS_DHCP_CHADDR);
+	assert_non_null(o);
+	char buf[ADDR_STRLEN];
+	assert_string_equal(addr_fmt(&o->addr, buf), "192.168.7.1");
+	assert_memory_equal(o->mac, MAC, 6);
+	m.b[1] = 6; /* IEEE 802: not an Ethernet chaddr */
+	tu_sink_init(&s);
+	assert_int_equal(app_dhcp(m.b, m.n, &s.sink), DEC_OK);
+	o = tu_find(&s, OBS_DHCP_CHADDR);
+	assert_non_null(o);
+	assert_memory_equal(o->mac, "\0\0\0\0\0\0", 6); /* no MAC */
+	assert_int_equal(o->num, 1);
+}
+
 static void test_prl_digits(void **state)
 {
 	(void)state;
@@ -217,6 +247,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_discover),
+		cmocka_unit_test(test_relayed_chaddr),
 		cmocka_unit_test(test_prl_digits),
 		cmocka_unit_test(test_ack),
 		cmocka_unit_test(test_fqdn),

@@ -36,11 +36,12 @@ static void mkpkt(struct pkt *p, const uint8_t *smac, const uint8_t *dmac, const
 	p->dport = dport;
 }
 
-/* A DNS response: question name, one A answer (no compression). */
-static size_t dns_response(uint8_t *b, const char *name, const uint8_t ip[4])
+/* A DNS query (ip NULL) or response with one A answer (no compression). */
+static size_t dns_msg(uint8_t *b, uint16_t id, const char *name, const uint8_t ip[4])
 {
 	size_t n = 0;
-	const uint8_t hdr[12] = { 0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0 };
+	const uint8_t hdr[12] = { (uint8_t)(id >> 8), (uint8_t)id, ip ? 0x81 : 0x01, ip ? 0x80 : 0, 0, 1, 0,
+				  ip ? 1 : 0, 0, 0, 0, 0 };
 	memcpy(b, hdr, 12);
 	n = 12;
 	size_t qstart = n;
@@ -55,6 +56,8 @@ static size_t dns_response(uint8_t *b, const char *name, const uint8_t ip[4])
 	}
 	b[n++] = 0;
 	b[n++] = 0, b[n++] = 1, b[n++] = 0, b[n++] = 1; /* A IN */
+	if (!ip)
+		return n;
 	b[n++] = 0xc0, b[n++] = (uint8_t)qstart;          /* pointer to the question */
 	b[n++] = 0, b[n++] = 1, b[n++] = 0, b[n++] = 1;
 	b[n++] = 0, b[n++] = 0, b[n++] = 0x0e, b[n++] = 0x10; /* TTL */
@@ -130,7 +133,13 @@ static void test_dns_names_destination(void **state)
 	uint8_t buf[512];
 	const uint8_t ip[4] = { 118, 89, 10, 20 };
 	/* the router answers the device's query */
-	size_t n = dns_response(buf, "OT.io.mi.com", ip);
+	size_t n = dns_msg(buf, 0x1234, "OT.io.mi.com", NULL);
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 40000, "192.168.1.1", 53, IPPROTO_UDP,
+	      (uint32_t)(n + 42));
+	p.payload = buf;
+	p.payload_len = n;
+	tracker_packet(t, &p, 900000);
+	n = dns_msg(buf, 0x1234, "OT.io.mi.com", ip);
 	mkpkt(&p, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 40000, IPPROTO_UDP,
 	      (uint32_t)(n + 42));
 	p.payload = buf;
@@ -453,10 +462,224 @@ static void test_first_seen_earliest(void **state)
 	tracker_free(t);
 }
 
+/* One UDP datagram with a DNS message. */
+static void dns_pkt(struct tracker *t, const uint8_t *smac, const uint8_t *dmac, const char *src,
+		    uint16_t sport, const char *dst, uint16_t dport, uint16_t id, const char *name,
+		    const uint8_t ip[4], uint64_t ts)
+{
+	struct pkt p;
+	static uint8_t buf[512];
+	size_t n = dns_msg(buf, id, name, ip);
+	mkpkt(&p, smac, dmac, src, sport, dst, dport, IPPROTO_UDP, (uint32_t)(n + 42));
+	p.payload = buf;
+	p.payload_len = n;
+	tracker_packet(t, &p, ts);
+}
+
+/* Query from the device at port, answer from (from, fport) with id2. */
+static void ask_answer(struct tracker *t, uint16_t port, uint16_t id, const char *from, uint16_t fport,
+		       uint16_t id2, uint8_t last, uint64_t ts, uint64_t ts2)
+{
+	const uint8_t ip[4] = { 203, 0, 113, last };
+	dns_pkt(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", port, "192.168.1.1", 53, id, "a.example", NULL, ts);
+	dns_pkt(t, MAC_ROUTER, MAC_DEV, from, 53, "192.168.1.50", fport, id2, "a.example", ip, ts2);
+}
+
+static uint32_t names_of(const struct tracker *t, uint32_t dev)
+{
+	uint32_t n = 0, d, name;
+	struct ip_addr a;
+	for (uint32_t i = tracker_name_next(t, TABLE_NONE); i != TABLE_NONE; i = tracker_name_next(t, i)) {
+		tracker_name(t, i, &d, &a, &name);
+		n += d == dev;
+	}
+	return n;
+}
+
+/* An answer is the device's only when it answers a query it sent: same
+ * id, from the address and port asked, to the port asked from, in time. */
+static void test_dns_matcher(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	const struct tracker_stats *st = tracker_stats(t);
+	ask_answer(t, 40000, 0x1001, "192.168.1.1", 40000, 0x1001, 1, 1000000, 1100000);
+	uint32_t dev = dev_index(t, find_dev(t, MAC_DEV));
+	assert_int_equal(names_of(t, dev), 1);
+	assert_int_equal(st->dns_unsolicited, 0);
+	ask_answer(t, 40001, 0x2001, "192.168.1.1", 40001, 0x2002, 2, 2000000, 2100000); /* wrong id */
+	assert_int_equal(st->dns_unsolicited, 1);
+	ask_answer(t, 40002, 0x3001, "192.168.1.66", 40002, 0x3001, 3, 3000000, 3100000); /* wrong resolver */
+	assert_int_equal(st->dns_unsolicited, 2);
+	ask_answer(t, 40003, 0x4001, "192.168.1.1", 40004, 0x4001, 4, 4000000, 4100000); /* wrong port */
+	assert_int_equal(st->dns_unsolicited, 3);
+	/* in time at 10 s, too late at 10 s + 1 us */
+	ask_answer(t, 40005, 0x5001, "192.168.1.1", 40005, 0x5001, 5, 5000000, 15000000);
+	assert_int_equal(names_of(t, dev), 2);
+	ask_answer(t, 40006, 0x6001, "192.168.1.1", 40006, 0x6001, 6, 20000000, 30000001);
+	assert_int_equal(st->dns_unsolicited, 4);
+	/* the three unanswered queries, retired by the query at 20 s, and the late one */
+	assert_int_equal(st->dns_queries_expired, 4);
+	/* a query is answered once: a second answer (other content) is unsolicited */
+	const uint8_t ip[4] = { 203, 0, 113, 99 };
+	dns_pkt(t, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 40005, 0x5001, "a.example", ip, 15000001);
+	assert_int_equal(st->dns_unsolicited, 5);
+	assert_int_equal(names_of(t, dev), 2);
+	/* a query from the device's address and port but another MAC is not
+	 * the device's: its answer is unsolicited */
+	dns_pkt(t, MAC_PHONE, MAC_ROUTER, "192.168.1.50", 40000, "192.168.1.1", 53, 0x7001, "a.example", NULL,
+		16000000);
+	dns_pkt(t, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 40000, 0x7001, "a.example", ip, 16000001);
+	assert_int_equal(st->dns_unsolicited, 6);
+	assert_int_equal(names_of(t, dev), 2);
+	/* the questions counted are those of the six queries, not of the answers */
+	uint32_t d, name, count = 0;
+	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE; i = tracker_query_next(t, i))
+		tracker_query(t, i, &d, &name, &count);
+	assert_int_equal(count, 6);
+	tracker_free(t);
+}
+
+/* Each device holds at most max_names / 16 of each name table and evicts
+ * its own oldest; a full table takes from the device holding the most. */
+static void test_name_quota(void **state)
+{
+	(void)state;
+	struct tracker_config cfg;
+	tracker_config_default(&cfg);
+	cfg.max_names = 64; /* 4 per device */
+	struct tracker *t = tracker_new(&cfg);
+	char ip[32];
+	for (int i = 0; i < 20; i++) { /* 20 devices, 4 answers each */
+		uint8_t mac[6] = { 0x02, 0, 0, 0, 1, (uint8_t)i };
+		snprintf(ip, sizeof ip, "192.168.1.%d", 100 + i);
+		for (int k = 0; k < 4; k++) {
+			const uint8_t a[4] = { 203, 0, (uint8_t)i, (uint8_t)k };
+			uint64_t ts = (uint64_t)(i * 10 + k) * 1000;
+			dns_pkt(t, mac, MAC_ROUTER, ip, 30000, "192.168.1.1", 53, (uint16_t)k, "q.example", NULL, ts);
+			dns_pkt(t, MAC_ROUTER, mac, "192.168.1.1", 53, ip, 30000, (uint16_t)k, "q.example", a, ts + 1);
+		}
+	}
+	uint8_t m0[6] = { 0x02, 0, 0, 0, 1, 0 };
+	uint32_t first = dev_index(t, find_dev(t, m0));
+	/* then one device resolves 100 addresses: only its own go */
+	for (int k = 0; k < 100; k++) {
+		const uint8_t a[4] = { 198, 51, 100, (uint8_t)k };
+		uint64_t ts = 1000000 + (uint64_t)k * 1000;
+		dns_pkt(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", 30001, "192.168.1.1", 53, (uint16_t)k, "z.example",
+			NULL, ts);
+		dns_pkt(t, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 30001, (uint16_t)k, "z.example", a,
+			ts + 1);
+	}
+	uint32_t total = 0;
+	for (uint32_t i = tracker_name_next(t, TABLE_NONE); i != TABLE_NONE; i = tracker_name_next(t, i))
+		total++;
+	assert_int_equal(total, 64);
+	assert_int_equal(names_of(t, dev_index(t, find_dev(t, MAC_DEV))), 4);
+	for (int i = 0; i < 20; i++) {
+		uint8_t mac[6] = { 0x02, 0, 0, 0, 1, (uint8_t)i };
+		assert_true(names_of(t, dev_index(t, find_dev(t, mac))) >= 3);
+	}
+	assert_true(names_of(t, first) >= 3);
+	assert_true(tracker_stats(t)->names_evicted > 0);
+	tracker_free(t);
+}
+
+/* A DHCP client message: op 1, chaddr, giaddr, a host name. */
+static void dhcp_pkt(struct tracker *t, const uint8_t *smac, const char *src, uint16_t sport, uint16_t dport,
+		     const uint8_t chaddr[6], const uint8_t giaddr[4], const char *host, uint64_t ts)
+{
+	static uint8_t b[300];
+	struct pkt p;
+	memset(b, 0, sizeof b);
+	b[0] = 1, b[1] = 1, b[2] = 6;
+	memcpy(b + 24, giaddr, 4);
+	memcpy(b + 28, chaddr, 6);
+	memcpy(b + 236, "\x63\x82\x53\x63\x35\x01\x03", 7);
+	size_t n = 243, hl = strlen(host);
+	b[n++] = 12, b[n++] = (uint8_t)hl;
+	memcpy(b + n, host, hl);
+	n += hl;
+	b[n++] = 255;
+	mkpkt(&p, smac, NULL, src, sport, sport == 68 ? "255.255.255.255" : "192.168.1.2", dport, IPPROTO_UDP,
+	      (uint32_t)(n + 42));
+	p.payload = b;
+	p.payload_len = n;
+	tracker_packet(t, &p, ts);
+}
+
+static const char *dhcp_name(const struct tracker *t, const uint8_t mac[6])
+{
+	const struct device *d = find_dev(t, mac);
+	for (int i = 0; d && i < d->n_attrs; i++)
+		if (d->attrs[i].kind == DA_DHCP_HOSTNAME)
+			return strpool_str(tracker_strings(t), d->attrs[i].str);
+	return NULL;
+}
+
+static void test_dhcp_chaddr_from_frame(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	const struct tracker_stats *st = tracker_stats(t);
+	const uint8_t none[4] = { 0 }, relay[4] = { 192, 168, 7, 1 };
+	const uint8_t far[6] = { 0x74, 0xda, 0x38, 0, 0, 0x77 };
+	dhcp_pkt(t, MAC_DEV, "0.0.0.0", 68, 67, MAC_DEV, none, "plug", 1);
+	dhcp_pkt(t, MAC_PHONE, "0.0.0.0", 68, 67, MAC_DEV, none, "camera", 2); /* another's chaddr */
+	assert_string_equal(dhcp_name(t, MAC_DEV), "plug");
+	assert_null(dhcp_name(t, MAC_PHONE));
+	assert_int_equal(st->dhcp_spoofed, 1);
+	/* relayed: for a client of another link, not for one seen here */
+	dhcp_pkt(t, MAC_ROUTER, "192.168.1.1", 67, 67, far, relay, "far-cam", 3);
+	dhcp_pkt(t, MAC_ROUTER, "192.168.1.1", 67, 67, MAC_DEV, relay, "camera", 4);
+	assert_string_equal(dhcp_name(t, far), "far-cam");
+	assert_string_equal(dhcp_name(t, MAC_DEV), "plug");
+	assert_int_equal(st->dhcp_relayed, 1);
+	assert_int_equal(st->dhcp_spoofed, 2);
+	/* no link layer: nothing to check chaddr against */
+	dhcp_pkt(t, NULL, "10.9.9.9", 68, 67, far, none, "x", 5);
+	assert_int_equal(st->dhcp_unverified, 1);
+	tracker_free(t);
+}
+
+/* An mDNS response to a device's unicast address: the sender's records,
+ * nothing in the receiver's DNS name cache. */
+static void test_mdns_not_name_cache(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	uint8_t b[128];
+	const uint8_t hdr[12] = { 0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0 };
+	memcpy(b, hdr, 12);
+	size_t n = 12;
+	memcpy(b + n, "\2ot\2io\2mi\3com\5local", 20);
+	n += 20;
+	memcpy(b + n, "\0\1\x80\1\0\0\0\x78\0\4\xc6\x33\x64\x42", 14); /* A 198.51.100.66 */
+	n += 14;
+	struct pkt p;
+	mkpkt(&p, MAC_PHONE, MAC_DEV, "192.168.1.20", 5353, "192.168.1.50", 5353, IPPROTO_UDP, (uint32_t)(n + 42));
+	p.payload = b;
+	p.payload_len = n;
+	tracker_packet(t, &p, 1);
+	tracker_packet(t, &p, 2);
+	assert_int_equal(tracker_name_next(t, TABLE_NONE), TABLE_NONE);
+	const struct device *ph = find_dev(t, MAC_PHONE);
+	assert_non_null(ph);
+	bool named = false;
+	for (int i = 0; i < ph->n_attrs; i++)
+		named |= ph->attrs[i].kind == DA_MDNS_HOSTNAME;
+	assert_true(named);
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dns_names_destination),
+		cmocka_unit_test(test_dns_matcher),
+		cmocka_unit_test(test_name_quota),
+		cmocka_unit_test(test_dhcp_chaddr_from_frame),
+		cmocka_unit_test(test_mdns_not_name_cache),
 		cmocka_unit_test(test_tls_hello_split),
 		cmocka_unit_test(test_local_peers_and_inbound),
 		cmocka_unit_test(test_flow_cap_bounded),
