@@ -2,8 +2,9 @@
  *
  * The IP total length bounds everything above it: bytes after it are
  * Ethernet padding (frames under 64 bytes) or an FCS and must not become
- * payload. Fragments are counted, never reassembled: only the first one
- * carries a transport header.
+ * payload. A fragment (RFC 791 section 2.3, "Fragmentation") is decoded to
+ * this layer only: its identification, offset, MF flag and data are put in
+ * the view for reasm/, which decodes the datagram when it is whole.
  */
 #include "decode/decode.h"
 
@@ -33,7 +34,7 @@ int decode_ipv4(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *o
 	cur_u16(&c, &csum);
 	cur_copy(&c, src, 4);
 	cur_copy(&c, dst, 4);
-	(void)tos, (void)id, (void)csum;
+	(void)tos, (void)csum;
 
 	if (vihl >> 4 != 4) {
 		ctx->stats.n[DC_IP4_BADHDR]++;
@@ -69,10 +70,17 @@ int decode_ipv4(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *o
 
 	uint16_t off = frag & IP4_OFFMASK;
 	if (off || (frag & IP4_MF)) {
+		/* tot <= 65535, so both lengths fit */
 		out->frag = off ? FRAG_LATER : FRAG_FIRST;
+		out->frag_more = (frag & IP4_MF) != 0;
+		out->frag_proto = proto;
+		out->frag_off = (uint16_t)(off * 8u); /* 8-octet units; at most 65528 */
+		out->frag_id = id;
+		out->frag_len = (uint16_t)(tot - hlen);
+		out->frag_caplen = (uint16_t)(avail - hlen);
+		out->frag_data = p + hlen;
 		ctx->stats.n[DC_IP4_FRAG]++;
-		if (off)
-			return DEC_OK; /* no transport header in this piece */
+		return DEC_OK;
 	}
 
 	/* Options (RFC 791 section 3.1) are skipped: hlen <= avail. */
