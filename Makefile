@@ -87,7 +87,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 FUZZ_APPS  := dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp
-FUZZ_TARGETS := $(FUZZ_APPS) packet mud capture
+FUZZ_TARGETS := $(FUZZ_APPS) packet mud capture reasm
 FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=build/san/fuzz/replay_%)
 FUZZ_OBJ   := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
@@ -110,6 +110,9 @@ build/fuzz/fuzz_mud: fuzz/fuzz_mud.c build/fuzz/libalfoil.a
 build/fuzz/fuzz_capture: fuzz/fuzz_capture.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
 
+build/fuzz/fuzz_reasm: fuzz/fuzz_reasm.c build/fuzz/libalfoil.a
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
+
 build/fuzz/fuzz_%: fuzz/fuzz_app.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
 		-DFUZZ_FN=app_$* $(if $(filter tls,$*),-DFUZZ_TLS_NEED) -o $@ $< build/fuzz/libalfoil.a $(LIBS)
@@ -125,6 +128,10 @@ build/san/fuzz/replay_mud: fuzz/fuzz_mud.c fuzz/replay.c build/san/libalfoil.a
 build/san/fuzz/replay_capture: fuzz/fuzz_capture.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_capture.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
+
+build/san/fuzz/replay_reasm: fuzz/fuzz_reasm.c fuzz/replay.c build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_reasm.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
 
 build/san/fuzz/replay_%: fuzz/fuzz_app.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)

@@ -83,7 +83,7 @@ static void track_view(void *tracker, const struct pkt *p, uint64_t ts_us)
 }
 
 /* One packet, read and perhaps decoded before (p NULL: not decodable). */
-static void take(struct run *r, struct rep_input *in, uint64_t ts_us, const struct pkt *p)
+static inline void take(struct run *r, struct rep_input *in, uint64_t ts_us, const struct pkt *p)
 {
 	r->total++;
 	in->packets++;

@@ -10,6 +10,8 @@
 #   (e) overlap  overlapping fragments refused, counted, not decoded
 #   (f) timeout  fragments that never complete time out and give back memory
 #   (g) flood    a flood of incomplete datagrams stays within the caps
+# and, when ../shared/captures and tshark are there, real captures with
+# fragments: as many datagrams reassembled as tshark reassembles.
 set -u
 . "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
@@ -110,4 +112,19 @@ check "flood: datagrams dropped at the datagrams-at-once cap, counted ($(ctr flo
 check "flood: a device's fragmented query in the middle of it is read" queried flood "$(x flood .name)"
 check "flood: every frame counted ($(j flood .capture.packets))" \
 	test "$(j flood .capture.packets)" -eq "$(x flood .frames)"
+
+# real captures with fragments, against tshark's reassembly
+real="ndpi/pcap/dns_fragmented.pcap ndpi/pcap/dnscrypt-v1-and-resolver-pings.pcap
+	ndpi/pcap/ip_fragmented_garbage.pcap zeek/ipv6-fragmented-dns.pcap zeek/dns-edns-ecs.pcap"
+if [ ! -d "$CAPTURES" ] || ! command -v tshark >/dev/null; then
+	skip "real captures with fragments reassembled as tshark does" "../shared/captures or tshark absent"
+else
+	for f in $real; do
+		[ -f "$CAPTURES/$f" ] || { skip "$f" "not in ../shared/captures"; continue; }
+		want=$(tshark -r "$CAPTURES/$f" -T fields -e ip.fragment.count -e ipv6.fragment.count 2>/dev/null |
+			grep -c '[0-9]')
+		got=$("$ALFOIL" inspect --json --no-progress -q "$CAPTURES/$f" | jq '.capture.counters.frag_reassembled // 0')
+		check "$f: $want datagrams reassembled, as tshark does ($got)" test "$got" -eq "$want" -a "$want" -gt 0
+	done
+fi
 tap_end

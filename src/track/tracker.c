@@ -303,8 +303,9 @@ static void note_relay(struct tracker *t, uint32_t owner, const struct pkt *p, u
 
 void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
+	uint32_t nf = pkt_frames(p); /* a reassembled datagram: its frames */
 	t->now_us = ts;
-	t->st.packets += pkt_frames(p); /* a reassembled datagram: its frames */
+	t->st.packets += nf;
 	t->st.bytes += p->wirelen;
 	flow_expire(t, ts);
 
@@ -322,7 +323,7 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		}
 		return;
 	}
-	t->st.ip_packets += pkt_frames(p);
+	t->st.ip_packets += nf;
 	if (p->frag != FRAG_NONE || !p->has_l4)
 		return; /* no ports: counted in the totals only */
 
@@ -353,7 +354,7 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	if (p->has_mac && f->dev[side] != TABLE_NONE)
 		f->sent |= (uint8_t)(1u << side);
-	f->pkts[side] += pkt_frames(p);
+	f->pkts[side] += nf;
 	f->bytes[side] += p->wirelen;
 	uint32_t sdev = f->dev[side];
 	if (addr_is_zero(&p->src) && p->has_mac && !mac_is_group(p->mac_src) && !mac_is_zero(p->mac_src)) {
@@ -370,10 +371,10 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		if (!d)
 			continue;
 		if (s == side) {
-			d->pkts_up += pkt_frames(p);
+			d->pkts_up += nf;
 			d->bytes_up += p->wirelen;
 		} else {
-			d->pkts_down += pkt_frames(p);
+			d->pkts_down += nf;
 			d->bytes_down += p->wirelen;
 		}
 		if (ts > d->last_us)
