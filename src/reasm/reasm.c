@@ -243,7 +243,7 @@ static void decode_rebuilt(struct reasm *r, const struct dg *d, uint32_t len, ui
 static void emit_dropped(struct reasm *r, const struct dg *d)
 {
 	struct pkt o;
-	if (d->has_first) {
+	if (d->has_first && d->head_len) {
 		memcpy(r->buf + IP6_HDR, d->head, d->head_len);
 		decode_rebuilt(r, d, d->head_len, d->head_len, &o);
 		o.payload = NULL;
