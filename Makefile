@@ -25,7 +25,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 EXTRA_CFLAGS ?=
 
-LAYERS  := lib capture decode track intel analyze output enforce
+LAYERS  := lib capture decode reasm track intel analyze output enforce
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CMD_SRC := $(wildcard src/alfoil.c src/cmd_*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -87,7 +87,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 FUZZ_APPS  := dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp
-FUZZ_TARGETS := $(FUZZ_APPS) packet mud capture policy report
+FUZZ_TARGETS := $(FUZZ_APPS) packet mud capture policy report reasm
 FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=build/san/fuzz/replay_%)
 FUZZ_OBJ   := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
@@ -116,6 +116,9 @@ build/fuzz/fuzz_policy: fuzz/fuzz_policy.c build/fuzz/libalfoil.a
 build/fuzz/fuzz_report: fuzz/fuzz_report.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
 
+build/fuzz/fuzz_reasm: fuzz/fuzz_reasm.c build/fuzz/libalfoil.a
+	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
+
 build/fuzz/fuzz_%: fuzz/fuzz_app.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
 		-DFUZZ_FN=app_$* $(if $(filter tls,$*),-DFUZZ_TLS_NEED) -o $@ $< build/fuzz/libalfoil.a $(LIBS)
@@ -139,6 +142,10 @@ build/san/fuzz/replay_policy: fuzz/fuzz_policy.c fuzz/replay.c build/san/libalfo
 build/san/fuzz/replay_report: fuzz/fuzz_report.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_report.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
+
+build/san/fuzz/replay_reasm: fuzz/fuzz_reasm.c fuzz/replay.c build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_reasm.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
 
 build/san/fuzz/replay_%: fuzz/fuzz_app.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)

@@ -1,5 +1,5 @@
 /* fuzz_packet.c - libFuzzer target for the whole pipeline: link-layer
- * decoding of one frame and the tracker (flows, devices, names,
+ * decoding of one frame, reassembly and the tracker (flows, devices, names,
  * destinations, every application decoder behind it). The first input byte
  * picks the link type; the tracker lives across inputs, with small caps so
  * eviction paths run too. */
@@ -8,6 +8,7 @@
 
 #include "decode/decode.h"
 #include "decode/pkt.h"
+#include "reasm/reasm.h"
 #include "track/tracker.h"
 
 static const int dlts[] = { 1 /* EN10MB */, 113 /* LINUX_SLL */, 276 /* LINUX_SLL2 */,
@@ -15,6 +16,13 @@ static const int dlts[] = { 1 /* EN10MB */, 113 /* LINUX_SLL */, 276 /* LINUX_SL
 			    229 /* IPV6 */, 101 /* RAW (BSD) */ };
 
 static struct tracker *tracker;
+static struct reasm *reasm;
+static struct dec_ctx reasm_dec;
+
+static void track_view(void *t, const struct pkt *p, uint64_t ts)
+{
+	tracker_packet(t, p, ts);
+}
 static uint64_t now_us = 1700000000000000ull;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,6 +40,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tracker = tracker_new(&cfg);
 		if (!tracker)
 			abort();
+		struct reasm_config rc;
+		reasm_config_default(&rc);
+		rc.max_bytes = REASM_MIN_BYTES;
+		rc.max_datagrams = 16;
+		reasm = reasm_new(&rc, &reasm_dec, track_view, tracker);
+		if (!reasm)
+			abort();
 	}
 	int dlt = dlts[data[0] % (sizeof dlts / sizeof dlts[0])];
 	uint8_t *copy = malloc(size - 1 ? size - 1 : 1);
@@ -42,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* as cmd_inspect does: every frame reaches the tracker, decoded or not */
 	decode_packet(&ctx, dlt, copy, size - 1, (uint32_t)(size - 1), &p);
 	now_us += 1000 + data[0] * 100000ull;
-	tracker_packet(tracker, &p, now_us);
+	reasm_packet(reasm, &p, now_us);
 	free(copy);
 	return 0;
 }

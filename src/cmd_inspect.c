@@ -27,6 +27,7 @@
 #include "lib/cli.h"
 #include "lib/utf8.h"
 #include "prefetch.h"
+#include "reasm/reasm.h"
 #include "track/tracker.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -50,6 +51,8 @@ static uint64_t now_us(void)
 struct run {
 	const struct inspect_opts *o;
 	struct tracker *t;
+	struct reasm *ra;    /* fragments, between decode and the tracker */
+	uint64_t frag_due;   /* until then only fragments need it (reasm.h) */
 	struct dec_ctx dec;
 	struct rep_input *inputs;
 	size_t n_inputs;
@@ -80,8 +83,13 @@ static void progress(struct run *r, struct cap_source *s, long long off, size_t 
 	fprintf(stderr, "  %s packets  %.0fk pkt/s", fmt_count(a, r->total), rate / 1000);
 }
 
+static void track_view(void *tracker, const struct pkt *p, uint64_t ts_us)
+{
+	tracker_packet(tracker, p, ts_us);
+}
+
 /* One packet, read and perhaps decoded before (p NULL: not decodable). */
-static void take(struct run *r, struct rep_input *in, uint64_t ts_us, const struct pkt *p)
+static inline void take(struct run *r, struct rep_input *in, uint64_t ts_us, const struct pkt *p)
 {
 	r->total++;
 	in->packets++;
@@ -91,6 +99,8 @@ static void take(struct run *r, struct rep_input *in, uint64_t ts_us, const stru
 		r->last_us = ts_us;
 	if (!p)
 		r->undecoded++;
+	else if (p->frag != FRAG_NONE || ts_us >= r->frag_due)
+		r->frag_due = reasm_packet(r->ra, p, ts_us);
 	else
 		tracker_packet(r->t, p, ts_us);
 }
@@ -320,6 +330,7 @@ int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_opts o = { .format = "text", .progress = -1, .out = { 0, 20 }, .fail_on = -1 };
 	tracker_config_default(&o.cfg);
+	reasm_config_default(&o.frag);
 	int pa = inspect_parse_args(argc, argv, &o);
 	if (pa != 0) {
 		inspect_opts_free(&o);
@@ -367,9 +378,11 @@ int cmd_inspect(int argc, char **argv)
 			o.profiles);
 	struct run r = { .o = &o };
 	r.t = tracker_new(&o.cfg);
+	r.ra = r.t ? reasm_new(&o.frag, &r.dec, track_view, r.t) : NULL;
+	r.frag_due = UINT64_MAX;
 	size_t n = o.iface ? 1 : o.n_inputs;
 	r.inputs = calloc(n, sizeof *r.inputs);
-	if (!r.t || !r.inputs) {
+	if (!r.t || !r.ra || !r.inputs) {
 		cli_error("out of memory");
 		inspect_opts_free(&o);
 		return EXIT_USAGE;
@@ -423,6 +436,7 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (r.progress_shown)
 		fputs("\r\033[K", stderr);
+	reasm_finish(r.ra); /* datagrams left incomplete still count */
 	/* ALFOIL_TIMES=1: where the time went, on stderr (docs/benchmark.md) */
 	int times = getenv("ALFOIL_TIMES") && *getenv("ALFOIL_TIMES") == '1';
 	uint64_t t_read = now_us();
@@ -485,6 +499,7 @@ int cmd_inspect(int argc, char **argv)
 			findings_free(&fs);
 		}
 	}
+	reasm_free(r.ra);
 	tracker_free(r.t);
 	intel_load_free(&il);
 	blocklist_free(block);

@@ -20,7 +20,7 @@
 
 enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE, O_MAXFLOWS, O_MAXDEV, O_MAXDEST,
        O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS, O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG,
-       O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES };
+       O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES, O_FRAGMEM };
 
 static char format_help[512];
 
@@ -64,6 +64,8 @@ static struct cli_opt opts[] = {
 	{ "max-flows", 0, "N", O_MAXFLOWS, "flows tracked at once (default: 65536; oldest\nevicted)" },
 	{ "max-devices", 0, "N", O_MAXDEV, "devices (default: 4096)" },
 	{ "max-dests", 0, "N", O_MAXDEST, "destinations over all devices (default: 65536)" },
+	{ "max-frag-memory", 0, "BYTES", O_FRAGMEM, "IP fragments held for reassembly at once (default:\n"
+						     "4194304; at least 131072; oldest dropped)" },
 	{ NULL, 0, NULL, 0, "other" },
 	{ "help", 'h', NULL, 'h', "this text" },
 };
@@ -194,6 +196,15 @@ static int set_option(struct inspect_opts *o, int c, const char *arg)
 	case O_MAXFLOWS: return parse_limit(arg, "--max-flows", 1u << 26, &o->cfg.max_flows);
 	case O_MAXDEV: return parse_limit(arg, "--max-devices", 1u << 24, &o->cfg.max_devices);
 	case O_MAXDEST: return parse_limit(arg, "--max-dests", 1u << 26, &o->cfg.max_dests);
+	case O_FRAGMEM:
+		if (parse_u64(arg, "--max-frag-memory", 128u << 20, &v) < 0)
+			return -1;
+		if (v < REASM_MIN_BYTES) {
+			cli_error("--max-frag-memory: must be at least %u", REASM_MIN_BYTES);
+			return -1;
+		}
+		o->frag.max_bytes = (size_t)v;
+		break;
 	case O_TOP:
 		if (parse_u64(arg, "--top", INT_MAX, &v) < 0)
 			return -1;

@@ -8,6 +8,7 @@
 
 #include "intel/ipdb.h"
 #include "output/output.h"
+#include "reasm/reasm.h"
 #include "track/tracker.h"
 
 struct inspect_opts {
@@ -32,6 +33,7 @@ struct inspect_opts {
 	int quiet;
 	struct out_opts out;
 	struct tracker_config cfg;
+	struct reasm_config frag; /* --max-frag-memory */
 	/* the inputs: files as given, directories replaced by their captures */
 	char **inputs;
 	size_t n_inputs;

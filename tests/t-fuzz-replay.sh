@@ -8,7 +8,7 @@ build=$(dirname "$ALFOIL")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report"
+targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report reasm"
 for t in $targets; do
 	bin=$build/fuzz/replay_$t
 	if [ ! -x "$bin" ]; then

@@ -12,7 +12,7 @@ secs=${FUZZ_SMOKE_SECONDS:-2}
 fuzz=$ROOT/build/fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report"
+targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report reasm"
 
 if [ ! -x "$fuzz/fuzz_packet" ]; then
 	skip "fuzz smoke run" "build/fuzz/ not built (needs clang: scripts/setup.sh installs it)"

@@ -46,6 +46,18 @@ enum dec_counter {
 	DC_APP_BAD,         /* an application decoder rejected its payload */
 	DC_TUNNEL,          /* IP-in-IP (6in4, 4in6, IPIP) decoded to the inner packet */
 	DC_TUNNEL_DEPTH,    /* tunnels nested deeper than PKT_MAX_TUNNELS */
+	/* IP reassembly (reasm/), which runs these decoders again on the
+	 * datagrams it puts together: counted beside them */
+	DC_FRAG_REASSEMBLED, /* datagrams put together and decoded */
+	DC_FRAG_TIMEOUT,     /* datagrams dropped incomplete after their timeout */
+	DC_FRAG_OVERLAP,     /* datagrams dropped: fragments overlap or disagree on the end */
+	DC_FRAG_DUP,         /* exact duplicate fragments ignored */
+	DC_FRAG_BAD,         /* fragments ignored: no data, or a non-last one not a multiple of 8 */
+	DC_FRAG_TOOBIG,      /* datagrams dropped: data past 65535 bytes */
+	DC_FRAG_MEMFULL,     /* datagrams dropped, oldest first, to stay within the memory cap */
+	DC_FRAG_TABLEFULL,   /* datagrams dropped, oldest first, beyond the datagrams-at-once cap */
+	DC_FRAG_UNFINISHED,  /* datagrams still incomplete when the input ended */
+	DC_FRAG_PEAK,        /* not a count: most bytes of fragment memory in use at once */
 	DC__COUNT
 };
 

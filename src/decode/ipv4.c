@@ -2,8 +2,9 @@
  *
  * The IP total length bounds everything above it: bytes after it are
  * Ethernet padding (frames under 64 bytes) or an FCS and must not become
- * payload. Fragments are counted, never reassembled: only the first one
- * carries a transport header.
+ * payload. A fragment (RFC 791 section 2.3, "Fragmentation") is decoded to
+ * this layer only: its identification, offset, MF flag and data are put in
+ * the view for reasm/, which decodes the datagram when it is whole.
  */
 #include "decode/decode.h"
 
@@ -12,6 +13,27 @@
 #define IP4_MIN_HDR 20
 #define IP4_MF 0x2000      /* more fragments */
 #define IP4_OFFMASK 0x1fff /* fragment offset, in 8-byte units */
+
+/* A fragment: its place and data for reasm/ (RFC 791 section 3.2). The
+ * identification is read again here, so that the common path keeps none
+ * of this; hlen <= avail <= ip_len <= 65535. */
+static int fragment(struct dec_ctx *ctx, const uint8_t *p, size_t hlen, size_t avail, uint16_t frag,
+		    struct pkt *out)
+{
+	struct cur c = cur_make(p, hlen);
+	uint16_t off = frag & IP4_OFFMASK, id = 0;
+	cur_peek_u16(&c, 4, &id);
+	out->frag = off ? FRAG_LATER : FRAG_FIRST;
+	out->frag_more = (frag & IP4_MF) != 0;
+	out->frag_proto = out->l4proto;
+	out->frag_off = (uint16_t)(off * 8u); /* 8-octet units; at most 65528 */
+	out->frag_id = id;
+	out->frag_len = (uint16_t)(out->ip_len - hlen);
+	out->frag_caplen = (uint16_t)(avail - hlen);
+	out->frag_data = p + hlen;
+	ctx->stats.n[DC_IP4_FRAG]++;
+	return DEC_OK;
+}
 
 int decode_ipv4(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *out)
 {
@@ -67,13 +89,8 @@ int decode_ipv4(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *o
 	out->ip_len = (uint16_t)tot;
 	out->l3 = L3_IPV4;
 
-	uint16_t off = frag & IP4_OFFMASK;
-	if (off || (frag & IP4_MF)) {
-		out->frag = off ? FRAG_LATER : FRAG_FIRST;
-		ctx->stats.n[DC_IP4_FRAG]++;
-		if (off)
-			return DEC_OK; /* no transport header in this piece */
-	}
+	if (frag & (IP4_MF | IP4_OFFMASK))
+		return fragment(ctx, p, hlen, avail, frag, out);
 
 	/* Options (RFC 791 section 3.1) are skipped: hlen <= avail. */
 	struct cur l4 = cur_make(p, avail);

@@ -4,7 +4,9 @@
  * The payload length bounds everything above the fixed header, so trailing
  * Ethernet padding never becomes payload. At most PKT_MAX_IP6_EXT extension
  * headers are followed: a longer chain is almost certainly an attack on
- * parsers, and is rejected as DEC_E_DEPTH.
+ * parsers, and is rejected as DEC_E_DEPTH. A fragment (section 4.5) is
+ * decoded to its Fragment header only: what follows it is the fragment's
+ * data, for reasm/ to put together.
  */
 #include "decode/decode.h"
 
@@ -52,12 +54,12 @@ static int ext_header(struct dec_ctx *ctx, struct cur *c, uint8_t *nh, struct pk
 		uint32_t id;
 		if (!cur_u8(c, &next) || !cur_u8(c, &res) || !cur_u16(c, &offm) || !cur_u32(c, &id))
 			goto trunc;
-		(void)res, (void)id;
-		if (offm >> 3) {
-			out->frag = FRAG_LATER;
-			ctx->stats.n[DC_IP6_FRAG]++;
-		} else if (offm & 1) {
-			out->frag = FRAG_FIRST;
+		(void)res;
+		if (offm >> 3 || (offm & 1)) {
+			out->frag = offm >> 3 ? FRAG_LATER : FRAG_FIRST;
+			out->frag_more = offm & 1;
+			out->frag_off = offm & 0xfff8; /* 8-octet units in the top 13 bits */
+			out->frag_id = id;
 			ctx->stats.n[DC_IP6_FRAG]++;
 		}
 		/* offset 0 without M is an atomic fragment (RFC 6946): the
@@ -117,7 +119,7 @@ int decode_ipv6(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *o
 	out->ip_len = total > UINT16_MAX ? UINT16_MAX : (uint16_t)total;
 	out->l3 = L3_IPV6;
 
-	for (int n = 0; is_ext_header(nh) && out->frag != FRAG_LATER; n++) {
+	for (int n = 0; is_ext_header(nh) && out->frag == FRAG_NONE; n++) {
 		if (n == PKT_MAX_IP6_EXT) {
 			ctx->stats.n[DC_IP6_EXT_DEPTH]++;
 			return DEC_E_DEPTH;
@@ -127,8 +129,17 @@ int decode_ipv6(struct dec_ctx *ctx, const uint8_t *p, size_t len, struct pkt *o
 			return r;
 	}
 	out->l4proto = nh;
-	if (out->frag == FRAG_LATER)
-		return DEC_OK; /* no transport header in this piece */
+	if (out->frag != FRAG_NONE) {
+		/* the rest is the fragment's data; c.n is already cut to the
+		 * payload length, which is at most 65535 */
+		size_t used = (size_t)(c.p - p) - IP6_HDR;
+		size_t declared = plen ? (plen > used ? plen - used : 0) : c.n;
+		out->frag_proto = nh;
+		out->frag_len = (uint16_t)(declared > UINT16_MAX ? UINT16_MAX : declared);
+		out->frag_caplen = (uint16_t)(c.n < out->frag_len ? c.n : out->frag_len);
+		out->frag_data = c.p;
+		return DEC_OK;
+	}
 
 	switch (nh) {
 	case NH_TCP: return decode_tcp(ctx, c.p, c.n, out);

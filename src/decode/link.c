@@ -82,6 +82,16 @@ static const char *const counter_names[DC__COUNT] = {
 	[DC_APP_BAD] = "app_payload_rejected",
 	[DC_TUNNEL] = "ip_in_ip_tunnels",
 	[DC_TUNNEL_DEPTH] = "tunnels_too_deep",
+	[DC_FRAG_REASSEMBLED] = "frag_reassembled",
+	[DC_FRAG_TIMEOUT] = "frag_timed_out",
+	[DC_FRAG_OVERLAP] = "frag_overlaps",
+	[DC_FRAG_DUP] = "frag_duplicates",
+	[DC_FRAG_BAD] = "frag_bad",
+	[DC_FRAG_TOOBIG] = "frag_too_big",
+	[DC_FRAG_MEMFULL] = "frag_memory_full",
+	[DC_FRAG_TABLEFULL] = "frag_table_full",
+	[DC_FRAG_UNFINISHED] = "frag_unfinished",
+	[DC_FRAG_PEAK] = "frag_memory_peak",
 };
 
 const char *dec_counter_name(enum dec_counter c)

@@ -23,11 +23,13 @@ enum pkt_l3 {
 	L3_OTHER,     /* an ethertype we do not decode (LLDP, EAPOL, ...) */
 };
 
-/* IP fragment state (fragments are counted, never reassembled). */
+/* IP fragment state. A fragment is decoded up to the IP layer that is
+ * fragmented and no further: what it carries is known only once reasm/
+ * has put the datagram together (docs/internals.md). */
 enum pkt_frag {
 	FRAG_NONE = 0,
-	FRAG_FIRST,   /* offset 0, more fragments follow: L4 header present */
-	FRAG_LATER,   /* offset > 0: no L4 header */
+	FRAG_FIRST,   /* offset 0, more fragments follow */
+	FRAG_LATER,   /* offset > 0 */
 };
 
 struct pkt_arp {
@@ -71,7 +73,27 @@ struct pkt {
 	/* transport payload (TCP/UDP data, ICMP body), inside the packet */
 	const uint8_t *payload;
 	size_t payload_len;
+
+	/* a fragment (frag != FRAG_NONE), of the IP layer src and dst are of */
+	uint8_t frag_more;         /* IPv4 MF, IPv6 M: more fragments follow */
+	uint8_t frag_proto;        /* what the data holds: IPv4 protocol, or the
+				      next header after the IPv6 Fragment header */
+	uint16_t frag_off;         /* where the data goes in the datagram, bytes */
+	uint32_t frag_id;          /* IPv4 identification (16 bits), IPv6 (32) */
+	uint16_t frag_len;         /* data bytes the IP header says it holds */
+	uint16_t frag_caplen;      /* of them captured, at frag_data */
+	const uint8_t *frag_data;
+
+	/* a datagram reassembled from fragments (reasm/): the frames it came
+	 * in, whose wire lengths wirelen sums; 0 for a packet of one frame */
+	uint32_t frames;
 };
+
+/* The frames a view stands for. */
+static inline uint32_t pkt_frames(const struct pkt *p)
+{
+	return p->frames ? p->frames : 1;
+}
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02

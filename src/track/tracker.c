@@ -121,10 +121,10 @@ static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int 
 	if (!d)
 		return;
 	if (out) {
-		d->pkts_out++;
+		d->pkts_out += pkt_frames(p);
 		d->bytes_out += p->wirelen;
 	} else {
-		d->pkts_in++;
+		d->pkts_in += pkt_frames(p);
 		d->bytes_in += p->wirelen;
 	}
 	if (t->now_us > d->last_us)
@@ -297,8 +297,9 @@ static void note_relay(struct tracker *t, uint32_t owner, const struct pkt *p, u
 
 void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
+	uint32_t nf = pkt_frames(p); /* a reassembled datagram: its frames */
 	t->now_us = ts;
-	t->st.packets++;
+	t->st.packets += nf;
 	t->st.bytes += p->wirelen;
 	flow_expire(t, ts);
 
@@ -316,8 +317,8 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		}
 		return;
 	}
-	t->st.ip_packets++;
-	if (p->frag == FRAG_LATER || !p->has_l4)
+	t->st.ip_packets += nf;
+	if (p->frag != FRAG_NONE || !p->has_l4)
 		return; /* no ports: counted in the totals only */
 
 	int side;
@@ -347,7 +348,7 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	if (p->has_mac && f->dev[side] != TABLE_NONE)
 		f->sent |= (uint8_t)(1u << side);
-	f->pkts[side]++;
+	f->pkts[side] += nf;
 	f->bytes[side] += p->wirelen;
 	uint32_t sdev = f->dev[side];
 	if (addr_is_zero(&p->src) && p->has_mac && !mac_is_group(p->mac_src) && !mac_is_zero(p->mac_src)) {
@@ -364,10 +365,10 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		if (!d)
 			continue;
 		if (s == side) {
-			d->pkts_up++;
+			d->pkts_up += nf;
 			d->bytes_up += p->wirelen;
 		} else {
-			d->pkts_down++;
+			d->pkts_down += nf;
 			d->bytes_down += p->wirelen;
 		}
 		if (ts > d->last_us)

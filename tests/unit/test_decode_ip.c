@@ -318,32 +318,52 @@ static void test_ipv4_fragments(void **state)
 	struct pkt p;
 	uint8_t *h;
 
-	/* first fragment: MF, offset 0, carries the UDP header */
+	/* first fragment: MF, offset 0; decoded to the IP layer only (the
+	 * UDP header is read when the datagram is whole, reasm/), its data
+	 * handed over with its place, with options skipped and padding cut */
 	struct buf b = { .n = 0 };
-	ip4(&b, 5, 20 + 8 + 16, 0x2000, 17);
+	ip4(&b, 6, 24 + 8 + 16, 0x2000, 17);
 	udp(&b, 5353, 5353, 3000);
 	put(&b, "0123456789abcdef", 16);
+	put(&b, "pad", 3);
 	assert_int_equal(dec(&ctx, DLT_RAW_, &b, &p, &h), DEC_OK);
 	assert_int_equal(p.frag, FRAG_FIRST);
 	assert_int_equal(ctx.stats.n[DC_IP4_FRAG], 1);
-	assert_int_equal(p.has_l4, 1);
-	assert_int_equal(p.sport, 5353);
-	assert_int_equal(p.payload_len, 16);
+	assert_int_equal(p.has_l4, 0);
+	assert_null(p.payload);
+	assert_int_equal(p.frag_more, 1);
+	assert_int_equal(p.frag_off, 0);
+	assert_int_equal(p.frag_id, 0xbeef);
+	assert_int_equal(p.frag_proto, 17);
+	assert_int_equal(p.frag_len, 24);
+	assert_int_equal(p.frag_caplen, 24);
+	assert_ptr_equal(p.frag_data, h + 24);
 	free(h);
 
-	/* later fragment: offset 185 (1480 bytes), DF clear; no L4 */
+	/* cut short by a snap length: the data said and the data there */
+	b.n -= 3 + 10;
+	assert_int_equal(dec(&ctx, DLT_RAW_, &b, &p, &h), DEC_OK);
+	assert_int_equal(p.frag_len, 24);
+	assert_int_equal(p.frag_caplen, 14);
+	free(h);
+
+	/* later fragment: offset 185 (1480 bytes), DF clear, the last */
 	b.n = 0;
 	ip4(&b, 5, 20 + 16, 185, 17);
 	put(&b, "0123456789abcdef", 16);
 	assert_int_equal(dec(&ctx, DLT_RAW_, &b, &p, &h), DEC_OK);
 	assert_int_equal(p.frag, FRAG_LATER);
-	assert_int_equal(ctx.stats.n[DC_IP4_FRAG], 2);
+	assert_int_equal(ctx.stats.n[DC_IP4_FRAG], 3);
 	assert_int_equal(p.l3, L3_IPV4);
 	assert_int_equal(p.l4proto, 17);
 	assert_int_equal(p.has_l4, 0);
 	assert_int_equal(p.sport, 0);
 	assert_null(p.payload);
 	assert_int_equal(p.payload_len, 0);
+	assert_int_equal(p.frag_more, 0);
+	assert_int_equal(p.frag_off, 1480);
+	assert_int_equal(p.frag_len, 16);
+	assert_ptr_equal(p.frag_data, h + 20);
 	free(h);
 
 	/* DF alone is not a fragment */
@@ -352,7 +372,7 @@ static void test_ipv4_fragments(void **state)
 	udp(&b, 1, 2, 8);
 	assert_int_equal(dec(&ctx, DLT_RAW_, &b, &p, &h), DEC_OK);
 	assert_int_equal(p.frag, FRAG_NONE);
-	assert_int_equal(ctx.stats.n[DC_IP4_FRAG], 2);
+	assert_int_equal(ctx.stats.n[DC_IP4_FRAG], 3);
 	free(h);
 
 	/* a protocol without a decoder: addresses only */
@@ -452,20 +472,33 @@ static void test_ipv6_ext_chain(void **state)
 	assert_int_equal(p.l3, L3_IPV6);
 	assert_int_equal(p.frag, FRAG_FIRST);
 	assert_int_equal(ctx.stats.n[DC_IP6_FRAG], 1);
-	assert_int_equal(p.l4proto, 17);
-	assert_int_equal(p.has_l4, 1);
-	assert_int_equal(p.sport, 500);
-	assert_int_equal(p.dport, 4500);
-	assert_ptr_equal(p.payload, h + 40 + 80 + 8);
-	assert_int_equal(p.payload_len, 2);
+	/* decoding stops at the Fragment header: what follows (AH, UDP) is
+	 * the fragment's data */
+	assert_int_equal(p.l4proto, 51);
+	assert_int_equal(p.has_l4, 0);
+	assert_int_equal(p.frag_proto, 51);
+	assert_int_equal(p.frag_more, 1);
+	assert_int_equal(p.frag_off, 0);
+	assert_int_equal(p.frag_id, 0xdeadbeef);
+	assert_ptr_equal(p.frag_data, h + 40 + 56);
+	assert_int_equal(p.frag_len, 24 + 8 + 2);
+	assert_int_equal(p.frag_caplen, 24 + 8 + 2);
 	free(h);
 
-	/* every prefix of that chain: never OK before the UDP header is whole,
-	 * never a read past the end */
-	for (size_t len = 0; len < 40 + 80 + 8; len++) {
+	/* every prefix of that chain before the Fragment header's end: never
+	 * OK, never a read past the end; after it, a fragment cut short */
+	for (size_t len = 0; len < 40 + 56; len++) {
 		struct dec_ctx c2 = { 0 };
 		uint8_t *x = heap(b.b, len);
 		assert_int_not_equal(decode_packet(&c2, DLT_RAW_, x, len, 0, &p), DEC_OK);
+		free(x);
+	}
+	for (size_t len = 40 + 56; len < b.n; len++) {
+		struct dec_ctx c2 = { 0 };
+		uint8_t *x = heap(b.b, len);
+		assert_int_equal(decode_packet(&c2, DLT_RAW_, x, len, 0, &p), DEC_OK);
+		assert_int_equal(p.frag_len, 24 + 8 + 2);
+		assert_int_equal(p.frag_caplen, len - 40 - 56);
 		free(x);
 	}
 
@@ -481,6 +514,11 @@ static void test_ipv6_ext_chain(void **state)
 	assert_int_equal(p.l4proto, 17);
 	assert_int_equal(p.has_l4, 0);
 	assert_null(p.payload);
+	assert_int_equal(p.frag_off, 1480);
+	assert_int_equal(p.frag_more, 1);
+	assert_int_equal(p.frag_id, 0x01020304);
+	assert_int_equal(p.frag_len, 4);
+	assert_memory_equal(p.frag_data, "data", 4);
 	free(h);
 
 	/* an atomic fragment (offset 0, M 0, RFC 6946) is a whole packet */
