@@ -62,6 +62,8 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->strs = strpool_new(t->cfg.max_string_bytes);
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
 	t->last_flow = TABLE_NONE;
+	while (t->dev_bits < 32 && (1ull << t->dev_bits) < t->cfg.max_devices)
+		t->dev_bits++;
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
 	t->tls_cache = calloc(1, sizeof *t->tls_cache);
@@ -135,6 +137,8 @@ static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int 
 	}
 	if (t->now_us > d->last_us)
 		d->last_us = t->now_us;
+	if (d->last_us >= d->first_us + DEV_LONG_US)
+		dev_evidence(t, dev, DEV_EV_LONG);
 }
 
 static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
@@ -147,7 +151,9 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	uint32_t d = dev_get(t, &k, ts);
 	struct ip_addr a;
 	addr_from_v4(&a, p->arp.spa);
-	if (addr_is_local(&a) && !addr_is_zero(&a)) {
+	if (!p->has_mac || !memcmp(p->mac_src, mac, 6))
+		dev_evidence(t, d, DEV_EV_CLAIM); /* ARP of its own */
+	if (!addr_is_zero(&a) && !addr_is_group(&a)) {
 		char s[ADDR_STRLEN];
 		dev_add_addr(t, d, &a);
 		/* who says "this address is mine": the evidence of ARP spoofing */
@@ -167,22 +173,78 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	count_dev(t, d, p, 1);
 }
 
-/* The router: a MAC that sends internet-sourced packets to a single local
- * host. Not multicast or link-local destinations: a host with a global IPv6
- * address sends neighbour discovery and MLD from it to those, and is not
- * forwarding anything. */
-static void note_gateway(struct tracker *t, const struct pkt *p, uint64_t ts)
+/* One bit of a gateway evidence set per internet address (hashed). */
+static void gw_mark(uint64_t set[static GW_WORDS], const struct ip_addr *a)
+{
+	uint64_t w[2];
+	memcpy(w, a->b, sizeof w);
+	uint64_t h = (w[0] ^ (w[1] * 0x9e3779b97f4a7c15u)) * 0xbf58476d1ce4e5b9u;
+	h ^= h >> 31;
+	unsigned bit = (unsigned)(h % (64 * GW_WORDS));
+	set[bit / 64] |= 1ull << (bit % 64);
+}
+
+static void gw_check(struct tracker *t, struct device *d)
+{
+	int n = 0;
+	for (int i = 0; i < GW_WORDS; i++)
+		n += __builtin_popcountll(d->gw_in[i] & d->gw_out[i]);
+	if (n >= GW_MIN_HOSTS && !(d->roles & DEV_ROLE_GATEWAY)) {
+		d->roles |= DEV_ROLE_GATEWAY;
+		dev_evidence(t, d->handle, DEV_EV_FORWARDS);
+	}
+}
+
+/* An address on this LAN's side of a packet: a local unicast one (not
+ * link-local or unspecified: a host with a global IPv6 address sends
+ * neighbour discovery and MLD from it and forwards nothing), or the
+ * address of a flow side bound to that frame's MAC (a LAN device with a
+ * global address). */
+static bool lan_end(struct tracker *t, const struct flow *f, int s, const struct ip_addr *a,
+		    const uint8_t mac[static 6])
+{
+	enum addr_scope sc = addr_scope(a);
+	if (addr_is_local(a))
+		return sc != SCOPE_LINKLOCAL && sc != SCOPE_UNSPEC && sc != SCOPE_LOOPBACK;
+	const struct device *d = dev_at(t, f->dev[s]);
+	return d && d->key.kind == DEVKEY_MAC && !memcmp(d->key.mac, mac, 6);
+}
+
+/* The router is the MAC that carries internet traffic both ways: it
+ * delivers packets from internet addresses to LAN devices, and LAN devices
+ * send packets for those same addresses to it, for GW_MIN_HOSTS internet
+ * addresses or more. One frame from 8.8.8.8:53 is not that: nobody on the
+ * LAN sent anything for 8.8.8.8 to its sender. Looked at on the first
+ * packets each way of every flow; only the MAC delivering from the
+ * internet becomes a device here (a frame's destination MAC is only
+ * looked up), as before. */
+static void note_gateway(struct tracker *t, struct flow *f, int side, const struct pkt *p, uint64_t ts)
 {
 	struct dev_key k;
-	if (!p->has_mac || mac_is_group(p->mac_src))
+	if (!p->has_mac || mac_is_group(p->mac_src) || mac_is_zero(p->mac_src))
 		return;
-	enum addr_scope ds = addr_scope(&p->dst);
-	if (!addr_is_local(&p->src) && !addr_is_group(&p->src) && addr_is_local(&p->dst) &&
-	    ds != SCOPE_LINKLOCAL && ds != SCOPE_UNSPEC && ds != SCOPE_LOOPBACK) {
+	bool remote_src = !addr_is_local(&p->src) && !addr_is_group(&p->src);
+	bool remote_dst = !addr_is_local(&p->dst) && !addr_is_group(&p->dst);
+	bool to_mac = p->has_mac_dst && !mac_is_group(p->mac_dst) && !mac_is_zero(p->mac_dst) &&
+		      memcmp(p->mac_src, p->mac_dst, 6);
+	if (remote_src && lan_end(t, f, !side, &p->dst, p->mac_dst) && (f->pkts[side] == 0)) {
 		dev_key_mac(&k, p->mac_src);
 		struct device *d = dev_at(t, dev_get(t, &k, ts));
-		if (d)
-			d->roles |= DEV_ROLE_GATEWAY;
+		if (d) {
+			gw_mark(d->gw_in, &p->src);
+			gw_check(t, d);
+		}
+	}
+	if (remote_dst && to_mac && f->pkts[side] < 4 && !(f->gw & (1u << side)) &&
+	    lan_end(t, f, side, &p->src, p->mac_src)) {
+		dev_key_mac(&k, p->mac_dst);
+		uint32_t idx = table_find(t->devices, &k);
+		struct device *d = idx == TABLE_NONE ? NULL : table_get(t->devices, idx);
+		if (d) {
+			gw_mark(d->gw_out, &p->dst);
+			gw_check(t, d);
+			f->gw |= (uint8_t)(1u << side);
+		}
 	}
 }
 
@@ -193,11 +255,11 @@ static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, i
 	struct dev_key k;
 	if (f->dev[side] == TABLE_NONE && side_key(p, 0, &k)) {
 		f->dev[side] = dev_get(t, &k, ts);
-		dev_add_addr(t, f->dev[side], &p->src);
+		dev_add_addr_ev(t, f->dev[side], &p->src, ADDR_EV_SENT);
 	}
 	if (f->dev[!side] == TABLE_NONE && side_key(p, 1, &k)) {
 		f->dev[!side] = dev_get(t, &k, ts);
-		dev_add_addr(t, f->dev[!side], &p->dst);
+		dev_add_addr_ev(t, f->dev[!side], &p->dst, 0);
 	}
 	if (created && f->dev[0] == TABLE_NONE && f->dev[1] == TABLE_NONE &&
 	    !addr_is_group(&p->src) && !addr_is_group(&p->dst) && !addr_is_local(&p->src) &&
@@ -212,10 +274,10 @@ static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, i
 		else
 			dev_key_ip(&k, ip);
 		f->dev[f->init] = dev_get(t, &k, ts);
-		dev_add_addr(t, f->dev[f->init], ip);
+		dev_add_addr_ev(t, f->dev[f->init], ip, from_src ? ADDR_EV_SENT : 0);
 	}
-	if (created || f->pkts[side] == 0) /* first packet each way */
-		note_gateway(t, p, ts);
+	if (f->pkts[side] < 4) /* the first packets each way */
+		note_gateway(t, f, side, p, ts);
 	/* each device side gets its destination: the other end */
 	for (int s = 0; s < 2; s++) {
 		if (f->dev[s] == TABLE_NONE || f->dest[s] != TABLE_NONE)
@@ -258,7 +320,7 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 	if (!dev_claims(t, f->dev[side], &p->src))
 		dev_del_addr(t, f->dev[side], &p->src); /* it only received for it */
 	f->dev[side] = nd;
-	dev_add_addr(t, nd, &p->src);
+	dev_add_addr_ev(t, nd, &p->src, ADDR_EV_SENT);
 	const struct ip_addr *remote = side == 0 ? &f->key.b : &f->key.a;
 	uint16_t svc = f->init == 0 ? f->key.pb : f->key.pa;
 	bool c;
@@ -274,10 +336,7 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 		n->first_us = o->first_us;
 	if (!n->dns_name)
 		n->dns_name = o->dns_name;
-	struct device *odev = dev_at(t, o->key.dev);
-	if (odev && odev->n_dests)
-		odev->n_dests--;
-	table_remove(t->dests, od);
+	dest_remove(t, od);
 }
 
 /* The same local address sent from two MACs: the second relays the
@@ -301,7 +360,49 @@ static void note_relay(struct tracker *t, uint32_t owner, const struct pkt *p, u
 	count_dev(t, relay, p, 1);
 }
 
-void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
+/* A flow side whose device was evicted since (its handle is stale) is
+ * unbound, with its destination (removed with the device). */
+static void flow_check_sides(struct tracker *t, struct flow *f)
+{
+	for (int s = 0; s < 2; s++) {
+		if (f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
+			f->dev[s] = TABLE_NONE;
+			f->dest[s] = TABLE_NONE;
+			f->sent &= (uint8_t)~(1u << s);
+		}
+		dev_pin(t, f->dev[s]);
+	}
+}
+
+/* What this packet shows of its devices: a flow answered both ways is
+ * two-way traffic for the sides that sent on it; a packet delivered to a
+ * device's MAC for a global address it has, from an established device or
+ * the gateway, shows the address is its own. */
+static void note_evidence(struct tracker *t, struct flow *f, int side, const struct pkt *p)
+{
+	if (f->pkts[0] && f->pkts[1])
+		for (int s = 0; s < 2; s++)
+			if ((f->sent & (1u << s)) && !(f->gw & (4u << s))) {
+				dev_evidence(t, f->dev[s], DEV_EV_TWOWAY);
+				f->gw |= (uint8_t)(4u << s);
+			}
+	const struct device *r = dev_at(t, f->dev[!side]);
+	if (!r || r->key.kind != DEVKEY_MAC || !p->has_mac || !p->has_mac_dst ||
+	    memcmp(r->key.mac, p->mac_dst, 6) || !memcmp(p->mac_src, p->mac_dst, 6) ||
+	    addr_scope(&p->dst) != SCOPE_GLOBAL)
+		return;
+	int ev = dev_addr_ev(t, f->dev[!side], &p->dst);
+	if (ev < 0 || (ev & ADDR_EV_ANSWERED))
+		return;
+	struct dev_key k;
+	dev_key_mac(&k, p->mac_src);
+	uint32_t si = table_find(t->devices, &k);
+	const struct device *sd = si == TABLE_NONE ? NULL : table_get(t->devices, si);
+	if (sd && (sd->evidence || (sd->roles & DEV_ROLE_GATEWAY)))
+		dev_add_addr_ev(t, f->dev[!side], &p->dst, ADDR_EV_ANSWERED);
+}
+
+static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
 	t->now_us = ts;
 	t->st.packets++;
@@ -332,6 +433,7 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	struct flow *f = flow_at(t, fi);
 	if (!f)
 		return;
+	flow_check_sides(t, f);
 	bind_sides(t, f, p, side, created, ts);
 	f = flow_at(t, fi); /* dev_get/dest_get do not move flows, but be safe */
 	/* flows belong to the MAC that sent them */
@@ -365,6 +467,7 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	count_dev(t, sdev, p, 1);
 	count_dev(t, f->dev[!side], p, 0);
+	note_evidence(t, f, side, p);
 	for (int s = 0; s < 2; s++) {
 		struct dest *d = dest_at(t, f->dest[s]);
 		if (!d)
@@ -381,6 +484,15 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	if (p->payload_len)
 		observe_payload(t, p, fi, side);
+}
+
+void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
+{
+	t->pkt = p;
+	dev_unpin(t);
+	track_packet(t, p, ts);
+	t->pkt = NULL;
+	dev_unpin(t);
 }
 
 const struct tracker_stats *tracker_stats(const struct tracker *t)
@@ -416,6 +528,11 @@ const struct dest *tracker_dest(const struct tracker *t, uint32_t idx)
 uint32_t tracker_device_count(const struct tracker *t)
 {
 	return table_count(t->devices);
+}
+
+uint32_t tracker_max_devices(const struct tracker *t)
+{
+	return t->cfg.max_devices;
 }
 
 uint32_t tracker_dest_count(const struct tracker *t)
