@@ -171,7 +171,7 @@ static void fill_device(struct rep_device *r, const struct device *d, const stru
 	} else {
 		addr_fmt(&d->key.ip, r->id);
 	}
-	r->gateway = !!(d->roles & DEV_ROLE_GATEWAY);
+	r->gateway = tracker_device_forwards(d);
 	r->arp_requests = d->arp_requests;
 	r->arp_gratuitous = d->arp_gratuitous;
 	for (int i = 0; i < 4; i++)
@@ -432,7 +432,7 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_device_next(t, i)) {
 		const struct device *d = tracker_device(t, i);
-		if (d->key.kind != DEVKEY_MAC || (d->roles & DEV_ROLE_GATEWAY))
+		if (d->key.kind != DEVKEY_MAC || tracker_device_forwards(d))
 			continue;
 		for (int k = 0; k < d->n_v4 + d->n_v6; k++) {
 			const struct ip_addr *a = k < d->n_v4 ? &d->v4[k] : &d->v6[k - d->n_v4];

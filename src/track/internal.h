@@ -34,6 +34,8 @@ struct flow {
 	uint8_t gw;          /* bit s: gateway evidence taken from side s's packets;
 			      * bit 2 + s: side s's two-way traffic noted */
 	uint32_t udp_last[2]; /* hash of each side's last UDP payload */
+	uint32_t out_mac;    /* hash of the MAC a LAN side sent to the internet
+			      * through before that MAC was a device (0: none) */
 };
 
 struct name_key {

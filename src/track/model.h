@@ -88,9 +88,10 @@ struct dev_attr {
 			       * to the address, delivered to this MAC */
 #define ADDR_EV_PROVEN (ADDR_EV_CLAIM | ADDR_EV_ANSWERED)
 
-/* Gateway evidence: internet addresses hashed into GW_BITS-bit sets, those
- * the MAC delivered to LAN devices and those LAN devices sent to it; a MAC
- * is the router when GW_MIN_HOSTS or more are in both. */
+/* Gateway evidence: internet addresses hashed into 64 * GW_WORDS-bit sets,
+ * those the MAC delivered to LAN devices and those LAN devices sent to it;
+ * a MAC is the router when GW_MIN_HOSTS or more are in both, or one and it
+ * is the LAN's DHCP or DNS server (tracker_device_forwards()). */
 #define GW_WORDS 4
 #define GW_MIN_HOSTS 2
 

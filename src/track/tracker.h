@@ -8,6 +8,7 @@
 #ifndef ALFOIL_TRACK_TRACKER_H
 #define ALFOIL_TRACK_TRACKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,9 @@ void tracker_query(const struct tracker *t, uint32_t idx, uint32_t *dev, uint32_
 		   uint32_t *count);
 uint32_t tracker_device_count(const struct tracker *t);
 uint32_t tracker_max_devices(const struct tracker *t);
+/* The router: carries internet traffic both ways for GW_MIN_HOSTS internet
+ * addresses, or for one when it is the LAN's DHCP or DNS server. */
+bool tracker_device_forwards(const struct device *d);
 /* The index of the device a destination or name entry holds (its
  * handle), or TABLE_NONE when that device was evicted since. */
 uint32_t tracker_device_index(const struct tracker *t, uint32_t handle);
