@@ -13,6 +13,7 @@
 static const uint8_t MAC_DEV[6] = { 0x78, 0x11, 0xdc, 0x01, 0x02, 0x03 };
 static const uint8_t MAC_PHONE[6] = { 0x5e, 0x00, 0x00, 0x00, 0x00, 0x07 };
 static const uint8_t MAC_ROUTER[6] = { 0x50, 0xc7, 0xbf, 0x00, 0x00, 0x01 };
+static const uint8_t MAC_PHONE2[6] = { 0x5e, 0x00, 0x00, 0x00, 0x00, 0x08 };
 
 static void mkpkt(struct pkt *p, const uint8_t *smac, const uint8_t *dmac, const char *src,
 		  uint16_t sport, const char *dst, uint16_t dport, uint8_t proto, uint32_t len)
@@ -156,8 +157,8 @@ static void test_dns_names_destination(void **state)
 	mkpkt(&p, MAC_ROUTER, MAC_DEV, "118.89.10.20", 443, "192.168.1.50", 51000, IPPROTO_TCP, 1500);
 	p.tcp_flags = TCP_SYN | TCP_ACK;
 	tracker_packet(t, &p, 2100000);
-	/* one internet host both ways is not yet a router */
-	assert_false(find_dev(t, MAC_ROUTER)->roles & DEV_ROLE_GATEWAY);
+	/* one internet host both ways, through the LAN's DNS server: the router */
+	assert_true(find_dev(t, MAC_ROUTER)->roles & DEV_ROLE_GATEWAY);
 	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 40001, "162.159.200.1", 123, IPPROTO_UDP, 90);
 	tracker_packet(t, &p, 2200000);
 	mkpkt(&p, MAC_ROUTER, MAC_DEV, "162.159.200.1", 123, "192.168.1.50", 40001, IPPROTO_UDP, 90);
@@ -551,6 +552,12 @@ static void test_address_evidence(void **state)
 		udp(t, MAC_ROUTER, MAC_PHONE, h, 123, "192.168.1.20", (uint16_t)(4000 + i), (uint64_t)(2 + 2 * i));
 	}
 	assert_true(find_dev(t, MAC_ROUTER)->roles & DEV_ROLE_GATEWAY);
+	/* one host both ways is not enough for a MAC that serves neither
+	 * DHCP nor DNS */
+	udp(t, MAC_PHONE, MAC_PHONE2, "192.168.1.20", 4500, "162.159.200.9", 123, 5);
+	udp(t, MAC_PHONE2, MAC_PHONE, "162.159.200.9", 123, "192.168.1.20", 4500, 6);
+	assert_non_null(find_dev(t, MAC_PHONE2));
+	assert_false(find_dev(t, MAC_PHONE2)->roles & DEV_ROLE_GATEWAY);
 	/* a frame from the device's MAC "from" 47.102.97.140 */
 	udp(t, MAC_DEV, MAC_ROUTER, "47.102.97.140", 5000, "1.1.1.1", 53, 10);
 	const struct device *d = find_dev(t, MAC_DEV);
