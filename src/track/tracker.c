@@ -229,8 +229,8 @@ static bool lan_end(struct tracker *t, const struct flow *f, int s, const struct
 }
 
 /* The router is the MAC that carries internet traffic both ways: it
- * delivers packets from internet addresses to LAN devices, and LAN devices
- * send packets for those same addresses to it, for GW_MIN_HOSTS internet
+ * delivers packets from internet addresses (not its own) to LAN devices,
+ * and LAN devices send packets for those same addresses to it, for GW_MIN_HOSTS internet
  * addresses or more. One frame from 8.8.8.8:53 is not that: nobody on the
  * LAN sent anything for 8.8.8.8 to its sender. Looked at on the first
  * packets each way of every flow; only the MAC delivering from the
@@ -249,7 +249,7 @@ static void note_gateway(struct tracker *t, struct flow *f, int side, const stru
 	if (remote_src && f->pkts[side] == 0 && lan_end(t, f, !side, &p->dst, p->mac_dst)) {
 		dev_key_mac(&k, p->mac_src);
 		struct device *d = addr_is_local(&p->dst) ? dev_at(t, dev_get(t, &k, ts)) : dev_by_mac(t, p->mac_src);
-		if (d) {
+		if (d && dev_addr_ev(t, d->handle, &p->src) < 0) { /* not its own address */
 			gw_mark(d->gw_in, &p->src);
 			if (f->out_mac && f->out_mac == mac_hash(p->mac_src))
 				gw_mark(d->gw_out, &p->src); /* the LAN side sent to it first */
@@ -259,7 +259,9 @@ static void note_gateway(struct tracker *t, struct flow *f, int side, const stru
 	if (remote_dst && to_mac && f->pkts[side] < 4 && !(f->gw & (1u << side)) &&
 	    lan_end(t, f, side, &p->src, p->mac_src)) {
 		struct device *d = dev_by_mac(t, p->mac_dst);
-		if (d) {
+		if (d && dev_addr_ev(t, d->handle, &p->dst) >= 0) {
+			f->gw |= (uint8_t)(1u << side); /* to its own address: nothing forwarded */
+		} else if (d) {
 			gw_mark(d->gw_out, &p->dst);
 			gw_check(t, d);
 			f->gw |= (uint8_t)(1u << side);
@@ -553,10 +555,12 @@ bool tracker_device_forwards(const struct device *d)
 	int n = 0;
 	for (int i = 0; i < GW_WORDS; i++)
 		n += __builtin_popcountll(d->gw_in[i] & d->gw_out[i]);
-	/* one host is enough for the LAN's DHCP or DNS server: a device whose
-	 * only cloud is one address, behind the router that gave it its lease */
+	/* one host is enough for a MAC that is a LAN host of its own: the
+	 * LAN's DHCP or DNS server, ARP or NDP from it, or a minute's
+	 * presence (a plug whose only cloud is one address, behind a router
+	 * that only ARPs) */
 	return (d->roles & DEV_ROLE_GATEWAY) || n >= GW_MIN_HOSTS ||
-	       (n && (d->roles & (DEV_ROLE_DHCP | DEV_ROLE_DNS)));
+	       (n && ((d->roles & (DEV_ROLE_DHCP | DEV_ROLE_DNS)) || (d->evidence & (DEV_EV_CLAIM | DEV_EV_LONG))));
 }
 
 uint32_t tracker_max_devices(const struct tracker *t)
