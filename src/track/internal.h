@@ -117,7 +117,7 @@ struct tracker {
 	/* devices (devices.c): handles are index | serial << dev_bits */
 	uint32_t dev_bits, dev_serial;
 	uint32_t n_probation;    /* devices without evidence (DEV_EV_*) */
-	uint32_t pin[8];         /* handles the current packet uses: never evicted for it */
+	uint32_t pin[16];        /* handles the current packet uses: never evicted for it */
 	uint32_t n_pin;
 	const struct pkt *pkt;   /* the packet being tracked */
 };

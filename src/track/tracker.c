@@ -137,7 +137,7 @@ static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int 
 	}
 	if (t->now_us > d->last_us)
 		d->last_us = t->now_us;
-	if (d->last_us >= d->first_us + DEV_LONG_US)
+	if (!(d->evidence & DEV_EV_LONG) && d->last_us >= d->first_us + DEV_LONG_US)
 		dev_evidence(t, dev, DEV_EV_LONG);
 }
 
@@ -387,13 +387,18 @@ static void note_relay(struct tracker *t, uint32_t owner, const struct pkt *p, u
  * unbound, with its destination (removed with the device). */
 static void flow_check_sides(struct tracker *t, struct flow *f)
 {
+	/* pins matter only when this packet could make the table evict */
+	bool near_cap = table_count(t->devices) + 16 >= t->cfg.max_devices;
 	for (int s = 0; s < 2; s++) {
-		if (f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
+		/* handles go stale only by eviction */
+		if (t->st.devices_evicted && f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
 			f->dev[s] = TABLE_NONE;
 			f->dest[s] = TABLE_NONE;
 			f->sent &= (uint8_t)~(1u << s);
+			f->gw &= (uint8_t)~(5u << s);
 		}
-		dev_pin(t, f->dev[s]);
+		if (near_cap)
+			dev_pin(t, f->dev[s]);
 	}
 }
 
@@ -403,14 +408,16 @@ static void flow_check_sides(struct tracker *t, struct flow *f)
  * the gateway, shows the address is its own. */
 static void note_evidence(struct tracker *t, struct flow *f, int side, const struct pkt *p)
 {
-	if (f->pkts[0] && f->pkts[1])
+	if (f->pkts[0] && f->pkts[1] && (f->sent & ~(f->gw >> 2) & 3))
 		for (int s = 0; s < 2; s++)
 			if ((f->sent & (1u << s)) && !(f->gw & (4u << s))) {
 				dev_evidence(t, f->dev[s], DEV_EV_TWOWAY);
 				f->gw |= (uint8_t)(4u << s);
 			}
+	if (f->dev[!side] == TABLE_NONE || !p->has_mac_dst || addr_is_local(&p->dst))
+		return;
 	const struct device *r = dev_at(t, f->dev[!side]);
-	if (!r || r->key.kind != DEVKEY_MAC || !p->has_mac || !p->has_mac_dst ||
+	if (!r || r->key.kind != DEVKEY_MAC || !p->has_mac ||
 	    memcmp(r->key.mac, p->mac_dst, 6) || !memcmp(p->mac_src, p->mac_dst, 6) ||
 	    addr_scope(&p->dst) != SCOPE_GLOBAL)
 		return;
