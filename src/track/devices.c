@@ -327,3 +327,12 @@ void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const c
 	d->attrs[d->n_attrs].str = id;
 	d->n_attrs++;
 }
+
+/* The device of a MAC when there is one (never creates it). */
+struct device *dev_by_mac(struct tracker *t, const uint8_t mac[static 6])
+{
+	struct dev_key k;
+	dev_key_mac(&k, mac);
+	uint32_t idx = table_find(t->devices, &k);
+	return idx == TABLE_NONE ? NULL : table_get(t->devices, idx);
+}

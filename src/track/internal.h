@@ -137,6 +137,8 @@ void dev_evidence(struct tracker *t, uint32_t dev, uint8_t ev);
 void dev_add_addr_ev(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint8_t ev);
 /* The ADDR_EV_* of an address the device has, or -1 when it has not. */
 int dev_addr_ev(struct tracker *t, uint32_t dev, const struct ip_addr *a);
+/* The device of a MAC when there is one (never creates it). */
+struct device *dev_by_mac(struct tracker *t, const uint8_t mac[static 6]);
 /* Forget the pins of the previous packet. */
 void dev_unpin(struct tracker *t);
 void dev_pin(struct tracker *t, uint32_t dev);
@@ -148,6 +150,11 @@ void dev_del_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a);
 void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const char *s,
 		  size_t len);
 struct device *dev_at(struct tracker *t, uint32_t dev);
+
+/* gateway.c */
+/* What a packet on flow f from side `side` shows of the router (called for
+ * the first packets each way). */
+void note_gateway(struct tracker *t, struct flow *f, int side, const struct pkt *p, uint64_t ts);
 
 /* flows.c */
 uint32_t flow_get(struct tracker *t, const struct pkt *p, uint64_t ts, int *side, bool *created);
