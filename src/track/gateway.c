@@ -54,9 +54,9 @@ static bool lan_end(struct tracker *t, const struct flow *f, int s, const struct
 }
 
 /* The router is the MAC that carries internet traffic both ways: it
- * delivers packets from internet addresses (not its own) to LAN devices,
- * and LAN devices send packets for those same addresses to it, for GW_MIN_HOSTS internet
- * addresses or more. One frame from 8.8.8.8:53 is not that: nobody on the
+ * delivers packets from an internet address (not its own) to LAN devices,
+ * and LAN devices send packets for that same address to it (GW_MIN_HOSTS
+ * such addresses). One frame from 8.8.8.8:53 is not that: nobody on the
  * LAN sent anything for 8.8.8.8 to its sender. Looked at on the first
  * packets each way of every flow; only the MAC delivering from the
  * internet to a local address becomes a device here, as before (to a
@@ -99,13 +99,7 @@ void note_gateway(struct tracker *t, struct flow *f, int side, const struct pkt 
 bool tracker_device_forwards(const struct device *d)
 {
 	int n = 0;
-	for (int i = 0; i < GW_WORDS; i++)
+	for (int i = 0; i < GW_WORDS && n < GW_MIN_HOSTS; i++)
 		n += __builtin_popcountll(d->gw_in[i] & d->gw_out[i]);
-	/* one host is enough for a MAC that is a LAN host of its own: the
-	 * LAN's DHCP or DNS server, ARP or NDP from it, or a minute's
-	 * presence (a plug whose only cloud is one address, behind a router
-	 * that only ARPs) */
-	return (d->roles & DEV_ROLE_GATEWAY) || n >= GW_MIN_HOSTS ||
-	       (n && ((d->roles & (DEV_ROLE_DHCP | DEV_ROLE_DNS)) || (d->evidence & (DEV_EV_CLAIM | DEV_EV_LONG))));
+	return (d->roles & DEV_ROLE_GATEWAY) || n >= GW_MIN_HOSTS;
 }
-

@@ -90,10 +90,10 @@ struct dev_attr {
 
 /* Gateway evidence: internet addresses hashed into 64 * GW_WORDS-bit sets,
  * those the MAC delivered to LAN devices and those LAN devices sent to it;
- * a MAC is the router when GW_MIN_HOSTS or more are in both, or one and it
- * is a LAN host of its own (tracker_device_forwards()). */
+ * the MAC is the router when GW_MIN_HOSTS are in both
+ * (tracker_device_forwards()). */
 #define GW_WORDS 4
-#define GW_MIN_HOSTS 2
+#define GW_MIN_HOSTS 1
 
 struct device {
 	struct dev_key key;

@@ -69,9 +69,7 @@ void tracker_query(const struct tracker *t, uint32_t idx, uint32_t *dev, uint32_
 		   uint32_t *count);
 uint32_t tracker_device_count(const struct tracker *t);
 uint32_t tracker_max_devices(const struct tracker *t);
-/* The router: carries internet traffic both ways for GW_MIN_HOSTS internet
- * addresses, or for one when it is a LAN host of its own (the LAN's DHCP
- * or DNS server, ARP or NDP from it, a minute's presence). */
+/* The router: carries internet traffic both ways (docs/internals.md). */
 bool tracker_device_forwards(const struct device *d);
 /* The index of the device a destination or name entry holds (its
  * handle), or TABLE_NONE when that device was evicted since. */

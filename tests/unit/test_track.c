@@ -157,7 +157,7 @@ static void test_dns_names_destination(void **state)
 	mkpkt(&p, MAC_ROUTER, MAC_DEV, "118.89.10.20", 443, "192.168.1.50", 51000, IPPROTO_TCP, 1500);
 	p.tcp_flags = TCP_SYN | TCP_ACK;
 	tracker_packet(t, &p, 2100000);
-	/* one internet host both ways, through the LAN's DNS server: the router */
+	/* one internet host both ways: the router */
 	assert_true(find_dev(t, MAC_ROUTER)->roles & DEV_ROLE_GATEWAY);
 	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 40001, "162.159.200.1", 123, IPPROTO_UDP, 90);
 	tracker_packet(t, &p, 2200000);
@@ -552,11 +552,14 @@ static void test_address_evidence(void **state)
 		udp(t, MAC_ROUTER, MAC_PHONE, h, 123, "192.168.1.20", (uint16_t)(4000 + i), (uint64_t)(2 + 2 * i));
 	}
 	assert_true(find_dev(t, MAC_ROUTER)->roles & DEV_ROLE_GATEWAY);
-	/* one host both ways is not enough for a MAC that serves neither
-	 * DHCP nor DNS */
-	udp(t, MAC_PHONE, MAC_PHONE2, "192.168.1.20", 4500, "162.159.200.9", 123, 5);
+	/* a MAC that only answers "from" an internet address nobody sent
+	 * it anything for is not one */
 	udp(t, MAC_PHONE2, MAC_PHONE, "162.159.200.9", 123, "192.168.1.20", 4500, 6);
 	assert_non_null(find_dev(t, MAC_PHONE2));
+	assert_false(find_dev(t, MAC_PHONE2)->roles & DEV_ROLE_GATEWAY);
+	/* the phone asks 8.8.8.8 through the router; another MAC answers */
+	udp(t, MAC_PHONE, MAC_ROUTER, "192.168.1.20", 4600, "8.8.8.8", 53, 7);
+	udp(t, MAC_PHONE2, MAC_PHONE, "8.8.8.8", 53, "192.168.1.20", 4600, 8);
 	assert_false(find_dev(t, MAC_PHONE2)->roles & DEV_ROLE_GATEWAY);
 	/* a frame from the device's MAC "from" 47.102.97.140 */
 	udp(t, MAC_DEV, MAC_ROUTER, "47.102.97.140", 5000, "1.1.1.1", 53, 10);
