@@ -84,8 +84,8 @@ struct dev_attr {
  * source address is whatever its sender wrote. */
 #define ADDR_EV_SENT 0x01     /* it sent from the address: no evidence */
 #define ADDR_EV_CLAIM 0x02    /* ARP/NDP from it, a DHCP lease, its mDNS record */
-#define ADDR_EV_ANSWERED 0x04 /* another established device or the gateway sent
-			       * to the address, delivered to this MAC */
+#define ADDR_EV_ANSWERED 0x04 /* a packet to the address from another MAC,
+			       * delivered to this MAC */
 #define ADDR_EV_PROVEN (ADDR_EV_CLAIM | ADDR_EV_ANSWERED)
 
 /* Gateway evidence: internet addresses hashed into 64 * GW_WORDS-bit sets,

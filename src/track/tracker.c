@@ -307,8 +307,8 @@ static void flow_check_sides(struct tracker *t, struct flow *f)
 
 /* What this packet shows of its devices: a flow answered both ways is
  * two-way traffic for the sides that sent on it; a packet delivered to a
- * device's MAC for a global address it has, from an established device or
- * the gateway, shows the address is its own. */
+ * device's MAC for a global address it has, from another MAC (the router,
+ * a LAN peer), shows the address is its own. */
 static void note_evidence(struct tracker *t, struct flow *f, int side, const struct pkt *p)
 {
 	if (f->pkts[0] && f->pkts[1] && (f->sent & ~(f->gw >> 2) & 3))
@@ -317,19 +317,20 @@ static void note_evidence(struct tracker *t, struct flow *f, int side, const str
 				dev_evidence(t, f->dev[s], DEV_EV_TWOWAY);
 				f->gw |= (uint8_t)(4u << s);
 			}
-	if (f->dev[!side] == TABLE_NONE || !p->has_mac_dst || addr_is_local(&p->dst))
+	if (!p->has_mac_dst || !p->has_mac || addr_is_local(&p->dst))
 		return;
+	/* the receiving side, or (a flow of public addresses binds only its
+	 * opener) the device of the frame's destination MAC, on the first
+	 * packets each way */
 	const struct device *r = dev_at(t, f->dev[!side]);
-	if (!r || r->key.kind != DEVKEY_MAC || !p->has_mac ||
-	    memcmp(r->key.mac, p->mac_dst, 6) || !memcmp(p->mac_src, p->mac_dst, 6) ||
-	    addr_scope(&p->dst) != SCOPE_GLOBAL)
+	if (!r && f->dev[!side] == TABLE_NONE && f->pkts[side] <= 4 && !mac_is_group(p->mac_dst))
+		r = dev_by_mac(t, p->mac_dst);
+	if (!r || r->key.kind != DEVKEY_MAC || memcmp(r->key.mac, p->mac_dst, 6) ||
+	    !memcmp(p->mac_src, p->mac_dst, 6) || addr_scope(&p->dst) != SCOPE_GLOBAL)
 		return;
-	int ev = dev_addr_ev(t, f->dev[!side], &p->dst);
-	if (ev < 0 || (ev & ADDR_EV_ANSWERED))
-		return;
-	const struct device *sd = dev_by_mac(t, p->mac_src);
-	if (sd && (sd->evidence || (sd->roles & DEV_ROLE_GATEWAY)))
-		dev_add_addr_ev(t, f->dev[!side], &p->dst, ADDR_EV_ANSWERED);
+	int ev = dev_addr_ev(t, r->handle, &p->dst);
+	if (ev >= 0 && !(ev & ADDR_EV_ANSWERED))
+		dev_add_addr_ev(t, r->handle, &p->dst, ADDR_EV_ANSWERED);
 }
 
 static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
