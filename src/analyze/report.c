@@ -12,6 +12,7 @@
 #include "intel/infra.h"
 #include "intel/ipdb.h"
 #include "intel/oui.h"
+#include "lib/fmt.h"
 #include "lib/table.h"
 
 static const char *proto_name(uint8_t p)
@@ -170,7 +171,7 @@ static void fill_device(struct rep_device *r, const struct device *d, const stru
 	} else {
 		addr_fmt(&d->key.ip, r->id);
 	}
-	r->gateway = !!(d->roles & DEV_ROLE_GATEWAY);
+	r->gateway = tracker_device_forwards(d);
 	r->arp_requests = d->arp_requests;
 	r->arp_gratuitous = d->arp_gratuitous;
 	for (int i = 0; i < 4; i++)
@@ -228,12 +229,14 @@ static void add_dns(struct report *r, const struct tracker *t, const uint32_t *s
 	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_query_next(t, i)) {
 		tracker_query(t, i, &dev, &name, &count);
+		dev = tracker_device_index(t, dev);
 		if (dev < maxidx)
 			r->devices[slot[dev]].n_queries++;
 	}
 	for (uint32_t i = tracker_name_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_name_next(t, i)) {
 		tracker_name(t, i, &dev, &a, &name);
+		dev = tracker_device_index(t, dev);
 		if (dev < maxidx)
 			r->devices[slot[dev]].n_resolved++;
 	}
@@ -246,6 +249,7 @@ static void add_dns(struct report *r, const struct tracker *t, const uint32_t *s
 	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_query_next(t, i)) {
 		tracker_query(t, i, &dev, &name, &count);
+		dev = tracker_device_index(t, dev);
 		struct rep_device *d = dev < maxidx ? &r->devices[slot[dev]] : NULL;
 		if (!d || !d->queries)
 			continue;
@@ -256,6 +260,7 @@ static void add_dns(struct report *r, const struct tracker *t, const uint32_t *s
 	for (uint32_t i = tracker_name_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_name_next(t, i)) {
 		tracker_name(t, i, &dev, &a, &name);
+		dev = tracker_device_index(t, dev);
 		struct rep_device *d = dev < maxidx ? &r->devices[slot[dev]] : NULL;
 		if (!d || !d->resolved)
 			continue;
@@ -272,6 +277,8 @@ static void add_dns(struct report *r, const struct tracker *t, const uint32_t *s
 	}
 }
 
+#define N_COUNTERS (DC__COUNT + 64)
+
 static void add_counter(struct report *r, size_t cap, const char *name, uint64_t v)
 {
 	if (v && r->n_counters < cap) {
@@ -284,7 +291,7 @@ static void add_counter(struct report *r, size_t cap, const char *name, uint64_t
 static void fill_counters(struct report *r, const struct tracker_stats *st,
 			  const struct dec_stats *dec)
 {
-	size_t cap = DC__COUNT + 32;
+	size_t cap = N_COUNTERS;
 	r->counters = calloc(cap, sizeof *r->counters);
 	if (!r->counters)
 		return;
@@ -295,6 +302,7 @@ static void fill_counters(struct report *r, const struct tracker_stats *st,
 	add_counter(r, cap, "flows_expired", st->flows_expired);
 	add_counter(r, cap, "flows_evicted", st->flows_evicted);
 	add_counter(r, cap, "devices_refused", st->devices_refused);
+	add_counter(r, cap, "devices_evicted", st->devices_evicted);
 	add_counter(r, cap, "destinations_refused", st->dests_refused);
 	add_counter(r, cap, "names_evicted", st->names_evicted);
 	add_counter(r, cap, "strings_refused", st->strings_refused);
@@ -401,6 +409,9 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 		r->n_inputs = n_inputs;
 	}
 	fill_counters(r, st, dec);
+	r->devices_evicted = st->devices_evicted;
+	r->devices_refused = st->devices_refused;
+	r->max_devices = tracker_max_devices(t);
 
 	/* devices, with a map from tracker index to report slot */
 	uint32_t maxidx = 0;
@@ -420,18 +431,29 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 	}
 	/* global addresses that belong to devices of this network (IPv6
 	 * hosts have them): a destination there is a LAN peer, not the
-	 * internet. Sorted for bsearch. */
+	 * internet. Only with LAN evidence (ADDR_EV_PROVEN: ARP, NDP, a DHCP
+	 * lease, an answer delivered to the device's MAC): a source address
+	 * is whatever the frame's sender wrote, and one frame from a LAN MAC
+	 * "from" 47.102.97.140 must not make a camera's upload there LAN
+	 * traffic, nor the home country CN. Those refused are counted.
+	 * Sorted for bsearch. */
 	size_t n_owned = 0, cap_owned = 0;
+	uint64_t refused = 0;
 	struct ip_addr *owned = NULL;
 	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_device_next(t, i)) {
 		const struct device *d = tracker_device(t, i);
-		if (d->key.kind != DEVKEY_MAC || (d->roles & DEV_ROLE_GATEWAY))
+		if (d->key.kind != DEVKEY_MAC || tracker_device_forwards(d))
 			continue;
 		for (int k = 0; k < d->n_v4 + d->n_v6; k++) {
 			const struct ip_addr *a = k < d->n_v4 ? &d->v4[k] : &d->v6[k - d->n_v4];
+			uint8_t ev = k < d->n_v4 ? d->v4_ev[k] : d->v6_ev[k - d->n_v4];
 			if (addr_scope(a) != SCOPE_GLOBAL)
 				continue;
+			if (!(ev & ADDR_EV_PROVEN)) {
+				refused += (ev & ADDR_EV_SENT) != 0;
+				continue;
+			}
 			if (n_owned == cap_owned) {
 				size_t nc = cap_owned ? 2 * cap_owned : 64;
 				struct ip_addr *no = realloc(owned, nc * sizeof *no);
@@ -443,6 +465,8 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			owned[n_owned++] = *a;
 		}
 	}
+	if (r->counters)
+		add_counter(r, N_COUNTERS, "lan_global_refused", refused);
 	if (n_owned > 1)
 		qsort(owned, n_owned, sizeof *owned, cmp_addr);
 	home_country(r, in, owned, n_owned);
@@ -450,9 +474,9 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 	/* count destinations per device, then fill */
 	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_dest_next(t, i)) {
-		const struct dest *d = tracker_dest(t, i);
-		if (d->key.dev < maxidx)
-			r->devices[slot[d->key.dev]].n_dests++;
+		uint32_t di = tracker_device_index(t, tracker_dest(t, i)->key.dev);
+		if (di < maxidx)
+			r->devices[slot[di]].n_dests++;
 	}
 	for (size_t k = 0; k < r->n_devices; k++) {
 		struct rep_device *rd = &r->devices[k];
@@ -462,9 +486,10 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
 	     i = tracker_dest_next(t, i)) {
 		const struct dest *d = tracker_dest(t, i);
-		if (d->key.dev >= maxidx)
+		uint32_t di = tracker_device_index(t, d->key.dev);
+		if (di >= maxidx)
 			continue;
-		struct rep_device *rd = &r->devices[slot[d->key.dev]];
+		struct rep_device *rd = &r->devices[slot[di]];
 		if (!rd->dests)
 			continue;
 		struct rep_dest *x = &rd->dests[rd->n_dests++];
@@ -555,6 +580,26 @@ void report_summary(const struct report *r, const struct rep_device *d, struct r
 			out->worst = &r->findings[i];
 			break;
 		}
+}
+
+int report_dropped(const struct report *r, char *buf, size_t n)
+{
+	char a[32], b[32];
+	int len = 0;
+	buf[0] = '\0';
+	if (r->devices_evicted)
+		len = snprintf(buf, n,
+			       "%s device%s seen only briefly (no DHCP, ARP/NDP, two-way traffic or long "
+			       "presence) %s dropped to keep the device table within %u (--max-devices)",
+			       fmt_count(a, r->devices_evicted), r->devices_evicted == 1 ? "" : "s",
+			       r->devices_evicted == 1 ? "was" : "were", r->max_devices);
+	if (r->devices_refused && len >= 0 && (size_t)len < n)
+		len += snprintf(buf + len, n - (size_t)len,
+				"%s%s new device%s refused: the device table (--max-devices %u) was full "
+				"of devices with evidence",
+				len ? "; " : "", fmt_count(b, r->devices_refused),
+				r->devices_refused == 1 ? "" : "s", r->max_devices);
+	return len > 0;
 }
 
 const char *report_display(const struct report *r, const char *id)

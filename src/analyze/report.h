@@ -200,6 +200,11 @@ struct report {
 	const struct finding *findings; /* set by the command after findings_run(), worst first */
 	size_t n_findings;
 	size_t memory_bytes;       /* tracker tables at the end */
+	/* devices the table could not keep (its cap): on probation and
+	 * evicted to admit a newcomer, or newcomers refused because every
+	 * device kept had evidence */
+	uint64_t devices_evicted, devices_refused;
+	uint32_t max_devices;
 	const struct data_set *data_sets; /* set by the command: what the intel came from */
 	size_t n_data_sets;
 };
@@ -214,6 +219,10 @@ struct rep_summary {
 	const struct finding *worst;
 };
 void report_summary(const struct report *r, const struct rep_device *d, struct rep_summary *out);
+/* The sentence that says which devices the report lacks because the
+ * device table was full (evicted on probation, refused), into buf;
+ * 0 when none. */
+int report_dropped(const struct report *r, char *buf, size_t n);
 /* The name a person reads for the device with this id: its display name,
  * else the id itself. */
 const char *report_display(const struct report *r, const char *id);

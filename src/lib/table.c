@@ -269,6 +269,13 @@ uint32_t table_oldest(struct table *t)
 	return t->tail;
 }
 
+uint32_t table_newer(const struct table *t, uint32_t idx)
+{
+	if (idx >= t->used_hw || t->prev[idx] == FREE_MARK)
+		return TABLE_NONE;
+	return t->prev[idx];
+}
+
 uint32_t table_count(const struct table *t)
 {
 	return t->count;

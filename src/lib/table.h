@@ -49,6 +49,9 @@ void table_touch(struct table *t, uint32_t idx);
 void table_remove(struct table *t, uint32_t idx);
 /* Least recently used entry, or TABLE_NONE when empty. */
 uint32_t table_oldest(struct table *t);
+/* The entry used next after idx (towards the most recent), or TABLE_NONE:
+ * walks the LRU order from table_oldest(). */
+uint32_t table_newer(const struct table *t, uint32_t idx);
 uint32_t table_count(const struct table *t);
 uint64_t table_evictions(const struct table *t);
 uint64_t table_refusals(const struct table *t);

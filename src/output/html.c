@@ -270,6 +270,9 @@ static int html_render(FILE *f, const struct report *r, const struct out_opts *o
 		fputs("Home country unknown.", f);
 	}
 	fputs("</p>\n", f);
+	char dropped[400];
+	if (report_dropped(r, dropped, sizeof dropped)) /* our own words: nothing to escape */
+		fprintf(f, "<p id=\"devices-dropped\">%s.</p>\n", dropped);
 	if (r->n_data_sets) {
 		fputs("<p class=\"muted\" id=\"data-sets\">data: ", f);
 		for (size_t i = 0; i < r->n_data_sets; i++) {

@@ -170,6 +170,9 @@ static void print_header(FILE *f, const struct report *r)
 	fprintf(f, "\n%zu device%s; %zu talk%s to the internet (%zu destination%s)\n", r->n_devices,
 		r->n_devices == 1 ? "" : "s", n_talk, n_talk == 1 ? "s" : "", r->n_internet_dests,
 		r->n_internet_dests == 1 ? "" : "s");
+	char dropped[400];
+	if (report_dropped(r, dropped, sizeof dropped))
+		fprintf(f, "  ! %s\n", dropped);
 	print_headline(f, r);
 }
 

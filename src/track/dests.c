@@ -73,8 +73,12 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 		d->app = (uint8_t)app_guess(proto, port);
 		d->enc = (uint8_t)enc_guess(proto, port);
 		struct device *dv = dev_at(t, dev);
-		if (dv)
+		d->dev_next = TABLE_NONE;
+		if (dv) {
 			dv->n_dests++;
+			d->dev_next = dv->dest_head;
+			dv->dest_head = idx;
+		}
 	}
 	if (ts < d->first_us)
 		d->first_us = ts; /* a later file may hold earlier packets */
@@ -91,4 +95,27 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 	if (!d->dns_name)
 		d->dns_name = names_get(t, dev, remote);
 	return idx;
+}
+
+void dest_remove(struct tracker *t, uint32_t idx)
+{
+	const struct dest *d = dest_at(t, idx);
+	if (!d)
+		return;
+	struct device *dv = dev_at(t, d->key.dev);
+	if (dv) {
+		for (uint32_t *at = &dv->dest_head; *at != TABLE_NONE;) {
+			struct dest *x = table_get(t->dests, *at);
+			if (!x)
+				break;
+			if (*at == idx) {
+				*at = x->dev_next;
+				break;
+			}
+			at = &x->dev_next;
+		}
+		if (dv->n_dests)
+			dv->n_dests--;
+	}
+	table_remove(t->dests, idx);
 }

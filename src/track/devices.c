@@ -1,5 +1,6 @@
 /* devices.c - the device table: one entry per MAC (or per IP when the
  * capture has no link layer), with its addresses and evidence. */
+#include <netinet/in.h>
 #include <string.h>
 
 #include "track/internal.h"
@@ -69,51 +70,204 @@ void dev_key_ip(struct dev_key *k, const struct ip_addr *ip)
 	k->ip = *ip;
 }
 
+/* A handle is the table index in the low dev_bits bits and a serial
+ * number of the entry above them, so that what flows, destinations and
+ * name caches hold of an evicted device resolves to nothing instead of to
+ * the device that took its slot. The serial wraps after 2^(32 - dev_bits)
+ * devices (a million at the default cap); TABLE_NONE is never a handle. */
+static uint32_t handle_index(const struct tracker *t, uint32_t h)
+{
+	return t->dev_bits >= 32 ? h : h & ((1u << t->dev_bits) - 1);
+}
+
+static uint32_t handle_new(struct tracker *t, uint32_t idx)
+{
+	uint32_t h;
+	do
+		h = t->dev_bits >= 32 ? idx : idx | (t->dev_serial++ << t->dev_bits);
+	while (h == TABLE_NONE);
+	return h;
+}
+
+static struct device *dev_of(const struct tracker *t, uint32_t h)
+{
+	if (h == TABLE_NONE)
+		return NULL;
+	struct device *d = table_get(t->devices, handle_index(t, h));
+	return d && d->handle == h ? d : NULL;
+}
+
 struct device *dev_at(struct tracker *t, uint32_t dev)
 {
-	return dev == TABLE_NONE ? NULL : table_get(t->devices, dev);
+	return dev_of(t, dev);
+}
+
+uint32_t tracker_device_index(const struct tracker *t, uint32_t handle)
+{
+	return dev_of(t, handle) ? handle_index(t, handle) : TABLE_NONE;
+}
+
+void dev_pin(struct tracker *t, uint32_t dev)
+{
+	if (dev != TABLE_NONE && t->n_pin < sizeof t->pin / sizeof t->pin[0])
+		t->pin[t->n_pin++] = dev;
+}
+
+void dev_unpin(struct tracker *t)
+{
+	t->n_pin = 0;
+}
+
+static bool pinned(const struct tracker *t, uint32_t h)
+{
+	for (uint32_t i = 0; i < t->n_pin; i++)
+		if (t->pin[i] == h)
+			return true;
+	return false;
+}
+
+void dev_evidence(struct tracker *t, uint32_t dev, uint8_t ev)
+{
+	struct device *d = dev_at(t, dev);
+	if (!d || !ev || (d->evidence & ev) == ev)
+		return;
+	if (!d->evidence && t->n_probation)
+		t->n_probation--;
+	d->evidence |= ev;
+}
+
+static void note_presence(struct tracker *t, struct device *d)
+{
+	if (!(d->evidence & DEV_EV_LONG) && d->last_us >= d->first_us + DEV_LONG_US)
+		dev_evidence(t, d->handle, DEV_EV_LONG);
+}
+
+/* Make room: evict the least recently seen device on probation that the
+ * current packet does not use, with its destinations. Devices with
+ * evidence met on the way are moved to the recent end (their order does
+ * not matter: they are never evicted), so the walk costs, over many
+ * evictions, about one step each. */
+static bool evict_one(struct tracker *t)
+{
+	if (t->n_probation == 0)
+		return false;
+	uint32_t idx = table_oldest(t->devices);
+	for (uint32_t n = table_count(t->devices); idx != TABLE_NONE && n; n--) {
+		struct device *d = table_get(t->devices, idx);
+		uint32_t newer = table_newer(t->devices, idx);
+		if (d->evidence) {
+			table_touch(t->devices, idx);
+		} else if (!pinned(t, d->handle)) {
+			names_drop_device(t, d->handle);
+			for (uint32_t x = d->dest_head; x != TABLE_NONE;) {
+				const struct dest *e = table_get(t->dests, x);
+				uint32_t next = e ? e->dev_next : TABLE_NONE;
+				table_remove(t->dests, x);
+				x = next;
+			}
+			table_remove(t->devices, idx);
+			t->n_probation--;
+			t->st.devices_evicted++;
+			return true;
+		}
+		idx = newer;
+	}
+	return false;
 }
 
 uint32_t dev_get(struct tracker *t, const struct dev_key *k, uint64_t ts)
 {
 	bool created;
 	uint32_t idx = table_upsert(t->devices, k, &created);
+	if (idx == TABLE_NONE && table_count(t->devices) >= t->cfg.max_devices && evict_one(t))
+		idx = table_upsert(t->devices, k, &created);
 	if (idx == TABLE_NONE) {
 		t->st.devices_refused++;
 		return TABLE_NONE;
 	}
 	struct device *d = table_get(t->devices, idx);
+	if (created) {
+		d->handle = handle_new(t, idx);
+		d->dest_head = TABLE_NONE;
+		t->n_probation++;
+	}
 	/* several files may come in any order: the earliest and the latest
 	 * packet, not the first and last processed */
 	if (created || ts < d->first_us)
 		d->first_us = ts;
 	if (ts > d->last_us)
 		d->last_us = ts;
-	return idx;
+	note_presence(t, d);
+	dev_pin(t, d->handle);
+	return d->handle;
 }
 
-void dev_add_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a)
+/* Add an address (or its evidence when it is there). A full list gives
+ * up its oldest address without evidence, so spoofed sources cannot crowd
+ * out the device's real addresses; with none, an IPv4 address with
+ * evidence replaces the oldest (DHCP may move a device), anything else
+ * is not kept. */
+void dev_add_addr_ev(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint8_t ev)
 {
 	struct device *d = dev_at(t, dev);
 	if (!d || addr_is_zero(a) || addr_is_group(a))
 		return;
-	if (addr_is_v4(a)) {
-		for (int i = 0; i < d->n_v4; i++)
-			if (addr_eq(&d->v4[i], a))
-				return;
-		if (d->n_v4 < DEV_MAX_V4)
-			d->v4[d->n_v4++] = *a;
-		else { /* keep the newest: DHCP may move a device */
-			memmove(d->v4, d->v4 + 1, sizeof d->v4 - sizeof d->v4[0]);
-			d->v4[DEV_MAX_V4 - 1] = *a;
+	bool v4 = addr_is_v4(a);
+	struct ip_addr *v = v4 ? d->v4 : d->v6;
+	uint8_t *evs = v4 ? d->v4_ev : d->v6_ev;
+	uint8_t *n = v4 ? &d->n_v4 : &d->n_v6;
+	int max = v4 ? DEV_MAX_V4 : DEV_MAX_V6;
+	for (int i = 0; i < *n; i++)
+		if (addr_eq(&v[i], a)) {
+			evs[i] |= ev;
+			return;
 		}
-	} else {
-		for (int i = 0; i < d->n_v6; i++)
-			if (addr_eq(&d->v6[i], a))
+	if (*n == max) {
+		int out = 0;
+		while (out < max && (evs[out] & ADDR_EV_PROVEN))
+			out++;
+		if (out == max) {
+			if (!v4 || !(ev & ADDR_EV_PROVEN))
 				return;
-		if (d->n_v6 < DEV_MAX_V6)
-			d->v6[d->n_v6++] = *a;
+			out = 0;
+		}
+		memmove(&v[out], &v[out + 1], (size_t)(max - out - 1) * sizeof *v);
+		memmove(&evs[out], &evs[out + 1], (size_t)(max - out - 1));
+		(*n)--;
 	}
+	v[*n] = *a;
+	evs[*n] = ev;
+	(*n)++;
+}
+
+/* A claim counts when the packet's Ethernet source is the device itself
+ * (its ARP, NDP or mDNS) or the packet is a DHCP server's (a lease). */
+void dev_add_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a)
+{
+	const struct pkt *p = t->pkt;
+	struct device *d = dev_at(t, dev);
+	if (!d)
+		return;
+	bool own = !p || !p->has_mac || d->key.kind != DEVKEY_MAC || !memcmp(p->mac_src, d->key.mac, 6);
+	bool lease = p && p->has_l4 && p->l4proto == IPPROTO_UDP && (p->sport == 67 || p->sport == 547);
+	uint8_t ev = own || lease ? ADDR_EV_CLAIM : 0;
+	dev_add_addr_ev(t, dev, a, ev);
+	if (ev)
+		dev_evidence(t, dev, DEV_EV_CLAIM);
+}
+
+int dev_addr_ev(struct tracker *t, uint32_t dev, const struct ip_addr *a)
+{
+	const struct device *d = dev_at(t, dev);
+	if (!d)
+		return -1;
+	bool v4 = addr_is_v4(a);
+	const struct ip_addr *v = v4 ? d->v4 : d->v6;
+	int n = v4 ? d->n_v4 : d->n_v6;
+	for (int i = 0; i < n; i++)
+		if (addr_eq(&v[i], a))
+			return v4 ? d->v4_ev[i] : d->v6_ev[i];
+	return -1;
 }
 
 void dev_del_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a)
@@ -121,11 +275,14 @@ void dev_del_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a)
 	struct device *d = dev_at(t, dev);
 	if (!d)
 		return;
-	struct ip_addr *v = addr_is_v4(a) ? d->v4 : d->v6;
-	uint8_t *n = addr_is_v4(a) ? &d->n_v4 : &d->n_v6;
+	bool v4 = addr_is_v4(a);
+	struct ip_addr *v = v4 ? d->v4 : d->v6;
+	uint8_t *evs = v4 ? d->v4_ev : d->v6_ev;
+	uint8_t *n = v4 ? &d->n_v4 : &d->n_v6;
 	for (int i = 0; i < *n; i++)
 		if (addr_eq(&v[i], a)) {
 			memmove(&v[i], &v[i + 1], (size_t)(*n - i - 1) * sizeof *v);
+			memmove(&evs[i], &evs[i + 1], (size_t)(*n - i - 1));
 			(*n)--;
 			return;
 		}
@@ -137,6 +294,8 @@ void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const c
 	struct device *d = dev_at(t, dev);
 	if (!d || !len)
 		return;
+	if (k <= DA_DHCP6_VENDOR)
+		dev_evidence(t, dev, DEV_EV_DHCP); /* a DHCP or DHCPv6 client's options */
 	/* trim spaces and NULs some clients pad with */
 	while (len && (s[len - 1] == '\0' || s[len - 1] == ' '))
 		len--;
@@ -168,4 +327,13 @@ void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const c
 	d->attrs[d->n_attrs].kind = (uint16_t)k;
 	d->attrs[d->n_attrs].str = id;
 	d->n_attrs++;
+}
+
+/* The device of a MAC when there is one (never creates it). */
+struct device *dev_by_mac(struct tracker *t, const uint8_t mac[static 6])
+{
+	struct dev_key k;
+	dev_key_mac(&k, mac);
+	uint32_t idx = table_find(t->devices, &k);
+	return idx == TABLE_NONE ? NULL : table_get(t->devices, idx);
 }

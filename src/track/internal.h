@@ -31,7 +31,11 @@ struct flow {
 	uint8_t resp_payloads;
 	uint8_t stream_http; /* the buffered stream is an HTTP request head, not TLS */
 	uint8_t sent;        /* bit s: side s's device was seen sending (its own MAC) */
+	uint8_t gw;          /* bit s: gateway evidence taken from side s's packets;
+			      * bit 2 + s: side s's two-way traffic noted */
 	uint32_t udp_last[2]; /* hash of each side's last UDP payload */
+	uint32_t out_mac;    /* hash of the MAC a LAN side sent to the internet
+			      * through before that MAC was a device (0: none) */
 };
 
 /* A table whose entries each belong to one device, with a quota per
@@ -102,7 +106,8 @@ struct pend_key {
 
 struct pend_ent {
 	struct pend_key key;
-	struct dq_link link;  /* link.dev: the device that asked */
+	struct dq_link link;  /* link.dev: the slot of the device that asked */
+	uint32_t dev;         /* its handle */
 	uint64_t ts_us;
 };
 #define DNS_TIMEOUT_S 10      /* an answer later than this is unsolicited */
@@ -164,10 +169,34 @@ struct tracker {
 	char *scratch;           /* for application decoders, per payload */
 	size_t scratch_cap;
 	struct tls_fp_cache *tls_cache; /* fingerprints of recent TLS hellos */
+	/* devices (devices.c): handles are index | serial << dev_bits */
+	uint32_t dev_bits, dev_serial;
+	uint32_t n_probation;    /* devices without evidence (DEV_EV_*) */
+	uint32_t pin[16];        /* handles the current packet uses: never evicted for it */
+	uint32_t n_pin;
+	const struct pkt *pkt;   /* the packet being tracked */
 };
 
 /* devices.c */
+/* The device's handle, created (on probation) when new. When the table is
+ * full, the least recently seen device on probation that the current
+ * packet does not use is evicted (counted) to make room; when there is
+ * none, TABLE_NONE (counted as refused). */
 uint32_t dev_get(struct tracker *t, const struct dev_key *k, uint64_t ts);
+/* Evidence for a device (DEV_EV_*): it is no longer on probation. */
+void dev_evidence(struct tracker *t, uint32_t dev, uint8_t ev);
+/* Note an address with what shows it is the device's (ADDR_EV_*, or 0 when
+ * it was only seen addressed to it); dev_add_addr() is a claim: ARP, NDP,
+ * mDNS from the device itself, or a DHCP lease, and counts only when the
+ * packet's Ethernet source is the device or a DHCP server. */
+void dev_add_addr_ev(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint8_t ev);
+/* The ADDR_EV_* of an address the device has, or -1 when it has not. */
+int dev_addr_ev(struct tracker *t, uint32_t dev, const struct ip_addr *a);
+/* The device of a MAC when there is one (never creates it). */
+struct device *dev_by_mac(struct tracker *t, const uint8_t mac[static 6]);
+/* Forget the pins of the previous packet. */
+void dev_unpin(struct tracker *t);
+void dev_pin(struct tracker *t, uint32_t dev);
 void dev_key_mac(struct dev_key *k, const uint8_t mac[static 6]);
 void dev_key_ip(struct dev_key *k, const struct ip_addr *ip);
 void dev_add_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a);
@@ -176,6 +205,11 @@ void dev_del_addr(struct tracker *t, uint32_t dev, const struct ip_addr *a);
 void dev_add_attr(struct tracker *t, uint32_t dev, enum dev_attr_kind k, const char *s,
 		  size_t len);
 struct device *dev_at(struct tracker *t, uint32_t dev);
+
+/* gateway.c */
+/* What a packet on flow f from side `side` shows of the router (called for
+ * the first packets each way). */
+void note_gateway(struct tracker *t, struct flow *f, int side, const struct pkt *p, uint64_t ts);
 
 /* flows.c */
 uint32_t flow_get(struct tracker *t, const struct pkt *p, uint64_t ts, int *side, bool *created);
@@ -214,6 +248,8 @@ uint32_t dns_response_match(struct tracker *t, const struct pkt *p, uint16_t txi
 uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote, uint8_t proto,
 		  uint16_t port, int inbound, uint64_t ts, bool *created);
 struct dest *dest_at(struct tracker *t, uint32_t idx);
+/* Remove a destination, and from its device's chain. */
+void dest_remove(struct tracker *t, uint32_t idx);
 enum app_proto app_guess(uint8_t proto, uint16_t port);
 
 /* observe.c */

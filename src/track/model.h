@@ -69,6 +69,32 @@ struct dev_attr {
 #define DEV_ROLE_DHCP 0x02    /* answers DHCP */
 #define DEV_ROLE_DNS 0x04     /* answers DNS */
 
+/* What makes a device more than a sighting (devices.c): an entry with
+ * none of these is on probation, and may be evicted to admit a newcomer
+ * when the table is full; one with any of them never is. */
+#define DEV_EV_DHCP 0x01      /* a DHCP or DHCPv6 client message of its own */
+#define DEV_EV_CLAIM 0x02     /* ARP or NDP from it, or a lease for it */
+#define DEV_EV_TWOWAY 0x04    /* it sent on a flow and was answered on it */
+#define DEV_EV_LONG 0x08      /* seen over DEV_LONG_US or more */
+#define DEV_EV_FORWARDS 0x10  /* carries internet traffic both ways (gateway evidence) */
+#define DEV_LONG_US (60ull * 1000000)
+
+/* What shows that an address is a device's own (tracker.c, devices.c).
+ * A global address with only ADDR_EV_SENT is not the LAN's: the frame's
+ * source address is whatever its sender wrote. */
+#define ADDR_EV_SENT 0x01     /* it sent from the address: no evidence */
+#define ADDR_EV_CLAIM 0x02    /* ARP/NDP from it, a DHCP lease, its mDNS record */
+#define ADDR_EV_ANSWERED 0x04 /* a packet to the address from another MAC,
+			       * delivered to this MAC */
+#define ADDR_EV_PROVEN (ADDR_EV_CLAIM | ADDR_EV_ANSWERED)
+
+/* Gateway evidence: internet addresses hashed into 64 * GW_WORDS-bit sets,
+ * those the MAC delivered to LAN devices and those LAN devices sent to it;
+ * the MAC is the router when GW_MIN_HOSTS are in both
+ * (tracker_device_forwards()). */
+#define GW_WORDS 4
+#define GW_MIN_HOSTS 1
+
 struct device {
 	struct dev_key key;
 	uint64_t first_us, last_us;
@@ -85,6 +111,12 @@ struct device {
 	 * octets (distinct targets of a sweep of one /24), and gratuitous ARP */
 	uint32_t arp_requests, arp_gratuitous;
 	uint64_t arp_targets[4];
+	uint32_t handle;     /* index and generation: what flows, destinations
+			      * and names hold (stale once the entry is evicted) */
+	uint32_t dest_head;  /* its destinations, chained through dest.dev_next */
+	uint8_t evidence;    /* DEV_EV_* */
+	uint8_t v4_ev[DEV_MAX_V4], v6_ev[DEV_MAX_V6]; /* ADDR_EV_* of each address */
+	uint64_t gw_in[GW_WORDS], gw_out[GW_WORDS];   /* gateway evidence */
 };
 
 /* What a destination carries. */
@@ -133,6 +165,7 @@ struct dest {
 	uint8_t app;        /* enum app_proto */
 	uint8_t enc;        /* enum enc_state */
 	uint16_t tls_version; /* highest offered, 0 when no hello seen */
+	uint32_t dev_next;  /* the device's next destination (TABLE_NONE ends) */
 };
 
 #endif

@@ -49,11 +49,21 @@ size_t names_memory(const struct tracker *t)
 	return table_memory(t->names.tbl) + table_memory(t->queries.tbl) + table_memory(t->pending.tbl) + heads;
 }
 
+/* The per-device lists of the three tables are indexed by the device's
+ * slot in the device table; keys hold its handle (devices.c), so nothing
+ * of an evicted device is found again, and names_drop_device() empties
+ * its lists before the slot is reused. */
+static uint32_t slot_of(const struct tracker *t, uint32_t dev)
+{
+	return tracker_device_index(t, dev);
+}
+
 void names_drop_device(struct tracker *t, uint32_t dev)
 {
-	dq_drop_device(&t->names, dev);
-	dq_drop_device(&t->queries, dev);
-	dq_drop_device(&t->pending, dev);
+	uint32_t slot = slot_of(t, dev);
+	dq_drop_device(&t->names, slot);
+	dq_drop_device(&t->queries, slot);
+	dq_drop_device(&t->pending, slot);
 }
 
 void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name)
@@ -63,7 +73,7 @@ void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_
 	k.dev = dev;
 	k.addr = *a;
 	uint64_t ev = t->names.evicted;
-	uint32_t idx = dq_upsert(&t->names, dev, &k, NULL);
+	uint32_t idx = dq_upsert(&t->names, slot_of(t, dev), &k, NULL);
 	t->st.names_evicted += t->names.evicted - ev;
 	if (idx == TABLE_NONE)
 		return;
@@ -90,7 +100,7 @@ void queries_add(struct tracker *t, uint32_t dev, uint32_t name)
 	struct query_key k = { dev, name };
 	bool created;
 	uint64_t ev = t->queries.evicted;
-	uint32_t idx = dq_upsert(&t->queries, dev, &k, &created);
+	uint32_t idx = dq_upsert(&t->queries, slot_of(t, dev), &k, &created);
 	t->st.names_evicted += t->queries.evicted - ev;
 	if (idx == TABLE_NONE)
 		return;
@@ -137,7 +147,9 @@ void dns_query_sent(struct tracker *t, uint32_t dev, const struct pkt *p, uint16
 	pending_retire(t);
 	pend_key_of(&k, p, false, txid);
 	uint64_t ev = t->pending.evicted;
-	uint32_t idx = dq_upsert(&t->pending, dev, &k, NULL);
+	uint32_t idx = dq_upsert(&t->pending, slot_of(t, dev), &k, NULL);
+	if (idx != TABLE_NONE)
+		((struct pend_ent *)table_get(t->pending.tbl, idx))->dev = dev;
 	t->st.dns_pending_evicted += t->pending.evicted - ev;
 	if (idx == TABLE_NONE) {
 		t->st.dns_pending_refused++;
@@ -155,7 +167,7 @@ uint32_t dns_response_match(struct tracker *t, const struct pkt *p, uint16_t txi
 	const struct pend_ent *e = idx == TABLE_NONE ? NULL : table_get(t->pending.tbl, idx);
 	if (!e)
 		return TABLE_NONE;
-	uint32_t dev = e->link.dev;
+	uint32_t dev = e->dev;
 	bool fresh = in_time(e->ts_us, t->now_us);
 	dq_remove(&t->pending, idx);
 	if (!fresh)

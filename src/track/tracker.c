@@ -4,7 +4,8 @@
  * CGNAT, link-local, ULA, unspecified) and whose MAC is a unicast address —
  * keyed by MAC, or by IP when the capture has no link layer. Internet
  * addresses arrive with the router's MAC, so they never become devices;
- * the router does, flagged as the gateway. When neither end of a flow is
+ * the router does, and is the gateway once it shows it forwards
+ * (gateway.c). When neither end of a flow is
  * local (a capture of public addresses), the side that opened the flow is
  * taken as the device.
  */
@@ -57,6 +58,8 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->strs = strpool_new(t->cfg.max_string_bytes);
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
 	t->last_flow = TABLE_NONE;
+	while (t->dev_bits < 32 && (1ull << t->dev_bits) < t->cfg.max_devices)
+		t->dev_bits++;
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
 	t->tls_cache = calloc(1, sizeof *t->tls_cache);
@@ -129,6 +132,8 @@ static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int 
 	}
 	if (t->now_us > d->last_us)
 		d->last_us = t->now_us;
+	if (!(d->evidence & DEV_EV_LONG) && d->last_us >= d->first_us + DEV_LONG_US)
+		dev_evidence(t, dev, DEV_EV_LONG);
 }
 
 static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
@@ -141,7 +146,9 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	uint32_t d = dev_get(t, &k, ts);
 	struct ip_addr a;
 	addr_from_v4(&a, p->arp.spa);
-	if (addr_is_local(&a) && !addr_is_zero(&a)) {
+	if (!p->has_mac || !memcmp(p->mac_src, mac, 6))
+		dev_evidence(t, d, DEV_EV_CLAIM); /* ARP of its own */
+	if (!addr_is_zero(&a) && !addr_is_group(&a)) {
 		char s[ADDR_STRLEN];
 		dev_add_addr(t, d, &a);
 		/* who says "this address is mine": the evidence of ARP spoofing */
@@ -161,25 +168,6 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	count_dev(t, d, p, 1);
 }
 
-/* The router: a MAC that sends internet-sourced packets to a single local
- * host. Not multicast or link-local destinations: a host with a global IPv6
- * address sends neighbour discovery and MLD from it to those, and is not
- * forwarding anything. */
-static void note_gateway(struct tracker *t, const struct pkt *p, uint64_t ts)
-{
-	struct dev_key k;
-	if (!p->has_mac || mac_is_group(p->mac_src))
-		return;
-	enum addr_scope ds = addr_scope(&p->dst);
-	if (!addr_is_local(&p->src) && !addr_is_group(&p->src) && addr_is_local(&p->dst) &&
-	    ds != SCOPE_LINKLOCAL && ds != SCOPE_UNSPEC && ds != SCOPE_LOOPBACK) {
-		dev_key_mac(&k, p->mac_src);
-		struct device *d = dev_at(t, dev_get(t, &k, ts));
-		if (d)
-			d->roles |= DEV_ROLE_GATEWAY;
-	}
-}
-
 /* Bind the devices of a flow's sides as soon as they can be known. */
 static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, int side,
 		       bool created, uint64_t ts)
@@ -187,11 +175,11 @@ static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, i
 	struct dev_key k;
 	if (f->dev[side] == TABLE_NONE && side_key(p, 0, &k)) {
 		f->dev[side] = dev_get(t, &k, ts);
-		dev_add_addr(t, f->dev[side], &p->src);
+		dev_add_addr_ev(t, f->dev[side], &p->src, ADDR_EV_SENT);
 	}
 	if (f->dev[!side] == TABLE_NONE && side_key(p, 1, &k)) {
 		f->dev[!side] = dev_get(t, &k, ts);
-		dev_add_addr(t, f->dev[!side], &p->dst);
+		dev_add_addr_ev(t, f->dev[!side], &p->dst, 0);
 	}
 	if (created && f->dev[0] == TABLE_NONE && f->dev[1] == TABLE_NONE &&
 	    !addr_is_group(&p->src) && !addr_is_group(&p->dst) && !addr_is_local(&p->src) &&
@@ -206,10 +194,10 @@ static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, i
 		else
 			dev_key_ip(&k, ip);
 		f->dev[f->init] = dev_get(t, &k, ts);
-		dev_add_addr(t, f->dev[f->init], ip);
+		dev_add_addr_ev(t, f->dev[f->init], ip, from_src ? ADDR_EV_SENT : 0);
 	}
-	if (created || f->pkts[side] == 0) /* first packet each way */
-		note_gateway(t, p, ts);
+	if (f->pkts[side] < 4) /* the first packets each way */
+		note_gateway(t, f, side, p, ts);
 	/* each device side gets its destination: the other end */
 	for (int s = 0; s < 2; s++) {
 		if (f->dev[s] == TABLE_NONE || f->dest[s] != TABLE_NONE)
@@ -252,7 +240,7 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 	if (!dev_claims(t, f->dev[side], &p->src))
 		dev_del_addr(t, f->dev[side], &p->src); /* it only received for it */
 	f->dev[side] = nd;
-	dev_add_addr(t, nd, &p->src);
+	dev_add_addr_ev(t, nd, &p->src, ADDR_EV_SENT);
 	const struct ip_addr *remote = side == 0 ? &f->key.b : &f->key.a;
 	uint16_t svc = f->init == 0 ? f->key.pb : f->key.pa;
 	bool c;
@@ -268,10 +256,7 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 		n->first_us = o->first_us;
 	if (!n->dns_name)
 		n->dns_name = o->dns_name;
-	struct device *odev = dev_at(t, o->key.dev);
-	if (odev && odev->n_dests)
-		odev->n_dests--;
-	table_remove(t->dests, od);
+	dest_remove(t, od);
 }
 
 /* The same local address sent from two MACs: the second relays the
@@ -295,7 +280,54 @@ static void note_relay(struct tracker *t, uint32_t owner, const struct pkt *p, u
 	count_dev(t, relay, p, 1);
 }
 
-void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
+/* A flow side whose device was evicted since (its handle is stale) is
+ * unbound, with its destination (removed with the device). */
+static void flow_check_sides(struct tracker *t, struct flow *f)
+{
+	/* pins matter only when this packet could make the table evict */
+	bool near_cap = table_count(t->devices) + 16 >= t->cfg.max_devices;
+	for (int s = 0; s < 2; s++) {
+		/* handles go stale only by eviction */
+		if (t->st.devices_evicted && f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
+			f->dev[s] = TABLE_NONE;
+			f->dest[s] = TABLE_NONE;
+			f->sent &= (uint8_t)~(1u << s);
+			f->gw &= (uint8_t)~(5u << s);
+		}
+		if (near_cap)
+			dev_pin(t, f->dev[s]);
+	}
+}
+
+/* What this packet shows of its devices: a flow answered both ways is
+ * two-way traffic for the sides that sent on it; a packet delivered to a
+ * device's MAC for a global address it has, from another MAC (the router,
+ * a LAN peer), shows the address is its own. */
+static void note_evidence(struct tracker *t, struct flow *f, int side, const struct pkt *p)
+{
+	if (f->pkts[0] && f->pkts[1] && (f->sent & ~(f->gw >> 2) & 3))
+		for (int s = 0; s < 2; s++)
+			if ((f->sent & (1u << s)) && !(f->gw & (4u << s))) {
+				dev_evidence(t, f->dev[s], DEV_EV_TWOWAY);
+				f->gw |= (uint8_t)(4u << s);
+			}
+	if (!p->has_mac_dst || !p->has_mac || addr_is_local(&p->dst))
+		return;
+	/* the receiving side, or (a flow of public addresses binds only its
+	 * opener) the device of the frame's destination MAC, on the first
+	 * packets each way */
+	const struct device *r = dev_at(t, f->dev[!side]);
+	if (!r && f->dev[!side] == TABLE_NONE && f->pkts[side] <= 4 && !mac_is_group(p->mac_dst))
+		r = dev_by_mac(t, p->mac_dst);
+	if (!r || r->key.kind != DEVKEY_MAC || memcmp(r->key.mac, p->mac_dst, 6) ||
+	    !memcmp(p->mac_src, p->mac_dst, 6) || addr_scope(&p->dst) != SCOPE_GLOBAL)
+		return;
+	int ev = dev_addr_ev(t, r->handle, &p->dst);
+	if (ev >= 0 && !(ev & ADDR_EV_ANSWERED))
+		dev_add_addr_ev(t, r->handle, &p->dst, ADDR_EV_ANSWERED);
+}
+
+static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
 	uint32_t nf = pkt_frames(p); /* a reassembled datagram: its frames */
 	t->now_us = ts;
@@ -327,6 +359,7 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	struct flow *f = flow_at(t, fi);
 	if (!f)
 		return;
+	flow_check_sides(t, f);
 	bind_sides(t, f, p, side, created, ts);
 	f = flow_at(t, fi); /* dev_get/dest_get do not move flows, but be safe */
 	/* flows belong to the MAC that sent them */
@@ -360,6 +393,7 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	count_dev(t, sdev, p, 1);
 	count_dev(t, f->dev[!side], p, 0);
+	note_evidence(t, f, side, p);
 	for (int s = 0; s < 2; s++) {
 		struct dest *d = dest_at(t, f->dest[s]);
 		if (!d)
@@ -376,6 +410,15 @@ void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	if (p->payload_len)
 		observe_payload(t, p, fi, side);
+}
+
+void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
+{
+	t->pkt = p;
+	dev_unpin(t);
+	track_packet(t, p, ts);
+	t->pkt = NULL;
+	dev_unpin(t);
 }
 
 const struct tracker_stats *tracker_stats(const struct tracker *t)
@@ -411,6 +454,11 @@ const struct dest *tracker_dest(const struct tracker *t, uint32_t idx)
 uint32_t tracker_device_count(const struct tracker *t)
 {
 	return table_count(t->devices);
+}
+
+uint32_t tracker_max_devices(const struct tracker *t)
+{
+	return t->cfg.max_devices;
 }
 
 uint32_t tracker_dest_count(const struct tracker *t)

@@ -8,6 +8,7 @@
 #ifndef ALFOIL_TRACK_TRACKER_H
 #define ALFOIL_TRACK_TRACKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,7 @@ struct tracker_stats {
 	uint64_t ip_packets, non_ip_packets;
 	uint64_t flows_created, flows_expired, flows_evicted;
 	uint64_t devices_refused, dests_refused;
+	uint64_t devices_evicted;   /* on probation, dropped to admit a newcomer */
 	uint64_t names_evicted, strings_refused;
 	uint64_t streams_refused;   /* no buffer free for a split handshake */
 	uint64_t observations[OBS__COUNT];
@@ -76,6 +78,12 @@ uint32_t tracker_query_next(const struct tracker *t, uint32_t idx);
 void tracker_query(const struct tracker *t, uint32_t idx, uint32_t *dev, uint32_t *name,
 		   uint32_t *count);
 uint32_t tracker_device_count(const struct tracker *t);
+uint32_t tracker_max_devices(const struct tracker *t);
+/* The router: carries internet traffic both ways (docs/internals.md). */
+bool tracker_device_forwards(const struct device *d);
+/* The index of the device a destination or name entry holds (its
+ * handle), or TABLE_NONE when that device was evicted since. */
+uint32_t tracker_device_index(const struct tracker *t, uint32_t handle);
 uint32_t tracker_dest_count(const struct tracker *t);
 uint32_t tracker_flow_count(const struct tracker *t);
 size_t tracker_memory(const struct tracker *t);

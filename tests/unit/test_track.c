@@ -13,6 +13,7 @@
 static const uint8_t MAC_DEV[6] = { 0x78, 0x11, 0xdc, 0x01, 0x02, 0x03 };
 static const uint8_t MAC_PHONE[6] = { 0x5e, 0x00, 0x00, 0x00, 0x00, 0x07 };
 static const uint8_t MAC_ROUTER[6] = { 0x50, 0xc7, 0xbf, 0x00, 0x00, 0x01 };
+static const uint8_t MAC_PHONE2[6] = { 0x5e, 0x00, 0x00, 0x00, 0x00, 0x08 };
 
 static void mkpkt(struct pkt *p, const uint8_t *smac, const uint8_t *dmac, const char *src,
 		  uint16_t sport, const char *dst, uint16_t dport, uint8_t proto, uint32_t len)
@@ -102,13 +103,25 @@ static const struct device *find_dev(const struct tracker *t, const uint8_t mac[
 	return NULL;
 }
 
+/* What destinations hold of a device: its handle. */
 static uint32_t dev_index(const struct tracker *t, const struct device *want)
 {
-	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_device_next(t, i))
-		if (tracker_device(t, i) == want)
-			return i;
-	return TABLE_NONE;
+	(void)t;
+	return want ? want->handle : TABLE_NONE;
+}
+
+/* The ADDR_EV_* of one of the device's addresses, -1 when it has not. */
+static int addr_ev(const struct device *d, const char *s)
+{
+	struct ip_addr a;
+	assert_int_equal(addr_parse(&a, s), 0);
+	for (int i = 0; i < d->n_v4; i++)
+		if (addr_eq(&d->v4[i], &a))
+			return d->v4_ev[i];
+	for (int i = 0; i < d->n_v6; i++)
+		if (addr_eq(&d->v6[i], &a))
+			return d->v6_ev[i];
+	return -1;
 }
 
 static const struct dest *find_dest(const struct tracker *t, uint32_t dev, const char *addr,
@@ -153,6 +166,12 @@ static void test_dns_names_destination(void **state)
 	mkpkt(&p, MAC_ROUTER, MAC_DEV, "118.89.10.20", 443, "192.168.1.50", 51000, IPPROTO_TCP, 1500);
 	p.tcp_flags = TCP_SYN | TCP_ACK;
 	tracker_packet(t, &p, 2100000);
+	/* one internet host both ways: the router */
+	assert_true(find_dev(t, MAC_ROUTER)->roles & DEV_ROLE_GATEWAY);
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 40001, "162.159.200.1", 123, IPPROTO_UDP, 90);
+	tracker_packet(t, &p, 2200000);
+	mkpkt(&p, MAC_ROUTER, MAC_DEV, "162.159.200.1", 123, "192.168.1.50", 40001, IPPROTO_UDP, 90);
+	tracker_packet(t, &p, 2300000);
 
 	const struct device *dev = find_dev(t, MAC_DEV);
 	assert_non_null(dev);
@@ -162,6 +181,7 @@ static void test_dns_names_destination(void **state)
 	assert_true(router->roles & DEV_ROLE_GATEWAY);
 	assert_true(router->roles & DEV_ROLE_DNS);
 	assert_int_equal(tracker_device_count(t), 2); /* the internet host is no device */
+	assert_true(dev->evidence & DEV_EV_TWOWAY);
 
 	const struct dest *d = find_dest(t, dev_index(t, dev), "118.89.10.20", 443);
 	assert_non_null(d);
@@ -279,6 +299,8 @@ static void test_idle_expiry(void **state)
 	tracker_free(t);
 }
 
+/* Sightings of one frame each fill the table and then make room for each
+ * other (least recent first); the table never grows past its cap. */
 static void test_device_cap(void **state)
 {
 	(void)state;
@@ -294,8 +316,17 @@ static void test_device_cap(void **state)
 		mkpkt(&p, mac, MAC_ROUTER, src, 1234, "10.0.0.1", 53, IPPROTO_UDP, 60);
 		tracker_packet(t, &p, (uint64_t)i);
 	}
+	/* the router (10.0.0.1) is a device too, in every flow */
 	assert_int_equal(tracker_device_count(t), 10);
-	assert_true(tracker_stats(t)->devices_refused > 0);
+	assert_non_null(find_dev(t, MAC_ROUTER));
+	assert_int_equal(tracker_stats(t)->devices_evicted, 41);
+	assert_int_equal(tracker_stats(t)->devices_refused, 0);
+	uint8_t last[6] = { 0x02, 0, 0, 0, 0, 49 }, first[6] = { 0x02, 0, 0, 0, 0, 0 };
+	assert_non_null(find_dev(t, last));
+	assert_null(find_dev(t, first));
+	/* the evicted took their own destinations with them: the router's
+	 * (one per sender) stay, and 9 of the senders' */
+	assert_int_equal(tracker_dest_count(t), 50 + 9);
 	tracker_free(t);
 }
 
@@ -672,6 +703,108 @@ static void test_mdns_not_name_cache(void **state)
 	tracker_free(t);
 }
 
+/* Devices with evidence (here: two-way traffic) are never evicted by
+ * newcomers: those are refused, counted. A device evicted is forgotten
+ * everywhere: the one that takes its slot starts with nothing of it. */
+static void test_device_cap_established(void **state)
+{
+	(void)state;
+	struct tracker_config cfg;
+	tracker_config_default(&cfg);
+	cfg.max_devices = 4;
+	struct tracker *t = tracker_new(&cfg);
+	uint8_t m[4][6];
+	for (int i = 0; i < 4; i++) {
+		uint8_t mac[6] = { 0x02, 0, 0, 0, 1, (uint8_t)i };
+		memcpy(m[i], mac, 6);
+	}
+	/* two devices answer each other: established */
+	udp(t, m[0], m[1], "10.0.0.2", 5000, "10.0.0.3", 6000, 1);
+	udp(t, m[1], m[0], "10.0.0.3", 6000, "10.0.0.2", 5000, 2);
+	/* two sightings: one frame each */
+	udp(t, m[2], m[0], "10.0.0.4", 5000, "10.0.0.2", 7000, 3);
+	udp(t, m[3], m[0], "10.0.0.5", 5000, "10.0.0.2", 7001, 4);
+	assert_int_equal(tracker_device_count(t), 4);
+	for (int i = 0; i < 6; i++) {
+		uint8_t mac[6] = { 0x02, 0, 0, 0, 2, (uint8_t)i };
+		char src[32];
+		snprintf(src, sizeof src, "10.0.1.%d", i + 2);
+		udp(t, mac, m[0], src, 5000, "10.0.0.2", 8000, (uint64_t)(10 + i));
+	}
+	assert_non_null(find_dev(t, m[0]));
+	assert_non_null(find_dev(t, m[1]));
+	assert_null(find_dev(t, m[2]));
+	assert_int_equal(tracker_stats(t)->devices_evicted, 6);
+	assert_int_equal(tracker_device_count(t), 4);
+	/* the receiving device's destinations of evicted senders are its own
+	 * and stay; an evicted device's own are gone */
+	const struct device *d0 = find_dev(t, m[0]);
+	assert_non_null(find_dest(t, dev_index(t, d0), "10.0.1.7", 8000));
+	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE; i = tracker_dest_next(t, i))
+		assert_int_not_equal(tracker_device_index(t, tracker_dest(t, i)->key.dev), TABLE_NONE);
+	/* the device answers the two newcomers left: all four have evidence,
+	 * and the next newcomer is refused */
+	uint8_t n4[6] = { 0x02, 0, 0, 0, 2, 4 }, n5[6] = { 0x02, 0, 0, 0, 2, 5 }, n6[6] = { 0x02, 0, 0, 0, 3, 1 };
+	udp(t, m[0], n4, "10.0.0.2", 8000, "10.0.1.6", 5000, 31);
+	udp(t, m[0], n5, "10.0.0.2", 8000, "10.0.1.7", 5000, 32);
+	udp(t, n6, m[0], "10.0.3.1", 5000, "10.0.0.2", 8000, 33);
+	assert_null(find_dev(t, n6));
+	assert_non_null(find_dev(t, n4));
+	assert_non_null(find_dev(t, n5));
+	assert_int_equal(tracker_stats(t)->devices_refused, 1);
+	assert_int_equal(tracker_stats(t)->devices_evicted, 6);
+	tracker_free(t);
+}
+
+/* A global source address a LAN MAC only sent from is not shown to be its
+ * own; an answer delivered to its MAC from the gateway is. */
+static void test_address_evidence(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	struct pkt p;
+	/* the router carries two internet hosts both ways: the gateway */
+	for (int i = 0; i < 2; i++) {
+		char h[32];
+		snprintf(h, sizeof h, "162.159.200.%d", i + 1);
+		udp(t, MAC_PHONE, MAC_ROUTER, "192.168.1.20", (uint16_t)(4000 + i), h, 123, (uint64_t)(1 + 2 * i));
+		udp(t, MAC_ROUTER, MAC_PHONE, h, 123, "192.168.1.20", (uint16_t)(4000 + i), (uint64_t)(2 + 2 * i));
+	}
+	assert_true(find_dev(t, MAC_ROUTER)->roles & DEV_ROLE_GATEWAY);
+	/* a MAC that only answers "from" an internet address nobody sent
+	 * it anything for is not one */
+	udp(t, MAC_PHONE2, MAC_PHONE, "162.159.200.9", 123, "192.168.1.20", 4500, 6);
+	assert_non_null(find_dev(t, MAC_PHONE2));
+	assert_false(find_dev(t, MAC_PHONE2)->roles & DEV_ROLE_GATEWAY);
+	/* the phone asks 8.8.8.8 through the router; another MAC answers */
+	udp(t, MAC_PHONE, MAC_ROUTER, "192.168.1.20", 4600, "8.8.8.8", 53, 7);
+	udp(t, MAC_PHONE2, MAC_PHONE, "8.8.8.8", 53, "192.168.1.20", 4600, 8);
+	assert_false(find_dev(t, MAC_PHONE2)->roles & DEV_ROLE_GATEWAY);
+	/* a frame from the device's MAC "from" 47.102.97.140 */
+	udp(t, MAC_DEV, MAC_ROUTER, "47.102.97.140", 5000, "1.1.1.1", 53, 10);
+	const struct device *d = find_dev(t, MAC_DEV);
+	assert_non_null(d);
+	assert_int_equal(addr_ev(d, "47.102.97.140"), ADDR_EV_SENT);
+	/* a global IPv6 address: sent from, then answered through the gateway */
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "2a02:8108:1a80:3c00::5", 50000, "2a00:1450:4001:80b::200e", 443,
+	      IPPROTO_TCP, 74);
+	p.tcp_flags = TCP_SYN;
+	tracker_packet(t, &p, 20);
+	d = find_dev(t, MAC_DEV);
+	assert_int_equal(addr_ev(d, "2a02:8108:1a80:3c00::5"), ADDR_EV_SENT);
+	mkpkt(&p, MAC_ROUTER, MAC_DEV, "2a00:1450:4001:80b::200e", 443, "2a02:8108:1a80:3c00::5", 50000,
+	      IPPROTO_TCP, 74);
+	p.tcp_flags = TCP_SYN | TCP_ACK;
+	tracker_packet(t, &p, 21);
+	d = find_dev(t, MAC_DEV);
+	assert_true(addr_ev(d, "2a02:8108:1a80:3c00::5") & ADDR_EV_ANSWERED);
+	assert_int_equal(addr_ev(d, "47.102.97.140"), ADDR_EV_SENT);
+	/* one frame from 8.8.8.8:53 to the phone does not make a router */
+	udp(t, MAC_DEV, MAC_PHONE, "8.8.8.8", 53, "192.168.1.20", 4100, 30);
+	assert_false(find_dev(t, MAC_DEV)->roles & DEV_ROLE_GATEWAY);
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -685,6 +818,8 @@ int main(void)
 		cmocka_unit_test(test_flow_cap_bounded),
 		cmocka_unit_test(test_idle_expiry),
 		cmocka_unit_test(test_device_cap),
+		cmocka_unit_test(test_device_cap_established),
+		cmocka_unit_test(test_address_evidence),
 		cmocka_unit_test(test_no_link_layer),
 		cmocka_unit_test(test_public_only_initiator),
 		cmocka_unit_test(test_direction_service_port),
