@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 python3 "$ROOT/tests/captures/hostile_lan.py" "$work" || { not_ok "captures built"; tap_end; exit 1; }
 
 CAM=94:f8:27:6d:12:c9 A=34:f6:4b:00:00:03 R=50:c7:bf:00:00:01 LAP=3c:22:fb:00:00:04 PH=a4:83:e7:00:00:05
-for f in spoof4 spoof6 router flood flood-first honest; do
+for f in spoof4 spoof6 router flood flood-first honest spoof-peer; do
 	"$ALFOIL" inspect --json --no-progress -q -o "$work/$f.json" "$work/$f.pcap" 2>"$work/$f.err" ||
 		not_ok "$f: report made" "$(head -c 400 "$work/$f.err")"
 done
@@ -80,4 +80,27 @@ t "flood-first: made-up MACs evicted instead" flood-first '.capture.counters.dev
 t "honest: the phone's traffic to the laptop's global address is lan-global" honest "[$(dev $PH) | .destinations[] | select(.address == \"2a02:8108:1a80:3c00:b5e1:9f27:6c0a:d34e\")] | length == 1 and all(.scope == \"lan-global\")"
 t "honest: home country DE from own addresses" honest '.home_country == "DE" and .home_country_source == "own-address"'
 t "honest: no claim refused" honest '(.capture.counters.lan_global_refused // 0) == 0'
+# (f) a quarantine built from a report never takes addresses a device only
+# sent from and another device has (addresses_unproven)
+t "spoof-peer: the attacker's copy of the camera's address is unproven" spoof-peer "$(dev $A) | .addresses_unproven | index(\"192.168.1.103\") != null"
+t "spoof-peer: the camera's own is not" spoof-peer "$(dev $CAM) | .addresses_unproven | index(\"192.168.1.103\") == null"
+"$ALFOIL" enforce --profiles "$work/prof" --policies "$work/pol" --report "$work/spoof-peer.json" --nft >"$work/sp.nft" 2>"$work/sp.err"
+check "spoof-peer: alfoil enforce made a ruleset" test -s "$work/sp.nft"
+check "spoof-peer: the attacker is quarantined" grep -q "ether saddr $A jump .*# quarantine" "$work/sp.nft"
+aset=$(awk -v m="d$(echo "$A" | tr -d :)_ip" 'index($0, "set " m) { on = 1 } on { print } on && /^\t}/ { on = 0 }' "$work/sp.nft")
+check "spoof-peer: the attacker's address sets are in the ruleset" grep -q "type ipv6_addr" <<<"$aset"
+check "spoof-peer: the camera's address is not in the attacker's set" sh -c "! grep -q '192\.168\.1\.103' <<EOF
+$aset
+EOF"
+check "spoof-peer: nor the laptop's global IPv6 address" sh -c "! grep -q '2a02:8108:1a80:3c00:b5e1:9f27:6c0a:d34e' <<EOF
+$aset
+EOF"
+check "spoof-peer: the attacker's own address is" grep -q "elements = { 192.168.1.60 }" <<<"$aset"
+check "spoof-peer: enforce says why it left them out" grep -q "address 192.168.1.103 left out: the device only sent from it" "$work/sp.err"
+if [ "$(id -u)" -eq 0 ] && command -v nft >/dev/null && ip netns add "alfoil-hl-$$" 2>/dev/null; then
+	check "spoof-peer: nft accepts the ruleset (nft -c, in a namespace of its own)" ip netns exec "alfoil-hl-$$" nft -c -f "$work/sp.nft"
+	ip netns del "alfoil-hl-$$"
+else
+	skip "spoof-peer: nft accepts the ruleset" "needs root, nft and ip netns"
+fi
 tap_end

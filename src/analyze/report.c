@@ -190,10 +190,16 @@ static void fill_device(struct rep_device *r, const struct device *d, const stru
 	r->attrs = calloc(d->n_attrs ? d->n_attrs : 1, sizeof *r->attrs);
 	if (!r->ipv4 || !r->ipv6 || !r->names || !r->attrs)
 		return;
-	for (int i = 0; i < d->n_v4; i++)
+	for (int i = 0; i < d->n_v4; i++) {
+		if (!(d->v4_ev[i] & ADDR_EV_PROVEN))
+			r->ipv4_unproven |= 1u << r->n_ipv4;
 		addr_fmt(&d->v4[i], r->ipv4[r->n_ipv4++]);
-	for (int i = 0; i < d->n_v6; i++)
+	}
+	for (int i = 0; i < d->n_v6; i++) {
+		if (!(d->v6_ev[i] & ADDR_EV_PROVEN))
+			r->ipv6_unproven |= 1u << r->n_ipv6;
 		addr_fmt(&d->v6[i], r->ipv6[r->n_ipv6++]);
+	}
 	for (int i = 0; i < d->n_attrs; i++) {
 		enum dev_attr_kind k = (enum dev_attr_kind)d->attrs[i].kind;
 		const char *v = strpool_str(sp, d->attrs[i].str);

@@ -116,6 +116,10 @@ struct rep_device {
 	size_t n_ipv4;
 	char (*ipv6)[ADDR_STRLEN];
 	size_t n_ipv6;
+	/* bit i: ipv4[i] / ipv6[i] has no LAN evidence (the device only sent
+	 * from it: ARP, NDP, a DHCP lease or an answer delivered to it would
+	 * show it is the device's) */
+	uint32_t ipv4_unproven, ipv6_unproven;
 	struct rep_name *names;
 	size_t n_names;
 	struct rep_attr *attrs; /* all evidence, names included */

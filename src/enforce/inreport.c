@@ -2,10 +2,12 @@
 #include "enforce/inreport.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "enforce/names.h"
+#include "lib/addr.h"
 #include "lib/hostname.h"
 
 int inrep_name_norm(const char *s, char out[static 254])
@@ -69,6 +71,109 @@ static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *
 			return;
 	if (d->n_addrs < NFT_DEV_ADDRS)
 		memcpy(d->addrs[d->n_addrs++], canon, sizeof canon);
+}
+
+/* Mark the device's addresses listed in addresses_unproven (in any text
+ * form: compared as bytes). */
+static void mark_unproven(struct inrep_dev *d, const json_t *list)
+{
+	size_t j;
+	const json_t *v;
+	json_array_foreach(list, j, v) {
+		const char *a = json_string_value(v);
+		unsigned char b[16], c[16];
+		int af = a && strchr(a, ':') ? AF_INET6 : AF_INET;
+		if (!a || inet_pton(af, a, b) != 1)
+			continue;
+		for (size_t k = 0; k < d->n_addrs; k++)
+			if (inet_pton(af, d->addrs[k], c) == 1 && !memcmp(b, c, af == AF_INET ? 4 : 16))
+				d->unproven[k] = 1;
+	}
+}
+
+static bool addr_global(const char *a)
+{
+	struct ip_addr ip;
+	return addr_parse(&ip, a) == 0 && addr_scope(&ip) == SCOPE_GLOBAL;
+}
+
+struct addr_ref {
+	const char *a;
+	size_t dev;
+};
+
+static int cmp_ref(const void *x, const void *y)
+{
+	const struct addr_ref *p = x, *q = y;
+	int c = strcmp(p->a, q->a);
+	return c ? c : (p->dev > q->dev) - (p->dev < q->dev);
+}
+
+/* Whether a device other than self has a; all sorted by address. */
+static bool listed_by_other(const struct addr_ref *all, size_t n, size_t self, const char *a)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) { /* the first entry not below a */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(all[mid].a, a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && !strcmp(all[lo].a, a); lo++)
+		if (all[lo].dev != self)
+			return true;
+	return false;
+}
+
+/* A device's address it only sent from is left out of its sets when it
+ * is global or another device has it too: else one spoofed frame from
+ * 8.8.8.8 or from the NAS's address, and a quarantine of the sender,
+ * would cut everyone off from those. */
+static int drop_unproven(struct inrep *r, const char *file, void (*warn)(const char *fmt, ...))
+{
+	size_t n = 0;
+	for (size_t k = 0; k < r->n_devs; k++)
+		n += r->devs[k].n_addrs;
+	struct addr_ref *all = calloc(n ? n : 1, sizeof *all);
+	if (!all)
+		return -1;
+	n = 0;
+	for (size_t k = 0; k < r->n_devs; k++)
+		for (size_t i = 0; i < r->devs[k].n_addrs; i++)
+			all[n++] = (struct addr_ref){ r->devs[k].addrs[i], k };
+	qsort(all, n, sizeof *all, cmp_ref);
+	/* decide first, then compact: the sorted refs point into the lists */
+	for (size_t k = 0; k < r->n_devs; k++) {
+		struct inrep_dev *d = &r->devs[k];
+		for (size_t i = 0; i < d->n_addrs; i++) {
+			if (!d->unproven[i])
+				continue;
+			bool global = addr_global(d->addrs[i]);
+			if (!global && !listed_by_other(all, n, k, d->addrs[i]))
+				continue;
+			d->unproven[i] = 2;
+			r->skipped++;
+			if (warn)
+				warn("%s: %s: address %s left out: the device only sent from it (no ARP, NDP, "
+				     "DHCP lease or answer shows it is its own), and it is %s",
+				     file, d->mac, d->addrs[i], global ? "a global address" : "another device's too");
+		}
+	}
+	free(all);
+	for (size_t k = 0; k < r->n_devs; k++) {
+		struct inrep_dev *d = &r->devs[k];
+		size_t w = 0;
+		for (size_t i = 0; i < d->n_addrs; i++) {
+			if (d->unproven[i] == 2)
+				continue;
+			if (w != i)
+				memcpy(d->addrs[w], d->addrs[i], sizeof d->addrs[w]);
+			d->unproven[w++] = d->unproven[i];
+		}
+		d->n_addrs = w;
+	}
+	return 0;
 }
 
 /* duplicates are taken out at the end (sorted: a report may hold 65536 names) */
@@ -236,13 +341,14 @@ int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*wa
 			add_addr(d, a, AF_INET, &s, &out->skipped);
 		json_array_foreach(json_object_get(dv, "ipv6"), j, a)
 			add_addr(d, a, AF_INET6, &s, &out->skipped);
+		mark_unproven(d, json_object_get(dv, "addresses_unproven"));
 		if (dns_of(out, d, json_object_get(dv, "dns"), &s) < 0)
 			return -1;
 		if (s.n > INREP_WARN_PER_DEV && warn)
 			warn("%s: %s: %zu more values left out", file, d->mac, s.n - INREP_WARN_PER_DEV);
 	}
 	uniq(out);
-	return 0;
+	return drop_unproven(out, file, warn);
 }
 
 const struct inrep_dev *inrep_find(const struct inrep *r, const char *mac)

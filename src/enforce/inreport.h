@@ -3,7 +3,11 @@
  * written, and its names come from packets.
  *
  * Per device: its MAC (one unicast station, normalised), whether it is the
- * router, its kind, its own addresses (inet_pton, the right family), the
+ * router, its kind, its own addresses (inet_pton, the right family; not
+ * one it only sent from, `addresses_unproven`, when that is a global
+ * address or one another device has too: a frame's source is whatever
+ * its sender wrote, and a device's addresses go into the sets that
+ * quarantine it both ways), the
  * host names it looked up; and every (name, address) answer. What is not
  * valid is left out and told to warn, naming the device and the value
  * (escaped), at most INREP_WARN_PER_DEV lines a device and a count after.
@@ -24,6 +28,7 @@ struct inrep_dev {
 	int router;     /* roles has "gateway" */
 	char kind[32];  /* identity.kind, "" when unknown */
 	char addrs[NFT_DEV_ADDRS][46];
+	unsigned char unproven[NFT_DEV_ADDRS]; /* in addresses_unproven */
 	size_t n_addrs;
 	char **queries; /* dns.queries: host names with a dot, lower case, no
 			 * final dot; sorted, each once */

@@ -167,6 +167,14 @@ static json_t *device_json(const struct rep_device *d)
 		json_array_append_new(v6, jstr(d->ipv6[i]));
 	set(o, "ipv4", v4);
 	set(o, "ipv6", v6);
+	json_t *unp = json_array();
+	for (size_t i = 0; i < d->n_ipv4; i++)
+		if (d->ipv4_unproven >> i & 1)
+			json_array_append_new(unp, jstr(d->ipv4[i]));
+	for (size_t i = 0; i < d->n_ipv6; i++)
+		if (d->ipv6_unproven >> i & 1)
+			json_array_append_new(unp, jstr(d->ipv6[i]));
+	set(o, "addresses_unproven", unp);
 	json_t *names = json_array();
 	for (size_t i = 0; i < d->n_names; i++) {
 		json_t *n = json_object();

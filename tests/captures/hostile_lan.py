@@ -179,8 +179,20 @@ def honest():
     return c
 
 
+def spoof_peer():
+    """The attacker sends one frame from the camera's address and one from
+    the laptop's global IPv6 address: a quarantine of the attacker must
+    not take those addresses (and so the camera and the laptop) with it."""
+    c = Capture()
+    household(c)
+    c.udp(A, R, CAMIP, 5001, '1.1.1.1', 53, dns_query('example.com', 21))
+    udp6(c, A, R, LAP6, 6001, '2606:4700:4700::1111', 53, dns_query('example.com', 22))
+    return c
+
+
 if __name__ == '__main__':
     out = sys.argv[1]
     for name, fn in (('spoof4', spoof4), ('spoof6', spoof6), ('router', router), ('flood', flood),
-                     ('flood-first', flood_first), ('honest', honest)):
+                     ('flood-first', flood_first), ('honest', honest),
+                     ('spoof-peer', spoof_peer)):
         fn().write(os.path.join(out, name + '.pcap'))
