@@ -49,6 +49,8 @@ struct readahead {
 	uint64_t produced, consumed;
 	int stop;
 	int fd;
+	off_t pos;             /* the file offset read next (pread: the
+				  descriptor's own offset is libpcap's) */
 	size_t block;          /* bytes a block: RA_BLOCK, less for a small file */
 	struct ra_block blk[RA_DEPTH];
 };
@@ -108,7 +110,7 @@ static void *ra_main(void *arg)
 		size_t n = 0;
 		int err = 0, eof = 0;
 		while (n < ra->block) {
-			ssize_t r = read(ra->fd, b->data + n, ra->block - n);
+			ssize_t r = pread(ra->fd, b->data + n, ra->block - n, ra->pos);
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0) {
@@ -120,6 +122,7 @@ static void *ra_main(void *arg)
 				break;
 			}
 			n += (size_t)r;
+			ra->pos += r;
 		}
 		b->len = n;
 		b->err = err;
@@ -160,14 +163,15 @@ static void ra_close(struct readahead *ra)
 	ra_free(ra);
 }
 
-/* fd positioned at the first record of a file of size bytes; NULL when
- * memory or a thread cannot be had (libpcap reads then). */
-static struct readahead *ra_start(int fd, long long size)
+/* fd a file of size bytes, read from offset start on; NULL when memory
+ * or a thread cannot be had (libpcap reads then). */
+static struct readahead *ra_start(int fd, off_t start, long long size)
 {
 	struct readahead *ra = calloc(1, sizeof *ra);
 	if (!ra)
 		return NULL;
 	ra->fd = fd;
+	ra->pos = start;
 	/* a small file gets small blocks (one read of it all, and the end) */
 	ra->block = size + 1 < (long long)RA_BLOCK ? (size_t)size + 1 : RA_BLOCK;
 	if (ra->block < 4096)
@@ -208,16 +212,20 @@ static struct ra_block *ra_next(struct readahead *ra, int release)
 }
 
 /* Read classic pcap files ourselves (pcapng, pipes and the rest stay with
- * libpcap). */
-static void try_own_reader(struct cap_source *s, const char *path)
+ * libpcap). in is the descriptor libpcap's stream reads from: a regular
+ * file is read through a copy of it, with pread(2) (the offset stays
+ * libpcap's, which reads nothing more), never by opening the path again, which for a FIFO would wait for a second writer that
+ * never comes, and for any path may be another file by then. */
+static void try_own_reader(struct cap_source *s, int in)
 {
 	uint8_t hdr[4];
-	int fd = open(path, O_RDONLY);
+	struct stat sb;
+	if (fstat(in, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < PCAP_FILE_HDR)
+		return;
+	int fd = fcntl(in, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return;
-	struct stat sb;
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < PCAP_FILE_HDR ||
-	    pread(fd, hdr, 4, 0) != 4) {
+	if (pread(fd, hdr, 4, 0) != 4) {
 		close(fd);
 		return;
 	}
@@ -230,14 +238,12 @@ static void try_own_reader(struct cap_source *s, const char *path)
 	default: close(fd); return;
 	}
 	s->spill = malloc(PCAP_REC_HDR + PCAP_MAX_CAPLEN);
-	if (!s->spill || lseek(fd, PCAP_FILE_HDR, SEEK_SET) != PCAP_FILE_HDR) {
-		free(s->spill);
-		s->spill = NULL;
+	if (!s->spill) {
 		close(fd);
 		return;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	s->ra = ra_start(fd, (long long)sb.st_size);
+	s->ra = ra_start(fd, PCAP_FILE_HDR, (long long)sb.st_size);
 	if (!s->ra) {
 		free(s->spill);
 		s->spill = NULL;
@@ -455,9 +461,13 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 		free(s);
 		return NULL;
 	}
-	s->size = !is_stdin && S_ISREG(sb.st_mode) ? (long long)sb.st_size : -1;
+	int regular = S_ISREG(sb.st_mode);
+	s->size = !is_stdin && regular ? (long long)sb.st_size : -1;
+	/* what cannot be peeked at without taking the bytes (standard input,
+	 * a FIFO, a character device) goes through zlib, which passes bytes
+	 * that are not gzip through as they are */
 	uint8_t magic[2] = { 0, 0 };
-	int gz = is_stdin || (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+	int gz = is_stdin || !regular || (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
 	FILE *f = gz ? gz_stream(fd, &s->gz) : fdopen(fd, "rb");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", s->name, strerror(errno ? errno : ENOMEM));
@@ -475,7 +485,7 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 		return NULL;
 	}
 	if (!gz)
-		try_own_reader(s, path);
+		try_own_reader(s, fd);
 	if (set_filter(s, filter, err, errlen) < 0) {
 		cap_close(s);
 		return NULL;

@@ -173,7 +173,13 @@ int priv_drop(const struct priv_user *u, char *err, size_t errlen)
 	int root = is_root();
 	if (root && u->keep_root)
 		return PRIV_KEPT;
+	/* a thread just joined may be counted for a moment more (the kernel
+	 * wakes the joiner before the thread has left its group) */
 	int threads = thread_count();
+	for (int i = 0; threads > 1 && i < 1000; i++) {
+		usleep(1000);
+		threads = thread_count();
+	}
 	if (threads > 1) {
 		snprintf(err, errlen, "cannot drop privileges with %d threads running (credentials are per "
 			 "thread): an internal error", threads);
