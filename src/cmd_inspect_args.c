@@ -30,7 +30,9 @@ static struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
 	{ "interface", 'i', "IFACE", 'i', "capture live on IFACE (needs root or CAP_NET_RAW)" },
 	{ "filter", 'f', "EXPR", 'f', "BPF filter, as tcpdump takes it (default: none)" },
-	{ "duration", 0, "SEC", O_DURATION, "live: stop after SEC seconds (default: at Ctrl-C)" },
+	{ "duration", 0, "SEC", O_DURATION, "live: stop after SEC seconds (default: at Ctrl-C;\n"
+						 "SIGTERM and SIGHUP stop it too, and the report\n"
+						 "is written)" },
 	{ "count", 'c', "N", 'c', "stop after N packets (default: all)" },
 	{ "user", 0, "NAME", O_USER, "live, as root: once the interface and the output\n"
 				     "files are open, run as NAME, with no capability\n"
@@ -39,7 +41,8 @@ static struct cli_opt opts[] = {
 	{ "json", 0, NULL, O_JSON, "JSON instead of text (the same as --format json;\nschema: docs/json-schema.md)" },
 	{ "format", 0, "FMT", O_FORMAT, format_help },
 	{ "html", 0, "FILE", O_HTML, "also write the report as one HTML page to FILE" },
-	{ "output", 'o', "FILE", 'o', "write the report to FILE (default: standard output)" },
+	{ "output", 'o', "FILE", 'o', "write the report to FILE (default: standard output;\n"
+					   "an input is never overwritten: refused)" },
 	{ "all", 'a', NULL, 'a', "list local peers and every destination in text" },
 	{ "top", 0, "N", O_TOP, "internet destinations shown per device in text\n(default: 20; 0: all)" },
 	{ "progress", 0, NULL, O_PROGRESS, "always show progress on stderr" },
@@ -84,7 +87,11 @@ static const struct cli_cmd inspect_cmd = {
 	"as it is); a directory, meaning every capture under it (*.pcap, *.pcapng,\n"
 	"*.cap, with tcpdump -C's rotation number and/or .gz; subdirectories too;\n"
 	"sorted in version order, x.pcap before x.pcap2 before x.pcap10); or '-',\n"
-	"standard input (tcpdump -w - | alfoil inspect -). All inputs make one report.",
+	"standard input (tcpdump -w - | alfoil inspect -); a FIFO is read like it. All\n"
+	"inputs make one report.\n\n"
+	"Live, as root, alfoil opens the interface and its output files, then runs\n"
+	"as --user (nobody) with no capability and no way back before it reads the\n"
+	"first packet: the data sets are read before that, the report written after.",
 	opts, sizeof opts / sizeof opts[0],
 	NULL,
 	"  0  ok\n"

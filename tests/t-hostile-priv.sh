@@ -49,13 +49,13 @@ check "namespaces and veth pair made" test $? -eq 0
 
 # status PID FIELD: a line of /proc/PID/status, tabs made spaces
 status() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null | tr '\t' ' ' | sed 's/ *$//'; }
-# wait_for PID: until the capture has given up root (or ended), 20 s at most;
-# what is asserted afterwards does not depend on how long it took
+# wait_dropped PID: until the capture has given up root (no-new-privs is
+# the drop's last step), said it stays root, or ended; 20 s at most. What
+# is asserted afterwards does not depend on how long it took.
 wait_dropped() {
 	for _ in $(seq 200); do
 		[ -d "/proc/$1" ] || return 0
-		u=$(status "$1" Uid | cut -d' ' -f1)
-		[ -n "$u" ] && [ "$u" != 0 ] && return 0
+		[ "$(status "$1" NoNewPrivs)" = 1 ] && return 0
 		grep -q "staying root" "$work/err" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -128,6 +128,46 @@ cap=
 if [ "$u" = "0 0 0 0" ] && grep -q "staying root" "$work/err"; then ok "--user root stays root and warns (even with -q)"
 else not_ok "--user root stays root and warns (even with -q)" "Uid: $u; $(cat "$work/err")"; fi
 check "--user root: SIGTERM, exit 0, the report written" test $rc -eq 0 -a -s "$work/root.json"
+
+# not root, but with capabilities (as `setcap cap_net_raw+ep` gives them):
+# the ids stay, the capabilities go
+if command -v setpriv >/dev/null && setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups test -x "$ALFOIL"; then
+	pub=$(mktemp -d)
+	chmod 755 "$pub" && mkdir "$pub/out" && chown "$NOBODY" "$pub/out"
+	ip netns exec "$A" setpriv --reuid="$NOBODY" --regid="$NOBODY" --clear-groups \
+		--inh-caps=+net_raw,+net_admin --ambient-caps=+net_raw,+net_admin \
+		"$ALFOIL" inspect -i pa$$ --json --no-progress -o "$pub/out/caps.json" 2>"$work/err" &
+	cap=$!
+	wait_dropped $cap
+	e=$(status $cap CapEff) p=$(status $cap CapPrm) a=$(status $cap CapAmb) n=$(status $cap NoNewPrivs)
+	kill -HUP $cap 2>/dev/null
+	wait $cap
+	rc=$?
+	cap=
+	if [ "$e$p$a" = 000000000000000000000000000000000000000000000000 ] && [ "$n" = 1 ]; then
+		ok "not root, with CAP_NET_RAW ambient: every capability gone, NoNewPrivs 1"
+	else not_ok "not root, with CAP_NET_RAW ambient: every capability gone, NoNewPrivs 1" \
+		"CapEff $e CapPrm $p CapAmb $a NoNewPrivs $n; $(cat "$work/err")"; fi
+	if [ $rc -eq 0 ] && jq -e '.capture.inputs[0].type == "interface"' "$pub/out/caps.json" >/dev/null 2>&1; then
+		ok "not root: SIGHUP, exit 0, the report written"
+	else not_ok "not root: SIGHUP, exit 0, the report written" "rc=$rc $(cat "$work/err")"; fi
+	rm -rf "$pub"
+else
+	skip "not root, with capabilities: they go" "no setpriv, or nobody cannot run $ALFOIL"
+fi
+
+# root without CAP_SETUID (gone from the bounding set): the drop cannot be
+# done, and that is fatal, not a warning: exit 1, no report, no packet read
+if command -v setpriv >/dev/null; then
+	ip netns exec "$A" setpriv --bounding-set=-setuid "$ALFOIL" inspect -i pa$$ --duration 5 \
+		-o "$work/fail.json" >/dev/null 2>"$work/err"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "dropping privileges failed: setresuid" "$work/err" && [ ! -e "$work/fail.json" ]; then
+		ok "a drop that fails (no CAP_SETUID) is fatal: exit 1, says why, no report"
+	else not_ok "a drop that fails (no CAP_SETUID) is fatal: exit 1, says why, no report" "rc=$rc $(cat "$work/err")"; fi
+else
+	skip "a drop that fails is fatal" "no setpriv"
+fi
 
 # a user that does not exist: refused before the capture, nothing written
 ip netns exec "$A" "$ALFOIL" inspect -i pa$$ --user alfoil-no-such-user --duration 1 \
