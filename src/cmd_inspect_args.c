@@ -324,6 +324,13 @@ static int check_output(const struct inspect_opts *o, const char *opt, const cha
 	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
 		if (clashes(opt, out, named[i][0], named[i][1]))
 			return -1;
+	/* the profiles are read after the outputs are opened */
+	size_t len = strlen(out);
+	if (o->profiles && len > 5 && !strcmp(out + len - 5, ".json") && in_directory(out, o->profiles)) {
+		cli_error("%s %s: that is in the --profiles directory %s, an input; refusing to write there", opt,
+			  out, o->profiles);
+		return -1;
+	}
 	return 0;
 }
 

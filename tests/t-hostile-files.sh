@@ -4,7 +4,7 @@
 # waits for ever for a writer that has gone), and an output that names an
 # input (-o or --html; through a symbolic or a hard link, standard input,
 # a --baseline, a path not there yet) is refused before anything is
-# truncated. Every alfoil run here is under `timeout`: a hang fails a
+# truncated (nor a profile in --profiles). Every alfoil run here is under `timeout`: a hang fails a
 # check, it does not stop the test.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -106,6 +106,16 @@ else not_ok "-o naming an input not there yet (another spelling) is refused, not
 rc=$?
 if [ $rc -eq 1 ] && grep -q "the same file" "$work/err"; then ok "-o and --html naming one file are refused"
 else not_ok "-o and --html naming one file are refused" "rc=$rc $(cat "$work/err")"; fi
+mkdir "$work/prof"
+"$ALFOIL" profile learn -o "$work/prof" "$work/small.pcap" >/dev/null 2>&1
+psum=$(cat "$work/prof"/*.json 2>/dev/null | md5sum)
+(cd "$work" && timeout $T "$ALFOIL" inspect --no-progress --json --profiles prof \
+	-o prof/68-c6-3a-3a-1f-2b.json small.pcap >/dev/null 2>"$work/err")
+rc=$?
+if [ $rc -eq 1 ] && grep -q "profiles directory" "$work/err" && [ -s "$work/prof/68-c6-3a-3a-1f-2b.json" ] &&
+	[ "$(cat "$work/prof"/*.json | md5sum)" = "$psum" ]; then
+	ok "-o into the --profiles directory is refused, the profile kept"
+else not_ok "-o into the --profiles directory is refused, the profile kept" "rc=$rc $(ls "$work/prof") $(cat "$work/err")"; fi
 # not refused: a different file, /dev/null, standard output
 check "-o another file is written" timeout $T "$ALFOIL" inspect -q --no-progress -o "$work/other.txt" "$work/small.pcap"
 check "-o /dev/null is not mistaken for an input" timeout $T "$ALFOIL" inspect -q --no-progress -o /dev/null "$work/small.pcap"

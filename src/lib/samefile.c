@@ -8,19 +8,25 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The directory part of path ("." when none); returns the name part. */
+static const char *split(const char *path, char dir[static PATH_MAX])
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, PATH_MAX, ".");
+	else if (slash == path)
+		snprintf(dir, PATH_MAX, "/");
+	else
+		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - path), path);
+	return slash ? slash + 1 : path;
+}
+
 /* path with its directory made absolute; -1 when that directory is not
  * there either. */
 static int canonical(const char *path, char out[static PATH_MAX + 2])
 {
 	char dir[PATH_MAX], real[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == path)
-		snprintf(dir, sizeof dir, "/");
-	else
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+	const char *base = split(path, dir);
 	if (!realpath(dir, real))
 		return -1;
 	int n = snprintf(out, PATH_MAX + 2, "%s/%s", strcmp(real, "/") ? real : "", base);
@@ -43,4 +49,13 @@ int same_file(const char *out, const char *in)
 	if (canonical(out, a) < 0 || canonical(in, b) < 0)
 		return !strcmp(out, in);
 	return !strcmp(a, b);
+}
+
+int in_directory(const char *path, const char *dir)
+{
+	char d[PATH_MAX];
+	struct stat a, b;
+	split(path, d);
+	return stat(d, &a) == 0 && stat(dir, &b) == 0 && S_ISDIR(b.st_mode) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }

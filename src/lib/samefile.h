@@ -15,4 +15,8 @@
  * (whatever file descriptor 0 is). 0 otherwise. */
 int same_file(const char *out, const char *in);
 
+/* 1 when path is in the directory dir (its own directory, as a device and
+ * inode, is dir), whether path exists or not. */
+int in_directory(const char *path, const char *dir);
+
 #endif
