@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -209,17 +210,25 @@ static int open_html(const struct inspect_opts *o, FILE **html)
 	return 0;
 }
 
+/* Close f, and remove path when it is the regular file f was: never
+ * /dev/null (as root, removing it would take the device away from every
+ * process), a FIFO, or what was put at path since. */
+static void close_remove(FILE *f, const char *path)
+{
+	struct stat a, b;
+	int regular = fstat(fileno(f), &a) == 0 && S_ISREG(a.st_mode);
+	fclose(f);
+	if (regular && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		remove(path);
+}
+
 /* No report after all: the files opened for it go. */
 static void discard_outputs(const struct inspect_opts *o, FILE *out, FILE *html)
 {
-	if (out && out != stdout) {
-		fclose(out);
-		remove(o->out_path);
-	}
-	if (html) {
-		fclose(html);
-		remove(o->html_path);
-	}
+	if (out && out != stdout)
+		close_remove(out, o->out_path);
+	if (html)
+		close_remove(html, o->html_path);
 }
 
 static int write_report(const struct inspect_opts *o, FILE *f, const struct report *rep)

@@ -116,6 +116,18 @@ if [ $rc -eq 1 ] && grep -q "profiles directory" "$work/err" && [ -s "$work/prof
 	[ "$(cat "$work/prof"/*.json | md5sum)" = "$psum" ]; then
 	ok "-o into the --profiles directory is refused, the profile kept"
 else not_ok "-o into the --profiles directory is refused, the profile kept" "rc=$rc $(ls "$work/prof") $(cat "$work/err")"; fi
+# no report (the input is missing): the output goes, but only a regular
+# file alfoil made; a device node at -o (a private /dev/null) stays
+if [ "$(id -u)" -eq 0 ] && mknod -m 666 "$work/null" c 1 3 2>/dev/null; then
+	timeout $T "$ALFOIL" inspect --no-progress -o "$work/null" "$work/nothere.pcap" >/dev/null 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && [ -c "$work/null" ]; then ok "no input read: a device node given as -o is not removed"
+	else not_ok "no input read: a device node given as -o is not removed" "rc=$rc $(ls -la "$work/null" 2>&1)"; fi
+else
+	skip "no input read: a device node given as -o is not removed" "needs root (mknod)"
+fi
+timeout $T "$ALFOIL" inspect --no-progress -o "$work/made.txt" "$work/nothere.pcap" >/dev/null 2>&1
+check "no input read: the regular file made for -o is removed" test ! -e "$work/made.txt"
 # not refused: a different file, /dev/null, standard output
 check "-o another file is written" timeout $T "$ALFOIL" inspect -q --no-progress -o "$work/other.txt" "$work/small.pcap"
 check "-o /dev/null is not mistaken for an input" timeout $T "$ALFOIL" inspect -q --no-progress -o /dev/null "$work/small.pcap"
