@@ -461,6 +461,7 @@ int cmd_inspect(int argc, char **argv)
 	r.inputs = calloc(n, sizeof *r.inputs);
 	if (!r.t || !r.inputs) {
 		cli_error("out of memory");
+		discard_outputs(&o, out, html);
 		inspect_opts_free(&o);
 		return EXIT_USAGE;
 	}
