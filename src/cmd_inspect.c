@@ -110,10 +110,12 @@ static int note_linktype(const struct inspect_opts *o, struct cap_source *s, str
 }
 
 /* Live, once told to stop (a signal, --duration): what the kernel holds
- * already is read too. A partly filled block of the capture ring comes up
- * within one read timeout (100 ms), so reading goes on to the first
- * timeout, and for this long at most (a flood never lets it go quiet). */
-#define DRAIN_US 1000000u
+ * already is read too. A partly filled block of the capture ring is handed
+ * over within one read timeout (100 ms), so reading goes on until a wait
+ * for packets comes back empty DRAIN_MIN_US after the stop, and for
+ * DRAIN_MAX_US at most (a flood never lets it go quiet). */
+#define DRAIN_MIN_US 250000u
+#define DRAIN_MAX_US 1000000u
 
 /* Read one source to its end; returns 0, or -1 when it ended in error. */
 static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_t i, size_t n)
@@ -124,20 +126,20 @@ static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_
 	struct cap_packet cp;
 	struct pkt p;
 	uint64_t deadline = o->duration > 0 ? now_us() + (uint64_t)(o->duration * 1e6) : 0;
-	uint64_t drain_end = 0;
+	uint64_t drain_from = 0; /* live, told to stop: since when */
 	int show = show_progress(o);
 	for (;;) {
 		if (o->count && r->total >= o->count)
 			break;
-		if (!drain_end && (stop_requested || (deadline && now_us() >= deadline))) {
+		if (!drain_from && (stop_requested || (deadline && now_us() >= deadline))) {
 			if (!in->live)
 				break;
-			drain_end = now_us() + DRAIN_US;
+			drain_from = now_us();
 		}
-		if (drain_end && now_us() >= drain_end)
+		if (drain_from && now_us() >= drain_from + DRAIN_MAX_US)
 			break;
 		int rc = cap_next(s, &cp);
-		if (rc == CAP_TIMEOUT && drain_end)
+		if (rc == CAP_TIMEOUT && drain_from && now_us() >= drain_from + DRAIN_MIN_US)
 			break;
 		if (rc == CAP_TIMEOUT || (rc == CAP_END && in->live && stop_requested))
 			continue; /* live, CAP_END is a signal's breakloop: drain */

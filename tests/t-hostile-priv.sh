@@ -5,7 +5,8 @@
 # from /proc/PID/status while it captures; SIGHUP ends the capture and the
 # report (JSON and HTML, in a directory only root may write) is still
 # written, with the maker from the IEEE data loaded before the drop.
-# --user root keeps root (with a warning); --user of no one fails at once.
+# --user root keeps root (with a warning); --user of no one fails at once;
+# --duration ends on a link where nothing is sent.
 # Only the namespaces' own addresses (10.213.11.0/24) are ever targets.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -168,6 +169,19 @@ if command -v setpriv >/dev/null; then
 else
 	skip "a drop that fails is fatal" "no setpriv"
 fi
+
+# a quiet link (IPv6 off, no address: not one frame): --duration still ends
+# (libpcap's TPACKET_V3 wait had no timeout there), under `timeout` so that
+# a hang fails the check instead of stopping the test
+ip -n "$B" link add qa$$ type veth peer name qb$$ &&
+	ip netns exec "$B" sysctl -qw net.ipv6.conf.qa$$.disable_ipv6=1 net.ipv6.conf.qb$$.disable_ipv6=1 &&
+	ip -n "$B" link set qa$$ up && ip -n "$B" link set qb$$ up
+timeout 60 ip netns exec "$B" "$ALFOIL" inspect -i qa$$ --duration 1 --json --no-progress -q \
+	-o "$work/quiet.json" 2>"$work/err"
+rc=$?
+if [ $rc -eq 0 ] && jq -e '.capture.inputs[0].type == "interface"' "$work/quiet.json" >/dev/null 2>&1; then
+	ok "--duration ends on a link where nothing is sent (exit 0, the report written)"
+else not_ok "--duration ends on a link where nothing is sent (exit 0, the report written)" "rc=$rc (124: hung) $(cat "$work/err")"; fi
 
 # a user that does not exist: refused before the capture, nothing written
 ip netns exec "$A" "$ALFOIL" inspect -i pa$$ --user alfoil-no-such-user --duration 1 \

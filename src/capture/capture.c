@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ struct cap_source {
 	uint64_t count;
 	long long size;
 	int live;
+	int live_fd;           /* live: the descriptor to poll(2) */
 	int nano;
 	/* classic pcap read by this file */
 	struct readahead *ra;  /* NULL: libpcap reads */
@@ -529,7 +531,33 @@ struct cap_source *cap_open_live(const char *iface, const char *filter, char *er
 		cap_close(s);
 		return NULL;
 	}
+	/* non-blocking, with a poll(2) of our own: with TPACKET_V3 libpcap
+	 * waits in poll() without a timeout and relies on the kernel handing
+	 * over a ring block every read timeout, which it does not do for an
+	 * empty block, so on a quiet link no timeout ever came (--duration
+	 * and a stop never seen) */
+	s->live_fd = pcap_get_selectable_fd(s->pc);
+	if (s->live_fd < 0 || pcap_setnonblock(s->pc, 1, ebuf) < 0) {
+		snprintf(err, errlen, "%s: cannot read without blocking: %s", iface,
+			 s->live_fd < 0 ? "no descriptor to poll" : ebuf);
+		cap_close(s);
+		return NULL;
+	}
 	return s;
+}
+
+/* Live: a packet, or CAP_TIMEOUT after LIVE_WAIT_MS without one (or a
+ * signal). Through pcap_next_ex()'s codes. */
+#define LIVE_WAIT_MS 100
+static int live_next(struct cap_source *s, struct pcap_pkthdr **h, const u_char **data)
+{
+	int r = pcap_next_ex(s->pc, h, data);
+	if (r != 0)
+		return r;
+	struct pollfd pf = { .fd = s->live_fd, .events = POLLIN };
+	if (poll(&pf, 1, LIVE_WAIT_MS) <= 0)
+		return 0; /* a timeout, or EINTR: the caller looks at its flags */
+	return pcap_next_ex(s->pc, h, data);
 }
 
 void cap_close(struct cap_source *s)
@@ -557,7 +585,7 @@ int cap_next(struct cap_source *s, struct cap_packet *pkt)
 	}
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int r = pcap_next_ex(s->pc, &h, &data);
+	int r = s->live ? live_next(s, &h, &data) : pcap_next_ex(s->pc, &h, &data);
 	switch (r) {
 	case 1:
 		s->count++;
