@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@
 #include "output/output.h"
 #include "inspect.h"
 #include "lib/cli.h"
+#include "lib/priv.h"
 #include "lib/utf8.h"
 #include "prefetch.h"
 #include "reasm/reasm.h"
@@ -123,6 +125,14 @@ static int note_linktype(const struct inspect_opts *o, struct cap_source *s, str
 	return decodable;
 }
 
+/* Live, once told to stop (a signal, --duration): what the kernel holds
+ * already is read too. A partly filled block of the capture ring is handed
+ * over within one read timeout (100 ms), so reading goes on until a wait
+ * for packets comes back empty DRAIN_MIN_US after the stop, and for
+ * DRAIN_MAX_US at most (a flood never lets it go quiet). */
+#define DRAIN_MIN_US 250000u
+#define DRAIN_MAX_US 1000000u
+
 /* Read one source to its end; returns 0, or -1 when it ended in error. */
 static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_t i, size_t n)
 {
@@ -132,14 +142,23 @@ static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_
 	struct cap_packet cp;
 	struct pkt p;
 	uint64_t deadline = o->duration > 0 ? now_us() + (uint64_t)(o->duration * 1e6) : 0;
+	uint64_t drain_from = 0; /* live, told to stop: since when */
 	int show = show_progress(o);
 	for (;;) {
-		if (stop_requested || (deadline && now_us() >= deadline) ||
-		    (o->count && r->total >= o->count))
+		if (o->count && r->total >= o->count)
+			break;
+		if (!drain_from && (stop_requested || (deadline && now_us() >= deadline))) {
+			if (!in->live)
+				break;
+			drain_from = now_us();
+		}
+		if (drain_from && now_us() >= drain_from + DRAIN_MAX_US)
 			break;
 		int rc = cap_next(s, &cp);
-		if (rc == CAP_TIMEOUT)
-			continue;
+		if (rc == CAP_TIMEOUT && drain_from && now_us() >= drain_from + DRAIN_MIN_US)
+			break;
+		if (rc == CAP_TIMEOUT || (rc == CAP_END && in->live && stop_requested))
+			continue; /* live, CAP_END is a signal's breakloop: drain */
 		if (rc == CAP_END)
 			break;
 		if (rc == CAP_ERROR) {
@@ -184,8 +203,9 @@ static int pump_file(struct run *r, struct cap_source *s, struct rep_input *in, 
 	return 0;
 }
 
-/* The output is opened before reading, so a bad path fails at once and not
- * after a long capture. */
+/* The outputs are opened before reading, so a bad path fails at once and
+ * not after a long capture, and before a live capture gives up root (the
+ * user it becomes may not write there). */
 static FILE *open_output(const struct inspect_opts *o)
 {
 	if (!o->out_path || !strcmp(o->out_path, "-"))
@@ -194,6 +214,39 @@ static FILE *open_output(const struct inspect_opts *o)
 	if (!f)
 		cli_error("%s: %s", o->out_path, strerror(errno));
 	return f;
+}
+
+static int open_html(const struct inspect_opts *o, FILE **html)
+{
+	*html = NULL;
+	if (!o->html_path)
+		return 0;
+	if (!(*html = fopen(o->html_path, "w"))) {
+		cli_error("--html %s: %s", o->html_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Close f, and remove path when it is the regular file f was: never
+ * /dev/null (as root, removing it would take the device away from every
+ * process), a FIFO, or what was put at path since. */
+static void close_remove(FILE *f, const char *path)
+{
+	struct stat a, b;
+	int regular = fstat(fileno(f), &a) == 0 && S_ISREG(a.st_mode);
+	fclose(f);
+	if (regular && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		remove(path);
+}
+
+/* No report after all: the files opened for it go. */
+static void discard_outputs(const struct inspect_opts *o, FILE *out, FILE *html)
+{
+	if (out && out != stdout)
+		close_remove(out, o->out_path);
+	if (html)
+		close_remove(html, o->html_path);
 }
 
 static int write_report(const struct inspect_opts *o, FILE *f, const struct report *rep)
@@ -211,13 +264,8 @@ static int write_report(const struct inspect_opts *o, FILE *f, const struct repo
 	return rc;
 }
 
-static int write_html(const struct inspect_opts *o, const struct report *rep)
+static int write_html(const struct inspect_opts *o, FILE *f, const struct report *rep)
 {
-	FILE *f = fopen(o->html_path, "w");
-	if (!f) {
-		cli_error("--html %s: %s", o->html_path, strerror(errno));
-		return -1;
-	}
 	int rc = output_html(f, rep, &o->out);
 	if (fclose(f) != 0)
 		rc = -1;
@@ -273,6 +321,11 @@ struct intel_load {
 	struct classifier *cls;
 	struct infra *infra;
 	char warn[5][2200];
+	int threaded, joined;
+	/* what the data sets are (read from their VERSION files and headers
+	 * when joined: live, that is before root is given up) */
+	struct data_set ds[DATA_SETS];
+	size_t n_ds;
 };
 
 static void *intel_load_main(void *arg)
@@ -305,10 +358,23 @@ static void *intel_load_main(void *arg)
 	return NULL;
 }
 
-static void intel_load_join(struct intel_load *il, int threaded)
+static void intel_load_start(struct intel_load *il)
 {
-	if (threaded)
+	il->threaded = pthread_create(&il->thread, NULL, intel_load_main, il) == 0;
+	if (!il->threaded)
+		intel_load_main(il);
+}
+
+/* Wait for the loader (once; later calls do nothing) and print its
+ * warnings. */
+static void intel_load_join(struct intel_load *il)
+{
+	if (il->joined)
+		return;
+	il->joined = 1;
+	if (il->threaded)
 		pthread_join(il->thread, NULL);
+	il->n_ds = data_sets_describe(il->oui, il->ip, il->clouds, il->cls, il->infra, il->ds);
 	static const int order[] = { 0, 1, 4, 2, 3 };
 	for (int k = 0; k < 5; k++) {
 		int i = order[k];
@@ -326,6 +392,40 @@ static void intel_load_free(struct intel_load *il)
 	infra_free(il->infra);
 }
 
+/* Live: the interface is open and so is every file the report goes to;
+ * from here on every byte is the attacker's, so root goes before the
+ * first packet is read (lib/priv.h). Only this thread runs (the intel/
+ * loader was joined). 0, or -1 after the message: nothing is read. */
+static int drop_privileges(const struct inspect_opts *o)
+{
+	char err[512];
+	struct priv_user none = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	int r = priv_drop(o->priv_ok ? &o->priv : &none, err, sizeof err);
+	if (r < 0) {
+		cli_error("%s: dropping privileges failed: %s; not reading packets as root", o->iface, err);
+		return -1;
+	}
+	if (r == PRIV_KEPT) /* even with -q: it was asked for, but it is worth a line */
+		cli_warn("--user %s: staying root, with every capability, while parsing packets from %s",
+			 o->priv.name, o->iface);
+	else if (r == PRIV_CAPS_ONLY && o->user && !o->quiet)
+		cli_warn("--user %s: not running as root, so the user stays the same (capabilities dropped)",
+			 o->user);
+	return 0;
+}
+
+/* SIGINT, SIGTERM and SIGHUP (a closed terminal, a service manager's
+ * reload): stop reading and write the report of what was read. */
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 int cmd_inspect(int argc, char **argv)
 {
 	struct inspect_opts o = { .format = "text", .progress = -1, .out = { 0, 20 }, .fail_on = -1 };
@@ -337,19 +437,20 @@ int cmd_inspect(int argc, char **argv)
 		return pa > 0 ? EXIT_OK : EXIT_USAGE;
 	}
 
-	FILE *out = open_output(&o);
-	if (!out) {
+	FILE *out = open_output(&o), *html = NULL;
+	if (!out || open_html(&o, &html) < 0) {
+		discard_outputs(&o, out, NULL);
 		inspect_opts_free(&o);
 		return EXIT_USAGE;
 	}
 	char err[2048];
 	/* the IEEE registry, IP data, cloud rules and signatures are only
 	 * needed for the report: they load on a thread of their own while
-	 * the packets are read */
+	 * the packets are read (live: joined before root is given up, so
+	 * that they are read with the rights of the user who started alfoil;
+	 * the kernel's capture buffer holds the packets meanwhile) */
 	struct intel_load il = { .o = &o };
-	int il_thread = pthread_create(&il.thread, NULL, intel_load_main, &il) == 0;
-	if (!il_thread)
-		intel_load_main(&il);
+	intel_load_start(&il);
 	/* findings: thresholds, blocklist and baseline are the user's files:
 	 * a mistake in them is an error, before any packet is read */
 	struct find_config fc;
@@ -364,11 +465,8 @@ int cmd_inspect(int argc, char **argv)
 		cli_error("%s", err);
 		blocklist_free(block);
 		baseline_free(base);
-		if (out != stdout) {
-			fclose(out);
-			remove(o.out_path);
-		}
-		intel_load_join(&il, il_thread);
+		discard_outputs(&o, out, html);
+		intel_load_join(&il);
 		intel_load_free(&il);
 		inspect_opts_free(&o);
 		return EXIT_USAGE;
@@ -384,14 +482,11 @@ int cmd_inspect(int argc, char **argv)
 	r.inputs = calloc(n, sizeof *r.inputs);
 	if (!r.t || !r.ra || !r.inputs) {
 		cli_error("out of memory");
+		discard_outputs(&o, out, html);
 		inspect_opts_free(&o);
 		return EXIT_USAGE;
 	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	catch_signals();
 	r.started = now_us();
 
 	size_t opened = 0;
@@ -408,6 +503,14 @@ int cmd_inspect(int argc, char **argv)
 			cli_error("%s", err);
 			r.bad_input = 1;
 			continue;
+		}
+		if (o.iface) {
+			intel_load_join(&il); /* one thread left for the drop */
+			if (drop_privileges(&o) < 0) {
+				cap_close(s);
+				r.bad_input = 1;
+				continue;
+			}
 		}
 		opened++;
 		live_source = o.iface ? s : NULL;
@@ -440,7 +543,7 @@ int cmd_inspect(int argc, char **argv)
 	/* ALFOIL_TIMES=1: where the time went, on stderr (docs/benchmark.md) */
 	int times = getenv("ALFOIL_TIMES") && *getenv("ALFOIL_TIMES") == '1';
 	uint64_t t_read = now_us();
-	intel_load_join(&il, il_thread);
+	intel_load_join(&il);
 	uint64_t t_intel = now_us();
 	limits_warning(&o, tracker_stats(r.t));
 	struct oui_db *oui = il.oui;
@@ -449,10 +552,7 @@ int cmd_inspect(int argc, char **argv)
 	int status = r.bad_input ? EXIT_INPUT : EXIT_OK;
 	if (!opened) {
 		status = EXIT_USAGE;
-		if (out != stdout) {
-			fclose(out);
-			remove(o.out_path);
-		}
+		discard_outputs(&o, out, html);
 	} else {
 		struct intel_db in = { oui, ip, il.clouds, o.home, il.cls, il.infra, fc.infra_bytes };
 		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
@@ -460,11 +560,11 @@ int cmd_inspect(int argc, char **argv)
 		if (!rep) {
 			cli_error("out of memory building the report");
 			status = EXIT_USAGE;
+			discard_outputs(&o, out, html);
 		} else {
 			rep->version = ALFOIL_VERSION;
-			struct data_set ds[DATA_SETS];
-			rep->n_data_sets = data_sets_describe(oui, ip, il.clouds, il.cls, il.infra, ds);
-			rep->data_sets = ds;
+			rep->n_data_sets = il.n_ds;
+			rep->data_sets = il.ds;
 			if (!oui)
 				rep->oui_status = "IEEE registry not loaded: makers unknown";
 			if (!ip || ipdb_missing(ip)[0])
@@ -486,7 +586,7 @@ int cmd_inspect(int argc, char **argv)
 			uint64_t t_find = now_us();
 			if (write_report(&o, out, rep) < 0)
 				status = EXIT_USAGE;
-			if (o.html_path && write_html(&o, rep) < 0)
+			if (html && write_html(&o, html, rep) < 0)
 				status = EXIT_USAGE;
 			uint64_t t_write = now_us();
 			if (times)

@@ -17,10 +17,12 @@
 #include "inspect.h"
 #include "intel/oui.h"
 #include "lib/cli.h"
+#include "lib/priv.h"
+#include "lib/samefile.h"
 
 enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE, O_MAXFLOWS, O_MAXDEV, O_MAXDEST,
        O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS, O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG,
-       O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES, O_FRAGMEM };
+       O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES, O_FRAGMEM, O_USER };
 
 static char format_help[512];
 
@@ -28,13 +30,19 @@ static struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
 	{ "interface", 'i', "IFACE", 'i', "capture live on IFACE (needs root or CAP_NET_RAW)" },
 	{ "filter", 'f', "EXPR", 'f', "BPF filter, as tcpdump takes it (default: none)" },
-	{ "duration", 0, "SEC", O_DURATION, "live: stop after SEC seconds (default: at Ctrl-C)" },
+	{ "duration", 0, "SEC", O_DURATION, "live: stop after SEC seconds (default: at Ctrl-C;\n"
+						 "SIGTERM and SIGHUP stop it too, and the report\n"
+						 "is written)" },
 	{ "count", 'c', "N", 'c', "stop after N packets (default: all)" },
+	{ "user", 0, "NAME", O_USER, "live, as root: once the interface and the output\n"
+				     "files are open, run as NAME, with no capability\n"
+				     "(default: " PRIV_DEFAULT_USER "; root: stay root, with a warning)" },
 	{ NULL, 0, NULL, 0, "output" },
 	{ "json", 0, NULL, O_JSON, "JSON instead of text (the same as --format json;\nschema: docs/json-schema.md)" },
 	{ "format", 0, "FMT", O_FORMAT, format_help },
 	{ "html", 0, "FILE", O_HTML, "also write the report as one HTML page to FILE" },
-	{ "output", 'o', "FILE", 'o', "write the report to FILE (default: standard output)" },
+	{ "output", 'o', "FILE", 'o', "write the report to FILE (default: standard output;\n"
+					   "an input is never overwritten: refused)" },
 	{ "all", 'a', NULL, 'a', "list local peers and every destination in text" },
 	{ "top", 0, "N", O_TOP, "internet destinations shown per device in text\n(default: 20; 0: all)" },
 	{ "progress", 0, NULL, O_PROGRESS, "always show progress on stderr" },
@@ -81,7 +89,11 @@ static const struct cli_cmd inspect_cmd = {
 	"as it is); a directory, meaning every capture under it (*.pcap, *.pcapng,\n"
 	"*.cap, with tcpdump -C's rotation number and/or .gz; subdirectories too;\n"
 	"sorted in version order, x.pcap before x.pcap2 before x.pcap10); or '-',\n"
-	"standard input (tcpdump -w - | alfoil inspect -). All inputs make one report.",
+	"standard input (tcpdump -w - | alfoil inspect -); a FIFO is read like it. All\n"
+	"inputs make one report.\n\n"
+	"Live, as root, alfoil opens the interface and its output files, then runs\n"
+	"as --user (nobody) with no capability and no way back before it reads the\n"
+	"first packet: the data sets are read before that, the report written after.",
 	opts, sizeof opts / sizeof opts[0],
 	NULL,
 	"  0  ok\n"
@@ -176,6 +188,7 @@ static int set_option(struct inspect_opts *o, int c, const char *arg)
 	case O_BLOCKLIST: o->blocklist = arg; break;
 	case O_BASELINE: o->baseline = arg; break;
 	case O_PROFILES: o->profiles = arg; break;
+	case O_USER: o->user = arg; break;
 	case O_FAILON: {
 		enum severity s;
 		if (severity_parse(arg, &s) < 0) {
@@ -216,11 +229,19 @@ static int set_option(struct inspect_opts *o, int c, const char *arg)
 }
 
 /* A rule file the user named must be there: a typing slip is not to pass
- * as "no rules". */
+ * as "no rules". A FIFO is only looked at (opening it here would take
+ * its writer's one go, and the loader's open would then wait for ever). */
 static int readable(const char *opt, const char *path)
 {
 	if (!path)
 		return 0;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		if (access(path, R_OK) == 0)
+			return 0;
+		cli_error("%s %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
 	int fd = open(path, O_RDONLY);
 	struct stat sb;
 	if (fd < 0 || fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
@@ -286,6 +307,78 @@ static int gather_inputs(struct inspect_opts *o, char **ops, int n_ops)
 	return 0;
 }
 
+/* An output must not be one of the inputs: opening it for writing would
+ * truncate the capture (or the baseline) before it is read. */
+static int clashes(const char *opt, const char *out, const char *what, const char *in)
+{
+	if (!in || !same_file(out, in))
+		return 0;
+	if (!strcmp(in, "-"))
+		cli_error("%s %s: that is standard input, an input; refusing to write over it", opt, out);
+	else if (what)
+		cli_error("%s %s: that is the %s file %s, an input; refusing to write over it", opt, out, what, in);
+	else
+		cli_error("%s %s: that is the input %s; refusing to write over it", opt, out, in);
+	return 1;
+}
+
+static int check_output(const struct inspect_opts *o, const char *opt, const char *out)
+{
+	if (!out || !strcmp(out, "-"))
+		return 0;
+	for (size_t i = 0; i < o->n_inputs; i++)
+		if (clashes(opt, out, NULL, o->inputs[i]))
+			return -1;
+	const char *named[][2] = {
+		{ "--clouds", o->clouds },     { "--signatures", o->signatures }, { "--config", o->find_config },
+		{ "--blocklist", o->blocklist }, { "--baseline", o->baseline },   { "--country-db", o->ip.country },
+		{ "--asn-db", o->ip.asn },
+	};
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+		if (clashes(opt, out, named[i][0], named[i][1]))
+			return -1;
+	/* the profiles are read after the outputs are opened */
+	size_t len = strlen(out);
+	if (o->profiles && len > 5 && !strcmp(out + len - 5, ".json") && in_directory(out, o->profiles)) {
+		cli_error("%s %s: that is in the --profiles directory %s, an input; refusing to write there", opt,
+			  out, o->profiles);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_outputs(const struct inspect_opts *o)
+{
+	if (check_output(o, "-o", o->out_path) < 0 || check_output(o, "--html", o->html_path) < 0)
+		return -1;
+	if (o->out_path && o->html_path && strcmp(o->out_path, "-") && same_file(o->out_path, o->html_path)) {
+		cli_error("-o %s and --html %s: the same file; give two", o->out_path, o->html_path);
+		return -1;
+	}
+	return 0;
+}
+
+/* --user: looked up now, so that a slip fails before the capture starts;
+ * the drop itself comes once the interface is open (cmd_inspect.c). */
+static int check_user(struct inspect_opts *o)
+{
+	if (o->user && !o->iface) {
+		cli_error("--user: only with -i (files are read as the user running alfoil)");
+		return -1;
+	}
+	if (!o->iface)
+		return 0;
+	char err[512];
+	if (priv_lookup(o->user ? o->user : PRIV_DEFAULT_USER, &o->priv, err, sizeof err) < 0) {
+		if (!o->user && geteuid() != 0)
+			return 0; /* not root: there is no user to become, only capabilities to shed */
+		cli_error("%s%s", err, o->user ? "" : " (name another with --user)");
+		return -1;
+	}
+	o->priv_ok = 1;
+	return 0;
+}
+
 int inspect_parse_args(int argc, char **argv, struct inspect_opts *o)
 {
 	static char prog[64];
@@ -328,7 +421,9 @@ int inspect_parse_args(int argc, char **argv, struct inspect_opts *o)
 	    readable("--config", o->find_config) < 0 || readable("--blocklist", o->blocklist) < 0 ||
 	    readable("--baseline", o->baseline) < 0)
 		return -1;
-	return gather_inputs(o, ops, n_ops);
+	if (gather_inputs(o, ops, n_ops) < 0 || check_outputs(o) < 0 || check_user(o) < 0)
+		return -1;
+	return 0;
 }
 
 void inspect_opts_free(struct inspect_opts *o)

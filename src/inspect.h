@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "intel/ipdb.h"
+#include "lib/priv.h"
 #include "output/output.h"
 #include "reasm/reasm.h"
 #include "track/tracker.h"
@@ -27,6 +28,9 @@ struct inspect_opts {
 	const char *profiles;    /* --profiles DIR: MUD files by MAC */
 	int fail_on;             /* --fail-on SEVERITY: exit 4 at or above; -1 never */
 	const char *home;      /* --home-country CC */
+	const char *user;      /* --user NAME: live, the user after the drop */
+	struct priv_user priv; /* live: that user (or nobody), looked up */
+	int priv_ok;           /* priv holds a user */
 	double duration;      /* live: seconds, 0 = until interrupted */
 	uint64_t count;       /* stop after this many packets, 0 = all */
 	int progress;         /* -1 auto, 0 off, 1 on */

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@ struct readahead {
 	uint64_t produced, consumed;
 	int stop;
 	int fd;
+	off_t pos;             /* the file offset read next (pread: the
+				  descriptor's own offset is libpcap's) */
 	size_t block;          /* bytes a block: RA_BLOCK, less for a small file */
 	struct ra_block blk[RA_DEPTH];
 };
@@ -70,6 +73,7 @@ struct cap_source {
 	uint64_t count;
 	long long size;
 	int live;
+	int live_fd;           /* live: the descriptor to poll(2) */
 	int nano;
 	/* classic pcap read by this file */
 	struct readahead *ra;  /* NULL: libpcap reads */
@@ -108,7 +112,7 @@ static void *ra_main(void *arg)
 		size_t n = 0;
 		int err = 0, eof = 0;
 		while (n < ra->block) {
-			ssize_t r = read(ra->fd, b->data + n, ra->block - n);
+			ssize_t r = pread(ra->fd, b->data + n, ra->block - n, ra->pos);
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0) {
@@ -120,6 +124,7 @@ static void *ra_main(void *arg)
 				break;
 			}
 			n += (size_t)r;
+			ra->pos += r;
 		}
 		b->len = n;
 		b->err = err;
@@ -160,14 +165,15 @@ static void ra_close(struct readahead *ra)
 	ra_free(ra);
 }
 
-/* fd positioned at the first record of a file of size bytes; NULL when
- * memory or a thread cannot be had (libpcap reads then). */
-static struct readahead *ra_start(int fd, long long size)
+/* fd a file of size bytes, read from offset start on; NULL when memory
+ * or a thread cannot be had (libpcap reads then). */
+static struct readahead *ra_start(int fd, off_t start, long long size)
 {
 	struct readahead *ra = calloc(1, sizeof *ra);
 	if (!ra)
 		return NULL;
 	ra->fd = fd;
+	ra->pos = start;
 	/* a small file gets small blocks (one read of it all, and the end) */
 	ra->block = size + 1 < (long long)RA_BLOCK ? (size_t)size + 1 : RA_BLOCK;
 	if (ra->block < 4096)
@@ -208,16 +214,20 @@ static struct ra_block *ra_next(struct readahead *ra, int release)
 }
 
 /* Read classic pcap files ourselves (pcapng, pipes and the rest stay with
- * libpcap). */
-static void try_own_reader(struct cap_source *s, const char *path)
+ * libpcap). in is the descriptor libpcap's stream reads from: a regular
+ * file is read through a copy of it, with pread(2) (the offset stays
+ * libpcap's, which reads nothing more), never by opening the path again, which for a FIFO would wait for a second writer that
+ * never comes, and for any path may be another file by then. */
+static void try_own_reader(struct cap_source *s, int in)
 {
 	uint8_t hdr[4];
-	int fd = open(path, O_RDONLY);
+	struct stat sb;
+	if (fstat(in, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < PCAP_FILE_HDR)
+		return;
+	int fd = fcntl(in, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return;
-	struct stat sb;
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < PCAP_FILE_HDR ||
-	    pread(fd, hdr, 4, 0) != 4) {
+	if (pread(fd, hdr, 4, 0) != 4) {
 		close(fd);
 		return;
 	}
@@ -230,14 +240,12 @@ static void try_own_reader(struct cap_source *s, const char *path)
 	default: close(fd); return;
 	}
 	s->spill = malloc(PCAP_REC_HDR + PCAP_MAX_CAPLEN);
-	if (!s->spill || lseek(fd, PCAP_FILE_HDR, SEEK_SET) != PCAP_FILE_HDR) {
-		free(s->spill);
-		s->spill = NULL;
+	if (!s->spill) {
 		close(fd);
 		return;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	s->ra = ra_start(fd, (long long)sb.st_size);
+	s->ra = ra_start(fd, PCAP_FILE_HDR, (long long)sb.st_size);
 	if (!s->ra) {
 		free(s->spill);
 		s->spill = NULL;
@@ -455,9 +463,13 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 		free(s);
 		return NULL;
 	}
-	s->size = !is_stdin && S_ISREG(sb.st_mode) ? (long long)sb.st_size : -1;
+	int regular = S_ISREG(sb.st_mode);
+	s->size = !is_stdin && regular ? (long long)sb.st_size : -1;
+	/* what cannot be peeked at without taking the bytes (standard input,
+	 * a FIFO, a character device) goes through zlib, which passes bytes
+	 * that are not gzip through as they are */
 	uint8_t magic[2] = { 0, 0 };
-	int gz = is_stdin || (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+	int gz = is_stdin || !regular || (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
 	FILE *f = gz ? gz_stream(fd, &s->gz) : fdopen(fd, "rb");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", s->name, strerror(errno ? errno : ENOMEM));
@@ -475,7 +487,7 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 		return NULL;
 	}
 	if (!gz)
-		try_own_reader(s, path);
+		try_own_reader(s, fd);
 	if (set_filter(s, filter, err, errlen) < 0) {
 		cap_close(s);
 		return NULL;
@@ -519,7 +531,33 @@ struct cap_source *cap_open_live(const char *iface, const char *filter, char *er
 		cap_close(s);
 		return NULL;
 	}
+	/* non-blocking, with a poll(2) of our own: with TPACKET_V3 libpcap
+	 * waits in poll() without a timeout and relies on the kernel handing
+	 * over a ring block every read timeout, which it does not do for an
+	 * empty block, so on a quiet link no timeout ever came (--duration
+	 * and a stop never seen) */
+	s->live_fd = pcap_get_selectable_fd(s->pc);
+	if (s->live_fd < 0 || pcap_setnonblock(s->pc, 1, ebuf) < 0) {
+		snprintf(err, errlen, "%s: cannot read without blocking: %s", iface,
+			 s->live_fd < 0 ? "no descriptor to poll" : ebuf);
+		cap_close(s);
+		return NULL;
+	}
 	return s;
+}
+
+/* Live: a packet, or CAP_TIMEOUT after LIVE_WAIT_MS without one (or a
+ * signal). Through pcap_next_ex()'s codes. */
+#define LIVE_WAIT_MS 100
+static int live_next(struct cap_source *s, struct pcap_pkthdr **h, const u_char **data)
+{
+	int r = pcap_next_ex(s->pc, h, data);
+	if (r != 0)
+		return r;
+	struct pollfd pf = { .fd = s->live_fd, .events = POLLIN };
+	if (poll(&pf, 1, LIVE_WAIT_MS) <= 0)
+		return 0; /* a timeout, or EINTR: the caller looks at its flags */
+	return pcap_next_ex(s->pc, h, data);
 }
 
 void cap_close(struct cap_source *s)
@@ -547,7 +585,7 @@ int cap_next(struct cap_source *s, struct cap_packet *pkt)
 	}
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int r = pcap_next_ex(s->pc, &h, &data);
+	int r = s->live ? live_next(s, &h, &data) : pcap_next_ex(s->pc, &h, &data);
 	switch (r) {
 	case 1:
 		s->count++;
