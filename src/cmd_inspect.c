@@ -278,14 +278,19 @@ static int write_html(const struct inspect_opts *o, FILE *f, const struct report
  * (its counters say the same, in numbers). */
 static void limits_warning(const struct inspect_opts *o, const struct tracker_stats *st)
 {
-	if (o->quiet || !(st->flows_evicted || st->devices_refused || st->dests_refused || st->names_evicted ||
-			  st->strings_refused))
+	if (o->quiet || !(st->flows_evicted || st->devices_refused || st->devices_evicted || st->dests_refused ||
+			  st->names_evicted || st->strings_refused))
 		return;
 	fprintf(stderr, "%s: warning: limits reached:", cli_prog());
 	const char *sep = "";
 	if (st->flows_evicted) {
 		fprintf(stderr, " %llu flows evicted, oldest first (--max-flows %u)",
 			(unsigned long long)st->flows_evicted, o->cfg.max_flows);
+		sep = ";";
+	}
+	if (st->devices_evicted) {
+		fprintf(stderr, "%s %llu devices seen only briefly evicted for newcomers (--max-devices %u)", sep,
+			(unsigned long long)st->devices_evicted, o->cfg.max_devices);
 		sep = ";";
 	}
 	if (st->devices_refused) {

@@ -34,6 +34,7 @@ check "flood: none refused (no made-up MAC showed evidence)" test "$(j f300000 '
 check "flood: destinations kept within --max-dests" \
 	test "$(j f300000 '[.devices[].destinations | length] | add')" -le 1024
 check "flood: a warning names the limits reached" grep -q "limits reached:.*flows evicted.*--max-flows 2048" "$work/f300000.err"
+check "flood: ... and the devices evicted" grep -q "limits reached:.* devices seen only briefly evicted for newcomers (--max-devices 128)" "$work/f300000.err"
 check "flood: packets all counted ($(j f300000 .capture.packets))" test "$(j f300000 .capture.packets)" -eq 300000
 
 python3 "$ROOT/bench/repeat-pcap.py" "$ROOT/examples/home.pcap" 3 "$work/home3.pcap" >/dev/null
