@@ -805,6 +805,32 @@ static void test_address_evidence(void **state)
 	tracker_free(t);
 }
 
+/* A device evicted takes its DNS state with it: its query counts and the
+ * query still waiting for an answer are gone, and the answer arriving
+ * after that is unsolicited, not credited to whoever took the slot. */
+static void test_evicted_names_dropped(void **state)
+{
+	(void)state;
+	struct tracker_config cfg;
+	tracker_config_default(&cfg);
+	cfg.max_devices = 2;
+	struct tracker *t = tracker_new(&cfg);
+	dns_pkt(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", 40000, "192.168.1.1", 53, 0x1001, "a.example", NULL, 1000);
+	assert_int_not_equal(tracker_query_next(t, TABLE_NONE), TABLE_NONE);
+	/* two newcomers on probation push both out */
+	udp(t, MAC_PHONE, MAC_PHONE2, "192.168.1.20", 5000, "192.168.1.21", 6000, 2000);
+	assert_null(find_dev(t, MAC_DEV));
+	assert_int_equal(tracker_stats(t)->devices_evicted, 2);
+	assert_int_equal(tracker_query_next(t, TABLE_NONE), TABLE_NONE);
+	/* the late answer matches no waiting query */
+	const uint8_t ip[4] = { 203, 0, 113, 7 };
+	uint64_t before = tracker_stats(t)->dns_unsolicited;
+	dns_pkt(t, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 40000, 0x1001, "a.example", ip, 3000);
+	assert_int_equal(tracker_stats(t)->dns_unsolicited, before + 1);
+	assert_int_equal(tracker_name_next(t, TABLE_NONE), TABLE_NONE);
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +846,7 @@ int main(void)
 		cmocka_unit_test(test_device_cap),
 		cmocka_unit_test(test_device_cap_established),
 		cmocka_unit_test(test_address_evidence),
+		cmocka_unit_test(test_evicted_names_dropped),
 		cmocka_unit_test(test_no_link_layer),
 		cmocka_unit_test(test_public_only_initiator),
 		cmocka_unit_test(test_direction_service_port),
