@@ -87,7 +87,8 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 FUZZ_APPS  := dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp
-FUZZ_TARGETS := $(FUZZ_APPS) packet mud capture policy report reasm
+FUZZ_OWN   := packet mud capture policy report reasm
+FUZZ_TARGETS := $(FUZZ_APPS) $(FUZZ_OWN)
 FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=build/san/fuzz/replay_%)
 FUZZ_OBJ   := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
@@ -101,51 +102,18 @@ build/fuzz/obj/%.o: src/%.c
 build/fuzz/libalfoil.a: $(FUZZ_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
-build/fuzz/fuzz_packet: fuzz/fuzz_packet.c build/fuzz/libalfoil.a
-	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
-
-build/fuzz/fuzz_mud: fuzz/fuzz_mud.c build/fuzz/libalfoil.a
-	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
-
-build/fuzz/fuzz_capture: fuzz/fuzz_capture.c build/fuzz/libalfoil.a
-	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
-
-build/fuzz/fuzz_policy: fuzz/fuzz_policy.c build/fuzz/libalfoil.a
-	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
-
-build/fuzz/fuzz_report: fuzz/fuzz_report.c build/fuzz/libalfoil.a
-	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
-
-build/fuzz/fuzz_reasm: fuzz/fuzz_reasm.c build/fuzz/libalfoil.a
+# targets with a file of their own (fuzz/fuzz_NAME.c); the rest are the
+# application decoders, all through fuzz/fuzz_app.c
+$(FUZZ_OWN:%=build/fuzz/fuzz_%): build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libalfoil.a $(LIBS)
 
 build/fuzz/fuzz_%: fuzz/fuzz_app.c build/fuzz/libalfoil.a
 	$(FUZZ_CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer \
 		-DFUZZ_FN=app_$* $(if $(filter tls,$*),-DFUZZ_TLS_NEED) -o $@ $< build/fuzz/libalfoil.a $(LIBS)
 
-build/san/fuzz/replay_packet: fuzz/fuzz_packet.c fuzz/replay.c build/san/libalfoil.a
+$(FUZZ_OWN:%=build/san/fuzz/replay_%): build/san/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_packet.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
-
-build/san/fuzz/replay_mud: fuzz/fuzz_mud.c fuzz/replay.c build/san/libalfoil.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_mud.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
-
-build/san/fuzz/replay_capture: fuzz/fuzz_capture.c fuzz/replay.c build/san/libalfoil.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_capture.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
-
-build/san/fuzz/replay_policy: fuzz/fuzz_policy.c fuzz/replay.c build/san/libalfoil.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_policy.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
-
-build/san/fuzz/replay_report: fuzz/fuzz_report.c fuzz/replay.c build/san/libalfoil.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_report.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
-
-build/san/fuzz/replay_reasm: fuzz/fuzz_reasm.c fuzz/replay.c build/san/libalfoil.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ fuzz/fuzz_reasm.c fuzz/replay.c build/san/libalfoil.a $(LIBS)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ $< fuzz/replay.c build/san/libalfoil.a $(LIBS)
 
 build/san/fuzz/replay_%: fuzz/fuzz_app.c fuzz/replay.c build/san/libalfoil.a
 	@mkdir -p $(dir $@)
