@@ -26,13 +26,13 @@ int output_text(FILE *f, const struct report *r, const struct out_opts *o);
 int output_json(FILE *f, const struct report *r, const struct out_opts *o);
 int output_html(FILE *f, const struct report *r, const struct out_opts *o);
 
-/* A stream that writes to dst what is written to it, made safe to show
- * (lib/utf8.h, UTF8_KEEP_LINES: valid UTF-8, no control but newline and tab,
- * nothing that reorders or hides text); NULL when out of memory. The text
- * and HTML renderers write through one. output_safe_close() flushes and
- * closes it (not dst): 0, or -1 when writing failed. */
-FILE *output_safe_open(FILE *dst);
-int output_safe_close(FILE *f, FILE *dst);
+/* Run render (the text or HTML renderer) on a stream that writes to dst
+ * what is written to it, made safe to show (lib/utf8.h, UTF8_KEEP_LINES:
+ * valid UTF-8, no control but newline and tab, nothing that reorders or
+ * hides text): render's result, or -1 when out of memory or writing
+ * failed. */
+typedef int (*output_render_fn)(FILE *f, const struct report *r, const struct out_opts *o);
+int output_safe_render(FILE *dst, output_render_fn render, const struct report *r, const struct out_opts *o);
 
 /* The format table; NULL when name is unknown. */
 const struct output_format *output_find(const char *name);

@@ -72,7 +72,7 @@ static int safe_close(void *cookie)
 	return rc;
 }
 
-FILE *output_safe_open(FILE *dst)
+static FILE *safe_open(FILE *dst)
 {
 	struct safe *s = calloc(1, sizeof *s);
 	if (!s)
@@ -85,10 +85,14 @@ FILE *output_safe_open(FILE *dst)
 	return f;
 }
 
-int output_safe_close(FILE *f, FILE *dst)
+int output_safe_render(FILE *dst, output_render_fn render, const struct report *r, const struct out_opts *o)
 {
+	FILE *f = safe_open(dst);
+	if (!f)
+		return -1;
+	int rc = render(f, r, o);
 	int bad = ferror(f);
 	if (fclose(f) != 0)
 		bad = 1;
-	return bad || ferror(dst) ? -1 : 0;
+	return bad || ferror(dst) ? -1 : rc;
 }

@@ -320,13 +320,9 @@ static int text_render(FILE *f, const struct report *r, const struct out_opts *o
 	return ferror(f) ? -1 : 0;
 }
 
-/* Through output_safe_open(): nothing a packet or a file name holds can
+/* Through output_safe_render(): nothing a packet or a file name holds can
  * move, hide or recolour what the terminal shows. */
 int output_text(FILE *f, const struct report *r, const struct out_opts *o)
 {
-	FILE *s = output_safe_open(f);
-	if (!s)
-		return -1;
-	int rc = text_render(s, r, o);
-	return output_safe_close(s, f) < 0 ? -1 : rc;
+	return output_safe_render(f, text_render, r, o);
 }
