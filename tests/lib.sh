@@ -5,6 +5,9 @@
 #   skip "description" "why"   a skipped one
 #   check "description" cmd...  ok when cmd succeeds
 #   tap_end                     exit non-zero when any test failed
+#   need_netns "description"     skip the script unless root with ip netns
+#   veth_pair A B IFA IFB MACA MACB NET
+#                               namespaces A and B, a veth between them
 
 TAP_N=0
 TAP_FAILED=0
@@ -36,4 +39,31 @@ need_captures() {
 		tap_end
 		exit 0
 	fi
+}
+
+# Skip the whole script unless it runs as root and can make namespaces.
+need_netns() {
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "$1" "needs root (network namespaces)"
+		tap_end; exit 0
+	fi
+	if ! ip netns add "alfoil-probe-$$" 2>/dev/null; then
+		skip "$1" "ip netns is not available here"
+		tap_end; exit 0
+	fi
+	ip netns del "alfoil-probe-$$"
+}
+
+# veth_pair A B IFA IFB MACA MACB NET: namespaces A and B (the caller
+# deletes them), a veth pair IFA (in A, MACA, NET.1/24) - IFB (in B, MACB,
+# NET.2/24), both ends and loopback up; NET is three octets (10.213.7).
+veth_pair() {
+	ip netns add "$1" && ip netns add "$2" &&
+		ip link add "$3" netns "$1" type veth peer name "$4" netns "$2" &&
+		ip -n "$1" link set "$3" address "$5" &&
+		ip -n "$2" link set "$4" address "$6" &&
+		ip -n "$1" addr add "$7.1/24" dev "$3" &&
+		ip -n "$2" addr add "$7.2/24" dev "$4" &&
+		ip -n "$1" link set "$3" up && ip -n "$2" link set "$4" up &&
+		ip -n "$1" link set lo up && ip -n "$2" link set lo up
 }

@@ -11,15 +11,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	skip "privilege drop during live capture" "needs root (network namespaces, and root to drop)"
-	tap_end; exit 0
-fi
-if ! ip netns add "alfoil-probe-$$" 2>/dev/null; then
-	skip "privilege drop during live capture" "ip netns is not available here"
-	tap_end; exit 0
-fi
-ip netns del "alfoil-probe-$$"
+need_netns "privilege drop during live capture"
 NOBODY=$(id -u nobody 2>/dev/null)
 if [ -z "$NOBODY" ]; then
 	skip "privilege drop during live capture" "no user nobody on this system"
@@ -38,14 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$A" && ip netns add "$B" &&
-	ip link add pa$$ netns "$A" type veth peer name pb$$ netns "$B" &&
-	ip -n "$A" link set pa$$ address 02:00:5e:10:00:11 &&
-	ip -n "$B" link set pb$$ address $MAC_B &&
-	ip -n "$A" addr add 10.213.11.1/24 dev pa$$ &&
-	ip -n "$B" addr add 10.213.11.2/24 dev pb$$ &&
-	ip -n "$A" link set pa$$ up && ip -n "$B" link set pb$$ up &&
-	ip -n "$A" link set lo up && ip -n "$B" link set lo up
+veth_pair "$A" "$B" pa$$ pb$$ 02:00:5e:10:00:11 $MAC_B 10.213.11
 check "namespaces and veth pair made" test $? -eq 0
 
 # status PID FIELD: a line of /proc/PID/status, tabs made spaces

@@ -6,15 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	skip "live capture on a veth pair" "needs root (network namespaces)"
-	tap_end; exit 0
-fi
-if ! ip netns add "alfoil-probe-$$" 2>/dev/null; then
-	skip "live capture on a veth pair" "ip netns is not available here"
-	tap_end; exit 0
-fi
-ip netns del "alfoil-probe-$$"
+need_netns "live capture on a veth pair"
 
 A=alfoil-t$$-a B=alfoil-t$$-b
 MAC_B=44:65:0d:aa:bb:cc # an Amazon MA-L prefix: the maker must show
@@ -27,14 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$A" && ip netns add "$B" &&
-	ip link add va$$ netns "$A" type veth peer name vb$$ netns "$B" &&
-	ip -n "$A" link set va$$ address 02:00:5e:10:00:01 &&
-	ip -n "$B" link set vb$$ address $MAC_B &&
-	ip -n "$A" addr add 10.213.7.1/24 dev va$$ &&
-	ip -n "$B" addr add 10.213.7.2/24 dev vb$$ &&
-	ip -n "$A" link set va$$ up && ip -n "$B" link set vb$$ up &&
-	ip -n "$A" link set lo up && ip -n "$B" link set lo up
+veth_pair "$A" "$B" va$$ vb$$ 02:00:5e:10:00:01 $MAC_B 10.213.7
 check "namespaces and veth pair made" test $? -eq 0
 
 ip netns exec "$A" python3 "$ROOT/tests/live/peer.py" server 10.213.7.1 &
