@@ -55,17 +55,25 @@ static void bad_value(struct said *s, const char *what, const char *why, const j
 		txt ? hostname_escape(txt, esc, sizeof esc) : "(not a string)", txt ? "\"" : "", why);
 }
 
-static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *s, size_t *skipped)
+/* One text form of an address: 2001:DB8::1 and 2001:db8::1 are one.
+ * 0, or -1 when a is no address of family af. */
+static int canon_addr(const char *a, int af, char out[static 46])
 {
 	unsigned char b[16];
-	const char *a = json_string_value(v);
-	if (!a || strlen(a) >= sizeof d->addrs[0] || inet_pton(af, a, b) != 1) {
+	if (!a || strlen(a) >= 46 || inet_pton(af, a, b) != 1)
+		return -1;
+	inet_ntop(af, b, out, 46);
+	return 0;
+}
+
+static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *s, size_t *skipped)
+{
+	char canon[46];
+	if (canon_addr(json_string_value(v), af, canon) < 0) {
 		bad_value(s, af == AF_INET ? "ipv4" : "ipv6", af == AF_INET ? "not an IPv4 address" : "not an IPv6 address", v);
 		(*skipped)++;
 		return;
 	}
-	char canon[46];
-	inet_ntop(af, b, canon, sizeof canon); /* one text form: 2001:DB8::1 and 2001:db8::1 are one */
 	for (size_t k = 0; k < d->n_addrs; k++)
 		if (!strcmp(d->addrs[k], canon))
 			return;
@@ -74,19 +82,18 @@ static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *
 }
 
 /* Mark the device's addresses listed in addresses_unproven (in any text
- * form: compared as bytes). */
+ * form: compared in the one form add_addr() keeps). */
 static void mark_unproven(struct inrep_dev *d, const json_t *list)
 {
 	size_t j;
 	const json_t *v;
 	json_array_foreach(list, j, v) {
 		const char *a = json_string_value(v);
-		unsigned char b[16], c[16];
-		int af = a && strchr(a, ':') ? AF_INET6 : AF_INET;
-		if (!a || inet_pton(af, a, b) != 1)
+		char canon[46];
+		if (canon_addr(a, a && strchr(a, ':') ? AF_INET6 : AF_INET, canon) < 0)
 			continue;
 		for (size_t k = 0; k < d->n_addrs; k++)
-			if (inet_pton(af, d->addrs[k], c) == 1 && !memcmp(b, c, af == AF_INET ? 4 : 16))
+			if (!strcmp(d->addrs[k], canon))
 				d->unproven[k] = 1;
 	}
 }
