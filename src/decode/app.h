@@ -12,27 +12,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decode/apps.h"
 #include "decode/obs.h"
 #include "decode/pkt.h"
 
 typedef int (*app_decode_fn)(const uint8_t *p, size_t len, struct obs_sink *sink);
+/* Recognise a payload by its content alone: true when it is the protocol's. */
+typedef bool (*app_is_fn)(const uint8_t *p, size_t len);
 
-/* One decoder per file. */
-int app_dhcp(const uint8_t *p, size_t len, struct obs_sink *sink);   /* UDP 67/68 */
-int app_dhcp6(const uint8_t *p, size_t len, struct obs_sink *sink);  /* UDP 546/547 */
-int app_dns(const uint8_t *p, size_t len, struct obs_sink *sink);    /* DNS message */
-int app_dns_tcp(const uint8_t *p, size_t len, struct obs_sink *sink); /* 2-byte length + message(s) */
-int app_mdns(const uint8_t *p, size_t len, struct obs_sink *sink);   /* UDP 5353 */
-int app_ssdp(const uint8_t *p, size_t len, struct obs_sink *sink);   /* UDP 1900 */
-int app_ntp(const uint8_t *p, size_t len, struct obs_sink *sink);    /* UDP 123 */
-int app_miio(const uint8_t *p, size_t len, struct obs_sink *sink);   /* UDP 54321 */
-int app_tuya(const uint8_t *p, size_t len, struct obs_sink *sink);   /* UDP 6666/6667 */
+/* One decoder per file. Those of the registry (decode/apps.def) are
+ * declared from its lines; the others: */
+#define UDP_DEC(fn) int fn(const uint8_t *p, size_t len, struct obs_sink *sink);
+#define TCP_DEC(fn) int fn(const uint8_t *p, size_t len, struct obs_sink *sink);
+#define UDP_IS(fn) bool fn(const uint8_t *p, size_t len);
+#define TCP_IS(fn) bool fn(const uint8_t *p, size_t len);
+#define APP(id, name, enc, seen, ports, code) code
+#include "decode/apps.def"
+#undef UDP_DEC
+#undef TCP_DEC
+#undef UDP_IS
+#undef TCP_IS
 int app_http(const uint8_t *p, size_t len, struct obs_sink *sink);   /* request head */
 int app_tls(const uint8_t *p, size_t len, struct obs_sink *sink);    /* TLS records holding a ClientHello */
-int app_pppp(const uint8_t *p, size_t len, struct obs_sink *sink);  /* UDP 32100, 32108, P2P ports */
-/* True when a datagram is one CS2 PPPP message (magic, known type, exact
- * length): P2P peers use any port, so the content must say it. */
-bool app_pppp_is(const uint8_t *p, size_t len);
 int app_ndp(const uint8_t *p, size_t len, struct obs_sink *sink);    /* ICMPv6 message incl. type */
 
 /* Stream helpers for TCP, used by the tracker to decide how much to buffer.
@@ -43,8 +44,63 @@ long app_tls_need(const uint8_t *p, size_t len);
 /* True when the payload starts like an HTTP/1.x request line. */
 bool app_http_is_request(const uint8_t *p, size_t len);
 
-/* UDP dispatch: the decoder for a datagram between sport and dport, or NULL.
- * mDNS (5353) before DNS (53) before the rest; both ports are tried. */
+/* The registry (registry.c, from decode/apps.def). */
+
+/* Encryption as a line says it: the values of track's enum enc_state. */
+enum app_enc { APP_ENC_UNKNOWN, APP_ENC_YES, APP_ENC_LIKELY, APP_ENC_NO };
+
+/* A port as a line declares it. */
+enum app_port_role {
+	APP_PORT_SERVER = 1, /* UDP(p), TCP(p): the responder's port */
+	APP_PORT_CLIENT,     /* UDP_CLIENT(p): a client's (DHCP's 68) */
+	APP_PORT_EITHER,     /* UDP_EITHER(p): a server's, and wins on either side */
+};
+struct app_def_port {
+	uint8_t proto; /* IPPROTO_UDP, IPPROTO_TCP; 0 ends the list */
+	uint8_t role;  /* enum app_port_role */
+	uint16_t port;
+};
+
+/* One line of decode/apps.def. */
+struct app_def {
+	const char *name;    /* "" for APP_UNKNOWN */
+	uint8_t id;          /* enum app_proto */
+	uint8_t enc;         /* enum app_enc guessed from its ports */
+	uint8_t seen;        /* enum app_enc once its decoder recognised it */
+	app_decode_fn udp;   /* datagrams with one of its UDP ports, or NULL */
+	app_decode_fn tcp;   /* TCP payloads with one of its TCP ports, or NULL */
+	app_is_fn udp_is;    /* a datagram on any port is its, or NULL */
+	app_is_fn tcp_is;    /* a TCP payload on any port is its, or NULL */
+	const struct app_def_port *ports;
+};
+
+/* A service port: every port of every line, and the SERVICE lines. */
+struct app_port {
+	uint8_t proto;
+	uint16_t port;
+	uint8_t app;    /* enum app_proto; APP_UNKNOWN for a SERVICE line */
+	uint8_t enc;    /* enum app_enc */
+	uint8_t server; /* the port is the server's (68 and 546 are clients') */
+	uint8_t either; /* UDP_EITHER */
+};
+
+/* The line of an application, NULL out of range (APP_UNKNOWN has one,
+ * named "", with no ports or decoders). */
+const struct app_def *app_def(enum app_proto a);
+/* The service port proto/port, or NULL: a direct index, no search. */
+const struct app_port *app_port(uint8_t proto, uint16_t port);
+/* The application whose decoder reads a datagram between sport and dport:
+ * a UDP_EITHER port on either side first, then the destination port, then
+ * the source port; NULL when none has a UDP decoder. */
+const struct app_def *app_udp(uint16_t sport, uint16_t dport);
+/* The same for a TCP payload (TCP_DEC). */
+const struct app_def *app_tcp(uint16_t sport, uint16_t dport);
+/* The first application (in the list's order) whose UDP_IS / TCP_IS says
+ * the payload is its, or NULL. */
+const struct app_def *app_udp_recognise(const uint8_t *p, size_t len);
+const struct app_def *app_tcp_recognise(const uint8_t *p, size_t len);
+
+/* UDP dispatch by port alone: app_udp()'s decoder, or NULL. */
 app_decode_fn app_for_udp(uint16_t sport, uint16_t dport);
 
 #endif

@@ -16,6 +16,13 @@
 #define MIIO_MAGIC 0x2131
 #define MIIO_HDR_LEN 32
 
+/* miIO framed over TCP (Mi Home gateways reach their cloud so, often on
+ * port 80): a payload starting with the magic and a whole header. */
+bool app_miio_is(const uint8_t *p, size_t len)
+{
+	return len >= MIIO_HDR_LEN && p[0] == MIIO_MAGIC >> 8 && p[1] == (MIIO_MAGIC & 0xff);
+}
+
 int app_miio(const uint8_t *p, size_t len, struct obs_sink *sink)
 {
 	struct cur c = cur_make(p, len);

@@ -32,6 +32,8 @@ static bool pppp_type_known(uint8_t t)
 	}
 }
 
+/* True when a datagram is one CS2 PPPP message (magic, known type, exact
+ * length): P2P peers use any port, so the content must say it. */
 bool app_pppp_is(const uint8_t *p, size_t len)
 {
 	struct cur c = cur_make(p, len);

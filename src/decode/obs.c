@@ -43,6 +43,7 @@ static const char *const obs_names[OBS__COUNT] = {
 	[OBS_TUYA_DISCOVERY] = "tuya-discovery",
 	[OBS_CS2] = "cs2-pppp",
 	[OBS_ND_ADDR] = "nd-addr",
+	[OBS_APP] = "app",
 };
 
 const char *obs_kind_name(enum obs_kind k)

@@ -88,6 +88,11 @@ enum obs_kind {
 	/* IPv6 neighbour discovery (RFC 4861) */
 	OBS_ND_ADDR,            /* target/source addr seen with link-layer
 				   option; addr, mac */
+	/* Any decoder of the registry (decode/apps.def) */
+	OBS_APP,                /* the payload is the decoder's protocol: the
+				   tracker files its line's application and
+				   encryption for the sender's destination;
+				   num = the decoder's (a message type) */
 	OBS__COUNT
 };
 

@@ -5,21 +5,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "decode/app.h"
 #include "track/internal.h"
-
-static const char *const app_names[APP__COUNT] = {
-	[APP_UNKNOWN] = "", [APP_DNS] = "dns", [APP_MDNS] = "mdns",
-	[APP_DHCP] = "dhcp", [APP_DHCP6] = "dhcpv6", [APP_SSDP] = "ssdp",
-	[APP_NTP] = "ntp", [APP_TLS] = "tls", [APP_HTTP] = "http",
-	[APP_QUIC] = "quic", [APP_MQTT] = "mqtt", [APP_MIIO] = "miio",
-	[APP_TUYA] = "tuya", [APP_LLMNR] = "llmnr", [APP_NETBIOS] = "netbios",
-	[APP_ICMP] = "icmp", [APP_YEELIGHT] = "yeelight", [APP_CS2] = "cs2-pppp",
-};
-
-const char *app_proto_name(enum app_proto a)
-{
-	return (unsigned)a < APP__COUNT ? app_names[a] : "";
-}
 
 const char *enc_state_name(enum enc_state e)
 {
@@ -31,19 +18,19 @@ const char *enc_state_name(enum enc_state e)
 	}
 }
 
-/* A first guess from the service port (the table in services.c); replaced
+/* A first guess from the service port (services.c, the registry's); replaced
  * when a decoder sees the real protocol. */
 enum app_proto app_guess(uint8_t proto, uint16_t port)
 {
 	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
 		return APP_ICMP;
-	const struct service *s = service_lookup(proto, port);
+	const struct app_port *s = service_lookup(proto, port);
 	return s ? (enum app_proto)s->app : APP_UNKNOWN;
 }
 
 static enum enc_state enc_guess(uint8_t proto, uint16_t port)
 {
-	const struct service *s = service_lookup(proto, port);
+	const struct app_port *s = service_lookup(proto, port);
 	return s ? (enum enc_state)s->enc : ENC_UNKNOWN;
 }
 

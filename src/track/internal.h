@@ -141,15 +141,6 @@ struct endpoint {
 #define ENDPOINTS 4096
 #define EP_MANY_PEERS 3 /* flows with different peers that make a port a service */
 
-/* One well-known service port (services.c). */
-struct service {
-	uint8_t proto;
-	uint16_t port;
-	uint8_t app;    /* enum app_proto */
-	uint8_t enc;    /* enum enc_state */
-	uint8_t server; /* the port is the server's (68 and 546 are clients') */
-};
-
 struct tracker {
 	struct tracker_config cfg;
 	struct tracker_stats st;
@@ -226,7 +217,8 @@ int direction_opener(struct tracker *t, const struct pkt *p, int src_side);
 void direction_note_tcp(struct tracker *t, const struct pkt *p);
 
 /* services.c */
-const struct service *service_lookup(uint8_t proto, uint16_t port);
+/* A well-known service port (decode/apps.def through app_port()), or NULL. */
+const struct app_port *service_lookup(uint8_t proto, uint16_t port);
 bool service_port(uint8_t proto, uint16_t port);
 
 /* names.c */

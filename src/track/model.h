@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "decode/apps.h"
 #include "lib/addr.h"
 
 #define DEV_MAX_V4 4
@@ -119,16 +120,9 @@ struct device {
 	uint64_t gw_in[GW_WORDS], gw_out[GW_WORDS];   /* gateway evidence */
 };
 
-/* What a destination carries. */
-enum app_proto {
-	APP_UNKNOWN = 0,
-	APP_DNS, APP_MDNS, APP_DHCP, APP_DHCP6, APP_SSDP, APP_NTP, APP_TLS,
-	APP_HTTP, APP_QUIC, APP_MQTT, APP_MIIO, APP_TUYA, APP_LLMNR, APP_NETBIOS,
-	APP_ICMP, APP_YEELIGHT,
-	APP_CS2,      /* CS2 Network P2P ("PPPP", iLnkP2P and kin): camera relays */
-	APP__COUNT
-};
-const char *app_proto_name(enum app_proto a);
+/* What a destination carries: enum app_proto and app_proto_name(), one
+ * value per line of the application registry (decode/apps.def, through
+ * decode/apps.h). */
 
 /* Is the traffic encrypted? */
 enum enc_state {

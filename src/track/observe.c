@@ -21,6 +21,13 @@
  *   miIO device id           -> the side on UDP 54321, the client of its cloud
  *   TLS SNI, HTTP Host       -> the sender's destination
  *   CS2 P2P message          -> the sender's destination (app cs2-pppp)
+ *
+ * Which decoder reads a payload is the registry's word (decode/apps.def):
+ * by port, then by content. An "app seen" observation (OBS_APP, or a
+ * protocol's own: a TLS version, an HTTP request line, NTP, miIO, Tuya,
+ * CS2) files the application and encryption of the line whose decoder
+ * emitted it for the sender's destination; other kinds are handled by
+ * kind, whichever decoder emitted them.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -37,6 +44,7 @@ struct obs_ctx {
 	struct tracker *t;
 	const struct pkt *p;
 	struct flow *f;
+	const struct app_def *app; /* the registry line whose decoder runs */
 	int side;          /* side of the flow that sent this packet */
 	uint32_t src_dev, dst_dev;
 	uint32_t src_dest; /* the sender's destination record */
@@ -50,13 +58,15 @@ struct obs_ctx {
 
 enum dns_msg { DNS_MSG_NONE, DNS_MSG_QUERY, DNS_MSG_ANSWER, DNS_MSG_UNSOLICITED };
 
-static void set_app(struct dest *d, enum app_proto app, enum enc_state enc)
+/* The running decoder recognised its protocol: its line's application,
+ * and its encryption when the line says one. */
+static void app_seen(const struct obs_ctx *c, struct dest *d)
 {
-	if (!d)
+	if (!d || !c->app)
 		return;
-	d->app = (uint8_t)app;
-	if (enc != ENC_UNKNOWN)
-		d->enc = (uint8_t)enc;
+	d->app = c->app->id;
+	if (c->app->seen != APP_ENC_UNKNOWN)
+		d->enc = c->app->seen;
 }
 
 /* A name seen in a TLS hello or HTTP request to d, when d already has a
@@ -307,12 +317,12 @@ static void on_obs(void *user, const struct obs *o)
 			d->sni = intern_name(t, o->str, o->len);
 		else if (d)
 			dest_other_name(d, intern_name(t, o->str, o->len), d->sni);
-		set_app(d, APP_TLS, ENC_YES);
+		app_seen(c, d);
 		break;
 	case OBS_TLS_VERSION:
 		if (d)
 			d->tls_version = (uint16_t)o->num;
-		set_app(d, APP_TLS, ENC_YES);
+		app_seen(c, d);
 		break;
 	case OBS_TLS_JA3:
 		dev_add_attr(t, c->src_dev, DA_TLS_JA3, o->str, o->len);
@@ -338,7 +348,7 @@ static void on_obs(void *user, const struct obs *o)
 		break;
 	case OBS_HTTP_REQUEST:
 		t->st.http_requests++;
-		set_app(d, APP_HTTP, ENC_NO);
+		app_seen(c, d);
 		break;
 	case OBS_HTTP_AUTH:
 	case OBS_HTTP_SOAP: {
@@ -355,7 +365,10 @@ static void on_obs(void *user, const struct obs *o)
 		dev_add_attr(t, c->src_dev, DA_HTTP_USER_AGENT, o->str, o->len);
 		break;
 	case OBS_NTP:
-		set_app(d, APP_NTP, ENC_NO);
+	case OBS_MIIO_HELLO:
+	case OBS_CS2:
+	case OBS_APP:
+		app_seen(c, d);
 		break;
 	case OBS_MIIO_DEVICE: {
 		int n = snprintf(num, sizeof num, "%llu", (unsigned long long)o->num);
@@ -366,12 +379,9 @@ static void on_obs(void *user, const struct obs *o)
 		bool sender = sp == 54321 || (dp != 54321 && sp != 8053);
 		uint32_t dev = sender ? c->src_dev : c->dst_dev;
 		dev_add_attr(t, dev, DA_MIIO_ID, num, (size_t)n);
-		set_app(d, APP_MIIO, ENC_YES);
+		app_seen(c, d);
 		break;
 	}
-	case OBS_MIIO_HELLO:
-		set_app(d, APP_MIIO, ENC_YES);
-		break;
 	case OBS_TUYA_DISCOVERY:
 		dev_add_attr(t, c->src_dev, DA_TUYA_GWID, o->str, o->len);
 		dev_add_attr(t, c->src_dev, DA_TUYA_PRODUCT, o->str2, o->len2);
@@ -380,10 +390,7 @@ static void on_obs(void *user, const struct obs *o)
 					 (unsigned long long)(o->num / 10), (unsigned long long)(o->num % 10));
 			dev_add_attr(t, c->src_dev, DA_TUYA_VERSION, num, (size_t)n);
 		}
-		set_app(d, APP_TUYA, ENC_UNKNOWN);
-		break;
-	case OBS_CS2:
-		set_app(d, APP_CS2, ENC_UNKNOWN);
+		app_seen(c, d);
 		break;
 	case OBS_ND_ADDR:
 		if (o->has_mac && !mac_is_group(o->mac) && !mac_is_zero(o->mac)) {
@@ -399,9 +406,12 @@ static void on_obs(void *user, const struct obs *o)
 	}
 }
 
-static int run(struct tracker *t, struct obs_ctx *c, app_decode_fn fn, const uint8_t *p, size_t n)
+/* Run a decoder of line a (NULL: one of no line, app_ndp) on a payload. */
+static int run(struct tracker *t, struct obs_ctx *c, const struct app_def *a, app_decode_fn fn, const uint8_t *p,
+	       size_t n)
 {
 	struct obs_sink sink = { on_obs, c, t->scratch, t->scratch_cap, 0, t->tls_cache };
+	c->app = a;
 	int r = fn(p, n, &sink);
 	if (r < 0)
 		t->st.app.n[DC_APP_BAD]++;
@@ -433,7 +443,7 @@ static void stream_start(struct tracker *t, struct obs_ctx *c, uint32_t fi, bool
 	app_decode_fn fn = http ? app_http : app_tls;
 	uint32_t si = stream_alloc(t, fi);
 	if (si == TABLE_NONE) {
-		run(t, c, fn, p->payload, p->payload_len); /* what we have */
+		run(t, c, app_def(http ? APP_HTTP : APP_TLS), fn, p->payload, p->payload_len); /* what we have */
 		f->done = !http;
 		return;
 	}
@@ -447,7 +457,9 @@ static void stream_start(struct tracker *t, struct obs_ctx *c, uint32_t fi, bool
 }
 
 /* The initiator's TCP stream: TLS ClientHello and HTTP request heads (maybe
- * over several segments), DNS over TCP. */
+ * over several segments) on any port; then the registry's TCP decoders, by
+ * port (DNS over TCP) or by content (miIO framed over TCP: Mi Home
+ * gateways reach their cloud so, often on port 80). */
 static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 {
 	struct flow *f = c->f;
@@ -465,9 +477,9 @@ static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 		if (stream_complete(f, s->data, s->len) || s->len >= t->cfg.stream_bytes ||
 		    ++f->payloads >= MAX_STREAM_SEGMENTS) {
 			if (http)
-				run(t, c, app_http, s->data, s->len);
+				run(t, c, app_def(APP_HTTP), app_http, s->data, s->len);
 			else if (app_tls_need(s->data, s->len) != 0)
-				run(t, c, app_tls, s->data, s->len);
+				run(t, c, app_def(APP_TLS), app_tls, s->data, s->len);
 			flow_release_stream(t, f);
 			f->done = !http; /* HTTP/1.1 sends more requests on one connection */
 		}
@@ -478,24 +490,21 @@ static void tcp_client(struct tracker *t, struct obs_ctx *c, uint32_t fi)
 		return;
 	}
 	f->payloads++;
+	const struct app_def *a;
 	long need = app_tls_need(p->payload, p->payload_len);
 	if (need > 0 && (size_t)need <= p->payload_len) {
-		run(t, c, app_tls, p->payload, p->payload_len);
+		run(t, c, app_def(APP_TLS), app_tls, p->payload, p->payload_len);
 		f->done = 1;
 	} else if (need != 0) {
 		stream_start(t, c, fi, false);
 	} else if (app_http_is_request(p->payload, p->payload_len)) {
 		f->stream_http = 1;
 		if (stream_complete(f, p->payload, p->payload_len))
-			run(t, c, app_http, p->payload, p->payload_len);
+			run(t, c, app_def(APP_HTTP), app_http, p->payload, p->payload_len);
 		else
 			stream_start(t, c, fi, true);
-	} else if (p->dport == 53 || p->sport == 53) {
-		run(t, c, app_dns_tcp, p->payload, p->payload_len);
-	} else if (p->payload_len >= 32 && p->payload[0] == 0x21 && p->payload[1] == 0x31) {
-		/* miIO framed over TCP: Mi Home gateways reach their cloud so,
-		 * often on port 80 */
-		run(t, c, app_miio, p->payload, p->payload_len);
+	} else if ((a = app_tcp(p->sport, p->dport)) || (a = app_tcp_recognise(p->payload, p->payload_len))) {
+		run(t, c, a, a->tcp, p->payload, p->payload_len);
 	}
 }
 
@@ -524,14 +533,16 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 	struct flow *f = flow_at(t, fi);
 	if (!f || f->done)
 		return;
-	struct obs_ctx c = { t, p, f, side, f->dev[side], f->dev[!side], f->dest[side], 0, 0, 0, 0, 0, 0,
+	struct obs_ctx c = { t, p, f, NULL, side, f->dev[side], f->dev[!side], f->dest[side], 0, 0, 0, 0, 0, 0,
 			     TABLE_NONE };
+	const struct app_def *a;
 
 	if (p->l4proto == IPPROTO_UDP) {
-		app_decode_fn fn = app_for_udp(p->sport, p->dport);
-		if (!fn && app_pppp_is(p->payload, p->payload_len))
-			fn = app_pppp; /* CS2 P2P between peers' temporary ports */
-		if (!fn)
+		/* by port; else by content (CS2 P2P between peers' temporary ports) */
+		a = app_udp(p->sport, p->dport);
+		if (!a)
+			a = app_udp_recognise(p->payload, p->payload_len);
+		if (!a)
 			return;
 		/* mDNS, SSDP and Tuya announce the same thing again and again:
 		 * a payload equal to this side's last one says nothing new */
@@ -552,19 +563,20 @@ void observe_payload(struct tracker *t, const struct pkt *p, uint32_t fi, int si
 		c.mdns_response = p->payload_len > 2 && (p->payload[2] & 0x80);
 		c.to53 = p->dport == 53;
 		c.from53 = p->sport == 53;
-		run(t, &c, fn, p->payload, p->payload_len);
+		run(t, &c, a, a->udp, p->payload, p->payload_len);
 	} else if (p->l4proto == IPPROTO_TCP) {
 		if (side == f->init) {
 			c.to53 = p->dport == 53;
 			tcp_client(t, &c, fi);
-		} else if ((p->sport == 53 || p->dport == 53) && f->resp_payloads < MAX_CLIENT_PAYLOADS) {
+		} else if ((a = app_tcp(p->sport, p->dport)) && f->resp_payloads < MAX_CLIENT_PAYLOADS) {
+			/* the responder's side: by port only (DNS answers over TCP) */
 			f->resp_payloads++;
 			c.from53 = p->sport == 53;
-			run(t, &c, app_dns_tcp, p->payload, p->payload_len);
+			run(t, &c, a, a->tcp, p->payload, p->payload_len);
 		}
 	} else if (p->l4proto == IPPROTO_ICMPV6 && p->icmp_type >= 133 && p->icmp_type <= 137) {
 		/* app_ndp wants the whole message: the 4-byte ICMPv6 header sits
 		 * right before the payload in the same packet buffer */
-		run(t, &c, app_ndp, p->payload - 4, p->payload_len + 4);
+		run(t, &c, NULL, app_ndp, p->payload - 4, p->payload_len + 4);
 	}
 }
