@@ -86,7 +86,8 @@ examples/home.pcap: build/rel/mkexample
 FUZZ_CC    ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
-FUZZ_APPS  := dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp
+# the registry's decoders (src/decode/apps.def), and those of no line
+FUZZ_APPS  := $(sort $(shell grep -o '_DEC.app_[a-z0-9_]*' src/decode/apps.def | sed 's/.*app_//') http tls ndp)
 FUZZ_OWN   := packet mud capture policy report reasm
 FUZZ_TARGETS := $(FUZZ_APPS) $(FUZZ_OWN)
 FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)

@@ -1,7 +1,8 @@
 /* seeds.c - build the fuzz seed corpus from real captures: every frame
  * goes to corpus/packet/ (prefixed with the byte that selects its link type
- * in fuzz_packet.c), and every UDP/TCP payload on an application decoder's
- * port to corpus/<decoder>/. At most SEEDS_PER_TARGET files per target,
+ * in fuzz_packet.c), and every UDP/TCP payload an application decoder of
+ * the registry (decode/apps.def) would read to corpus/<decoder>/ (app_dns:
+ * dns), TLS hellos, HTTP heads and NDP messages to tls/, http/, ndp/. At most SEEDS_PER_TARGET files per target,
  * named by content hash so reruns add nothing twice.
  *
  *   build/fuzz/seeds OUTDIR CAPTURE...
@@ -21,17 +22,25 @@
 #define PACKET_SEEDS 4000
 #define PACKET_SEEDS_PER_FILE 4
 
-static const char *targets[] = { "packet", "dns", "mdns", "dhcp", "dhcp6", "ssdp", "ntp",
-				 "miio", "tuya", "http", "tls", "dns_tcp", "ndp", "pppp" };
-static unsigned counts[sizeof targets / sizeof targets[0]];
+/* "packet", "http", "tls", "ndp", then the registry's decoders */
+#define MAX_TARGETS (4 + 2 * APP__COUNT)
+static const char *targets[MAX_TARGETS] = { "packet", "http", "tls", "ndp" };
+static size_t n_targets = 4;
+static unsigned counts[MAX_TARGETS];
 static const char *outdir;
 
 static int target_index(const char *name)
 {
-	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+	for (size_t i = 0; i < n_targets; i++)
 		if (strcmp(targets[i], name) == 0)
 			return (int)i;
 	return -1;
+}
+
+static void add_target(const char *decoder)
+{
+	if (decoder && target_index(decoder + 4) < 0) /* "app_dns": dns */
+		targets[n_targets++] = decoder + 4;
 }
 
 static void save(const char *target, uint8_t prefix, int has_prefix, const uint8_t *p, size_t n)
@@ -64,19 +73,21 @@ static void save(const char *target, uint8_t prefix, int has_prefix, const uint8
 	counts[ti]++;
 }
 
-static const char *udp_target(uint16_t sp, uint16_t dp)
+/* The decoder the tracker would run (observe.c), as a target name. */
+static const char *udp_target(const struct pkt *p)
 {
-	app_decode_fn fn = app_for_udp(sp, dp);
-	if (fn == app_dns) return "dns";
-	if (fn == app_mdns) return "mdns";
-	if (fn == app_dhcp) return "dhcp";
-	if (fn == app_dhcp6) return "dhcp6";
-	if (fn == app_ssdp) return "ssdp";
-	if (fn == app_ntp) return "ntp";
-	if (fn == app_miio) return "miio";
-	if (fn == app_tuya) return "tuya";
-	if (fn == app_pppp) return "pppp";
-	return NULL;
+	const struct app_def *a = app_udp(p->sport, p->dport);
+	if (!a)
+		a = app_udp_recognise(p->payload, p->payload_len);
+	return a ? a->udp_name + 4 : NULL;
+}
+
+static const char *tcp_target(const struct pkt *p)
+{
+	const struct app_def *a = app_tcp(p->sport, p->dport);
+	if (!a)
+		a = app_tcp_recognise(p->payload, p->payload_len);
+	return a ? a->tcp_name + 4 : NULL;
 }
 
 /* fuzz_packet.c's link-type table, by DLT */
@@ -98,7 +109,11 @@ int main(int argc, char **argv)
 	}
 	outdir = argv[1];
 	mkdir(outdir, 0755);
-	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+	for (int a = 1; a < APP__COUNT; a++) {
+		add_target(app_def((enum app_proto)a)->udp_name);
+		add_target(app_def((enum app_proto)a)->tcp_name);
+	}
+	for (size_t i = 0; i < n_targets; i++) {
 		snprintf(dir, sizeof dir, "%s/%s", outdir, targets[i]);
 		mkdir(dir, 0755);
 	}
@@ -118,7 +133,7 @@ int main(int argc, char **argv)
 			if (decode_packet(&ctx, dlt, data, h->caplen, h->len, &p) != DEC_OK || !p.payload_len)
 				continue;
 			if (p.l4proto == 17) {
-				const char *t = udp_target(p.sport, p.dport);
+				const char *t = udp_target(&p);
 				if (t)
 					save(t, 0, 0, p.payload, p.payload_len);
 			} else if (p.l4proto == 58 && p.icmp_type >= 133 && p.icmp_type <= 137) {
@@ -129,13 +144,13 @@ int main(int argc, char **argv)
 					save("tls", 0, 0, p.payload, p.payload_len);
 				else if (app_http_is_request(p.payload, p.payload_len))
 					save("http", 0, 0, p.payload, p.payload_len);
-				else if (p.sport == 53 || p.dport == 53)
-					save("dns_tcp", 0, 0, p.payload, p.payload_len);
+				else if (tcp_target(&p))
+					save(tcp_target(&p), 0, 0, p.payload, p.payload_len);
 			}
 		}
 		pcap_close(pc);
 	}
-	for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+	for (size_t i = 0; i < n_targets; i++)
 		printf("%-8s %u new seeds\n", targets[i], counts[i]);
 	return 0;
 }

@@ -71,6 +71,7 @@ struct app_def {
 	app_decode_fn tcp;   /* TCP payloads with one of its TCP ports, or NULL */
 	app_is_fn udp_is;    /* a datagram on any port is its, or NULL */
 	app_is_fn tcp_is;    /* a TCP payload on any port is its, or NULL */
+	const char *udp_name, *tcp_name; /* the decoders' names ("app_dns"), or NULL */
 	const struct app_def_port *ports;
 };
 

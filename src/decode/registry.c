@@ -26,8 +26,8 @@ static const struct app_def_port ports_UNKNOWN[] = { { 0, 0, 0 } };
 #undef TCP
 
 /* Each line. */
-#define UDP_DEC(fn) .udp = fn,
-#define TCP_DEC(fn) .tcp = fn,
+#define UDP_DEC(fn) .udp = fn, .udp_name = #fn,
+#define TCP_DEC(fn) .tcp = fn, .tcp_name = #fn,
 #define UDP_IS(fn) .udp_is = fn,
 #define TCP_IS(fn) .tcp_is = fn,
 #define APP(i, nm, e, s, pts, code) \
