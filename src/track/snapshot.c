@@ -80,7 +80,7 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 	for (uint32_t i = table_next(t->devices, TABLE_NONE); i != TABLE_NONE;
 	     i = table_next(t->devices, i)) {
 		devmap[i] = s->n_devs;
-		s->devs[s->n_devs++] = *(const struct device *)table_get(t->devices, i);
+		memcpy(&s->devs[s->n_devs++], table_get(t->devices, i), sizeof *s->devs);
 	}
 	/* destinations of devices still there, key.dev made an index */
 	for (uint32_t i = table_next(t->dests, TABLE_NONE); i != TABLE_NONE;
@@ -92,7 +92,7 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 			continue;
 		destmap[i] = s->n_dests;
 		struct dest *x = &s->dests[s->n_dests++];
-		*x = *d;
+		memcpy(x, d, sizeof *x); /* padding too: a copy compares equal */
 		x->key.dev = dv;
 	}
 	/* the chains through them, in the tracker's order */
