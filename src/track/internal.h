@@ -178,6 +178,7 @@ struct tracker {
 	uint32_t n_probation;    /* devices without evidence (DEV_EV_*) */
 	uint32_t dest_bits, dest_serial; /* destination handles, the same way */
 	uint32_t name_bits, name_serial; /* name-cache entry handles */
+	uint64_t str_gone_seen;          /* entries gone at the last look at the strings */
 	tracker_expiry_fn expiry;        /* what leaves the tables (life.c) */
 	void *expiry_ctx;
 	uint32_t pin[16];        /* handles the current packet uses: never evicted for it */
@@ -199,6 +200,8 @@ void life_drop_device(struct tracker *t, uint32_t idx, uint8_t why);
 /* Remove destination idx (a slot), with an event, from its device's chain. */
 void life_drop_dest(struct tracker *t, uint32_t idx, uint8_t why);
 void life_event(struct tracker *t, struct track_expiry *e);
+/* Give back the strings no entry holds, when worth it (between packets). */
+void life_strings(struct tracker *t);
 
 /* devices.c */
 /* The device's handle, created (on probation) when new. When the table is

@@ -346,6 +346,7 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	t->st.bytes += p->wirelen;
 	flow_expire(t, ts);
 	life_expire(t, LIFE_STEPS);
+	life_strings(t);
 
 	if (p->l3 == L3_ARP) {
 		t->st.non_ip_packets++;
