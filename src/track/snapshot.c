@@ -80,7 +80,8 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 	for (uint32_t i = table_next(t->devices, TABLE_NONE); i != TABLE_NONE;
 	     i = table_next(t->devices, i)) {
 		devmap[i] = s->n_devs;
-		memcpy(&s->devs[s->n_devs++], table_get(t->devices, i), sizeof *s->devs);
+		memcpy(&s->devs[s->n_devs], table_get(t->devices, i), sizeof *s->devs);
+		tracker_window_device(&s->devs[s->n_devs++], t->now_us, t->cfg.window_s);
 	}
 	/* destinations of devices still there, key.dev made an index */
 	for (uint32_t i = table_next(t->dests, TABLE_NONE); i != TABLE_NONE;
@@ -94,6 +95,7 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 		struct dest *x = &s->dests[s->n_dests++];
 		memcpy(x, d, sizeof *x); /* padding too: a copy compares equal */
 		x->key.dev = dv;
+		tracker_window_dest(x, t->now_us, t->cfg.window_s);
 	}
 	/* the chains through them, in the tracker's order */
 	for (uint32_t i = 0; i < s->n_devs; i++) {

@@ -159,12 +159,18 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	struct device *dv = dev_at(t, d);
 	if (dv) {
+		if (!dv->arp_win_us)
+			dv->arp_win_us = ts;
+		tracker_window_device(dv, ts, t->cfg.window_s);
 		if (p->arp.op == 1 && memcmp(p->arp.spa, p->arp.tpa, 4) != 0) {
 			dv->arp_requests++;
+			dv->arp_cur_requests++;
 			uint8_t o = p->arp.tpa[3];
 			dv->arp_targets[o >> 6] |= 1ull << (o & 63);
+			dv->arp_cur_targets[o >> 6] |= 1ull << (o & 63);
 		} else if (!memcmp(p->arp.spa, p->arp.tpa, 4)) {
 			dv->arp_gratuitous++; /* announcing its own address */
+			dv->arp_cur_gratuitous++;
 		}
 	}
 	count_dev(t, d, p, 1);

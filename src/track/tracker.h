@@ -105,6 +105,13 @@ struct track_expiry {
 typedef void (*tracker_expiry_fn)(void *ctx, const struct track_expiry *e);
 void tracker_set_expiry(struct tracker *t, tracker_expiry_fn fn, void *ctx);
 
+/* The windowed counters of a device (ARP) or a destination (beacon gaps)
+ * as they read at now_us: a window that ended since the entry's last
+ * packet is closed. Packets and tracker_snapshot() apply it; entries read
+ * straight from the tracker (below) may be a window behind. */
+void tracker_window_device(struct device *d, uint64_t now_us, uint32_t window_s);
+void tracker_window_dest(struct dest *x, uint64_t now_us, uint32_t window_s);
+
 /* Reading the state (for analyze/). Indices run 0 .. count-1 via *_next. */
 const struct tracker_stats *tracker_stats(const struct tracker *t);
 const struct strpool *tracker_strings(const struct tracker *t);

@@ -1080,6 +1080,92 @@ static void test_strings_reclaimed(void **state)
 	tracker_free(t);
 }
 
+static void arp_req(struct tracker *t, const uint8_t *mac, uint8_t target, uint64_t ts)
+{
+	struct pkt p;
+	memset(&p, 0, sizeof p);
+	p.has_mac = 1;
+	memcpy(p.mac_src, mac, 6);
+	memset(p.mac_dst, 0xff, 6);
+	p.has_mac_dst = 1;
+	p.l3 = L3_ARP;
+	p.wirelen = p.caplen = 42;
+	p.arp.op = 1;
+	memcpy(p.arp.sha, mac, 6);
+	const uint8_t spa[4] = { 192, 168, 1, 50 }, tpa[4] = { 192, 168, 1, target };
+	memcpy(p.arp.spa, spa, 4);
+	memcpy(p.arp.tpa, tpa, 4);
+	tracker_packet(t, &p, ts);
+}
+
+static unsigned targets(const struct device *d)
+{
+	unsigned n = 0;
+	for (int i = 0; i < 4; i++)
+		n += (unsigned)__builtin_popcountll(d->arp_targets[i]);
+	return n;
+}
+
+/* ARP counters and beacon gaps over windows (window_s, two buckets from
+ * the first event): a sweep counts within its window and the next, then
+ * is forgotten; gaps are the last full window's. Shorter than a window,
+ * everything counts as before (from the start). */
+static void test_windows(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL); /* window_s 3600 */
+	uint64_t t0 = S(1000);
+	for (int i = 0; i < 100; i++)
+		arp_req(t, MAC_DEV, (uint8_t)(i + 100), t0 + S(i));
+	const struct device *d = find_dev(t, MAC_DEV);
+	assert_int_equal(d->arp_requests, 100);
+	assert_int_equal(targets(d), 100);
+	/* the next window: the sweep still counts, with what comes */
+	arp_req(t, MAC_DEV, 200, t0 + S(3700));
+	d = find_dev(t, MAC_DEV);
+	assert_int_equal(d->arp_requests, 101);
+	assert_int_equal(targets(d), 101);
+	/* the window after: the sweep is gone */
+	arp_req(t, MAC_DEV, 201, t0 + S(7300));
+	d = find_dev(t, MAC_DEV);
+	assert_int_equal(d->arp_requests, 2);
+	assert_int_equal(targets(d), 2);
+	/* a snapshot reads the windows as at its time, without a packet */
+	tracker_tick(t, t0 + S(10900));
+	struct snapshot *s = tracker_snapshot(t);
+	const struct device *sd = NULL;
+	for (uint32_t i = 0; i < snap_device_count(s); i++)
+		if (!memcmp(snap_device(s, i)->key.mac, MAC_DEV, 6))
+			sd = snap_device(s, i);
+	assert_non_null(sd);
+	assert_int_equal(sd->arp_requests, 1);
+	assert_int_equal(targets(sd), 1);
+	snapshot_free(s);
+	/* long quiet: nothing */
+	arp_req(t, MAC_DEV, 7, t0 + S(30000));
+	d = find_dev(t, MAC_DEV);
+	assert_int_equal(d->arp_requests, 1);
+	assert_int_equal(targets(d), 1);
+
+	/* a beacon every 60 s for 3.5 hours */
+	struct pkt p;
+	for (int i = 0; i < 210; i++) {
+		mkpkt(&p, MAC_PHONE, MAC_ROUTER, "192.168.1.20", (uint16_t)(30000 + i), "198.51.100.9", 443,
+		      IPPROTO_TCP, 60);
+		tracker_packet(t, &p, t0 + S(60 * i));
+		const struct dest *x = find_dest(t, find_dev(t, MAC_PHONE)->handle, "198.51.100.9", 443);
+		if (i == 59) { /* the first hour: every gap, as always */
+			assert_int_equal(x->n_gaps, 59);
+			assert_true(x->gap_sum == 59 * 60.0);
+		}
+		if (i == 120) { /* in the third hour: the second hour's */
+			assert_int_equal(x->n_gaps, 60);
+			assert_true(x->gap_sum == 60 * 60.0);
+		}
+	}
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1108,6 +1194,7 @@ int main(void)
 		cmocka_unit_test(test_no_idle_by_default),
 		cmocka_unit_test(test_strpool_compact),
 		cmocka_unit_test(test_strings_reclaimed),
+		cmocka_unit_test(test_windows),
 	};
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
 }
