@@ -31,11 +31,6 @@ uint32_t handle_bits(uint32_t cap)
 	return b;
 }
 
-uint32_t handle_slot(uint32_t bits, uint32_t h)
-{
-	return bits >= 32 ? h : h & ((1u << bits) - 1);
-}
-
 uint32_t handle_make(uint32_t bits, uint32_t *serial, uint32_t idx)
 {
 	uint32_t h;
@@ -69,6 +64,7 @@ void life_drop_dest(struct tracker *t, uint32_t idx, uint8_t why)
 	e.dev = dev_at(t, d->key.dev);
 	life_event(t, &e);
 	dest_unlink_free(t, idx);
+	t->stale = 1; /* flows may hold it (not so a merge: rebind_sender) */
 }
 
 void life_drop_device(struct tracker *t, uint32_t idx, uint8_t why)
@@ -87,6 +83,7 @@ void life_drop_device(struct tracker *t, uint32_t idx, uint8_t why)
 		x = next;
 	}
 	names_drop_device(t, d->handle, why);
+	t->stale = 1;
 	struct track_expiry ev = { .kind = TEXP_DEVICE, .why = why, .dev = d };
 	life_event(t, &ev);
 	if (!d->evidence && t->n_probation)
