@@ -117,7 +117,7 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 		d->last_us = ts;
 	if (!d->gap_win_us)
 		d->gap_win_us = ts;
-	tracker_window_dest(d, ts, t->cfg.window_s);
+	tracker_window_dest(d, ts, t->cfg.beacon_window_s);
 	if (d->flows && ts > d->last_flow_us) {
 		double gap = (double)(ts - d->last_flow_us) / 1e6;
 		d->cur_n_gaps++;

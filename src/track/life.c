@@ -273,9 +273,10 @@ out:
 	free(remap);
 }
 
-/* Windows (tracker_config window_s): two buckets, the current and the one
- * before; a window starts at an entry's first event, so a capture shorter
- * than a window counts as if there were none. */
+/* Windows (tracker_config window_s for ARP, beacon_window_s for beacon
+ * gaps): two buckets, the current and the one before; a window starts at
+ * an entry's first event, so a capture shorter than a window counts as if
+ * there were none. */
 void tracker_window_device(struct device *d, uint64_t now_us, uint32_t window_s)
 {
 	uint64_t w = (uint64_t)window_s * 1000000u;
@@ -295,9 +296,9 @@ void tracker_window_device(struct device *d, uint64_t now_us, uint32_t window_s)
 	memset(d->arp_cur_targets, 0, sizeof d->arp_cur_targets);
 }
 
-void tracker_window_dest(struct dest *x, uint64_t now_us, uint32_t window_s)
+void tracker_window_dest(struct dest *x, uint64_t now_us, uint32_t beacon_window_s)
 {
-	uint64_t w = (uint64_t)window_s * 1000000u;
+	uint64_t w = (uint64_t)beacon_window_s * 1000000u;
 	if (!w || !x->gap_win_us || now_us < x->gap_win_us + w)
 		return;
 	if (now_us < x->gap_win_us + 2 * w) { /* the current one is full */

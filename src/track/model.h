@@ -172,7 +172,7 @@ struct dest {
 	uint32_t http_host; /* HTTP Host */
 	uint32_t other[DEST_MAX_OTHER]; /* further SNI/Host names, first seen first */
 	/* times between new flows: periodic beacons. n_gaps, gap_sum, gap_sq
-	 * are the last full window's (window_s from gap_win_us, the first
+	 * are the last full window's (beacon_window_s from gap_win_us, the first
 	 * flow), or the current one's until one is full; the cur_* the
 	 * current window's alone. */
 	uint64_t last_flow_us;

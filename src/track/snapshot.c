@@ -95,7 +95,7 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 		struct dest *x = &s->dests[s->n_dests++];
 		memcpy(x, d, sizeof *x); /* padding too: a copy compares equal */
 		x->key.dev = dv;
-		tracker_window_dest(x, t->now_us, t->cfg.window_s);
+		tracker_window_dest(x, t->now_us, t->cfg.beacon_window_s);
 	}
 	/* the chains through them, in the tracker's order */
 	for (uint32_t i = 0; i < s->n_devs; i++) {

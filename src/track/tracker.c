@@ -29,6 +29,7 @@ void tracker_config_default(struct tracker_config *c)
 	c->tcp_idle_s = 300;
 	c->udp_idle_s = 120;
 	c->window_s = 3600;
+	c->beacon_window_s = 86400;
 }
 
 static void on_flow_evict(void *ctx, uint32_t idx, void *entry)

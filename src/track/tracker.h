@@ -34,8 +34,11 @@ struct tracker_config {
 	 * gone after this long without a packet (0 = never, the default: a
 	 * report covers the whole capture; a long-running watch sets them) */
 	uint32_t dev_idle_s, dest_idle_s, name_idle_s;
-	uint32_t window_s;         /* detector windows (ARP counters, beacon
-				      gaps), default 3600 */
+	uint32_t window_s;         /* detector windows (ARP counters), default
+				      3600 */
+	uint32_t beacon_window_s;  /* beacon gaps' window, default 86400: it
+				      must hold several periods of a slow
+				      beacon (0 = from the start, no window) */
 };
 
 void tracker_config_default(struct tracker_config *c);
@@ -110,7 +113,7 @@ void tracker_set_expiry(struct tracker *t, tracker_expiry_fn fn, void *ctx);
  * packet is closed. Packets and tracker_snapshot() apply it; entries read
  * straight from the tracker (below) may be a window behind. */
 void tracker_window_device(struct device *d, uint64_t now_us, uint32_t window_s);
-void tracker_window_dest(struct dest *x, uint64_t now_us, uint32_t window_s);
+void tracker_window_dest(struct dest *x, uint64_t now_us, uint32_t beacon_window_s);
 
 /* Reading the state (for analyze/). Indices run 0 .. count-1 via *_next. */
 const struct tracker_stats *tracker_stats(const struct tracker *t);

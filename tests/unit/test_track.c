@@ -1106,14 +1106,17 @@ static unsigned targets(const struct device *d)
 	return n;
 }
 
-/* ARP counters and beacon gaps over windows (window_s, two buckets from
- * the first event): a sweep counts within its window and the next, then
+/* ARP counters and beacon gaps over windows (window_s, beacon_window_s:
+ * two buckets from the first event): a sweep counts within its window and the next, then
  * is forgotten; gaps are the last full window's. Shorter than a window,
  * everything counts as before (from the start). */
 static void test_windows(void **state)
 {
 	(void)state;
-	struct tracker *t = tracker_new(NULL); /* window_s 3600 */
+	struct tracker_config cfg;
+	tracker_config_default(&cfg); /* window_s 3600 */
+	cfg.beacon_window_s = 3600;
+	struct tracker *t = tracker_new(&cfg);
 	uint64_t t0 = S(1000);
 	for (int i = 0; i < 100; i++)
 		arp_req(t, MAC_DEV, (uint8_t)(i + 100), t0 + S(i));
