@@ -115,18 +115,20 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 		d->first_us = ts; /* a later file may hold earlier packets */
 	if (ts > d->last_us)
 		d->last_us = ts;
-	if (!d->gap_win_us)
-		d->gap_win_us = ts;
-	tracker_window_dest(d, ts, t->cfg.beacon_window_s);
 	if (d->flows && ts > d->last_flow_us) {
 		double gap = (double)(ts - d->last_flow_us) / 1e6;
+		d->n_gaps++; /* the last full bucket and the current */
+		d->gap_sum += gap;
+		d->gap_sq += gap * gap;
 		d->cur_n_gaps++;
 		d->cur_gap_sum += gap;
 		d->cur_gap_sq += gap * gap;
-		if (!d->gap_full) { /* no window full yet: the current one's */
-			d->n_gaps++;
-			d->gap_sum += gap;
-			d->gap_sq += gap * gap;
+		if (d->cur_n_gaps == DEST_GAP_BUCKET) { /* full: the one before is forgotten */
+			d->n_gaps = d->cur_n_gaps;
+			d->gap_sum = d->cur_gap_sum;
+			d->gap_sq = d->cur_gap_sq;
+			d->cur_n_gaps = 0;
+			d->cur_gap_sum = d->cur_gap_sq = 0;
 		}
 	}
 	d->last_flow_us = ts;

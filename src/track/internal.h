@@ -206,6 +206,8 @@ void life_drop_device(struct tracker *t, uint32_t idx, uint8_t why);
 /* Remove destination idx (a slot), with an event, from its device's chain. */
 void life_drop_dest(struct tracker *t, uint32_t idx, uint8_t why);
 void life_event(struct tracker *t, struct track_expiry *e);
+/* After an ARP counted into d's current bucket: the peak window kept. */
+void arp_window_peak(struct device *d, uint64_t now_us);
 /* Give back the strings no entry holds, when worth it (between packets). */
 void life_strings(struct tracker *t);
 

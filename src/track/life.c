@@ -273,45 +273,47 @@ out:
 	free(remap);
 }
 
-/* Windows (tracker_config window_s for ARP, beacon_window_s for beacon
- * gaps): two buckets, the current and the one before; a window starts at
- * an entry's first event, so a capture shorter than a window counts as if
- * there were none. */
+/* ARP windows (tracker_config window_s): two buckets, the current and the
+ * one before; a bucket starts at the device's first ARP, so a capture
+ * shorter than a window counts as if there were none. */
 void tracker_window_device(struct device *d, uint64_t now_us, uint32_t window_s)
 {
 	uint64_t w = (uint64_t)window_s * 1000000u;
 	if (!w || !d->arp_win_us || now_us < d->arp_win_us + w)
 		return;
 	if (now_us < d->arp_win_us + 2 * w) { /* the next: the current becomes the one before */
-		d->arp_requests = d->arp_cur_requests;
-		d->arp_gratuitous = d->arp_cur_gratuitous;
-		memcpy(d->arp_targets, d->arp_cur_targets, sizeof d->arp_targets);
+		d->arp_prev_requests = d->arp_cur_requests;
+		d->arp_prev_gratuitous = d->arp_cur_gratuitous;
+		memcpy(d->arp_prev_targets, d->arp_cur_targets, sizeof d->arp_prev_targets);
 		d->arp_win_us += w;
 	} else { /* a window or more without ARP */
-		d->arp_requests = d->arp_gratuitous = 0;
-		memset(d->arp_targets, 0, sizeof d->arp_targets);
+		d->arp_prev_requests = d->arp_prev_gratuitous = 0;
+		memset(d->arp_prev_targets, 0, sizeof d->arp_prev_targets);
 		d->arp_win_us = now_us;
 	}
 	d->arp_cur_requests = d->arp_cur_gratuitous = 0;
 	memset(d->arp_cur_targets, 0, sizeof d->arp_cur_targets);
 }
 
-void tracker_window_dest(struct dest *x, uint64_t now_us, uint32_t beacon_window_s)
+static unsigned bits256(const uint64_t *a, const uint64_t *b)
 {
-	uint64_t w = (uint64_t)beacon_window_s * 1000000u;
-	if (!w || !x->gap_win_us || now_us < x->gap_win_us + w)
-		return;
-	if (now_us < x->gap_win_us + 2 * w) { /* the current one is full */
-		x->n_gaps = x->cur_n_gaps;
-		x->gap_sum = x->cur_gap_sum;
-		x->gap_sq = x->cur_gap_sq;
-		x->gap_win_us += w;
-	} else { /* the last full window had no new flow */
-		x->n_gaps = 0;
-		x->gap_sum = x->gap_sq = 0;
-		x->gap_win_us = now_us;
+	unsigned n = 0;
+	for (int i = 0; i < 4; i++)
+		n += (unsigned)__builtin_popcountll(a[i] | b[i]);
+	return n;
+}
+
+void arp_window_peak(struct device *d, uint64_t now_us)
+{
+	uint32_t req = d->arp_prev_requests + d->arp_cur_requests;
+	unsigned n = bits256(d->arp_prev_targets, d->arp_cur_targets);
+	unsigned peak = bits256(d->arp_targets, d->arp_targets);
+	if (n > peak || (n == peak && req > d->arp_requests)) {
+		d->arp_requests = req;
+		for (int i = 0; i < 4; i++)
+			d->arp_targets[i] = d->arp_prev_targets[i] | d->arp_cur_targets[i];
+		d->arp_peak_us = now_us;
 	}
-	x->gap_full = 1;
-	x->cur_n_gaps = 0;
-	x->cur_gap_sum = x->cur_gap_sq = 0;
+	if (d->arp_prev_gratuitous + d->arp_cur_gratuitous > d->arp_gratuitous)
+		d->arp_gratuitous = d->arp_prev_gratuitous + d->arp_cur_gratuitous;
 }

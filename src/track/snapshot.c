@@ -82,6 +82,7 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 		devmap[i] = s->n_devs;
 		memcpy(&s->devs[s->n_devs], table_get(t->devices, i), sizeof *s->devs);
 		tracker_window_device(&s->devs[s->n_devs++], t->now_us, t->cfg.window_s);
+		/* (the buckets as at the snapshot's time; the peak is kept) */
 	}
 	/* destinations of devices still there, key.dev made an index */
 	for (uint32_t i = table_next(t->dests, TABLE_NONE); i != TABLE_NONE;
@@ -95,7 +96,6 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 		struct dest *x = &s->dests[s->n_dests++];
 		memcpy(x, d, sizeof *x); /* padding too: a copy compares equal */
 		x->key.dev = dv;
-		tracker_window_dest(x, t->now_us, t->cfg.beacon_window_s);
 	}
 	/* the chains through them, in the tracker's order */
 	for (uint32_t i = 0; i < s->n_devs; i++) {

@@ -29,7 +29,6 @@ void tracker_config_default(struct tracker_config *c)
 	c->tcp_idle_s = 300;
 	c->udp_idle_s = 120;
 	c->window_s = 3600;
-	c->beacon_window_s = 86400;
 }
 
 static void on_flow_evict(void *ctx, uint32_t idx, void *entry)
@@ -166,14 +165,13 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 			dv->arp_win_us = ts;
 		tracker_window_device(dv, ts, t->cfg.window_s);
 		if (p->arp.op == 1 && memcmp(p->arp.spa, p->arp.tpa, 4) != 0) {
-			dv->arp_requests++;
 			dv->arp_cur_requests++;
 			uint8_t o = p->arp.tpa[3];
-			dv->arp_targets[o >> 6] |= 1ull << (o & 63);
 			dv->arp_cur_targets[o >> 6] |= 1ull << (o & 63);
+			arp_window_peak(dv, ts);
 		} else if (!memcmp(p->arp.spa, p->arp.tpa, 4)) {
-			dv->arp_gratuitous++; /* announcing its own address */
-			dv->arp_cur_gratuitous++;
+			dv->arp_cur_gratuitous++; /* announcing its own address */
+			arp_window_peak(dv, ts);
 		}
 	}
 	count_dev(t, d, p, 1);

@@ -36,9 +36,6 @@ struct tracker_config {
 	uint32_t dev_idle_s, dest_idle_s, name_idle_s;
 	uint32_t window_s;         /* detector windows (ARP counters), default
 				      3600 */
-	uint32_t beacon_window_s;  /* beacon gaps' window, default 86400: it
-				      must hold several periods of a slow
-				      beacon (0 = from the start, no window) */
 };
 
 void tracker_config_default(struct tracker_config *c);
@@ -108,12 +105,11 @@ struct track_expiry {
 typedef void (*tracker_expiry_fn)(void *ctx, const struct track_expiry *e);
 void tracker_set_expiry(struct tracker *t, tracker_expiry_fn fn, void *ctx);
 
-/* The windowed counters of a device (ARP) or a destination (beacon gaps)
- * as they read at now_us: a window that ended since the entry's last
- * packet is closed. Packets and tracker_snapshot() apply it; entries read
- * straight from the tracker (below) may be a window behind. */
+/* A device's ARP window buckets as they read at now_us: a window that
+ * ended since its last ARP is closed. ARP packets and tracker_snapshot()
+ * apply it; a device read straight from the tracker (below) may be a
+ * window behind. The peak window (arp_requests, arp_targets) is kept. */
 void tracker_window_device(struct device *d, uint64_t now_us, uint32_t window_s);
-void tracker_window_dest(struct dest *x, uint64_t now_us, uint32_t beacon_window_s);
 
 /* Reading the state (for analyze/). Indices run 0 .. count-1 via *_next. */
 const struct tracker_stats *tracker_stats(const struct tracker *t);

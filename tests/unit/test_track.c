@@ -1106,64 +1106,66 @@ static unsigned targets(const struct device *d)
 	return n;
 }
 
-/* ARP counters and beacon gaps over windows (window_s, beacon_window_s:
- * two buckets from the first event): a sweep counts within its window and the next, then
- * is forgotten; gaps are the last full window's. Shorter than a window,
- * everything counts as before (from the start). */
+/* ARP counters over windows (window_s, two buckets from the first ARP):
+ * the report shows the window with the most distinct targets, so a sweep
+ * is found however long the capture after it, and a device asking for one
+ * new neighbour an hour never adds up to a sweep. Beacon gaps over the last
+ * 1024 to 2048 gaps. Shorter than a window (fewer gaps), everything counts
+ * as before (from the start). */
 static void test_windows(void **state)
 {
 	(void)state;
-	struct tracker_config cfg;
-	tracker_config_default(&cfg); /* window_s 3600 */
-	cfg.beacon_window_s = 3600;
-	struct tracker *t = tracker_new(&cfg);
+	struct tracker *t = tracker_new(NULL); /* window_s 3600 */
 	uint64_t t0 = S(1000);
 	for (int i = 0; i < 100; i++)
 		arp_req(t, MAC_DEV, (uint8_t)(i + 100), t0 + S(i));
 	const struct device *d = find_dev(t, MAC_DEV);
 	assert_int_equal(d->arp_requests, 100);
 	assert_int_equal(targets(d), 100);
-	/* the next window: the sweep still counts, with what comes */
+	/* the next window: the sweep still in the window, with what comes */
 	arp_req(t, MAC_DEV, 200, t0 + S(3700));
 	d = find_dev(t, MAC_DEV);
 	assert_int_equal(d->arp_requests, 101);
 	assert_int_equal(targets(d), 101);
-	/* the window after: the sweep is gone */
+	assert_int_equal(d->arp_peak_us, t0 + S(3700));
+	/* the windows after: the sweep has left them, the peak stays */
 	arp_req(t, MAC_DEV, 201, t0 + S(7300));
 	d = find_dev(t, MAC_DEV);
-	assert_int_equal(d->arp_requests, 2);
-	assert_int_equal(targets(d), 2);
-	/* a snapshot reads the windows as at its time, without a packet */
-	tracker_tick(t, t0 + S(10900));
+	assert_int_equal(d->arp_prev_requests + d->arp_cur_requests, 2);
+	assert_int_equal(d->arp_requests, 101);
+	assert_int_equal(targets(d), 101);
+	tracker_tick(t, t0 + S(30000));
 	struct snapshot *s = tracker_snapshot(t);
 	const struct device *sd = NULL;
 	for (uint32_t i = 0; i < snap_device_count(s); i++)
 		if (!memcmp(snap_device(s, i)->key.mac, MAC_DEV, 6))
 			sd = snap_device(s, i);
 	assert_non_null(sd);
-	assert_int_equal(sd->arp_requests, 1);
-	assert_int_equal(targets(sd), 1);
+	assert_int_equal(sd->arp_prev_requests + sd->arp_cur_requests, 0); /* as at its time */
+	assert_int_equal(sd->arp_requests, 101);
 	snapshot_free(s);
-	/* long quiet: nothing */
-	arp_req(t, MAC_DEV, 7, t0 + S(30000));
-	d = find_dev(t, MAC_DEV);
-	assert_int_equal(d->arp_requests, 1);
-	assert_int_equal(targets(d), 1);
+	/* a device asking for a new neighbour every hour for 100 hours: not a
+	 * sweep (from the start, 100 targets: over any threshold) */
+	for (int i = 0; i < 100; i++)
+		arp_req(t, MAC_PHONE, (uint8_t)(i + 1), t0 + S(3601) * (uint64_t)i);
+	d = find_dev(t, MAC_PHONE);
+	assert_true(targets(d) <= 2);
+	assert_true(d->arp_requests <= 2);
 
-	/* a beacon every 60 s for 3.5 hours */
+	/* a beacon every 60 s, 3000 flows */
 	struct pkt p;
-	for (int i = 0; i < 210; i++) {
+	for (int i = 0; i < 3000; i++) {
 		mkpkt(&p, MAC_PHONE, MAC_ROUTER, "192.168.1.20", (uint16_t)(30000 + i), "198.51.100.9", 443,
 		      IPPROTO_TCP, 60);
 		tracker_packet(t, &p, t0 + S(60 * i));
 		const struct dest *x = find_dest(t, find_dev(t, MAC_PHONE)->handle, "198.51.100.9", 443);
-		if (i == 59) { /* the first hour: every gap, as always */
-			assert_int_equal(x->n_gaps, 59);
-			assert_true(x->gap_sum == 59 * 60.0);
+		if (i == 1023) { /* 1023 gaps: every one, as always */
+			assert_int_equal(x->n_gaps, 1023);
+			assert_true(x->gap_sum == 1023 * 60.0);
 		}
-		if (i == 120) { /* in the third hour: the second hour's */
-			assert_int_equal(x->n_gaps, 60);
-			assert_true(x->gap_sum == 60 * 60.0);
+		if (i == 2999) { /* the last full bucket and the current */
+			assert_int_equal(x->n_gaps, 2999 - 2048 + 1024);
+			assert_true(x->gap_sum == (2999 - 2048 + 1024) * 60.0);
 		}
 	}
 	tracker_free(t);
