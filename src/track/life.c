@@ -149,17 +149,18 @@ void tracker_tick(struct tracker *t, uint64_t now_us)
 
 /* The string pool. Strings are interned once and referred to by id from
  * devices' attributes, destinations' names, the name cache and the
- * queries; entries that go leave their strings behind. When the pool holds
- * more than STR_COMPACT_FILL of its ceiling and STR_COMPACT_GONE entries
- * went since the last look, every id held is marked; when at least
- * STR_COMPACT_DEAD of the bytes are dead, the pool is rebuilt with the
- * live ones and every id held is replaced (the query table, keyed by its
- * name, is rebuilt in its LRU order). The look is O(caps + strings); it
- * runs between packets (at a packet's start, or a tick), when no id is
- * held elsewhere. */
-#define STR_COMPACT_FILL 2   /* 1/2 of the ceiling */
+ * queries; entries that go leave their strings behind. When
+ * STR_COMPACT_GONE entries went since the last look, every id held is
+ * marked; when at least STR_COMPACT_DEAD of the bytes, and STR_COMPACT_MIN
+ * bytes or more, are dead, the pool is rebuilt with the live ones and
+ * every id held is replaced (the query table, keyed by its name, is
+ * rebuilt in its LRU order). The look is O(entries + strings), at most
+ * once per STR_COMPACT_GONE entries gone; it runs between packets (at a
+ * packet's start, or a tick), when no id is held elsewhere. So the pool
+ * of a long run stays at about what its live entries hold. */
 #define STR_COMPACT_GONE 1024
-#define STR_COMPACT_DEAD 4   /* 1/4 of the bytes */
+#define STR_COMPACT_DEAD 4          /* 1/4 of the bytes */
+#define STR_COMPACT_MIN (64u << 10) /* a chunk of the pool */
 
 static uint64_t gone_count(const struct tracker *t)
 {
@@ -206,8 +207,7 @@ static bool remap_queries(struct tracker *t, const uint32_t *remap)
 void life_strings(struct tracker *t)
 {
 	uint64_t gone = gone_count(t);
-	if (gone - t->str_gone_seen < STR_COMPACT_GONE ||
-	    strpool_bytes(t->strs) * STR_COMPACT_FILL < t->cfg.max_string_bytes)
+	if (gone - t->str_gone_seen < STR_COMPACT_GONE || strpool_bytes(t->strs) < STR_COMPACT_MIN)
 		return;
 	t->str_gone_seen = gone;
 	uint32_t n = strpool_count(t->strs) + 1;
@@ -237,7 +237,7 @@ void life_strings(struct tracker *t)
 	for (uint32_t id = 1; id < n; id++)
 		if (!(live[id >> 6] >> (id & 63) & 1))
 			dead += strpool_cost(t->strs, id);
-	if (dead * STR_COMPACT_DEAD < strpool_bytes(t->strs))
+	if (dead * STR_COMPACT_DEAD < strpool_bytes(t->strs) || dead < STR_COMPACT_MIN)
 		goto out;
 	size_t freed = strpool_compact(t->strs, live, remap);
 	if (!freed)
