@@ -560,8 +560,9 @@ int cmd_inspect(int argc, char **argv)
 		discard_outputs(&o, out, html);
 	} else {
 		struct intel_db in = { oui, ip, il.clouds, o.home, il.cls, il.infra, fc.infra_bytes };
-		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
-						  r.first_us, r.last_us, r.undecoded);
+		struct snapshot *snap = tracker_snapshot(r.t);
+		struct report *rep = snap ? report_build(snap, &in, &r.dec.stats, r.inputs, r.n_inputs,
+						  r.first_us, r.last_us, r.undecoded) : NULL;
 		if (!rep) {
 			cli_error("out of memory building the report");
 			status = EXIT_USAGE;
@@ -603,6 +604,7 @@ int cmd_inspect(int argc, char **argv)
 			report_free(rep);
 			findings_free(&fs);
 		}
+		snapshot_free(snap);
 	}
 	reasm_free(r.ra);
 	tracker_free(r.t);

@@ -28,6 +28,7 @@ void tracker_config_default(struct tracker_config *c)
 	c->max_string_bytes = 32u << 20;
 	c->tcp_idle_s = 300;
 	c->udp_idle_s = 120;
+	c->window_s = 3600;
 }
 
 static void on_flow_evict(void *ctx, uint32_t idx, void *entry)
@@ -58,8 +59,9 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->strs = strpool_new(t->cfg.max_string_bytes);
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
 	t->last_flow = TABLE_NONE;
-	while (t->dev_bits < 32 && (1ull << t->dev_bits) < t->cfg.max_devices)
-		t->dev_bits++;
+	t->dev_bits = handle_bits(t->cfg.max_devices);
+	t->idle_on = t->cfg.dev_idle_s || t->cfg.dest_idle_s || t->cfg.name_idle_s;
+	t->dest_bits = handle_bits(t->cfg.max_dests);
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
 	t->tls_cache = calloc(1, sizeof *t->tls_cache);
@@ -118,11 +120,12 @@ static bool side_key(const struct pkt *p, int dst, struct dev_key *k)
 	return true;
 }
 
-static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int out)
+static struct device *count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int out)
 {
 	struct device *d = dev_at(t, dev);
 	if (!d)
-		return;
+		return NULL;
+	d->bytes_nodest += p->wirelen; /* until a destination takes it */
 	if (out) {
 		d->pkts_out += pkt_frames(p);
 		d->bytes_out += p->wirelen;
@@ -134,6 +137,7 @@ static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int 
 		d->last_us = t->now_us;
 	if (!(d->evidence & DEV_EV_LONG) && d->last_us >= d->first_us + DEV_LONG_US)
 		dev_evidence(t, dev, DEV_EV_LONG);
+	return d;
 }
 
 static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
@@ -157,12 +161,17 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	struct device *dv = dev_at(t, d);
 	if (dv) {
+		if (!dv->arp_win_us)
+			dv->arp_win_us = ts;
+		tracker_window_device(dv, ts, t->cfg.window_s);
 		if (p->arp.op == 1 && memcmp(p->arp.spa, p->arp.tpa, 4) != 0) {
-			dv->arp_requests++;
+			dv->arp_cur_requests++;
 			uint8_t o = p->arp.tpa[3];
-			dv->arp_targets[o >> 6] |= 1ull << (o & 63);
+			dv->arp_cur_targets[o >> 6] |= 1ull << (o & 63);
+			arp_window_peak(dv, ts);
 		} else if (!memcmp(p->arp.spa, p->arp.tpa, 4)) {
-			dv->arp_gratuitous++; /* announcing its own address */
+			dv->arp_cur_gratuitous++; /* announcing its own address */
+			arp_window_peak(dv, ts);
 		}
 	}
 	count_dev(t, d, p, 1);
@@ -252,6 +261,9 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 		return;
 	n->pkts_up += o->pkts_up, n->pkts_down += o->pkts_down;
 	n->bytes_up += o->bytes_up, n->bytes_down += o->bytes_down;
+	struct device *ndv = dev_at(t, nd);
+	if (ndv)
+		ndv->bytes_nodest -= (int64_t)(o->bytes_up + o->bytes_down);
 	if (o->first_us < n->first_us)
 		n->first_us = o->first_us;
 	if (!n->dns_name)
@@ -286,14 +298,17 @@ static void flow_check_sides(struct tracker *t, struct flow *f)
 {
 	/* pins matter only when this packet could make the table evict */
 	bool near_cap = table_count(t->devices) + 16 >= t->cfg.max_devices;
+	/* handles go stale only when entries go (evicted, expired, merged) */
+	bool gone = t->stale;
 	for (int s = 0; s < 2; s++) {
-		/* handles go stale only by eviction */
-		if (t->st.devices_evicted && f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
+		if (gone && f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
 			f->dev[s] = TABLE_NONE;
 			f->dest[s] = TABLE_NONE;
 			f->sent &= (uint8_t)~(1u << s);
 			f->gw &= (uint8_t)~(5u << s);
 		}
+		if (gone && f->dest[s] != TABLE_NONE && !dest_at(t, f->dest[s]))
+			f->dest[s] = TABLE_NONE; /* bound again below, a new record */
 		if (near_cap)
 			dev_pin(t, f->dev[s]);
 	}
@@ -327,6 +342,9 @@ static void note_evidence(struct tracker *t, struct flow *f, int side, const str
 		dev_add_addr_ev(t, r->handle, &p->dst, ADDR_EV_ANSWERED);
 }
 
+#define LIFE_STEPS 8 /* entries of each table a packet looks at for idle expiry */
+#define STR_CHECK_EVERY 256 /* packets between looks at the string pool */
+
 static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
 	uint32_t nf = pkt_frames(p); /* a reassembled datagram: its frames */
@@ -334,6 +352,12 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	t->st.packets += nf;
 	t->st.bytes += p->wirelen;
 	flow_expire(t, ts);
+	if (t->idle_on)
+		life_expire(t, LIFE_STEPS);
+	if (++t->str_check >= STR_CHECK_EVERY) {
+		t->str_check = 0;
+		life_strings(t);
+	}
 
 	if (p->l3 == L3_ARP) {
 		t->st.non_ip_packets++;
@@ -391,13 +415,18 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		dev_key_mac(&k, p->mac_src);
 		sdev = dev_get(t, &k, ts);
 	}
-	count_dev(t, sdev, p, 1);
-	count_dev(t, f->dev[!side], p, 0);
+	/* device pointers stay valid: nothing below inserts a device */
+	struct device *dsend = count_dev(t, sdev, p, 1);
+	struct device *drecv = count_dev(t, f->dev[!side], p, 0);
 	note_evidence(t, f, side, p);
 	for (int s = 0; s < 2; s++) {
 		struct dest *d = dest_at(t, f->dest[s]);
 		if (!d)
 			continue;
+		/* a destination's device is its flow side's (key.dev == f->dev[s]) */
+		struct device *dv = s != side ? drecv : sdev == f->dev[side] ? dsend : dev_at(t, d->key.dev);
+		if (dv)
+			dv->bytes_nodest -= p->wirelen;
 		if (s == side) {
 			d->pkts_up += nf;
 			d->bytes_up += p->wirelen;
