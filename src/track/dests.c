@@ -116,6 +116,7 @@ void dest_remove(struct tracker *t, uint32_t idx)
 		}
 		if (dv->n_dests)
 			dv->n_dests--;
+		dv->bytes_nodest += (int64_t)(d->bytes_up + d->bytes_down);
 	}
 	table_remove(t->dests, idx);
 }

@@ -123,6 +123,7 @@ static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int 
 	struct device *d = dev_at(t, dev);
 	if (!d)
 		return;
+	d->bytes_nodest += p->wirelen; /* until a destination takes it */
 	if (out) {
 		d->pkts_out += pkt_frames(p);
 		d->bytes_out += p->wirelen;
@@ -252,6 +253,9 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 		return;
 	n->pkts_up += o->pkts_up, n->pkts_down += o->pkts_down;
 	n->bytes_up += o->bytes_up, n->bytes_down += o->bytes_down;
+	struct device *ndv = dev_at(t, nd);
+	if (ndv)
+		ndv->bytes_nodest -= (int64_t)(o->bytes_up + o->bytes_down);
 	if (o->first_us < n->first_us)
 		n->first_us = o->first_us;
 	if (!n->dns_name)
@@ -398,6 +402,9 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		struct dest *d = dest_at(t, f->dest[s]);
 		if (!d)
 			continue;
+		struct device *dv = dev_at(t, d->key.dev);
+		if (dv)
+			dv->bytes_nodest -= p->wirelen;
 		if (s == side) {
 			d->pkts_up += nf;
 			d->bytes_up += p->wirelen;
