@@ -201,8 +201,10 @@ static void snapshot_by_count(struct engine *e)
 	snapshot_now(e);
 }
 
-/* Time has come to now_us: what is due expires. Files: at packet time,
- * before the packet that brought it; live: at the wall clock. */
+/* Time has come to now_us (never less than the last): what is due
+ * expires, and a snapshot is taken when one is due by time. Files: at
+ * packet time, before the packet that brought it; live: at the wall
+ * clock. */
 static void tick(struct engine *e, uint64_t now_us)
 {
 	e->tick_at = now_us;
@@ -210,7 +212,7 @@ static void tick(struct engine *e, uint64_t now_us)
 	e->frag_due = reasm_tick(e->ra, now_us);
 	if (e->cfg.on_snapshot && e->cfg.snap_seconds) {
 		uint64_t every = (uint64_t)e->cfg.snap_seconds * 1000000u;
-		if (!e->snap_due_us || now_us + every < e->snap_due_us) { /* the first, or the clock went back */
+		if (!e->snap_due_us) { /* the first tick */
 			e->snap_due_us = now_us + every;
 		} else if (now_us >= e->snap_due_us) {
 			e->snap_due_us = now_us + every;
@@ -220,12 +222,24 @@ static void tick(struct engine *e, uint64_t now_us)
 }
 
 /* A file's clock is its packets': a tick when a packet is a second past
- * the last tick, or more than a second before it (a capture whose clock
- * went back). One compare on the way of every packet. */
+ * the last tick. Engine time never goes back: a packet stamped before the
+ * last tick (a capture whose clock went back) moves nothing. One compare
+ * on the way of every packet. */
 static inline void packet_clock(struct engine *e, uint64_t ts_us)
 {
-	if (ts_us - e->tick_at + TICK_US >= 2 * (uint64_t)TICK_US)
+	if (ts_us >= e->tick_at + TICK_US)
 		tick(e, ts_us);
+}
+
+/* Live, the wall clock: on every wait that came back empty (idle set),
+ * else once a second; a clock set back holds engine time where it was. */
+static void wall_clock(struct engine *e, int idle)
+{
+	uint64_t now = wall_us();
+	if (now < e->tick_at)
+		now = e->tick_at;
+	if (idle || now >= e->tick_at + TICK_US)
+		tick(e, now);
 }
 
 static void progress(struct engine *e, struct cap_source *s, long long off, size_t i, size_t n)
@@ -313,7 +327,7 @@ static int pump(struct engine *e, struct cap_source *s, struct engine_input *in,
 			break;
 		int rc = cap_next(s, &cp);
 		if (rc == CAP_TIMEOUT && in->live)
-			tick(e, wall_us());
+			wall_clock(e, 1);
 		if (rc == CAP_TIMEOUT && drain_from && engine_clock_us() >= drain_from + DRAIN_MIN_US)
 			break;
 		if (rc == CAP_TIMEOUT || (rc == CAP_END && in->live && stop_requested))
@@ -325,13 +339,10 @@ static int pump(struct engine *e, struct cap_source *s, struct engine_input *in,
 			snprintf(in->message, sizeof in->message, "%s", cap_error(s));
 			return -1;
 		}
-		if (in->live) {
-			uint64_t now = wall_us();
-			if (now - e->tick_at >= TICK_US)
-				tick(e, now);
-		} else {
+		if (in->live)
+			wall_clock(e, 0);
+		else
 			packet_clock(e, cp.ts_us);
-		}
 		if (decodable)
 			decode_packet(&e->dec, dlt, cp.data, cp.caplen, cp.wirelen, &p);
 		take(e, in, cp.ts_us, decodable ? &p : NULL);
