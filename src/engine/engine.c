@@ -202,7 +202,8 @@ static void snapshot_by_count(struct engine *e)
 }
 
 /* Time has come to now_us (never less than the last): what is due
- * expires, and a snapshot is taken when one is due by time. Files: at
+ * expires (fragments, then the tracker's idle entries, in bounded steps:
+ * tracker.h), and a snapshot is taken when one is due by time. Files: at
  * packet time, before the packet that brought it; live: at the wall
  * clock. */
 static void tick(struct engine *e, uint64_t now_us)
@@ -210,6 +211,7 @@ static void tick(struct engine *e, uint64_t now_us)
 	e->tick_at = now_us;
 	e->res.ticks++;
 	e->frag_due = reasm_tick(e->ra, now_us);
+	tracker_tick(e->t, now_us);
 	if (e->cfg.on_snapshot && e->cfg.snap_seconds) {
 		uint64_t every = (uint64_t)e->cfg.snap_seconds * 1000000u;
 		if (!e->snap_due_us) { /* the first tick */

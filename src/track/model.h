@@ -173,6 +173,8 @@ struct dest {
 	uint8_t enc;        /* enum enc_state */
 	uint16_t tls_version; /* highest offered, 0 when no hello seen */
 	uint32_t dev_next;  /* the device's next destination (TABLE_NONE ends) */
+	uint32_t handle;    /* index and generation: what flows hold (stale
+			     * once the entry expires or is evicted) */
 };
 
 #endif
