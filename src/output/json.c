@@ -557,22 +557,3 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	fputs(r->n_devices ? "\n  ]\n}\n" : "]\n}\n", f);
 	return rc < 0 || ferror(f) ? -1 : 0;
 }
-static const struct output_format formats[] = {
-	{ "text", output_text, "readable report (default)" },
-	{ "json", output_json, "JSON, schema alfoil-inspect/1 (docs/json-schema.md)" },
-	{ "html", output_html, "one self-contained HTML page" },
-};
-
-const struct output_format *output_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-		if (!strcmp(formats[i].name, name))
-			return &formats[i];
-	return NULL;
-}
-
-const struct output_format *output_formats(size_t *n)
-{
-	*n = sizeof formats / sizeof formats[0];
-	return formats;
-}
