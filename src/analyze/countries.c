@@ -209,4 +209,10 @@ void report_count(struct report *r)
 	}
 	for (size_t c = 0; c < r->n_countries; c++)
 		r->totals.countries_abroad += !r->countries[c].home;
+	for (size_t i = 0; i < r->n_inputs; i++)
+		if (r->inputs[i].live) {
+			r->totals.live = 1;
+			r->totals.received += r->inputs[i].received;
+			r->totals.dropped += r->inputs[i].dropped + r->inputs[i].if_dropped;
+		}
 }

@@ -239,6 +239,8 @@ struct rep_totals {
 	size_t internet_dests;    /* internet destinations over all devices */
 	size_t devices_abroad;    /* devices with a destination abroad (folded left out) */
 	size_t countries_abroad;  /* countries of the view that are not the home country */
+	int live;                 /* an input is an interface: then ... */
+	uint64_t received, dropped; /* ... libpcap's counts summed over the interfaces */
 };
 
 /* Memory a report owns besides its arrays (report_load's strings and data

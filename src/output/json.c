@@ -419,8 +419,6 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	set(root, "version", str_or_null(r->version));
 	json_t *cap = json_object();
 	json_t *inputs = json_array();
-	uint64_t recv = 0, drop = 0;
-	int live = 0;
 	for (size_t i = 0; i < r->n_inputs; i++) {
 		const struct rep_input *in = &r->inputs[i];
 		json_t *o = json_object();
@@ -430,9 +428,6 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 		set(o, "packets", json_integer((json_int_t)in->packets));
 		set(o, "error", in->error ? jstr(in->message) : json_null());
 		if (in->live) {
-			live = 1;
-			recv += in->received;
-			drop += in->dropped + in->if_dropped;
 			set(o, "received", json_integer((json_int_t)in->received));
 			set(o, "dropped", json_integer((json_int_t)(in->dropped + in->if_dropped)));
 		}
@@ -443,9 +438,9 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	set(cap, "bytes", json_integer((json_int_t)r->bytes));
 	set(cap, "first_seen", time_json(r->first_us));
 	set(cap, "last_seen", time_json(r->last_us));
-	if (live) {
-		set(cap, "received", json_integer((json_int_t)recv));
-		set(cap, "dropped", json_integer((json_int_t)drop));
+	if (r->totals.live) {
+		set(cap, "received", json_integer((json_int_t)r->totals.received));
+		set(cap, "dropped", json_integer((json_int_t)r->totals.dropped));
 	}
 	json_t *ctr = json_object();
 	for (size_t i = 0; i < r->n_counters; i++)

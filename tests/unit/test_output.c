@@ -271,8 +271,26 @@ static void test_json(void **state)
 			    "cam?[31mred?<script>\"q\"'s (192.168.1.103)");
 	assert_non_null(strstr(t, "\"display_name\": \"cam?[31mred?<script>\\\"q\\\"'s (192.168.1.103)\""));
 	assert_null(strchr(t, '\x1b'));
+	assert_null(json_object_get(json_object_get(j, "capture"), "received")); /* a file: no libpcap counts */
 	json_decref(j);
 	free(t);
+	/* an interface: its counts, summed by report_count, printed */
+	inputs[0].live = 1;
+	inputs[0].received = 10;
+	inputs[0].dropped = 2;
+	inputs[0].if_dropped = 1;
+	report_count(r);
+	t = render(r, "json", &o);
+	j = json_loads(t, 0, &je);
+	assert_non_null(j);
+	json_t *cap = json_object_get(j, "capture");
+	assert_int_equal(json_integer_value(json_object_get(cap, "received")), 10);
+	assert_int_equal(json_integer_value(json_object_get(cap, "dropped")), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(cap, "inputs"), 0), "type")),
+			    "interface");
+	json_decref(j);
+	free(t);
+	inputs[0].live = 0;
 }
 
 static void test_html(void **state)
