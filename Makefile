@@ -109,7 +109,7 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 # the registry's decoders (src/decode/apps.def), and those of no line
 FUZZ_APPS  := $(sort $(shell grep -o '_DEC.app_[a-z0-9_]*' src/decode/apps.def | sed 's/.*app_//') http tls ndp)
-FUZZ_OWN   := packet mud capture policy report reasm
+FUZZ_OWN   := packet mud capture policy report report_load reasm
 FUZZ_TARGETS := $(FUZZ_APPS) $(FUZZ_OWN)
 FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=build/san/fuzz/replay_%)
