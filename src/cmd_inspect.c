@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "decode/decode.h"
 #include "analyze/findings.h"
+#include "output/finding.h"
 #include "analyze/mud.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
@@ -578,6 +579,7 @@ int cmd_inspect(int argc, char **argv)
 			struct find_inputs fin = { &fc, block, base, o.profiles ? &profiles : NULL };
 			struct findings fs = { 0 };
 			findings_run(rep, &fin, &fs);
+			findings_sort_words(&fs); /* the order people read */
 			rep->findings = fs.v;
 			rep->n_findings = fs.n;
 			/* --fail-on wins over "some input was bad" (3): a bad
