@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "engine/thread.h"
 #include "analyze/findings.h"
+#include "output/finding.h"
 #include "analyze/mud.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
@@ -406,6 +407,7 @@ int inspect_collect(struct inspect_opts *o, struct inspect_result *res)
 	res->times.report = engine_clock_us();
 	struct find_inputs fin = { &run->fc, run->block, run->base, o->profiles ? &run->profiles : NULL };
 	findings_run(rep, &fin, &res->findings);
+	findings_sort_words(&res->findings);
 	rep->findings = res->findings.v;
 	rep->n_findings = res->findings.n;
 	res->times.find = engine_clock_us();

@@ -5,88 +5,71 @@
 
 #include "analyze/find_util.h"
 
-void detect_cleartext(const struct report *r, const struct find_inputs *in, struct findings *out)
+/* The values of the device's attributes of one kind, as a list "values";
+ * want (or NULL: all) picks them. */
+static void attr_values(const struct rep_device *d, const char *kind, int (*want)(const char *v), struct fset *ev)
+{
+	for (size_t i = 0; i < d->n_attrs; i++)
+		if (!strcmp(d->attrs[i].kind, kind) && (!want || want(d->attrs[i].value)))
+			fs_name(fl_item(fs_list(ev, "values")), "value", d->attrs[i].value);
+}
+
+/* Basic and bearer tokens, and credentials in URLs, are readable as they
+ * are; Digest and NTLM send no password */
+static int readable_credentials(const char *v)
+{
+	return !strncasecmp(v, "Basic ", 6) || !strncasecmp(v, "Bearer ", 7) || !strncmp(v, "URL ", 4);
+}
+
+enum { CT_TELNET, CT_FTP, CT_MQTT, CT_HTTP, CT_OLDTLS, CT_N };
+
+static void run(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	(void)in;
 	for (size_t k = 0; k < r->n_devices; k++) {
 		const struct rep_device *d = &r->devices[k];
 		if (d->gateway)
 			continue;
-		char telnet[300] = "", ftp[300] = "", mqtt[300] = "", http[300] = "", oldtls[300] = "";
+		struct fset ev[CT_N];
+		memset(ev, 0, sizeof ev);
 		for (size_t i = 0; i < d->n_dests; i++) {
 			const struct rep_dest *x = &d->dests[i];
 			if (x->inbound || !is_tcp(x) || (!x->internet && !is_lan_host(x)))
 				continue;
-			char item[160], a[ADDR_STRLEN];
-			snprintf(item, sizeof item, "%s:%u", dest_label(x, a), x->port);
+			struct fset *it = NULL;
 			if ((x->port == 23 || x->port == 2323) && x->pkts_down)
-				list_add(telnet, sizeof telnet, item);
+				it = dest_item(fs_list(&ev[CT_TELNET], "destinations"), x);
 			else if (x->port == 21 && x->pkts_down)
-				list_add(ftp, sizeof ftp, item);
+				it = dest_item(fs_list(&ev[CT_FTP], "destinations"), x);
 			else if (x->port == 1883)
-				list_add(mqtt, sizeof mqtt, item);
+				it = dest_item(fs_list(&ev[CT_MQTT], "destinations"), x);
 			else if (x->internet && x->app == APP_HTTP && x->company && !is_computer(d))
-				list_add(http, sizeof http, item);
-			if (x->tls_version && x->tls_version < 0x0303) {
-				snprintf(item, sizeof item, "%s (TLS 1.%d)", dest_label(x, a), x->tls_version - 0x0301);
-				list_add(oldtls, sizeof oldtls, item);
-			}
+				it = dest_item(fs_list(&ev[CT_HTTP], "destinations"), x);
+			fs_port(it, "port", x->port);
+			if (x->tls_version && x->tls_version < 0x0303)
+				fs_count(dest_item(fs_list(&ev[CT_OLDTLS], "destinations"), x), "tls_version", x->tls_version);
 		}
-		struct finding *f;
-		if (telnet[0] && (f = finding_add(out, SEV_HIGH, "cleartext-telnet", d,
-						  "Telnet sends passwords in the clear: turn it off, or block "
-						  "port 23 for this device."))) {
-			finding_title(f, "logs in with Telnet (cleartext)");
-			finding_evidence(f, "Telnet sessions to %s", telnet);
-		}
-		if (ftp[0] && (f = finding_add(out, SEV_HIGH, "cleartext-ftp", d,
-					       "FTP sends passwords and files in the clear; use SFTP or HTTPS."))) {
-			finding_title(f, "uses FTP (cleartext)");
-			finding_evidence(f, "FTP sessions to %s", ftp);
-		}
-		/* Basic and bearer tokens, and credentials in URLs, are readable as
-		 * they are; Digest and NTLM send no password */
-		char creds[400] = "";
-		for (size_t i = 0; i < d->n_attrs; i++) {
-			const char *v = d->attrs[i].value;
-			if (!strcmp(d->attrs[i].kind, "http-credentials") &&
-			    (!strncasecmp(v, "Basic ", 6) || !strncasecmp(v, "Bearer ", 7) || !strncmp(v, "URL ", 4)))
-				list_add(creds, sizeof creds, v);
-		}
-		if (creds[0] &&
-		    (f = finding_add(out, SEV_HIGH, "cleartext-credentials", d,
-				     "Anyone on the path can read these credentials: change the password "
-				     "and use HTTPS."))) {
-			finding_title(f, "sends credentials over plain HTTP");
-			finding_evidence(f, "%s", creds);
-		}
-		if (mqtt[0] && (f = finding_add(out, SEV_MEDIUM, "cleartext-mqtt", d,
-						"MQTT without TLS exposes the device's messages and "
-						"credentials; the broker should offer port 8883."))) {
-			finding_title(f, "talks MQTT without TLS");
-			finding_evidence(f, "MQTT (port 1883) to %s", mqtt);
-		}
-		if (http[0] && (f = finding_add(out, SEV_LOW, "cleartext-cloud", d,
-						"What it tells its cloud can be read and changed on the way."))) {
-			finding_title(f, "talks plain HTTP to its cloud");
-			finding_evidence(f, "HTTP to %s", http);
-		}
-		if (oldtls[0] && (f = finding_add(out, SEV_MEDIUM, "weak-tls", d,
-						  "TLS 1.0 and 1.1 are retired (RFC 8996): the firmware is "
-						  "old; look for an update."))) {
-			finding_title(f, "offers at most TLS 1.0 or 1.1");
-			finding_evidence(f, "%s", oldtls);
-		}
-		char weak[400] = "";
-		for (size_t i = 0; i < d->n_attrs; i++)
-			if (!strcmp(d->attrs[i].kind, "tls-weak-offer"))
-				list_add(weak, sizeof weak, d->attrs[i].value);
-		if (weak[0] && (f = finding_add(out, SEV_MEDIUM, "weak-tls-offer", d,
-						"It offers ciphers broken for years: a server that accepts "
-						"them exposes its traffic. Update the firmware."))) {
-			finding_title(f, "offers weak TLS cipher suites");
-			finding_evidence(f, "%s", weak);
-		}
+		static const struct {
+			enum severity sev;
+			const char *kind, *subject;
+		} dk[CT_N] = {
+			[CT_TELNET] = { SEV_HIGH, "cleartext-telnet", "telnet" },
+			[CT_FTP] = { SEV_HIGH, "cleartext-ftp", "ftp" },
+			[CT_MQTT] = { SEV_MEDIUM, "cleartext-mqtt", "mqtt" },
+			[CT_HTTP] = { SEV_LOW, "cleartext-cloud", "http" },
+			[CT_OLDTLS] = { SEV_MEDIUM, "weak-tls", "tls" },
+		};
+		for (int i = 0; i < CT_N; i++)
+			if (ev[i].n)
+				finding_take(out, dk[i].sev, dk[i].kind, d, dk[i].subject, &ev[i]);
+		struct fset cr = { .n = 0 };
+		attr_values(d, "http-credentials", readable_credentials, &cr);
+		if (cr.n)
+			finding_take(out, SEV_HIGH, "cleartext-credentials", d, "http", &cr);
+		struct fset weak = { .n = 0 };
+		attr_values(d, "tls-weak-offer", NULL, &weak);
+		if (weak.n)
+			finding_take(out, SEV_MEDIUM, "weak-tls-offer", d, "tls", &weak);
 		/* local protocols whose secrets are shared or easily taken */
 		int tuya = 0, miio = 0;
 		for (size_t i = 0; i < d->n_attrs; i++) {
@@ -95,15 +78,17 @@ void detect_cleartext(const struct report *r, const struct find_inputs *in, stru
 		}
 		for (size_t i = 0; i < d->n_serves; i++)
 			miio |= d->serves[i].proto == IPPROTO_UDP && d->serves[i].port == 54321;
-		if ((tuya || miio) &&
-		    (f = finding_add(out, SEV_LOW, "local-protocol", d,
-				     "Anyone on the LAN can find and often control it: keep such devices "
-				     "on a network of their own."))) {
-			finding_title(f, "speaks %s on the LAN", tuya && miio ? "Tuya and miIO" : tuya ? "Tuya" : "Xiaomi miIO");
-			finding_evidence(f, "%s%s", tuya ? "broadcasts Tuya discovery (its key is shared by all Tuya devices)" : "",
-					 miio ? (tuya ? "; miIO on UDP 54321 (the token is given out to any app that asks during setup)"
-						      : "miIO on UDP 54321 (the token is given out to any app that asks during setup)")
-					      : "");
+		struct finding *f;
+		if ((tuya || miio) && (f = finding_add(out, SEV_LOW, "local-protocol", d, "lan"))) {
+			fs_flag(&f->ev, "tuya", tuya);
+			fs_flag(&f->ev, "miio", miio);
 		}
 	}
 }
+
+static const char *const kinds[] = { "cleartext-telnet", "cleartext-ftp", "cleartext-credentials", "cleartext-mqtt",
+				     "cleartext-cloud", "weak-tls", "weak-tls-offer", "local-protocol", NULL };
+
+const struct detector find_cleartext = {
+	"cleartext", run, kinds, "Telnet, FTP, HTTP credentials, MQTT, plain HTTP, old TLS, local protocols",
+};

@@ -1,21 +1,9 @@
 /* find_lateral.c - the weakest link: an IoT device that scans the LAN or
  * opens other hosts' administration ports, and addresses claimed by two
- * MACs (ARP spoofing). */
+ * MACs (ARP spoofing). A scan is many hosts (or ports) first contacted
+ * within scan_window of each other, not over all time: a device that
+ * meets sixteen hosts in a month is not scanning. */
 #include "analyze/find_util.h"
-
-static const char *port_name(unsigned p)
-{
-	switch (p) {
-	case 22: return "SSH";
-	case 23: case 2323: return "Telnet";
-	case 139: case 445: return "SMB";
-	case 3389: return "RDP";
-	case 5900: return "VNC";
-	case 80: case 8080: return "HTTP";
-	case 443: case 8443: return "HTTPS";
-	default: return "admin";
-	}
-}
 
 static int is_admin_port(const struct find_config *c, unsigned p)
 {
@@ -25,7 +13,8 @@ static int is_admin_port(const struct find_config *c, unsigned p)
 	return 0;
 }
 
-/* A LAN destination with its address as text, the order of the runs */
+/* A LAN destination with its address as text: hosts come in runs, in the
+ * order of that text (the order the evidence lists them) */
 struct lan_dest {
 	char addr[ADDR_STRLEN];
 	const struct rep_dest *x;
@@ -44,6 +33,59 @@ static const struct ip_addr *gateway_addr(const struct report *r)
 	return NULL;
 }
 
+/* One LAN host a device contacted: where its run starts, when it was first
+ * contacted, and the most of its TCP/UDP ports first tried within the
+ * window. */
+struct host {
+	size_t at, len;
+	uint64_t first;
+	size_t ports;
+};
+
+/* LAN scan: the most hosts first contacted within the window. */
+static void lan_scan(const struct rep_device *d, const struct find_config *c, const struct lan_dest *v,
+		     const struct host *h, size_t n_hosts, uint64_t *times, struct findings *out)
+{
+	for (size_t i = 0; i < n_hosts; i++)
+		times[i] = h[i].first;
+	uint64_t from;
+	size_t hosts = find_densest(times, n_hosts, c->scan_window_us, &from);
+	if (hosts < c->scan_hosts)
+		return;
+	uint64_t to = c->scan_window_us ? from + c->scan_window_us : UINT64_MAX;
+	/* the hosts of that window, in address order, and the time they span */
+	uint64_t first = 0, last = 0;
+	const struct ip_addr *low = NULL;
+	for (size_t i = 0; i < n_hosts; i++) {
+		if (h[i].first < from || h[i].first > to)
+			continue;
+		for (size_t j = h[i].at; j < h[i].at + h[i].len; j++) {
+			if (!first || v[j].x->first_us < first)
+				first = v[j].x->first_us;
+			if (v[j].x->last_us > last)
+				last = v[j].x->last_us;
+		}
+		if (!low || addr_cmp(&v[h[i].at].x->addr, low) < 0)
+			low = &v[h[i].at].x->addr;
+	}
+	char net[ADDR_STRLEN + 4];
+	struct finding *f = finding_add(out, SEV_HIGH, "lan-scan", d, lan_prefix(low, net));
+	if (!f)
+		return;
+	fs_count(&f->ev, "hosts", hosts);
+	fs_count(&f->ev, "threshold", c->scan_hosts);
+	fs_count(&f->ev, "window_s", c->scan_window_us / 1000000);
+	struct flist *l = fs_list(&f->ev, "addresses");
+	for (size_t i = 0; i < n_hosts; i++)
+		if (h[i].first >= from && h[i].first <= to) {
+			struct fset *it = fl_item(l);
+			fs_addr(it, "address", &v[h[i].at].x->addr);
+		}
+	fs_time(&f->ev, "first", first);
+	fs_time(&f->ev, "last", last);
+	f->first_us = first, f->last_us = last;
+}
+
 static void scans(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	const struct find_config *c = in->cfg;
@@ -55,13 +97,15 @@ static void scans(const struct report *r, const struct find_inputs *in, struct f
 		/* distinct LAN hosts contacted, and per host distinct ports: the
 		 * outbound LAN destinations sorted by address, counted in runs
 		 * (n log n: a flood of destinations must not make this quadratic) */
-		size_t hosts = 0, worst_ports = 0, n = 0;
-		const char *worst = NULL;
-		char admin[300] = "", list[300] = "";
-		uint64_t first = 0, last = 0;
-		struct lan_dest *v = malloc((d->n_dests ? d->n_dests : 1) * sizeof *v);
-		if (!v)
+		size_t n = 0, n_hosts = 0, worst = SIZE_MAX;
+		size_t cap = d->n_dests ? d->n_dests : 1;
+		struct lan_dest *v = malloc(cap * sizeof *v);
+		struct host *h = malloc(cap * sizeof *h);
+		uint64_t *times = malloc(cap * sizeof *times);
+		if (!v || !h || !times) {
+			free(v), free(h), free(times);
 			continue;
+		}
 		for (size_t i = 0; i < d->n_dests; i++)
 			if (!d->dests[i].inbound && is_lan_host(&d->dests[i])) {
 				v[n].x = &d->dests[i];
@@ -69,67 +113,56 @@ static void scans(const struct report *r, const struct find_inputs *in, struct f
 			}
 		qsort(v, n, sizeof *v, cmp_dest_addr);
 		for (size_t i = 0; i < n;) {
-			size_t j = i, ports = 0;
+			size_t j = i, nt = 0;
+			struct host *x = &h[n_hosts];
+			x->at = i;
+			x->first = v[i].x->first_us;
 			for (; j < n && !strcmp(v[j].addr, v[i].addr); j++) {
-				ports += is_tcp(v[j].x) || is_udp(v[j].x);
-				if (!first || v[j].x->first_us < first)
-					first = v[j].x->first_us;
-				if (v[j].x->last_us > last)
-					last = v[j].x->last_us;
+				if (is_tcp(v[j].x) || is_udp(v[j].x))
+					times[nt++] = v[j].x->first_us;
+				if (v[j].x->first_us < x->first)
+					x->first = v[j].x->first_us;
 			}
-			hosts++;
-			if (ports > worst_ports)
-				worst_ports = ports, worst = v[i].addr;
-			if (hosts <= 6)
-				list_add(list, sizeof list, v[i].addr);
+			x->len = j - i;
+			uint64_t from;
+			x->ports = find_densest(times, nt, c->scan_window_us, &from);
+			if (x->ports && (worst == SIZE_MAX || x->ports > h[worst].ports))
+				worst = n_hosts;
+			n_hosts++;
 			i = j;
 		}
-		for (size_t i = 0; i < d->n_dests; i++) {
+		lan_scan(d, c, v, h, n_hosts, times, out);
+		if (worst != SIZE_MAX && h[worst].ports >= c->scan_ports) {
+			const struct ip_addr *a = &v[h[worst].at].x->addr;
+			char sub[ADDR_STRLEN];
+			struct finding *f = finding_add(out, SEV_HIGH, "port-scan", d, addr_fmt(a, sub));
+			if (f) {
+				fs_count(&f->ev, "ports", h[worst].ports);
+				fs_addr(&f->ev, "address", a);
+				fs_count(&f->ev, "threshold", c->scan_ports);
+				fs_count(&f->ev, "window_s", c->scan_window_us / 1000000);
+			}
+		}
+		/* an appliance on other hosts' admin ports; an unknown device may
+		 * be a computer: less sure */
+		struct finding *f = NULL;
+		for (size_t i = 0; i < d->n_dests && !is_computer(d); i++) {
 			const struct rep_dest *x = &d->dests[i];
 			if (x->inbound || !is_lan_host(x) || !is_tcp(x))
 				continue;
 			int router_admin = gw && addr_eq(&x->addr, gw) &&
 					   (x->port == 80 || x->port == 443 || x->port == 8080 || x->port == 8443);
-			if (is_admin_port(c, x->port) || router_admin) {
-				char item[96], addr[ADDR_STRLEN];
-				snprintf(item, sizeof item, "%s %s:%u%s", port_name(x->port), addr_fmt(&x->addr, addr), x->port,
-					 router_admin ? " (the router)" : "");
-				list_add(admin, sizeof admin, item);
-			}
-		}
-		if (hosts >= c->scan_hosts) {
-			struct finding *f = finding_add(out, SEV_HIGH, "lan-scan", d,
-							"Find out why this device sweeps the network; if it is not a "
-							"computer you use for that, isolate it (alfoil enforce local-only).");
-			if (f) {
-				finding_title(f, "contacted %zu hosts on the LAN (threshold %u)", hosts, c->scan_hosts);
-				char span[80];
-				finding_evidence(f, "hosts: %s%s; %s", list, hosts > 6 ? ", ..." : "",
-						 fmt_span(span, first, last));
-				f->first_us = first, f->last_us = last;
-			}
-		}
-		if (worst_ports >= c->scan_ports) {
-			struct finding *f = finding_add(out, SEV_HIGH, "port-scan", d,
-							"A port scan from this device: treat it as compromised until "
-							"you know why.");
-			if (f) {
-				finding_title(f, "tried %zu ports on %s (threshold %u)", worst_ports, worst, c->scan_ports);
-				finding_evidence(f, "%zu distinct TCP/UDP ports to %s", worst_ports, worst);
-			}
-		}
-		if (admin[0] && !is_computer(d)) {
-			/* an unknown device may be a computer: less sure */
+			if (!is_admin_port(c, x->port) && !router_admin)
+				continue;
 			int unknown = !d->kind || !strcmp(d->kind, "unknown");
-			struct finding *f = finding_add(out, unknown ? SEV_LOW : SEV_MEDIUM, "lan-admin", d,
-							"An appliance has no business on other hosts' admin ports: "
-							"block it from the LAN except what it needs.");
-			if (f) {
-				finding_title(f, "opened administration ports of other LAN hosts");
-				finding_evidence(f, "%s", admin);
-			}
+			if (!f && !(f = finding_add(out, unknown ? SEV_LOW : SEV_MEDIUM, "lan-admin", d, "lan")))
+				break;
+			struct fset *it = fl_item(fs_list(&f->ev, "connections"));
+			fs_addr(it, "address", &x->addr);
+			fs_port(it, "port", x->port);
+			fs_flag(it, "router", router_admin);
 		}
-		free(v);
+		free(v), free(h), free(times);
 	}
 }
 
@@ -144,14 +177,34 @@ struct claim {
 	size_t n; /* addresses this device claims */
 };
 
+/* The report's order of devices (the router first, then by IPv4 address,
+ * then by id), from what they are, not where they sit in the array: the
+ * pairs and who is named do not depend on the order devices come in. */
+static int cmp_dev(const struct rep_device *x, const struct rep_device *y)
+{
+	if (x->gateway != y->gateway)
+		return y->gateway - x->gateway;
+	int c = x->n_ipv4 && y->n_ipv4 ? addr_cmp(&x->ipv4[0], &y->ipv4[0]) : (int)!x->n_ipv4 - (int)!y->n_ipv4;
+	return c ? c : strcmp(x->id, y->id);
+}
+
 static int cmp_claim(const void *a, const void *b)
 {
 	const struct claim *x = a, *y = b;
 	int c = strcmp(x->ip, y->ip);
-	return c ? c : (x->dev < y->dev ? -1 : x->dev > y->dev);
+	return c ? c : cmp_dev(x->dev, y->dev);
 }
 
 #define ARP_SPOOF_MAX_PAIRS 4 /* findings for one address at most */
+
+static void claimant(struct flist *l, const struct claim *c)
+{
+	struct fset *it = fl_item(l);
+	fs_device(it, "device", c->dev->id);
+	fs_count(it, "claims", c->n);
+	fs_time(it, "first", c->dev->first_us);
+	fs_time(it, "last", c->dev->last_us);
+}
 
 static void arp_spoof(const struct report *r, struct findings *out)
 {
@@ -192,17 +245,19 @@ static void arp_spoof(const struct report *r, struct findings *out)
 				if (y->first_us > x->last_us + ARP_SPOOF_GAP || x->first_us > y->last_us + ARP_SPOOF_GAP)
 					continue;
 				/* the one claiming more addresses is the likelier impostor */
-				const struct rep_device *who = v[b].n > v[a].n ? y : x;
-				struct finding *f = finding_add(out, SEV_HIGH, "arp-spoof", who,
-								"Two machines answer ARP for one address: unless it "
-								"was handed over, someone is intercepting traffic "
-								"(ARP spoofing).");
+				int second = v[b].n > v[a].n;
+				char sub[FIND_SUBJECT_LEN];
+				snprintf(sub, sizeof sub, "%s/%s", v[a].ip, second ? x->id : y->id);
+				struct finding *f = finding_add(out, SEV_HIGH, "arp-spoof", second ? y : x, sub);
 				if (f) {
-					char sx[80], sy[80];
-					finding_title(f, "%s is claimed in ARP by %s and by %s", v[a].ip, x->id, y->id);
-					finding_evidence(f, "%s claims %zu addresses (active %s), %s claims %zu (active %s)",
-							 x->id, v[a].n, fmt_span(sx, x->first_us, x->last_us), y->id, v[b].n,
-							 fmt_span(sy, y->first_us, y->last_us));
+					struct ip_addr ip;
+					if (addr_parse(&ip, v[a].ip) == 0)
+						fs_addr(&f->ev, "address", &ip);
+					else
+						fs_name(&f->ev, "address", v[a].ip);
+					struct flist *l = fs_list(&f->ev, "claimants");
+					claimant(l, &v[a]);
+					claimant(l, &v[b]);
 				}
 				pairs++;
 			}
@@ -213,36 +268,38 @@ static void arp_spoof(const struct report *r, struct findings *out)
 
 /* ARP sweeps (who-has for many addresses: the first step of a scan) and
  * gratuitous ARP storms (announcing an address over and over, the way ARP
- * spoofing tools keep their lie fresh). */
+ * spoofing tools keep their lie fresh). The tracker counts both over its
+ * window. */
 static void arp_behaviour(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	const struct find_config *c = in->cfg;
 	for (size_t k = 0; k < r->n_devices; k++) {
 		const struct rep_device *d = &r->devices[k];
 		struct finding *f;
-		char span[80];
-		if (!d->gateway && d->arp_targets >= c->scan_hosts &&
-		    (f = finding_add(out, SEV_HIGH, "arp-sweep", d,
-				     "An ARP sweep maps the network before an attack: find out why this "
-				     "device does it."))) {
-			finding_title(f, "asked ARP for %u addresses (threshold %u)", d->arp_targets, c->scan_hosts);
-			finding_evidence(f, "%u ARP requests for %u distinct addresses, %s", d->arp_requests,
-					 d->arp_targets, fmt_span(span, d->first_us, d->last_us));
+		if (!d->gateway && d->arp_targets >= c->scan_hosts && (f = finding_add(out, SEV_HIGH, "arp-sweep", d, "arp"))) {
+			fs_count(&f->ev, "addresses", d->arp_targets);
+			fs_count(&f->ev, "threshold", c->scan_hosts);
+			fs_count(&f->ev, "requests", d->arp_requests);
+			fs_time(&f->ev, "first", d->first_us);
+			fs_time(&f->ev, "last", d->last_us);
 		}
-		if (d->arp_gratuitous >= c->garp_storm &&
-		    (f = finding_add(out, SEV_MEDIUM, "arp-storm", d,
-				     "Announcing its address this often is what ARP spoofing tools do to "
-				     "keep their entries fresh."))) {
-			finding_title(f, "sent %u gratuitous ARP announcements", d->arp_gratuitous);
-			finding_evidence(f, "%u gratuitous ARP, %s", d->arp_gratuitous,
-					 fmt_span(span, d->first_us, d->last_us));
+		if (d->arp_gratuitous >= c->garp_storm && (f = finding_add(out, SEV_MEDIUM, "arp-storm", d, "arp"))) {
+			fs_count(&f->ev, "announcements", d->arp_gratuitous);
+			fs_time(&f->ev, "first", d->first_us);
+			fs_time(&f->ev, "last", d->last_us);
 		}
 	}
 }
 
-void detect_lateral(const struct report *r, const struct find_inputs *in, struct findings *out)
+static void run(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	scans(r, in, out);
 	arp_spoof(r, out);
 	arp_behaviour(r, in, out);
 }
+
+static const char *const kinds[] = { "lan-scan", "port-scan", "lan-admin", "arp-spoof", "arp-sweep", "arp-storm", NULL };
+
+const struct detector find_lateral = {
+	"lateral", run, kinds, "LAN scans, connections to other hosts' admin ports, ARP spoofing",
+};

@@ -14,47 +14,51 @@ static int is_cs2_relay(const struct rep_dest *x)
 	       x->port >= 32100 && x->port <= 32102;
 }
 
-void detect_p2p(const struct report *r, const struct find_inputs *in, struct findings *out)
+/* Is address a in the list already? */
+static int has_addr(const struct flist *l, const struct ip_addr *a)
+{
+	for (uint32_t i = 0; l && i < l->n; i++) {
+		const struct ip_addr *b = fs_a(&l->v[i], "address");
+		if (b && addr_eq(a, b))
+			return 1;
+	}
+	return 0;
+}
+
+static void run(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	(void)in;
 	for (size_t k = 0; k < r->n_devices; k++) {
 		const struct rep_device *d = &r->devices[k];
 		if (d->gateway)
 			continue;
-		char relays[400] = "";
-		size_t n = 0;
+		struct fset ev = { .n = 0 };
 		uint64_t first = 0, last = 0;
 		for (size_t i = 0; i < d->n_dests; i++) {
 			const struct rep_dest *x = &d->dests[i];
-			if (!is_cs2_relay(x))
-				continue;
 			/* one address may serve on 32100-32102: list it once */
-			char addr[ADDR_STRLEN];
-			addr_fmt(&x->addr, addr);
-			if (strstr(relays, addr))
+			if (!is_cs2_relay(x) || has_addr(fs_l(&ev, "servers"), &x->addr))
 				continue;
-			char item[ADDR_STRLEN + 80];
-			if (x->domain)
-				snprintf(item, sizeof item, "%s (%s)", addr, x->domain);
-			else
-				snprintf(item, sizeof item, "%s", addr);
-			list_add(relays, sizeof relays, item);
-			n++;
+			dest_item(fs_list(&ev, "servers"), x);
 			if (!first || x->first_us < first)
 				first = x->first_us;
 			if (x->last_us > last)
 				last = x->last_us;
 		}
-		struct finding *f;
-		if (n && (f = finding_add(out, SEV_MEDIUM, "p2p-relay", d,
-					  "CS2/PPPP P2P makes the device reachable from the internet through "
-					  "the vendor's relay, past the router's firewall: turn off remote "
-					  "viewing or P2P in its app, or block udp/32100-32102 for it."))) {
-			char span[80];
-			finding_title(f, "uses the CS2/PPPP P2P relay (%zu server%s)", n, n == 1 ? "" : "s");
-			finding_evidence(f, "udp/32100 to %s; %s", relays, fmt_span(span, first, last));
+		if (!ev.n)
+			continue;
+		fs_time(&ev, "first", first);
+		fs_time(&ev, "last", last);
+		struct finding *f = finding_take(out, SEV_MEDIUM, "p2p-relay", d, "cs2", &ev);
+		if (f) {
 			f->first_us = first;
 			f->last_us = last;
 		}
 	}
 }
+
+static const char *const kinds[] = { "p2p-relay", NULL };
+
+const struct detector find_p2p = {
+	"p2p", run, kinds, "CS2/PPPP P2P relays (iLnkP2P-style cameras)",
+};

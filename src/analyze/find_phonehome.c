@@ -5,6 +5,15 @@
 
 #include "analyze/find_util.h"
 
+/* A destination with what it was sent, as a list item. */
+static struct fset *up_item(struct fset *ev, const struct rep_dest *x)
+{
+	struct fset *it = dest_item(fs_list(ev, "destinations"), x);
+	fs_bytes(it, "bytes_up", x->bytes_up);
+	fs_name(it, "country", x->country);
+	return it;
+}
+
 /* A camera, speaker or appliance that sends megabytes abroad: its video or
  * sound may be leaving the country, whatever the user wanted. Folded
  * infrastructure (NTP, connectivity checks) does not count. */
@@ -16,28 +25,23 @@ static void upload_abroad(const struct rep_device *d, const struct find_config *
 	if (!kind_ok || !c->abroad_upload_bytes)
 		return;
 	uint64_t up = 0;
-	char list[400] = "";
-	for (size_t i = 0; i < d->n_dests; i++) { /* largest first */
+	for (size_t i = 0; i < d->n_dests; i++) {
 		const struct rep_dest *x = &d->dests[i];
-		if (!x->internet || !x->abroad || x->folded || !x->bytes_up)
-			continue;
-		up += x->bytes_up;
-		char item[200], b[16], a[ADDR_STRLEN];
-		snprintf(item, sizeof item, "%s to %s %s%s%s%s", fmt_bytes(b, x->bytes_up), x->country,
-			 dest_label(x, a), x->company ? " (" : "", x->company ? x->company : "", x->company ? ")" : "");
-		list_add(list, sizeof list, item);
+		if (x->internet && x->abroad && !x->folded)
+			up += x->bytes_up;
 	}
 	if (up < c->abroad_upload_bytes)
 		return;
-	char tmp[16];
-	struct finding *f = finding_add(out, SEV_MEDIUM, "upload-abroad", d,
-					"A camera, speaker or appliance uploading this much abroad may be "
-					"streaming what it sees or hears: check it is meant to, or keep it "
-					"local (a profile, or block its cloud).");
-	if (f) {
-		finding_title(f, "%s%s%s uploaded %s abroad", d->brand ? d->brand : "", d->brand ? " " : "",
-			      d->kind, fmt_bytes(tmp, up));
-		finding_evidence(f, "%s", list);
+	struct finding *f = finding_add(out, SEV_MEDIUM, "upload-abroad", d, "abroad");
+	if (!f)
+		return;
+	fs_name(&f->ev, "brand", d->brand);
+	fs_name(&f->ev, "kind", d->kind);
+	fs_bytes(&f->ev, "bytes_up", up);
+	for (size_t i = 0; i < d->n_dests; i++) { /* largest first */
+		const struct rep_dest *x = &d->dests[i];
+		if (x->internet && x->abroad && !x->folded && x->bytes_up)
+			fs_name(up_item(&f->ev, x), "company", x->company);
 	}
 }
 
@@ -58,7 +62,7 @@ static double label_entropy(const char *name, size_t *len)
 	return h;
 }
 
-void detect_phone_home(const struct report *r, const struct find_inputs *in, struct findings *out)
+static void run(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	const struct find_config *c = in->cfg;
 	for (size_t k = 0; k < r->n_devices; k++) {
@@ -66,99 +70,77 @@ void detect_phone_home(const struct report *r, const struct find_inputs *in, str
 		if (d->gateway)
 			continue;
 		upload_abroad(d, c, out);
-		char watched[400] = "", fresh[400] = "", big[400] = "";
-		size_t n_fresh = 0;
+		struct fset watched = { .n = 0 }, fresh = { .n = 0 }, big = { .n = 0 }, beacons = { .n = 0 };
 		uint64_t watched_up = 0;
 		for (size_t i = 0; i < d->n_dests; i++) {
 			const struct rep_dest *x = &d->dests[i];
 			if (!x->internet)
 				continue;
-			char item[200], up[16], a[ADDR_STRLEN];
+			char a[ADDR_STRLEN];
 			for (size_t w = 0; w < c->n_watch_countries; w++)
 				if (!strcmp(x->country, c->watch_countries[w])) {
-					snprintf(item, sizeof item, "%s %s (%s up)", x->country, dest_label(x, a),
-						 fmt_bytes(up, x->bytes_up));
-					list_add(watched, sizeof watched, item);
+					up_item(&watched, x);
 					watched_up += x->bytes_up;
 				}
-			if (in->baseline && !x->inbound && !baseline_has(in->baseline, d->id, dest_label(x, a))) {
-				if (++n_fresh <= 6)
-					list_add(fresh, sizeof fresh, dest_label(x, a));
+			if (in->baseline && !x->inbound && !baseline_has(in->baseline, d->id, dest_label(x, a)))
+				dest_item(fs_list(&fresh, "destinations"), x);
+			if (x->bytes_up >= c->upload_bytes)
+				up_item(&big, x);
+			/* periodic beacons: new flows to one destination at a steady pace */
+			if (!(x->inbound || x->n_gaps + 1 < c->beacon_flows || x->gap_mean < 5 ||
+			      x->gap_cv > c->beacon_jitter)) {
+				struct fset *it = dest_item(fs_list(&beacons, "destinations"), x);
+				fs_port(it, "port", x->port);
+				fs_real(it, "interval", x->gap_mean);
+				fs_count(it, "connections", x->n_gaps + 1);
 			}
-			if (x->bytes_up >= c->upload_bytes) {
-				snprintf(item, sizeof item, "%s to %s (%s)", fmt_bytes(up, x->bytes_up), dest_label(x, a),
-					 x->country[0] ? x->country : "?");
-				list_add(big, sizeof big, item);
-			}
 		}
-		struct finding *f;
-		char tmp[16];
-		if (watched[0] && (f = finding_add(out, SEV_MEDIUM, "watched-country", d,
-						   "Decide whether this device may send data there; if not, "
-						   "give it a profile that allows only what it needs."))) {
-			finding_title(f, "sends data to a watched country (%s up)", fmt_bytes(tmp, watched_up));
-			finding_evidence(f, "%s", watched);
+		if (watched.n) {
+			fs_bytes(&watched, "bytes_up", watched_up);
+			finding_take(out, SEV_MEDIUM, "watched-country", d, "internet", &watched);
 		}
-		if (n_fresh && (f = finding_add(out, SEV_LOW, "new-destination", d,
-						"New since the baseline: a firmware update, a new feature, or "
-						"something that should not be there."))) {
-			finding_title(f, "%zu destination%s not in the baseline", n_fresh, n_fresh == 1 ? "" : "s");
-			finding_evidence(f, "%s%s", fresh, n_fresh > 6 ? ", ..." : "");
-		}
-		if (big[0] && (f = finding_add(out, SEV_MEDIUM, "large-upload", d,
-					       "Large uploads from a device you are not using may be a "
-					       "camera or microphone streaming out."))) {
-			finding_title(f, "uploaded over %s to one destination", fmt_bytes(tmp, c->upload_bytes));
-			finding_evidence(f, "%s", big);
+		if (fresh.n)
+			finding_take(out, SEV_LOW, "new-destination", d, "baseline", &fresh);
+		if (big.n) {
+			fs_bytes(&big, "threshold", c->upload_bytes);
+			finding_take(out, SEV_MEDIUM, "large-upload", d, "internet", &big);
 		}
 		/* far more than usual, against the baseline */
 		double was = in->baseline ? baseline_upload_rate(in->baseline, d->id) : -1;
 		double span = d->last_us > d->first_us ? (double)(d->last_us - d->first_us) / 1e6 : 1;
 		double now = (double)d->bytes_out / (span > 1 ? span : 1);
+		struct finding *f;
 		if (was > 0 && d->bytes_out >= 1000000 && now >= was * c->upload_factor &&
-		    (f = finding_add(out, SEV_MEDIUM, "upload-surge", d,
-				     "It sends far more than it used to: a camera or microphone may be "
-				     "streaming out."))) {
-			finding_title(f, "sends %.0f times its usual upload rate", now / was);
-			finding_evidence(f, "%.0f bytes/s now (%s in %.0f s), %.0f bytes/s in the baseline", now,
-					 fmt_bytes(tmp, d->bytes_out), span, was);
+		    (f = finding_add(out, SEV_MEDIUM, "upload-surge", d, "baseline"))) {
+			fs_real(&f->ev, "rate", now);
+			fs_bytes(&f->ev, "bytes_out", d->bytes_out);
+			fs_real(&f->ev, "seconds", span);
+			fs_real(&f->ev, "baseline_rate", was);
 		}
-		/* periodic beacons: new flows to one destination at a steady pace */
-		char beacons[400] = "";
-		for (size_t i = 0; i < d->n_dests; i++) {
-			const struct rep_dest *x = &d->dests[i];
-			if (!x->internet || x->inbound || x->n_gaps + 1 < c->beacon_flows || x->gap_mean < 5 ||
-			    x->gap_cv > c->beacon_jitter)
-				continue;
-			char item[200], a[ADDR_STRLEN];
-			snprintf(item, sizeof item, "%s:%u every %.0f s (%u times)", dest_label(x, a), x->port, x->gap_mean,
-				 x->n_gaps + 1);
-			list_add(beacons, sizeof beacons, item);
-		}
-		if (beacons[0] && (f = finding_add(out, SEV_INFO, "beacon", d,
-						   "A steady heartbeat to its cloud, whether anyone uses the "
-						   "device or not: it is always reachable from there."))) {
-			finding_title(f, "phones home at a steady interval");
-			finding_evidence(f, "%s", beacons);
-		}
+		if (beacons.n)
+			finding_take(out, SEV_INFO, "beacon", d, "internet", &beacons);
 		/* names that carry data: long, random-looking first labels */
-		size_t n_rand = 0;
-		char names[400] = "";
+		struct fset names = { .n = 0 };
 		for (size_t i = 0; i < d->n_queries; i++) {
 			size_t len;
 			double h = label_entropy(d->queries[i].name, &len);
-			if (len >= c->entropy_min_len && h >= c->entropy_bits) {
-				if (++n_rand <= 3)
-					list_add(names, sizeof names, d->queries[i].name);
-			}
+			if (len >= c->entropy_min_len && h >= c->entropy_bits)
+				fs_name(fl_item(fs_list(&names, "names")), "domain", d->queries[i].name);
 		}
-		if (n_rand >= c->entropy_names &&
-		    (f = finding_add(out, SEV_MEDIUM, "dns-tunnel", d,
-				     "Many random-looking names: data may be leaving in DNS queries "
-				     "(tunnelling) or the device runs a domain-generation algorithm."))) {
-			finding_title(f, "asked %zu random-looking DNS names", n_rand);
-			finding_evidence(f, "first labels of %u+ characters with >= %.1f bits/char, e.g. %s",
-					 c->entropy_min_len, c->entropy_bits, names);
+		const struct flist *l = fs_l(&names, "names");
+		if (l && l->total >= c->entropy_names) {
+			fs_count(&names, "min_length", c->entropy_min_len);
+			fs_real(&names, "min_bits", c->entropy_bits);
+			finding_take(out, SEV_MEDIUM, "dns-tunnel", d, "dns", &names);
+		} else {
+			fs_free(&names);
 		}
 	}
 }
+
+static const char *const kinds[] = { "upload-abroad", "watched-country", "new-destination", "large-upload",
+				     "upload-surge", "beacon", "dns-tunnel", NULL };
+
+const struct detector find_phonehome = {
+	"phone-home", run, kinds, "watched countries, new destinations, large uploads, DNS tunnelling",
+};

@@ -3,7 +3,7 @@
 #include "analyze/find_util.h"
 #include "analyze/mud.h"
 
-void detect_profile(const struct report *r, const struct find_inputs *in, struct findings *out)
+static void run(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	if (!in->profiles)
 		return;
@@ -12,16 +12,11 @@ void detect_profile(const struct report *r, const struct find_inputs *in, struct
 		if (d->gateway || !d->has_mac)
 			continue;
 		const struct mud_profile *p = mud_set_find(in->profiles, d->id);
-		struct finding *f;
 		if (!p) {
-			if ((f = finding_add(out, SEV_INFO, "profile-missing", d,
-					     "A device without a profile is not checked: learn one "
-					     "(alfoil profile learn --device MAC) once you trust what it does.")))
-				finding_title(f, "has no profile");
+			finding_add(out, SEV_INFO, "profile-missing", d, "profile");
 			continue;
 		}
-		char items[560] = "", item[320], size[16];
-		size_t n = 0, shown = 0;
+		struct fset ev = { .n = 0 };
 		uint64_t first = 0, last = 0, up = 0;
 		for (size_t i = 0; i < d->n_dests; i++) {
 			const struct rep_dest *x = &d->dests[i];
@@ -33,25 +28,31 @@ void detect_profile(const struct report *r, const struct find_inputs *in, struct
 					? x->proto : 0;
 			if (mud_allows(p, !x->inbound, !x->internet, x->domain, addr, proto, x->port))
 				continue;
-			if (!n++ || x->first_us < first)
+			if (!ev.n || x->first_us < first)
 				first = x->first_us;
 			if (x->last_us > last)
 				last = x->last_us;
 			up += x->bytes_up;
-			snprintf(item, sizeof item, "%s %s %s/%u", x->inbound ? "from" : "to", dest_label(x, addr), rep_proto_name(x->proto),
-				 x->port);
-			size_t before = strlen(items);
-			list_add(items, sizeof items, item);
-			shown += strlen(items) != before;
+			struct fset *it = dest_item(fs_list(&ev, "exchanges"), x);
+			fs_flag(it, "inbound", x->inbound);
+			fs_proto(it, "proto", x->proto);
+			fs_port(it, "port", x->port);
 		}
-		if (!n || !(f = finding_add(out, SEV_MEDIUM, "profile-deviation", d,
-					   "New behaviour: after an update or a new feature, learn the profile "
-					   "again; if not, contain the device (alfoil enforce --profiles DIR).")))
+		if (!ev.n)
 			continue;
-		f->first_us = first;
-		f->last_us = last;
-		finding_title(f, "did %zu thing%s its profile does not allow (%s sent)", n, n == 1 ? "" : "s",
-			      fmt_bytes(size, up));
-		finding_evidence(f, "%s%s", items, shown < n ? ", ..." : "");
+		fs_bytes(&ev, "bytes_up", up);
+		fs_time(&ev, "first", first);
+		fs_time(&ev, "last", last);
+		struct finding *f = finding_take(out, SEV_MEDIUM, "profile-deviation", d, "profile", &ev);
+		if (f) {
+			f->first_us = first;
+			f->last_us = last;
+		}
 	}
 }
+
+static const char *const kinds[] = { "profile-deviation", "profile-missing", NULL };
+
+const struct detector find_profile = {
+	"profile", run, kinds, "what a device did that its MUD profile (--profiles) does not allow",
+};

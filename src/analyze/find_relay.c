@@ -4,27 +4,24 @@
  * spoofing) reading everything the other device sends. */
 #include "analyze/find_util.h"
 
-void detect_relay(const struct report *r, const struct find_inputs *in, struct findings *out)
+static void run(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	(void)in;
 	for (size_t k = 0; k < r->n_devices; k++) {
 		const struct rep_device *d = &r->devices[k];
 		if (d->gateway)
 			continue; /* the router forwards the internet's traffic */
-		char hosts[400] = "";
-		size_t n = 0;
+		struct fset ev = { .n = 0 };
 		for (size_t i = 0; i < d->n_attrs; i++)
-			if (!strcmp(d->attrs[i].kind, "relays-for")) {
-				list_add(hosts, sizeof hosts, d->attrs[i].value);
-				n++;
-			}
-		struct finding *f;
-		if (n && (f = finding_add(out, SEV_MEDIUM, "relay", d,
-					  "Unless this host is a NAT or a VM bridge you run, it sits between "
-					  "the device and the network (ARP spoofing): find it and remove it."))) {
-			finding_title(f, "sends the traffic of %zu other host%s from its own MAC", n,
-				      n == 1 ? "" : "s");
-			finding_evidence(f, "relays for %s (address MAC)", hosts);
-		}
+			if (!strcmp(d->attrs[i].kind, "relays-for")) /* "address MAC" */
+				fs_name(fl_item(fs_list(&ev, "values")), "value", d->attrs[i].value);
+		if (ev.n)
+			finding_take(out, SEV_MEDIUM, "relay", d, "lan", &ev);
 	}
 }
+
+static const char *const kinds[] = { "relay", NULL };
+
+const struct detector find_relay = {
+	"relay", run, kinds, "one local address sent from two MACs: NAT, bridge, host in the middle",
+};

@@ -5,26 +5,31 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-static const struct detector table[] = {
-	{ "lateral", detect_lateral, "LAN scans, connections to other hosts' admin ports, ARP spoofing" },
-	{ "dns-bypass", detect_dns_bypass, "public resolvers, DNS over TLS/HTTPS, addresses never resolved" },
-	{ "cleartext", detect_cleartext, "Telnet, FTP, HTTP credentials, MQTT, plain HTTP, old TLS, local protocols" },
-	{ "exposure", detect_exposure, "services offered, UPnP port mappings, reachable from the internet" },
-	{ "phone-home", detect_phone_home, "watched countries, new destinations, large uploads, DNS tunnelling" },
-	{ "known-bad", detect_known_bad, "blocklisted names and addresses, Mirai-style Telnet scanning" },
-	{ "p2p", detect_p2p, "CS2/PPPP P2P relays (iLnkP2P-style cameras)" },
-	{ "relay", detect_relay, "one local address sent from two MACs: NAT, bridge, host in the middle" },
-	{ "profile", detect_profile, "what a device did that its MUD profile (--profiles) does not allow" },
-};
+/* The detectors: each is one file (find_*.c, defining find_NAME) and one
+ * line here, in the order they run. */
+#define DETECTORS(X) \
+	X(find_lateral)  \
+	X(find_dns)      \
+	X(find_cleartext) \
+	X(find_exposure) \
+	X(find_phonehome) \
+	X(find_knownbad) \
+	X(find_p2p)      \
+	X(find_relay)    \
+	X(find_profile)
 
-const struct detector *detectors(size_t *n)
+#define DECLARE(d) extern const struct detector d;
+#define ENTRY(d) &d,
+DETECTORS(DECLARE)
+static const struct detector *const table[] = { DETECTORS(ENTRY) };
+
+const struct detector *const *detectors(size_t *n)
 {
 	*n = sizeof table / sizeof table[0];
 	return table;
@@ -66,6 +71,7 @@ void find_config_default(struct find_config *c)
 	memset(c, 0, sizeof *c);
 	c->scan_hosts = 16;
 	c->scan_ports = 20;
+	c->scan_window_us = 3600ull * 1000000;
 	memcpy(c->admin_ports, admin, sizeof admin);
 	c->n_admin_ports = sizeof admin / sizeof admin[0];
 	for (size_t i = 0; i < sizeof default_resolvers / sizeof *default_resolvers; i++)
@@ -128,6 +134,28 @@ static int parse_uint(const char *v, unsigned long long max, unsigned long long 
 	return 0;
 }
 
+/* "3600", "90s", "10m", "1h", "7d"; "0" (no unit needed): no window. */
+static int parse_duration(const char *v, uint64_t *us)
+{
+	char *end;
+	errno = 0;
+	if (!isdigit((unsigned char)v[0]))
+		return -1;
+	unsigned long long x = strtoull(v, &end, 10);
+	uint64_t unit = 1;
+	switch (*end) {
+	case '\0': case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	default: return -1;
+	}
+	if (errno || (*end && end[1]) || x > 365ull * 86400 / unit)
+		return -1;
+	*us = x * unit * 1000000;
+	return 0;
+}
+
 int find_config_load(const char *path, struct find_config *c, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -185,6 +213,8 @@ int find_config_load(const char *path, struct find_config *c, char *err, size_t 
 				else
 					*nums[ni].u32 = (unsigned)u;
 			}
+		} else if (!strcmp(k, "scan_window")) {
+			ok = parse_duration(v, &c->scan_window_us) == 0;
 		} else if (!strcmp(k, "beacon_jitter")) {
 			char *end;
 			double d = strtod(v, &end);
@@ -240,8 +270,8 @@ bad:
 
 /* ---- findings ------------------------------------------------------------ */
 
-struct finding *finding_add(struct findings *f, enum severity sev, const char *detector,
-			    const struct rep_device *d, const char *advice)
+struct finding *finding_add(struct findings *f, enum severity sev, const char *kind,
+			    const struct rep_device *d, const char *subject)
 {
 	if (f->n == f->cap) {
 		size_t nc = f->cap ? 2 * f->cap : 32;
@@ -254,30 +284,209 @@ struct finding *finding_add(struct findings *f, enum severity sev, const char *d
 	struct finding *x = &f->v[f->n++];
 	memset(x, 0, sizeof *x);
 	x->sev = sev;
-	x->detector = detector;
+	x->detector = kind;
 	if (d) {
 		snprintf(x->device, sizeof x->device, "%s", d->id);
 		x->first_us = d->first_us;
 		x->last_us = d->last_us;
 	}
-	x->advice = advice;
+	snprintf(x->subject, sizeof x->subject, "%s", subject ? subject : "");
+	snprintf(x->key, sizeof x->key, "%s/%s/%s", kind, x->device, x->subject);
 	return x;
 }
 
-void finding_title(struct finding *x, const char *fmt, ...)
+/* ---- evidence values ------------------------------------------------------ */
+
+static struct fval *put(struct fset *s, const char *name, enum fv_type t)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(x->title, sizeof x->title, fmt, ap);
-	va_end(ap);
+	if (!s || s->n == FIND_FIELDS)
+		return NULL;
+	struct fval *v = &s->v[s->n++];
+	memset(v, 0, sizeof *v);
+	v->name = name;
+	v->type = (uint8_t)t;
+	return v;
 }
 
-void finding_evidence(struct finding *x, const char *fmt, ...)
+static void put_u(struct fset *s, const char *name, enum fv_type t, uint64_t u)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(x->evidence, sizeof x->evidence, fmt, ap);
-	va_end(ap);
+	struct fval *v = put(s, name, t);
+	if (v)
+		v->v.u = u;
+}
+
+void fs_addr(struct fset *s, const char *name, const struct ip_addr *a)
+{
+	struct fval *v = put(s, name, FV_ADDR);
+	if (v)
+		v->v.addr = *a;
+}
+
+void fs_addr_text(struct fset *s, const char *name, const char *text)
+{
+	struct ip_addr a;
+	if (text && addr_parse(&a, text) == 0)
+		fs_addr(s, name, &a);
+}
+
+void fs_port(struct fset *s, const char *name, unsigned port) { put_u(s, name, FV_PORT, port); }
+void fs_proto(struct fset *s, const char *name, unsigned proto) { put_u(s, name, FV_PROTO, proto); }
+void fs_count(struct fset *s, const char *name, uint64_t n) { put_u(s, name, FV_COUNT, n); }
+void fs_bytes(struct fset *s, const char *name, uint64_t n) { put_u(s, name, FV_BYTES, n); }
+void fs_time(struct fset *s, const char *name, uint64_t us) { put_u(s, name, FV_TIME, us); }
+void fs_flag(struct fset *s, const char *name, int on) { put_u(s, name, FV_FLAG, on != 0); }
+
+void fs_real(struct fset *s, const char *name, double d)
+{
+	struct fval *v = put(s, name, FV_REAL);
+	if (v)
+		v->v.d = d;
+}
+
+static void put_s(struct fset *s, const char *name, enum fv_type t, const char *text)
+{
+	if (!s || !text || s->n == FIND_FIELDS)
+		return;
+	char *copy = strdup(text);
+	struct fval *v = copy ? put(s, name, t) : NULL;
+	if (v)
+		v->v.s = copy;
+}
+
+void fs_name(struct fset *s, const char *name, const char *text) { put_s(s, name, FV_NAME, text); }
+void fs_device(struct fset *s, const char *name, const char *id) { put_s(s, name, FV_DEVICE, id); }
+
+struct flist *fs_list(struct fset *s, const char *name)
+{
+	for (size_t i = 0; s && i < s->n; i++)
+		if (s->v[i].type == FV_LIST && !strcmp(s->v[i].name, name))
+			return &s->v[i].v.list;
+	struct fval *v = put(s, name, FV_LIST);
+	return v ? &v->v.list : NULL;
+}
+
+struct fset *fl_item(struct flist *l)
+{
+	if (!l)
+		return NULL;
+	l->total++;
+	if (l->n == FIND_LIST_MAX)
+		return NULL;
+	if (l->n == l->cap) {
+		uint32_t nc = l->cap ? 2 * l->cap : 8;
+		if (nc > FIND_LIST_MAX)
+			nc = FIND_LIST_MAX;
+		struct fset *v = realloc(l->v, nc * sizeof *v);
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = nc;
+	}
+	struct fset *it = &l->v[l->n++];
+	it->n = 0;
+	return it;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t find_densest(uint64_t *t, size_t n, uint64_t window_us, uint64_t *start)
+{
+	*start = 0;
+	if (!n)
+		return 0;
+	qsort(t, n, sizeof *t, cmp_u64);
+	*start = t[0];
+	if (!window_us)
+		return n;
+	size_t best = 0;
+	for (size_t i = 0, j = 0; j < n; j++) {
+		while (t[j] - t[i] > window_us)
+			i++;
+		if (j - i + 1 > best) {
+			best = j - i + 1;
+			*start = t[i];
+		}
+	}
+	return best;
+}
+
+void fs_free(struct fset *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct fval *v = &s->v[i];
+		if (v->type == FV_NAME || v->type == FV_DEVICE)
+			free(v->v.s);
+		else if (v->type == FV_LIST) {
+			for (uint32_t k = 0; k < v->v.list.n; k++)
+				fs_free(&v->v.list.v[k]);
+			free(v->v.list.v);
+		}
+	}
+	s->n = 0;
+}
+
+struct finding *finding_take(struct findings *f, enum severity sev, const char *kind,
+			     const struct rep_device *d, const char *subject, struct fset *ev)
+{
+	struct finding *x = finding_add(f, sev, kind, d, subject);
+	if (x) {
+		x->ev = *ev;
+		ev->n = 0;
+	} else {
+		fs_free(ev);
+	}
+	return x;
+}
+
+const struct fval *fs_get(const struct fset *s, const char *name)
+{
+	for (size_t i = 0; s && i < s->n; i++)
+		if (!strcmp(s->v[i].name, name))
+			return &s->v[i];
+	return NULL;
+}
+
+uint64_t fs_u(const struct fset *s, const char *name)
+{
+	const struct fval *v = fs_get(s, name);
+	return v && v->type != FV_NAME && v->type != FV_DEVICE && v->type != FV_LIST && v->type != FV_ADDR &&
+			       v->type != FV_REAL
+		       ? v->v.u : 0;
+}
+
+double fs_d(const struct fset *s, const char *name)
+{
+	const struct fval *v = fs_get(s, name);
+	return v && v->type == FV_REAL ? v->v.d : 0;
+}
+
+const char *fs_s(const struct fset *s, const char *name)
+{
+	const struct fval *v = fs_get(s, name);
+	return v && (v->type == FV_NAME || v->type == FV_DEVICE) ? v->v.s : NULL;
+}
+
+const struct ip_addr *fs_a(const struct fset *s, const char *name)
+{
+	const struct fval *v = fs_get(s, name);
+	return v && v->type == FV_ADDR ? &v->v.addr : NULL;
+}
+
+const struct flist *fs_l(const struct fset *s, const char *name)
+{
+	const struct fval *v = fs_get(s, name);
+	return v && v->type == FV_LIST ? &v->v.list : NULL;
+}
+
+const char *fv_type_name(enum fv_type t)
+{
+	static const char *const names[] = { "none", "address", "port", "protocol", "count", "bytes", "real",
+					      "name", "device", "time", "flag", "list" };
+	return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
 static int cmp_finding(const void *a, const void *b)
@@ -286,17 +495,19 @@ static int cmp_finding(const void *a, const void *b)
 	if (x->sev != y->sev)
 		return (int)y->sev - (int)x->sev;
 	int c = strcmp(x->device, y->device);
-	return c ? c : strcmp(x->title, y->title);
+	return c ? c : strcmp(x->key, y->key);
 }
 
 void findings_run(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		table[i].run(r, in, out);
+		table[i]->run(r, in, out);
 	size_t k = 0;
 	for (size_t i = 0; i < out->n; i++)
 		if (out->v[i].sev >= in->cfg->min_severity)
 			out->v[k++] = out->v[i];
+		else
+			fs_free(&out->v[i].ev);
 	out->n = k;
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, cmp_finding);
@@ -304,6 +515,8 @@ void findings_run(const struct report *r, const struct find_inputs *in, struct f
 
 void findings_free(struct findings *f)
 {
+	for (size_t i = 0; i < f->n; i++)
+		fs_free(&f->v[i].ev);
 	free(f->v);
 	memset(f, 0, sizeof *f);
 }

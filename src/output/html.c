@@ -10,6 +10,7 @@
 #include "intel/datasets.h"
 #include "intel/ipdb.h"
 #include "lib/fmt.h"
+#include "output/finding.h"
 #include "output/output.h"
 
 static void esc(FILE *f, const char *s)
@@ -304,11 +305,13 @@ static int html_render(FILE *f, const struct report *r, const struct out_opts *o
 			fprintf(f, "<p class=\"finding sev-%s\"><b>%s</b> ", severity_name(x->sev), severity_name(x->sev));
 			esc(f, report_display(r, x->device));
 			fputs(": ", f);
-			esc(f, x->title);
+			struct finding_words fw;
+			finding_words(x, &fw);
+			esc(f, fw.title);
 			fputs("<br><span class=\"muted\">", f);
-			esc(f, x->evidence);
+			esc(f, fw.evidence);
 			fputs("</span><br>", f);
-			esc(f, x->advice ? x->advice : "");
+			esc(f, fw.advice ? fw.advice : "");
 			fputs("</p>\n", f);
 		}
 		fputs("</div>\n", f);
@@ -361,7 +364,9 @@ static int html_render(FILE *f, const struct report *r, const struct out_opts *o
 		if (sm.worst) {
 			fprintf(f, "<span class=\"sev-%s\"><b>%s</b></span> ", severity_name(sm.worst->sev),
 				severity_name(sm.worst->sev));
-			esc(f, sm.worst->title);
+			struct finding_words fw;
+			finding_words(sm.worst, &fw);
+			esc(f, fw.title);
 		}
 		fputs("</td></tr>\n", f);
 	}

@@ -10,6 +10,7 @@
 #include "intel/datasets.h"
 #include "lib/fmt.h"
 #include "lib/utf8.h"
+#include "output/finding.h"
 #include "output/output.h"
 
 /* jansson's setters steal the reference; a NULL value is skipped. */
@@ -506,11 +507,15 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 		set(o, "severity", jstr(severity_name(x->sev)));
 		set(o, "detector", jstr(x->detector));
 		set(o, "device", jstr(x->device));
-		set(o, "title", jstr(x->title));
-		set(o, "evidence", jstr(x->evidence));
-		set(o, "advice", str_or_null(x->advice));
+		struct finding_words fw;
+		finding_words(x, &fw);
+		set(o, "title", jstr(fw.title));
+		set(o, "evidence", jstr(fw.evidence));
+		set(o, "advice", str_or_null(fw.advice));
 		set(o, "first_seen", time_json(x->first_us));
 		set(o, "last_seen", time_json(x->last_us));
+		set(o, "key", jstr(x->key));
+		set(o, "evidence_fields", finding_fields_json(&x->ev));
 		json_array_append_new(fa, o);
 	}
 	set(root, "findings", fa);

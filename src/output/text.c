@@ -6,6 +6,7 @@
 #include "intel/classify.h"
 #include "intel/datasets.h"
 #include "lib/fmt.h"
+#include "output/finding.h"
 #include "output/output.h"
 
 /* The line a person reads first: who sends data abroad, and where. */
@@ -53,8 +54,11 @@ static void print_inventory(FILE *f, const struct report *r)
 		report_summary(r, d, &sm);
 		const struct finding *worst = sm.worst;
 		char wf[240] = "-";
-		if (worst)
-			snprintf(wf, sizeof wf, "%s: %.200s", severity_name(worst->sev), worst->title);
+		if (worst) {
+			struct finding_words fw;
+			finding_words(worst, &fw);
+			snprintf(wf, sizeof wf, "%s: %.200s", severity_name(worst->sev), fw.title);
+		}
 		fprintf(f, "  %-*.*s  %-10s %-18.18s %-28.28s %-12.12s %9s  %s\n", w, w, d->display,
 			d->gateway ? "router" : d->kind ? d->kind : "unknown", d->brand ? d->brand : "-",
 			sm.clouds[0] ? sm.clouds : "-", sm.countries[0] ? sm.countries : "-", fmt_bytes(up, d->bytes_out), wf);
@@ -73,12 +77,14 @@ static void print_findings(FILE *f, const struct report *r)
 	fprintf(f, "\nfindings (%zu), worst first:\n", r->n_findings);
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct finding *x = &r->findings[i];
-		fprintf(f, "  %-8s %s: %s  [%s]\n", severity_name(x->sev), report_display(r, x->device), x->title,
+		struct finding_words fw;
+		finding_words(x, &fw);
+		fprintf(f, "  %-8s %s: %s  [%s]\n", severity_name(x->sev), report_display(r, x->device), fw.title,
 			x->detector);
-		if (x->evidence[0])
-			fprintf(f, "           why: %s\n", x->evidence);
-		if (x->advice)
-			fprintf(f, "           do:  %s\n", x->advice);
+		if (fw.evidence[0])
+			fprintf(f, "           why: %s\n", fw.evidence);
+		if (fw.advice)
+			fprintf(f, "           do:  %s\n", fw.advice);
 	}
 }
 
