@@ -1,6 +1,6 @@
 /* fuzz_report.c - libFuzzer target for the --report loaders: an inspect
  * --json report as anyone could write it, read by alfoil enforce
- * (enforce/inreport.c) and by profile learn (mud_learn, analyze/mud.c);
+ * (enforce/inreport.c) and by profile learn (mud_learn, policy/mud.c);
  * then what each makes of it: the DNS blocklists of every back end and the
  * MUD file. Whatever the report says, a name in a DNS config or a MUD file
  * is a host name and a MAC is one unicast station in one form. */
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/mud.h"
+#include "policy/mud.h"
 #include "enforce/dns.h"
 #include "enforce/inreport.h"
 #include "enforce/names.h"

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 
 #include "cmd.h"
-#include "analyze/mud.h"
+#include "policy/mud.h"
 #include "enforce/dns.h"
 #include "enforce/inreport.h"
 #include "enforce/names.h"

@@ -15,7 +15,7 @@
 #include "cmd.h"
 #include "decode/decode.h"
 #include "analyze/findings.h"
-#include "analyze/mud.h"
+#include "policy/mud.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/datasets.h"

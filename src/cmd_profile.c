@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "analyze/mud.h"
+#include "policy/mud.h"
 #include "enforce/names.h"
 #include "lib/cli.h"
 #include "lib/hostname.h"

@@ -6,8 +6,8 @@
  * report), written as a MUD file, read back (ours or anyone's), validated
  * with errors that name the JSON path, and used to check traffic.
  */
-#ifndef ALFOIL_ANALYZE_MUD_H
-#define ALFOIL_ANALYZE_MUD_H
+#ifndef ALFOIL_POLICY_MUD_H
+#define ALFOIL_POLICY_MUD_H
 
 #include <jansson.h>
 #include <stddef.h>

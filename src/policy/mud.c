@@ -1,5 +1,5 @@
 /* mud.c - MUD profiles (see mud.h). */
-#include "analyze/mud.h"
+#include "policy/mud.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
