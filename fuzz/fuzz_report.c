@@ -11,11 +11,12 @@
 #include <string.h>
 
 #include "policy/mud.h"
-#include "enforce/dns.h"
+#include "enforce/backend.h"
 #include "enforce/inreport.h"
 #include "enforce/names.h"
 #include "lib/hostname.h"
 
+static void quiet(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void quiet(const char *fmt, ...)
 {
 	(void)fmt;
@@ -54,14 +55,17 @@ static void blocklists(const struct inrep *r)
 		devs[i].n_addrs = r->devs[i].n_addrs;
 		b[i] = (struct dns_block){ &devs[i], (const char *const *)r->devs[i].queries, r->devs[i].n_queries };
 	}
-	static const char *const fmts[] = { "dnsmasq", "hosts", "unbound", "pihole" };
-	for (size_t k = 0; k < 4; k++) {
-		char *text = NULL;
+	struct enforce_job job = { devs, r->n_devs, NULL, 0, b, r->n_devs, "192.168.0.0/16", NFT_TABLE, quiet };
+	for (size_t k = 0; k < enforce_n_backends; k++) {
+		if (!(enforce_backends[k].needs & ENF_QUERIES))
+			continue;
+		char *text = NULL, err[128];
 		size_t len = 0;
+		struct enforce_stats st;
 		FILE *f = open_memstream(&text, &len);
 		if (!f)
 			continue;
-		(void)dns_write(f, quiet, fmts[k], b, r->n_devs);
+		(void)enforce_write(&enforce_backends[k], f, &job, &st, err, sizeof err);
 		fclose(f);
 		/* the only quotes are the format's own, around checked values */
 		for (char *line = text; line && *line;) {

@@ -6,8 +6,9 @@
 
 #include <stdarg.h>
 
-#include "analyze/mud.h"
-#include "enforce/dns.h"
+#include "policy/mud.h"
+#include "enforce/backend.h"
+#include "enforce/dnslist.h"
 #include "enforce/inreport.h"
 #include "enforce/names.h"
 #include "enforce/nft.h"
@@ -345,6 +346,20 @@ static void test_order_and_fw4(void **state)
 	free(t);
 }
 
+/* one back end of the table on a job, into a string */
+static char *write_be(const char *name, const struct enforce_job *job, struct enforce_stats *st)
+{
+	const struct enforce_backend *be = enforce_backend_find(name);
+	char *t = NULL, err[128];
+	size_t tl = 0;
+	assert_non_null(be);
+	FILE *f = open_memstream(&t, &tl);
+	assert_non_null(f);
+	assert_int_equal(enforce_write(be, f, job, st, err, sizeof err), 0);
+	fclose(f);
+	return t;
+}
+
 static void test_dns_backends(void **state)
 {
 	(void)state;
@@ -352,34 +367,135 @@ static void test_dns_backends(void **state)
 				  .n_addrs = 1 };
 	const char *nm[] = { "cloud.example" };
 	struct dns_block b = { &dev, nm, 1 };
-	char *t = NULL;
-	size_t tl = 0;
-	FILE *f = open_memstream(&t, &tl);
+	struct enforce_job job = { .devs = &dev, .n_devs = 1, .blocks = &b, .n_blocks = 1, .warn = capture };
+	struct enforce_stats st;
 	capture_reset();
-	assert_int_equal(dns_write(f, capture, "unbound", &b, 1), 1);
-	fclose(f);
+	char *t = write_be("unbound", &job, &st);
+	assert_int_equal(st.names, 1);
 	assert_non_null(strstr(t, "access-control-view: 192.168.10.2/32 \"alfoil-68c63a000002\""));
 	assert_non_null(strstr(t, "local-zone: \"cloud.example.\" always_nxdomain"));
 	assert_int_equal(n_warned, 0);
 	free(t);
-	t = NULL;
-	f = open_memstream(&t, &tl);
-	assert_int_equal(dns_write(f, capture, "dnsmasq", &b, 1), 1);
-	fclose(f);
+	t = write_be("dnsmasq", &job, &st);
+	assert_int_equal(st.names, 1);
 	assert_non_null(strstr(t, "EVERY client"));
+	assert_non_null(strstr(t, "\naddress=/cloud.example/0.0.0.0  # 68:c6:3a:00:00:02 (local-only)\n"));
 	assert_non_null(strstr(warned, "for every client"));
 	assert_null(strstr(warned, "alfoil")); /* the prefix is cli_warn's, not the back end's */
 	free(t);
+	t = write_be("hosts", &job, &st);
+	assert_int_equal(st.names, 1);
+	assert_non_null(strstr(t, "\n0.0.0.0 cloud.example  # 68:c6:3a:00:00:02 (local-only)\n"));
+	free(t);
+	t = write_be("pihole", &job, &st);
+	assert_int_equal(st.names, 1);
+	assert_non_null(strstr(t, "VALUES (1, 'cloud.example', 1, 'alfoil: per device')"));
+	assert_non_null(strstr(t, "VALUES ('68:C6:3A:00:00:02', 'alfoil: 68:c6:3a:00:00:02')"));
+	assert_non_null(strstr(t, "\nCOMMIT;\n"));
+	free(t);
 	/* a device without an address: unbound cannot block it, and says so */
 	dev.n_addrs = 0;
-	t = NULL;
-	f = open_memstream(&t, &tl);
 	capture_reset();
-	assert_int_equal(dns_write(f, capture, "unbound", &b, 1), 0);
-	fclose(f);
+	t = write_be("unbound", &job, &st);
+	assert_int_equal(st.names, 0);
 	assert_non_null(strstr(warned, "68:c6:3a:00:00:02: no address known"));
 	free(t);
-	assert_false(dns_format_known("bind"));
+}
+
+/* The table: names unique, every row with a write function and a help
+ * line, the default (first) a ruleset, each DNS list built of queries,
+ * and every row runs on an empty job. */
+static void test_backend_table(void **state)
+{
+	(void)state;
+	assert_true(enforce_n_backends >= 5);
+	assert_true(enforce_backends[0].needs & ENF_RULESET);
+	assert_ptr_equal(enforce_backend_find("nft"), &enforce_backends[0]);
+	assert_null(enforce_backend_find("bind"));
+	assert_null(enforce_backend_find(NULL));
+	static const char *const dns[] = { "dnsmasq", "unbound", "pihole", "hosts" };
+	for (size_t i = 0; i < sizeof dns / sizeof *dns; i++) {
+		const struct enforce_backend *be = enforce_backend_find(dns[i]);
+		assert_non_null(be);
+		assert_true(be->needs & ENF_QUERIES);
+		assert_false(be->needs & (ENF_RULESET | ENF_ADDRS));
+	}
+	for (size_t i = 0; i < enforce_n_backends; i++) {
+		const struct enforce_backend *be = &enforce_backends[i];
+		assert_non_null(be->write);
+		assert_true(be->writes && be->writes[0]);
+		assert_ptr_equal(enforce_backend_find(be->name), be);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(enforce_backends[j].name, be->name);
+		struct enforce_job job = { .lan_nets = "192.168.0.0/16" };
+		struct enforce_stats st;
+		char *t = write_be(be->name, &job, &st);
+		assert_true(t[0] == '#' || t[0] == '-'); /* a comment says what the file is */
+		assert_int_equal(st.names, 0);
+		free(t);
+	}
+	/* the nft row is nft_write: the same bytes */
+	struct nft_device d = { .mac = "68:c6:3a:00:00:02", .policy = POL_LOCAL_ONLY };
+	struct enforce_job job = { .devs = &d, .n_devs = 1, .lan_nets = "192.168.0.0/16", .format = NFT_FW4 };
+	struct nft_input in = { &d, 1, NULL, 0, "192.168.0.0/16", NFT_FW4, NULL };
+	struct enforce_stats st;
+	char *a = write_be("nft", &job, &st), *b = render(&in, NULL);
+	assert_string_equal(a, b);
+	assert_int_equal(st.nft.rules, 4); /* from and to it: the LAN, both families */
+	free(a);
+	free(b);
+	/* a back end's own failure is the caller's error */
+	d.mac[0] = 'X';
+	char *t = NULL, err[128] = "";
+	size_t tl = 0;
+	FILE *f = open_memstream(&t, &tl);
+	assert_int_equal(enforce_write(&enforce_backends[0], f, &job, &st, err, sizeof err), -1);
+	assert_true(err[0]);
+	fclose(f);
+	free(t);
+}
+
+/* The blocks: an allowed device has none; a profile's names are allowed to
+ * a device with the profile policy, not to one held local-only. */
+static void test_dns_blocks(void **state)
+{
+	(void)state;
+	json_error_t je;
+	json_t *rep = json_loads("{\"devices\": ["
+				 "{\"mac\": \"02:00:00:00:0d:01\", \"dns\": {\"queries\": [{\"name\": \"a.example\"}, "
+				 "{\"name\": \"cloud.example\"}]}},"
+				 "{\"mac\": \"02:00:00:00:0d:02\", \"dns\": {\"queries\": [{\"name\": \"cloud.example\"}]}},"
+				 "{\"mac\": \"02:00:00:00:0d:03\", \"dns\": {\"queries\": [{\"name\": \"b.example\"}]}}]}",
+				 0, &je);
+	assert_non_null(rep);
+	struct inrep r;
+	assert_int_equal(inrep_load(rep, "r.json", &r, NULL), 0);
+	struct mud_rule rule = { .from_device = 1, .proto = 6, .port = 443, .dnsname = "cloud.example" };
+	struct mud_profile p = { .rules = &rule, .n = 1 };
+	struct nft_device devs[3] = {
+		{ .mac = "02:00:00:00:0d:01", .policy = POL_PROFILE, .profile = &p },
+		{ .mac = "02:00:00:00:0d:02", .policy = POL_LOCAL_ONLY, .profile = &p },
+		{ .mac = "02:00:00:00:0d:03", .policy = POL_ALLOW },
+	};
+	struct dns_blocks b;
+	assert_int_equal(dns_blocks_make(&r, devs, 3, &b), 0);
+	assert_int_equal(b.n, 2);
+	assert_ptr_equal(b.v[0].dev, &devs[0]);
+	assert_int_equal(b.v[0].n_names, 1);
+	assert_string_equal(b.v[0].names[0], "a.example");
+	assert_ptr_equal(b.v[1].dev, &devs[1]);
+	assert_int_equal(b.v[1].n_names, 1);
+	assert_string_equal(b.v[1].names[0], "cloud.example");
+	/* dnsmasq writes each name once, for every client */
+	struct enforce_job job = { .devs = devs, .n_devs = 3, .blocks = b.v, .n_blocks = b.n };
+	struct enforce_stats st;
+	char *t = write_be("dnsmasq", &job, &st);
+	assert_int_equal(st.names, 2);
+	assert_int_equal(count(t, "address=/"), 2);
+	free(t);
+	dns_blocks_free(&b);
+	inrep_free(&r);
+	json_decref(rep);
 }
 
 /* nft_write checks what it is handed once more */
@@ -460,6 +576,8 @@ int main(void)
 		cmocka_unit_test(test_one_set_per_service),
 		cmocka_unit_test(test_order_and_fw4),
 		cmocka_unit_test(test_dns_backends),
+		cmocka_unit_test(test_backend_table),
+		cmocka_unit_test(test_dns_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
