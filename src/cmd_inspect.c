@@ -101,7 +101,7 @@ static int write_report(const struct inspect_opts *o, FILE *f, const struct insp
 
 static int write_html(const struct inspect_opts *o, FILE *f, const struct report *rep)
 {
-	int rc = output_html(f, rep, &o->out);
+	int rc = output_find("html")->fn(f, rep, &o->out);
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc < 0)

@@ -50,7 +50,8 @@ static void device_display(struct rep_device *d)
 {
 	static const char *const sources[] = { "dhcp-hostname", "mdns-hostname", "mdns-instance",
 					       "dhcpv6-fqdn" };
-	const char *addr = d->n_ipv4 ? d->ipv4[0] : d->n_ipv6 ? d->ipv6[0] : NULL;
+	char text[ADDR_STRLEN];
+	const char *addr = d->n_ipv4 ? addr_fmt(&d->ipv4[0], text) : d->n_ipv6 ? addr_fmt(&d->ipv6[0], text) : NULL;
 	const char *name = NULL;
 	for (size_t s = 0; s < sizeof sources / sizeof *sources && !name; s++)
 		for (size_t i = 0; i < d->n_names && !name; i++)
@@ -82,10 +83,15 @@ static void fold_infra(struct rep_device *d)
 	char seen[REP_INFRA_MAX][32][3];
 	d->n_infra = 0;
 	d->n_folded = 0;
+	d->n_listed = 0;
 	for (size_t j = 0; j < d->n_dests; j++) {
 		const struct rep_dest *x = &d->dests[j];
-		if (!x->internet || !x->folded)
+		if (!x->internet)
 			continue;
+		if (!x->folded) {
+			d->n_listed++;
+			continue;
+		}
 		d->n_folded++;
 		size_t i;
 		for (i = 0; i < d->n_infra; i++)
@@ -163,7 +169,7 @@ void report_countries(struct report *r)
 				x->bytes_up + x->bytes_down);
 			top_add(rc->domains, rc->domain_bytes, &rc->n_domains, x->domain, x->bytes_up + x->bytes_down);
 		}
-		r->n_devices_abroad += abroad;
+		r->totals.devices_abroad += abroad;
 	}
 	/* devices per country, counted exactly (the top list may be cut) */
 	for (size_t c = 0; c < r->n_countries; c++) {
@@ -185,4 +191,7 @@ void report_countries(struct report *r)
 	}
 	if (r->n_countries > 1)
 		qsort(r->countries, r->n_countries, sizeof *r->countries, cmp_country);
+	r->totals.countries_abroad = 0;
+	for (size_t c = 0; c < r->n_countries; c++)
+		r->totals.countries_abroad += !r->countries[c].home;
 }

@@ -17,18 +17,18 @@ void detect_cleartext(const struct report *r, const struct find_inputs *in, stru
 			const struct rep_dest *x = &d->dests[i];
 			if (x->inbound || !is_tcp(x) || (!x->internet && !is_lan_host(x)))
 				continue;
-			char item[160];
-			snprintf(item, sizeof item, "%s:%u", dest_label(x), x->port);
+			char item[160], a[ADDR_STRLEN];
+			snprintf(item, sizeof item, "%s:%u", dest_label(x, a), x->port);
 			if ((x->port == 23 || x->port == 2323) && x->pkts_down)
 				list_add(telnet, sizeof telnet, item);
 			else if (x->port == 21 && x->pkts_down)
 				list_add(ftp, sizeof ftp, item);
 			else if (x->port == 1883)
 				list_add(mqtt, sizeof mqtt, item);
-			else if (x->internet && !strcmp(x->app, "http") && x->company && !is_computer(d))
+			else if (x->internet && x->app == APP_HTTP && x->company && !is_computer(d))
 				list_add(http, sizeof http, item);
 			if (x->tls_version && x->tls_version < 0x0303) {
-				snprintf(item, sizeof item, "%s (TLS 1.%d)", dest_label(x), x->tls_version - 0x0301);
+				snprintf(item, sizeof item, "%s (TLS 1.%d)", dest_label(x, a), x->tls_version - 0x0301);
 				list_add(oldtls, sizeof oldtls, item);
 			}
 		}
@@ -93,8 +93,8 @@ void detect_cleartext(const struct report *r, const struct find_inputs *in, stru
 			tuya |= !strcmp(d->attrs[i].kind, "tuya-gwid");
 			miio |= !strcmp(d->attrs[i].kind, "miio-device-id");
 		}
-		for (size_t i = 0; i < 8 && d->serves[i][0]; i++)
-			miio |= !strcmp(d->serves[i], "udp/54321");
+		for (size_t i = 0; i < d->n_serves; i++)
+			miio |= d->serves[i].proto == IPPROTO_UDP && d->serves[i].port == 54321;
 		if ((tuya || miio) &&
 		    (f = finding_add(out, SEV_LOW, "local-protocol", d,
 				     "Anyone on the LAN can find and often control it: keep such devices "

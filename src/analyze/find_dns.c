@@ -33,20 +33,21 @@ void detect_dns_bypass(const struct report *r, const struct find_inputs *in, str
 			const struct rep_dest *x = &d->dests[i];
 			if (!x->internet || x->inbound)
 				continue;
-			char item[160];
-			snprintf(item, sizeof item, "%s (%s)", x->addr, x->domain ? x->domain : "?");
+			char item[160], addr[ADDR_STRLEN];
+			addr_fmt(&x->addr, addr);
+			snprintf(item, sizeof item, "%s (%s)", addr, x->domain ? x->domain : "?");
 			if (x->port == 53)
 				list_add(pub, sizeof pub,
-					 listed((const char (*)[ADDR_STRLEN])c->public_resolvers, c->n_public_resolvers, x->addr)
-						 ? x->addr : item);
+					 listed((const char (*)[ADDR_STRLEN])c->public_resolvers, c->n_public_resolvers, addr)
+						 ? addr : item);
 			else if (x->port == 853 && is_tcp(x))
 				list_add(dot, sizeof dot, item);
 			else if (x->port == 443 && (doh(c, x->domain) || doh(c, x->sni)))
 				list_add(dohl, sizeof dohl, item);
-			else if (!x->domain && x->port != 123 && (is_tcp(x) || !strcmp(x->proto, "udp"))) {
+			else if (!x->domain && x->port != 123 && (is_tcp(x) || is_udp(x))) {
 				n_unres++;
 				if (n_unres <= 5)
-					list_add(unres, sizeof unres, x->addr);
+					list_add(unres, sizeof unres, addr);
 			}
 		}
 		if (pub[0]) {

@@ -16,15 +16,16 @@ void detect_exposure(const struct report *r, const struct find_inputs *in, struc
 			const struct rep_dest *x = &d->dests[i];
 			if (!x->inbound || !x->pkts_up || !x->port)
 				continue; /* only what answered */
-			char item[96];
-			snprintf(item, sizeof item, "%s/%u", x->proto, x->port);
+			char item[96], addr[ADDR_STRLEN];
+			snprintf(item, sizeof item, "%s/%u", rep_proto_name(x->proto), x->port);
 			if (x->internet) {
 				/* TCP to a service port only: who opened a UDP exchange,
 				 * or a TCP one whose SYN was not captured, is a guess (P2P,
 				 * STUN and clouds on high ports look inbound) */
 				if (!is_tcp(x) || x->port >= 32768)
 					continue; /* an ephemeral port: the device was the client */
-				snprintf(item, sizeof item, "%s/%u from %s", x->proto, x->port, x->addr);
+				snprintf(item, sizeof item, "%s/%u from %s", rep_proto_name(x->proto), x->port,
+					 addr_fmt(&x->addr, addr));
 				list_add(inet, sizeof inet, item);
 			} else if (is_tcp(x) && !strstr(svc, item)) {
 				list_add(svc, sizeof svc, item);

@@ -14,13 +14,15 @@ void detect_known_bad(const struct report *r, const struct find_inputs *in, stru
 		size_t n_telnet = 0;
 		for (size_t i = 0; i < d->n_dests; i++) {
 			const struct rep_dest *x = &d->dests[i];
-			if (in->block && (blocklist_match(in->block, x->addr) || blocklist_match(in->block, x->domain) ||
+			char addr[ADDR_STRLEN];
+			addr_fmt(&x->addr, addr);
+			if (in->block && (blocklist_match(in->block, addr) || blocklist_match(in->block, x->domain) ||
 					  blocklist_match(in->block, x->sni) || blocklist_match(in->block, x->http_host)))
-				list_add(hits, sizeof hits, dest_label(x));
+				list_add(hits, sizeof hits, dest_label(x, addr));
 			/* destinations are unique per address and port: one per host
 			 * (or two, with both 23 and 2323) */
 			if (!x->inbound && is_tcp(x) && (x->port == 23 || x->port == 2323) && ++n_telnet <= 6)
-				list_add(telnet, sizeof telnet, x->addr);
+				list_add(telnet, sizeof telnet, addr);
 		}
 		for (size_t i = 0; in->block && i < d->n_queries; i++)
 			if (blocklist_match(in->block, d->queries[i].name) && !strstr(hits, d->queries[i].name))
@@ -38,9 +40,10 @@ void detect_known_bad(const struct report *r, const struct find_inputs *in, stru
 			    (f = finding_add(out, SEV_CRITICAL, "telnet-bruteforce", d,
 					     "Password guessing over Telnet is botnet behaviour: take the "
 					     "device off the network and reset it."))) {
-				char span[80];
-				finding_title(f, "opened %u Telnet connections to %s", x->flows, x->addr);
-				finding_evidence(f, "%u connections to %s:%u, %s", x->flows, x->addr, x->port,
+				char span[80], addr[ADDR_STRLEN];
+				addr_fmt(&x->addr, addr);
+				finding_title(f, "opened %u Telnet connections to %s", x->flows, addr);
+				finding_evidence(f, "%u connections to %s:%u, %s", x->flows, addr, x->port,
 						 fmt_span(span, x->first_us, x->last_us));
 			}
 		}

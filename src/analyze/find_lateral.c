@@ -25,23 +25,29 @@ static int is_admin_port(const struct find_config *c, unsigned p)
 	return 0;
 }
 
+/* A LAN destination with its address as text, the order of the runs */
+struct lan_dest {
+	char addr[ADDR_STRLEN];
+	const struct rep_dest *x;
+};
+
 static int cmp_dest_addr(const void *a, const void *b)
 {
-	return strcmp((*(const struct rep_dest *const *)a)->addr, (*(const struct rep_dest *const *)b)->addr);
+	return strcmp(((const struct lan_dest *)a)->addr, ((const struct lan_dest *)b)->addr);
 }
 
-static const char *gateway_addr(const struct report *r)
+static const struct ip_addr *gateway_addr(const struct report *r)
 {
 	for (size_t i = 0; i < r->n_devices; i++)
 		if (r->devices[i].gateway && r->devices[i].n_ipv4)
-			return r->devices[i].ipv4[0];
+			return &r->devices[i].ipv4[0];
 	return NULL;
 }
 
 static void scans(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	const struct find_config *c = in->cfg;
-	const char *gw = gateway_addr(r);
+	const struct ip_addr *gw = gateway_addr(r);
 	for (size_t k = 0; k < r->n_devices; k++) {
 		const struct rep_device *d = &r->devices[k];
 		if (d->gateway)
@@ -53,38 +59,40 @@ static void scans(const struct report *r, const struct find_inputs *in, struct f
 		const char *worst = NULL;
 		char admin[300] = "", list[300] = "";
 		uint64_t first = 0, last = 0;
-		const struct rep_dest **v = malloc((d->n_dests ? d->n_dests : 1) * sizeof *v);
+		struct lan_dest *v = malloc((d->n_dests ? d->n_dests : 1) * sizeof *v);
 		if (!v)
 			continue;
 		for (size_t i = 0; i < d->n_dests; i++)
-			if (!d->dests[i].inbound && is_lan_host(&d->dests[i]))
-				v[n++] = &d->dests[i];
+			if (!d->dests[i].inbound && is_lan_host(&d->dests[i])) {
+				v[n].x = &d->dests[i];
+				addr_fmt(&d->dests[i].addr, v[n++].addr);
+			}
 		qsort(v, n, sizeof *v, cmp_dest_addr);
 		for (size_t i = 0; i < n;) {
 			size_t j = i, ports = 0;
-			for (; j < n && !strcmp(v[j]->addr, v[i]->addr); j++) {
-				ports += is_tcp(v[j]) || !strcmp(v[j]->proto, "udp");
-				if (!first || v[j]->first_us < first)
-					first = v[j]->first_us;
-				if (v[j]->last_us > last)
-					last = v[j]->last_us;
+			for (; j < n && !strcmp(v[j].addr, v[i].addr); j++) {
+				ports += is_tcp(v[j].x) || is_udp(v[j].x);
+				if (!first || v[j].x->first_us < first)
+					first = v[j].x->first_us;
+				if (v[j].x->last_us > last)
+					last = v[j].x->last_us;
 			}
 			hosts++;
 			if (ports > worst_ports)
-				worst_ports = ports, worst = v[i]->addr;
+				worst_ports = ports, worst = v[i].addr;
 			if (hosts <= 6)
-				list_add(list, sizeof list, v[i]->addr);
+				list_add(list, sizeof list, v[i].addr);
 			i = j;
 		}
 		for (size_t i = 0; i < d->n_dests; i++) {
 			const struct rep_dest *x = &d->dests[i];
 			if (x->inbound || !is_lan_host(x) || !is_tcp(x))
 				continue;
-			int router_admin = gw && !strcmp(x->addr, gw) &&
+			int router_admin = gw && addr_eq(&x->addr, gw) &&
 					   (x->port == 80 || x->port == 443 || x->port == 8080 || x->port == 8443);
 			if (is_admin_port(c, x->port) || router_admin) {
-				char item[96];
-				snprintf(item, sizeof item, "%s %s:%u%s", port_name(x->port), x->addr, x->port,
+				char item[96], addr[ADDR_STRLEN];
+				snprintf(item, sizeof item, "%s %s:%u%s", port_name(x->port), addr_fmt(&x->addr, addr), x->port,
 					 router_admin ? " (the router)" : "");
 				list_add(admin, sizeof admin, item);
 			}

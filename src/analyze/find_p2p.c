@@ -10,7 +10,7 @@
  * says so) and the remote end is the service side on the internet. */
 static int is_cs2_relay(const struct rep_dest *x)
 {
-	return x->internet && !x->inbound && x->app && !strcmp(x->app, "cs2-pppp") &&
+	return x->internet && !x->inbound && x->app == APP_CS2 &&
 	       x->port >= 32100 && x->port <= 32102;
 }
 
@@ -29,13 +29,15 @@ void detect_p2p(const struct report *r, const struct find_inputs *in, struct fin
 			if (!is_cs2_relay(x))
 				continue;
 			/* one address may serve on 32100-32102: list it once */
-			if (strstr(relays, x->addr))
+			char addr[ADDR_STRLEN];
+			addr_fmt(&x->addr, addr);
+			if (strstr(relays, addr))
 				continue;
 			char item[ADDR_STRLEN + 80];
 			if (x->domain)
-				snprintf(item, sizeof item, "%s (%s)", x->addr, x->domain);
+				snprintf(item, sizeof item, "%s (%s)", addr, x->domain);
 			else
-				snprintf(item, sizeof item, "%s", x->addr);
+				snprintf(item, sizeof item, "%s", addr);
 			list_add(relays, sizeof relays, item);
 			n++;
 			if (!first || x->first_us < first)

@@ -22,9 +22,9 @@ static void upload_abroad(const struct rep_device *d, const struct find_config *
 		if (!x->internet || !x->abroad || x->folded || !x->bytes_up)
 			continue;
 		up += x->bytes_up;
-		char item[200], b[16];
+		char item[200], b[16], a[ADDR_STRLEN];
 		snprintf(item, sizeof item, "%s to %s %s%s%s%s", fmt_bytes(b, x->bytes_up), x->country,
-			 dest_label(x), x->company ? " (" : "", x->company ? x->company : "", x->company ? ")" : "");
+			 dest_label(x, a), x->company ? " (" : "", x->company ? x->company : "", x->company ? ")" : "");
 		list_add(list, sizeof list, item);
 	}
 	if (up < c->abroad_upload_bytes)
@@ -73,20 +73,20 @@ void detect_phone_home(const struct report *r, const struct find_inputs *in, str
 			const struct rep_dest *x = &d->dests[i];
 			if (!x->internet)
 				continue;
-			char item[200], up[16];
+			char item[200], up[16], a[ADDR_STRLEN];
 			for (size_t w = 0; w < c->n_watch_countries; w++)
 				if (!strcmp(x->country, c->watch_countries[w])) {
-					snprintf(item, sizeof item, "%s %s (%s up)", x->country, dest_label(x),
+					snprintf(item, sizeof item, "%s %s (%s up)", x->country, dest_label(x, a),
 						 fmt_bytes(up, x->bytes_up));
 					list_add(watched, sizeof watched, item);
 					watched_up += x->bytes_up;
 				}
-			if (in->baseline && !x->inbound && !baseline_has(in->baseline, d->id, dest_label(x))) {
+			if (in->baseline && !x->inbound && !baseline_has(in->baseline, d->id, dest_label(x, a))) {
 				if (++n_fresh <= 6)
-					list_add(fresh, sizeof fresh, dest_label(x));
+					list_add(fresh, sizeof fresh, dest_label(x, a));
 			}
 			if (x->bytes_up >= c->upload_bytes) {
-				snprintf(item, sizeof item, "%s to %s (%s)", fmt_bytes(up, x->bytes_up), dest_label(x),
+				snprintf(item, sizeof item, "%s to %s (%s)", fmt_bytes(up, x->bytes_up), dest_label(x, a),
 					 x->country[0] ? x->country : "?");
 				list_add(big, sizeof big, item);
 			}
@@ -130,8 +130,8 @@ void detect_phone_home(const struct report *r, const struct find_inputs *in, str
 			if (!x->internet || x->inbound || x->n_gaps + 1 < c->beacon_flows || x->gap_mean < 5 ||
 			    x->gap_cv > c->beacon_jitter)
 				continue;
-			char item[200];
-			snprintf(item, sizeof item, "%s:%u every %.0f s (%u times)", dest_label(x), x->port, x->gap_mean,
+			char item[200], a[ADDR_STRLEN];
+			snprintf(item, sizeof item, "%s:%u every %.0f s (%u times)", dest_label(x, a), x->port, x->gap_mean,
 				 x->n_gaps + 1);
 			list_add(beacons, sizeof beacons, item);
 		}

@@ -3,11 +3,6 @@
 #include "analyze/find_util.h"
 #include "policy/mud.h"
 
-static uint8_t proto_num(const char *p)
-{
-	return !strcmp(p, "tcp") ? 6 : !strcmp(p, "udp") ? 17 : !strcmp(p, "icmp") ? 1 : !strcmp(p, "icmpv6") ? 58 : 0;
-}
-
 void detect_profile(const struct report *r, const struct find_inputs *in, struct findings *out)
 {
 	if (!in->profiles)
@@ -16,7 +11,7 @@ void detect_profile(const struct report *r, const struct find_inputs *in, struct
 		const struct rep_device *d = &r->devices[k];
 		if (d->gateway || !d->has_mac)
 			continue;
-		const struct mud_profile *p = mud_set_find(in->profiles, d->mac);
+		const struct mud_profile *p = mud_set_find(in->profiles, d->id);
 		struct finding *f;
 		if (!p) {
 			if ((f = finding_add(out, SEV_INFO, "profile-missing", d,
@@ -30,14 +25,21 @@ void detect_profile(const struct report *r, const struct find_inputs *in, struct
 		uint64_t first = 0, last = 0, up = 0;
 		for (size_t i = 0; i < d->n_dests; i++) {
 			const struct rep_dest *x = &d->dests[i];
-			if (mud_allows(p, !x->inbound, !x->internet, x->domain, x->addr, proto_num(x->proto), x->port))
+			char addr[ADDR_STRLEN];
+			addr_fmt(&x->addr, addr);
+			/* the rules know tcp, udp, icmp and icmpv6; any other protocol is 0 */
+			uint8_t proto = x->proto == IPPROTO_TCP || x->proto == IPPROTO_UDP || x->proto == IPPROTO_ICMP ||
+						x->proto == IPPROTO_ICMPV6
+					? x->proto : 0;
+			if (mud_allows(p, !x->inbound, !x->internet, x->domain, addr, proto, x->port))
 				continue;
 			if (!n++ || x->first_us < first)
 				first = x->first_us;
 			if (x->last_us > last)
 				last = x->last_us;
 			up += x->bytes_up;
-			snprintf(item, sizeof item, "%s %s %s/%u", x->inbound ? "from" : "to", dest_label(x), x->proto, x->port);
+			snprintf(item, sizeof item, "%s %s %s/%u", x->inbound ? "from" : "to", dest_label(x, addr), rep_proto_name(x->proto),
+				 x->port);
 			size_t before = strlen(items);
 			list_add(items, sizeof items, item);
 			shown += strlen(items) != before;

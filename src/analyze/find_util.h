@@ -2,6 +2,7 @@
 #ifndef ALFOIL_ANALYZE_FIND_UTIL_H
 #define ALFOIL_ANALYZE_FIND_UTIL_H
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +20,18 @@ static inline int is_computer(const struct rep_device *d)
 /* A destination on this network that names one host. */
 static inline int is_lan_host(const struct rep_dest *x)
 {
-	return !x->internet && strcmp(x->scope, "multicast") && strcmp(x->scope, "broadcast") &&
-	       strcmp(x->scope, "unspecified");
+	return !x->internet && x->scope != REP_SCOPE_MULTICAST && x->scope != REP_SCOPE_BROADCAST &&
+	       x->scope != REP_SCOPE_UNSPEC;
 }
 
 static inline int is_tcp(const struct rep_dest *x)
 {
-	return !strcmp(x->proto, "tcp");
+	return x->proto == IPPROTO_TCP;
+}
+
+static inline int is_udp(const struct rep_dest *x)
+{
+	return x->proto == IPPROTO_UDP;
 }
 
 /* Append "item" to a comma-separated list in buf (cut quietly when full). */
@@ -37,10 +43,10 @@ static inline void list_add(char *buf, size_t cap, const char *item)
 	snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", item);
 }
 
-/* The destination's name, or its address. */
-static inline const char *dest_label(const struct rep_dest *x)
+/* The destination's name, or its address (written into buf). */
+static inline const char *dest_label(const struct rep_dest *x, char buf[static ADDR_STRLEN])
 {
-	return x->domain ? x->domain : x->addr;
+	return x->domain ? x->domain : addr_fmt(&x->addr, buf);
 }
 
 /* "2026-11-01 08:00:00 to 08:01:12" */

@@ -1,5 +1,6 @@
 /* identify.c - what each device is: the evidence the report holds about it,
  * handed to the classifier (intel/classify.h). */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +41,19 @@ static void identify(struct rep_device *d, const struct classifier *c)
 		if (!d->miio_model[0] && miio_model_from_name(v, d->miio_model, sizeof d->miio_model))
 			add(&it, "miio-model", d->miio_model);
 	}
-	size_t ns = 0;
+	d->n_serves = 0;
 	for (size_t j = 0; j < d->n_dests; j++) {
 		const struct rep_dest *x = &d->dests[j];
 		if (x->internet) {
 			add(&it, "cloud", x->company);
 			add(&it, "domain", x->domain);
-		} else if (x->inbound && x->port && x->pkts_up && ns < 8 && /* it answered */
-			   (!strcmp(x->proto, "tcp") || !strcmp(x->proto, "udp"))) {
-			snprintf(d->serves[ns], sizeof d->serves[ns], "%s/%u", x->proto, x->port);
-			add(&it, "serves", d->serves[ns]);
-			ns++;
+		} else if (x->inbound && x->port && x->pkts_up && d->n_serves < REP_SERVES_MAX && /* it answered */
+			   (x->proto == IPPROTO_TCP || x->proto == IPPROTO_UDP)) {
+			size_t ns = d->n_serves++;
+			d->serves[ns] = (struct rep_service){ x->proto, x->port };
+			snprintf(d->serves_words[ns], sizeof d->serves_words[ns], "%s/%u", rep_proto_name(x->proto),
+				 x->port);
+			add(&it, "serves", d->serves_words[ns]);
 		}
 	}
 	struct class_result res;

@@ -15,7 +15,7 @@
 #include "lib/fmt.h"
 #include "lib/table.h"
 
-static const char *proto_name(uint8_t p)
+const char *rep_proto_name(uint8_t p)
 {
 	switch (p) {
 	case IPPROTO_TCP: return "tcp";
@@ -24,6 +24,42 @@ static const char *proto_name(uint8_t p)
 	case IPPROTO_ICMPV6: return "icmpv6";
 	case IPPROTO_SCTP: return "sctp";
 	default: return "ip";
+	}
+}
+
+int rep_proto_parse(const char *name)
+{
+	static const uint8_t nums[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_SCTP, 0 };
+	for (size_t i = 0; name && i < sizeof nums; i++)
+		if (!strcmp(name, rep_proto_name(nums[i])))
+			return nums[i];
+	return -1;
+}
+
+const char *rep_scope_name(enum rep_scope s)
+{
+	if (s == REP_SCOPE_LAN_GLOBAL)
+		return "lan-global";
+	return (unsigned)s <= SCOPE_GLOBAL ? addr_scope_name((enum addr_scope)s) : "?";
+}
+
+int rep_scope_parse(const char *name, enum rep_scope *out)
+{
+	for (int i = 0; name && i < REP_SCOPE__COUNT; i++)
+		if (!strcmp(name, rep_scope_name((enum rep_scope)i))) {
+			*out = (enum rep_scope)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *rep_domain_src_name(enum rep_domain_src s)
+{
+	switch (s) {
+	case REP_DOMAIN_DNS: return "dns";
+	case REP_DOMAIN_TLS_SNI: return "tls-sni";
+	case REP_DOMAIN_HTTP_HOST: return "http-host";
+	default: return "";
 	}
 }
 
@@ -43,24 +79,87 @@ static void choose_domain(struct rep_dest *r)
 	const char *conn = r->sni ? r->sni : host_name ? r->http_host : NULL;
 	if (conn && (!r->dns_name || strcmp(conn, r->dns_name))) {
 		r->domain = conn;
-		r->domain_source = r->sni ? "tls-sni" : "http-host";
+		r->domain_source = r->sni ? REP_DOMAIN_TLS_SNI : REP_DOMAIN_HTTP_HOST;
 	} else if (r->dns_name) {
 		r->domain = r->dns_name;
-		r->domain_source = "dns";
+		r->domain_source = REP_DOMAIN_DNS;
 	} else if (r->http_host) {
 		r->domain = r->http_host;
-		r->domain_source = "http-host";
+		r->domain_source = REP_DOMAIN_HTTP_HOST;
 	} else {
 		r->domain = NULL;
-		r->domain_source = "";
+		r->domain_source = REP_DOMAIN_NONE;
 	}
 }
 
-static int cmp_dest_addr(const void *a, const void *b)
+/* Destinations are ordered by the text of their address (as they always
+ * were: the reports' order of equal rows stays), formatted once per row
+ * for the sort, not once per comparison. */
+struct dest_sort {
+	char addr[ADDR_STRLEN];
+	struct rep_dest *x;
+};
+
+typedef int (*dest_cmp_fn)(const struct rep_dest *x, const char *ax, const struct rep_dest *y,
+			   const char *ay);
+
+/* by address, then port */
+static int by_addr(const struct rep_dest *x, const char *ax, const struct rep_dest *y, const char *ay)
+{
+	int c = strcmp(ax, ay);
+	return c ? c : (int)x->port - (int)y->port;
+}
+
+/* internet first, then by bytes, largest first, then by address and port */
+static int by_bytes(const struct rep_dest *x, const char *ax, const struct rep_dest *y, const char *ay)
+{
+	uint64_t bx = x->bytes_up + x->bytes_down, by = y->bytes_up + y->bytes_down;
+	if (x->internet != y->internet)
+		return y->internet - x->internet;
+	if (bx != by)
+		return bx < by ? 1 : -1;
+	return by_addr(x, ax, y, ay);
+}
+
+static _Thread_local dest_cmp_fn sort_cmp;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct dest_sort *p = a, *q = b;
+	return sort_cmp(p->x, p->addr, q->x, q->addr);
+}
+
+/* without memory for the keys: each comparison formats both */
+static int cmp_unkeyed(const void *a, const void *b)
 {
 	const struct rep_dest *x = a, *y = b;
-	int c = strcmp(x->addr, y->addr);
-	return c ? c : (int)x->port - (int)y->port;
+	char ax[ADDR_STRLEN], ay[ADDR_STRLEN];
+	return sort_cmp(x, addr_fmt(&x->addr, ax), y, addr_fmt(&y->addr, ay));
+}
+
+static void sort_dests(struct rep_dest *v, size_t n, dest_cmp_fn cmp)
+{
+	if (n < 2)
+		return;
+	sort_cmp = cmp;
+	struct dest_sort *k = malloc(n * sizeof *k);
+	struct rep_dest *tmp = malloc(n * sizeof *tmp);
+	if (!k || !tmp) {
+		free(k);
+		free(tmp);
+		qsort(v, n, sizeof *v, cmp_unkeyed);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		addr_fmt(&v[i].addr, k[i].addr);
+		k[i].x = &v[i];
+	}
+	qsort(k, n, sizeof *k, cmp_keyed);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = *k[i].x;
+	memcpy(v, tmp, n * sizeof *v);
+	free(k);
+	free(tmp);
 }
 
 /* One remote, one name: rows of the same address (other ports, protocols,
@@ -69,13 +168,12 @@ static int cmp_dest_addr(const void *a, const void *b)
  * to row (a P2P relay reached on udp/32100-32102 and tcp/443). */
 static void share_names(struct rep_dest *v, size_t n)
 {
-	if (n > 1)
-		qsort(v, n, sizeof *v, cmp_dest_addr);
+	sort_dests(v, n, by_addr);
 	for (size_t i = 0, j; i < n; i = j) {
 		const struct rep_dest *best = NULL;
-		for (j = i; j < n && !strcmp(v[j].addr, v[i].addr); j++)
-			if (v[j].domain && (!best || (strcmp(best->domain_source, "dns") &&
-						      !strcmp(v[j].domain_source, "dns"))))
+		for (j = i; j < n && addr_eq(&v[j].addr, &v[i].addr); j++)
+			if (v[j].domain && (!best || (best->domain_source != REP_DOMAIN_DNS &&
+						      v[j].domain_source == REP_DOMAIN_DNS)))
 				best = &v[j];
 		if (!best)
 			continue;
@@ -90,20 +188,19 @@ static void share_names(struct rep_dest *v, size_t n)
 static void fill_dest(struct rep_dest *r, const struct dest *d, const struct strpool *sp)
 {
 	memset(r, 0, sizeof *r);
-	addr_fmt(&d->key.addr, r->addr);
-	enum addr_scope sc = addr_scope(&d->key.addr);
-	r->scope = addr_scope_name(sc);
-	r->internet = sc == SCOPE_GLOBAL;
+	r->addr = d->key.addr;
+	r->scope = (enum rep_scope)addr_scope(&d->key.addr);
+	r->internet = r->scope == REP_SCOPE_INTERNET;
 	r->dns_name = d->dns_name ? strpool_str(sp, d->dns_name) : NULL;
 	r->sni = d->sni ? strpool_str(sp, d->sni) : NULL;
 	r->http_host = d->http_host ? strpool_str(sp, d->http_host) : NULL;
 	for (int i = 0; i < DEST_MAX_OTHER && d->other[i]; i++)
 		r->other_names[r->n_other++] = strpool_str(sp, d->other[i]);
 	choose_domain(r);
-	r->proto = proto_name(d->key.proto);
+	r->proto = d->key.proto;
 	r->port = d->key.port;
-	r->app = app_proto_name((enum app_proto)d->app);
-	r->encrypted = enc_state_name((enum enc_state)d->enc);
+	r->app = (enum app_proto)d->app;
+	r->enc = (enum enc_state)d->enc;
 	r->inbound = d->key.inbound;
 	r->tls_version = d->tls_version;
 	r->flows = d->flows;
@@ -121,25 +218,13 @@ static void fill_dest(struct rep_dest *r, const struct dest *d, const struct str
 	}
 }
 
-static int cmp_dest(const void *a, const void *b)
-{
-	const struct rep_dest *x = a, *y = b;
-	uint64_t bx = x->bytes_up + x->bytes_down, by = y->bytes_up + y->bytes_down;
-	if (x->internet != y->internet)
-		return y->internet - x->internet;
-	if (bx != by)
-		return bx < by ? 1 : -1;
-	int c = strcmp(x->addr, y->addr);
-	return c ? c : (int)x->port - (int)y->port;
-}
-
 /* Numeric order of the first IPv4 address, devices without one last. */
 static uint32_t v4_num(const struct rep_device *d)
 {
-	struct ip_addr a;
-	if (!d->n_ipv4 || addr_parse(&a, d->ipv4[0]) < 0)
+	if (!d->n_ipv4)
 		return UINT32_MAX;
-	return (uint32_t)a.b[12] << 24 | (uint32_t)a.b[13] << 16 | (uint32_t)a.b[14] << 8 | a.b[15];
+	const uint8_t *b = d->ipv4[0].b;
+	return (uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 | b[15];
 }
 
 static int cmp_device(const void *a, const void *b)
@@ -159,8 +244,8 @@ static void fill_device(struct rep_device *r, const struct device *d, const stru
 	memset(r, 0, sizeof *r);
 	if (d->key.kind == DEVKEY_MAC) {
 		r->has_mac = 1;
-		mac_fmt(d->key.mac, r->mac);
-		snprintf(r->id, sizeof r->id, "%s", r->mac);
+		memcpy(r->mac, d->key.mac, sizeof r->mac);
+		mac_fmt(d->key.mac, r->id);
 		r->randomized_mac = mac_is_local_admin(d->key.mac);
 		struct oui_info oi;
 		if (oui && oui_lookup(oui, d->key.mac, &oi) == 0) {
@@ -193,12 +278,12 @@ static void fill_device(struct rep_device *r, const struct device *d, const stru
 	for (int i = 0; i < d->n_v4; i++) {
 		if (!(d->v4_ev[i] & ADDR_EV_PROVEN))
 			r->ipv4_unproven |= 1u << r->n_ipv4;
-		addr_fmt(&d->v4[i], r->ipv4[r->n_ipv4++]);
+		r->ipv4[r->n_ipv4++] = d->v4[i];
 	}
 	for (int i = 0; i < d->n_v6; i++) {
 		if (!(d->v6_ev[i] & ADDR_EV_PROVEN))
 			r->ipv6_unproven |= 1u << r->n_ipv6;
-		addr_fmt(&d->v6[i], r->ipv6[r->n_ipv6++]);
+		r->ipv6[r->n_ipv6++] = d->v6[i];
 	}
 	for (int i = 0; i < d->n_attrs; i++) {
 		enum dev_attr_kind k = (enum dev_attr_kind)d->attrs[i].kind;
@@ -223,7 +308,11 @@ static int cmp_resolved(const void *a, const void *b)
 {
 	const struct rep_resolved *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
-	return c ? c : strcmp(x->addr, y->addr);
+	if (c)
+		return c;
+	/* one name, several addresses: in the order of their text, as ever */
+	char ax[ADDR_STRLEN], ay[ADDR_STRLEN];
+	return strcmp(addr_fmt(&x->addr, ax), addr_fmt(&y->addr, ay));
 }
 
 /* The name cache and the queries, per device. Two passes: count, fill. */
@@ -271,7 +360,7 @@ static void add_dns(struct report *r, const struct tracker *t, const uint32_t *s
 		if (!d || !d->resolved)
 			continue;
 		d->resolved[d->n_resolved].name = strpool_str(sp, name);
-		addr_fmt(&a, d->resolved[d->n_resolved].addr);
+		d->resolved[d->n_resolved].addr = a;
 		d->n_resolved++;
 	}
 	for (size_t k = 0; k < r->n_devices; k++) {
@@ -329,12 +418,12 @@ static void fill_counters(struct report *r, const struct tracker_stats *st,
 /* Country, network and whose cloud, for an internet destination. */
 static void enrich_dest(struct rep_dest *x, const struct intel_db *in)
 {
-	struct ip_addr a;
 	struct ip_info info;
-	if (in->ip && addr_parse(&a, x->addr) == 0 && ipdb_lookup(in->ip, &a, &info) == 0) {
+	if (in->ip && ipdb_lookup(in->ip, &x->addr, &info) == 0) {
+		struct ip_addr v4;
 		if (info.translated) {
-			x->translated = info.translated;
-			addr_fmt(&info.ipv4, x->translated_ipv4);
+			x->translated = addr_ip4in6(&x->addr, &v4);
+			x->translated_ipv4 = info.ipv4;
 		}
 		memcpy(x->country, info.country, 3);
 		x->asn = info.asn;
@@ -503,7 +592,7 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 		if (x->internet && n_owned &&
 		    bsearch(&d->key.addr, owned, n_owned, sizeof *owned, cmp_addr)) {
 			x->internet = 0;
-			x->scope = "lan-global";
+			x->scope = REP_SCOPE_LAN_GLOBAL;
 		}
 	}
 	for (size_t k = 0; k < r->n_devices; k++) {
@@ -514,20 +603,22 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			if (!x->internet)
 				continue;
 			rd->n_internet_dests++;
-			r->n_internet_dests++;
+			r->totals.internet_dests++;
 			enrich_dest(x, in);
 			x->abroad = x->country[0] && r->home_country[0] && strcmp(x->country, r->home_country);
-			x->infra = infra_match(in->infra, x->proto, x->port, x->domain);
+			x->infra = infra_match(in->infra, rep_proto_name(x->proto), x->port, x->domain);
 			x->folded = x->infra && x->bytes_up < in->infra_bytes;
 		}
 	}
 	add_dns(r, t, slot, maxidx, sp);
 	free(slot);
 	free(owned);
-	for (size_t k = 0; k < r->n_devices; k++)
-		if (r->devices[k].n_dests > 1)
-			qsort(r->devices[k].dests, r->devices[k].n_dests, sizeof(struct rep_dest),
-			      cmp_dest);
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *rd = &r->devices[k];
+		sort_dests(rd->dests, rd->n_dests, by_bytes);
+		rd->n_local_dests = rd->n_dests - rd->n_internet_dests;
+		r->totals.devices_internet += rd->n_internet_dests > 0 && !rd->gateway;
+	}
 	qsort(r->devices, r->n_devices, sizeof *r->devices, cmp_device);
 	report_countries(r);
 	report_identify(r, in->classifier);

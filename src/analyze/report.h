@@ -1,9 +1,14 @@
 /* report.h - the neutral record between analysis and outputs.
  *
  * report_build() reads the tracker and the intel databases and produces
- * plain, sorted records; output/ renders them as text or JSON and decides
- * nothing. All strings are owned by the report (or by the tracker's string
- * pool, which must outlive it).
+ * plain, sorted records of values: addresses are struct ip_addr, a MAC its
+ * bytes, protocols IPPROTO_* numbers, the application, encryption, scope
+ * and translation enums (each with its name function below or in
+ * track/model.h, lib/addr.h). Analysis compares the values; output/ (text,
+ * JSON, HTML) formats them and decides nothing, and prints the headline
+ * counts the report holds (struct rep_totals) instead of counting. Names
+ * (domains, host names, evidence) are strings, owned by the report (or by
+ * the tracker's string pool and the intel data, which must outlive it).
  */
 #ifndef ALFOIL_ANALYZE_REPORT_H
 #define ALFOIL_ANALYZE_REPORT_H
@@ -58,21 +63,53 @@ struct rep_attr {
 	const char *value;
 };
 
+/* Where a destination points: the scope of its address (lib/addr.h,
+ * same values) and one the report adds, a global address that a device of
+ * this network owns (with LAN evidence): a LAN peer, not the internet. */
+enum rep_scope {
+	REP_SCOPE_UNSPEC = SCOPE_UNSPEC,
+	REP_SCOPE_LOOPBACK = SCOPE_LOOPBACK,
+	REP_SCOPE_PRIVATE = SCOPE_PRIVATE,
+	REP_SCOPE_CGNAT = SCOPE_CGNAT,
+	REP_SCOPE_LINKLOCAL = SCOPE_LINKLOCAL,
+	REP_SCOPE_ULA = SCOPE_ULA,
+	REP_SCOPE_MULTICAST = SCOPE_MULTICAST,
+	REP_SCOPE_BROADCAST = SCOPE_BROADCAST,
+	REP_SCOPE_RESERVED = SCOPE_RESERVED,
+	REP_SCOPE_INTERNET = SCOPE_GLOBAL,
+	REP_SCOPE_LAN_GLOBAL,
+	REP_SCOPE__COUNT
+};
+/* "internet", "lan-global", "private", ... (docs/json-schema.md); "?"
+ * out of range. rep_scope_parse: 0, or -1 for a name that is none. */
+const char *rep_scope_name(enum rep_scope s);
+int rep_scope_parse(const char *name, enum rep_scope *out);
+
+/* Where the best name of a destination came from. */
+enum rep_domain_src { REP_DOMAIN_NONE, REP_DOMAIN_DNS, REP_DOMAIN_TLS_SNI, REP_DOMAIN_HTTP_HOST };
+const char *rep_domain_src_name(enum rep_domain_src s); /* "", "dns", "tls-sni", "http-host" */
+
+/* "tcp", "udp", "icmp", "icmpv6", "sctp"; "ip" for any other IPPROTO_*.
+ * rep_proto_parse: the number of one of those names ("ip": 0), -1 else. */
+const char *rep_proto_name(uint8_t proto);
+int rep_proto_parse(const char *name);
+
 struct rep_dest {
-	char addr[ADDR_STRLEN];
-	const char *scope;     /* "internet", "private", "multicast", ... */
-	int internet;          /* scope is the internet */
+	struct ip_addr addr;
+	enum rep_scope scope;
+	int internet;          /* scope is REP_SCOPE_INTERNET */
 	const char *domain;    /* best name: DNS, else TLS SNI, else HTTP Host */
-	const char *domain_source; /* "dns", "tls-sni", "http-host", "" */
+	enum rep_domain_src domain_source;
 	const char *dns_name, *sni, *http_host;
 	const char *other_names[DEST_MAX_OTHER]; /* more SNI/Host names */
 	int n_other;
 	char country[3];       /* internet destinations: ISO code, "" unknown */
 	uint32_t asn;          /* 0 unknown */
 	char *org;             /* the network's organisation, NULL unknown (owned) */
-	const char *translated; /* "nat64", "6to4", "teredo": country and network
-				 * are those of the IPv4 address inside; or NULL */
-	char translated_ipv4[ADDR_STRLEN];
+	/* an IPv6 address carrying an IPv4 one (NAT64, 6to4, Teredo): country
+	 * and network are those of translated_ipv4; ADDR_4IN6_NONE else */
+	enum addr_ip4in6 translated;
+	struct ip_addr translated_ipv4;
 	const char *company;   /* whose cloud, from the domain; NULL unknown */
 	const char *service;
 	int abroad;            /* country known and not the home country */
@@ -81,10 +118,10 @@ struct rep_dest {
 				* country view and of "sends data abroad" */
 	uint32_t n_gaps;       /* times between new flows ... */
 	double gap_mean, gap_cv; /* ... their mean (s) and coefficient of variation */
-	const char *proto;     /* "tcp", "udp", "icmp", ... */
+	uint8_t proto;         /* IPPROTO_* (rep_proto_name) */
 	uint16_t port;
-	const char *app;
-	const char *encrypted; /* "yes", "likely", "no", "unknown" */
+	enum app_proto app;    /* APP_UNKNOWN: none (app_proto_name) */
+	enum enc_state enc;    /* enc_state_name */
 	int inbound;           /* the remote side opened the connection */
 	uint16_t tls_version;
 	uint32_t flows;
@@ -99,22 +136,31 @@ struct rep_query {
 
 struct rep_resolved {
 	const char *name;   /* the name the device asked for */
-	char addr[ADDR_STRLEN]; /* an address it learned for it */
+	struct ip_addr addr; /* an address it learned for it */
 };
+
+/* A LAN service a device answered on: tcp/55443 */
+struct rep_service {
+	uint8_t proto;      /* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port;
+};
+#define REP_SERVES_MAX 8
 
 #define REP_INFRA_MAX 4
 
 struct rep_device {
-	char id[ADDR_STRLEN];  /* MAC, or the IP for devices keyed by IP */
+	/* the device's key as text, what findings and the JSON name it by:
+	 * its MAC, or its IP for devices keyed by IP (formatted once, here) */
+	char id[ADDR_STRLEN];
 	int has_mac;
-	char mac[MAC_STRLEN];
+	uint8_t mac[6];
 	const char *maker;     /* IEEE registered organisation, or NULL */
 	char maker_country[3];
 	const char *maker_registry;
 	int randomized_mac;    /* locally administered: a private address */
-	char (*ipv4)[ADDR_STRLEN];
+	struct ip_addr *ipv4;
 	size_t n_ipv4;
-	char (*ipv6)[ADDR_STRLEN];
+	struct ip_addr *ipv6;
 	size_t n_ipv6;
 	/* bit i: ipv4[i] / ipv6[i] has no LAN evidence (the device only sent
 	 * from it: ARP, NDP, a DHCP lease or an answer delivered to it would
@@ -134,6 +180,7 @@ struct rep_device {
 	struct rep_dest *dests; /* sorted by bytes, largest first */
 	size_t n_dests;
 	size_t n_internet_dests;
+	size_t n_local_dests;  /* local and multicast peers: n_dests - n_internet_dests */
 	/* what it is (identify.c) */
 	const char *kind;      /* "camera", ..., "unknown" */
 	const char *what;      /* "air purifier", or NULL */
@@ -142,12 +189,16 @@ struct rep_device {
 	struct class_hit *hits; /* the evidence, heaviest first */
 	size_t n_hits;
 	char miio_model[64];   /* "zhimi.airpurifier.m2", or "" */
-	char serves[8][16];    /* LAN services it answers: "tcp/55443" */
+	struct rep_service serves[REP_SERVES_MAX]; /* LAN services it answered on */
+	size_t n_serves;
+	char serves_words[REP_SERVES_MAX][16]; /* the same as the classifier read them
+						* ("tcp/55443"): hits point here */
 	uint32_t arp_requests, arp_targets, arp_gratuitous; /* ARP it sent */
 	/* what the reports call it: "chuangmi-camera-ipc019 (192.168.1.103)",
 	 * its name and address, else "192.168.1.105 (5e:a1:3c:77:09:d4)" */
 	char display[128];
 	size_t n_folded;       /* internet destinations folded as infrastructure */
+	size_t n_listed;       /* internet destinations not folded: those listed */
 	/* its folded infrastructure, one entry per label (countries.c) */
 	struct rep_infra {
 		const char *label;
@@ -181,6 +232,15 @@ struct rep_counter {
 	uint64_t value;
 };
 
+/* The headline counts, computed once (report_build, report_countries);
+ * the outputs print them. */
+struct rep_totals {
+	size_t devices_internet;  /* devices (the router left out) with an internet destination */
+	size_t internet_dests;    /* internet destinations over all devices */
+	size_t devices_abroad;    /* devices with a destination abroad (folded left out) */
+	size_t countries_abroad;  /* countries of the view that are not the home country */
+};
+
 struct report {
 	const char *schema;
 	const char *version;
@@ -193,14 +253,13 @@ struct report {
 	size_t n_counters;
 	struct rep_device *devices;
 	size_t n_devices;
-	size_t n_internet_dests;
+	struct rep_totals totals;
 	const char *oui_status;    /* NULL when the registry loaded */
 	const char *ip_status;     /* NULL when country and ASN data loaded */
 	struct rep_country *countries; /* by bytes up, largest first */
 	size_t n_countries;
 	char home_country[3];      /* "" unknown */
 	const char *home_source;   /* "user", "own-address" or NULL */
-	size_t n_devices_abroad;   /* devices with a destination abroad */
 	const struct finding *findings; /* set by the command after findings_run(), worst first */
 	size_t n_findings;
 	size_t memory_bytes;       /* tracker tables at the end */

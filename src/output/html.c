@@ -93,18 +93,18 @@ static int cmp_group(const void *a, const void *b)
 
 static void dest_row(FILE *f, const struct rep_dest *x, int show_service)
 {
-	char a[16], b[16];
+	char a[16], b[16], addr[ADDR_STRLEN];
 	fputs("<tr><td>", f);
-	esc(f, x->domain ? x->domain : x->addr);
+	esc(f, x->domain ? x->domain : addr_fmt(&x->addr, addr));
 	fprintf(f, "</td><td%s>%s</td>", x->abroad ? " class=\"abroad\"" : "", x->country[0] ? x->country : "?");
 	if (show_service) {
 		fputs("<td class=\"wrap\">", f);
 		esc(f, x->service ? x->service : x->org ? x->org : "");
 		fputs("</td>", f);
 	}
-	fprintf(f, "<td>%s/%u %s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", x->proto, x->port,
-		x->app, fmt_bytes(a, x->bytes_up), fmt_bytes(b, x->bytes_down));
-	fprintf(f, "<td%s>%s</td></tr>\n", !strcmp(x->encrypted, "no") ? " class=\"clear\"" : "", x->encrypted);
+	fprintf(f, "<td>%s/%u %s</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", rep_proto_name(x->proto),
+		x->port, app_proto_name(x->app), fmt_bytes(a, x->bytes_up), fmt_bytes(b, x->bytes_down));
+	fprintf(f, "<td%s>%s</td></tr>\n", x->enc == ENC_NO ? " class=\"clear\"" : "", enc_state_name(x->enc));
 }
 
 /* A device's internet destinations, one fold per company or network: the
@@ -119,7 +119,7 @@ static void dest_groups(FILE *f, const struct rep_device *d)
 			x->label, x->n_dests, x->n_dests == 1 ? "" : "s", x->n_countries,
 			x->n_countries == 1 ? "y" : "ies", fmt_bytes(a, x->bytes_up + x->bytes_down));
 	}
-	if (d->n_internet_dests <= d->n_folded)
+	if (!d->n_listed)
 		return;
 	struct group *g = calloc(d->n_dests, sizeof *g);
 	if (!g)
@@ -251,8 +251,8 @@ static int html_render(FILE *f, const struct report *r, const struct out_opts *o
 		fmt_count(a, r->packets), fmt_time(b, r->first_us, 0), fmt_time((char[32]){ 0 }, r->last_us, 0));
 	fprintf(f, "<p class=\"headline\" id=\"headline\">%zu device%s. ", r->n_devices, r->n_devices == 1 ? "" : "s");
 	if (r->home_country[0]) {
-		fprintf(f, "%zu send%s data abroad (home %s)", r->n_devices_abroad,
-			r->n_devices_abroad == 1 ? "s" : "", r->home_country);
+		fprintf(f, "%zu send%s data abroad (home %s)", r->totals.devices_abroad,
+			r->totals.devices_abroad == 1 ? "s" : "", r->home_country);
 		size_t shown = 0;
 		for (size_t i = 0; i < r->n_countries; i++) {
 			const struct rep_country *c = &r->countries[i];

@@ -80,10 +80,11 @@ static json_t *time_json(uint64_t us)
 static json_t *dest_json(const struct rep_dest *x)
 {
 	json_t *o = json_object();
-	set(o, "address", jstr(x->addr));
-	set(o, "scope", jstr(x->scope));
+	char addr[ADDR_STRLEN];
+	set(o, "address", jstr(addr_fmt(&x->addr, addr)));
+	set(o, "scope", jstr(rep_scope_name(x->scope)));
 	set(o, "domain", str_or_null(x->domain));
-	set(o, "domain_source", jstr(x->domain_source));
+	set(o, "domain_source", jstr(rep_domain_src_name(x->domain_source)));
 	json_t *names = json_object();
 	if (x->dns_name)
 		set(names, "dns", jstr(x->dns_name));
@@ -103,10 +104,10 @@ static json_t *dest_json(const struct rep_dest *x)
 		set(o, "abroad", json_boolean(x->abroad));
 		set(o, "asn", x->asn ? json_integer(x->asn) : json_null());
 		set(o, "org", str_or_null(x->org));
-		if (x->translated) {
+		if (x->translated != ADDR_4IN6_NONE) {
 			json_t *t = json_object();
-			set(t, "kind", jstr(x->translated));
-			set(t, "ipv4", jstr(x->translated_ipv4));
+			set(t, "kind", jstr(addr_ip4in6_name(x->translated)));
+			set(t, "ipv4", jstr(addr_fmt(&x->translated_ipv4, addr)));
 			set(o, "translated", t);
 		} else {
 			set(o, "translated", json_null());
@@ -116,10 +117,11 @@ static json_t *dest_json(const struct rep_dest *x)
 		set(o, "infrastructure", str_or_null(x->infra));
 		set(o, "folded", json_boolean(x->folded));
 	}
-	set(o, "proto", jstr(x->proto));
+	const char *app = app_proto_name(x->app);
+	set(o, "proto", jstr(rep_proto_name(x->proto)));
 	set(o, "port", json_integer(x->port));
-	set(o, "app", *x->app ? jstr(x->app) : json_null());
-	set(o, "encrypted", jstr(x->encrypted));
+	set(o, "app", *app ? jstr(app) : json_null());
+	set(o, "encrypted", jstr(enc_state_name(x->enc)));
 	set(o, "direction", jstr(x->inbound ? "inbound" : "outbound"));
 	if (x->tls_version) {
 		char v[8];
@@ -139,8 +141,9 @@ static json_t *dest_json(const struct rep_dest *x)
 static json_t *device_json(const struct rep_device *d)
 {
 	json_t *o = json_object();
+	char mac[MAC_STRLEN], addr[ADDR_STRLEN];
 	set(o, "id", jstr(d->id));
-	set(o, "mac", d->has_mac ? jstr(d->mac) : json_null());
+	set(o, "mac", d->has_mac ? jstr(mac_fmt(d->mac, mac)) : json_null());
 	set(o, "display_name", jstr(d->display));
 	json_t *inf = json_array();
 	for (size_t i = 0; i < d->n_infra; i++) {
@@ -161,18 +164,18 @@ static json_t *device_json(const struct rep_device *d)
 	set(o, "maker", mk);
 	json_t *v4 = json_array(), *v6 = json_array();
 	for (size_t i = 0; i < d->n_ipv4; i++)
-		json_array_append_new(v4, jstr(d->ipv4[i]));
+		json_array_append_new(v4, jstr(addr_fmt(&d->ipv4[i], addr)));
 	for (size_t i = 0; i < d->n_ipv6; i++)
-		json_array_append_new(v6, jstr(d->ipv6[i]));
+		json_array_append_new(v6, jstr(addr_fmt(&d->ipv6[i], addr)));
 	set(o, "ipv4", v4);
 	set(o, "ipv6", v6);
 	json_t *unp = json_array();
 	for (size_t i = 0; i < d->n_ipv4; i++)
 		if (d->ipv4_unproven >> i & 1)
-			json_array_append_new(unp, jstr(d->ipv4[i]));
+			json_array_append_new(unp, jstr(addr_fmt(&d->ipv4[i], addr)));
 	for (size_t i = 0; i < d->n_ipv6; i++)
 		if (d->ipv6_unproven >> i & 1)
-			json_array_append_new(unp, jstr(d->ipv6[i]));
+			json_array_append_new(unp, jstr(addr_fmt(&d->ipv6[i], addr)));
 	set(o, "addresses_unproven", unp);
 	json_t *names = json_array();
 	for (size_t i = 0; i < d->n_names; i++) {
@@ -226,7 +229,7 @@ static json_t *device_json(const struct rep_device *d)
 	for (size_t i = 0; i < d->n_resolved; i++) {
 		json_t *q = json_object();
 		set(q, "name", jstr(d->resolved[i].name));
-		set(q, "address", jstr(d->resolved[i].addr));
+		set(q, "address", jstr(addr_fmt(&d->resolved[i].addr, addr)));
 		json_array_append_new(rs, q);
 	}
 	set(dns, "queries", qs);
@@ -475,7 +478,7 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	set(root, "data_sets", dsa);
 	set(root, "home_country", r->home_country[0] ? jstr(r->home_country) : json_null());
 	set(root, "home_country_source", str_or_null(r->home_source));
-	set(root, "devices_abroad", json_integer((json_int_t)r->n_devices_abroad));
+	set(root, "devices_abroad", json_integer((json_int_t)r->totals.devices_abroad));
 	json_t *countries = json_array();
 	for (size_t i = 0; i < r->n_countries; i++) {
 		const struct rep_country *c = &r->countries[i];
@@ -554,24 +557,4 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	arena_drop();
 	fputs(r->n_devices ? "\n  ]\n}\n" : "]\n}\n", f);
 	return rc < 0 || ferror(f) ? -1 : 0;
-}
-
-static const struct output_format formats[] = {
-	{ "text", output_text, "readable report (default)" },
-	{ "json", output_json, "JSON, schema alfoil-inspect/1 (docs/json-schema.md)" },
-	{ "html", output_html, "one self-contained HTML page" },
-};
-
-const struct output_format *output_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-		if (!strcmp(formats[i].name, name))
-			return &formats[i];
-	return NULL;
-}
-
-const struct output_format *output_formats(size_t *n)
-{
-	*n = sizeof formats / sizeof formats[0];
-	return formats;
 }

@@ -16,8 +16,8 @@ static void print_headline(FILE *f, const struct report *r)
 	if (!r->n_countries)
 		return;
 	if (r->home_country[0])
-		fprintf(f, "%zu device%s send%s data abroad (home %s)", r->n_devices_abroad,
-			r->n_devices_abroad == 1 ? "" : "s", r->n_devices_abroad == 1 ? "s" : "", r->home_country);
+		fprintf(f, "%zu device%s send%s data abroad (home %s)", r->totals.devices_abroad,
+			r->totals.devices_abroad == 1 ? "" : "s", r->totals.devices_abroad == 1 ? "s" : "", r->home_country);
 	else
 		fprintf(f, "destinations by country (home country unknown: --home-country sets it)");
 	for (size_t i = 0; i < r->n_countries; i++) {
@@ -164,12 +164,10 @@ static void print_header(FILE *f, const struct report *r)
 		fprintf(f, "  ! %s\n", r->oui_status);
 	if (r->ip_status)
 		fprintf(f, "  ! %s\n", r->ip_status);
-	size_t n_talk = 0;
-	for (size_t i = 0; i < r->n_devices; i++)
-		n_talk += r->devices[i].n_internet_dests > 0 && !r->devices[i].gateway;
+	const struct rep_totals *t = &r->totals;
 	fprintf(f, "\n%zu device%s; %zu talk%s to the internet (%zu destination%s)\n", r->n_devices,
-		r->n_devices == 1 ? "" : "s", n_talk, n_talk == 1 ? "s" : "", r->n_internet_dests,
-		r->n_internet_dests == 1 ? "" : "s");
+		r->n_devices == 1 ? "" : "s", t->devices_internet, t->devices_internet == 1 ? "s" : "",
+		t->internet_dests, t->internet_dests == 1 ? "" : "s");
 	char dropped[400];
 	if (report_dropped(r, dropped, sizeof dropped))
 		fprintf(f, "  ! %s\n", dropped);
@@ -178,8 +176,9 @@ static void print_header(FILE *f, const struct report *r)
 
 static void print_dest(FILE *f, const struct rep_dest *x)
 {
-	char up[16], down[16], svc[40];
-	snprintf(svc, sizeof svc, "%s/%u%s%s", x->proto, x->port, *x->app ? " " : "", x->app);
+	char up[16], down[16], svc[40], addr[ADDR_STRLEN];
+	const char *app = app_proto_name(x->app);
+	snprintf(svc, sizeof svc, "%s/%u%s%s", rep_proto_name(x->proto), x->port, *app ? " " : "", app);
 	char more[24] = "";
 	if (x->n_other)
 		snprintf(more, sizeof more, " (+%d name%s)", x->n_other, x->n_other == 1 ? "" : "s");
@@ -188,9 +187,9 @@ static void print_dest(FILE *f, const struct rep_dest *x)
 		snprintf(owner, sizeof owner, "  [%s%s%s]", x->company ? x->company : x->org,
 			 x->company && x->service ? ": " : "", x->company && x->service ? x->service : "");
 	fprintf(f, "    %9s %9s  %-18s %-39s %-2s  %s%s%s%s%s\n", fmt_bytes(up, x->bytes_up),
-		fmt_bytes(down, x->bytes_down), svc, x->addr, x->internet && x->country[0] ? x->country : "",
+		fmt_bytes(down, x->bytes_down), svc, addr_fmt(&x->addr, addr), x->internet && x->country[0] ? x->country : "",
 		x->domain ? x->domain : "-", more, owner, x->inbound ? "  (inbound)" : "",
-		strcmp(x->encrypted, "no") == 0 && x->internet ? "  [cleartext]" : "");
+		x->enc == ENC_NO && x->internet ? "  [cleartext]" : "");
 }
 
 static void print_device(FILE *f, const struct report *r, const struct rep_device *d,
@@ -233,11 +232,12 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 		fputc('\n', f);
 	}
 	if (d->n_ipv4 > 1 || d->n_ipv6) {
+		char addr[ADDR_STRLEN];
 		fprintf(f, "  addresses:");
 		for (size_t i = 0; i < d->n_ipv4; i++)
-			fprintf(f, " %s", d->ipv4[i]);
+			fprintf(f, " %s", addr_fmt(&d->ipv4[i], addr));
 		for (size_t i = 0; i < d->n_ipv6; i++)
-			fprintf(f, " %s", d->ipv6[i]);
+			fprintf(f, " %s", addr_fmt(&d->ipv6[i], addr));
 		fputc('\n', f);
 	}
 	fprintf(f, "  seen %s to %s, %s pkts out / %s in, %s up / %s down\n",
@@ -270,7 +270,7 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 			x->n_dests == 1 ? "" : "s", x->n_countries, x->n_countries == 1 ? "y" : "ies",
 			fmt_bytes(u, x->bytes_up + x->bytes_down));
 	}
-	size_t n_shown = d->n_internet_dests - d->n_folded;
+	size_t n_shown = d->n_listed;
 	if (n_shown) {
 		fprintf(f, "  internet destinations (%zu):\n", n_shown);
 		fprintf(f, "    %9s %9s  %-18s %-39s %-2s  %s\n", "UP", "DOWN", "SERVICE", "ADDRESS", "CC",
@@ -287,7 +287,7 @@ static void print_device(FILE *f, const struct report *r, const struct rep_devic
 			n++;
 		}
 	}
-	size_t local = d->n_dests - d->n_internet_dests;
+	size_t local = d->n_local_dests;
 	if (!local)
 		return;
 	if (!o->show_local) {
