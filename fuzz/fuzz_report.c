@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
 		struct mud_profile p;
 		char err[256];
-		if (mud_learn(dev, &p, quiet, err, sizeof err) < 0)
+		if (mud_learn_json(dev, &p, quiet, err, sizeof err) < 0)
 			continue;
 		for (size_t k = 0; k < p.n; k++)
 			if ((p.rules[k].dnsname[0] && !hostname_ok(p.rules[k].dnsname)) ||

@@ -1,7 +1,9 @@
 /* cmd_profile.c - alfoil profile learn|check: per-device behaviour
  * profiles as IETF MUD files (RFC 8520), learnt from captures and checked
- * against them. The captures go through `alfoil inspect` (its JSON report),
- * so a profile sees exactly what the report shows. */
+ * against them. The captures go through the engine as in `alfoil inspect`
+ * (inspect_collect: the report's records), so a profile sees exactly what
+ * the report shows; a saved inspect --json report is read instead with
+ * --report. */
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -13,6 +15,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "inspect.h"
+#include "analyze/report.h"
 #include "policy/mud.h"
 #include "enforce/names.h"
 #include "lib/cli.h"
@@ -91,44 +95,63 @@ static const struct cli_cmd top_cmd = {
 	"  alfoil profile check --profiles profiles/ today.pcap",
 };
 
-/* The inspect report of the captures, as JSON. */
-static json_t *report_of(int nfiles, char **files, const char *report)
+/* What learn and check read: the records of the captures (the engine run
+ * on them, as alfoil inspect does), or a saved inspect --json report. */
+struct source {
+	struct inspect_opts o;
+	struct inspect_result res;
+	const struct report *rep; /* the captures' records, or NULL */
+	json_t *json;             /* --report FILE */
+};
+
+static int source_open(struct source *src, int nfiles, char **files, const char *report)
 {
-	json_error_t je;
+	memset(src, 0, sizeof *src);
+	inspect_opts_init(&src->o);
 	if (report) {
-		json_t *r = json_load_file(report, 0, &je);
-		if (!r)
+		json_error_t je;
+		if (!(src->json = json_load_file(report, 0, &je))) {
 			cli_error("%s:%d: %s", report, je.line, je.text);
-		return r;
+			return -1;
+		}
+		return 0;
 	}
-	char tmp[] = "/tmp/alfoil-profile-XXXXXX";
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		cli_error("temporary file: %s", strerror(errno));
-		return NULL;
+	src->o.quiet = 1;
+	src->o.progress = 0;
+	if (inspect_gather_inputs(&src->o, files, nfiles) < 0 || inspect_collect(&src->o, &src->res) < 0)
+		return -1;
+	src->rep = src->res.rep;
+	return 0;
+}
+
+static void source_close(struct source *src)
+{
+	if (src->rep)
+		inspect_result_free(&src->res);
+	inspect_opts_free(&src->o);
+	json_decref(src->json);
+}
+
+static size_t source_devices(const struct source *src)
+{
+	return src->rep ? src->rep->n_devices : json_array_size(json_object_get(src->json, "devices"));
+}
+
+/* Device i: its MAC as the report writes it (NULL: none, keyed by
+ * address), whether it is the router. */
+static const char *source_mac(const struct source *src, size_t i, int *router)
+{
+	if (src->rep) {
+		const struct rep_device *d = &src->rep->devices[i];
+		*router = d->gateway;
+		return d->has_mac ? d->id : NULL;
 	}
-	close(fd);
-	char **argv = calloc((size_t)nfiles + 8, sizeof *argv);
-	if (!argv)
-		return NULL;
-	int k = 0;
-	argv[k++] = (char *)cli_prog() + strlen("alfoil "); /* its messages say "alfoil profile learn:" */
-	argv[k++] = "--json";
-	argv[k++] = "--no-progress";
-	argv[k++] = "-q";
-	argv[k++] = "-o";
-	argv[k++] = tmp;
-	for (int i = 0; i < nfiles; i++)
-		argv[k++] = files[i];
-	const char *prog = cli_prog();
-	int rc = cmd_inspect(k, argv);
-	cli_set_prog(prog);
-	free(argv);
-	json_t *r = rc == EXIT_OK || rc == EXIT_INPUT ? json_load_file(tmp, 0, &je) : NULL;
-	unlink(tmp);
-	if (!r && (rc == EXIT_OK || rc == EXIT_INPUT))
-		cli_error("reading the report: %s", je.text);
-	return r;
+	const json_t *dev = json_array_get(json_object_get(src->json, "devices"), i), *r;
+	size_t k;
+	*router = 0;
+	json_array_foreach(json_object_get(dev, "roles"), k, r)
+		*router |= json_is_string(r) && !strcmp(json_string_value(r), "gateway");
+	return json_string_value(json_object_get(dev, "mac"));
 }
 
 /* aa-bb-cc-dd-ee-ff, from a MAC enforce_mac_norm() made: the only way
@@ -140,19 +163,45 @@ static void mac_file(const char mac[static 18], char out[static 18])
 	out[17] = '\0';
 }
 
-static int is_router(const json_t *dev)
+/* The MUD file and its summary beside it. */
+static int write_profile(const struct mud_profile *p, const char *mac, const char *dir, const char *when)
 {
-	size_t i;
-	json_t *r;
-	json_array_foreach(json_object_get(dev, "roles"), i, r)
-		if (json_is_string(r) && !strcmp(json_string_value(r), "gateway"))
-			return 1;
+	char path[4096], name[32], url[128];
+	mac_file(mac, name);
+	snprintf(url, sizeof url, "https://mud.alfoil.invalid/%s.json", name);
+	json_t *doc = mud_to_json(p, url, when);
+	snprintf(path, sizeof path, "%s/%s.json", dir, name);
+	if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+		cli_error("writing %s failed", path);
+		json_decref(doc);
+		return -1;
+	}
+	json_decref(doc);
+	snprintf(path, sizeof path, "%s/%s.txt", dir, name);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%s  %s\n%zu rules:\n", mac, p->systeminfo, p->n);
+		for (size_t k = 0; k < p->n; k++) {
+			const struct mud_rule *r = &p->rules[k];
+			const char *proto = r->proto == 6 ? "tcp" : r->proto == 17 ? "udp" : r->proto == 1 ? "icmp"
+					  : r->proto == 58 ? "icmpv6" : "any";
+			char port[16] = "";
+			if (r->port_hi > r->port)
+				snprintf(port, sizeof port, "-%u", r->port_hi);
+			fprintf(f, "  %s %s %s/%u%s%s\n", r->from_device ? "to" : "from",
+				r->local ? "the local network" : r->dnsname[0] ? r->dnsname : r->network, proto, r->port,
+				port, !r->family || r->network[0] || r->proto == 1 || r->proto == 58 ? ""
+				      : r->family == 4 ? " (IPv4 only)" : " (IPv6 only)");
+		}
+		fclose(f);
+	}
+	printf("%s: %zu rules -> %s/%s.json\n", mac, p->n, dir, name);
 	return 0;
 }
 
-static int learn(const json_t *rep, const char *dir, const char *only)
+static int learn(const struct source *src, const char *dir, const char *only)
 {
-	char when[32], err[512], path[4096], name[32];
+	char when[32], err[512];
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	char want[18] = "";
@@ -164,58 +213,34 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 		cli_error("%s: %s", dir, strerror(errno));
 		return EXIT_USAGE;
 	}
-	size_t i, written = 0;
-	json_t *dev;
-	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
-		const json_t *mv = json_object_get(dev, "mac");
+	size_t written = 0, n = source_devices(src);
+	for (size_t i = 0; i < n; i++) {
+		int router;
+		const char *mv = source_mac(src, i, &router);
 		char mac[18], esc[64];
-		int mrc = enforce_mac_norm(json_string_value(mv), mac);
+		int mrc = enforce_mac_norm(mv, mac);
 		if (mrc != MAC_OK) {
 			/* a report without a link layer keys devices by address (no MAC) */
-			if (json_is_string(mv))
+			if (mv)
 				cli_warn("device %zu: its MAC \"%s\" is %s: no profile written", i,
-					 hostname_escape(json_string_value(mv), esc, sizeof esc), enforce_mac_why(mrc));
+					 hostname_escape(mv, esc, sizeof esc), enforce_mac_why(mrc));
 			continue;
 		}
-		if ((want[0] && strcmp(want, mac)) || (!only && is_router(dev)))
+		if ((want[0] && strcmp(want, mac)) || (!only && router))
 			continue;
 		struct mud_profile p;
-		if (mud_learn(dev, &p, cli_warn, err, sizeof err) < 0) {
+		int lrc = src->rep ? mud_learn(&src->rep->devices[i], &p, cli_warn, err, sizeof err)
+				   : mud_learn_json(json_array_get(json_object_get(src->json, "devices"), i), &p, cli_warn,
+						    err, sizeof err);
+		if (lrc < 0) {
 			cli_error("%s: %s", mac, err);
 			continue;
 		}
 		snprintf(p.mac, sizeof p.mac, "%s", mac);
-		mac_file(mac, name);
-		char url[128];
-		snprintf(url, sizeof url, "https://mud.alfoil.invalid/%s.json", name);
-		json_t *doc = mud_to_json(&p, url, when);
-		snprintf(path, sizeof path, "%s/%s.json", dir, name);
-		if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
-			cli_error("writing %s failed", path);
-			json_decref(doc);
+		if (write_profile(&p, mac, dir, when) < 0) {
 			mud_profile_free(&p);
 			return EXIT_USAGE;
 		}
-		json_decref(doc);
-		snprintf(path, sizeof path, "%s/%s.txt", dir, name);
-		FILE *f = fopen(path, "w");
-		if (f) {
-			fprintf(f, "%s  %s\n%zu rules:\n", mac, p.systeminfo, p.n);
-			for (size_t k = 0; k < p.n; k++) {
-				const struct mud_rule *r = &p.rules[k];
-				const char *proto = r->proto == 6 ? "tcp" : r->proto == 17 ? "udp" : r->proto == 1 ? "icmp"
-						  : r->proto == 58 ? "icmpv6" : "any";
-				char port[16] = "";
-				if (r->port_hi > r->port)
-					snprintf(port, sizeof port, "-%u", r->port_hi);
-				fprintf(f, "  %s %s %s/%u%s%s\n", r->from_device ? "to" : "from",
-					r->local ? "the local network" : r->dnsname[0] ? r->dnsname : r->network, proto, r->port,
-					port, !r->family || r->network[0] || r->proto == 1 || r->proto == 58 ? ""
-					      : r->family == 4 ? " (IPv4 only)" : " (IPv6 only)");
-			}
-			fclose(f);
-		}
-		printf("%s: %zu rules -> %s/%s.json\n", mac, p.n, dir, name);
 		written++;
 		mud_profile_free(&p);
 	}
@@ -229,17 +254,23 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 /* One exchange a profile does not allow. */
 struct dev_dev {
 	int from, local;
-	const char *proto, *peer;
+	const char *proto, *name; /* the peer's name, or NULL: its address */
+	char addr[ADDR_STRLEN];
 	uint16_t port;
 	long long up, down;
 };
+
+static const char *peer(const struct dev_dev *v)
+{
+	return v->name ? v->name : v->addr;
+}
 
 static int dev_cmp(const void *pa, const void *pb)
 {
 	const struct dev_dev *a = pa, *b = pb;
 	int c;
 	if ((c = b->from - a->from) || (c = a->local - b->local) || (c = strcmp(a->proto, b->proto)) ||
-	    (c = strcmp(a->peer, b->peer)))
+	    (c = strcmp(peer(a), peer(b))))
 		return c;
 	return (int)a->port - (int)b->port;
 }
@@ -255,7 +286,7 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 		char ports[96] = "";
 		size_t used = 0, shown = 0;
 		while (j < n && v[j].from == v[i].from && v[j].local == v[i].local && !strcmp(v[j].proto, v[i].proto) &&
-		       !strcmp(v[j].peer, v[i].peer)) {
+		       !strcmp(peer(&v[j]), peer(&v[i]))) {
 			up += v[j].up;
 			down += v[j].down;
 			if (used < sizeof ports - 16) {
@@ -268,7 +299,7 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 		/* the report's strings go to a terminal: escaped (a crafted report may hold anything) */
 		char em[64], ep[300], epr[32];
 		printf("profile-deviation  %s: %s %s %s %s/%s%s (not in its profile)\n", hostname_escape(mac, em, sizeof em),
-		       v[i].from ? "to" : "from", v[i].local ? "local" : "internet", hostname_escape(v[i].peer, ep, sizeof ep),
+		       v[i].from ? "to" : "from", v[i].local ? "local" : "internet", hostname_escape(peer(&v[i]), ep, sizeof ep),
 		       hostname_escape(v[i].proto, epr, sizeof epr), ports, shown < j - i ? ",..." : "");
 		if (j - i > 1)
 			printf("                   %zu exchanges, %lld bytes up, %lld down\n", j - i, up, down);
@@ -278,7 +309,58 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 	}
 }
 
-static int check(const json_t *rep, const char *dir)
+/* Destination j of device i as check reads it: 0, or the problem (then
+ * nothing else is set). */
+static const char *source_dest(const struct source *src, size_t i, size_t j, struct dev_dev *out, const char **dom,
+			       uint8_t *pr)
+{
+	memset(out, 0, sizeof *out);
+	if (src->rep) {
+		const struct rep_dest *x = &src->rep->devices[i].dests[j];
+		const char *why = mud_dest_problem(x);
+		if (why)
+			return why;
+		addr_fmt(&x->addr, out->addr);
+		out->from = !x->inbound;
+		out->local = x->scope != REP_SCOPE_INTERNET;
+		out->proto = rep_proto_name(x->proto);
+		out->port = x->port;
+		out->up = (long long)x->bytes_up;
+		out->down = (long long)x->bytes_down;
+		*dom = x->domain;
+		*pr = x->proto == 6 || x->proto == 17 || x->proto == 1 || x->proto == 58 ? x->proto : 0;
+	} else {
+		const json_t *x = json_array_get(
+			json_object_get(json_array_get(json_object_get(src->json, "devices"), i), "destinations"), j);
+		const char *why = mud_dest_problem_json(x);
+		if (why)
+			return why;
+		const char *scope = json_string_value(json_object_get(x, "scope"));
+		const char *dir = json_string_value(json_object_get(x, "direction"));
+		const char *proto = json_string_value(json_object_get(x, "proto"));
+		const char *addr = json_string_value(json_object_get(x, "address"));
+		snprintf(out->addr, sizeof out->addr, "%s", addr ? addr : "?");
+		out->from = !dir || strcmp(dir, "inbound");
+		out->local = scope && strcmp(scope, "internet");
+		out->proto = proto ? proto : "?";
+		out->port = (uint16_t)json_integer_value(json_object_get(x, "port"));
+		out->up = json_integer_value(json_object_get(x, "bytes_up"));
+		out->down = json_integer_value(json_object_get(x, "bytes_down"));
+		*dom = json_string_value(json_object_get(x, "domain"));
+		*pr = proto && !strcmp(proto, "tcp") ? 6 : proto && !strcmp(proto, "udp") ? 17
+		      : proto && !strcmp(proto, "icmp") ? 1 : proto && !strcmp(proto, "icmpv6") ? 58 : 0;
+	}
+	return NULL;
+}
+
+static size_t source_n_dests(const struct source *src, size_t i)
+{
+	return src->rep ? src->rep->devices[i].n_dests
+			: json_array_size(json_object_get(json_array_get(json_object_get(src->json, "devices"), i),
+							  "destinations"));
+}
+
+static int check(const struct source *src, const char *dir)
 {
 	char err[1024];
 	struct mud_set set;
@@ -290,43 +372,35 @@ static int check(const json_t *rep, const char *dir)
 		cli_error("%s: no profiles (aa-bb-cc-dd-ee-ff.json files)", dir);
 		return EXIT_USAGE;
 	}
-	size_t i, j, violations = 0, checked = 0, bad = 0;
-	json_t *dev, *x;
-	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
-		const char *mac = json_string_value(json_object_get(dev, "mac"));
+	size_t violations = 0, checked = 0, bad = 0, nd = source_devices(src);
+	for (size_t i = 0; i < nd; i++) {
+		int router;
+		const char *mac = source_mac(src, i, &router);
 		const struct mud_profile *p = mud_set_find(&set, mac);
 		if (!p)
 			continue;
 		checked++;
-		size_t nv = 0;
-		struct dev_dev *v = calloc(json_array_size(json_object_get(dev, "destinations")) + 1, sizeof *v);
+		size_t nv = 0, n = source_n_dests(src, i);
+		struct dev_dev *v = calloc(n + 1, sizeof *v);
 		if (!v) {
 			cli_error("out of memory");
 			break;
 		}
-		json_array_foreach(json_object_get(dev, "destinations"), j, x) {
-			const char *why = mud_dest_problem(x);
+		for (size_t j = 0; j < n; j++) {
+			const char *dom = NULL;
+			uint8_t pr = 0;
+			const char *why = source_dest(src, i, j, &v[nv], &dom, &pr);
 			if (why) {
 				char em[64];
 				cli_warn("%s: destinations[%zu]: %s; not checked", hostname_escape(mac, em, sizeof em), j, why);
 				bad++;
 				continue;
 			}
-			const char *scope = json_string_value(json_object_get(x, "scope"));
-			const char *dir2 = json_string_value(json_object_get(x, "direction"));
-			const char *proto = json_string_value(json_object_get(x, "proto"));
-			const char *dom = json_string_value(json_object_get(x, "domain"));
-			const char *addr = json_string_value(json_object_get(x, "address"));
-			int from = !dir2 || strcmp(dir2, "inbound");
-			int local = scope && strcmp(scope, "internet");
-			uint8_t pr = proto && !strcmp(proto, "tcp") ? 6 : proto && !strcmp(proto, "udp") ? 17
-				   : proto && !strcmp(proto, "icmp") ? 1 : proto && !strcmp(proto, "icmpv6") ? 58 : 0;
-			uint16_t port = (uint16_t)json_integer_value(json_object_get(x, "port"));
-			if (mud_allows(p, from, local, dom, addr, pr, port))
+			struct dev_dev *x = &v[nv];
+			if (mud_allows(p, x->from, x->local, dom, x->addr, pr, x->port))
 				continue;
-			v[nv++] = (struct dev_dev){ from, local, proto ? proto : "?", dom ? dom : addr ? addr : "?", port,
-						    json_integer_value(json_object_get(x, "bytes_up")),
-						    json_integer_value(json_object_get(x, "bytes_down")) };
+			x->name = dom;
+			nv++;
 		}
 		violations += nv;
 		report_deviations(mac, v, nv);
@@ -392,10 +466,10 @@ int cmd_profile(int argc, char **argv)
 		cli_error("--profiles DIR is required");
 		return EXIT_USAGE;
 	}
-	json_t *rep = report_of(nfiles, files, report);
-	if (!rep)
-		return EXIT_USAGE;
-	int rc = !strcmp(sub, "learn") ? learn(rep, out, only) : check(rep, profiles);
-	json_decref(rep);
+	struct source src;
+	int rc = EXIT_USAGE;
+	if (source_open(&src, nfiles, files, report) == 0)
+		rc = !strcmp(sub, "learn") ? learn(&src, out, only) : check(&src, profiles);
+	source_close(&src);
 	return rc;
 }

@@ -11,8 +11,7 @@
 #include <strings.h>
 
 #include "lib/hostname.h"
-
-#define MUD_MAX_RULES 4096
+#include "policy/mud_cand.h"
 
 void mud_profile_free(struct mud_profile *p)
 {
@@ -68,7 +67,7 @@ static int scope_known(const char *s)
 
 /* One destination of a report, checked before it becomes a rule: NULL, or
  * what is wrong with it (the rule is then left out). */
-const char *mud_dest_problem(const json_t *x)
+const char *mud_dest_problem_json(const json_t *x)
 {
 	const char *scope = json_string_value(json_object_get(x, "scope"));
 	const char *dir = json_string_value(json_object_get(x, "direction"));
@@ -90,60 +89,7 @@ const char *mud_dest_problem(const json_t *x)
 	return NULL;
 }
 
-/* Rules of one peer and protocol sort together, by port. */
-struct cand {
-	struct mud_rule r;
-	int service; /* a protocol alfoil recognised, or a port below MUD_EPHEMERAL_MIN */
-	size_t at;   /* place in the report (busiest first) */
-};
-
-static int same_peer(const struct mud_rule *a, const struct mud_rule *b)
-{
-	return a->from_device == b->from_device && a->local == b->local && a->proto == b->proto &&
-	       !strcmp(a->dnsname, b->dnsname) && !strcmp(a->network, b->network);
-}
-
-static int cand_cmp(const void *pa, const void *pb)
-{
-	const struct mud_rule *a = &((const struct cand *)pa)->r, *b = &((const struct cand *)pb)->r;
-	int c;
-	if ((c = a->from_device - b->from_device) || (c = a->local - b->local) || (c = a->proto - b->proto) ||
-	    (c = strcmp(a->dnsname, b->dnsname)) || (c = strcmp(a->network, b->network)))
-		return c;
-	return (int)a->port - (int)b->port;
-}
-
-/* Three or more unrecognised high ports towards one peer are that peer's
- * temporary ports: one rule for the range instead of one per port. */
-static int cand_at(const void *pa, const void *pb)
-{
-	size_t a = ((const struct cand *)pa)->at, b = ((const struct cand *)pb)->at;
-	return (a > b) - (a < b);
-}
-
-static void fold_ephemeral(struct cand *c, size_t n)
-{
-	qsort(c, n, sizeof *c, cand_cmp);
-	for (size_t i = 0; i < n;) {
-		size_t j = i, ports = 0;
-		uint16_t last = 0;
-		while (j < n && same_peer(&c[i].r, &c[j].r)) {
-			if (!c[j].service && c[j].r.port != last)
-				ports++, last = c[j].r.port;
-			j++;
-		}
-		if (ports >= MUD_EPHEMERAL_SPREAD)
-			for (size_t k = i; k < j; k++)
-				if (!c[k].service) {
-					c[k].r.port = MUD_EPHEMERAL_MIN;
-					c[k].r.port_hi = 65535;
-				}
-		i = j;
-	}
-	qsort(c, n, sizeof *c, cand_at);
-}
-
-int mud_learn(const json_t *dev, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
+int mud_learn_json(const json_t *dev, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
 	      size_t errlen)
 {
 	memset(out, 0, sizeof *out);
@@ -174,7 +120,7 @@ int mud_learn(const json_t *dev, struct mud_profile *out, void (*warn)(const cha
 		const char *dir = json_string_value(json_object_get(x, "direction"));
 		const char *addr = json_string_value(json_object_get(x, "address"));
 		const char *dom = json_string_value(json_object_get(x, "domain"));
-		const char *why = mud_dest_problem(x);
+		const char *why = mud_dest_problem_json(x);
 		if (why) {
 			out->n_skipped++;
 			if (warn && out->n_skipped <= MUD_WARN_MAX)
@@ -205,7 +151,7 @@ int mud_learn(const json_t *dev, struct mud_profile *out, void (*warn)(const cha
 	}
 	if (warn && out->n_skipped > MUD_WARN_MAX)
 		warn("%s: %zu more destinations left out", out->mac, out->n_skipped - MUD_WARN_MAX);
-	fold_ephemeral(c, n);
+	mud_fold_ephemeral(c, n);
 	/* duplicates (folded ports) merge here */
 	int rc = 0;
 	for (i = 0; i < n && !rc; i++)

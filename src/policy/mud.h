@@ -48,17 +48,29 @@ void mud_profile_free(struct mud_profile *p);
  * full (4096 rules) or out of memory. */
 int mud_add_rule(struct mud_profile *p, const struct mud_rule *r);
 
-/* From one device of an inspect --json report (its "destinations"). A
- * destination whose fields are not what alfoil writes (a scope, direction,
- * protocol it does not know, an address that is none, a domain that is not
- * a host name, a port outside 0..65535) is left out, told to warn (which
- * may be NULL) and counted in n_skipped. The MAC is the caller's to check. */
-int mud_learn(const json_t *device, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
-	      size_t errlen);
+struct rep_device;
+struct rep_dest;
 
-/* One destination of a report as mud_learn checks it: NULL when good, else
- * what is wrong ("port: not a port number 0..65535"). */
-const char *mud_dest_problem(const json_t *dest);
+/* From one device of the report's records (its destinations). A
+ * destination that cannot be a rule (a scope the report does not have, a
+ * domain from a packet that is not a host name) is left out, told to warn
+ * (which may be NULL) and counted in n_skipped. The MAC is the caller's to
+ * check. */
+int mud_learn(const struct rep_device *device, struct mud_profile *out, void (*warn)(const char *fmt, ...),
+	      char *err, size_t errlen);
+
+/* One destination as mud_learn checks it: NULL when good, else what is
+ * wrong ("domain: not a host name ..."). */
+const char *mud_dest_problem(const struct rep_dest *dest);
+
+/* The same from one device of a saved inspect --json report (its
+ * "destinations"): a destination whose fields are not what alfoil writes
+ * (a scope, direction, protocol it does not know, an address that is none,
+ * a domain that is not a host name, a port outside 0..65535) is left out
+ * the same way. */
+int mud_learn_json(const json_t *device, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
+		   size_t errlen);
+const char *mud_dest_problem_json(const json_t *dest);
 
 /* The MUD document; mud_url names where it would be published. */
 json_t *mud_to_json(const struct mud_profile *p, const char *mud_url, const char *when);
