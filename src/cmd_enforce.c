@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "cmd.h"
+#include "inspect.h"
 #include "policy/mud.h"
 #include "enforce/backend.h"
 #include "enforce/dnslist.h"
@@ -37,7 +38,8 @@ static const struct cli_opt input_opts[] = {
 					      "for devices alfoil could not place) and\n'default = policy' lines "
 					      "(default: the profile\npolicy for every device with a profile)" },
 	{ "report", 0, "FILE", O_REPORT, "an alfoil inspect --json report: the DNS answers in\n"
-					  "it give the addresses of the profiles' domains, its\nidentities the kinds" },
+					  "it give the addresses of the profiles' domains, its\nidentities the kinds "
+					  "(instead, CAPTURE... gives the\nsame from the captures, read as inspect reads them)" },
 	{ "resolve", 0, "NAME=ADDR", O_RESOLVE, "an address for a domain (repeatable)" },
 	{ "lan", 0, "NETS", O_LAN, "the local networks (default: " DEFAULT_LAN ")" },
 };
@@ -79,21 +81,25 @@ static struct cli_cmd enforce_cmd = {
 	"In the policy file a MAC line wins over a kind line over the default. The\n"
 	"default is for appliances: phones, computers and network gear (kinds phone,\n"
 	"computer, network) only get a policy from a MAC or kind line.\n\n"
-	"Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
-	"time the rules are made; a cloud that moves needs the rules made again\n"
-	"(docs/enforce.md says more).",
+	"Domains are resolved from what alfoil saw (--report, or the captures\n"
+	"given) or --resolve, at the time the rules are made; a cloud that moves\n"
+	"needs the rules made again (docs/enforce.md says more).\n\n"
+	"CAPTURE is anything alfoil inspect reads: a pcap or pcapng file (or .gz),\n"
+	"a directory of them, or '-' for standard input.",
 	enforce_opts, 0, NULL,
 	"  0  ok (printed, loaded or removed)\n"
 	"  1  usage error, a bad policy file, domain rules without addresses on\n"
 	"     --apply (without --allow-empty), or nft failed (then nothing was\n"
 	"     changed)\n"
 	"  3  printed or loaded, but a profile file could not be read: that\n"
-	"     device is not held (the warnings name it); entries of profiles and\n"
-	"     of the report that are not valid are left out with a warning",
+	"     device is not held (the warnings name it), or a capture ended\n"
+	"     early; entries of profiles and of the report that are not valid are\n"
+	"     left out with a warning",
 	"  alfoil enforce --profiles profiles/ --report report.json\n"
 	"  sudo alfoil enforce --profiles profiles/ --report report.json --apply\n"
 	"  alfoil enforce --profiles profiles/ --report report.json --nft-format fw4 >50-alfoil.nft\n"
 	"  alfoil enforce --profiles profiles/ --report report.json --unbound >alfoil-views.conf\n"
+	"  alfoil enforce --profiles profiles/ --policies policies.conf today.pcap\n"
 	"  sudo alfoil enforce --remove",
 };
 
@@ -124,6 +130,7 @@ static void build_cmd(void)
 	opt_add(other_opts, N_OF(other_opts));
 	used = (size_t)snprintf(synopsis, sizeof synopsis,
 				"alfoil enforce --profiles DIR [--policies FILE] [--report FILE] [--%s|--apply]\n"
+				"alfoil enforce --profiles DIR [--policies FILE] [options] CAPTURE...\n"
 				"alfoil enforce --profiles DIR --report FILE --nft-format fw4\n"
 				"alfoil enforce --profiles DIR --report FILE ",
 				rs ? rs->name : enforce_backends[0].name);
@@ -447,8 +454,8 @@ int cmd_enforce(int argc, char **argv)
 	}
 	int n_ops;
 	char **ops = cli_operands(&cp, &n_ops);
-	if (rc == EXIT_OK && n_ops) {
-		cli_error("unexpected argument '%s' (the captures go to alfoil profile learn)", ops[0]);
+	if (rc == EXIT_OK && n_ops && report) {
+		cli_error("captures or --report FILE, not both (a report is what inspect made of captures)");
 		cli_try_help(&enforce_cmd);
 		rc = EXIT_USAGE;
 	}
@@ -480,6 +487,10 @@ int cmd_enforce(int argc, char **argv)
 	struct polfile pf = { 0 };
 	struct held h = { 0 };
 	struct dns_blocks blocks = { 0 };
+	struct inspect_opts io;
+	struct inspect_result ires = { 0 };
+	int have_input = report || n_ops;
+	inspect_opts_init(&io);
 	if (mud_load_dir_skip(profiles, &set, cli_warn, err, sizeof err) < 0) {
 		cli_error("%s", err);
 		free(names.v);
@@ -509,6 +520,21 @@ int cmd_enforce(int argc, char **argv)
 			goto out;
 		}
 		if (inrep_load(rep, report, &in_rep, cli_warn) < 0) {
+			cli_error("out of memory");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	/* or the captures: the engine's records, as inspect makes them */
+	if (n_ops) {
+		io.quiet = 1;
+		io.progress = 0;
+		if (inspect_gather_inputs(&io, ops, n_ops) < 0 || inspect_collect(&io, &ires) < 0) {
+			memset(&ires, 0, sizeof ires);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (inrep_from_report(ires.rep, n_ops == 1 ? ops[0] : "the captures", &in_rep, cli_warn) < 0) {
 			cli_error("out of memory");
 			rc = EXIT_USAGE;
 			goto out;
@@ -548,8 +574,8 @@ int cmd_enforce(int argc, char **argv)
 		}
 
 	if (be->needs & ENF_QUERIES) {
-		if (!rep) {
-			cli_error("a DNS blocklist needs --report (the names devices looked up)");
+		if (!have_input) {
+			cli_error("a DNS blocklist needs --report or captures (the names devices looked up)");
 			rc = EXIT_USAGE;
 			goto out;
 		}
@@ -564,12 +590,12 @@ int cmd_enforce(int argc, char **argv)
 	for (size_t k = 0; (be->needs & ENF_ADDRS) && k < h.nd; k++)
 		for (size_t r = 0; h.devs[k].policy == POL_PROFILE && r < h.devs[k].profile->n; r++)
 			by_name += h.devs[k].profile->rules[r].dnsname[0] && !h.devs[k].profile->rules[r].local;
-	if (by_name && !rep && !resolved_given) {
+	if (by_name && !have_input && !resolved_given) {
 		cli_error("%s: the profiles allow %zu rule%s by domain name, and no address is known "
-			  "for any (no --report, no --resolve): their clouds would be blocked",
+			  "for any (no --report or captures, no --resolve): their clouds would be blocked",
 			apply && !allow_empty ? "refusing" : "warning", by_name, by_name == 1 ? "" : "s");
 		if (apply && !allow_empty) {
-			cli_error("give --report (an inspect --json report) or --resolve NAME=ADDR, "
+			cli_error("give --report (an inspect --json report), captures or --resolve NAME=ADDR, "
 				  "or --allow-empty to apply anyway");
 			rc = EXIT_USAGE;
 			goto out;
@@ -603,9 +629,12 @@ int cmd_enforce(int argc, char **argv)
 		cli_error("%zu name%s blocked", st.names, st.names == 1 ? "" : "s");
 	}
 	free(text);
-	if (rc == EXIT_OK && unheld)
-		rc = EXIT_INPUT; /* written, but not every device is held */
+	if (rc == EXIT_OK && (unheld || (ires.rep && ires.bad_input)))
+		rc = EXIT_INPUT; /* written, but not every device is held, or a capture ended early */
 out:
+	if (ires.rep)
+		inspect_result_free(&ires);
+	inspect_opts_free(&io);
 	dns_blocks_free(&blocks);
 	held_free(&h);
 	inrep_free(&in_rep);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/report.h"
 #include "enforce/names.h"
 #include "lib/addr.h"
 #include "lib/hostname.h"
@@ -44,15 +45,19 @@ struct said {
 	void (*warn)(const char *fmt, ...);
 };
 
-static void bad_value(struct said *s, const char *what, const char *why, const json_t *v)
+static void bad_text(struct said *s, const char *what, const char *why, const char *txt)
 {
 	char esc[160];
 	s->n++;
 	if (s->n > INREP_WARN_PER_DEV || !s->warn)
 		return;
-	const char *txt = json_string_value(v);
 	s->warn("%s: %s: %s %s%s%s is %s, left out", s->file, s->mac, what, txt ? "\"" : "",
 		txt ? hostname_escape(txt, esc, sizeof esc) : "(not a string)", txt ? "\"" : "", why);
+}
+
+static void bad_value(struct said *s, const char *what, const char *why, const json_t *v)
+{
+	bad_text(s, what, why, json_string_value(v));
 }
 
 /* One text form of an address: 2001:DB8::1 and 2001:db8::1 are one.
@@ -66,6 +71,28 @@ static int canon_addr(const char *a, int af, char out[static 46])
 	return 0;
 }
 
+static void set_kind(struct inrep_dev *d, const char *kind, struct said *s, size_t *skipped)
+{
+	if (kind && *kind && !kind_ok(kind)) {
+		bad_text(s, "kind", "not letters, digits, '-' or '_'", kind);
+		(*skipped)++;
+	} else if (kind && *kind && !d->kind[0]) {
+		snprintf(d->kind, sizeof d->kind, "%s", kind);
+	}
+}
+
+/* canon in the one text form: once each, NFT_DEV_ADDRS at most; its index or -1 */
+static int keep_addr(struct inrep_dev *d, const char canon[static 46])
+{
+	for (size_t k = 0; k < d->n_addrs; k++)
+		if (!strcmp(d->addrs[k], canon))
+			return (int)k;
+	if (d->n_addrs == NFT_DEV_ADDRS)
+		return -1;
+	memcpy(d->addrs[d->n_addrs], canon, 46);
+	return (int)d->n_addrs++;
+}
+
 static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *s, size_t *skipped)
 {
 	char canon[46];
@@ -74,11 +101,7 @@ static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *
 		(*skipped)++;
 		return;
 	}
-	for (size_t k = 0; k < d->n_addrs; k++)
-		if (!strcmp(d->addrs[k], canon))
-			return;
-	if (d->n_addrs < NFT_DEV_ADDRS)
-		memcpy(d->addrs[d->n_addrs++], canon, sizeof canon);
+	keep_addr(d, canon);
 }
 
 /* Mark the device's addresses listed in addresses_unproven (in any text
@@ -233,6 +256,18 @@ static struct inrep_dev *dev_of(struct inrep *r, const char *mac, int *oom)
 	return d;
 }
 
+/* A looked-up name: kept in the one form, or told and counted; -1: out of memory */
+static int query_of(struct inrep *r, struct inrep_dev *d, const char *name, struct said *s)
+{
+	char nm[254];
+	if (inrep_name_norm(name, nm) < 0) {
+		bad_text(s, "looked-up name", "not a host name with a dot", name);
+		r->skipped++;
+		return 0;
+	}
+	return add_query(d, nm);
+}
+
 /* dns.queries and dns.answers of one device */
 static int dns_of(struct inrep *r, struct inrep_dev *d, const json_t *dns, struct said *s)
 {
@@ -240,13 +275,8 @@ static int dns_of(struct inrep *r, struct inrep_dev *d, const json_t *dns, struc
 	json_t *q;
 	char nm[254];
 	json_array_foreach(json_object_get(dns, "queries"), j, q) {
-		const json_t *n = json_object_get(q, "name");
-		if (inrep_name_norm(json_string_value(n), nm) < 0) {
-			bad_value(s, "looked-up name", "not a host name with a dot", n);
-			r->skipped++;
-		} else if (add_query(d, nm) < 0) {
+		if (query_of(r, d, json_string_value(json_object_get(q, "name")), s) < 0)
 			return -1;
-		}
 	}
 	json_array_foreach(json_object_get(dns, "answers"), j, q) {
 		const json_t *n = json_object_get(q, "name"), *a = json_object_get(q, "address");
@@ -337,13 +367,7 @@ int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*wa
 		json_array_foreach(json_object_get(dv, "roles"), j, a)
 			d->router |= json_is_string(a) && !strcmp(json_string_value(a), "gateway");
 		const json_t *kv = json_object_get(json_object_get(dv, "identity"), "kind");
-		const char *kind = json_string_value(kv);
-		if (kind && *kind && !kind_ok(kind)) {
-			bad_value(&s, "kind", "not letters, digits, '-' or '_'", kv);
-			out->skipped++;
-		} else if (kind && *kind && !d->kind[0]) {
-			snprintf(d->kind, sizeof d->kind, "%s", kind);
-		}
+		set_kind(d, json_string_value(kv), &s, &out->skipped);
 		json_array_foreach(json_object_get(dv, "ipv4"), j, a)
 			add_addr(d, a, AF_INET, &s, &out->skipped);
 		json_array_foreach(json_object_get(dv, "ipv6"), j, a)
@@ -356,6 +380,66 @@ int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*wa
 	}
 	uniq(out);
 	return drop_unproven(out, file, warn);
+}
+
+int inrep_from_report(const struct report *rep, const char *name, struct inrep *out,
+		      void (*warn)(const char *fmt, ...))
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < rep->n_devices; i++) {
+		const struct rep_device *dv = &rep->devices[i];
+		char mac[18], esc[64];
+		int rc = dv->has_mac ? enforce_mac_norm(dv->id, mac) : MAC_SYNTAX, oom = 0;
+		if (rc != MAC_OK) {
+			if (dv->has_mac && warn)
+				warn("%s: device %zu: its MAC \"%s\" is %s, skipped", name, i,
+				     hostname_escape(dv->id, esc, sizeof esc), enforce_mac_why(rc));
+			out->skipped++;
+			continue;
+		}
+		struct inrep_dev *d = dev_of(out, mac, &oom);
+		if (!d) {
+			if (oom)
+				return -1;
+			if (!out->skipped_devs++ && warn)
+				warn("%s: more than %d devices: the rest are left out", name, INREP_MAX_DEVS);
+			out->skipped++;
+			continue;
+		}
+		struct said s = { name, d->mac, 0, warn };
+		d->router |= dv->gateway;
+		set_kind(d, dv->kind, &s, &out->skipped);
+		/* the records' addresses are values: one text form, the family right */
+		for (int v6 = 0; v6 <= 1; v6++) {
+			const struct ip_addr *a = v6 ? dv->ipv6 : dv->ipv4;
+			size_t n = v6 ? dv->n_ipv6 : dv->n_ipv4;
+			uint32_t unproven = v6 ? dv->ipv6_unproven : dv->ipv4_unproven;
+			for (size_t j = 0; j < n; j++) {
+				char canon[46];
+				addr_fmt(&a[j], canon);
+				int k = keep_addr(d, canon);
+				if (k >= 0 && j < 32 && (unproven >> j & 1))
+					d->unproven[k] = 1;
+			}
+		}
+		for (size_t j = 0; j < dv->n_queries; j++)
+			if (query_of(out, d, dv->queries[j].name, &s) < 0)
+				return -1;
+		for (size_t j = 0; j < dv->n_resolved; j++) {
+			char nm[254], canon[46];
+			if (inrep_name_norm(dv->resolved[j].name, nm) < 0) {
+				bad_text(&s, "answer name", "not a host name with a dot", dv->resolved[j].name);
+				out->skipped++;
+				continue;
+			}
+			if (add_answer(out, nm, addr_fmt(&dv->resolved[j].addr, canon)) < 0)
+				return -1;
+		}
+		if (s.n > INREP_WARN_PER_DEV && warn)
+			warn("%s: %s: %zu more values left out", name, d->mac, s.n - INREP_WARN_PER_DEV);
+	}
+	uniq(out);
+	return drop_unproven(out, name, warn);
 }
 
 const struct inrep_dev *inrep_find(const struct inrep *r, const char *mac)

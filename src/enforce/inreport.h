@@ -52,6 +52,12 @@ struct inrep {
 /* file names the report in messages. 0, or -1 when out of memory (out is
  * to be freed with inrep_free either way). */
 int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*warn)(const char *fmt, ...));
+/* The same from the records of a report the engine made (enforce on
+ * captures): its addresses are values already; the names came from packets
+ * and are checked as above. name stands for the captures in messages. */
+struct report;
+int inrep_from_report(const struct report *rep, const char *name, struct inrep *out,
+		      void (*warn)(const char *fmt, ...));
 const struct inrep_dev *inrep_find(const struct inrep *r, const char *mac);
 void inrep_free(struct inrep *r);
 
