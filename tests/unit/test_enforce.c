@@ -14,6 +14,8 @@
 #include "enforce/nft.h"
 #include "enforce/polfile.h"
 #include "lib/hostname.h"
+#include "lib/addr.h"
+#include "analyze/report.h"
 
 /* warnings and errors go here instead of stderr, one line each */
 static char warned[16384];
@@ -258,6 +260,51 @@ static void test_inreport(void **state)
 	assert_int_equal(r.skipped, INREP_WARN_PER_DEV + 20);
 	inrep_free(&r);
 	json_decref(rep);
+}
+
+/* the records of captures: packet names checked as a saved report's are,
+ * addresses taken as values, an unproven global address left out */
+static void test_inrep_from_records(void **state)
+{
+	(void)state;
+	struct ip_addr v4[3], v6[1], ans;
+	assert_int_equal(addr_parse(&v4[0], "192.168.1.10"), 0);
+	assert_int_equal(addr_parse(&v4[1], "8.8.8.8"), 0);
+	assert_int_equal(addr_parse(&v4[2], "192.168.1.10"), 0);
+	assert_int_equal(addr_parse(&v6[0], "2001:DB8::1"), 0);
+	assert_int_equal(addr_parse(&ans, "203.0.113.10"), 0);
+	struct rep_query q[] = { { "a.b/#", 1 }, { "Cloud.Example.", 2 }, { "cloud.example", 1 }, { "nodot", 1 },
+				 { "caf\xc3\xa9.example", 1 } };
+	struct rep_resolved res[] = { { "cloud.example", ans }, { "evil example", ans } };
+	struct rep_device d[3] = { 0 };
+	d[0] = (struct rep_device){ .id = "02:00:00:00:0d:01", .has_mac = 1, .ipv4 = v4, .n_ipv4 = 3,
+				    .ipv4_unproven = 2, .ipv6 = v6, .n_ipv6 = 1, .gateway = 1, .kind = "plug",
+				    .queries = q, .n_queries = 5, .resolved = res, .n_resolved = 2 };
+	d[1] = (struct rep_device){ .id = "192.168.1.50" }; /* keyed by address: no MAC */
+	d[2] = (struct rep_device){ .id = "ff:ff:ff:ff:ff:ff", .has_mac = 1, .kind = "cam\nera" };
+	struct report rep = { .devices = d, .n_devices = 3 };
+	struct inrep r;
+	capture_reset();
+	assert_int_equal(inrep_from_report(&rep, "x.pcap", &r, capture), 0);
+	assert_int_equal(r.n_devs, 1);
+	const struct inrep_dev *x = inrep_find(&r, "02:00:00:00:0d:01");
+	assert_non_null(x);
+	assert_true(x->router);
+	assert_string_equal(x->kind, "plug");
+	assert_int_equal(x->n_addrs, 2); /* 8.8.8.8 only sent from and global: out; the repeat once */
+	assert_string_equal(x->addrs[0], "192.168.1.10");
+	assert_string_equal(x->addrs[1], "2001:db8::1");
+	assert_int_equal(x->n_queries, 1);
+	assert_string_equal(x->queries[0], "cloud.example");
+	assert_int_equal(r.n_answers, 1);
+	assert_string_equal(r.answers[0].addr, "203.0.113.10");
+	assert_non_null(strstr(warned, "x.pcap: 02:00:00:00:0d:01: looked-up name \"a.b/#\" is not a host name with a dot"));
+	assert_non_null(strstr(warned, "looked-up name \"caf\\xc3\\xa9.example\""));
+	assert_non_null(strstr(warned, "answer name \"evil example\""));
+	assert_non_null(strstr(warned, "address 8.8.8.8 left out"));
+	assert_non_null(strstr(warned, "x.pcap: device 2: its MAC \"ff:ff:ff:ff:ff:ff\" is a group address"));
+	assert_null(strstr(warned, "192.168.1.50"));
+	inrep_free(&r);
 }
 
 static char *render(const struct nft_input *in, struct nft_stats *st)
@@ -571,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_polfile),
 		cmocka_unit_test(test_inreport),
+		cmocka_unit_test(test_inrep_from_records),
 		cmocka_unit_test(test_nft_refuses_bad_input),
 		cmocka_unit_test(test_mud_lenient),
 		cmocka_unit_test(test_one_set_per_service),
