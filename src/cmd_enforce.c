@@ -3,7 +3,6 @@
  * `nft -f`, or removed. Only the table inet alfoil is ever touched. */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "policy/mud.h"
 #include "enforce/backend.h"
 #include "enforce/dnslist.h"
+#include "enforce/held.h"
 #include "enforce/inreport.h"
 #include "enforce/names.h"
 #include "enforce/polfile.h"
@@ -24,7 +24,7 @@
 #include "lib/cli.h"
 #include "lib/hostname.h"
 
-#define MAX_DEVS 4096
+#define MAX_DEVS HELD_MAX_DEVS
 #define MAX_NAMES 65536
 #define DEFAULT_LAN "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16"
 
@@ -194,17 +194,6 @@ static int run_nft(const char *text)
 	return 0;
 }
 
-/* Kinds the default policy is not meant for: people's own machines and the
- * network's gear. They get a policy from a MAC or kind line only. */
-static int default_skips(const char *kind)
-{
-	static const char *const not_iot[] = { "phone", "computer", "network" };
-	for (size_t i = 0; kind && i < sizeof not_iot / sizeof *not_iot; i++)
-		if (!strcasecmp(kind, not_iot[i]))
-			return 1;
-	return 0;
-}
-
 /* "Name." and "name" are the same host name; lower case, no trailing dot */
 static void name_norm(char *s)
 {
@@ -263,108 +252,6 @@ bad:
 	fclose(f);
 	free(text);
 	return EXIT_USAGE;
-}
-
-/* Every device with a policy (on the heap: MAX_DEVS of them are 1.6 MiB). */
-struct held {
-	struct nft_device *devs;
-	size_t nd;
-	unsigned char *named; /* 1: a MAC line, 2: a kind line */
-	char (*kind_of)[32];  /* from the report; "" unknown */
-};
-
-static int held_init(struct held *h)
-{
-	h->nd = 0;
-	h->devs = calloc(MAX_DEVS, sizeof *h->devs);
-	h->named = calloc(MAX_DEVS, sizeof *h->named);
-	h->kind_of = calloc(MAX_DEVS, sizeof *h->kind_of);
-	return h->devs && h->named && h->kind_of ? 0 : -1;
-}
-
-static void held_free(struct held *h)
-{
-	free(h->devs);
-	free(h->named);
-	free(h->kind_of);
-	memset(h, 0, sizeof *h);
-}
-
-/* The device of this MAC, made (allow, no profile) when new and room is
- * left; NULL when not. */
-static struct nft_device *dev_get(struct held *h, const char *mac, int make)
-{
-	for (size_t k = 0; k < h->nd; k++)
-		if (!strcmp(h->devs[k].mac, mac))
-			return &h->devs[k];
-	if (!make || h->nd == MAX_DEVS)
-		return NULL;
-	struct nft_device *d = &h->devs[h->nd++];
-	memset(d, 0, sizeof *d);
-	memcpy(d->mac, mac, sizeof d->mac);
-	d->policy = POL_ALLOW;
-	return d;
-}
-
-/* The policy of every device: its profile, then the policy file's MAC
- * lines, the report's devices (addresses, kinds: kind lines), kind:unknown
- * and the default. */
-static void assign_policies(struct held *h, const struct mud_set *set, const struct polfile *pf,
-			    const struct inrep *in_rep)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		struct nft_device *d = dev_get(h, set->v[i].mac, 1);
-		d->policy = POL_PROFILE;
-		d->profile = &set->v[i].p;
-	}
-	for (size_t i = 0; i < pf->n_macs; i++) {
-		struct nft_device *d = dev_get(h, pf->macs[i].mac, 1);
-		if (!d)
-			continue;
-		d->policy = pf->macs[i].pol;
-		h->named[d - h->devs] = 1;
-	}
-	/* the report: addresses of devices, kinds */
-	for (size_t i = 0; i < in_rep->n_devs; i++) {
-		const struct inrep_dev *r = &in_rep->devs[i];
-		const char *kind = r->kind[0] ? r->kind : "unknown";
-		/* a device without a profile that a kind line or the default
-		 * (other than profile) may cover; never the router itself */
-		int may = (pf->n_kinds || (pf->def_set && pf->def != POL_PROFILE)) && !r->router;
-		struct nft_device *d = dev_get(h, r->mac, may);
-		if (!d)
-			continue;
-		size_t k = (size_t)(d - h->devs);
-		snprintf(h->kind_of[k], sizeof h->kind_of[k], "%s", kind);
-		for (size_t a = 0; a < r->n_addrs && d->n_addrs < NFT_DEV_ADDRS; a++)
-			memcpy(d->addrs[d->n_addrs++], r->addrs[a], sizeof d->addrs[0]);
-		for (size_t q = 0; !h->named[k] && q < pf->n_kinds; q++)
-			if (!strcasecmp(pf->kinds[q].kind, kind)) {
-				d->policy = pf->kinds[q].pol;
-				h->named[k] = 2;
-			}
-	}
-	/* kind:unknown covers the devices the report does not place (or has not) */
-	for (size_t k = 0; k < h->nd; k++)
-		for (size_t q = 0; !h->named[k] && !h->kind_of[k][0] && q < pf->n_kinds; q++)
-			if (!strcasecmp(pf->kinds[q].kind, "unknown")) {
-				h->devs[k].policy = pf->kinds[q].pol;
-				h->named[k] = 2;
-			}
-	/* devices no line names take the default, if it is meant for them */
-	for (size_t k = 0; pf->def_set && k < h->nd; k++) {
-		struct nft_device *d = &h->devs[k];
-		if (h->named[k])
-			continue;
-		if (!default_skips(h->kind_of[k])) {
-			d->policy = pf->def;
-		} else if (pf->def != POL_ALLOW && pf->def != POL_PROFILE) {
-			d->policy = d->profile ? POL_PROFILE : POL_ALLOW;
-			cli_warn("%s is a %s: the default (%s) is for appliances; it gets %s "
-				 "(a MAC or kind line gives it another)",
-				 d->mac, h->kind_of[k], policy_name(pf->def), policy_name(d->policy));
-		}
-	}
 }
 
 /* Parses --resolve NAME=ADDR into names: 0, or EXIT_USAGE after a message. */
@@ -540,7 +427,7 @@ int cmd_enforce(int argc, char **argv)
 			goto out;
 		}
 	}
-	assign_policies(&h, &set, &pf, &in_rep);
+	held_assign(&h, &set, &pf, &in_rep, cli_warn);
 	/* a profile file left out: its device is not held (said once each) */
 	size_t unheld = 0;
 	for (size_t k = 0; k < h.nd; k++)
@@ -556,7 +443,7 @@ int cmd_enforce(int argc, char **argv)
 			h.devs[k].policy = POL_ALLOW;
 		}
 	for (size_t b = 0; b < set.n_bad; b++) {
-		const struct nft_device *d = dev_get(&h, set.bad[b], 0);
+		const struct nft_device *d = held_get(&h, set.bad[b], 0);
 		if (d && d->policy != POL_ALLOW)
 			continue; /* a MAC or kind line holds it all the same */
 		cli_warn("%s: NOT enforced: its profile could not be read (above); the other devices' rules are written",
