@@ -2,6 +2,7 @@
  * service, no empty sets, held devices before conntrack, DNS back ends. */
 #include "testutil.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 
 #include <stdarg.h>
@@ -305,6 +306,48 @@ static void test_inrep_from_records(void **state)
 	assert_non_null(strstr(warned, "x.pcap: device 2: its MAC \"ff:ff:ff:ff:ff:ff\" is a group address"));
 	assert_null(strstr(warned, "192.168.1.50"));
 	inrep_free(&r);
+}
+
+/* learn from records: a cloud by name, one by address (its family only),
+ * LAN discovery, a peer's temporary ports folded to a range, and a
+ * destination whose name (from a packet) is no host name left out */
+static void test_mud_learn_records(void **state)
+{
+	(void)state;
+	struct rep_dest x[7] = { 0 };
+	x[0] = (struct rep_dest){ .scope = REP_SCOPE_INTERNET, .internet = 1, .domain = "cloud.example",
+				  .proto = IPPROTO_TCP, .port = 443, .app = APP_TLS };
+	x[1] = (struct rep_dest){ .scope = REP_SCOPE_INTERNET, .internet = 1, .proto = IPPROTO_UDP, .port = 8053 };
+	assert_int_equal(addr_parse(&x[1].addr, "203.0.113.7"), 0);
+	x[2] = (struct rep_dest){ .scope = REP_SCOPE_MULTICAST, .proto = IPPROTO_UDP, .port = 5353, .app = APP_MDNS };
+	for (int i = 3; i < 6; i++) {
+		x[i] = (struct rep_dest){ .scope = REP_SCOPE_PRIVATE, .proto = IPPROTO_UDP, .port = (uint16_t)(40000 + i),
+					  .inbound = 0 };
+		assert_int_equal(addr_parse(&x[i].addr, "192.168.1.9"), 0);
+	}
+	x[6] = (struct rep_dest){ .scope = REP_SCOPE_INTERNET, .internet = 1, .domain = "sp ace.example",
+				  .proto = IPPROTO_TCP, .port = 443 };
+	struct rep_device d = { .id = "02:00:00:00:0d:01", .has_mac = 1, .kind = "plug", .brand = "Acme",
+				.dests = x, .n_dests = 7 };
+	struct mud_profile p;
+	char err[128];
+	capture_reset();
+	assert_int_equal(mud_learn(&d, &p, capture, err, sizeof err), 0);
+	assert_string_equal(p.systeminfo, "Acme plug (learned by alfoil)");
+	assert_string_equal(p.mfg_name, "Acme");
+	assert_int_equal(p.n_skipped, 1);
+	assert_non_null(strstr(warned, "02:00:00:00:0d:01: destinations[6]: domain: not a host name"));
+	assert_int_equal(p.n, 4); /* the three temporary ports are one rule */
+	assert_string_equal(p.rules[0].dnsname, "cloud.example");
+	assert_true(p.rules[0].from_device && !p.rules[0].local && p.rules[0].proto == 6 && p.rules[0].port == 443);
+	assert_string_equal(p.rules[1].network, "203.0.113.7/32");
+	assert_int_equal(p.rules[1].family, 4);
+	assert_true(p.rules[2].local && p.rules[2].port == 5353);
+	assert_true(p.rules[3].local && p.rules[3].port == MUD_EPHEMERAL_MIN && p.rules[3].port_hi == 65535);
+	mud_profile_free(&p);
+	/* no MAC, no profile */
+	d.has_mac = 0;
+	assert_int_equal(mud_learn(&d, &p, NULL, err, sizeof err), -1);
 }
 
 static char *render(const struct nft_input *in, struct nft_stats *st)
@@ -619,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_polfile),
 		cmocka_unit_test(test_inreport),
 		cmocka_unit_test(test_inrep_from_records),
+		cmocka_unit_test(test_mud_learn_records),
 		cmocka_unit_test(test_nft_refuses_bad_input),
 		cmocka_unit_test(test_mud_lenient),
 		cmocka_unit_test(test_one_set_per_service),
