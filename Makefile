@@ -87,7 +87,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 FUZZ_APPS  := dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp
-FUZZ_OWN   := packet mud capture policy report reasm
+FUZZ_OWN   := packet mud capture policy report report_load reasm
 FUZZ_TARGETS := $(FUZZ_APPS) $(FUZZ_OWN)
 FUZZ_BIN   := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 REPLAY_BIN := $(FUZZ_TARGETS:%=build/san/fuzz/replay_%)

@@ -8,7 +8,7 @@ build=$(dirname "$ALFOIL")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report reasm"
+targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report report_load reasm"
 for t in $targets; do
 	bin=$build/fuzz/replay_$t
 	if [ ! -x "$bin" ]; then
@@ -24,8 +24,8 @@ for t in $targets; do
 	if [ "$t" = mud ]; then # hand-written MUD files are seeds even without a corpus
 		files+=("$ROOT"/tests/data/mud/*.json)
 	fi
-	if [ "$t" = policy ] || [ "$t" = report ]; then # hand-written seeds, hostile ones among them
-		files+=("$ROOT"/tests/data/$t/*)
+	if [ "$t" = policy ] || [ "$t" = report ] || [ "$t" = report_load ]; then # hand-written seeds, hostile ones among them
+		files+=("$ROOT"/tests/data/${t%_load}/*)
 	fi
 	if [ "$t" = capture ]; then # the example, whole and cut short
 		head -c 30000 "$ROOT/examples/home.pcap" >"$work/home-cut.pcap"

@@ -12,7 +12,7 @@ secs=${FUZZ_SMOKE_SECONDS:-2}
 fuzz=$ROOT/build/fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report reasm"
+targets="dns dns_tcp mdns dhcp dhcp6 ssdp ntp miio tuya http tls ndp pppp packet mud capture policy report report_load reasm"
 
 if [ ! -x "$fuzz/fuzz_packet" ]; then
 	skip "fuzz smoke run" "build/fuzz/ not built (needs clang: scripts/setup.sh installs it)"
@@ -37,7 +37,7 @@ for t in $targets; do
 	[ -d "$ROOT/tests/crashes/$t" ] && dirs+=("$ROOT/tests/crashes/$t")
 	[ "$t" = mud ] && dirs+=("$ROOT/tests/data/mud")
 	[ "$t" = policy ] && dirs+=("$ROOT/tests/data/policy")
-	[ "$t" = report ] && dirs+=("$ROOT/tests/data/report")
+	[ "$t" = report ] || [ "$t" = report_load ] && dirs+=("$ROOT/tests/data/report")
 	log=$work/$t.log
 	if "$fuzz/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=2048 \
 		-artifact_prefix="$ROOT/build/fuzz/smoke-crashes/$t-" "${dirs[@]}" >"$log" 2>&1; then

@@ -82,17 +82,10 @@ static void fold_infra(struct rep_device *d)
 {
 	char seen[REP_INFRA_MAX][32][3];
 	d->n_infra = 0;
-	d->n_folded = 0;
-	d->n_listed = 0;
 	for (size_t j = 0; j < d->n_dests; j++) {
 		const struct rep_dest *x = &d->dests[j];
-		if (!x->internet)
+		if (!x->internet || !x->folded)
 			continue;
-		if (!x->folded) {
-			d->n_listed++;
-			continue;
-		}
-		d->n_folded++;
 		size_t i;
 		for (i = 0; i < d->n_infra; i++)
 			if (!strcmp(d->infra[i].label, x->infra))
@@ -132,7 +125,6 @@ void report_countries(struct report *r)
 	size_t cap = 0;
 	for (size_t k = 0; k < r->n_devices; k++) {
 		struct rep_device *d = &r->devices[k];
-		int abroad = 0;
 		device_display(d);
 		if (d->gateway)
 			continue; /* forwarded traffic belongs to the devices */
@@ -141,7 +133,6 @@ void report_countries(struct report *r)
 			struct rep_dest *x = &d->dests[j];
 			if (!x->internet || !x->country[0] || x->folded)
 				continue;
-			abroad |= x->abroad;
 			size_t c;
 			for (c = 0; c < r->n_countries; c++)
 				if (!strcmp(r->countries[c].cc, x->country))
@@ -169,7 +160,6 @@ void report_countries(struct report *r)
 				x->bytes_up + x->bytes_down);
 			top_add(rc->domains, rc->domain_bytes, &rc->n_domains, x->domain, x->bytes_up + x->bytes_down);
 		}
-		r->totals.devices_abroad += abroad;
 	}
 	/* devices per country, counted exactly (the top list may be cut) */
 	for (size_t c = 0; c < r->n_countries; c++) {
@@ -191,7 +181,32 @@ void report_countries(struct report *r)
 	}
 	if (r->n_countries > 1)
 		qsort(r->countries, r->n_countries, sizeof *r->countries, cmp_country);
-	r->totals.countries_abroad = 0;
+}
+
+void report_count(struct report *r)
+{
+	memset(&r->totals, 0, sizeof r->totals);
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *d = &r->devices[k];
+		int abroad = 0;
+		d->n_internet_dests = d->n_folded = d->n_listed = 0;
+		for (size_t j = 0; j < d->n_dests; j++) {
+			const struct rep_dest *x = &d->dests[j];
+			if (!x->internet)
+				continue;
+			d->n_internet_dests++;
+			d->n_folded += x->folded != 0;
+			/* the country view's: a known country, not folded */
+			abroad |= x->abroad && x->country[0] && !x->folded;
+		}
+		d->n_listed = d->n_internet_dests - d->n_folded;
+		d->n_local_dests = d->n_dests - d->n_internet_dests;
+		r->totals.internet_dests += d->n_internet_dests;
+		if (d->gateway)
+			continue; /* forwarded traffic belongs to the devices */
+		r->totals.devices_internet += d->n_internet_dests > 0;
+		r->totals.devices_abroad += abroad;
+	}
 	for (size_t c = 0; c < r->n_countries; c++)
 		r->totals.countries_abroad += !r->countries[c].home;
 }

@@ -26,6 +26,26 @@ static void add(struct items *it, const char *source, const char *value)
 	it->v[it->n++] = (struct class_item){ source, value };
 }
 
+/* A LAN service the device answered on */
+static int serves(const struct rep_dest *x)
+{
+	return !x->internet && x->inbound && x->port && x->pkts_up && /* it answered */
+	       (x->proto == IPPROTO_TCP || x->proto == IPPROTO_UDP);
+}
+
+void report_serves(struct rep_device *d)
+{
+	d->n_serves = 0;
+	for (size_t j = 0; j < d->n_dests && d->n_serves < REP_SERVES_MAX; j++) {
+		const struct rep_dest *x = &d->dests[j];
+		if (!serves(x))
+			continue;
+		size_t ns = d->n_serves++;
+		d->serves[ns] = (struct rep_service){ x->proto, x->port };
+		snprintf(d->serves_words[ns], sizeof d->serves_words[ns], "%s/%u", rep_proto_name(x->proto), x->port);
+	}
+}
+
 static void identify(struct rep_device *d, const struct classifier *c)
 {
 	struct items it = { .n = 0 };
@@ -41,19 +61,14 @@ static void identify(struct rep_device *d, const struct classifier *c)
 		if (!d->miio_model[0] && miio_model_from_name(v, d->miio_model, sizeof d->miio_model))
 			add(&it, "miio-model", d->miio_model);
 	}
-	d->n_serves = 0;
-	for (size_t j = 0; j < d->n_dests; j++) {
+	report_serves(d);
+	for (size_t j = 0, ns = 0; j < d->n_dests; j++) {
 		const struct rep_dest *x = &d->dests[j];
 		if (x->internet) {
 			add(&it, "cloud", x->company);
 			add(&it, "domain", x->domain);
-		} else if (x->inbound && x->port && x->pkts_up && d->n_serves < REP_SERVES_MAX && /* it answered */
-			   (x->proto == IPPROTO_TCP || x->proto == IPPROTO_UDP)) {
-			size_t ns = d->n_serves++;
-			d->serves[ns] = (struct rep_service){ x->proto, x->port };
-			snprintf(d->serves_words[ns], sizeof d->serves_words[ns], "%s/%u", rep_proto_name(x->proto),
-				 x->port);
-			add(&it, "serves", d->serves_words[ns]);
+		} else if (ns < d->n_serves && serves(x)) { /* in the order report_serves took them */
+			add(&it, "serves", d->serves_words[ns++]);
 		}
 	}
 	struct class_result res;

@@ -602,8 +602,6 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 			struct rep_dest *x = &rd->dests[j];
 			if (!x->internet)
 				continue;
-			rd->n_internet_dests++;
-			r->totals.internet_dests++;
 			enrich_dest(x, in);
 			x->abroad = x->country[0] && r->home_country[0] && strcmp(x->country, r->home_country);
 			x->infra = infra_match(in->infra, rep_proto_name(x->proto), x->port, x->domain);
@@ -616,12 +614,11 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 	for (size_t k = 0; k < r->n_devices; k++) {
 		struct rep_device *rd = &r->devices[k];
 		sort_dests(rd->dests, rd->n_dests, by_bytes);
-		rd->n_local_dests = rd->n_dests - rd->n_internet_dests;
-		r->totals.devices_internet += rd->n_internet_dests > 0 && !rd->gateway;
 	}
 	qsort(r->devices, r->n_devices, sizeof *r->devices, cmp_device);
 	report_countries(r);
 	report_identify(r, in->classifier);
+	report_count(r);
 	return r;
 }
 
@@ -645,6 +642,10 @@ void report_free(struct report *r)
 	free(r->inputs);
 	free(r->counters);
 	free(r->countries);
+	for (struct rep_block *b = r->blocks, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
 	free(r);
 }
 

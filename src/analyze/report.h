@@ -241,6 +241,13 @@ struct rep_totals {
 	size_t countries_abroad;  /* countries of the view that are not the home country */
 };
 
+/* Memory a report owns besides its arrays (report_load's strings and data
+ * sets): a chain of blocks, freed by report_free. */
+struct rep_block {
+	struct rep_block *next;
+	size_t used, cap;
+};
+
 struct report {
 	const char *schema;
 	const char *version;
@@ -270,6 +277,8 @@ struct report {
 	uint32_t max_devices;
 	const struct data_set *data_sets; /* set by the command: what the intel came from */
 	size_t n_data_sets;
+	struct rep_block *blocks;  /* report_load: what its strings live in */
+	size_t load_skipped;       /* report_load: values of the file left out */
 };
 
 /* What a device's inventory line says, derived from the report: the
@@ -299,5 +308,12 @@ void report_free(struct report *r);
 void report_countries(struct report *r);
 /* Kind, brand and chip of every device (identify.c). */
 void report_identify(struct report *r, const struct classifier *c);
+/* The LAN services a device answered on (serves, n_serves), from its
+ * destinations (identify.c). */
+void report_serves(struct rep_device *d);
+/* The counts of a report whose devices and destinations are filled: per
+ * device n_internet_dests, n_local_dests, n_folded, n_listed, and the
+ * totals (countries.c; report_build and report_load both end with it). */
+void report_count(struct report *r);
 
 #endif
