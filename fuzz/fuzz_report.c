@@ -1,6 +1,7 @@
 /* fuzz_report.c - libFuzzer target for the --report loaders: an inspect
  * --json report as anyone could write it, read by alfoil enforce
- * (enforce/inreport.c) and by profile learn (mud_learn, policy/mud.c);
+ * (analyze/report_load.c, the one loader, then enforce/inreport.c) and by
+ * profile learn (mud_learn, policy/mud_learn.c);
  * then what each makes of it: the DNS blocklists of every back end and the
  * MUD file. Whatever the report says, a name in a DNS config or a MUD file
  * is a host name and a MAC is one unicast station in one form. */
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/report_load.h"
 #include "policy/mud.h"
 #include "enforce/backend.h"
 #include "enforce/inreport.h"
@@ -83,22 +85,19 @@ out:
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	json_error_t je;
-	json_t *rep = json_loadb((const char *)data, size, 0, &je);
+	char err[256];
+	struct report *rep = report_load_buf((const char *)data, size, "fuzz.json", quiet, err, sizeof err);
 	if (!rep)
 		return 0;
 	struct inrep r;
-	if (inrep_load(rep, "fuzz.json", &r, quiet) == 0) {
+	if (inrep_from_report(rep, "fuzz.json", &r, quiet) == 0) {
 		check_loaded(&r);
 		blocklists(&r);
 	}
 	inrep_free(&r);
-	size_t i;
-	json_t *dev;
-	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
+	for (size_t i = 0; i < rep->n_devices; i++) {
 		struct mud_profile p;
-		char err[256];
-		if (mud_learn_json(dev, &p, quiet, err, sizeof err) < 0)
+		if (mud_learn(&rep->devices[i], &p, quiet, err, sizeof err) < 0)
 			continue;
 		for (size_t k = 0; k < p.n; k++)
 			if ((p.rules[k].dnsname[0] && !hostname_ok(p.rules[k].dnsname)) ||
@@ -113,6 +112,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(doc);
 		mud_profile_free(&p);
 	}
-	json_decref(rep);
+	report_free(rep);
 	return 0;
 }

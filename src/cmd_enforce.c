@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "cmd.h"
 #include "inspect.h"
+#include "analyze/report_load.h"
 #include "policy/mud.h"
 #include "enforce/backend.h"
 #include "enforce/dnslist.h"
@@ -369,7 +369,7 @@ int cmd_enforce(int argc, char **argv)
 	/* profiles: a file or entry that is not valid is left out, the rest kept */
 	struct mud_set set;
 	char err[512];
-	json_t *rep = NULL;
+	struct report *loaded = NULL;
 	struct inrep in_rep = { 0 };
 	struct polfile pf = { 0 };
 	struct held h = { 0 };
@@ -397,22 +397,13 @@ int cmd_enforce(int argc, char **argv)
 	/* policies: every device with a profile, and every MAC the file names */
 	if (policies && (rc = read_policies(policies, &pf)) != EXIT_OK)
 		goto out;
-	/* the report: addresses of devices and of names, kinds */
-	if (report) {
-		json_error_t je;
-		rep = json_load_file(report, 0, &je);
-		if (!rep) {
-			cli_error("%s:%d: %s", report, je.line, je.text);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (inrep_load(rep, report, &in_rep, cli_warn) < 0) {
-			cli_error("out of memory");
-			rc = EXIT_USAGE;
-			goto out;
-		}
+	/* the devices (addresses, kinds, looked-up names, answers): a saved
+	 * report, read by the one loader, or the records of the captures */
+	if (report && !(loaded = report_load(report, cli_warn, err, sizeof err))) {
+		cli_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	/* or the captures: the engine's records, as inspect makes them */
 	if (n_ops) {
 		io.quiet = 1;
 		io.progress = 0;
@@ -421,11 +412,13 @@ int cmd_enforce(int argc, char **argv)
 			rc = EXIT_USAGE;
 			goto out;
 		}
-		if (inrep_from_report(ires.rep, n_ops == 1 ? ops[0] : "the captures", &in_rep, cli_warn) < 0) {
-			cli_error("out of memory");
-			rc = EXIT_USAGE;
-			goto out;
-		}
+	}
+	const struct report *rep = loaded ? loaded : ires.rep;
+	if (rep && inrep_from_report(rep, report ? report : n_ops == 1 ? ops[0] : "the captures", &in_rep,
+				     cli_warn) < 0) {
+		cli_error("out of memory");
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	held_assign(&h, &set, &pf, &in_rep, cli_warn);
 	/* a profile file left out: its device is not held (said once each) */
@@ -526,7 +519,7 @@ out:
 	held_free(&h);
 	inrep_free(&in_rep);
 	polfile_free(&pf);
-	json_decref(rep);
+	report_free(loaded);
 	free(names.v);
 	mud_set_free(&set);
 	return rc;

@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "inspect.h"
 #include "analyze/report.h"
+#include "analyze/report_load.h"
 #include "policy/mud.h"
 #include "enforce/names.h"
 #include "lib/cli.h"
@@ -73,8 +74,8 @@ static const struct cli_cmd check_cmd = {
 	check_opts, sizeof check_opts / sizeof check_opts[0], NULL,
 	"  0  every checked device kept to its profile\n"
 	"  1  usage error, no input readable, or no profiles in DIR\n"
-	"  3  no deviation, but a destination of the report was not valid (a\n"
-	"     warning names it) and was not checked\n"
+	"  3  no deviation, but a value of the report was not valid (a warning\n"
+	"     names it) and was left out or not checked\n"
 	"  4  a device did something its profile does not allow",
 	"  alfoil profile check --profiles profiles/ today.pcap",
 };
@@ -96,22 +97,23 @@ static const struct cli_cmd top_cmd = {
 };
 
 /* What learn and check read: the records of the captures (the engine run
- * on them, as alfoil inspect does), or a saved inspect --json report. */
+ * on them, as alfoil inspect does), or of a saved inspect --json report
+ * (report_load, the one reader of those). */
 struct source {
 	struct inspect_opts o;
 	struct inspect_result res;
-	const struct report *rep; /* the captures' records, or NULL */
-	json_t *json;             /* --report FILE */
+	struct report *loaded;    /* --report FILE */
+	const struct report *rep; /* loaded, or the captures' */
 };
 
 static int source_open(struct source *src, int nfiles, char **files, const char *report)
 {
+	char err[1024];
 	memset(src, 0, sizeof *src);
 	inspect_opts_init(&src->o);
 	if (report) {
-		json_error_t je;
-		if (!(src->json = json_load_file(report, 0, &je))) {
-			cli_error("%s:%d: %s", report, je.line, je.text);
+		if (!(src->rep = src->loaded = report_load(report, cli_warn, err, sizeof err))) {
+			cli_error("%s", err);
 			return -1;
 		}
 		return 0;
@@ -126,32 +128,10 @@ static int source_open(struct source *src, int nfiles, char **files, const char 
 
 static void source_close(struct source *src)
 {
-	if (src->rep)
+	if (src->rep && !src->loaded)
 		inspect_result_free(&src->res);
+	report_free(src->loaded);
 	inspect_opts_free(&src->o);
-	json_decref(src->json);
-}
-
-static size_t source_devices(const struct source *src)
-{
-	return src->rep ? src->rep->n_devices : json_array_size(json_object_get(src->json, "devices"));
-}
-
-/* Device i: its MAC as the report writes it (NULL: none, keyed by
- * address), whether it is the router. */
-static const char *source_mac(const struct source *src, size_t i, int *router)
-{
-	if (src->rep) {
-		const struct rep_device *d = &src->rep->devices[i];
-		*router = d->gateway;
-		return d->has_mac ? d->id : NULL;
-	}
-	const json_t *dev = json_array_get(json_object_get(src->json, "devices"), i), *r;
-	size_t k;
-	*router = 0;
-	json_array_foreach(json_object_get(dev, "roles"), k, r)
-		*router |= json_is_string(r) && !strcmp(json_string_value(r), "gateway");
-	return json_string_value(json_object_get(dev, "mac"));
 }
 
 /* aa-bb-cc-dd-ee-ff, from a MAC enforce_mac_norm() made: the only way
@@ -213,26 +193,22 @@ static int learn(const struct source *src, const char *dir, const char *only)
 		cli_error("%s: %s", dir, strerror(errno));
 		return EXIT_USAGE;
 	}
-	size_t written = 0, n = source_devices(src);
-	for (size_t i = 0; i < n; i++) {
-		int router;
-		const char *mv = source_mac(src, i, &router);
+	size_t written = 0;
+	for (size_t i = 0; i < src->rep->n_devices; i++) {
+		const struct rep_device *dev = &src->rep->devices[i];
 		char mac[18], esc[64];
-		int mrc = enforce_mac_norm(mv, mac);
+		int mrc = dev->has_mac ? enforce_mac_norm(dev->id, mac) : MAC_SYNTAX;
 		if (mrc != MAC_OK) {
 			/* a report without a link layer keys devices by address (no MAC) */
-			if (mv)
+			if (dev->has_mac)
 				cli_warn("device %zu: its MAC \"%s\" is %s: no profile written", i,
-					 hostname_escape(mv, esc, sizeof esc), enforce_mac_why(mrc));
+					 hostname_escape(dev->id, esc, sizeof esc), enforce_mac_why(mrc));
 			continue;
 		}
-		if ((want[0] && strcmp(want, mac)) || (!only && router))
+		if ((want[0] && strcmp(want, mac)) || (!only && dev->gateway))
 			continue;
 		struct mud_profile p;
-		int lrc = src->rep ? mud_learn(&src->rep->devices[i], &p, cli_warn, err, sizeof err)
-				   : mud_learn_json(json_array_get(json_object_get(src->json, "devices"), i), &p, cli_warn,
-						    err, sizeof err);
-		if (lrc < 0) {
+		if (mud_learn(dev, &p, cli_warn, err, sizeof err) < 0) {
 			cli_error("%s: %s", mac, err);
 			continue;
 		}
@@ -309,57 +285,6 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 	}
 }
 
-/* Destination j of device i as check reads it: 0, or the problem (then
- * nothing else is set). */
-static const char *source_dest(const struct source *src, size_t i, size_t j, struct dev_dev *out, const char **dom,
-			       uint8_t *pr)
-{
-	memset(out, 0, sizeof *out);
-	if (src->rep) {
-		const struct rep_dest *x = &src->rep->devices[i].dests[j];
-		const char *why = mud_dest_problem(x);
-		if (why)
-			return why;
-		addr_fmt(&x->addr, out->addr);
-		out->from = !x->inbound;
-		out->local = x->scope != REP_SCOPE_INTERNET;
-		out->proto = rep_proto_name(x->proto);
-		out->port = x->port;
-		out->up = (long long)x->bytes_up;
-		out->down = (long long)x->bytes_down;
-		*dom = x->domain;
-		*pr = x->proto == 6 || x->proto == 17 || x->proto == 1 || x->proto == 58 ? x->proto : 0;
-	} else {
-		const json_t *x = json_array_get(
-			json_object_get(json_array_get(json_object_get(src->json, "devices"), i), "destinations"), j);
-		const char *why = mud_dest_problem_json(x);
-		if (why)
-			return why;
-		const char *scope = json_string_value(json_object_get(x, "scope"));
-		const char *dir = json_string_value(json_object_get(x, "direction"));
-		const char *proto = json_string_value(json_object_get(x, "proto"));
-		const char *addr = json_string_value(json_object_get(x, "address"));
-		snprintf(out->addr, sizeof out->addr, "%s", addr ? addr : "?");
-		out->from = !dir || strcmp(dir, "inbound");
-		out->local = scope && strcmp(scope, "internet");
-		out->proto = proto ? proto : "?";
-		out->port = (uint16_t)json_integer_value(json_object_get(x, "port"));
-		out->up = json_integer_value(json_object_get(x, "bytes_up"));
-		out->down = json_integer_value(json_object_get(x, "bytes_down"));
-		*dom = json_string_value(json_object_get(x, "domain"));
-		*pr = proto && !strcmp(proto, "tcp") ? 6 : proto && !strcmp(proto, "udp") ? 17
-		      : proto && !strcmp(proto, "icmp") ? 1 : proto && !strcmp(proto, "icmpv6") ? 58 : 0;
-	}
-	return NULL;
-}
-
-static size_t source_n_dests(const struct source *src, size_t i)
-{
-	return src->rep ? src->rep->devices[i].n_dests
-			: json_array_size(json_object_get(json_array_get(json_object_get(src->json, "devices"), i),
-							  "destinations"));
-}
-
 static int check(const struct source *src, const char *dir)
 {
 	char err[1024];
@@ -372,34 +297,38 @@ static int check(const struct source *src, const char *dir)
 		cli_error("%s: no profiles (aa-bb-cc-dd-ee-ff.json files)", dir);
 		return EXIT_USAGE;
 	}
-	size_t violations = 0, checked = 0, bad = 0, nd = source_devices(src);
-	for (size_t i = 0; i < nd; i++) {
-		int router;
-		const char *mac = source_mac(src, i, &router);
+	size_t violations = 0, checked = 0, bad = src->loaded ? src->loaded->load_skipped : 0;
+	for (size_t i = 0; i < src->rep->n_devices; i++) {
+		const struct rep_device *d = &src->rep->devices[i];
+		const char *mac = d->has_mac ? d->id : NULL;
 		const struct mud_profile *p = mud_set_find(&set, mac);
 		if (!p)
 			continue;
 		checked++;
-		size_t nv = 0, n = source_n_dests(src, i);
-		struct dev_dev *v = calloc(n + 1, sizeof *v);
+		size_t nv = 0;
+		struct dev_dev *v = calloc(d->n_dests + 1, sizeof *v);
 		if (!v) {
 			cli_error("out of memory");
 			break;
 		}
-		for (size_t j = 0; j < n; j++) {
-			const char *dom = NULL;
-			uint8_t pr = 0;
-			const char *why = source_dest(src, i, j, &v[nv], &dom, &pr);
+		for (size_t j = 0; j < d->n_dests; j++) {
+			const struct rep_dest *x = &d->dests[j];
+			const char *why = mud_dest_problem(x);
 			if (why) {
 				char em[64];
 				cli_warn("%s: destinations[%zu]: %s; not checked", hostname_escape(mac, em, sizeof em), j, why);
 				bad++;
 				continue;
 			}
-			struct dev_dev *x = &v[nv];
-			if (mud_allows(p, x->from, x->local, dom, x->addr, pr, x->port))
+			/* the rules know tcp, udp, icmp and icmpv6; any other protocol is 0 */
+			uint8_t pr = x->proto == 6 || x->proto == 17 || x->proto == 1 || x->proto == 58 ? x->proto : 0;
+			struct dev_dev *e = &v[nv];
+			addr_fmt(&x->addr, e->addr);
+			if (mud_allows(p, !x->inbound, x->scope != REP_SCOPE_INTERNET, x->domain, e->addr, pr, x->port))
 				continue;
-			x->name = dom;
+			*e = (struct dev_dev){ !x->inbound, x->scope != REP_SCOPE_INTERNET, rep_proto_name(x->proto),
+					       x->domain, "", x->port, (long long)x->bytes_up, (long long)x->bytes_down };
+			addr_fmt(&x->addr, e->addr);
 			nv++;
 		}
 		violations += nv;

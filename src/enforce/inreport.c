@@ -1,7 +1,6 @@
-/* inreport.c - a report, validated, for alfoil enforce (see inreport.h). */
+/* inreport.c - what enforce takes from a report's records (see inreport.h). */
 #include "enforce/inreport.h"
 
-#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,22 +54,6 @@ static void bad_text(struct said *s, const char *what, const char *why, const ch
 		txt ? hostname_escape(txt, esc, sizeof esc) : "(not a string)", txt ? "\"" : "", why);
 }
 
-static void bad_value(struct said *s, const char *what, const char *why, const json_t *v)
-{
-	bad_text(s, what, why, json_string_value(v));
-}
-
-/* One text form of an address: 2001:DB8::1 and 2001:db8::1 are one.
- * 0, or -1 when a is no address of family af. */
-static int canon_addr(const char *a, int af, char out[static 46])
-{
-	unsigned char b[16];
-	if (!a || strlen(a) >= 46 || inet_pton(af, a, b) != 1)
-		return -1;
-	inet_ntop(af, b, out, 46);
-	return 0;
-}
-
 static void set_kind(struct inrep_dev *d, const char *kind, struct said *s, size_t *skipped)
 {
 	if (kind && *kind && !kind_ok(kind)) {
@@ -91,34 +74,6 @@ static int keep_addr(struct inrep_dev *d, const char canon[static 46])
 		return -1;
 	memcpy(d->addrs[d->n_addrs], canon, 46);
 	return (int)d->n_addrs++;
-}
-
-static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *s, size_t *skipped)
-{
-	char canon[46];
-	if (canon_addr(json_string_value(v), af, canon) < 0) {
-		bad_value(s, af == AF_INET ? "ipv4" : "ipv6", af == AF_INET ? "not an IPv4 address" : "not an IPv6 address", v);
-		(*skipped)++;
-		return;
-	}
-	keep_addr(d, canon);
-}
-
-/* Mark the device's addresses listed in addresses_unproven (in any text
- * form: compared in the one form add_addr() keeps). */
-static void mark_unproven(struct inrep_dev *d, const json_t *list)
-{
-	size_t j;
-	const json_t *v;
-	json_array_foreach(list, j, v) {
-		const char *a = json_string_value(v);
-		char canon[46];
-		if (canon_addr(a, a && strchr(a, ':') ? AF_INET6 : AF_INET, canon) < 0)
-			continue;
-		for (size_t k = 0; k < d->n_addrs; k++)
-			if (!strcmp(d->addrs[k], canon))
-				d->unproven[k] = 1;
-	}
 }
 
 static bool addr_global(const char *a)
@@ -268,39 +223,6 @@ static int query_of(struct inrep *r, struct inrep_dev *d, const char *name, stru
 	return add_query(d, nm);
 }
 
-/* dns.queries and dns.answers of one device */
-static int dns_of(struct inrep *r, struct inrep_dev *d, const json_t *dns, struct said *s)
-{
-	size_t j;
-	json_t *q;
-	char nm[254];
-	json_array_foreach(json_object_get(dns, "queries"), j, q) {
-		if (query_of(r, d, json_string_value(json_object_get(q, "name")), s) < 0)
-			return -1;
-	}
-	json_array_foreach(json_object_get(dns, "answers"), j, q) {
-		const json_t *n = json_object_get(q, "name"), *a = json_object_get(q, "address");
-		const char *as = json_string_value(a);
-		unsigned char b[16];
-		char canon[46];
-		if (inrep_name_norm(json_string_value(n), nm) < 0) {
-			bad_value(s, "answer name", "not a host name with a dot", n);
-			r->skipped++;
-			continue;
-		}
-		int af = as && strchr(as, ':') ? AF_INET6 : AF_INET;
-		if (!as || strlen(as) >= sizeof canon || inet_pton(af, as, b) != 1) {
-			bad_value(s, "answer address", "not an IPv4 or IPv6 address", a);
-			r->skipped++;
-			continue;
-		}
-		inet_ntop(af, b, canon, sizeof canon);
-		if (add_answer(r, nm, canon) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -335,51 +257,6 @@ static void uniq(struct inrep *r)
 		if (!w || answer_cmp(&r->answers[w - 1], &r->answers[q]))
 			r->answers[w++] = r->answers[q];
 	r->n_answers = w;
-}
-
-int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*warn)(const char *fmt, ...))
-{
-	memset(out, 0, sizeof *out);
-	size_t i, j;
-	json_t *dv, *a;
-	json_array_foreach(json_object_get(rep, "devices"), i, dv) {
-		const json_t *mv = json_object_get(dv, "mac");
-		char mac[18], esc[64];
-		int rc = enforce_mac_norm(json_string_value(mv), mac), oom = 0;
-		if (rc != MAC_OK) {
-			if (json_is_string(mv) && warn) /* no link layer: keyed by address, no MAC */
-				warn("%s: device %zu: its MAC \"%s\" is %s, skipped", file, i,
-				     hostname_escape(json_string_value(mv), esc, sizeof esc),
-				     rc == MAC_SYNTAX ? "not aa:bb:cc:dd:ee:ff" : enforce_mac_why(rc));
-			out->skipped++;
-			continue;
-		}
-		struct inrep_dev *d = dev_of(out, mac, &oom);
-		if (!d) {
-			if (oom)
-				return -1;
-			if (!out->skipped_devs++ && warn)
-				warn("%s: more than %d devices: the rest are left out", file, INREP_MAX_DEVS);
-			out->skipped++;
-			continue;
-		}
-		struct said s = { file, d->mac, 0, warn };
-		json_array_foreach(json_object_get(dv, "roles"), j, a)
-			d->router |= json_is_string(a) && !strcmp(json_string_value(a), "gateway");
-		const json_t *kv = json_object_get(json_object_get(dv, "identity"), "kind");
-		set_kind(d, json_string_value(kv), &s, &out->skipped);
-		json_array_foreach(json_object_get(dv, "ipv4"), j, a)
-			add_addr(d, a, AF_INET, &s, &out->skipped);
-		json_array_foreach(json_object_get(dv, "ipv6"), j, a)
-			add_addr(d, a, AF_INET6, &s, &out->skipped);
-		mark_unproven(d, json_object_get(dv, "addresses_unproven"));
-		if (dns_of(out, d, json_object_get(dv, "dns"), &s) < 0)
-			return -1;
-		if (s.n > INREP_WARN_PER_DEV && warn)
-			warn("%s: %s: %zu more values left out", file, d->mac, s.n - INREP_WARN_PER_DEV);
-	}
-	uniq(out);
-	return drop_unproven(out, file, warn);
 }
 
 int inrep_from_report(const struct report *rep, const char *name, struct inrep *out,

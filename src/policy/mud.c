@@ -11,7 +11,6 @@
 #include <strings.h>
 
 #include "lib/hostname.h"
-#include "policy/mud_cand.h"
 
 void mud_profile_free(struct mud_profile *p)
 {
@@ -38,129 +37,6 @@ int mud_add_rule(struct mud_profile *p, const struct mud_rule *r)
 	p->rules = v;
 	p->rules[p->n++] = *r;
 	return 0;
-}
-
-/* The report's protocol names (analyze/report.c); "ip" is any other
- * protocol, which a profile can only allow as any. -1: not one of them. */
-static int proto_num(const char *s)
-{
-	static const struct {
-		const char *name;
-		int num;
-	} t[] = { { "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "icmpv6", 58 }, { "sctp", 132 }, { "ip", 0 } };
-	for (size_t i = 0; s && i < sizeof t / sizeof *t; i++)
-		if (!strcmp(s, t[i].name))
-			return t[i].num;
-	return -1;
-}
-
-/* The report's scopes (docs/json-schema.md) */
-static int scope_known(const char *s)
-{
-	static const char *const t[] = { "internet", "lan-global", "private", "cgnat", "link-local", "ula",
-					 "multicast", "broadcast", "loopback", "reserved", "unspecified" };
-	for (size_t i = 0; s && i < sizeof t / sizeof *t; i++)
-		if (!strcmp(s, t[i]))
-			return 1;
-	return 0;
-}
-
-/* One destination of a report, checked before it becomes a rule: NULL, or
- * what is wrong with it (the rule is then left out). */
-const char *mud_dest_problem_json(const json_t *x)
-{
-	const char *scope = json_string_value(json_object_get(x, "scope"));
-	const char *dir = json_string_value(json_object_get(x, "direction"));
-	const char *addr = json_string_value(json_object_get(x, "address"));
-	const json_t *dom = json_object_get(x, "domain"), *port = json_object_get(x, "port");
-	unsigned char b[16];
-	if (!scope_known(scope))
-		return "scope: not one of the report's scopes";
-	if (dir && strcmp(dir, "inbound") && strcmp(dir, "outbound"))
-		return "direction: not inbound or outbound";
-	if (!addr || (inet_pton(AF_INET, addr, b) != 1 && inet_pton(AF_INET6, addr, b) != 1))
-		return "address: not an IPv4 or IPv6 address";
-	if (dom && !json_is_null(dom) && (!json_is_string(dom) || !hostname_ok(json_string_value(dom))))
-		return "domain: not a host name (letters, digits, '-', '.', at most 253)";
-	if (proto_num(json_string_value(json_object_get(x, "proto"))) < 0)
-		return "proto: not tcp, udp, icmp, icmpv6, sctp or ip";
-	if (port && (!json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 65535))
-		return "port: not a port number 0..65535";
-	return NULL;
-}
-
-int mud_learn_json(const json_t *dev, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
-	      size_t errlen)
-{
-	memset(out, 0, sizeof *out);
-	const char *mac = json_string_value(json_object_get(dev, "mac"));
-	if (!mac) {
-		snprintf(err, errlen, "device has no MAC: a profile needs one");
-		return -1;
-	}
-	snprintf(out->mac, sizeof out->mac, "%s", mac);
-	const json_t *id = json_object_get(dev, "identity");
-	const char *kind = json_string_value(json_object_get(id, "kind"));
-	const char *brand = json_string_value(json_object_get(id, "brand"));
-	snprintf(out->systeminfo, sizeof out->systeminfo, "%s%s%s (learned by alfoil)", brand ? brand : "",
-		 brand && kind ? " " : "", kind ? kind : "device");
-	const char *mfg = json_string_value(json_object_get(json_object_get(dev, "maker"), "name"));
-	snprintf(out->mfg_name, sizeof out->mfg_name, "%s", mfg && *mfg ? mfg : brand ? brand : "");
-	const json_t *dests = json_object_get(dev, "destinations");
-	size_t i, n = 0;
-	json_t *x;
-	struct cand *c = calloc(json_array_size(dests) + 1, sizeof *c);
-	if (!c) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	json_array_foreach(dests, i, x) {
-		struct mud_rule *r = &c[n].r;
-		const char *scope = json_string_value(json_object_get(x, "scope"));
-		const char *dir = json_string_value(json_object_get(x, "direction"));
-		const char *addr = json_string_value(json_object_get(x, "address"));
-		const char *dom = json_string_value(json_object_get(x, "domain"));
-		const char *why = mud_dest_problem_json(x);
-		if (why) {
-			out->n_skipped++;
-			if (warn && out->n_skipped <= MUD_WARN_MAX)
-				warn("%s: destinations[%zu]: %s; left out of its profile", out->mac, i, why);
-			continue;
-		}
-		r->proto = (uint8_t)proto_num(json_string_value(json_object_get(x, "proto")));
-		r->port = (uint16_t)json_integer_value(json_object_get(x, "port"));
-		r->from_device = !dir || strcmp(dir, "inbound") != 0;
-		c[n].service = r->port < MUD_EPHEMERAL_MIN || json_is_string(json_object_get(x, "app")) ||
-			       (r->proto != 6 && r->proto != 17);
-		if (!strcmp(scope, "multicast") || !strcmp(scope, "broadcast")) {
-			r->local = 1; /* discovery on the LAN */
-		} else if (!strcmp(scope, "internet")) {
-			if (dom) {
-				snprintf(r->dnsname, sizeof r->dnsname, "%s", dom);
-			} else {
-				snprintf(r->network, sizeof r->network, "%s/%d", addr, strchr(addr, ':') ? 128 : 32);
-				r->family = strchr(addr, ':') ? 6 : 4;
-			}
-		} else {
-			r->local = 1;
-		}
-		if (r->proto == 1 || r->proto == 58)
-			r->family = r->proto == 1 ? 4 : 6;
-		c[n].at = n;
-		n++;
-	}
-	if (warn && out->n_skipped > MUD_WARN_MAX)
-		warn("%s: %zu more destinations left out", out->mac, out->n_skipped - MUD_WARN_MAX);
-	mud_fold_ephemeral(c, n);
-	/* duplicates (folded ports) merge here */
-	int rc = 0;
-	for (i = 0; i < n && !rc; i++)
-		if (mud_add_rule(out, &c[i].r) < 0) {
-			snprintf(err, errlen, "more than %d rules", MUD_MAX_RULES);
-			rc = -1;
-		}
-	free(c);
-	return rc;
 }
 
 /* ---- writing ------------------------------------------------------------ */

@@ -2,8 +2,8 @@
  * ietf-mud:mud and ietf-access-control-list:acls (RFC 8519), with the
  * ietf-acldns domain-name matches of RFC 8520 section 16.
  *
- * A profile is learnt from what a device did (an alfoil inspect JSON
- * report), written as a MUD file, read back (ours or anyone's), validated
+ * A profile is learnt from what a device did (the report's records of it),
+ * written as a MUD file, read back (ours or anyone's), validated
  * with errors that name the JSON path, and used to check traffic.
  */
 #ifndef ALFOIL_POLICY_MUD_H
@@ -44,8 +44,9 @@ struct mud_profile {
 #define MUD_WARN_MAX 8
 
 void mud_profile_free(struct mud_profile *p);
+#define MUD_MAX_RULES 4096
 /* Adds r (a rule equal but for the family becomes one for both); -1 when
- * full (4096 rules) or out of memory. */
+ * full (MUD_MAX_RULES) or out of memory. */
 int mud_add_rule(struct mud_profile *p, const struct mud_rule *r);
 
 struct rep_device;
@@ -62,15 +63,6 @@ int mud_learn(const struct rep_device *device, struct mud_profile *out, void (*w
 /* One destination as mud_learn checks it: NULL when good, else what is
  * wrong ("domain: not a host name ..."). */
 const char *mud_dest_problem(const struct rep_dest *dest);
-
-/* The same from one device of a saved inspect --json report (its
- * "destinations"): a destination whose fields are not what alfoil writes
- * (a scope, direction, protocol it does not know, an address that is none,
- * a domain that is not a host name, a port outside 0..65535) is left out
- * the same way. */
-int mud_learn_json(const json_t *device, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
-		   size_t errlen);
-const char *mud_dest_problem_json(const json_t *dest);
 
 /* The MUD document; mud_url names where it would be published. */
 json_t *mud_to_json(const struct mud_profile *p, const char *mud_url, const char *when);

@@ -8,7 +8,14 @@
 
 #include "analyze/report.h"
 #include "lib/hostname.h"
-#include "policy/mud_cand.h"
+#include "policy/mud.h"
+
+/* A rule learnt, before they are merged. */
+struct cand {
+	struct mud_rule r;
+	int service; /* a protocol alfoil recognised, or a port below MUD_EPHEMERAL_MIN */
+	size_t at;   /* place in the report (busiest first) */
+};
 
 /* Rules of one peer and protocol sort together, by port. */
 
@@ -36,7 +43,7 @@ static int cand_at(const void *pa, const void *pb)
 	return (a > b) - (a < b);
 }
 
-void mud_fold_ephemeral(struct cand *c, size_t n)
+static void fold_ephemeral(struct cand *c, size_t n)
 {
 	qsort(c, n, sizeof *c, cand_cmp);
 	for (size_t i = 0; i < n;) {
@@ -129,7 +136,7 @@ int mud_learn(const struct rep_device *dev, struct mud_profile *out, void (*warn
 	}
 	if (warn && out->n_skipped > MUD_WARN_MAX)
 		warn("%s: %zu more destinations left out", out->mac, out->n_skipped - MUD_WARN_MAX);
-	mud_fold_ephemeral(c, n);
+	fold_ephemeral(c, n);
 	/* duplicates (folded ports) merge here */
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++)
