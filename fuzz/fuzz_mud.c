@@ -1,5 +1,5 @@
 /* fuzz_mud.c - libFuzzer target for MUD files written by others: JSON in,
- * read and validated (analyze/mud.c), then what the rest of alfoil does with
+ * read and validated (policy/mud.c), then what the rest of alfoil does with
  * an accepted profile: checks against it, the nftables ruleset and the MUD
  * file written back. A profile that passes validation must never make
  * nft_write emit a name or prefix outside the set syntax. */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/mud.h"
+#include "policy/mud.h"
 #include "enforce/nft.h"
 #include "lib/hostname.h"
 

@@ -1,6 +1,7 @@
 /* fuzz_report.c - libFuzzer target for the --report loaders: an inspect
  * --json report as anyone could write it, read by alfoil enforce
- * (enforce/inreport.c) and by profile learn (mud_learn, analyze/mud.c);
+ * (analyze/report_load.c, the one loader, then enforce/inreport.c) and by
+ * profile learn (mud_learn, policy/mud_learn.c);
  * then what each makes of it: the DNS blocklists of every back end and the
  * MUD file. Whatever the report says, a name in a DNS config or a MUD file
  * is a host name and a MAC is one unicast station in one form. */
@@ -10,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/mud.h"
-#include "enforce/dns.h"
+#include "analyze/report_load.h"
+#include "policy/mud.h"
+#include "enforce/backend.h"
 #include "enforce/inreport.h"
 #include "enforce/names.h"
 #include "lib/hostname.h"
 
+static void quiet(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void quiet(const char *fmt, ...)
 {
 	(void)fmt;
@@ -54,14 +57,17 @@ static void blocklists(const struct inrep *r)
 		devs[i].n_addrs = r->devs[i].n_addrs;
 		b[i] = (struct dns_block){ &devs[i], (const char *const *)r->devs[i].queries, r->devs[i].n_queries };
 	}
-	static const char *const fmts[] = { "dnsmasq", "hosts", "unbound", "pihole" };
-	for (size_t k = 0; k < 4; k++) {
-		char *text = NULL;
+	struct enforce_job job = { devs, r->n_devs, NULL, 0, b, r->n_devs, "192.168.0.0/16", NFT_TABLE, quiet };
+	for (size_t k = 0; k < enforce_n_backends; k++) {
+		if (!(enforce_backends[k].needs & ENF_QUERIES))
+			continue;
+		char *text = NULL, err[128];
 		size_t len = 0;
+		struct enforce_stats st;
 		FILE *f = open_memstream(&text, &len);
 		if (!f)
 			continue;
-		(void)dns_write(f, quiet, fmts[k], b, r->n_devs);
+		(void)enforce_write(&enforce_backends[k], f, &job, &st, err, sizeof err);
 		fclose(f);
 		/* the only quotes are the format's own, around checked values */
 		for (char *line = text; line && *line;) {
@@ -79,22 +85,19 @@ out:
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	json_error_t je;
-	json_t *rep = json_loadb((const char *)data, size, 0, &je);
+	char err[256];
+	struct report *rep = report_load_buf((const char *)data, size, "fuzz.json", quiet, err, sizeof err);
 	if (!rep)
 		return 0;
 	struct inrep r;
-	if (inrep_load(rep, "fuzz.json", &r, quiet) == 0) {
+	if (inrep_from_report(rep, "fuzz.json", &r, quiet) == 0) {
 		check_loaded(&r);
 		blocklists(&r);
 	}
 	inrep_free(&r);
-	size_t i;
-	json_t *dev;
-	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
+	for (size_t i = 0; i < rep->n_devices; i++) {
 		struct mud_profile p;
-		char err[256];
-		if (mud_learn(dev, &p, quiet, err, sizeof err) < 0)
+		if (mud_learn(&rep->devices[i], &p, quiet, err, sizeof err) < 0)
 			continue;
 		for (size_t k = 0; k < p.n; k++)
 			if ((p.rules[k].dnsname[0] && !hostname_ok(p.rules[k].dnsname)) ||
@@ -109,6 +112,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(doc);
 		mud_profile_free(&p);
 	}
-	json_decref(rep);
+	report_free(rep);
 	return 0;
 }

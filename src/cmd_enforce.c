@@ -3,9 +3,7 @@
  * `nft -f`, or removed. Only the table inet alfoil is ever touched. */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +11,12 @@
 #include <sys/wait.h>
 
 #include "cmd.h"
-#include "analyze/mud.h"
-#include "enforce/dns.h"
+#include "inspect.h"
+#include "analyze/report_load.h"
+#include "policy/mud.h"
+#include "enforce/backend.h"
+#include "enforce/dnslist.h"
+#include "enforce/held.h"
 #include "enforce/inreport.h"
 #include "enforce/names.h"
 #include "enforce/polfile.h"
@@ -22,25 +24,28 @@
 #include "lib/cli.h"
 #include "lib/hostname.h"
 
-#define MAX_DEVS 4096
+#define MAX_DEVS HELD_MAX_DEVS
 #define MAX_NAMES 65536
 #define DEFAULT_LAN "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16"
 
-enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_NFT, O_APPLY, O_REMOVE, O_DNSMASQ,
-       O_UNBOUND, O_HOSTS, O_NFT_FORMAT, O_ALLOW_EMPTY, O_PIHOLE };
+enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_APPLY, O_REMOVE, O_NFT_FORMAT, O_ALLOW_EMPTY,
+       O_BACKEND = 512 /* + the back end's row in enforce_backends[] */ };
 
-static const struct cli_opt enforce_opts[] = {
+static const struct cli_opt input_opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
 	{ "profiles", 0, "DIR", O_PROFILES, "MUD files named aa-bb-cc-dd-ee-ff.json (alfoil profile\nlearn; required)" },
 	{ "policies", 0, "FILE", O_POLICIES, "'MAC = policy', 'kind:KIND = policy' ('kind:unknown'\n"
 					      "for devices alfoil could not place) and\n'default = policy' lines "
 					      "(default: the profile\npolicy for every device with a profile)" },
 	{ "report", 0, "FILE", O_REPORT, "an alfoil inspect --json report: the DNS answers in\n"
-					  "it give the addresses of the profiles' domains, its\nidentities the kinds" },
+					  "it give the addresses of the profiles' domains, its\nidentities the kinds "
+					  "(instead, CAPTURE... gives the\nsame from the captures, read as inspect reads them)" },
 	{ "resolve", 0, "NAME=ADDR", O_RESOLVE, "an address for a domain (repeatable)" },
 	{ "lan", 0, "NETS", O_LAN, "the local networks (default: " DEFAULT_LAN ")" },
-	{ NULL, 0, NULL, 0, "what to do (default: --nft)" },
-	{ "nft", 0, NULL, O_NFT, "print the nftables ruleset (a dry run)" },
+};
+
+/* after the first back end that writes a ruleset (ENF_RULESET) */
+static const struct cli_opt ruleset_opts[] = {
 	{ "nft-format", 0, "FORM", O_NFT_FORMAT, "table (default: a table inet alfoil of its own) or\n"
 						  "fw4 (OpenWrt: sets and chains named alfoil_* for\n"
 						  "/etc/nftables.d/, included inside fw4's table inet fw4)" },
@@ -49,23 +54,24 @@ static const struct cli_opt enforce_opts[] = {
 						  "is known for them (no --report, no --resolve): their\n"
 						  "clouds are then blocked" },
 	{ "remove", 0, NULL, O_REMOVE, "delete the table inet alfoil" },
-	{ "dnsmasq", 0, NULL, O_DNSMASQ, "instead of nftables: a dnsmasq blocklist of the names\n"
-					  "the devices were seen to look up (--report) that\n"
-					  "their profile or policy does not allow; dnsmasq\n"
-					  "blocks them for every client (the file and stderr say so)" },
-	{ "unbound", 0, NULL, O_UNBOUND, "the same for unbound, per device: a view by client\naddress (access-control-view)" },
-	{ "pihole", 0, NULL, O_PIHOLE, "the same as SQL for Pi-hole's gravity.db, per device:\na group per device, by MAC and address" },
-	{ "hosts", 0, NULL, O_HOSTS, "the same as a hosts file (for every client)" },
+};
+
+static const struct cli_opt other_opts[] = {
 	{ NULL, 0, NULL, 0, "other" },
 	{ "help", 'h', NULL, 'h', "this text" },
 };
 
-static const struct cli_cmd enforce_cmd = {
+#define N_OF(a) (sizeof (a) / sizeof (a)[0])
+#define MAX_OPTS 64
+
+/* The options and synopsis: the fixed ones and one option per back end
+ * (enforce/backend.c), so that a back end is one row there. */
+static struct cli_opt enforce_opts[MAX_OPTS];
+static char synopsis[512], todo_head[64];
+
+static struct cli_cmd enforce_cmd = {
 	"alfoil enforce",
-	"alfoil enforce --profiles DIR [--policies FILE] [--report FILE] [--nft|--apply]\n"
-	"alfoil enforce --profiles DIR --report FILE --nft-format fw4\n"
-	"alfoil enforce --profiles DIR --report FILE --dnsmasq|--unbound|--pihole|--hosts\n"
-	"alfoil enforce --remove",
+	synopsis,
 	"Turns per-device MUD profiles and policies into an nftables ruleset in a\n"
 	"table of its own (inet alfoil), for the router the devices go through.\n"
 	"Policies: profile (what its MUD file allows), local-only (the LAN, not the\n"
@@ -75,24 +81,66 @@ static const struct cli_cmd enforce_cmd = {
 	"In the policy file a MAC line wins over a kind line over the default. The\n"
 	"default is for appliances: phones, computers and network gear (kinds phone,\n"
 	"computer, network) only get a policy from a MAC or kind line.\n\n"
-	"Domains are resolved from what alfoil saw (--report) or --resolve, at the\n"
-	"time the rules are made; a cloud that moves needs the rules made again\n"
-	"(docs/enforce.md says more).",
-	enforce_opts, sizeof enforce_opts / sizeof enforce_opts[0], NULL,
+	"Domains are resolved from what alfoil saw (--report, or the captures\n"
+	"given) or --resolve, at the time the rules are made; a cloud that moves\n"
+	"needs the rules made again (docs/enforce.md says more).\n\n"
+	"CAPTURE is anything alfoil inspect reads: a pcap or pcapng file (or .gz),\n"
+	"a directory of them, or '-' for standard input.",
+	enforce_opts, 0, NULL,
 	"  0  ok (printed, loaded or removed)\n"
 	"  1  usage error, a bad policy file, domain rules without addresses on\n"
 	"     --apply (without --allow-empty), or nft failed (then nothing was\n"
 	"     changed)\n"
 	"  3  printed or loaded, but a profile file could not be read: that\n"
-	"     device is not held (the warnings name it); entries of profiles and\n"
-	"     of the report that are not valid are left out with a warning",
+	"     device is not held (the warnings name it), or a capture ended\n"
+	"     early; entries of profiles and of the report that are not valid are\n"
+	"     left out with a warning",
 	"  alfoil enforce --profiles profiles/ --report report.json\n"
 	"  sudo alfoil enforce --profiles profiles/ --report report.json --apply\n"
 	"  alfoil enforce --profiles profiles/ --report report.json --nft-format fw4 >50-alfoil.nft\n"
 	"  alfoil enforce --profiles profiles/ --report report.json --unbound >alfoil-views.conf\n"
+	"  alfoil enforce --profiles profiles/ --policies policies.conf today.pcap\n"
 	"  sudo alfoil enforce --remove",
 };
 
+static void opt_add(const struct cli_opt *o, size_t n)
+{
+	for (size_t i = 0; i < n && enforce_cmd.n_opts < MAX_OPTS; i++)
+		enforce_opts[enforce_cmd.n_opts++] = o[i];
+}
+
+static void build_cmd(void)
+{
+	const struct enforce_backend *rs = NULL;
+	size_t used;
+	if (enforce_cmd.n_opts)
+		return;
+	for (size_t i = 0; i < enforce_n_backends && !rs; i++)
+		if (enforce_backends[i].needs & ENF_RULESET)
+			rs = &enforce_backends[i];
+	opt_add(input_opts, N_OF(input_opts));
+	snprintf(todo_head, sizeof todo_head, "what to do (default: --%s)", enforce_backends[0].name);
+	opt_add(&(struct cli_opt){ NULL, 0, NULL, 0, todo_head }, 1);
+	for (size_t i = 0; i < enforce_n_backends; i++) {
+		const struct enforce_backend *be = &enforce_backends[i];
+		opt_add(&(struct cli_opt){ be->name, 0, NULL, O_BACKEND + (int)i, be->writes }, 1);
+		if (be == rs)
+			opt_add(ruleset_opts, N_OF(ruleset_opts));
+	}
+	opt_add(other_opts, N_OF(other_opts));
+	used = (size_t)snprintf(synopsis, sizeof synopsis,
+				"alfoil enforce --profiles DIR [--policies FILE] [--report FILE] [--%s|--apply]\n"
+				"alfoil enforce --profiles DIR [--policies FILE] [options] CAPTURE...\n"
+				"alfoil enforce --profiles DIR --report FILE --nft-format fw4\n"
+				"alfoil enforce --profiles DIR --report FILE ",
+				rs ? rs->name : enforce_backends[0].name);
+	for (size_t i = 0, k = 0; i < enforce_n_backends && used < sizeof synopsis; i++)
+		if (enforce_backends[i].needs & ENF_QUERIES)
+			used += (size_t)snprintf(synopsis + used, sizeof synopsis - used, "%s--%s", k++ ? "|" : "",
+						 enforce_backends[i].name);
+	if (used < sizeof synopsis)
+		snprintf(synopsis + used, sizeof synopsis - used, "\nalfoil enforce --remove");
+}
 
 /* name -> address pairs for the ruleset; a growing array */
 struct names {
@@ -146,17 +194,6 @@ static int run_nft(const char *text)
 	return 0;
 }
 
-/* Kinds the default policy is not meant for: people's own machines and the
- * network's gear. They get a policy from a MAC or kind line only. */
-static int default_skips(const char *kind)
-{
-	static const char *const not_iot[] = { "phone", "computer", "network" };
-	for (size_t i = 0; kind && i < sizeof not_iot / sizeof *not_iot; i++)
-		if (!strcasecmp(kind, not_iot[i]))
-			return 1;
-	return 0;
-}
-
 /* "Name." and "name" are the same host name; lower case, no trailing dot */
 static void name_norm(char *s)
 {
@@ -167,57 +204,6 @@ static void name_norm(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
-/* The names each held device looked up that its policy does not let it
- * reach: a block list per device (the report's names checked by inrep). */
-static int dns_blocklist(const struct inrep *rep, const struct nft_device *devs, size_t nd, const char *fmt)
-{
-	if (!rep) {
-		cli_error("a DNS blocklist needs --report (the names devices looked up)");
-		return EXIT_USAGE;
-	}
-	struct dns_block *b = calloc(nd + 1, sizeof *b);
-	const char **names = NULL;
-	size_t nn = 0, nb = 0, total = 0;
-	int rc = EXIT_OK;
-	for (size_t k = 0; k < nd; k++) {
-		const struct inrep_dev *r = inrep_find(rep, devs[k].mac);
-		total += r ? r->n_queries : 0;
-	}
-	names = malloc((total + 1) * sizeof *names);
-	if (!b || !names) {
-		cli_error("out of memory");
-		free(b);
-		free(names);
-		return EXIT_USAGE;
-	}
-	for (size_t k = 0; k < nd; k++) {
-		const struct nft_device *d = &devs[k];
-		const struct inrep_dev *r = inrep_find(rep, d->mac);
-		if (d->policy == POL_ALLOW)
-			continue;
-		size_t first = nn;
-		for (size_t j = 0; r && j < r->n_queries; j++) {
-			int allowed = 0;
-			if (d->policy == POL_PROFILE && d->profile)
-				for (size_t q = 0; q < d->profile->n && !allowed; q++)
-					allowed = !strcasecmp(d->profile->rules[q].dnsname, r->queries[j]);
-			if (!allowed)
-				names[nn++] = r->queries[j];
-		}
-		b[nb].dev = d;
-		b[nb].names = names + first;
-		b[nb++].n_names = nn - first;
-	}
-	long w = dns_write(stdout, cli_warn, fmt, b, nb);
-	if (w < 0)
-		rc = EXIT_USAGE;
-	else
-		cli_error("%ld name%s blocked", w, w == 1 ? "" : "s");
-	free(names);
-	free(b);
-	return rc;
-}
-
 /* Reads the policy file into its lines; 0, or EXIT_USAGE after naming
  * every bad line. */
 static int read_policies(const char *path, struct polfile *pf)
@@ -225,27 +211,32 @@ static int read_policies(const char *path, struct polfile *pf)
 	FILE *f = fopen(path, "r");
 	char *text = NULL;
 	size_t len = 0, cap = 0, n;
-	char buf[65536];
+	const size_t most = 16u << 20;
 	memset(pf, 0, sizeof *pf);
 	if (!f) {
 		cli_error("%s: %s", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-		if (len + n > (16u << 20)) {
-			cli_error("%s: larger than 16 MiB: not a policy file", path);
-			goto bad;
-		}
-		if (len + n > cap) {
-			char *t = realloc(text, cap = (len + n) * 2);
-			if (!t) {
+	for (;;) {
+		if (len == cap) { /* one byte beyond the limit tells a file too large */
+			size_t want = cap ? (cap * 2 > most + 1 ? most + 1 : cap * 2) : 65536;
+			char *t = want > cap ? realloc(text, want) : NULL;
+			if (!t && want > cap) {
 				cli_error("out of memory");
 				goto bad;
 			}
-			text = t;
+			if (t) {
+				text = t;
+				cap = want;
+			}
 		}
-		memcpy(text + len, buf, n);
+		if (len == cap || (n = fread(text + len, 1, cap - len, f)) == 0)
+			break;
 		len += n;
+	}
+	if (len > most) {
+		cli_error("%s: larger than 16 MiB: not a policy file", path);
+		goto bad;
 	}
 	if (ferror(f)) {
 		cli_error("%s: %s", path, strerror(errno));
@@ -263,46 +254,69 @@ bad:
 	return EXIT_USAGE;
 }
 
-/* The device of this MAC in devs, made (allow, no profile) when new and
- * room is left; NULL when not. */
-static struct nft_device *dev_get(struct nft_device *devs, size_t *nd, const char *mac, int make)
+/* Parses --resolve NAME=ADDR into names: 0, or EXIT_USAGE after a message. */
+static int resolve_arg(const char *arg, struct names *names)
 {
-	for (size_t k = 0; k < *nd; k++)
-		if (!strcmp(devs[k].mac, mac))
-			return &devs[k];
-	if (!make || *nd == MAX_DEVS)
-		return NULL;
-	struct nft_device *d = &devs[(*nd)++];
-	memset(d, 0, sizeof *d);
-	memcpy(d->mac, mac, sizeof d->mac);
-	d->policy = POL_ALLOW;
-	return d;
+	const char *eq = strchr(arg, '=');
+	unsigned char b[16];
+	if (!eq || eq == arg || !eq[1] || eq - arg > 253 ||
+	    (inet_pton(AF_INET, eq + 1, b) != 1 && inet_pton(AF_INET6, eq + 1, b) != 1)) {
+		cli_error("--resolve wants NAME=ADDRESS (an IPv4 or IPv6 address), got '%s'", arg);
+		return EXIT_USAGE;
+	}
+	char nm[256];
+	snprintf(nm, sizeof nm, "%.*s", (int)(eq - arg), arg);
+	if (!hostname_ok(nm)) {
+		char esc[300];
+		cli_error("--resolve: '%s' is not a host name (letters, digits, '-', '.')",
+			  hostname_escape(nm, esc, sizeof esc));
+		return EXIT_USAGE;
+	}
+	name_norm(nm);
+	if (add_name(names, nm, eq + 1) < 0) {
+		cli_error("out of memory");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int lan_ok(const char *lan)
+{
+	for (const char *p = lan; *p;) {
+		char net[64];
+		size_t n = strcspn(p, ", ");
+		snprintf(net, sizeof net, "%.*s", (int)(n < 63 ? n : 63), p);
+		if (n && (n > 63 || !mud_prefix_ok(net))) {
+			cli_error("--lan: '%.*s' is not a network like 192.168.1.0/24 or fd00::/8", (int)n, p);
+			return 0;
+		}
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 1;
 }
 
 int cmd_enforce(int argc, char **argv)
 {
 	cli_set_prog("alfoil enforce");
-	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN, *dnsfmt = NULL;
-	int apply = 0, remove_table = 0, c, allow_empty = 0, resolved_given = 0;
+	build_cmd();
+	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN;
+	const struct enforce_backend *be = &enforce_backends[0];
+	int apply = 0, remove_table = 0, c, allow_empty = 0, resolved_given = 0, rc = EXIT_OK;
 	enum nft_format form = NFT_TABLE;
 	struct names names = { 0 };
 	struct cli_parser cp;
 	cli_init(&cp, &enforce_cmd, argc, argv, 1);
-	while ((c = cli_next(&cp)) != CLI_DONE) {
+	while (rc == EXIT_OK && (c = cli_next(&cp)) != CLI_DONE) {
 		const char *arg = cp.arg;
 		switch (c) {
 		case O_PROFILES: profiles = arg; break;
 		case O_POLICIES: policies = arg; break;
 		case O_REPORT: report = arg; break;
 		case O_LAN: lan = arg; break;
-		case O_NFT: break;
 		case O_APPLY: apply = 1; break;
 		case O_ALLOW_EMPTY: allow_empty = 1; break;
 		case O_REMOVE: remove_table = 1; break;
-		case O_DNSMASQ: dnsfmt = "dnsmasq"; break;
-		case O_UNBOUND: dnsfmt = "unbound"; break;
-		case O_HOSTS: dnsfmt = "hosts"; break;
-		case O_PIHOLE: dnsfmt = "pihole"; break;
 		case O_NFT_FORMAT:
 			if (!strcmp(arg, "table")) {
 				form = NFT_TABLE;
@@ -310,86 +324,60 @@ int cmd_enforce(int argc, char **argv)
 				form = NFT_FW4;
 			} else {
 				cli_error("--nft-format: '%s' is not table or fw4", arg);
-				free(names.v);
-				return EXIT_USAGE;
+				rc = EXIT_USAGE;
 			}
 			break;
-		case O_RESOLVE: {
-			const char *eq = strchr(arg, '=');
-			unsigned char b[16];
-			if (!eq || eq == arg || !eq[1] || eq - arg > 253 ||
-			    (inet_pton(AF_INET, eq + 1, b) != 1 && inet_pton(AF_INET6, eq + 1, b) != 1)) {
-				cli_error("--resolve wants NAME=ADDRESS (an IPv4 or IPv6 address), got '%s'",
-					arg);
-				free(names.v);
-				return EXIT_USAGE;
-			}
-			char nm[256];
-			snprintf(nm, sizeof nm, "%.*s", (int)(eq - arg), arg);
-			if (!hostname_ok(nm)) {
-				char esc[300];
-				cli_error("--resolve: '%s' is not a host name (letters, digits, '-', '.')",
-					  hostname_escape(nm, esc, sizeof esc));
-				free(names.v);
-				return EXIT_USAGE;
-			}
-			name_norm(nm);
+		case O_RESOLVE:
 			resolved_given = 1;
-			if (add_name(&names, nm, eq + 1) < 0) {
-				cli_error("out of memory");
-				free(names.v);
-				return EXIT_USAGE;
-			}
+			rc = resolve_arg(arg, &names);
 			break;
-		}
 		case 'h': cli_help(stdout, &enforce_cmd); free(names.v); return EXIT_OK;
-		default: free(names.v); return EXIT_USAGE;
+		default:
+			if (c >= O_BACKEND && c < O_BACKEND + (int)enforce_n_backends)
+				be = &enforce_backends[c - O_BACKEND];
+			else
+				rc = EXIT_USAGE;
 		}
 	}
 	int n_ops;
 	char **ops = cli_operands(&cp, &n_ops);
-	if (n_ops) {
-		cli_error("unexpected argument '%s' (the captures go to alfoil profile learn)", ops[0]);
+	if (rc == EXIT_OK && n_ops && report) {
+		cli_error("captures or --report FILE, not both (a report is what inspect made of captures)");
 		cli_try_help(&enforce_cmd);
+		rc = EXIT_USAGE;
+	}
+	if (rc != EXIT_OK) {
 		free(names.v);
-		return EXIT_USAGE;
+		return rc;
 	}
 	if (remove_table) {
 		free(names.v);
 		return run_nft("table inet alfoil\ndelete table inet alfoil\n") < 0 ? EXIT_USAGE : EXIT_OK;
 	}
-	if (!profiles) {
+	if (!profiles)
 		cli_error("--profiles DIR is required (alfoil profile learn makes it)");
-		free(names.v);
-		return EXIT_USAGE;
-	}
-	if (apply && form == NFT_FW4) {
+	else if (apply && !(be->needs & ENF_RULESET))
+		cli_error("--apply loads a ruleset; --%s writes a file to install", be->name);
+	else if (apply && form == NFT_FW4)
 		cli_error("--apply loads the table form; with fw4 save the snippet as "
 			  "/etc/nftables.d/50-alfoil.nft and run 'fw4 reload' (docs/enforce.md)");
+	if (!profiles || (apply && (!(be->needs & ENF_RULESET) || form == NFT_FW4)) || !lan_ok(lan)) {
 		free(names.v);
 		return EXIT_USAGE;
-	}
-	for (const char *p = lan; *p;) {
-		char net[64];
-		size_t n = strcspn(p, ", ");
-		snprintf(net, sizeof net, "%.*s", (int)(n < 63 ? n : 63), p);
-		if (n && (n > 63 || !mud_prefix_ok(net))) {
-			cli_error("--lan: '%.*s' is not a network like 192.168.1.0/24 or fd00::/8",
-				(int)n, p);
-			free(names.v);
-			return EXIT_USAGE;
-		}
-		p += n;
-		p += strspn(p, ", ");
 	}
 
 	/* profiles: a file or entry that is not valid is left out, the rest kept */
 	struct mud_set set;
 	char err[512];
-	int rc = EXIT_OK;
-	json_t *rep = NULL;
+	struct report *loaded = NULL;
 	struct inrep in_rep = { 0 };
 	struct polfile pf = { 0 };
+	struct held h = { 0 };
+	struct dns_blocks blocks = { 0 };
+	struct inspect_opts io;
+	struct inspect_result ires = { 0 };
+	int have_input = report || n_ops;
+	inspect_opts_init(&io);
 	if (mud_load_dir_skip(profiles, &set, cli_warn, err, sizeof err) < 0) {
 		cli_error("%s", err);
 		free(names.v);
@@ -400,97 +388,55 @@ int cmd_enforce(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (held_init(&h) < 0) {
+		cli_error("out of memory");
+		rc = EXIT_USAGE;
+		goto out;
+	}
 
 	/* policies: every device with a profile, and every MAC the file names */
-	static struct nft_device devs[MAX_DEVS];
-	size_t nd = 0;
-	static unsigned char named[MAX_DEVS]; /* 1: a MAC line, 2: a kind line */
-	static char kind_of[MAX_DEVS][32];    /* from the report; "" unknown */
-	memset(named, 0, sizeof named);
-	memset(kind_of, 0, sizeof kind_of);
-	for (size_t i = 0; i < set.n; i++) {
-		struct nft_device *d = dev_get(devs, &nd, set.v[i].mac, 1);
-		d->policy = POL_PROFILE;
-		d->profile = &set.v[i].p;
-	}
 	if (policies && (rc = read_policies(policies, &pf)) != EXIT_OK)
 		goto out;
-	for (size_t i = 0; i < pf.n_macs; i++) {
-		struct nft_device *d = dev_get(devs, &nd, pf.macs[i].mac, 1);
-		if (!d)
-			continue;
-		d->policy = pf.macs[i].pol;
-		named[d - devs] = 1;
+	/* the devices (addresses, kinds, looked-up names, answers): a saved
+	 * report, read by the one loader, or the records of the captures */
+	if (report && !(loaded = report_load(report, cli_warn, err, sizeof err))) {
+		cli_error("%s", err);
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	/* the report: addresses of devices and of names, kinds */
-	if (report) {
-		json_error_t je;
-		rep = json_load_file(report, 0, &je);
-		if (!rep) {
-			cli_error("%s:%d: %s", report, je.line, je.text);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (inrep_load(rep, report, &in_rep, cli_warn) < 0) {
-			cli_error("out of memory");
+	if (n_ops) {
+		io.quiet = 1;
+		io.progress = 0;
+		if (inspect_gather_inputs(&io, ops, n_ops) < 0 || inspect_collect(&io, &ires) < 0) {
+			memset(&ires, 0, sizeof ires);
 			rc = EXIT_USAGE;
 			goto out;
 		}
 	}
-	for (size_t i = 0; i < in_rep.n_devs; i++) {
-		const struct inrep_dev *r = &in_rep.devs[i];
-		const char *kind = r->kind[0] ? r->kind : "unknown";
-		/* a device without a profile that a kind line or the default
-		 * (other than profile) may cover; never the router itself */
-		int may = (pf.n_kinds || (pf.def_set && pf.def != POL_PROFILE)) && !r->router;
-		struct nft_device *d = dev_get(devs, &nd, r->mac, may);
-		if (!d)
-			continue;
-		size_t k = (size_t)(d - devs);
-		snprintf(kind_of[k], sizeof kind_of[k], "%s", kind);
-		for (size_t a = 0; a < r->n_addrs && d->n_addrs < NFT_DEV_ADDRS; a++)
-			memcpy(d->addrs[d->n_addrs++], r->addrs[a], sizeof d->addrs[0]);
-		for (size_t q = 0; !named[k] && q < pf.n_kinds; q++)
-			if (!strcasecmp(pf.kinds[q].kind, kind)) {
-				d->policy = pf.kinds[q].pol;
-				named[k] = 2;
-			}
+	const struct report *rep = loaded ? loaded : ires.rep;
+	if (rep && inrep_from_report(rep, report ? report : n_ops == 1 ? ops[0] : "the captures", &in_rep,
+				     cli_warn) < 0) {
+		cli_error("out of memory");
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	/* kind:unknown covers the devices the report does not place (or has not) */
-	for (size_t k = 0; k < nd; k++)
-		for (size_t q = 0; !named[k] && !kind_of[k][0] && q < pf.n_kinds; q++)
-			if (!strcasecmp(pf.kinds[q].kind, "unknown")) {
-				devs[k].policy = pf.kinds[q].pol;
-				named[k] = 2;
-			}
-	/* devices no line names take the default, if it is meant for them */
-	for (size_t k = 0; pf.def_set && k < nd; k++)
-		if (!named[k]) {
-			if (!default_skips(kind_of[k]))
-				devs[k].policy = pf.def;
-			else if (pf.def != POL_ALLOW && pf.def != POL_PROFILE) {
-				devs[k].policy = devs[k].profile ? POL_PROFILE : POL_ALLOW;
-				cli_warn("%s is a %s: the default (%s) is for appliances; it gets %s "
-					 "(a MAC or kind line gives it another)",
-					devs[k].mac, kind_of[k], policy_name(pf.def), policy_name(devs[k].policy));
-			}
-		}
+	held_assign(&h, &set, &pf, &in_rep, cli_warn);
 	/* a profile file left out: its device is not held (said once each) */
 	size_t unheld = 0;
-	for (size_t k = 0; k < nd; k++)
-		if (devs[k].policy == POL_PROFILE && !devs[k].profile) {
+	for (size_t k = 0; k < h.nd; k++)
+		if (h.devs[k].policy == POL_PROFILE && !h.devs[k].profile) {
 			int bad_file = 0;
 			for (size_t b = 0; b < set.n_bad; b++)
-				bad_file |= !strcmp(set.bad[b], devs[k].mac);
+				bad_file |= !strcmp(set.bad[b], h.devs[k].mac);
 			if (!bad_file) {
-				cli_error("%s has the profile policy but no profile in %s", devs[k].mac, profiles);
+				cli_error("%s has the profile policy but no profile in %s", h.devs[k].mac, profiles);
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			devs[k].policy = POL_ALLOW;
+			h.devs[k].policy = POL_ALLOW;
 		}
 	for (size_t b = 0; b < set.n_bad; b++) {
-		const struct nft_device *d = dev_get(devs, &nd, set.bad[b], 0);
+		const struct nft_device *d = held_get(&h, set.bad[b], 0);
 		if (d && d->policy != POL_ALLOW)
 			continue; /* a MAC or kind line holds it all the same */
 		cli_warn("%s: NOT enforced: its profile could not be read (above); the other devices' rules are written",
@@ -500,30 +446,36 @@ int cmd_enforce(int argc, char **argv)
 
 	/* names: what the devices were seen to resolve */
 	for (size_t i = 0; i < in_rep.n_answers; i++)
-		if (name_wanted(devs, nd, in_rep.answers[i].name) &&
+		if (name_wanted(h.devs, h.nd, in_rep.answers[i].name) &&
 		    add_name(&names, in_rep.answers[i].name, in_rep.answers[i].addr) < 0) {
 			cli_error("out of memory");
 			rc = EXIT_USAGE;
 			goto out;
 		}
 
-	if (dnsfmt) {
-		rc = dns_blocklist(rep ? &in_rep : NULL, devs, nd, dnsfmt);
-		if (rc == EXIT_OK && unheld)
-			rc = EXIT_INPUT;
-		goto out;
+	if (be->needs & ENF_QUERIES) {
+		if (!have_input) {
+			cli_error("a DNS blocklist needs --report or captures (the names devices looked up)");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (dns_blocks_make(&in_rep, h.devs, h.nd, &blocks) < 0) {
+			cli_error("out of memory");
+			rc = EXIT_USAGE;
+			goto out;
+		}
 	}
 	/* profiles that name domains, and nothing that gives their addresses */
 	size_t by_name = 0;
-	for (size_t k = 0; k < nd; k++)
-		for (size_t r = 0; devs[k].policy == POL_PROFILE && r < devs[k].profile->n; r++)
-			by_name += devs[k].profile->rules[r].dnsname[0] && !devs[k].profile->rules[r].local;
-	if (by_name && !rep && !resolved_given) {
+	for (size_t k = 0; (be->needs & ENF_ADDRS) && k < h.nd; k++)
+		for (size_t r = 0; h.devs[k].policy == POL_PROFILE && r < h.devs[k].profile->n; r++)
+			by_name += h.devs[k].profile->rules[r].dnsname[0] && !h.devs[k].profile->rules[r].local;
+	if (by_name && !have_input && !resolved_given) {
 		cli_error("%s: the profiles allow %zu rule%s by domain name, and no address is known "
-			  "for any (no --report, no --resolve): their clouds would be blocked",
+			  "for any (no --report or captures, no --resolve): their clouds would be blocked",
 			apply && !allow_empty ? "refusing" : "warning", by_name, by_name == 1 ? "" : "s");
 		if (apply && !allow_empty) {
-			cli_error("give --report (an inspect --json report) or --resolve NAME=ADDR, "
+			cli_error("give --report (an inspect --json report), captures or --resolve NAME=ADDR, "
 				  "or --allow-empty to apply anyway");
 			rc = EXIT_USAGE;
 			goto out;
@@ -532,9 +484,9 @@ int cmd_enforce(int argc, char **argv)
 	char *text = NULL;
 	size_t tlen = 0;
 	FILE *mem = open_memstream(&text, &tlen);
-	struct nft_input in = { devs, nd, names.v, names.n, lan, form, cli_warn };
-	struct nft_stats st;
-	if (!mem || nft_write(mem, &in, &st, err, sizeof err) < 0) {
+	struct enforce_job job = { h.devs, h.nd, names.v, names.n, blocks.v, blocks.n, lan, form, cli_warn };
+	struct enforce_stats st;
+	if (!mem || enforce_write(be, mem, &job, &st, err, sizeof err) < 0) {
 		cli_error("%s", mem ? err : strerror(errno));
 		if (mem)
 			fclose(mem);
@@ -547,18 +499,27 @@ int cmd_enforce(int argc, char **argv)
 		if (run_nft(text) < 0)
 			rc = EXIT_USAGE;
 		else
-			cli_error("table inet alfoil loaded: %zu device%s, %zu set%s, %zu rule%s", nd,
-				nd == 1 ? "" : "s", st.sets, st.sets == 1 ? "" : "s", st.rules, st.rules == 1 ? "" : "s");
-	} else {
-		fputs(text, stdout);
+			cli_error("table inet alfoil loaded: %zu device%s, %zu set%s, %zu rule%s", h.nd,
+				h.nd == 1 ? "" : "s", st.nft.sets, st.nft.sets == 1 ? "" : "s", st.nft.rules,
+				st.nft.rules == 1 ? "" : "s");
+	} else if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
+		cli_error("writing the output: %s", strerror(errno));
+		rc = EXIT_USAGE;
+	} else if (be->needs & ENF_QUERIES) {
+		cli_error("%zu name%s blocked", st.names, st.names == 1 ? "" : "s");
 	}
 	free(text);
-	if (rc == EXIT_OK && unheld)
-		rc = EXIT_INPUT; /* written, but not every device is held */
+	if (rc == EXIT_OK && (unheld || (ires.rep && ires.bad_input)))
+		rc = EXIT_INPUT; /* written, but not every device is held, or a capture ended early */
 out:
+	if (ires.rep)
+		inspect_result_free(&ires);
+	inspect_opts_free(&io);
+	dns_blocks_free(&blocks);
+	held_free(&h);
 	inrep_free(&in_rep);
 	polfile_free(&pf);
-	json_decref(rep);
+	report_free(loaded);
 	free(names.v);
 	mud_set_free(&set);
 	return rc;

@@ -18,7 +18,7 @@
 #include "engine/thread.h"
 #include "analyze/findings.h"
 #include "output/finding.h"
-#include "analyze/mud.h"
+#include "policy/mud.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/datasets.h"

@@ -1,7 +1,9 @@
 /* cmd_profile.c - alfoil profile learn|check: per-device behaviour
  * profiles as IETF MUD files (RFC 8520), learnt from captures and checked
- * against them. The captures go through `alfoil inspect` (its JSON report),
- * so a profile sees exactly what the report shows. */
+ * against them. The captures go through the engine as in `alfoil inspect`
+ * (inspect_collect: the report's records), so a profile sees exactly what
+ * the report shows; a saved inspect --json report is read instead with
+ * --report. */
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -13,7 +15,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "analyze/mud.h"
+#include "inspect.h"
+#include "analyze/report.h"
+#include "analyze/report_load.h"
+#include "policy/mud.h"
 #include "enforce/names.h"
 #include "lib/cli.h"
 #include "lib/hostname.h"
@@ -69,8 +74,8 @@ static const struct cli_cmd check_cmd = {
 	check_opts, sizeof check_opts / sizeof check_opts[0], NULL,
 	"  0  every checked device kept to its profile\n"
 	"  1  usage error, no input readable, or no profiles in DIR\n"
-	"  3  no deviation, but a destination of the report was not valid (a\n"
-	"     warning names it) and was not checked\n"
+	"  3  no deviation, but a value of the report was not valid (a warning\n"
+	"     names it) and was left out or not checked\n"
 	"  4  a device did something its profile does not allow",
 	"  alfoil profile check --profiles profiles/ today.pcap",
 };
@@ -91,44 +96,42 @@ static const struct cli_cmd top_cmd = {
 	"  alfoil profile check --profiles profiles/ today.pcap",
 };
 
-/* The inspect report of the captures, as JSON. */
-static json_t *report_of(int nfiles, char **files, const char *report)
+/* What learn and check read: the records of the captures (the engine run
+ * on them, as alfoil inspect does), or of a saved inspect --json report
+ * (report_load, the one reader of those). */
+struct source {
+	struct inspect_opts o;
+	struct inspect_result res;
+	struct report *loaded;    /* --report FILE */
+	const struct report *rep; /* loaded, or the captures' */
+};
+
+static int source_open(struct source *src, int nfiles, char **files, const char *report)
 {
-	json_error_t je;
+	char err[1024];
+	memset(src, 0, sizeof *src);
+	inspect_opts_init(&src->o);
 	if (report) {
-		json_t *r = json_load_file(report, 0, &je);
-		if (!r)
-			cli_error("%s:%d: %s", report, je.line, je.text);
-		return r;
+		if (!(src->rep = src->loaded = report_load(report, cli_warn, err, sizeof err))) {
+			cli_error("%s", err);
+			return -1;
+		}
+		return 0;
 	}
-	char tmp[] = "/tmp/alfoil-profile-XXXXXX";
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		cli_error("temporary file: %s", strerror(errno));
-		return NULL;
-	}
-	close(fd);
-	char **argv = calloc((size_t)nfiles + 8, sizeof *argv);
-	if (!argv)
-		return NULL;
-	int k = 0;
-	argv[k++] = (char *)cli_prog() + strlen("alfoil "); /* its messages say "alfoil profile learn:" */
-	argv[k++] = "--json";
-	argv[k++] = "--no-progress";
-	argv[k++] = "-q";
-	argv[k++] = "-o";
-	argv[k++] = tmp;
-	for (int i = 0; i < nfiles; i++)
-		argv[k++] = files[i];
-	const char *prog = cli_prog();
-	int rc = cmd_inspect(k, argv);
-	cli_set_prog(prog);
-	free(argv);
-	json_t *r = rc == EXIT_OK || rc == EXIT_INPUT ? json_load_file(tmp, 0, &je) : NULL;
-	unlink(tmp);
-	if (!r && (rc == EXIT_OK || rc == EXIT_INPUT))
-		cli_error("reading the report: %s", je.text);
-	return r;
+	src->o.quiet = 1;
+	src->o.progress = 0;
+	if (inspect_gather_inputs(&src->o, files, nfiles) < 0 || inspect_collect(&src->o, &src->res) < 0)
+		return -1;
+	src->rep = src->res.rep;
+	return 0;
+}
+
+static void source_close(struct source *src)
+{
+	if (src->rep && !src->loaded)
+		inspect_result_free(&src->res);
+	report_free(src->loaded);
+	inspect_opts_free(&src->o);
 }
 
 /* aa-bb-cc-dd-ee-ff, from a MAC enforce_mac_norm() made: the only way
@@ -140,19 +143,45 @@ static void mac_file(const char mac[static 18], char out[static 18])
 	out[17] = '\0';
 }
 
-static int is_router(const json_t *dev)
+/* The MUD file and its summary beside it. */
+static int write_profile(const struct mud_profile *p, const char *mac, const char *dir, const char *when)
 {
-	size_t i;
-	json_t *r;
-	json_array_foreach(json_object_get(dev, "roles"), i, r)
-		if (json_is_string(r) && !strcmp(json_string_value(r), "gateway"))
-			return 1;
+	char path[4096], name[32], url[128];
+	mac_file(mac, name);
+	snprintf(url, sizeof url, "https://mud.alfoil.invalid/%s.json", name);
+	json_t *doc = mud_to_json(p, url, when);
+	snprintf(path, sizeof path, "%s/%s.json", dir, name);
+	if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+		cli_error("writing %s failed", path);
+		json_decref(doc);
+		return -1;
+	}
+	json_decref(doc);
+	snprintf(path, sizeof path, "%s/%s.txt", dir, name);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%s  %s\n%zu rules:\n", mac, p->systeminfo, p->n);
+		for (size_t k = 0; k < p->n; k++) {
+			const struct mud_rule *r = &p->rules[k];
+			const char *proto = r->proto == 6 ? "tcp" : r->proto == 17 ? "udp" : r->proto == 1 ? "icmp"
+					  : r->proto == 58 ? "icmpv6" : "any";
+			char port[16] = "";
+			if (r->port_hi > r->port)
+				snprintf(port, sizeof port, "-%u", r->port_hi);
+			fprintf(f, "  %s %s %s/%u%s%s\n", r->from_device ? "to" : "from",
+				r->local ? "the local network" : r->dnsname[0] ? r->dnsname : r->network, proto, r->port,
+				port, !r->family || r->network[0] || r->proto == 1 || r->proto == 58 ? ""
+				      : r->family == 4 ? " (IPv4 only)" : " (IPv6 only)");
+		}
+		fclose(f);
+	}
+	printf("%s: %zu rules -> %s/%s.json\n", mac, p->n, dir, name);
 	return 0;
 }
 
-static int learn(const json_t *rep, const char *dir, const char *only)
+static int learn(const struct source *src, const char *dir, const char *only)
 {
-	char when[32], err[512], path[4096], name[32];
+	char when[32], err[512];
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	char want[18] = "";
@@ -164,20 +193,19 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 		cli_error("%s: %s", dir, strerror(errno));
 		return EXIT_USAGE;
 	}
-	size_t i, written = 0;
-	json_t *dev;
-	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
-		const json_t *mv = json_object_get(dev, "mac");
+	size_t written = 0;
+	for (size_t i = 0; i < src->rep->n_devices; i++) {
+		const struct rep_device *dev = &src->rep->devices[i];
 		char mac[18], esc[64];
-		int mrc = enforce_mac_norm(json_string_value(mv), mac);
+		int mrc = dev->has_mac ? enforce_mac_norm(dev->id, mac) : MAC_SYNTAX;
 		if (mrc != MAC_OK) {
 			/* a report without a link layer keys devices by address (no MAC) */
-			if (json_is_string(mv))
+			if (dev->has_mac)
 				cli_warn("device %zu: its MAC \"%s\" is %s: no profile written", i,
-					 hostname_escape(json_string_value(mv), esc, sizeof esc), enforce_mac_why(mrc));
+					 hostname_escape(dev->id, esc, sizeof esc), enforce_mac_why(mrc));
 			continue;
 		}
-		if ((want[0] && strcmp(want, mac)) || (!only && is_router(dev)))
+		if ((want[0] && strcmp(want, mac)) || (!only && dev->gateway))
 			continue;
 		struct mud_profile p;
 		if (mud_learn(dev, &p, cli_warn, err, sizeof err) < 0) {
@@ -185,37 +213,10 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 			continue;
 		}
 		snprintf(p.mac, sizeof p.mac, "%s", mac);
-		mac_file(mac, name);
-		char url[128];
-		snprintf(url, sizeof url, "https://mud.alfoil.invalid/%s.json", name);
-		json_t *doc = mud_to_json(&p, url, when);
-		snprintf(path, sizeof path, "%s/%s.json", dir, name);
-		if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
-			cli_error("writing %s failed", path);
-			json_decref(doc);
+		if (write_profile(&p, mac, dir, when) < 0) {
 			mud_profile_free(&p);
 			return EXIT_USAGE;
 		}
-		json_decref(doc);
-		snprintf(path, sizeof path, "%s/%s.txt", dir, name);
-		FILE *f = fopen(path, "w");
-		if (f) {
-			fprintf(f, "%s  %s\n%zu rules:\n", mac, p.systeminfo, p.n);
-			for (size_t k = 0; k < p.n; k++) {
-				const struct mud_rule *r = &p.rules[k];
-				const char *proto = r->proto == 6 ? "tcp" : r->proto == 17 ? "udp" : r->proto == 1 ? "icmp"
-						  : r->proto == 58 ? "icmpv6" : "any";
-				char port[16] = "";
-				if (r->port_hi > r->port)
-					snprintf(port, sizeof port, "-%u", r->port_hi);
-				fprintf(f, "  %s %s %s/%u%s%s\n", r->from_device ? "to" : "from",
-					r->local ? "the local network" : r->dnsname[0] ? r->dnsname : r->network, proto, r->port,
-					port, !r->family || r->network[0] || r->proto == 1 || r->proto == 58 ? ""
-					      : r->family == 4 ? " (IPv4 only)" : " (IPv6 only)");
-			}
-			fclose(f);
-		}
-		printf("%s: %zu rules -> %s/%s.json\n", mac, p.n, dir, name);
 		written++;
 		mud_profile_free(&p);
 	}
@@ -229,17 +230,23 @@ static int learn(const json_t *rep, const char *dir, const char *only)
 /* One exchange a profile does not allow. */
 struct dev_dev {
 	int from, local;
-	const char *proto, *peer;
+	const char *proto, *name; /* the peer's name, or NULL: its address */
+	char addr[ADDR_STRLEN];
 	uint16_t port;
 	long long up, down;
 };
+
+static const char *peer(const struct dev_dev *v)
+{
+	return v->name ? v->name : v->addr;
+}
 
 static int dev_cmp(const void *pa, const void *pb)
 {
 	const struct dev_dev *a = pa, *b = pb;
 	int c;
 	if ((c = b->from - a->from) || (c = a->local - b->local) || (c = strcmp(a->proto, b->proto)) ||
-	    (c = strcmp(a->peer, b->peer)))
+	    (c = strcmp(peer(a), peer(b))))
 		return c;
 	return (int)a->port - (int)b->port;
 }
@@ -255,7 +262,7 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 		char ports[96] = "";
 		size_t used = 0, shown = 0;
 		while (j < n && v[j].from == v[i].from && v[j].local == v[i].local && !strcmp(v[j].proto, v[i].proto) &&
-		       !strcmp(v[j].peer, v[i].peer)) {
+		       !strcmp(peer(&v[j]), peer(&v[i]))) {
 			up += v[j].up;
 			down += v[j].down;
 			if (used < sizeof ports - 16) {
@@ -268,7 +275,7 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 		/* the report's strings go to a terminal: escaped (a crafted report may hold anything) */
 		char em[64], ep[300], epr[32];
 		printf("profile-deviation  %s: %s %s %s %s/%s%s (not in its profile)\n", hostname_escape(mac, em, sizeof em),
-		       v[i].from ? "to" : "from", v[i].local ? "local" : "internet", hostname_escape(v[i].peer, ep, sizeof ep),
+		       v[i].from ? "to" : "from", v[i].local ? "local" : "internet", hostname_escape(peer(&v[i]), ep, sizeof ep),
 		       hostname_escape(v[i].proto, epr, sizeof epr), ports, shown < j - i ? ",..." : "");
 		if (j - i > 1)
 			printf("                   %zu exchanges, %lld bytes up, %lld down\n", j - i, up, down);
@@ -278,7 +285,7 @@ static void report_deviations(const char *mac, struct dev_dev *v, size_t n)
 	}
 }
 
-static int check(const json_t *rep, const char *dir)
+static int check(const struct source *src, const char *dir)
 {
 	char err[1024];
 	struct mud_set set;
@@ -290,21 +297,22 @@ static int check(const json_t *rep, const char *dir)
 		cli_error("%s: no profiles (aa-bb-cc-dd-ee-ff.json files)", dir);
 		return EXIT_USAGE;
 	}
-	size_t i, j, violations = 0, checked = 0, bad = 0;
-	json_t *dev, *x;
-	json_array_foreach(json_object_get(rep, "devices"), i, dev) {
-		const char *mac = json_string_value(json_object_get(dev, "mac"));
+	size_t violations = 0, checked = 0, bad = src->loaded ? src->loaded->load_skipped : 0;
+	for (size_t i = 0; i < src->rep->n_devices; i++) {
+		const struct rep_device *d = &src->rep->devices[i];
+		const char *mac = d->has_mac ? d->id : NULL;
 		const struct mud_profile *p = mud_set_find(&set, mac);
 		if (!p)
 			continue;
 		checked++;
 		size_t nv = 0;
-		struct dev_dev *v = calloc(json_array_size(json_object_get(dev, "destinations")) + 1, sizeof *v);
+		struct dev_dev *v = calloc(d->n_dests + 1, sizeof *v);
 		if (!v) {
 			cli_error("out of memory");
 			break;
 		}
-		json_array_foreach(json_object_get(dev, "destinations"), j, x) {
+		for (size_t j = 0; j < d->n_dests; j++) {
+			const struct rep_dest *x = &d->dests[j];
 			const char *why = mud_dest_problem(x);
 			if (why) {
 				char em[64];
@@ -312,21 +320,16 @@ static int check(const json_t *rep, const char *dir)
 				bad++;
 				continue;
 			}
-			const char *scope = json_string_value(json_object_get(x, "scope"));
-			const char *dir2 = json_string_value(json_object_get(x, "direction"));
-			const char *proto = json_string_value(json_object_get(x, "proto"));
-			const char *dom = json_string_value(json_object_get(x, "domain"));
-			const char *addr = json_string_value(json_object_get(x, "address"));
-			int from = !dir2 || strcmp(dir2, "inbound");
-			int local = scope && strcmp(scope, "internet");
-			uint8_t pr = proto && !strcmp(proto, "tcp") ? 6 : proto && !strcmp(proto, "udp") ? 17
-				   : proto && !strcmp(proto, "icmp") ? 1 : proto && !strcmp(proto, "icmpv6") ? 58 : 0;
-			uint16_t port = (uint16_t)json_integer_value(json_object_get(x, "port"));
-			if (mud_allows(p, from, local, dom, addr, pr, port))
+			/* the rules know tcp, udp, icmp and icmpv6; any other protocol is 0 */
+			uint8_t pr = x->proto == 6 || x->proto == 17 || x->proto == 1 || x->proto == 58 ? x->proto : 0;
+			struct dev_dev *e = &v[nv];
+			addr_fmt(&x->addr, e->addr);
+			if (mud_allows(p, !x->inbound, x->scope != REP_SCOPE_INTERNET, x->domain, e->addr, pr, x->port))
 				continue;
-			v[nv++] = (struct dev_dev){ from, local, proto ? proto : "?", dom ? dom : addr ? addr : "?", port,
-						    json_integer_value(json_object_get(x, "bytes_up")),
-						    json_integer_value(json_object_get(x, "bytes_down")) };
+			*e = (struct dev_dev){ !x->inbound, x->scope != REP_SCOPE_INTERNET, rep_proto_name(x->proto),
+					       x->domain, "", x->port, (long long)x->bytes_up, (long long)x->bytes_down };
+			addr_fmt(&x->addr, e->addr);
+			nv++;
 		}
 		violations += nv;
 		report_deviations(mac, v, nv);
@@ -392,10 +395,10 @@ int cmd_profile(int argc, char **argv)
 		cli_error("--profiles DIR is required");
 		return EXIT_USAGE;
 	}
-	json_t *rep = report_of(nfiles, files, report);
-	if (!rep)
-		return EXIT_USAGE;
-	int rc = !strcmp(sub, "learn") ? learn(rep, out, only) : check(rep, profiles);
-	json_decref(rep);
+	struct source src;
+	int rc = EXIT_USAGE;
+	if (source_open(&src, nfiles, files, report) == 0)
+		rc = !strcmp(sub, "learn") ? learn(&src, out, only) : check(&src, profiles);
+	source_close(&src);
 	return rc;
 }

@@ -135,7 +135,7 @@ is "quarantine" $C tcp:203.0.113.1:8443 fail
 is "quarantine" $P tcp:192.168.10.2:8000 fail
 is "quarantine" $D tcp:203.0.113.10:8080 fail
 # hostile entries of the report were skipped, each with a warning, and the rest held
-check "the report's malformed MAC was skipped with a warning naming it" grep -qF 'its MAC "68:c6:3a:00:00:02 accept; ether saddr 00:00:00:00:00:00" is not aa:bb:cc:dd:ee:ff, skipped' "$work/err"
+check "the report's malformed MAC was skipped with a warning naming it" grep -qF 'mac: "68:c6:3a:00:00:02 accept; ether saddr 00:00:00:00:00:00" is not a MAC address like aa:bb:cc:dd:ee:ff; the device left out' "$work/err"
 check "no hostile text reached the ruleset" sh -c "! ip netns exec $R nft list table inet alfoil | grep -Eq 'always_transparent|192.168.10.31;|00:00:00:00:00:00'"
 # the device's address set is also learnt from what it sends
 printf '{"devices": []}\n' >"$work/empty.json"

@@ -121,4 +121,15 @@ ip netns exec $R "$ALFOIL" enforce --remove 2>>"$work/err"
 check "enforce --remove deletes inet alfoil and leaves other tables" \
 	sh -c "[ \"\$(ip netns exec $R nft list tables)\" = 'table ip mine' ]"
 expect "after --remove" "$all_ok"
+
+# enforce on captures directly (the engine's records): the same ruleset as
+# from the saved report of the same capture, and the router's nft takes it
+ex=$ROOT/examples/home.pcap
+"$ALFOIL" profile learn -o "$work/ex-prof" "$ex" >/dev/null 2>&1
+"$ALFOIL" inspect --json -q --no-progress -o "$work/ex.json" "$ex"
+"$ALFOIL" enforce --profiles "$work/ex-prof" --report "$work/ex.json" >"$work/ex-rep.nft" 2>/dev/null
+"$ALFOIL" enforce --profiles "$work/ex-prof" "$ex" >"$work/ex-cap.nft" 2>/dev/null
+check "enforce on the capture: the ruleset of its saved report, byte for byte" \
+	sh -c "cmp '$work/ex-rep.nft' '$work/ex-cap.nft' && grep -q 'ether saddr' '$work/ex-cap.nft'"
+check "the ruleset made from the capture loads (nft -c in the router)" ip netns exec $R nft -c -f "$work/ex-cap.nft"
 tap_end

@@ -33,10 +33,10 @@ check "--dnsmasq from a report of hostile names: written (status 0)" test $? = 0
 check "dnsmasq: the good name is blocked" grep -qx 'address=/cloud.example/0.0.0.0  # 02:00:00:00:0d:01 (local-only)' "$work/dnsmasq.conf"
 check "dnsmasq: every address= line is one host name (no a.b/#, no quote, space, '#', ';')" \
 	sh -c "! grep -v '^#' '$work/dnsmasq.conf' | grep -Ev '^address=/[a-z0-9.-]+/0\.0\.0\.0  # [0-9a-f:]{17} \([a-z-]+\)\$' | grep -q ."
-check "dnsmasq: a warning names the device and the name a.b/#" grep -qF "$D1: looked-up name \"a.b/#\" is not a host name" "$work/dnsmasq.err"
+check "dnsmasq: a warning names the device and the name a.b/#" grep -qF "dns.queries[0].name ($D1): \"a.b/#\" is not a host name" "$work/dnsmasq.err"
 check "dnsmasq: the name with a newline is escaped in the warning (\\n), not printed raw" \
-	sh -c "grep -qF 'looked-up name \"nl\\nx.example\"' '$work/dnsmasq.err' && ! grep -qx 'x.example\" is not a host name.*' '$work/dnsmasq.err'"
-check "dnsmasq: the quote is escaped in the warning" grep -qF 'looked-up name "x\"y.example"' "$work/dnsmasq.err"
+	sh -c "grep -qF '\"nl\\nx.example\" is not a host name' '$work/dnsmasq.err' && ! grep -qx 'x.example\" is not a host name.*' '$work/dnsmasq.err'"
+check "dnsmasq: the quote is escaped in the warning" grep -qF '"x\"y.example" is not a host name' "$work/dnsmasq.err"
 check "dnsmasq: the non-ASCII bytes are escaped" grep -qF '"caf\xc3\xa9.example"' "$work/dnsmasq.err"
 if command -v dnsmasq >/dev/null; then
 	check "dnsmasq --test accepts the file" sh -c "dnsmasq --test -C '$work/dnsmasq.conf' 2>&1 | grep -q 'syntax check OK'"
@@ -91,9 +91,9 @@ check "the hostile report addresses and MACs are not in the ruleset" \
 check "the device's own addresses are (IPv4 and IPv6)" \
 	sh -c "grep -q 'elements = { 192.168.1.10 }' '$work/report.nft' && grep -q 'elements = { 2001:db8::10 }' '$work/report.nft'"
 check "warnings name the hostile report fields" \
-	sh -c "grep -qF 'ipv4 \"192.168.1.11; accept\" is not an IPv4 address' '$work/report.err' &&
-	       grep -qF 'its MAC \"68:c6:3a:00:00:02 accept; ether saddr 00:00:00:00:00:00\" is not' '$work/report.err' &&
-	       grep -qF 'its MAC \"ff:ff:ff:ff:ff:ff\" is a group address' '$work/report.err'"
+	sh -c "grep -qF 'ipv4[1] ($D1): \"192.168.1.11; accept\" is not an IPv4 address' '$work/report.err' &&
+	       grep -qF 'mac: \"68:c6:3a:00:00:02 accept; ether saddr 00:00:00:00:00:00\" is not a MAC address' '$work/report.err' &&
+	       grep -qF 'mac: \"ff:ff:ff:ff:ff:ff\" is a group address' '$work/report.err'"
 
 # --- 2. profile learn writes only host names; one bad entry disarms nothing
 "$ALFOIL" profile learn -o "$work/learnt" --report "$work/report.json" >"$work/learn.out" 2>"$work/learn.err"
@@ -117,7 +117,7 @@ for f in files:
 sys.exit(1 if bad or len(files) != 2 else 0)
 PY
 check "learn: the camera keeps its good cloud name" grep -q '"ietf-acldns:dst-dnsname": "cam.example"' "$work/learnt/02-00-00-00-0d-02.json"
-check "learn: the SNI with a space is named in a warning for its device" grep -qF "$D2: destinations[0]: domain: not a host name" "$work/learn.err"
+check "learn: the SNI with a space is named in a warning for its device" grep -qF "destinations[0].domain ($D2): \"sp ace.example\" is not a host name" "$work/learn.err"
 "$ALFOIL" enforce --profiles "$work/learnt" --report "$work/report.json" >"$work/learnt.nft" 2>"$work/learnt.err"
 check "enforce on the learnt profiles: written (status 0), not refused" test $? = 0
 check "... both devices held by their profiles" \
@@ -126,7 +126,7 @@ check "... the camera's cloud is allowed by its address" grep -q 'elements = { 1
 "$ALFOIL" profile check --profiles "$work/learnt" --report "$work/report.json" >"$work/check.out" 2>"$work/check.err"
 rc=$?
 check "profile check: the hostile destination is named and not checked (status 3, got $rc), the rest is" \
-	sh -c "[ $rc = 3 ] && grep -qF '$D2: destinations[0]: domain: not a host name' '$work/check.err' &&
+	sh -c "[ $rc = 3 ] && grep -qF 'destinations[0].domain ($D2): \"sp ace.example\" is not a host name' '$work/check.err' &&
 	       grep -q '2 devices checked against 2 profiles: 0 deviations' '$work/check.out'"
 
 # MUD files: a bad ACE beside a good one, a malformed file, bad prefixes
@@ -167,7 +167,7 @@ mkdir -p "$work/trav/a/b"
 check "learn with a device MAC ../../x: the good device's profile is written" test -f "$work/trav/a/b/out/02-00-00-00-0d-01.json"
 check "... nothing is written outside -o" sh -c "[ \"\$(cd '$work/trav' && find . -type f | sort | tr '\n' ' ')\" = './a/b/out/02-00-00-00-0d-01.json ./a/b/out/02-00-00-00-0d-01.txt ' ]"
 check "... the bad MACs are named (escaped) and refused" \
-	sh -c "grep -qF 'its MAC \"../../x\" is not a MAC address' '$work/trav.err' && grep -qF '\"02:00:00:00:0d:0a/../../y\"' '$work/trav.err'"
+	sh -c "grep -qF 'mac: \"../../x\" is not a MAC address' '$work/trav.err' && grep -qF '\"02:00:00:00:0d:0a/../../y\"' '$work/trav.err'"
 "$ALFOIL" profile learn -o "$work/trav2" --device ../../x --report "$work/traversal.json" >/dev/null 2>"$work/trav2.err"
 rc=$?
 check "learn --device ../../x: refused (status 1; got $rc), nothing written" \

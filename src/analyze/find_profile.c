@@ -1,7 +1,7 @@
 /* find_profile.c - profile deviations: what a device did that its MUD
  * profile (alfoil profile learn, or anyone's RFC 8520 file) does not allow. */
 #include "analyze/find_util.h"
-#include "analyze/mud.h"
+#include "policy/mud.h"
 
 static void run(const struct report *r, const struct find_inputs *in, struct findings *out)
 {

@@ -1,11 +1,11 @@
-/* inreport.c - a report, validated, for alfoil enforce (see inreport.h). */
+/* inreport.c - what enforce takes from a report's records (see inreport.h). */
 #include "enforce/inreport.h"
 
-#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/report.h"
 #include "enforce/names.h"
 #include "lib/addr.h"
 #include "lib/hostname.h"
@@ -44,58 +44,36 @@ struct said {
 	void (*warn)(const char *fmt, ...);
 };
 
-static void bad_value(struct said *s, const char *what, const char *why, const json_t *v)
+static void bad_text(struct said *s, const char *what, const char *why, const char *txt)
 {
 	char esc[160];
 	s->n++;
 	if (s->n > INREP_WARN_PER_DEV || !s->warn)
 		return;
-	const char *txt = json_string_value(v);
 	s->warn("%s: %s: %s %s%s%s is %s, left out", s->file, s->mac, what, txt ? "\"" : "",
 		txt ? hostname_escape(txt, esc, sizeof esc) : "(not a string)", txt ? "\"" : "", why);
 }
 
-/* One text form of an address: 2001:DB8::1 and 2001:db8::1 are one.
- * 0, or -1 when a is no address of family af. */
-static int canon_addr(const char *a, int af, char out[static 46])
+static void set_kind(struct inrep_dev *d, const char *kind, struct said *s, size_t *skipped)
 {
-	unsigned char b[16];
-	if (!a || strlen(a) >= 46 || inet_pton(af, a, b) != 1)
-		return -1;
-	inet_ntop(af, b, out, 46);
-	return 0;
+	if (kind && *kind && !kind_ok(kind)) {
+		bad_text(s, "kind", "not letters, digits, '-' or '_'", kind);
+		(*skipped)++;
+	} else if (kind && *kind && !d->kind[0]) {
+		snprintf(d->kind, sizeof d->kind, "%s", kind);
+	}
 }
 
-static void add_addr(struct inrep_dev *d, const json_t *v, int af, struct said *s, size_t *skipped)
+/* canon in the one text form: once each, NFT_DEV_ADDRS at most; its index or -1 */
+static int keep_addr(struct inrep_dev *d, const char canon[static 46])
 {
-	char canon[46];
-	if (canon_addr(json_string_value(v), af, canon) < 0) {
-		bad_value(s, af == AF_INET ? "ipv4" : "ipv6", af == AF_INET ? "not an IPv4 address" : "not an IPv6 address", v);
-		(*skipped)++;
-		return;
-	}
 	for (size_t k = 0; k < d->n_addrs; k++)
 		if (!strcmp(d->addrs[k], canon))
-			return;
-	if (d->n_addrs < NFT_DEV_ADDRS)
-		memcpy(d->addrs[d->n_addrs++], canon, sizeof canon);
-}
-
-/* Mark the device's addresses listed in addresses_unproven (in any text
- * form: compared in the one form add_addr() keeps). */
-static void mark_unproven(struct inrep_dev *d, const json_t *list)
-{
-	size_t j;
-	const json_t *v;
-	json_array_foreach(list, j, v) {
-		const char *a = json_string_value(v);
-		char canon[46];
-		if (canon_addr(a, a && strchr(a, ':') ? AF_INET6 : AF_INET, canon) < 0)
-			continue;
-		for (size_t k = 0; k < d->n_addrs; k++)
-			if (!strcmp(d->addrs[k], canon))
-				d->unproven[k] = 1;
-	}
+			return (int)k;
+	if (d->n_addrs == NFT_DEV_ADDRS)
+		return -1;
+	memcpy(d->addrs[d->n_addrs], canon, 46);
+	return (int)d->n_addrs++;
 }
 
 static bool addr_global(const char *a)
@@ -233,42 +211,16 @@ static struct inrep_dev *dev_of(struct inrep *r, const char *mac, int *oom)
 	return d;
 }
 
-/* dns.queries and dns.answers of one device */
-static int dns_of(struct inrep *r, struct inrep_dev *d, const json_t *dns, struct said *s)
+/* A looked-up name: kept in the one form, or told and counted; -1: out of memory */
+static int query_of(struct inrep *r, struct inrep_dev *d, const char *name, struct said *s)
 {
-	size_t j;
-	json_t *q;
 	char nm[254];
-	json_array_foreach(json_object_get(dns, "queries"), j, q) {
-		const json_t *n = json_object_get(q, "name");
-		if (inrep_name_norm(json_string_value(n), nm) < 0) {
-			bad_value(s, "looked-up name", "not a host name with a dot", n);
-			r->skipped++;
-		} else if (add_query(d, nm) < 0) {
-			return -1;
-		}
+	if (inrep_name_norm(name, nm) < 0) {
+		bad_text(s, "looked-up name", "not a host name with a dot", name);
+		r->skipped++;
+		return 0;
 	}
-	json_array_foreach(json_object_get(dns, "answers"), j, q) {
-		const json_t *n = json_object_get(q, "name"), *a = json_object_get(q, "address");
-		const char *as = json_string_value(a);
-		unsigned char b[16];
-		char canon[46];
-		if (inrep_name_norm(json_string_value(n), nm) < 0) {
-			bad_value(s, "answer name", "not a host name with a dot", n);
-			r->skipped++;
-			continue;
-		}
-		int af = as && strchr(as, ':') ? AF_INET6 : AF_INET;
-		if (!as || strlen(as) >= sizeof canon || inet_pton(af, as, b) != 1) {
-			bad_value(s, "answer address", "not an IPv4 or IPv6 address", a);
-			r->skipped++;
-			continue;
-		}
-		inet_ntop(af, b, canon, sizeof canon);
-		if (add_answer(r, nm, canon) < 0)
-			return -1;
-	}
-	return 0;
+	return add_query(d, nm);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -307,20 +259,18 @@ static void uniq(struct inrep *r)
 	r->n_answers = w;
 }
 
-int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*warn)(const char *fmt, ...))
+int inrep_from_report(const struct report *rep, const char *name, struct inrep *out,
+		      void (*warn)(const char *fmt, ...))
 {
 	memset(out, 0, sizeof *out);
-	size_t i, j;
-	json_t *dv, *a;
-	json_array_foreach(json_object_get(rep, "devices"), i, dv) {
-		const json_t *mv = json_object_get(dv, "mac");
+	for (size_t i = 0; i < rep->n_devices; i++) {
+		const struct rep_device *dv = &rep->devices[i];
 		char mac[18], esc[64];
-		int rc = enforce_mac_norm(json_string_value(mv), mac), oom = 0;
+		int rc = dv->has_mac ? enforce_mac_norm(dv->id, mac) : MAC_SYNTAX, oom = 0;
 		if (rc != MAC_OK) {
-			if (json_is_string(mv) && warn) /* no link layer: keyed by address, no MAC */
-				warn("%s: device %zu: its MAC \"%s\" is %s, skipped", file, i,
-				     hostname_escape(json_string_value(mv), esc, sizeof esc),
-				     rc == MAC_SYNTAX ? "not aa:bb:cc:dd:ee:ff" : enforce_mac_why(rc));
+			if (dv->has_mac && warn)
+				warn("%s: device %zu: its MAC \"%s\" is %s, skipped", name, i,
+				     hostname_escape(dv->id, esc, sizeof esc), enforce_mac_why(rc));
 			out->skipped++;
 			continue;
 		}
@@ -329,33 +279,44 @@ int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*wa
 			if (oom)
 				return -1;
 			if (!out->skipped_devs++ && warn)
-				warn("%s: more than %d devices: the rest are left out", file, INREP_MAX_DEVS);
+				warn("%s: more than %d devices: the rest are left out", name, INREP_MAX_DEVS);
 			out->skipped++;
 			continue;
 		}
-		struct said s = { file, d->mac, 0, warn };
-		json_array_foreach(json_object_get(dv, "roles"), j, a)
-			d->router |= json_is_string(a) && !strcmp(json_string_value(a), "gateway");
-		const json_t *kv = json_object_get(json_object_get(dv, "identity"), "kind");
-		const char *kind = json_string_value(kv);
-		if (kind && *kind && !kind_ok(kind)) {
-			bad_value(&s, "kind", "not letters, digits, '-' or '_'", kv);
-			out->skipped++;
-		} else if (kind && *kind && !d->kind[0]) {
-			snprintf(d->kind, sizeof d->kind, "%s", kind);
+		struct said s = { name, d->mac, 0, warn };
+		d->router |= dv->gateway;
+		set_kind(d, dv->kind, &s, &out->skipped);
+		/* the records' addresses are values: one text form, the family right */
+		for (int v6 = 0; v6 <= 1; v6++) {
+			const struct ip_addr *a = v6 ? dv->ipv6 : dv->ipv4;
+			size_t n = v6 ? dv->n_ipv6 : dv->n_ipv4;
+			uint32_t unproven = v6 ? dv->ipv6_unproven : dv->ipv4_unproven;
+			for (size_t j = 0; j < n; j++) {
+				char canon[46];
+				addr_fmt(&a[j], canon);
+				int k = keep_addr(d, canon);
+				if (k >= 0 && j < 32 && (unproven >> j & 1))
+					d->unproven[k] = 1;
+			}
 		}
-		json_array_foreach(json_object_get(dv, "ipv4"), j, a)
-			add_addr(d, a, AF_INET, &s, &out->skipped);
-		json_array_foreach(json_object_get(dv, "ipv6"), j, a)
-			add_addr(d, a, AF_INET6, &s, &out->skipped);
-		mark_unproven(d, json_object_get(dv, "addresses_unproven"));
-		if (dns_of(out, d, json_object_get(dv, "dns"), &s) < 0)
-			return -1;
+		for (size_t j = 0; j < dv->n_queries; j++)
+			if (query_of(out, d, dv->queries[j].name, &s) < 0)
+				return -1;
+		for (size_t j = 0; j < dv->n_resolved; j++) {
+			char nm[254], canon[46];
+			if (inrep_name_norm(dv->resolved[j].name, nm) < 0) {
+				bad_text(&s, "answer name", "not a host name with a dot", dv->resolved[j].name);
+				out->skipped++;
+				continue;
+			}
+			if (add_answer(out, nm, addr_fmt(&dv->resolved[j].addr, canon)) < 0)
+				return -1;
+		}
 		if (s.n > INREP_WARN_PER_DEV && warn)
-			warn("%s: %s: %zu more values left out", file, d->mac, s.n - INREP_WARN_PER_DEV);
+			warn("%s: %s: %zu more values left out", name, d->mac, s.n - INREP_WARN_PER_DEV);
 	}
 	uniq(out);
-	return drop_unproven(out, file, warn);
+	return drop_unproven(out, name, warn);
 }
 
 const struct inrep_dev *inrep_find(const struct inrep *r, const char *mac)

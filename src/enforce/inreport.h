@@ -1,21 +1,21 @@
-/* inreport.h - what alfoil enforce takes from an inspect --json report
- * (docs/json-schema.md), validated: the report is a file anyone may have
- * written, and its names come from packets.
+/* inreport.h - what alfoil enforce takes from a report's records: those
+ * the engine made of captures, or those report_load() read from a saved
+ * --json report (which checked every field as JSON: docs/json-schema.md).
+ * Its names came from packets either way.
  *
  * Per device: its MAC (one unicast station, normalised), whether it is the
- * router, its kind, its own addresses (inet_pton, the right family; not
- * one it only sent from, `addresses_unproven`, when that is a global
- * address or one another device has too: a frame's source is whatever
- * its sender wrote, and a device's addresses go into the sets that
- * quarantine it both ways), the
- * host names it looked up; and every (name, address) answer. What is not
- * valid is left out and told to warn, naming the device and the value
- * (escaped), at most INREP_WARN_PER_DEV lines a device and a count after.
+ * router, its kind (a plain word), its own addresses (not one it only sent
+ * from, `addresses_unproven`, when that is a global address or one another
+ * device has too: a frame's source is whatever its sender wrote, and a
+ * device's addresses go into the sets that quarantine it both ways), the
+ * host names it looked up (lower case, no final dot, at least one dot);
+ * and every (name, address) answer. What is not valid is left out and told
+ * to warn, naming the device and the value (escaped), at most
+ * INREP_WARN_PER_DEV lines a device and a count after.
  */
 #ifndef ALFOIL_ENFORCE_INREPORT_H
 #define ALFOIL_ENFORCE_INREPORT_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include "enforce/nft.h"
@@ -49,9 +49,11 @@ struct inrep {
 	size_t skipped_devs; /* devices beyond INREP_MAX_DEVS */
 };
 
-/* file names the report in messages. 0, or -1 when out of memory (out is
- * to be freed with inrep_free either way). */
-int inrep_load(const json_t *rep, const char *file, struct inrep *out, void (*warn)(const char *fmt, ...));
+/* name stands for the report (its file, or the captures) in messages. 0,
+ * or -1 when out of memory (out is to be freed with inrep_free either way). */
+struct report;
+int inrep_from_report(const struct report *rep, const char *name, struct inrep *out,
+		      void (*warn)(const char *fmt, ...));
 const struct inrep_dev *inrep_find(const struct inrep *r, const char *mac);
 void inrep_free(struct inrep *r);
 

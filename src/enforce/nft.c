@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "enforce/backend.h"
 #include "enforce/names.h"
 #include "lib/hostname.h"
 
@@ -424,4 +425,11 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 				in->devs[i].mac, in->devs[i].mac, in->devs[i].mac, in->devs[i].mac);
 	fputs(in->format == NFT_FW4 ? "\t}\n" : "\t}\n}\n", f);
 	return ferror(f) ? -1 : 0;
+}
+
+/* the nft row of the back-end table (enforce/backend.c) */
+int nft_backend_write(FILE *f, const struct enforce_job *job, struct enforce_stats *st, char *err, size_t errlen)
+{
+	struct nft_input in = { job->devs, job->n_devs, job->names, job->n_names, job->lan_nets, job->format, job->warn };
+	return nft_write(f, &in, &st->nft, err, errlen);
 }

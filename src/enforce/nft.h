@@ -18,7 +18,7 @@
 
 #include <stdio.h>
 
-#include "analyze/mud.h"
+#include "policy/mud.h"
 
 enum policy { POL_ALLOW, POL_PROFILE, POL_LOCAL_ONLY, POL_QUARANTINE };
 

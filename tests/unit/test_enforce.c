@@ -2,17 +2,22 @@
  * service, no empty sets, held devices before conntrack, DNS back ends. */
 #include "testutil.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 
 #include <stdarg.h>
 
-#include "analyze/mud.h"
-#include "enforce/dns.h"
+#include "policy/mud.h"
+#include "enforce/backend.h"
+#include "enforce/dnslist.h"
 #include "enforce/inreport.h"
 #include "enforce/names.h"
 #include "enforce/nft.h"
 #include "enforce/polfile.h"
 #include "lib/hostname.h"
+#include "lib/addr.h"
+#include "analyze/report.h"
+#include "analyze/report_load.h"
 
 /* warnings and errors go here instead of stderr, one line each */
 static char warned[16384];
@@ -210,8 +215,11 @@ static void test_inreport(void **state)
 	json_t *rep = json_loads(text, 0, &je);
 	assert_non_null(rep);
 	struct inrep r;
+	char err[256];
 	capture_reset();
-	assert_int_equal(inrep_load(rep, "r.json", &r, capture), 0);
+	struct report *loaded = report_load_buf(text, strlen(text), "r.json", capture, err, sizeof err);
+	assert_non_null(loaded);
+	assert_int_equal(inrep_from_report(loaded, "r.json", &r, capture), 0);
 	assert_int_equal(r.n_devs, 2);
 	const struct inrep_dev *d = inrep_find(&r, "02:00:00:00:0d:01");
 	assert_non_null(d);
@@ -224,39 +232,133 @@ static void test_inreport(void **state)
 	assert_string_equal(d->queries[0], "cloud.example");
 	assert_int_equal(r.n_answers, 1);
 	assert_string_equal(r.answers[0].addr, "203.0.113.10");
-	assert_non_null(strstr(warned, "r.json: 02:00:00:00:0d:01: looked-up name \"a.b/#\" is not a host name"));
-	assert_non_null(strstr(warned, "looked-up name \"x\\\"y.example\""));
-	assert_non_null(strstr(warned, "ipv4 \"192.168.1.11; accept\" is not an IPv4 address"));
-	assert_non_null(strstr(warned, "ipv6 \"192.168.1.12\" is not an IPv6 address"));
-	assert_non_null(strstr(warned, "ipv4 (not a string)"));
-	assert_non_null(strstr(warned, "answer address \"203.0.113.10/24\""));
-	assert_null(strstr(warned, "more values"));
-	assert_non_null(strstr(warned, "device 1: its MAC \"../../x\" is not aa:bb:cc:dd:ee:ff, skipped"));
-	assert_non_null(strstr(warned, "device 2: its MAC \"ff:ff:ff:ff:ff:ff\" is a group address"));
-	assert_non_null(strstr(warned, "device 3: its MAC \"00:00:00:00:00:00\" is all zero"));
-	assert_non_null(strstr(warned, "02:00:00:00:0d:02: kind \"cam\\nera\""));
+	/* each bad value named by the loader (escaped) or by enforce (the dot rule) */
+	assert_non_null(strstr(warned, "\"a.b/#\""));
+	assert_non_null(strstr(warned, "\"x\\\"y.example\""));
+	assert_non_null(strstr(warned, "\"192.168.1.11; accept\""));
+	assert_non_null(strstr(warned, "\"192.168.1.12\""));
+	assert_non_null(strstr(warned, "\"203.0.113.10/24\""));
+	assert_non_null(strstr(warned, "\"../../x\""));
+	assert_non_null(strstr(warned, "\"ff:ff:ff:ff:ff:ff\""));
+	assert_non_null(strstr(warned, "\"00:00:00:00:00:00\""));
+	assert_non_null(strstr(warned, "r.json: 02:00:00:00:0d:01: looked-up name \"nodot\" is not a host name with a dot"));
 	assert_null(strchr(warned, '\r'));
+	assert_null(strstr(warned, "cam\nera"));
 	d = inrep_find(&r, "02:00:00:00:0d:02");
 	assert_non_null(d);
 	assert_string_equal(d->kind, "");
 	inrep_free(&r);
+	report_free(loaded);
 	json_decref(rep);
-	/* a flood of bad names: INREP_WARN_PER_DEV lines, then a count */
+	/* a flood of names without a dot: INREP_WARN_PER_DEV lines, then a count */
 	json_t *qs = json_array();
 	for (int i = 0; i < INREP_WARN_PER_DEV + 20; i++) {
 		char nm[32];
-		snprintf(nm, sizeof nm, "bad name %d.example", i);
+		snprintf(nm, sizeof nm, "nodot%d", i);
 		json_array_append_new(qs, json_pack("{s:s}", "name", nm));
 	}
 	rep = json_pack("{s:[{s:s,s:{s:o}}]}", "devices", "mac", "02:00:00:00:0d:09", "dns", "queries", qs);
 	assert_non_null(rep);
+	char *flood = json_dumps(rep, 0);
 	capture_reset();
-	assert_int_equal(inrep_load(rep, "f.json", &r, capture), 0);
+	loaded = report_load_buf(flood, strlen(flood), "f.json", capture, err, sizeof err);
+	assert_non_null(loaded);
+	assert_int_equal(n_warned, 0);
+	assert_int_equal(inrep_from_report(loaded, "f.json", &r, capture), 0);
 	assert_int_equal(n_warned, INREP_WARN_PER_DEV + 1);
 	assert_non_null(strstr(warned, "f.json: 02:00:00:00:0d:09: 20 more values left out"));
 	assert_int_equal(r.skipped, INREP_WARN_PER_DEV + 20);
 	inrep_free(&r);
+	report_free(loaded);
+	free(flood);
 	json_decref(rep);
+}
+
+/* the records of captures: packet names checked as a saved report's are,
+ * addresses taken as values, an unproven global address left out */
+static void test_inrep_from_records(void **state)
+{
+	(void)state;
+	struct ip_addr v4[3], v6[1], ans;
+	assert_int_equal(addr_parse(&v4[0], "192.168.1.10"), 0);
+	assert_int_equal(addr_parse(&v4[1], "8.8.8.8"), 0);
+	assert_int_equal(addr_parse(&v4[2], "192.168.1.10"), 0);
+	assert_int_equal(addr_parse(&v6[0], "2001:DB8::1"), 0);
+	assert_int_equal(addr_parse(&ans, "203.0.113.10"), 0);
+	struct rep_query q[] = { { "a.b/#", 1 }, { "Cloud.Example.", 2 }, { "cloud.example", 1 }, { "nodot", 1 },
+				 { "caf\xc3\xa9.example", 1 } };
+	struct rep_resolved res[] = { { "cloud.example", ans }, { "evil example", ans } };
+	struct rep_device d[3] = { 0 };
+	d[0] = (struct rep_device){ .id = "02:00:00:00:0d:01", .has_mac = 1, .ipv4 = v4, .n_ipv4 = 3,
+				    .ipv4_unproven = 2, .ipv6 = v6, .n_ipv6 = 1, .gateway = 1, .kind = "plug",
+				    .queries = q, .n_queries = 5, .resolved = res, .n_resolved = 2 };
+	d[1] = (struct rep_device){ .id = "192.168.1.50" }; /* keyed by address: no MAC */
+	d[2] = (struct rep_device){ .id = "ff:ff:ff:ff:ff:ff", .has_mac = 1, .kind = "cam\nera" };
+	struct report rep = { .devices = d, .n_devices = 3 };
+	struct inrep r;
+	capture_reset();
+	assert_int_equal(inrep_from_report(&rep, "x.pcap", &r, capture), 0);
+	assert_int_equal(r.n_devs, 1);
+	const struct inrep_dev *x = inrep_find(&r, "02:00:00:00:0d:01");
+	assert_non_null(x);
+	assert_true(x->router);
+	assert_string_equal(x->kind, "plug");
+	assert_int_equal(x->n_addrs, 2); /* 8.8.8.8 only sent from and global: out; the repeat once */
+	assert_string_equal(x->addrs[0], "192.168.1.10");
+	assert_string_equal(x->addrs[1], "2001:db8::1");
+	assert_int_equal(x->n_queries, 1);
+	assert_string_equal(x->queries[0], "cloud.example");
+	assert_int_equal(r.n_answers, 1);
+	assert_string_equal(r.answers[0].addr, "203.0.113.10");
+	assert_non_null(strstr(warned, "x.pcap: 02:00:00:00:0d:01: looked-up name \"a.b/#\" is not a host name with a dot"));
+	assert_non_null(strstr(warned, "looked-up name \"caf\\xc3\\xa9.example\""));
+	assert_non_null(strstr(warned, "answer name \"evil example\""));
+	assert_non_null(strstr(warned, "address 8.8.8.8 left out"));
+	assert_non_null(strstr(warned, "x.pcap: device 2: its MAC \"ff:ff:ff:ff:ff:ff\" is a group address"));
+	assert_null(strstr(warned, "192.168.1.50"));
+	inrep_free(&r);
+}
+
+/* learn from records: a cloud by name, one by address (its family only),
+ * LAN discovery, a peer's temporary ports folded to a range, and a
+ * destination whose name (from a packet) is no host name left out */
+static void test_mud_learn_records(void **state)
+{
+	(void)state;
+	struct rep_dest x[7] = { 0 };
+	x[0] = (struct rep_dest){ .scope = REP_SCOPE_INTERNET, .internet = 1, .domain = "cloud.example",
+				  .proto = IPPROTO_TCP, .port = 443, .app = APP_TLS };
+	x[1] = (struct rep_dest){ .scope = REP_SCOPE_INTERNET, .internet = 1, .proto = IPPROTO_UDP, .port = 8053 };
+	assert_int_equal(addr_parse(&x[1].addr, "203.0.113.7"), 0);
+	x[2] = (struct rep_dest){ .scope = REP_SCOPE_MULTICAST, .proto = IPPROTO_UDP, .port = 5353, .app = APP_MDNS };
+	for (int i = 3; i < 6; i++) {
+		x[i] = (struct rep_dest){ .scope = REP_SCOPE_PRIVATE, .proto = IPPROTO_UDP, .port = (uint16_t)(40000 + i),
+					  .inbound = 0 };
+		assert_int_equal(addr_parse(&x[i].addr, "192.168.1.9"), 0);
+	}
+	x[6] = (struct rep_dest){ .scope = REP_SCOPE_INTERNET, .internet = 1, .domain = "sp ace.example",
+				  .proto = IPPROTO_TCP, .port = 443 };
+	struct rep_device d = { .id = "02:00:00:00:0d:01", .has_mac = 1, .kind = "plug", .brand = "Acme",
+				.dests = x, .n_dests = 7 };
+	struct mud_profile p;
+	char err[128];
+	capture_reset();
+	assert_int_equal(mud_learn(&d, &p, capture, err, sizeof err), 0);
+	assert_string_equal(p.systeminfo, "Acme plug (learned by alfoil)");
+	assert_string_equal(p.mfg_name, "Acme");
+	assert_int_equal(p.n_skipped, 1);
+	assert_non_null(strstr(warned, "02:00:00:00:0d:01: destinations[6]: domain: not a host name"));
+	assert_int_equal(p.n, 4); /* the three temporary ports are one rule */
+	assert_string_equal(p.rules[0].dnsname, "cloud.example");
+	assert_true(p.rules[0].from_device && !p.rules[0].local && p.rules[0].proto == 6 && p.rules[0].port == 443);
+	assert_string_equal(p.rules[1].network, "203.0.113.7/32");
+	assert_int_equal(p.rules[1].family, 4);
+	assert_true(p.rules[2].local && p.rules[2].port == 5353);
+	assert_true(p.rules[3].local && p.rules[3].port == MUD_EPHEMERAL_MIN && p.rules[3].port_hi == 65535);
+	mud_profile_free(&p);
+	/* no MAC, no profile */
+	d.has_mac = 0;
+	assert_int_equal(mud_learn(&d, &p, NULL, err, sizeof err), -1);
 }
 
 static char *render(const struct nft_input *in, struct nft_stats *st)
@@ -345,6 +447,20 @@ static void test_order_and_fw4(void **state)
 	free(t);
 }
 
+/* one back end of the table on a job, into a string */
+static char *write_be(const char *name, const struct enforce_job *job, struct enforce_stats *st)
+{
+	const struct enforce_backend *be = enforce_backend_find(name);
+	char *t = NULL, err[128];
+	size_t tl = 0;
+	assert_non_null(be);
+	FILE *f = open_memstream(&t, &tl);
+	assert_non_null(f);
+	assert_int_equal(enforce_write(be, f, job, st, err, sizeof err), 0);
+	fclose(f);
+	return t;
+}
+
 static void test_dns_backends(void **state)
 {
 	(void)state;
@@ -352,34 +468,140 @@ static void test_dns_backends(void **state)
 				  .n_addrs = 1 };
 	const char *nm[] = { "cloud.example" };
 	struct dns_block b = { &dev, nm, 1 };
-	char *t = NULL;
-	size_t tl = 0;
-	FILE *f = open_memstream(&t, &tl);
+	struct enforce_job job = { .devs = &dev, .n_devs = 1, .blocks = &b, .n_blocks = 1, .warn = capture };
+	struct enforce_stats st;
 	capture_reset();
-	assert_int_equal(dns_write(f, capture, "unbound", &b, 1), 1);
-	fclose(f);
+	char *t = write_be("unbound", &job, &st);
+	assert_int_equal(st.names, 1);
 	assert_non_null(strstr(t, "access-control-view: 192.168.10.2/32 \"alfoil-68c63a000002\""));
 	assert_non_null(strstr(t, "local-zone: \"cloud.example.\" always_nxdomain"));
 	assert_int_equal(n_warned, 0);
 	free(t);
-	t = NULL;
-	f = open_memstream(&t, &tl);
-	assert_int_equal(dns_write(f, capture, "dnsmasq", &b, 1), 1);
-	fclose(f);
+	t = write_be("dnsmasq", &job, &st);
+	assert_int_equal(st.names, 1);
 	assert_non_null(strstr(t, "EVERY client"));
+	assert_non_null(strstr(t, "\naddress=/cloud.example/0.0.0.0  # 68:c6:3a:00:00:02 (local-only)\n"));
 	assert_non_null(strstr(warned, "for every client"));
 	assert_null(strstr(warned, "alfoil")); /* the prefix is cli_warn's, not the back end's */
 	free(t);
+	t = write_be("hosts", &job, &st);
+	assert_int_equal(st.names, 1);
+	assert_non_null(strstr(t, "\n0.0.0.0 cloud.example  # 68:c6:3a:00:00:02 (local-only)\n"));
+	free(t);
+	t = write_be("pihole", &job, &st);
+	assert_int_equal(st.names, 1);
+	assert_non_null(strstr(t, "VALUES (1, 'cloud.example', 1, 'alfoil: per device')"));
+	assert_non_null(strstr(t, "VALUES ('68:C6:3A:00:00:02', 'alfoil: 68:c6:3a:00:00:02')"));
+	assert_non_null(strstr(t, "\nCOMMIT;\n"));
+	free(t);
 	/* a device without an address: unbound cannot block it, and says so */
 	dev.n_addrs = 0;
-	t = NULL;
-	f = open_memstream(&t, &tl);
 	capture_reset();
-	assert_int_equal(dns_write(f, capture, "unbound", &b, 1), 0);
-	fclose(f);
+	t = write_be("unbound", &job, &st);
+	assert_int_equal(st.names, 0);
 	assert_non_null(strstr(warned, "68:c6:3a:00:00:02: no address known"));
 	free(t);
-	assert_false(dns_format_known("bind"));
+}
+
+/* The table: names unique, every row with a write function and a help
+ * line, the default (first) a ruleset, each DNS list built of queries,
+ * and every row runs on an empty job. */
+static void test_backend_table(void **state)
+{
+	(void)state;
+	assert_true(enforce_n_backends >= 5);
+	assert_true(enforce_backends[0].needs & ENF_RULESET);
+	assert_ptr_equal(enforce_backend_find("nft"), &enforce_backends[0]);
+	assert_null(enforce_backend_find("bind"));
+	assert_null(enforce_backend_find(NULL));
+	static const char *const dns[] = { "dnsmasq", "unbound", "pihole", "hosts" };
+	for (size_t i = 0; i < sizeof dns / sizeof *dns; i++) {
+		const struct enforce_backend *be = enforce_backend_find(dns[i]);
+		assert_non_null(be);
+		assert_true(be->needs & ENF_QUERIES);
+		assert_false(be->needs & (ENF_RULESET | ENF_ADDRS));
+	}
+	for (size_t i = 0; i < enforce_n_backends; i++) {
+		const struct enforce_backend *be = &enforce_backends[i];
+		assert_non_null(be->write);
+		assert_true(be->writes && be->writes[0]);
+		assert_ptr_equal(enforce_backend_find(be->name), be);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(enforce_backends[j].name, be->name);
+		struct enforce_job job = { .lan_nets = "192.168.0.0/16" };
+		struct enforce_stats st;
+		char *t = write_be(be->name, &job, &st);
+		assert_true(t[0] == '#' || t[0] == '-'); /* a comment says what the file is */
+		assert_int_equal(st.names, 0);
+		free(t);
+	}
+	/* the nft row is nft_write: the same bytes */
+	struct nft_device d = { .mac = "68:c6:3a:00:00:02", .policy = POL_LOCAL_ONLY };
+	struct enforce_job job = { .devs = &d, .n_devs = 1, .lan_nets = "192.168.0.0/16", .format = NFT_FW4 };
+	struct nft_input in = { &d, 1, NULL, 0, "192.168.0.0/16", NFT_FW4, NULL };
+	struct enforce_stats st;
+	char *a = write_be("nft", &job, &st), *b = render(&in, NULL);
+	assert_string_equal(a, b);
+	assert_int_equal(st.nft.rules, 4); /* from and to it: the LAN, both families */
+	free(a);
+	free(b);
+	/* a back end's own failure is the caller's error */
+	d.mac[0] = 'X';
+	char *t = NULL, err[128] = "";
+	size_t tl = 0;
+	FILE *f = open_memstream(&t, &tl);
+	assert_int_equal(enforce_write(&enforce_backends[0], f, &job, &st, err, sizeof err), -1);
+	assert_true(err[0]);
+	fclose(f);
+	free(t);
+}
+
+/* The blocks: an allowed device has none; a profile's names are allowed to
+ * a device with the profile policy, not to one held local-only. */
+static void test_dns_blocks(void **state)
+{
+	(void)state;
+	json_error_t je;
+	json_t *rep = json_loads("{\"devices\": ["
+				 "{\"mac\": \"02:00:00:00:0d:01\", \"dns\": {\"queries\": [{\"name\": \"a.example\"}, "
+				 "{\"name\": \"cloud.example\"}]}},"
+				 "{\"mac\": \"02:00:00:00:0d:02\", \"dns\": {\"queries\": [{\"name\": \"cloud.example\"}]}},"
+				 "{\"mac\": \"02:00:00:00:0d:03\", \"dns\": {\"queries\": [{\"name\": \"b.example\"}]}}]}",
+				 0, &je);
+	assert_non_null(rep);
+	char *txt = json_dumps(rep, 0), err[256];
+	struct report *loaded = report_load_buf(txt, strlen(txt), "r.json", NULL, err, sizeof err);
+	assert_non_null(loaded);
+	struct inrep r;
+	assert_int_equal(inrep_from_report(loaded, "r.json", &r, NULL), 0);
+	struct mud_rule rule = { .from_device = 1, .proto = 6, .port = 443, .dnsname = "cloud.example" };
+	struct mud_profile p = { .rules = &rule, .n = 1 };
+	struct nft_device devs[3] = {
+		{ .mac = "02:00:00:00:0d:01", .policy = POL_PROFILE, .profile = &p },
+		{ .mac = "02:00:00:00:0d:02", .policy = POL_LOCAL_ONLY, .profile = &p },
+		{ .mac = "02:00:00:00:0d:03", .policy = POL_ALLOW },
+	};
+	struct dns_blocks b;
+	assert_int_equal(dns_blocks_make(&r, devs, 3, &b), 0);
+	assert_int_equal(b.n, 2);
+	assert_ptr_equal(b.v[0].dev, &devs[0]);
+	assert_int_equal(b.v[0].n_names, 1);
+	assert_string_equal(b.v[0].names[0], "a.example");
+	assert_ptr_equal(b.v[1].dev, &devs[1]);
+	assert_int_equal(b.v[1].n_names, 1);
+	assert_string_equal(b.v[1].names[0], "cloud.example");
+	/* dnsmasq writes each name once, for every client */
+	struct enforce_job job = { .devs = devs, .n_devs = 3, .blocks = b.v, .n_blocks = b.n };
+	struct enforce_stats st;
+	char *t = write_be("dnsmasq", &job, &st);
+	assert_int_equal(st.names, 2);
+	assert_int_equal(count(t, "address=/"), 2);
+	free(t);
+	dns_blocks_free(&b);
+	inrep_free(&r);
+	report_free(loaded);
+	free(txt);
+	json_decref(rep);
 }
 
 /* nft_write checks what it is handed once more */
@@ -455,11 +677,15 @@ int main(void)
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_polfile),
 		cmocka_unit_test(test_inreport),
+		cmocka_unit_test(test_inrep_from_records),
+		cmocka_unit_test(test_mud_learn_records),
 		cmocka_unit_test(test_nft_refuses_bad_input),
 		cmocka_unit_test(test_mud_lenient),
 		cmocka_unit_test(test_one_set_per_service),
 		cmocka_unit_test(test_order_and_fw4),
 		cmocka_unit_test(test_dns_backends),
+		cmocka_unit_test(test_backend_table),
+		cmocka_unit_test(test_dns_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,7 @@
  * path), leniently for enforce (a bad entry is left out with a warning and
  * the rest kept). Names and prefixes end up in nftables rulesets and DNS
  * server configurations: only host names and well-formed prefixes pass. */
-#include "analyze/mud.h"
+#include "policy/mud.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -2,12 +2,12 @@
  * ietf-mud:mud and ietf-access-control-list:acls (RFC 8519), with the
  * ietf-acldns domain-name matches of RFC 8520 section 16.
  *
- * A profile is learnt from what a device did (an alfoil inspect JSON
- * report), written as a MUD file, read back (ours or anyone's), validated
+ * A profile is learnt from what a device did (the report's records of it),
+ * written as a MUD file, read back (ours or anyone's), validated
  * with errors that name the JSON path, and used to check traffic.
  */
-#ifndef ALFOIL_ANALYZE_MUD_H
-#define ALFOIL_ANALYZE_MUD_H
+#ifndef ALFOIL_POLICY_MUD_H
+#define ALFOIL_POLICY_MUD_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -44,21 +44,25 @@ struct mud_profile {
 #define MUD_WARN_MAX 8
 
 void mud_profile_free(struct mud_profile *p);
+#define MUD_MAX_RULES 4096
 /* Adds r (a rule equal but for the family becomes one for both); -1 when
- * full (4096 rules) or out of memory. */
+ * full (MUD_MAX_RULES) or out of memory. */
 int mud_add_rule(struct mud_profile *p, const struct mud_rule *r);
 
-/* From one device of an inspect --json report (its "destinations"). A
- * destination whose fields are not what alfoil writes (a scope, direction,
- * protocol it does not know, an address that is none, a domain that is not
- * a host name, a port outside 0..65535) is left out, told to warn (which
- * may be NULL) and counted in n_skipped. The MAC is the caller's to check. */
-int mud_learn(const json_t *device, struct mud_profile *out, void (*warn)(const char *fmt, ...), char *err,
-	      size_t errlen);
+struct rep_device;
+struct rep_dest;
 
-/* One destination of a report as mud_learn checks it: NULL when good, else
- * what is wrong ("port: not a port number 0..65535"). */
-const char *mud_dest_problem(const json_t *dest);
+/* From one device of the report's records (its destinations). A
+ * destination that cannot be a rule (a scope the report does not have, a
+ * domain from a packet that is not a host name) is left out, told to warn
+ * (which may be NULL) and counted in n_skipped. The MAC is the caller's to
+ * check. */
+int mud_learn(const struct rep_device *device, struct mud_profile *out, void (*warn)(const char *fmt, ...),
+	      char *err, size_t errlen);
+
+/* One destination as mud_learn checks it: NULL when good, else what is
+ * wrong ("domain: not a host name ..."). */
+const char *mud_dest_problem(const struct rep_dest *dest);
 
 /* The MUD document; mud_url names where it would be published. */
 json_t *mud_to_json(const struct mud_profile *p, const char *mud_url, const char *when);
