@@ -74,6 +74,10 @@ build/rel/mkflood: tools/mkflood.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(REL_CFLAGS) -o $@ $<
 
+build/rel/mkmonth: tools/mkmonth.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(REL_CFLAGS) -o $@ $<
+
 example: examples/home.pcap
 examples/home.pcap: build/rel/mkexample
 	@mkdir -p examples
@@ -129,7 +133,7 @@ fuzz: $(FUZZ_BIN) build/rel/seeds
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
 CHECK_FUZZ := $(if $(HAVE_FUZZ_CC),$(FUZZ_BIN) build/rel/seeds)
 
-check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood $(CHECK_FUZZ)
+check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood build/rel/mkmonth $(CHECK_FUZZ)
 	@tests/run-tests.sh build/san
 
 # Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).
