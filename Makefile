@@ -25,7 +25,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 EXTRA_CFLAGS ?=
 
-LAYERS  := lib capture decode reasm track intel analyze output enforce
+LAYERS  := lib capture decode reasm track engine intel analyze output enforce
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CMD_SRC := $(wildcard src/alfoil.c src/cmd_*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

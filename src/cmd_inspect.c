@@ -1,8 +1,8 @@
-/* cmd_inspect.c - `alfoil inspect`: capture -> decode -> track -> report. */
+/* cmd_inspect.c - `alfoil inspect`: run the engine (engine/engine.h) over
+ * captures or an interface, then build the report from the tracker, run
+ * the detectors and render (inspect.h: the same for the other commands). */
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,8 @@
 #include "capture/capture.h"
 #include "cmd.h"
 #include "decode/decode.h"
+#include "engine/engine.h"
+#include "engine/thread.h"
 #include "analyze/findings.h"
 #include "analyze/mud.h"
 #include "intel/classify.h"
@@ -27,181 +29,8 @@
 #include "inspect.h"
 #include "lib/cli.h"
 #include "lib/priv.h"
-#include "lib/utf8.h"
-#include "prefetch.h"
 #include "reasm/reasm.h"
 #include "track/tracker.h"
-
-static volatile sig_atomic_t stop_requested;
-static struct cap_source *volatile live_source;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-	if (live_source)
-		cap_breakloop(live_source);
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-struct run {
-	const struct inspect_opts *o;
-	struct tracker *t;
-	struct reasm *ra;    /* fragments, between decode and the tracker */
-	uint64_t frag_due;   /* until then only fragments need it (reasm.h) */
-	struct dec_ctx dec;
-	struct rep_input *inputs;
-	size_t n_inputs;
-	uint64_t first_us, last_us, undecoded, total;
-	uint64_t started, last_progress;
-	int progress_shown;
-	int bad_input;
-};
-
-static void progress(struct run *r, struct cap_source *s, long long off, size_t i, size_t n)
-{
-	uint64_t now = now_us();
-	if (now - r->started < 1000000u || now - r->last_progress < 250000u)
-		return;
-	r->last_progress = now;
-	r->progress_shown = 1;
-	char a[32];
-	double rate = (double)r->total / ((double)(now - r->started) / 1e6);
-	long long size = cap_size(s);
-	/* the file's name made safe to show (lib/utf8.h): a name in a
-	 * directory is whatever whoever wrote the file chose */
-	char shown[256];
-	size_t nl = strlen(cap_name(s));
-	nl = utf8_clean(shown, cap_name(s), nl < sizeof shown ? nl : sizeof shown, 0);
-	fprintf(stderr, "\r\033[K[%zu/%zu] %.*s", i + 1, n, (int)nl, shown);
-	if (off >= 0 && size > 0)
-		fprintf(stderr, " %3.0f%%", 100.0 * (double)off / (double)size);
-	fprintf(stderr, "  %s packets  %.0fk pkt/s", fmt_count(a, r->total), rate / 1000);
-}
-
-static void track_view(void *tracker, const struct pkt *p, uint64_t ts_us)
-{
-	tracker_packet(tracker, p, ts_us);
-}
-
-/* One packet, read and perhaps decoded before (p NULL: not decodable). */
-static inline void take(struct run *r, struct rep_input *in, uint64_t ts_us, const struct pkt *p)
-{
-	r->total++;
-	in->packets++;
-	if (!r->first_us || ts_us < r->first_us)
-		r->first_us = ts_us;
-	if (ts_us > r->last_us)
-		r->last_us = ts_us;
-	if (!p)
-		r->undecoded++;
-	else if (p->frag != FRAG_NONE || ts_us >= r->frag_due)
-		r->frag_due = reasm_packet(r->ra, p, ts_us);
-	else
-		tracker_packet(r->t, p, ts_us);
-}
-
-static int show_progress(const struct inspect_opts *o)
-{
-	return o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
-}
-
-/* Note the link type of s in its input, with a warning when it is not
- * decoded; returns whether it is. */
-static int note_linktype(const struct inspect_opts *o, struct cap_source *s, struct rep_input *in)
-{
-	int dlt = cap_datalink(s);
-	int decodable = decode_linktype_supported(dlt);
-	in->linktype = cap_datalink_name(s);
-	if (!decodable && !o->quiet)
-		cli_warn("%s: link type %s (%d) is not decoded; its packets are "
-				"counted only", cap_name(s), in->linktype, dlt);
-	return decodable;
-}
-
-/* Live, once told to stop (a signal, --duration): what the kernel holds
- * already is read too. A partly filled block of the capture ring is handed
- * over within one read timeout (100 ms), so reading goes on until a wait
- * for packets comes back empty DRAIN_MIN_US after the stop, and for
- * DRAIN_MAX_US at most (a flood never lets it go quiet). */
-#define DRAIN_MIN_US 250000u
-#define DRAIN_MAX_US 1000000u
-
-/* Read one source to its end; returns 0, or -1 when it ended in error. */
-static int pump(struct run *r, struct cap_source *s, struct rep_input *in, size_t i, size_t n)
-{
-	const struct inspect_opts *o = r->o;
-	int dlt = cap_datalink(s);
-	int decodable = note_linktype(o, s, in);
-	struct cap_packet cp;
-	struct pkt p;
-	uint64_t deadline = o->duration > 0 ? now_us() + (uint64_t)(o->duration * 1e6) : 0;
-	uint64_t drain_from = 0; /* live, told to stop: since when */
-	int show = show_progress(o);
-	for (;;) {
-		if (o->count && r->total >= o->count)
-			break;
-		if (!drain_from && (stop_requested || (deadline && now_us() >= deadline))) {
-			if (!in->live)
-				break;
-			drain_from = now_us();
-		}
-		if (drain_from && now_us() >= drain_from + DRAIN_MAX_US)
-			break;
-		int rc = cap_next(s, &cp);
-		if (rc == CAP_TIMEOUT && drain_from && now_us() >= drain_from + DRAIN_MIN_US)
-			break;
-		if (rc == CAP_TIMEOUT || (rc == CAP_END && in->live && stop_requested))
-			continue; /* live, CAP_END is a signal's breakloop: drain */
-		if (rc == CAP_END)
-			break;
-		if (rc == CAP_ERROR) {
-			in->error = 1;
-			snprintf(in->message, sizeof in->message, "%s", cap_error(s));
-			return -1;
-		}
-		if (decodable)
-			decode_packet(&r->dec, dlt, cp.data, cp.caplen, cp.wirelen, &p);
-		take(r, in, cp.ts_us, decodable ? &p : NULL);
-		if (show && (r->total & 0xffff) == 0)
-			progress(r, s, cap_offset(s), i, n);
-	}
-	return 0;
-}
-
-/* A file, read and decoded a batch ahead on a second thread (prefetch.h);
- * the same as pump() otherwise. Returns 0, -1 when it ended in error, or 1
- * when no thread could be had (pump() then reads it). */
-static int pump_file(struct run *r, struct cap_source *s, struct rep_input *in, size_t i, size_t n)
-{
-	const struct inspect_opts *o = r->o;
-	int decodable = decode_linktype_supported(cap_datalink(s));
-	struct prefetch *pf = NULL;
-	if (!(o->count && r->total >= o->count) &&
-	    !(pf = prefetch_start(s, decodable, o->count ? o->count - r->total : 0, &stop_requested)))
-		return 1;
-	note_linktype(o, s, in); /* as pump() does, even with nothing left to read */
-	if (!pf)
-		return 0;
-	int show = show_progress(o);
-	const struct pf_packet *k;
-	while (!stop_requested && (k = prefetch_next(pf))) {
-		take(r, in, k->ts_us, decodable ? &k->p : NULL);
-		if (show && (r->total & 0xffff) == 0)
-			progress(r, s, prefetch_offset(pf), i, n);
-	}
-	if (prefetch_finish(pf, &r->dec.stats, in->message, sizeof in->message) == CAP_ERROR) {
-		in->error = 1;
-		return -1;
-	}
-	return 0;
-}
 
 /* The outputs are opened before reading, so a bad path fails at once and
  * not after a long capture, and before a live capture gives up root (the
@@ -249,18 +78,24 @@ static void discard_outputs(const struct inspect_opts *o, FILE *out, FILE *html)
 		close_remove(html, o->html_path);
 }
 
-static int write_report(const struct inspect_opts *o, FILE *f, const struct report *rep)
+int inspect_write(const struct inspect_opts *o, FILE *f, const struct inspect_result *res)
 {
-	int rc = output_find(o->format)->fn(f, rep, &o->out);
-	if (f != stdout) {
-		if (fclose(f) != 0)
-			rc = -1;
-	} else if (fflush(f) != 0) {
+	int rc = output_find(o->format)->fn(f, res->rep, &o->out);
+	if (fflush(f) != 0)
 		rc = -1;
-	}
 	if (rc < 0)
 		cli_error("writing %s failed: %s",
 			o->out_path ? o->out_path : "standard output", strerror(errno));
+	return rc;
+}
+
+static int write_report(const struct inspect_opts *o, FILE *f, const struct inspect_result *res)
+{
+	int rc = inspect_write(o, f, res);
+	if (f != stdout && fclose(f) != 0 && rc == 0) {
+		cli_error("writing %s failed: %s", o->out_path, strerror(errno));
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -315,24 +150,8 @@ static void limits_warning(const struct inspect_opts *o, const struct tracker_st
 }
 
 /* What the report needs from files, loaded on a thread while packets are
- * read. Warnings are kept and printed when the thread is joined, so that
- * they do not cut into the progress line. */
-struct intel_load {
-	const struct inspect_opts *o;
-	pthread_t thread;
-	struct oui_db *oui;
-	struct ipdb *ip;
-	struct clouds *clouds;
-	struct classifier *cls;
-	struct infra *infra;
-	char warn[5][2200];
-	int threaded, joined;
-	/* what the data sets are (read from their VERSION files and headers
-	 * when joined: live, that is before root is given up) */
-	struct data_set ds[DATA_SETS];
-	size_t n_ds;
-};
-
+ * read (inspect.h). Warnings are kept and printed when the thread is
+ * joined, so that they do not cut into the progress line. */
 static void *intel_load_main(void *arg)
 {
 	struct intel_load *il = arg;
@@ -363,10 +182,11 @@ static void *intel_load_main(void *arg)
 	return NULL;
 }
 
-static void intel_load_start(struct intel_load *il)
+static void intel_load_start(struct intel_load *il, const struct inspect_opts *o)
 {
-	il->threaded = pthread_create(&il->thread, NULL, intel_load_main, il) == 0;
-	if (!il->threaded)
+	memset(il, 0, sizeof *il);
+	il->o = o;
+	if (!(il->thread = engine_thread_start("alfoil-intel", intel_load_main, il)))
 		intel_load_main(il);
 }
 
@@ -377,8 +197,9 @@ static void intel_load_join(struct intel_load *il)
 	if (il->joined)
 		return;
 	il->joined = 1;
-	if (il->threaded)
-		pthread_join(il->thread, NULL);
+	if (il->thread)
+		engine_thread_join(il->thread);
+	il->thread = NULL;
 	il->n_ds = data_sets_describe(il->oui, il->ip, il->clouds, il->cls, il->infra, il->ds);
 	static const int order[] = { 0, 1, 4, 2, 3 };
 	for (int k = 0; k < 5; k++) {
@@ -388,13 +209,23 @@ static void intel_load_join(struct intel_load *il)
 	}
 }
 
-static void intel_load_free(struct intel_load *il)
+int intel_load_open(struct intel_load *il, const struct inspect_opts *o)
+{
+	memset(il, 0, sizeof *il);
+	il->o = o;
+	intel_load_main(il);
+	intel_load_join(il);
+	return 0;
+}
+
+void intel_load_free(struct intel_load *il)
 {
 	oui_free(il->oui);
 	ipdb_close(il->ip);
 	clouds_free(il->clouds);
 	classifier_free(il->cls);
 	infra_free(il->infra);
+	memset(il, 0, sizeof *il);
 }
 
 /* Live: the interface is open and so is every file the report goes to;
@@ -419,198 +250,214 @@ static int drop_privileges(const struct inspect_opts *o)
 	return 0;
 }
 
-/* SIGINT, SIGTERM and SIGHUP (a closed terminal, a service manager's
- * reload): stop reading and write the report of what was read. */
-static void catch_signals(void)
+void inspect_opts_init(struct inspect_opts *o)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	memset(o, 0, sizeof *o);
+	o->format = "text";
+	o->progress = -1;
+	o->out.max_dests = 20;
+	o->out.spawn = &engine_spawner;
+	o->fail_on = -1;
+	tracker_config_default(&o->cfg);
+	reasm_config_default(&o->frag);
+}
+
+/* What a report points into, kept until inspect_result_free(). */
+struct inspect_run {
+	const struct inspect_opts *o;
+	struct engine *e;
+	struct intel_load own;        /* unless o->intel */
+	const struct intel_load *il;  /* own, or o->intel */
+	struct find_config fc;
+	struct blocklist *block;
+	struct baseline *base;
+	struct mud_set profiles;
+};
+
+static void run_free(struct inspect_run *run)
+{
+	if (!run)
+		return;
+	engine_free(run->e);
+	if (run->il == &run->own) {
+		intel_load_join(&run->own);
+		intel_load_free(&run->own);
+	}
+	blocklist_free(run->block);
+	baseline_free(run->base);
+	mud_set_free(&run->profiles);
+	free(run);
+}
+
+/* Live, the interface open (engine.h): the intel/ data is read with the
+ * rights of the user who started alfoil, then root goes. */
+static int live_opened(void *ctx, const char *iface)
+{
+	(void)iface;
+	struct inspect_run *run = ctx;
+	if (run->il == &run->own)
+		intel_load_join(&run->own); /* one thread left for the drop */
+	return drop_privileges(run->o);
+}
+
+static int show_progress(const struct inspect_opts *o)
+{
+	return o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
+}
+
+int inspect_collect(struct inspect_opts *o, struct inspect_result *res)
+{
+	memset(res, 0, sizeof *res);
+	char err[2048];
+	struct inspect_run *run = calloc(1, sizeof *run);
+	if (!run) {
+		cli_error("out of memory");
+		return -1;
+	}
+	run->o = o;
+	/* the IEEE registry, IP data, cloud rules and signatures are only
+	 * needed for the report: they load on a thread of their own while
+	 * the packets are read (live: joined before root is given up, so
+	 * that they are read with the rights of the user who started alfoil;
+	 * the kernel's capture buffer holds the packets meanwhile) */
+	if (o->intel) {
+		run->il = o->intel;
+	} else {
+		intel_load_start(&run->own, o);
+		run->il = &run->own;
+	}
+	/* findings: thresholds, blocklist and baseline are the user's files:
+	 * a mistake in them is an error, before any packet is read */
+	find_config_default(&run->fc);
+	if ((o->find_config && find_config_load(o->find_config, &run->fc, err, sizeof err) < 0) ||
+	    (o->blocklist && !(run->block = blocklist_load(o->blocklist, err, sizeof err))) ||
+	    (o->baseline && !(run->base = baseline_load(o->baseline, err, sizeof err))) ||
+	    (o->profiles && mud_load_dir(o->profiles, &run->profiles, err, sizeof err) < 0)) {
+		cli_error("%s", err);
+		run_free(run);
+		return -1;
+	}
+	if (o->profiles && !run->profiles.n && !o->quiet)
+		cli_warn("%s holds no profiles (aa-bb-cc-dd-ee-ff.json): every device is reported as without one",
+			o->profiles);
+	struct engine_config ec = {
+		.files = (const char *const *)o->inputs, .n_files = o->n_inputs, .iface = o->iface,
+		.filter = o->filter, .count = o->count, .duration = o->duration, .quiet = o->quiet,
+		.progress = show_progress(o), .track = o->cfg, .frag = o->frag,
+		.live_opened = live_opened, .ctx = run,
+	};
+	if (!(run->e = engine_new(&ec))) {
+		cli_error("out of memory");
+		run_free(run);
+		return -1;
+	}
+	int ran = engine_run(run->e);
+	const struct engine_result *er = engine_result(run->e);
+	res->times.start = er->started_us;
+	res->times.read = engine_clock_us();
+	if (run->il == &run->own)
+		intel_load_join(&run->own);
+	res->times.intel = engine_clock_us();
+	const struct tracker *t = engine_tracker(run->e);
+	limits_warning(o, tracker_stats(t));
+	res->bad_input = er->bad_input;
+	if (ran < 0) { /* no input could be opened: each was named */
+		run_free(run);
+		return -1;
+	}
+	const struct intel_load *il = run->il;
+	struct rep_input *inputs = calloc(er->n_inputs ? er->n_inputs : 1, sizeof *inputs);
+	struct intel_db in = { il->oui, il->ip, il->clouds, o->home, il->cls, il->infra, run->fc.infra_bytes };
+	for (size_t i = 0; inputs && i < er->n_inputs; i++) {
+		const struct engine_input *ei = &er->inputs[i];
+		struct rep_input *ri = &inputs[i];
+		ri->name = ei->name;
+		ri->linktype = ei->linktype;
+		ri->packets = ei->packets;
+		ri->error = ei->error;
+		memcpy(ri->message, ei->message, sizeof ri->message);
+		ri->live = ei->live;
+		ri->received = ei->received;
+		ri->dropped = ei->dropped;
+		ri->if_dropped = ei->if_dropped;
+	}
+	struct report *rep = inputs ? report_build(t, &in, engine_dec_stats(run->e), inputs, er->n_inputs,
+						   er->first_us, er->last_us, er->undecoded) : NULL;
+	free(inputs);
+	if (!rep) {
+		cli_error("out of memory building the report");
+		run_free(run);
+		return -1;
+	}
+	rep->version = ALFOIL_VERSION;
+	rep->n_data_sets = il->n_ds;
+	rep->data_sets = il->ds;
+	if (!il->oui)
+		rep->oui_status = "IEEE registry not loaded: makers unknown";
+	if (!il->ip || ipdb_missing(il->ip)[0])
+		rep->ip_status = il->ip ? ipdb_missing(il->ip) : "IP data not loaded";
+	res->times.report = engine_clock_us();
+	struct find_inputs fin = { &run->fc, run->block, run->base, o->profiles ? &run->profiles : NULL };
+	findings_run(rep, &fin, &res->findings);
+	rep->findings = res->findings.v;
+	rep->n_findings = res->findings.n;
+	res->times.find = engine_clock_us();
+	res->rep = rep;
+	res->run = run;
+	return 0;
+}
+
+void inspect_result_free(struct inspect_result *res)
+{
+	report_free(res->rep);
+	findings_free(&res->findings);
+	run_free(res->run);
+	memset(res, 0, sizeof *res);
 }
 
 int cmd_inspect(int argc, char **argv)
 {
-	struct inspect_opts o = { .format = "text", .progress = -1, .out = { 0, 20 }, .fail_on = -1 };
-	tracker_config_default(&o.cfg);
-	reasm_config_default(&o.frag);
+	struct inspect_opts o;
+	inspect_opts_init(&o);
 	int pa = inspect_parse_args(argc, argv, &o);
 	if (pa != 0) {
 		inspect_opts_free(&o);
 		return pa > 0 ? EXIT_OK : EXIT_USAGE;
 	}
-
 	FILE *out = open_output(&o), *html = NULL;
 	if (!out || open_html(&o, &html) < 0) {
 		discard_outputs(&o, out, NULL);
 		inspect_opts_free(&o);
 		return EXIT_USAGE;
 	}
-	char err[2048];
-	/* the IEEE registry, IP data, cloud rules and signatures are only
-	 * needed for the report: they load on a thread of their own while
-	 * the packets are read (live: joined before root is given up, so
-	 * that they are read with the rights of the user who started alfoil;
-	 * the kernel's capture buffer holds the packets meanwhile) */
-	struct intel_load il = { .o = &o };
-	intel_load_start(&il);
-	/* findings: thresholds, blocklist and baseline are the user's files:
-	 * a mistake in them is an error, before any packet is read */
-	struct find_config fc;
-	find_config_default(&fc);
-	struct blocklist *block = NULL;
-	struct baseline *base = NULL;
-	struct mud_set profiles = { 0 };
-	if ((o.find_config && find_config_load(o.find_config, &fc, err, sizeof err) < 0) ||
-	    (o.blocklist && !(block = blocklist_load(o.blocklist, err, sizeof err))) ||
-	    (o.baseline && !(base = baseline_load(o.baseline, err, sizeof err))) ||
-	    (o.profiles && mud_load_dir(o.profiles, &profiles, err, sizeof err) < 0)) {
-		cli_error("%s", err);
-		blocklist_free(block);
-		baseline_free(base);
-		discard_outputs(&o, out, html);
-		intel_load_join(&il);
-		intel_load_free(&il);
-		inspect_opts_free(&o);
-		return EXIT_USAGE;
-	}
-	if (o.profiles && !profiles.n && !o.quiet)
-		cli_warn("%s holds no profiles (aa-bb-cc-dd-ee-ff.json): every device is reported as without one",
-			o.profiles);
-	struct run r = { .o = &o };
-	r.t = tracker_new(&o.cfg);
-	r.ra = r.t ? reasm_new(&o.frag, &r.dec, track_view, r.t) : NULL;
-	r.frag_due = UINT64_MAX;
-	size_t n = o.iface ? 1 : o.n_inputs;
-	r.inputs = calloc(n, sizeof *r.inputs);
-	if (!r.t || !r.ra || !r.inputs) {
-		cli_error("out of memory");
+	struct inspect_result res;
+	if (inspect_collect(&o, &res) < 0) {
 		discard_outputs(&o, out, html);
 		inspect_opts_free(&o);
 		return EXIT_USAGE;
 	}
-	catch_signals();
-	r.started = now_us();
-
-	size_t opened = 0;
-	for (size_t i = 0; i < n && !stop_requested; i++) {
-		struct rep_input *in = &r.inputs[r.n_inputs++];
-		const char *name = o.iface ? o.iface : o.inputs[i];
-		in->name = name;
-		in->live = o.iface != NULL;
-		struct cap_source *s = o.iface ? cap_open_live(name, o.filter, err, sizeof err)
-					       : cap_open_file(name, o.filter, err, sizeof err);
-		if (!s) {
-			in->error = 1;
-			snprintf(in->message, sizeof in->message, "%.500s", err);
-			cli_error("%s", err);
-			r.bad_input = 1;
-			continue;
-		}
-		if (o.iface) {
-			intel_load_join(&il); /* one thread left for the drop */
-			if (drop_privileges(&o) < 0) {
-				cap_close(s);
-				r.bad_input = 1;
-				continue;
-			}
-		}
-		opened++;
-		live_source = o.iface ? s : NULL;
-		int pr = o.iface ? 1 : pump_file(&r, s, in, i, n);
-		if (pr > 0)
-			pr = pump(&r, s, in, i, n);
-		if (pr < 0) {
-			r.bad_input = 1;
-			if (r.progress_shown)
-				fputs("\r\033[K", stderr);
-			cli_error("%s (reporting what was read before it)", in->message);
-		}
-		struct cap_stats cs;
-		if (cap_get_stats(s, &cs) == 0) {
-			in->received = cs.received;
-			in->dropped = cs.dropped;
-			in->if_dropped = cs.if_dropped;
-			if (!o.quiet)
-				fprintf(stderr, "%s: capture: %llu packets received, %llu dropped by kernel, "
-						"%llu dropped by interface\n", cli_prog(),
-					(unsigned long long)cs.received, (unsigned long long)cs.dropped,
-					(unsigned long long)cs.if_dropped);
-		}
-		live_source = NULL;
-		cap_close(s);
-	}
-	if (r.progress_shown)
-		fputs("\r\033[K", stderr);
-	reasm_finish(r.ra); /* datagrams left incomplete still count */
-	/* ALFOIL_TIMES=1: where the time went, on stderr (docs/benchmark.md) */
-	int times = getenv("ALFOIL_TIMES") && *getenv("ALFOIL_TIMES") == '1';
-	uint64_t t_read = now_us();
-	intel_load_join(&il);
-	uint64_t t_intel = now_us();
-	limits_warning(&o, tracker_stats(r.t));
-	struct oui_db *oui = il.oui;
-	struct ipdb *ip = il.ip;
-
-	int status = r.bad_input ? EXIT_INPUT : EXIT_OK;
-	if (!opened) {
+	int status = res.bad_input ? EXIT_INPUT : EXIT_OK;
+	/* --fail-on wins over "some input was bad" (3): a bad file must not
+	 * hide a finding from the script that asked; the bad input is still
+	 * named on stderr and in the report (capture.inputs[].error) */
+	if (o.fail_on >= 0)
+		for (size_t i = 0; i < res.findings.n; i++)
+			if ((int)res.findings.v[i].sev >= o.fail_on)
+				status = EXIT_FINDINGS;
+	if (write_report(&o, out, &res) < 0)
 		status = EXIT_USAGE;
-		discard_outputs(&o, out, html);
-	} else {
-		struct intel_db in = { oui, ip, il.clouds, o.home, il.cls, il.infra, fc.infra_bytes };
-		struct report *rep = report_build(r.t, &in, &r.dec.stats, r.inputs, r.n_inputs,
-						  r.first_us, r.last_us, r.undecoded);
-		if (!rep) {
-			cli_error("out of memory building the report");
-			status = EXIT_USAGE;
-			discard_outputs(&o, out, html);
-		} else {
-			rep->version = ALFOIL_VERSION;
-			rep->n_data_sets = il.n_ds;
-			rep->data_sets = il.ds;
-			if (!oui)
-				rep->oui_status = "IEEE registry not loaded: makers unknown";
-			if (!ip || ipdb_missing(ip)[0])
-				rep->ip_status = ip ? ipdb_missing(ip) : "IP data not loaded";
-			uint64_t t_report = now_us();
-			struct find_inputs fin = { &fc, block, base, o.profiles ? &profiles : NULL };
-			struct findings fs = { 0 };
-			findings_run(rep, &fin, &fs);
-			rep->findings = fs.v;
-			rep->n_findings = fs.n;
-			/* --fail-on wins over "some input was bad" (3): a bad
-			 * file must not hide a finding from the script that
-			 * asked; the bad input is still named on stderr and in
-			 * the report (capture.inputs[].error) */
-			if (o.fail_on >= 0 && (status == EXIT_OK || status == EXIT_INPUT))
-				for (size_t i = 0; i < fs.n; i++)
-					if ((int)fs.v[i].sev >= o.fail_on)
-						status = EXIT_FINDINGS;
-			uint64_t t_find = now_us();
-			if (write_report(&o, out, rep) < 0)
-				status = EXIT_USAGE;
-			if (html && write_html(&o, html, rep) < 0)
-				status = EXIT_USAGE;
-			uint64_t t_write = now_us();
-			if (times)
-				fprintf(stderr, "%s: times (ms): read+track %.1f, wait for intel %.1f, "
-						"report %.1f, findings %.1f, write %.1f\n", cli_prog(),
-					(double)(t_read - r.started) / 1e3, (double)(t_intel - t_read) / 1e3,
-					(double)(t_report - t_intel) / 1e3, (double)(t_find - t_report) / 1e3,
-					(double)(t_write - t_find) / 1e3);
-			report_free(rep);
-			findings_free(&fs);
-		}
+	if (html && write_html(&o, html, res.rep) < 0)
+		status = EXIT_USAGE;
+	/* ALFOIL_TIMES=1: where the time went, on stderr (docs/benchmark.md) */
+	if (getenv("ALFOIL_TIMES") && *getenv("ALFOIL_TIMES") == '1') {
+		const struct inspect_times *t = &res.times;
+		fprintf(stderr, "%s: times (ms): read+track %.1f, wait for intel %.1f, "
+				"report %.1f, findings %.1f, write %.1f\n", cli_prog(),
+			(double)(t->read - t->start) / 1e3, (double)(t->intel - t->read) / 1e3,
+			(double)(t->report - t->intel) / 1e3, (double)(t->find - t->report) / 1e3,
+			(double)(engine_clock_us() - t->find) / 1e3);
 	}
-	reasm_free(r.ra);
-	tracker_free(r.t);
-	intel_load_free(&il);
-	blocklist_free(block);
-	baseline_free(base);
-	mud_set_free(&profiles);
-	free(r.inputs);
+	inspect_result_free(&res);
 	inspect_opts_free(&o);
 	return status;
 }

@@ -22,7 +22,8 @@
 
 enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE, O_MAXFLOWS, O_MAXDEV, O_MAXDEST,
        O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS, O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG,
-       O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES, O_FRAGMEM, O_USER };
+       O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES, O_FRAGMEM, O_USER, O_DEVIDLE, O_DESTIDLE,
+       O_NAMEIDLE };
 
 static char format_help[512];
 
@@ -74,6 +75,11 @@ static struct cli_opt opts[] = {
 	{ "max-dests", 0, "N", O_MAXDEST, "destinations over all devices (default: 65536)" },
 	{ "max-frag-memory", 0, "BYTES", O_FRAGMEM, "IP fragments held for reassembly at once (default:\n"
 						     "4194304; at least 131072; oldest dropped)" },
+	{ "device-idle", 0, "TIME", O_DEVIDLE, "forget a device not seen for TIME (30s, 10m, 24h,\n"
+					       "7d; default: 0, never: the report covers the\n"
+					       "whole capture)" },
+	{ "dest-idle", 0, "TIME", O_DESTIDLE, "forget a destination not used for TIME (default: 0,\nnever)" },
+	{ "name-idle", 0, "TIME", O_NAMEIDLE, "forget a DNS answer not used for TIME (default: 0,\nnever)" },
 	{ NULL, 0, NULL, 0, "other" },
 	{ "help", 'h', NULL, 'h', "this text" },
 };
@@ -154,6 +160,30 @@ static int parse_limit(const char *s, const char *what, uint64_t max, uint32_t *
 	return 0;
 }
 
+/* A duration: a number of seconds, or of minutes, hours or days with m,
+ * h or d after it (s: seconds); 0 is never. */
+static int parse_idle(const char *s, const char *what, uint32_t *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 10);
+	unsigned long long mul = 1;
+	if (end != s && *end && !end[1])
+		switch (*end) {
+		case 's': mul = 1; end++; break;
+		case 'm': mul = 60; end++; break;
+		case 'h': mul = 3600; end++; break;
+		case 'd': mul = 86400; end++; break;
+		default: break;
+		}
+	if (errno || *end || end == s || s[0] == '-' || !isdigit((unsigned char)s[0]) || x > UINT32_MAX / mul) {
+		cli_error("%s: '%s' is not a duration (30s, 10m, 24h, 7d; 0: never)", what, s);
+		return -1;
+	}
+	*v = (uint32_t)(x * mul);
+	return 0;
+}
+
 static int set_option(struct inspect_opts *o, int c, const char *arg)
 {
 	uint64_t v;
@@ -218,6 +248,9 @@ static int set_option(struct inspect_opts *o, int c, const char *arg)
 		}
 		o->frag.max_bytes = (size_t)v;
 		break;
+	case O_DEVIDLE: return parse_idle(arg, "--device-idle", &o->cfg.dev_idle_s);
+	case O_DESTIDLE: return parse_idle(arg, "--dest-idle", &o->cfg.dest_idle_s);
+	case O_NAMEIDLE: return parse_idle(arg, "--name-idle", &o->cfg.name_idle_s);
 	case O_TOP:
 		if (parse_u64(arg, "--top", INT_MAX, &v) < 0)
 			return -1;
@@ -302,7 +335,7 @@ static int gather_inputs(struct inspect_opts *o, char **ops, int n_ops)
 		}
 		v[n++] = ops[i];
 	}
-	o->inputs = v;
+	o->inputs = o->own_inputs = v;
 	o->n_inputs = n;
 	return 0;
 }
@@ -429,7 +462,10 @@ int inspect_parse_args(int argc, char **argv, struct inspect_opts *o)
 void inspect_opts_free(struct inspect_opts *o)
 {
 	cap_list_free(o->dir_files, o->n_dir_files);
-	free(o->inputs);
-	o->inputs = NULL;
+	if (o->inputs == o->own_inputs)
+		o->inputs = NULL;
+	free(o->own_inputs);
+	o->own_inputs = NULL;
 	o->dir_files = NULL;
+	o->n_dir_files = 0;
 }

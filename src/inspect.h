@@ -1,16 +1,30 @@
-/* inspect.h - the options of `alfoil inspect` (cmd_inspect_args.c), shared
- * with cmd_inspect.c. */
+/* inspect.h - `alfoil inspect` as a library for the commands: its options
+ * (cmd_inspect_args.c), and a run of the engine over captures to a report
+ * and its findings (cmd_inspect.c), which `profile` and `enforce` use too.
+ *
+ *   struct inspect_opts o;
+ *   inspect_opts_init(&o);
+ *   o.inputs = files; o.n_inputs = n; o.quiet = 1;   (or inspect_parse_args)
+ *   struct inspect_result res;
+ *   if (inspect_collect(&o, &res) == 0) { ... res.rep, res.findings ...;
+ *           inspect_result_free(&res); }
+ */
 #ifndef ALFOIL_INSPECT_H
 #define ALFOIL_INSPECT_H
 
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analyze/findings.h"
+#include "analyze/report.h"
+#include "intel/datasets.h"
 #include "intel/ipdb.h"
 #include "lib/priv.h"
 #include "output/output.h"
 #include "reasm/reasm.h"
 #include "track/tracker.h"
+
+struct intel_load;
 
 struct inspect_opts {
 	const char *iface;
@@ -38,16 +52,74 @@ struct inspect_opts {
 	struct out_opts out;
 	struct tracker_config cfg;
 	struct reasm_config frag; /* --max-frag-memory */
-	/* the inputs: files as given, directories replaced by their captures */
+	/* the inputs: files as given, directories replaced by their captures;
+	 * a caller may set them itself (they are not freed then) */
 	char **inputs;
 	size_t n_inputs;
+	char **own_inputs;    /* inspect_parse_args()'s array of them */
 	char **dir_files;     /* what the directories held (freed by inspect_opts_free) */
 	size_t n_dir_files;
+	/* the intel/ data loaded already (intel_load_open()): used as it is,
+	 * neither loaded again nor freed; NULL: loaded on a thread of its own
+	 * while the packets are read */
+	const struct intel_load *intel;
 };
 
+/* The defaults of every option, no input. */
+void inspect_opts_init(struct inspect_opts *o);
 /* 0 ready; 1 the help was printed (exit 0); -1 an error was printed. */
 int inspect_parse_args(int argc, char **argv, struct inspect_opts *o);
 void inspect_opts_free(struct inspect_opts *o);
 void inspect_help(FILE *f);
+
+/* What the report needs from files (IEEE registry, IP data, cloud rules,
+ * infrastructure, signatures) and what they are. */
+struct intel_load {
+	const struct inspect_opts *o;
+	struct engine_thread *thread;
+	struct oui_db *oui;
+	struct ipdb *ip;
+	struct clouds *clouds;
+	struct classifier *cls;
+	struct infra *infra;
+	char warn[5][2200];
+	int joined;
+	struct data_set ds[DATA_SETS];
+	size_t n_ds;
+};
+
+/* Load it all now, on this thread (the paths are o's; the warnings are
+ * printed unless o->quiet). 0 (what is missing is warned about, not an
+ * error). */
+int intel_load_open(struct intel_load *il, const struct inspect_opts *o);
+void intel_load_free(struct intel_load *il);
+
+/* Where the time went (ALFOIL_TIMES=1), monotonic microseconds. */
+struct inspect_times {
+	uint64_t start, read, intel, report, find;
+};
+
+struct inspect_run; /* what the report points into */
+
+struct inspect_result {
+	struct report *rep;         /* findings in rep->findings too */
+	struct findings findings;
+	int bad_input;              /* an input ended early or was not read (exit 3) */
+	struct inspect_times times;
+	struct inspect_run *run;
+};
+
+/* Run the engine over o's inputs (or its interface: live, root is given
+ * up once it is open), load the intel data, build the report and run the
+ * detectors. 0 ok; -1 nothing to report: an error was printed (a rule
+ * file, memory), or no input could be opened (each named). res is to be
+ * freed only after 0. */
+int inspect_collect(struct inspect_opts *o, struct inspect_result *res);
+void inspect_result_free(struct inspect_result *res);
+
+/* Render res in o->format (as `alfoil inspect` does) to f, and flush it;
+ * -1 after an error naming o->out_path (or standard output). f stays
+ * open. */
+int inspect_write(const struct inspect_opts *o, FILE *f, const struct inspect_result *res);
 
 #endif

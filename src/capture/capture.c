@@ -2,9 +2,9 @@
  *
  * Live capture, pcapng files and BPF filters go through libpcap. Classic
  * pcap files are opened by libpcap too (it checks the header and knows the
- * link type) and then read by this file: a read-ahead thread fills 2 MiB
- * blocks with read(2) while the caller works on the packets of the block
- * before, and packets are handed out in place (a record that runs into the
+ * link type) and then read by this file: a read-ahead thread (the
+ * wirer's, cap_read_ahead()) fills 2 MiB blocks with read(2) while the
+ * caller works on the packets of the block before, and packets are handed out in place (a record that runs into the
  * next block is put together in a spill buffer). That takes the system
  * calls and the kernel's copy off the analysing thread, which is most of
  * what reading a large file costs. Memory stays at the blocks whatever the
@@ -18,13 +18,15 @@
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "lib/ring.h"
+#include "lib/spawn.h"
 
 #define PCAP_FILE_HDR 24
 #define PCAP_REC_HDR 16
@@ -41,14 +43,14 @@ struct ra_block {
 };
 
 /* Read-ahead: a thread reads the file into RA_DEPTH blocks in turn while
- * the caller works on the packets of the block before. The blocks are a
- * ring; `produced` and `consumed` count blocks and only grow. */
+ * the caller works on the packets of the block before; the blocks are
+ * handed over through a ring (lib/ring.h). The thread is the wirer's
+ * (cap_read_ahead()); without one, a block is read when the caller needs
+ * it, on its own thread. */
 struct readahead {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, freed;
-	uint64_t produced, consumed;
-	int stop;
+	struct ring ring;
+	const struct spawner *sp;
+	void *thread;          /* NULL: the caller reads */
 	int fd;
 	off_t pos;             /* the file offset read next (pread: the
 				  descriptor's own offset is libpcap's) */
@@ -96,46 +98,44 @@ static uint32_t rd32(const uint8_t *p, int swapped)
 	return swapped ? __builtin_bswap32(v) : v;
 }
 
+/* Fill the next free block: 0, or -1 when nothing more will be read
+ * (the end of the file, a read error, or the ring closed by the caller). */
+static int ra_fill(struct readahead *ra)
+{
+	int i = ring_acquire(&ra->ring);
+	if (i < 0)
+		return -1;
+	struct ra_block *b = &ra->blk[i];
+	size_t n = 0;
+	int err = 0, eof = 0;
+	while (n < ra->block) {
+		ssize_t r = pread(ra->fd, b->data + n, ra->block - n, ra->pos);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = errno;
+			break;
+		}
+		if (r == 0) {
+			eof = 1;
+			break;
+		}
+		n += (size_t)r;
+		ra->pos += r;
+	}
+	b->len = n;
+	b->err = err;
+	b->eof = eof;
+	ring_publish(&ra->ring);
+	return err || eof ? -1 : 0;
+}
+
 static void *ra_main(void *arg)
 {
 	struct readahead *ra = arg;
-	for (;;) {
-		pthread_mutex_lock(&ra->mu);
-		while (!ra->stop && ra->produced - ra->consumed >= RA_DEPTH)
-			pthread_cond_wait(&ra->freed, &ra->mu);
-		if (ra->stop) {
-			pthread_mutex_unlock(&ra->mu);
-			return NULL;
-		}
-		struct ra_block *b = &ra->blk[ra->produced % RA_DEPTH];
-		pthread_mutex_unlock(&ra->mu);
-		size_t n = 0;
-		int err = 0, eof = 0;
-		while (n < ra->block) {
-			ssize_t r = pread(ra->fd, b->data + n, ra->block - n, ra->pos);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0) {
-				err = errno;
-				break;
-			}
-			if (r == 0) {
-				eof = 1;
-				break;
-			}
-			n += (size_t)r;
-			ra->pos += r;
-		}
-		b->len = n;
-		b->err = err;
-		b->eof = eof;
-		pthread_mutex_lock(&ra->mu);
-		ra->produced++;
-		pthread_cond_signal(&ra->filled);
-		pthread_mutex_unlock(&ra->mu);
-		if (err || eof)
-			return NULL;
-	}
+	while (ra_fill(ra) == 0)
+		;
+	return NULL;
 }
 
 static void ra_free(struct readahead *ra)
@@ -154,20 +154,16 @@ static void ra_close(struct readahead *ra)
 {
 	if (!ra)
 		return;
-	pthread_mutex_lock(&ra->mu);
-	ra->stop = 1;
-	pthread_cond_signal(&ra->freed);
-	pthread_mutex_unlock(&ra->mu);
-	pthread_join(ra->thread, NULL);
-	pthread_mutex_destroy(&ra->mu);
-	pthread_cond_destroy(&ra->filled);
-	pthread_cond_destroy(&ra->freed);
+	ring_close(&ra->ring);
+	if (ra->thread)
+		ra->sp->join(ra->thread);
+	ring_destroy(&ra->ring);
 	ra_free(ra);
 }
 
 /* fd a file of size bytes, read from offset start on; NULL when memory
- * or a thread cannot be had (libpcap reads then). */
-static struct readahead *ra_start(int fd, off_t start, long long size)
+ * cannot be had (libpcap reads then). */
+static struct readahead *ra_new(int fd, off_t start, long long size)
 {
 	struct readahead *ra = calloc(1, sizeof *ra);
 	if (!ra)
@@ -184,13 +180,7 @@ static struct readahead *ra_start(int fd, off_t start, long long size)
 			ra_free(ra);
 			return NULL;
 		}
-	pthread_mutex_init(&ra->mu, NULL);
-	pthread_cond_init(&ra->filled, NULL);
-	pthread_cond_init(&ra->freed, NULL);
-	if (pthread_create(&ra->thread, NULL, ra_main, ra) != 0) {
-		pthread_mutex_destroy(&ra->mu);
-		pthread_cond_destroy(&ra->filled);
-		pthread_cond_destroy(&ra->freed);
+	if (ring_init(&ra->ring, RA_DEPTH) < 0) {
 		ra->fd = -1;
 		ra_free(ra);
 		return NULL;
@@ -198,19 +188,16 @@ static struct readahead *ra_start(int fd, off_t start, long long size)
 	return ra;
 }
 
-/* The next filled block, waiting for the thread when it is behind. */
+/* The next filled block, waiting for the thread when it is behind (or
+ * reading it here when there is no thread). The caller never asks past
+ * the block that ends the file. */
 static struct ra_block *ra_next(struct readahead *ra, int release)
 {
-	pthread_mutex_lock(&ra->mu);
-	if (release) {
-		ra->consumed++;
-		pthread_cond_signal(&ra->freed);
-	}
-	while (ra->produced == ra->consumed)
-		pthread_cond_wait(&ra->filled, &ra->mu);
-	struct ra_block *b = &ra->blk[ra->consumed % RA_DEPTH];
-	pthread_mutex_unlock(&ra->mu);
-	return b;
+	if (release)
+		ring_release(&ra->ring);
+	if (!ra->thread)
+		ra_fill(ra);
+	return &ra->blk[ring_next(&ra->ring)];
 }
 
 /* Read classic pcap files ourselves (pcapng, pipes and the rest stay with
@@ -245,7 +232,7 @@ static void try_own_reader(struct cap_source *s, int in)
 		return;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	s->ra = ra_start(fd, PCAP_FILE_HDR, (long long)sb.st_size);
+	s->ra = ra_new(fd, PCAP_FILE_HDR, (long long)sb.st_size);
 	if (!s->ra) {
 		free(s->spill);
 		s->spill = NULL;
@@ -558,6 +545,15 @@ static int live_next(struct cap_source *s, struct pcap_pkthdr **h, const u_char 
 	if (poll(&pf, 1, LIVE_WAIT_MS) <= 0)
 		return 0; /* a timeout, or EINTR: the caller looks at its flags */
 	return pcap_next_ex(s->pc, h, data);
+}
+
+void cap_read_ahead(struct cap_source *s, const struct spawner *sp)
+{
+	struct readahead *ra = s->ra;
+	if (!ra || ra->thread || s->cur || !sp)
+		return;
+	ra->sp = sp;
+	ra->thread = sp->start("alfoil-read", ra_main, ra);
 }
 
 void cap_close(struct cap_source *s)

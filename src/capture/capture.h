@@ -44,6 +44,14 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 struct cap_source *cap_open_live(const char *iface, const char *filter, char *err, size_t errlen);
 void cap_close(struct cap_source *s);
 
+/* A classic pcap file (read by capture.c, not libpcap) is read ahead, a
+ * block at a time, on a thread of sp's while the caller works on the
+ * packets of the block before. Called before the first cap_next(); without
+ * it (or when sp gives no thread) the blocks are read on the caller's
+ * thread as they are needed. Other sources ignore it. */
+struct spawner;
+void cap_read_ahead(struct cap_source *s, const struct spawner *sp);
+
 /* Directory inputs (dir.c): every capture file under dir, recursively,
  * sorted in version order; names *.pcap, *.pcapng, *.cap, each perhaps
  * with a rotation number and perhaps .gz. *out is freed with

@@ -1,7 +1,6 @@
 /* json.c - the report as JSON (schema in docs/json-schema.md), built with
  * jansson. Field names are stable within a schema version. */
 #include <jansson.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,7 +406,9 @@ static void *batch_odd(void *arg)
 
 int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 {
-	(void)opts;
+	/* the helper thread is the wirer's (out_opts.spawn); without one
+	 * this thread makes every device's text */
+	const struct spawner *sp = opts ? opts->spawn : NULL;
 	/* set once, before any thread of ours makes JSON: with no arena on,
 	 * these are malloc and free */
 	json_set_alloc_funcs(arena_malloc, arena_free);
@@ -535,12 +536,12 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	for (size_t from = 0; from < r->n_devices; from += JSON_BATCH) {
 		b.from = from;
 		b.n = r->n_devices - from < JSON_BATCH ? r->n_devices - from : JSON_BATCH;
-		pthread_t helper;
-		int two = b.n >= 4 && pthread_create(&helper, NULL, batch_odd, &b) == 0;
+		void *helper = b.n >= 4 && sp ? sp->start("alfoil-json", batch_odd, &b) : NULL;
+		int two = helper != NULL;
 		for (size_t i = 0; i < b.n; i += two ? 2 : 1)
 			b.text[i] = device_text(&r->devices[from + i]);
 		if (two)
-			pthread_join(helper, NULL);
+			sp->join(helper);
 		for (size_t i = 0; i < b.n; i++) {
 			fputs(from + i ? ",\n    " : "\n    ", f);
 			if (b.text[i])

@@ -7,11 +7,14 @@
 #include <stdio.h>
 
 #include "analyze/report.h"
+#include "lib/spawn.h"
 
 struct out_opts {
 	int show_local;   /* list local and multicast peers too, not only a count */
 	int max_dests;    /* destinations per device in text (0: all) */
 	int by_country;   /* text: the per-country view only */
+	const struct spawner *spawn; /* JSON: a helper thread makes every other
+					device's text; NULL: none */
 };
 
 typedef int (*output_fn)(FILE *f, const struct report *r, const struct out_opts *o);

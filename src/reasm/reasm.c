@@ -537,6 +537,13 @@ uint64_t reasm_packet(struct reasm *r, const struct pkt *p, uint64_t ts)
 	return r->due;
 }
 
+uint64_t reasm_tick(struct reasm *r, uint64_t now)
+{
+	if (now >= r->due)
+		expire(r, now);
+	return r->due;
+}
+
 void reasm_finish(struct reasm *r)
 {
 	int f;

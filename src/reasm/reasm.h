@@ -61,6 +61,11 @@ void reasm_free(struct reasm *r);
  * itself: the cost of reassembly on unfragmented traffic is one compare. */
 uint64_t reasm_packet(struct reasm *r, const struct pkt *p, uint64_t ts_us);
 
+/* Time has come to now_us without a packet (the engine's tick): the
+ * datagrams whose time is up are dropped as reasm_packet() drops them.
+ * Returns what reasm_packet() returns. */
+uint64_t reasm_tick(struct reasm *r, uint64_t now_us);
+
 /* The input has ended: every datagram still open is handed on as if it
  * had timed out (counted as unfinished). */
 void reasm_finish(struct reasm *r);

@@ -29,6 +29,9 @@ struct tracker_config {
 	size_t max_string_bytes;   /* interned strings, default 32 MiB */
 	uint32_t tcp_idle_s;       /* flow idle timeouts, default 300 / 120 s */
 	uint32_t udp_idle_s;
+	uint32_t dev_idle_s, dest_idle_s, name_idle_s;
+	/* idle expiry, 0 = never (inspect's default: a report covers the whole
+	   capture); watch (later) sets them */
 };
 
 void tracker_config_default(struct tracker_config *c);

@@ -1,13 +1,13 @@
 /* prefetch.h - packets of a capture file read and decoded a batch ahead,
- * on a thread of their own (cmd_prefetch.c).
+ * on a thread of their own (engine/prefetch.c).
  *
  * The thread runs cap_next() and decode_packet() (capture -> decode, as
  * ever) into batches of copied packets; the caller takes them in order and
  * tracks them. The flow of data is unchanged: only the first two steps run
  * on the second CPU. Files only: a live capture is read by the caller.
  */
-#ifndef ALFOIL_PREFETCH_H
-#define ALFOIL_PREFETCH_H
+#ifndef ALFOIL_ENGINE_PREFETCH_H
+#define ALFOIL_ENGINE_PREFETCH_H
 
 #include <signal.h>
 #include <stddef.h>

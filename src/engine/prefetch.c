@@ -1,17 +1,19 @@
-/* cmd_prefetch.c - packets read and decoded a batch ahead (see prefetch.h).
+/* prefetch.c - packets read and decoded a batch ahead (see prefetch.h).
  *
- * A ring of PF_DEPTH batches; each holds up to PF_BATCH packets copied
- * into its own PF_ARENA bytes (a packet is at most 262144 bytes, so one
- * always fits in an empty batch). The thread fills a free batch and hands
- * it over; the caller hands it back when it has taken every packet in it.
- * `produced` and `consumed` count batches and only grow.
+ * A ring (lib/ring.h) of PF_DEPTH batches; each holds up to PF_BATCH
+ * packets copied into its own PF_ARENA bytes (a packet is at most 262144
+ * bytes, so one always fits in an empty batch). The thread fills a free
+ * batch and hands it over; the caller hands it back when it has taken
+ * every packet in it.
  */
-#include "prefetch.h"
+#include "engine/prefetch.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "engine/thread.h"
+#include "lib/ring.h"
 
 #define PF_DEPTH 4
 #define PF_BATCH 512
@@ -32,11 +34,8 @@ struct prefetch {
 	uint64_t limit, count;
 	volatile sig_atomic_t *stop;
 	struct dec_ctx dec;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, freed;
-	uint64_t produced, consumed;
-	int quit;                /* the caller has finished */
+	struct engine_thread *thread;
+	struct ring ring;
 	char err[2048];
 	struct pf_batch b[PF_DEPTH];
 	/* the caller's side */
@@ -53,15 +52,10 @@ static void *pf_main(void *arg)
 	struct cap_packet cp;
 	int pending = 0; /* cp holds a packet that did not fit the last batch */
 	for (;;) {
-		pthread_mutex_lock(&pf->mu);
-		while (!pf->quit && pf->produced - pf->consumed >= PF_DEPTH)
-			pthread_cond_wait(&pf->freed, &pf->mu);
-		if (pf->quit) {
-			pthread_mutex_unlock(&pf->mu);
+		int slot = ring_acquire(&pf->ring);
+		if (slot < 0) /* the caller has finished */
 			return NULL;
-		}
-		struct pf_batch *b = &pf->b[pf->produced % PF_DEPTH];
-		pthread_mutex_unlock(&pf->mu);
+		struct pf_batch *b = &pf->b[slot];
 		b->n = 0;
 		b->end = 0;
 		size_t used = 0;
@@ -101,10 +95,7 @@ static void *pf_main(void *arg)
 				decode_packet(&pf->dec, pf->dlt, k->data, k->caplen, k->wirelen, &k->p);
 		}
 		b->offset = cap_offset(pf->s);
-		pthread_mutex_lock(&pf->mu);
-		pf->produced++;
-		pthread_cond_signal(&pf->filled);
-		pthread_mutex_unlock(&pf->mu);
+		ring_publish(&pf->ring);
 		if (b->end)
 			return NULL;
 	}
@@ -125,13 +116,10 @@ struct prefetch *prefetch_start(struct cap_source *s, int decode, uint64_t limit
 	for (int i = 0; i < PF_DEPTH; i++)
 		if (!(pf->b[i].data = malloc(PF_ARENA)))
 			goto fail;
-	pthread_mutex_init(&pf->mu, NULL);
-	pthread_cond_init(&pf->filled, NULL);
-	pthread_cond_init(&pf->freed, NULL);
-	if (pthread_create(&pf->thread, NULL, pf_main, pf) != 0) {
-		pthread_mutex_destroy(&pf->mu);
-		pthread_cond_destroy(&pf->filled);
-		pthread_cond_destroy(&pf->freed);
+	if (ring_init(&pf->ring, PF_DEPTH) < 0)
+		goto fail;
+	if (!(pf->thread = engine_thread_start("alfoil-decode", pf_main, pf))) {
+		ring_destroy(&pf->ring);
 		goto fail;
 	}
 	return pf;
@@ -149,21 +137,17 @@ const struct pf_packet *prefetch_next(struct prefetch *pf)
 			return &pf->cur->pk[pf->next++];
 		if (pf->ended)
 			return NULL;
-		pthread_mutex_lock(&pf->mu);
 		if (pf->cur) {
 			if (pf->cur->end) { /* the last batch: keep it, report its end */
 				pf->ended = 1;
 				pf->status = pf->cur->status;
-				pthread_mutex_unlock(&pf->mu);
 				return NULL;
 			}
-			pf->consumed++;
-			pthread_cond_signal(&pf->freed);
+			ring_release(&pf->ring);
 		}
-		while (pf->produced == pf->consumed)
-			pthread_cond_wait(&pf->filled, &pf->mu);
-		pf->cur = &pf->b[pf->consumed % PF_DEPTH];
-		pthread_mutex_unlock(&pf->mu);
+		/* never -1: only prefetch_finish() closes the ring, and the
+		 * thread's last batch has end set */
+		pf->cur = &pf->b[ring_next(&pf->ring)];
 		pf->next = 0;
 		pf->offset = pf->cur->offset;
 	}
@@ -176,19 +160,14 @@ long long prefetch_offset(const struct prefetch *pf)
 
 int prefetch_finish(struct prefetch *pf, struct dec_stats *stats, char *err, size_t errlen)
 {
-	pthread_mutex_lock(&pf->mu);
-	pf->quit = 1;
-	pthread_cond_signal(&pf->freed);
-	pthread_mutex_unlock(&pf->mu);
-	pthread_join(pf->thread, NULL);
+	ring_close(&pf->ring);
+	engine_thread_join(pf->thread);
 	int status = pf->ended ? pf->status : CAP_END;
 	if (status == CAP_ERROR && err)
 		snprintf(err, errlen, "%s", pf->err);
 	for (int i = 0; i < DC__COUNT; i++)
 		stats->n[i] += pf->dec.stats.n[i];
-	pthread_mutex_destroy(&pf->mu);
-	pthread_cond_destroy(&pf->filled);
-	pthread_cond_destroy(&pf->freed);
+	ring_destroy(&pf->ring);
 	for (int i = 0; i < PF_DEPTH; i++)
 		free(pf->b[i].data);
 	free(pf);

@@ -1,0 +1,350 @@
+/* test_engine.c - the hand-over ring (lib/ring.h) on one thread and on
+ * two, threads through engine/thread.h, the capture read-ahead on a
+ * thread of the engine's, the reassembler's tick, and the engine's loop
+ * over a file: every packet tracked, the tick once a second of packet
+ * time (and when the clock goes back), the count, a bad input. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#include "capture/capture.h"
+#include "engine/engine.h"
+#include "engine/thread.h"
+#include "lib/ring.h"
+#include "reasm/reasm.h"
+
+/* ---- the ring on one thread --------------------------------------------- */
+
+static void test_ring_order_and_full(void **state)
+{
+	(void)state;
+	struct ring r;
+	int slot[3];
+	assert_int_equal(ring_init(&r, 3), 0);
+	for (int i = 0; i < 3; i++) {
+		int k = ring_try_acquire(&r);
+		assert_int_equal(k, i);
+		slot[k] = 10 + i;
+		ring_publish(&r);
+	}
+	assert_int_equal(ring_try_acquire(&r), -1); /* full */
+	int k = ring_next(&r);
+	assert_int_equal(k, 0);
+	assert_int_equal(slot[k], 10);
+	assert_int_equal(ring_try_acquire(&r), -1); /* not released yet */
+	ring_release(&r);
+	k = ring_try_acquire(&r); /* the freed slot, after the others */
+	assert_int_equal(k, 0);
+	slot[k] = 13;
+	ring_publish(&r);
+	for (int want = 11; want <= 13; want++) {
+		k = ring_next(&r);
+		assert_true(k >= 0);
+		assert_int_equal(slot[k], want);
+		ring_release(&r);
+	}
+	ring_destroy(&r);
+}
+
+static void test_ring_close_drains(void **state)
+{
+	(void)state;
+	struct ring r;
+	assert_int_equal(ring_init(&r, 4), 0);
+	assert_int_equal(ring_acquire(&r), 0);
+	ring_publish(&r);
+	assert_int_equal(ring_acquire(&r), 1);
+	ring_publish(&r);
+	ring_close(&r);
+	assert_int_equal(ring_acquire(&r), -1);  /* closed: nothing more */
+	assert_int_equal(ring_next(&r), 0);      /* but what was published is taken */
+	ring_release(&r);
+	assert_int_equal(ring_next(&r), 1);
+	ring_release(&r);
+	assert_int_equal(ring_next(&r), -1);
+	ring_destroy(&r);
+}
+
+/* ---- the ring on two threads -------------------------------------------- */
+
+#define HANDOVERS 200000u
+
+struct pc {
+	struct ring r;
+	uint64_t slot[4];
+	uint64_t produced;
+	int closed_early;
+};
+
+static void *producer(void *arg)
+{
+	struct pc *pc = arg;
+	for (uint64_t v = 1; v <= HANDOVERS; v++) {
+		int k = ring_acquire(&pc->r);
+		if (k < 0) {
+			pc->closed_early = 1;
+			return NULL;
+		}
+		pc->slot[k] = v * 2654435761u;
+		ring_publish(&pc->r);
+		pc->produced = v;
+	}
+	ring_close(&pc->r);
+	return pc;
+}
+
+static void test_ring_two_threads(void **state)
+{
+	(void)state;
+	struct pc pc = { 0 };
+	assert_int_equal(ring_init(&pc.r, 4), 0);
+	struct engine_thread *t = engine_thread_start("test-producer", producer, &pc);
+	assert_non_null(t);
+	uint64_t want = 1, n = 0;
+	int k;
+	while ((k = ring_next(&pc.r)) >= 0) {
+		assert_true(pc.slot[k] == want * 2654435761u); /* in order, none lost */
+		want++;
+		n++;
+		ring_release(&pc.r);
+	}
+	assert_ptr_equal(engine_thread_join(t), &pc);
+	assert_int_equal(n, HANDOVERS);
+	assert_int_equal(pc.closed_early, 0);
+	ring_destroy(&pc.r);
+}
+
+/* The consumer stops early: the producer, waiting for a free slot, is
+ * woken and ends. */
+static void test_ring_consumer_closes(void **state)
+{
+	(void)state;
+	struct pc pc = { 0 };
+	assert_int_equal(ring_init(&pc.r, 4), 0);
+	struct engine_thread *t = engine_thread_start("test-producer", producer, &pc);
+	assert_non_null(t);
+	for (int i = 0; i < 10; i++) {
+		int k = ring_next(&pc.r);
+		assert_true(k >= 0);
+		ring_release(&pc.r);
+	}
+	ring_close(&pc.r);
+	assert_null(engine_thread_join(t));
+	assert_int_equal(pc.closed_early, 1);
+	assert_true(pc.produced < HANDOVERS);
+	ring_destroy(&pc.r);
+}
+
+/* ---- a capture file ------------------------------------------------------ */
+
+static char path[64];
+
+static void put_le32(FILE *f, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	fwrite(b, 1, 4, f);
+}
+
+/* n Ethernet/IPv4/UDP frames of size bytes from 10.0.0.1 to 10.0.0.2;
+ * frame i at ts[i] microseconds (or i seconds when ts is NULL) carries i
+ * in its payload. */
+static void write_pcap(int n, size_t size, const uint64_t *ts)
+{
+	strcpy(path, "/tmp/alfoil-test-engXXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "wb");
+	put_le32(f, 0xa1b2c3d4);
+	put_le32(f, 2 | 4u << 16);
+	put_le32(f, 0);
+	put_le32(f, 0);
+	put_le32(f, 65535);
+	put_le32(f, 1); /* Ethernet */
+	uint8_t *frame = calloc(1, size);
+	assert_non_null(frame);
+	for (int i = 0; i < n; i++) {
+		memset(frame, 0, size);
+		frame[5] = 1, frame[11] = 2;
+		frame[12] = 0x08; /* IPv4 */
+		frame[14] = 0x45;
+		frame[16] = (uint8_t)((size - 14) >> 8), frame[17] = (uint8_t)(size - 14);
+		frame[22] = 64, frame[23] = 17;
+		frame[26] = 10, frame[29] = 1, frame[30] = 10, frame[33] = 2;
+		frame[34] = 0x30, frame[35] = 0x39, frame[36] = 0x30, frame[37] = 0x3a;
+		frame[38] = (uint8_t)((size - 34) >> 8), frame[39] = (uint8_t)(size - 34);
+		memcpy(frame + 42, &i, sizeof i);
+		uint64_t t = ts ? ts[i] : (uint64_t)i * 1000000u;
+		put_le32(f, 1700000000u + (uint32_t)(t / 1000000u));
+		put_le32(f, (uint32_t)(t % 1000000u));
+		put_le32(f, (uint32_t)size);
+		put_le32(f, (uint32_t)size);
+		fwrite(frame, 1, size, f);
+	}
+	free(frame);
+	fclose(f);
+}
+
+/* Read ahead on a thread of the engine's: records cross the 2 MiB blocks,
+ * every packet comes in order and whole. */
+static void test_read_ahead_thread(void **state)
+{
+	(void)state;
+	int n = 5000; /* ~7.5 MB: blocks in flight, records across them */
+	write_pcap(n, 1499, NULL);
+	char err[512];
+	struct cap_source *s = cap_open_file(path, NULL, err, sizeof err);
+	assert_non_null(s);
+	cap_read_ahead(s, &engine_spawner);
+	struct cap_packet cp;
+	int i = 0, r;
+	while ((r = cap_next(s, &cp)) == CAP_PACKET) {
+		int got;
+		assert_int_equal(cp.caplen, 1499);
+		memcpy(&got, cp.data + 42, sizeof got);
+		assert_int_equal(got, i);
+		i++;
+	}
+	assert_int_equal(r, CAP_END);
+	assert_int_equal(i, n);
+	cap_close(s);
+	/* closed after a few packets, with the thread waiting for a block */
+	s = cap_open_file(path, NULL, err, sizeof err);
+	assert_non_null(s);
+	cap_read_ahead(s, &engine_spawner);
+	assert_int_equal(cap_next(s, &cp), CAP_PACKET);
+	usleep(20000);
+	cap_close(s);
+	unlink(path);
+}
+
+/* ---- the reassembler's tick --------------------------------------------- */
+
+static int views;
+static void count_view(void *user, const struct pkt *p, uint64_t ts)
+{
+	(void)user, (void)p, (void)ts;
+	views++;
+}
+
+/* A first fragment is held; with no packet after it, the tick past the
+ * timeout hands it on as a timed-out datagram. */
+static void test_reasm_tick(void **state)
+{
+	(void)state;
+	uint8_t b[60] = { 0x45, 0, 0, 44, 0x12, 0x34, 0x20, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+			  0x30, 0x39, 0x30, 0x3a, 0, 40 };
+	struct dec_ctx dec = { 0 };
+	struct reasm_config cfg;
+	reasm_config_default(&cfg);
+	struct reasm *ra = reasm_new(&cfg, &dec, count_view, NULL);
+	assert_non_null(ra);
+	struct pkt p;
+	uint8_t *h = heap(b, 44); /* 24 bytes of data: a multiple of 8, more to come */
+	decode_packet(&dec, 12 /* DLT_RAW */, h, 44, 44, &p);
+	assert_int_not_equal(p.frag, FRAG_NONE);
+	views = 0;
+	uint64_t t0 = 1700000000ull * 1000000u;
+	uint64_t due = reasm_packet(ra, &p, t0);
+	free(h);
+	assert_int_equal(due, t0 + 30 * 1000000ull);
+	assert_int_equal(views, 0);
+	assert_int_equal(reasm_tick(ra, t0 + 29 * 1000000ull), due); /* not yet */
+	assert_int_equal(views, 0);
+	assert_int_equal(reasm_tick(ra, due), UINT64_MAX);
+	assert_int_equal(views, 1);
+	assert_int_equal(dec.stats.n[DC_FRAG_TIMEOUT], 1);
+	reasm_free(ra);
+}
+
+/* ---- the engine over files ---------------------------------------------- */
+
+static struct engine *run_files(const char *const *files, size_t n, uint64_t count)
+{
+	struct engine_config c = { .files = files, .n_files = n, .quiet = 1, .count = count };
+	tracker_config_default(&c.track);
+	reasm_config_default(&c.frag);
+	struct engine *e = engine_new(&c);
+	assert_non_null(e);
+	return e;
+}
+
+static void test_engine_file(void **state)
+{
+	(void)state;
+	write_pcap(10, 100, NULL); /* one packet a second for 10 s */
+	const char *files[] = { path };
+	struct engine *e = run_files(files, 1, 0);
+	assert_int_equal(engine_run(e), 0);
+	const struct engine_result *r = engine_result(e);
+	assert_int_equal(r->n_inputs, 1);
+	assert_int_equal(r->opened, 1);
+	assert_int_equal(r->bad_input, 0);
+	assert_int_equal(r->total, 10);
+	assert_int_equal(r->inputs[0].packets, 10);
+	assert_string_equal(r->inputs[0].linktype, "EN10MB");
+	assert_int_equal(r->first_us, 1700000000ull * 1000000u);
+	assert_int_equal(r->last_us, 1700000009ull * 1000000u);
+	assert_int_equal(r->ticks, 10); /* once a second of packet time */
+	assert_int_equal(tracker_stats(engine_tracker(e))->packets, 10);
+	assert_int_equal(engine_run(e), -1); /* once only */
+	engine_free(e);
+	unlink(path);
+}
+
+/* Packet time: ten packets within a second make one tick; a clock that
+ * goes back more than a second ticks too; a little jitter does not. */
+static void test_engine_tick_clock(void **state)
+{
+	(void)state;
+	uint64_t ts[] = { 0, 100000, 200000, 900000, 999999, 1000000, 990000, /* tick at 0 and 1 s */
+			  5000000, 2000000, 2100000, 3000000 };             /* 5 s, back to 2 s, 3 s */
+	int n = (int)(sizeof ts / sizeof ts[0]);
+	write_pcap(n, 100, ts);
+	const char *files[] = { path };
+	struct engine *e = run_files(files, 1, 0);
+	assert_int_equal(engine_run(e), 0);
+	assert_int_equal(engine_result(e)->total, (uint64_t)n);
+	assert_int_equal(engine_result(e)->ticks, 5); /* 0, 1, 5, 2 (back), 3 */
+	engine_free(e);
+	unlink(path);
+}
+
+/* Two files and one that is not there: the count stops it in the second
+ * file; the missing one is named and marked. */
+static void test_engine_inputs(void **state)
+{
+	(void)state;
+	write_pcap(5, 100, NULL);
+	const char *files[] = { path, "/nonexistent/alfoil.pcap", path };
+	struct engine *e = run_files(files, 3, 7);
+	assert_int_equal(engine_run(e), 0);
+	const struct engine_result *r = engine_result(e);
+	assert_int_equal(r->n_inputs, 3);
+	assert_int_equal(r->opened, 2);
+	assert_int_equal(r->bad_input, 1);
+	assert_int_equal(r->inputs[1].error, 1);
+	assert_non_null(strstr(r->inputs[1].message, "/nonexistent/alfoil.pcap"));
+	assert_int_equal(r->inputs[0].packets, 5);
+	assert_int_equal(r->inputs[2].packets, 2);
+	assert_int_equal(r->total, 7);
+	engine_free(e);
+	const char *none[] = { "/nonexistent/alfoil.pcap" };
+	e = run_files(none, 1, 0);
+	assert_int_equal(engine_run(e), -1);
+	engine_free(e);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ring_order_and_full), cmocka_unit_test(test_ring_close_drains),
+		cmocka_unit_test(test_ring_two_threads),    cmocka_unit_test(test_ring_consumer_closes),
+		cmocka_unit_test(test_read_ahead_thread),   cmocka_unit_test(test_reasm_tick),
+		cmocka_unit_test(test_engine_file),         cmocka_unit_test(test_engine_tick_clock),
+		cmocka_unit_test(test_engine_inputs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
