@@ -65,6 +65,12 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
 unit: $(UNIT_BIN)
 
+# tests/t-captures.sh: `inspect --json` over every shared capture in one
+# process, the intel data loaded once (tests/tools/inspect-many.c)
+build/san/inspect-many: tests/tools/inspect-many.c build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a $(LIBS)
+
 # Tools (the example and flood generators) are plain C.
 build/rel/mkexample: tools/mkexample.c
 	@mkdir -p $(dir $@)
@@ -133,7 +139,7 @@ fuzz: $(FUZZ_BIN) build/rel/seeds
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
 CHECK_FUZZ := $(if $(HAVE_FUZZ_CC),$(FUZZ_BIN) build/rel/seeds)
 
-check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood build/rel/mkmonth $(CHECK_FUZZ)
+check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood build/rel/mkmonth build/san/inspect-many $(CHECK_FUZZ)
 	@tests/run-tests.sh build/san
 
 # Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).
