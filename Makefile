@@ -2,6 +2,7 @@
 #
 #   make            release build: ./alfoil
 #   make check      sanitizer (ASan+UBSan) build, unit tests, capture tests
+#   make tsan       the snapshot test's two threads under ThreadSanitizer
 #   make example    build the bundled example capture (examples/home.pcap)
 #   make fuzz       libFuzzer targets (clang) under build/fuzz/
 #   make bench      benchmark against libpcap and ndpiReader (bench/)
@@ -33,7 +34,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 REL_OBJ := $(LIB_SRC:src/%.c=build/rel/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=build/san/%.o)
 
-.PHONY: all check unit example fuzz fuzz-corpus fuzz-smoke bench bench-live clean distclean
+.PHONY: all check unit tsan example fuzz fuzz-corpus fuzz-smoke bench bench-live clean distclean
 all: alfoil
 
 build/rel/%.o: src/%.c
@@ -70,6 +71,26 @@ unit: $(UNIT_BIN)
 build/san/inspect-many: tests/tools/inspect-many.c build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a $(LIBS)
+
+# ThreadSanitizer (make tsan): the snapshot test's two threads, one tracking
+# a capture, the other building reports from its snapshots. Needs a capture
+# (../shared/captures, else the example).
+TSAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_OBJ := $(LIB_SRC:src/%.c=build/tsan/%.o)
+
+build/tsan/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(TSAN_CFLAGS) -MMD -MP -c $< -o $@
+
+build/tsan/libalfoil.a: $(TSAN_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+build/tsan/tests/test_snapshot: tests/unit/test_snapshot.c build/tsan/libalfoil.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) -Itests/unit $(PKG_CFLAGS) $(TSAN_CFLAGS) -o $@ $< build/tsan/libalfoil.a $(LIBS) -lcmocka
+
+tsan: build/tsan/tests/test_snapshot examples/home.pcap
+	SNAPSHOT_TESTS=test_threads TSAN_OPTIONS=halt_on_error=1:exitcode=66 build/tsan/tests/test_snapshot
 
 # Tools (the example and flood generators) are plain C.
 build/rel/mkexample: tools/mkexample.c

@@ -30,6 +30,7 @@
 #include "lib/cli.h"
 #include "lib/priv.h"
 #include "reasm/reasm.h"
+#include "track/snapshot.h"
 #include "track/tracker.h"
 
 /* The outputs are opened before reading, so a bad path fails at once and
@@ -266,6 +267,7 @@ void inspect_opts_init(struct inspect_opts *o)
 struct inspect_run {
 	const struct inspect_opts *o;
 	struct engine *e;
+	struct snapshot *snap;        /* what the report was built from */
 	struct intel_load own;        /* unless o->intel */
 	const struct intel_load *il;  /* own, or o->intel */
 	struct find_config fc;
@@ -278,6 +280,7 @@ static void run_free(struct inspect_run *run)
 {
 	if (!run)
 		return;
+	snapshot_free(run->snap);
 	engine_free(run->e);
 	if (run->il == &run->own) {
 		intel_load_join(&run->own);
@@ -381,8 +384,12 @@ int inspect_collect(struct inspect_opts *o, struct inspect_result *res)
 		ri->dropped = ei->dropped;
 		ri->if_dropped = ei->if_dropped;
 	}
-	struct report *rep = inputs ? report_build(t, &in, engine_dec_stats(run->e), inputs, er->n_inputs,
-						   er->first_us, er->last_us, er->undecoded) : NULL;
+	/* the last snapshot: the report's strings are its (freed after the
+	 * report, in run_free()) */
+	run->snap = inputs ? tracker_snapshot(t) : NULL;
+	struct report *rep = run->snap ? report_build(run->snap, &in, engine_dec_stats(run->e), inputs,
+						      er->n_inputs, er->first_us, er->last_us, er->undecoded)
+				       : NULL;
 	free(inputs);
 	if (!rep) {
 		cli_error("out of memory building the report");

@@ -289,7 +289,7 @@ static int readable(const char *opt, const char *path)
 }
 
 /* The inputs: each operand, a directory replaced by its captures. */
-static int gather_inputs(struct inspect_opts *o, char **ops, int n_ops)
+int inspect_gather_inputs(struct inspect_opts *o, char **ops, int n_ops)
 {
 	size_t n = 0, cap = (size_t)n_ops;
 	char **v = malloc((cap ? cap : 1) * sizeof *v);
@@ -454,7 +454,7 @@ int inspect_parse_args(int argc, char **argv, struct inspect_opts *o)
 	    readable("--config", o->find_config) < 0 || readable("--blocklist", o->blocklist) < 0 ||
 	    readable("--baseline", o->baseline) < 0)
 		return -1;
-	if (gather_inputs(o, ops, n_ops) < 0 || check_outputs(o) < 0 || check_user(o) < 0)
+	if (inspect_gather_inputs(o, ops, n_ops) < 0 || check_outputs(o) < 0 || check_user(o) < 0)
 		return -1;
 	return 0;
 }

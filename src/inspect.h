@@ -70,6 +70,10 @@ void inspect_opts_init(struct inspect_opts *o);
 /* 0 ready; 1 the help was printed (exit 0); -1 an error was printed. */
 int inspect_parse_args(int argc, char **argv, struct inspect_opts *o);
 void inspect_opts_free(struct inspect_opts *o);
+/* The inputs from operands as inspect takes them (a directory becomes its
+ * captures, "-" standard input): o->inputs, freed by inspect_opts_free.
+ * 0, or -1 after a message. */
+int inspect_gather_inputs(struct inspect_opts *o, char **ops, int n_ops);
 void inspect_help(FILE *f);
 
 /* What the report needs from files (IEEE registry, IP data, cloud rules,

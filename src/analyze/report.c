@@ -227,22 +227,18 @@ static int cmp_resolved(const void *a, const void *b)
 }
 
 /* The name cache and the queries, per device. Two passes: count, fill. */
-static void add_dns(struct report *r, const struct tracker *t, const uint32_t *slot,
+static void add_dns(struct report *r, const struct snapshot *t, const uint32_t *slot,
 		    uint32_t maxidx, const struct strpool *sp)
 {
 	uint32_t dev, name, count;
 	struct ip_addr a;
-	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_query_next(t, i)) {
-		tracker_query(t, i, &dev, &name, &count);
-		dev = tracker_device_index(t, dev);
+	for (uint32_t i = 0; i < snap_query_count(t); i++) {
+		snap_query(t, i, &dev, &name, &count);
 		if (dev < maxidx)
 			r->devices[slot[dev]].n_queries++;
 	}
-	for (uint32_t i = tracker_name_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_name_next(t, i)) {
-		tracker_name(t, i, &dev, &a, &name);
-		dev = tracker_device_index(t, dev);
+	for (uint32_t i = 0; i < snap_name_count(t); i++) {
+		snap_name(t, i, &dev, &a, &name);
 		if (dev < maxidx)
 			r->devices[slot[dev]].n_resolved++;
 	}
@@ -252,10 +248,8 @@ static void add_dns(struct report *r, const struct tracker *t, const uint32_t *s
 		d->resolved = calloc(d->n_resolved ? d->n_resolved : 1, sizeof *d->resolved);
 		d->n_queries = d->n_resolved = 0;
 	}
-	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_query_next(t, i)) {
-		tracker_query(t, i, &dev, &name, &count);
-		dev = tracker_device_index(t, dev);
+	for (uint32_t i = 0; i < snap_query_count(t); i++) {
+		snap_query(t, i, &dev, &name, &count);
 		struct rep_device *d = dev < maxidx ? &r->devices[slot[dev]] : NULL;
 		if (!d || !d->queries)
 			continue;
@@ -263,10 +257,8 @@ static void add_dns(struct report *r, const struct tracker *t, const uint32_t *s
 		d->queries[d->n_queries].count = count;
 		d->n_queries++;
 	}
-	for (uint32_t i = tracker_name_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_name_next(t, i)) {
-		tracker_name(t, i, &dev, &a, &name);
-		dev = tracker_device_index(t, dev);
+	for (uint32_t i = 0; i < snap_name_count(t); i++) {
+		snap_name(t, i, &dev, &a, &name);
 		struct rep_device *d = dev < maxidx ? &r->devices[slot[dev]] : NULL;
 		if (!d || !d->resolved)
 			continue;
@@ -393,22 +385,22 @@ static void home_country(struct report *r, const struct intel_db *in, const stru
 	}
 }
 
-struct report *report_build(const struct tracker *t, const struct intel_db *in,
+struct report *report_build(const struct snapshot *t, const struct intel_db *in,
 			    const struct dec_stats *dec, const struct rep_input *inputs,
 			    size_t n_inputs, uint64_t first_us, uint64_t last_us, uint64_t undecoded)
 {
 	struct report *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
-	const struct tracker_stats *st = tracker_stats(t);
-	const struct strpool *sp = tracker_strings(t);
+	const struct tracker_stats *st = snap_stats(t);
+	const struct strpool *sp = snap_strings(t);
 	r->schema = REPORT_SCHEMA;
 	r->packets = st->packets + undecoded;
 	r->bytes = st->bytes;
 	r->first_us = first_us;
 	r->last_us = last_us;
 	r->undecoded = undecoded;
-	r->memory_bytes = tracker_memory(t);
+	r->memory_bytes = snap_tracker_memory(t);
 	r->inputs = calloc(n_inputs ? n_inputs : 1, sizeof *r->inputs);
 	if (r->inputs) {
 		memcpy(r->inputs, inputs, n_inputs * sizeof *inputs);
@@ -417,23 +409,21 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 	fill_counters(r, st, dec);
 	r->devices_evicted = st->devices_evicted;
 	r->devices_refused = st->devices_refused;
-	r->max_devices = tracker_max_devices(t);
+	r->max_devices = snap_max_devices(t);
 
 	/* devices, with a map from tracker index to report slot */
 	uint32_t maxidx = 0;
-	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_device_next(t, i))
+	for (uint32_t i = 0; i < snap_device_count(t); i++)
 		maxidx = i + 1;
 	uint32_t *slot = malloc((maxidx ? maxidx : 1) * sizeof *slot);
-	r->devices = calloc(tracker_device_count(t) + 1, sizeof *r->devices);
+	r->devices = calloc(snap_device_count(t) + 1, sizeof *r->devices);
 	if (!slot || !r->devices) {
 		free(slot);
 		return r;
 	}
-	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_device_next(t, i)) {
+	for (uint32_t i = 0; i < snap_device_count(t); i++) {
 		slot[i] = (uint32_t)r->n_devices;
-		fill_device(&r->devices[r->n_devices++], tracker_device(t, i), sp, in->oui);
+		fill_device(&r->devices[r->n_devices++], snap_device(t, i), sp, in->oui);
 	}
 	/* global addresses that belong to devices of this network (IPv6
 	 * hosts have them): a destination there is a LAN peer, not the
@@ -446,9 +436,8 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 	size_t n_owned = 0, cap_owned = 0;
 	uint64_t refused = 0;
 	struct ip_addr *owned = NULL;
-	for (uint32_t i = tracker_device_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_device_next(t, i)) {
-		const struct device *d = tracker_device(t, i);
+	for (uint32_t i = 0; i < snap_device_count(t); i++) {
+		const struct device *d = snap_device(t, i);
 		if (d->key.kind != DEVKEY_MAC || tracker_device_forwards(d))
 			continue;
 		for (int k = 0; k < d->n_v4 + d->n_v6; k++) {
@@ -478,9 +467,8 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 	home_country(r, in, owned, n_owned);
 
 	/* count destinations per device, then fill */
-	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_dest_next(t, i)) {
-		uint32_t di = tracker_device_index(t, tracker_dest(t, i)->key.dev);
+	for (uint32_t i = 0; i < snap_dest_count(t); i++) {
+		uint32_t di = snap_dest(t, i)->key.dev;
 		if (di < maxidx)
 			r->devices[slot[di]].n_dests++;
 	}
@@ -489,10 +477,9 @@ struct report *report_build(const struct tracker *t, const struct intel_db *in,
 		rd->dests = calloc(rd->n_dests ? rd->n_dests : 1, sizeof *rd->dests);
 		rd->n_dests = 0;
 	}
-	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE;
-	     i = tracker_dest_next(t, i)) {
-		const struct dest *d = tracker_dest(t, i);
-		uint32_t di = tracker_device_index(t, d->key.dev);
+	for (uint32_t i = 0; i < snap_dest_count(t); i++) {
+		const struct dest *d = snap_dest(t, i);
+		uint32_t di = d->key.dev;
 		if (di >= maxidx)
 			continue;
 		struct rep_device *rd = &r->devices[slot[di]];

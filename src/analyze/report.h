@@ -1,8 +1,8 @@
 /* report.h - the neutral record between analysis and outputs.
  *
- * report_build() reads the tracker and the intel databases and produces
+ * report_build() reads a tracker snapshot and the intel databases and produces
  * plain, sorted records; output/ renders them as text or JSON and decides
- * nothing. All strings are owned by the report (or by the tracker's string
+ * nothing. All strings are owned by the report (or by the snapshot's string
  * pool, which must outlive it).
  */
 #ifndef ALFOIL_ANALYZE_REPORT_H
@@ -13,6 +13,7 @@
 
 #include "decode/decode.h"
 #include "lib/addr.h"
+#include "track/snapshot.h"
 #include "track/tracker.h"
 
 struct oui_db;
@@ -231,8 +232,9 @@ int report_dropped(const struct report *r, char *buf, size_t n);
  * else the id itself. */
 const char *report_display(const struct report *r, const char *id);
 
-/* Inputs are copied. Returns NULL only when out of memory. */
-struct report *report_build(const struct tracker *t, const struct intel_db *in,
+/* Inputs are copied; the report's strings are the snapshot's, so it must
+ * not outlive s. Returns NULL only when out of memory. */
+struct report *report_build(const struct snapshot *t, const struct intel_db *in,
 			    const struct dec_stats *dec, const struct rep_input *inputs,
 			    size_t n_inputs, uint64_t first_us, uint64_t last_us, uint64_t undecoded);
 void report_free(struct report *r);

@@ -13,6 +13,7 @@
 #include "engine/thread.h"
 #include "lib/cli.h"
 #include "lib/fmt.h"
+#include "lib/ring.h"
 #include "lib/utf8.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -59,6 +60,7 @@ static uint64_t wall_us(void)
 }
 
 #define TICK_US 1000000u /* the tick runs at least once a second */
+#define SNAP_DEPTH 2     /* snapshots waiting for the worker, at most */
 
 struct engine {
 	struct engine_config cfg;
@@ -71,6 +73,15 @@ struct engine {
 	uint64_t last_progress;
 	int progress_shown;
 	int ran;
+	int live;
+	/* snapshots */
+	uint64_t snap_at;      /* packet count of the next one (UINT64_MAX: none) */
+	uint64_t snap_due_us;  /* engine time of the next one (0: not set) */
+	struct ring snap_ring;
+	int snap_ring_ok;
+	struct snapshot *snap_slot[SNAP_DEPTH];
+	struct engine_thread *snap_worker;
+	int snap_inline;       /* no worker could be had: the callback runs here */
 };
 
 static void track_view(void *tracker, const struct pkt *p, uint64_t ts_us)
@@ -93,6 +104,15 @@ struct engine *engine_new(const struct engine_config *cfg)
 		return NULL;
 	}
 	e->frag_due = UINT64_MAX;
+	e->live = cfg->iface != NULL;
+	e->snap_at = cfg->on_snapshot && cfg->snap_packets ? cfg->snap_packets : UINT64_MAX;
+	if (cfg->on_snapshot) {
+		if (ring_init(&e->snap_ring, SNAP_DEPTH) < 0) {
+			engine_free(e);
+			return NULL;
+		}
+		e->snap_ring_ok = 1;
+	}
 	return e;
 }
 
@@ -100,6 +120,12 @@ void engine_free(struct engine *e)
 {
 	if (!e)
 		return;
+	if (e->snap_ring_ok) {
+		ring_close(&e->snap_ring);
+		if (e->snap_worker)
+			engine_thread_join(e->snap_worker);
+		ring_destroy(&e->snap_ring);
+	}
 	reasm_free(e->ra);
 	tracker_free(e->t);
 	free(e->res.inputs);
@@ -121,22 +147,101 @@ const struct dec_stats *engine_dec_stats(const struct engine *e)
 	return &e->dec.stats;
 }
 
-/* Time has come to now_us: what is due expires. Files: at packet time,
- * before the packet that brought it; live: at the wall clock. */
+/* The snapshot worker: each snapshot in turn to the callback, which owns
+ * it. Ends when the ring is closed and empty. */
+static void *snap_main(void *arg)
+{
+	struct engine *e = arg;
+	int k;
+	while ((k = ring_next(&e->snap_ring)) >= 0) {
+		struct snapshot *s = e->snap_slot[k];
+		ring_release(&e->snap_ring);
+		e->cfg.on_snapshot(e->cfg.snap_ctx, s);
+	}
+	return NULL;
+}
+
+/* A snapshot now, between two packets, to the worker (started at the
+ * first: live, root is gone by then and the worker shares nothing of the
+ * drop). */
+static void snapshot_now(struct engine *e)
+{
+	if (!e->snap_worker && !e->snap_inline &&
+	    !(e->snap_worker = engine_thread_start("alfoil-snap", snap_main, e)))
+		e->snap_inline = 1;
+	if (e->snap_inline) {
+		struct snapshot *s = tracker_snapshot(e->t);
+		if (!s) {
+			e->res.snapshots_failed++;
+			return;
+		}
+		e->res.snapshots++;
+		e->cfg.on_snapshot(e->cfg.snap_ctx, s);
+		return;
+	}
+	int k = e->live ? ring_try_acquire(&e->snap_ring) : ring_acquire(&e->snap_ring);
+	if (k < 0) {
+		e->res.snapshots_skipped++;
+		return;
+	}
+	struct snapshot *s = tracker_snapshot(e->t);
+	if (!s) { /* the slot stays free: the next acquire returns it again */
+		e->res.snapshots_failed++;
+		return;
+	}
+	e->snap_slot[k] = s;
+	ring_publish(&e->snap_ring);
+	e->res.snapshots++;
+}
+
+/* Between two packets: the packet count of a snapshot reached. */
+static void snapshot_by_count(struct engine *e)
+{
+	e->snap_at += e->cfg.snap_packets;
+	snapshot_now(e);
+}
+
+/* Time has come to now_us (never less than the last): what is due
+ * expires (fragments, then the tracker's idle entries, in bounded steps:
+ * tracker.h), and a snapshot is taken when one is due by time. Files: at
+ * packet time, before the packet that brought it; live: at the wall
+ * clock. */
 static void tick(struct engine *e, uint64_t now_us)
 {
 	e->tick_at = now_us;
 	e->res.ticks++;
 	e->frag_due = reasm_tick(e->ra, now_us);
+	tracker_tick(e->t, now_us);
+	if (e->cfg.on_snapshot && e->cfg.snap_seconds) {
+		uint64_t every = (uint64_t)e->cfg.snap_seconds * 1000000u;
+		if (!e->snap_due_us) { /* the first tick */
+			e->snap_due_us = now_us + every;
+		} else if (now_us >= e->snap_due_us) {
+			e->snap_due_us = now_us + every;
+			snapshot_now(e);
+		}
+	}
 }
 
 /* A file's clock is its packets': a tick when a packet is a second past
- * the last tick, or more than a second before it (a capture whose clock
- * went back). One compare on the way of every packet. */
+ * the last tick. Engine time never goes back: a packet stamped before the
+ * last tick (a capture whose clock went back) moves nothing. One compare
+ * on the way of every packet. */
 static inline void packet_clock(struct engine *e, uint64_t ts_us)
 {
-	if (ts_us - e->tick_at + TICK_US >= 2 * (uint64_t)TICK_US)
+	if (ts_us >= e->tick_at + TICK_US)
 		tick(e, ts_us);
+}
+
+/* Live, the wall clock: on every wait that came back empty (idle set),
+ * else once a second; a clock set back holds engine time where it was. */
+static void wall_clock(struct engine *e, int idle)
+{
+	uint64_t now = wall_us();
+	if (now < e->tick_at)
+		now = e->tick_at;
+	if (idle || now >= e->tick_at + TICK_US)
+		tick(e, now);
 }
 
 static void progress(struct engine *e, struct cap_source *s, long long off, size_t i, size_t n)
@@ -224,7 +329,7 @@ static int pump(struct engine *e, struct cap_source *s, struct engine_input *in,
 			break;
 		int rc = cap_next(s, &cp);
 		if (rc == CAP_TIMEOUT && in->live)
-			tick(e, wall_us());
+			wall_clock(e, 1);
 		if (rc == CAP_TIMEOUT && drain_from && engine_clock_us() >= drain_from + DRAIN_MIN_US)
 			break;
 		if (rc == CAP_TIMEOUT || (rc == CAP_END && in->live && stop_requested))
@@ -236,16 +341,15 @@ static int pump(struct engine *e, struct cap_source *s, struct engine_input *in,
 			snprintf(in->message, sizeof in->message, "%s", cap_error(s));
 			return -1;
 		}
-		if (in->live) {
-			uint64_t now = wall_us();
-			if (now - e->tick_at >= TICK_US)
-				tick(e, now);
-		} else {
+		if (in->live)
+			wall_clock(e, 0);
+		else
 			packet_clock(e, cp.ts_us);
-		}
 		if (decodable)
 			decode_packet(&e->dec, dlt, cp.data, cp.caplen, cp.wirelen, &p);
 		take(e, in, cp.ts_us, decodable ? &p : NULL);
+		if (e->res.total >= e->snap_at)
+			snapshot_by_count(e);
 		if (show && (e->res.total & 0xffff) == 0)
 			progress(e, s, cap_offset(s), i, n);
 	}
@@ -271,6 +375,8 @@ static int pump_file(struct engine *e, struct cap_source *s, struct engine_input
 	while (!stop_requested && (k = prefetch_next(pf))) {
 		packet_clock(e, k->ts_us);
 		take(e, in, k->ts_us, decodable ? &k->p : NULL);
+		if (e->res.total >= e->snap_at)
+			snapshot_by_count(e);
 		if (show && (e->res.total & 0xffff) == 0)
 			progress(e, s, prefetch_offset(pf), i, n);
 	}
@@ -347,5 +453,11 @@ int engine_run(struct engine *e)
 	if (e->progress_shown)
 		fputs("\r\033[K", stderr);
 	reasm_finish(e->ra); /* datagrams left incomplete still count */
+	if (e->snap_worker) { /* every snapshot handed over is seen to */
+		ring_close(&e->snap_ring);
+		engine_thread_join(e->snap_worker);
+		e->snap_worker = NULL;
+		e->snap_inline = 1; /* no more to the worker */
+	}
 	return e->res.opened ? 0 : -1;
 }

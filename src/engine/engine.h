@@ -8,8 +8,17 @@
  * for files and the wall clock live (on every poll timeout of a quiet
  * link as well), and expires what is due.
  *
+ * Snapshots on a schedule: every so many packets and/or seconds of engine
+ * time, between two packets, the engine takes tracker_snapshot() and
+ * hands it, in order, through a ring (lib/ring.h) to a worker thread it
+ * starts at the first one (live, that is after root was given up); the
+ * callback runs there and owns the snapshot. A file waits for the worker
+ * when the ring is full; live, the snapshot is skipped then (counted),
+ * so that the packets are not left to the kernel's buffer.
+ *
  * Every thread of alfoil is started through engine/thread.h. The tracker
- * is the engine's and is read only between runs (engine_tracker()).
+ * is the engine's and is read only by its thread (engine_tracker() after
+ * engine_run(); snapshots for the rest).
  *
  * Signals: engine_run() catches SIGINT, SIGTERM and SIGHUP; each stops
  * the reading (a live capture drains what the kernel holds first) and
@@ -23,6 +32,7 @@
 
 #include "decode/decode.h"
 #include "reasm/reasm.h"
+#include "track/snapshot.h"
 #include "track/tracker.h"
 
 /* One input, as it went. */
@@ -52,6 +62,13 @@ struct engine_config {
 	 * NULL: read it. */
 	int (*live_opened)(void *ctx, const char *iface);
 	void *ctx;
+	/* snapshots: every snap_packets packets and/or snap_seconds of engine
+	 * time (0: not by that); on_snapshot(snap_ctx, s) on the worker, which
+	 * frees s (snapshot_free()). NULL: no snapshots. */
+	uint64_t snap_packets;
+	uint32_t snap_seconds;
+	void (*on_snapshot)(void *ctx, struct snapshot *s);
+	void *snap_ctx;
 };
 
 /* What a run read. */
@@ -64,6 +81,9 @@ struct engine_result {
 	uint64_t first_us, last_us;      /* packet times */
 	uint64_t started_us;             /* monotonic clock, when reading began */
 	uint64_t ticks;
+	uint64_t snapshots;          /* handed to the worker */
+	uint64_t snapshots_skipped;  /* live: the worker was behind */
+	uint64_t snapshots_failed;   /* no memory for one */
 };
 
 struct engine;

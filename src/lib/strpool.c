@@ -241,3 +241,49 @@ size_t strpool_memory(const struct strpool *sp)
 	return sp->nchunks * CHUNK + sp->strs_alloc * (sizeof(char *) + 4) +
 	       (sp->mask + 1) * 4u + sizeof *sp;
 }
+
+struct strpool *strpool_clone(const struct strpool *sp)
+{
+	struct strpool *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->max_bytes = sp->max_bytes;
+	c->used_bytes = sp->used_bytes;
+	memcpy(c->seed, sp->seed, sizeof c->seed);
+	c->chunk_used = sp->chunk_used;
+	c->refused = sp->refused;
+	c->mask = sp->mask;
+	c->strs_alloc = sp->nstrs;
+	c->strs = malloc(sp->nstrs * sizeof *c->strs);
+	c->hashes = malloc(sp->nstrs * sizeof *c->hashes);
+	c->slots = malloc(((size_t)sp->mask + 1) * sizeof *c->slots);
+	c->chunks = calloc(sp->nchunks ? sp->nchunks : 1, sizeof *c->chunks);
+	if (!c->strs || !c->hashes || !c->slots || !c->chunks)
+		goto fail;
+	for (; c->nchunks < sp->nchunks; c->nchunks++) {
+		/* the last chunk: only its used part */
+		size_t n = c->nchunks + 1 == sp->nchunks ? sp->chunk_used : CHUNK;
+		if (!(c->chunks[c->nchunks] = malloc(CHUNK)))
+			goto fail;
+		memcpy(c->chunks[c->nchunks], sp->chunks[c->nchunks], n);
+	}
+	memcpy(c->hashes, sp->hashes, sp->nstrs * sizeof *c->hashes);
+	memcpy(c->slots, sp->slots, ((size_t)sp->mask + 1) * sizeof *c->slots);
+	c->strs[0] = "";
+	/* strings are stored in id order, chunk after chunk */
+	size_t ci = 0;
+	for (uint32_t id = 1; id < sp->nstrs; id++) {
+		uintptr_t p = (uintptr_t)sp->strs[id];
+		while (ci < sp->nchunks &&
+		       (p < (uintptr_t)sp->chunks[ci] || p >= (uintptr_t)sp->chunks[ci] + CHUNK))
+			ci++;
+		if (ci == sp->nchunks)
+			goto fail; /* cannot happen: every string is in a chunk */
+		c->strs[id] = c->chunks[ci] + (p - (uintptr_t)sp->chunks[ci]);
+	}
+	c->nstrs = sp->nstrs;
+	return c;
+fail:
+	strpool_free(c);
+	return NULL;
+}

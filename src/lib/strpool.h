@@ -29,5 +29,8 @@ const char *strpool_str(const struct strpool *sp, uint32_t id); /* "" for 0 */
 uint32_t strpool_count(const struct strpool *sp);
 uint64_t strpool_refused(const struct strpool *sp);
 size_t strpool_memory(const struct strpool *sp);
+/* A copy that shares nothing with sp: the same ids give the same text
+ * (snapshots). NULL when out of memory. O(bytes stored + strings). */
+struct strpool *strpool_clone(const struct strpool *sp);
 
 #endif

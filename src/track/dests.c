@@ -1,7 +1,9 @@
 /* dests.c - per-device destination aggregates: (device, remote address,
  * protocol, service port, direction) with bytes each way and the names the
- * remote end goes by. Bounded; when full, new destinations are counted and
- * refused, never evicted (a phone-home map must not silently forget). */
+ * remote end goes by. Bounded; when full, the least recently used of the
+ * oldest few goes (counted, with an expiry event carrying its totals: a
+ * watch records it, nothing is forgotten silently). Flows hold handles
+ * (index and generation), so a destination gone is never another's. */
 #include <netinet/in.h>
 #include <string.h>
 
@@ -47,9 +49,35 @@ static enum enc_state enc_guess(uint8_t proto, uint16_t port)
 	return s ? (enum enc_state)s->enc : ENC_UNKNOWN;
 }
 
-struct dest *dest_at(struct tracker *t, uint32_t idx)
+struct dest *dest_at(struct tracker *t, uint32_t handle)
 {
-	return idx == TABLE_NONE ? NULL : table_get(t->dests, idx);
+	if (handle == TABLE_NONE)
+		return NULL;
+	struct dest *d = table_get(t->dests, handle_slot(t->dest_bits, handle));
+	return d && d->handle == handle ? d : NULL;
+}
+
+#define DEST_EVICT_LOOK 16 /* the oldest looked at for the least recently used */
+
+/* Make room in a full table: of the DEST_EVICT_LOOK least recently
+ * created or flowed-to (the table's order), the one with the oldest
+ * packet goes. */
+static void dest_evict(struct tracker *t)
+{
+	uint32_t best = TABLE_NONE, idx = table_oldest(t->dests);
+	uint64_t oldest = UINT64_MAX;
+	for (int n = 0; n < DEST_EVICT_LOOK && idx != TABLE_NONE; n++) {
+		const struct dest *d = table_get(t->dests, idx);
+		if (d->last_us < oldest) {
+			oldest = d->last_us;
+			best = idx;
+		}
+		idx = table_newer(t->dests, idx);
+	}
+	if (best == TABLE_NONE)
+		return;
+	life_drop_dest(t, best, TEXP_CAP);
+	t->st.dests_evicted++;
 }
 
 uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote, uint8_t proto,
@@ -62,6 +90,8 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 	k.inbound = (uint8_t)(inbound != 0);
 	k.port = port;
 	k.addr = *remote;
+	if (table_count(t->dests) >= t->cfg.max_dests && table_find(t->dests, &k) == TABLE_NONE)
+		dest_evict(t);
 	uint32_t idx = table_upsert(t->dests, &k, created);
 	if (idx == TABLE_NONE) {
 		t->st.dests_refused++;
@@ -69,6 +99,7 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 	}
 	struct dest *d = table_get(t->dests, idx);
 	if (*created) {
+		d->handle = handle_make(t->dest_bits, &t->dest_serial, idx);
 		d->first_us = ts;
 		d->app = (uint8_t)app_guess(proto, port);
 		d->enc = (uint8_t)enc_guess(proto, port);
@@ -94,12 +125,18 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 	d->flows++;
 	if (!d->dns_name)
 		d->dns_name = names_get(t, dev, remote);
-	return idx;
+	return d->handle;
 }
 
-void dest_remove(struct tracker *t, uint32_t idx)
+void dest_remove(struct tracker *t, uint32_t handle)
 {
-	const struct dest *d = dest_at(t, idx);
+	if (dest_at(t, handle))
+		dest_unlink_free(t, handle_slot(t->dest_bits, handle));
+}
+
+void dest_unlink_free(struct tracker *t, uint32_t idx)
+{
+	struct dest *d = table_get(t->dests, idx);
 	if (!d)
 		return;
 	struct device *dv = dev_at(t, d->key.dev);
@@ -116,6 +153,8 @@ void dest_remove(struct tracker *t, uint32_t idx)
 		}
 		if (dv->n_dests)
 			dv->n_dests--;
+		dv->bytes_nodest += (int64_t)(d->bytes_up + d->bytes_down);
 	}
+	d->handle = TABLE_NONE;
 	table_remove(t->dests, idx);
 }

@@ -71,22 +71,18 @@ void dev_key_ip(struct dev_key *k, const struct ip_addr *ip)
 }
 
 /* A handle is the table index in the low dev_bits bits and a serial
- * number of the entry above them, so that what flows, destinations and
- * name caches hold of an evicted device resolves to nothing instead of to
+ * number of the entry above them (life.c), so that what flows, destinations and
+ * name caches hold of a device gone resolves to nothing instead of to
  * the device that took its slot. The serial wraps after 2^(32 - dev_bits)
  * devices (a million at the default cap); TABLE_NONE is never a handle. */
 static uint32_t handle_index(const struct tracker *t, uint32_t h)
 {
-	return t->dev_bits >= 32 ? h : h & ((1u << t->dev_bits) - 1);
+	return handle_slot(t->dev_bits, h);
 }
 
 static uint32_t handle_new(struct tracker *t, uint32_t idx)
 {
-	uint32_t h;
-	do
-		h = t->dev_bits >= 32 ? idx : idx | (t->dev_serial++ << t->dev_bits);
-	while (h == TABLE_NONE);
-	return h;
+	return handle_make(t->dev_bits, &t->dev_serial, idx);
 }
 
 static struct device *dev_of(const struct tracker *t, uint32_t h)
@@ -142,37 +138,46 @@ static void note_presence(struct tracker *t, struct device *d)
 		dev_evidence(t, d->handle, DEV_EV_LONG);
 }
 
+#define DEV_EVICT_LOOK 64 /* devices with evidence looked at for the least recently seen */
+
 /* Make room: evict the least recently seen device on probation that the
  * current packet does not use, with its destinations. Devices with
- * evidence met on the way are moved to the recent end (their order does
- * not matter: they are never evicted), so the walk costs, over many
- * evictions, about one step each. */
+ * evidence met on the way are moved to the recent end (they go only when
+ * none is on probation), so the walk costs, over many evictions, about one
+ * step each. With none on probation (or each in use by the packet): of the
+ * DEV_EVICT_LOOK least recently bound (the table's order), the one least
+ * recently seen that the packet does not use (devices_displaced). */
 static bool evict_one(struct tracker *t)
 {
-	if (t->n_probation == 0)
-		return false;
 	uint32_t idx = table_oldest(t->devices);
-	for (uint32_t n = table_count(t->devices); idx != TABLE_NONE && n; n--) {
+	for (uint32_t n = t->n_probation ? table_count(t->devices) : 0; idx != TABLE_NONE && n; n--) {
 		struct device *d = table_get(t->devices, idx);
 		uint32_t newer = table_newer(t->devices, idx);
 		if (d->evidence) {
 			table_touch(t->devices, idx);
 		} else if (!pinned(t, d->handle)) {
-			names_drop_device(t, d->handle);
-			for (uint32_t x = d->dest_head; x != TABLE_NONE;) {
-				const struct dest *e = table_get(t->dests, x);
-				uint32_t next = e ? e->dev_next : TABLE_NONE;
-				table_remove(t->dests, x);
-				x = next;
-			}
-			table_remove(t->devices, idx);
-			t->n_probation--;
+			life_drop_device(t, idx, TEXP_CAP);
 			t->st.devices_evicted++;
 			return true;
 		}
 		idx = newer;
 	}
-	return false;
+	uint32_t best = TABLE_NONE;
+	uint64_t oldest = UINT64_MAX;
+	idx = table_oldest(t->devices);
+	for (int n = 0; n < DEV_EVICT_LOOK && idx != TABLE_NONE; n++) {
+		const struct device *d = table_get(t->devices, idx);
+		if (!pinned(t, d->handle) && d->last_us < oldest) {
+			oldest = d->last_us;
+			best = idx;
+		}
+		idx = table_newer(t->devices, idx);
+	}
+	if (best == TABLE_NONE)
+		return false;
+	life_drop_device(t, best, TEXP_CAP);
+	t->st.devices_displaced++;
+	return true;
 }
 
 uint32_t dev_get(struct tracker *t, const struct dev_key *k, uint64_t ts)

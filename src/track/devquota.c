@@ -108,6 +108,8 @@ uint32_t dq_upsert(struct dq *q, uint32_t dev, const void *key, bool *created)
 		table_touch(q->tbl, idx);
 		unlink_ent(q, l);
 		if (q->heads[dev].n >= q->per_dev && q->heads[dev].oldest != TABLE_NONE) {
+			if (q->on_evict)
+				q->on_evict(q->ctx, q->heads[dev].oldest);
 			dq_remove(q, q->heads[dev].oldest);
 			q->evicted++;
 			l = link_of(q, idx);
@@ -116,12 +118,16 @@ uint32_t dq_upsert(struct dq *q, uint32_t dev, const void *key, bool *created)
 		return idx;
 	}
 	if (q->heads[dev].n >= q->per_dev) {
+		if (q->on_evict)
+			q->on_evict(q->ctx, q->heads[dev].oldest);
 		dq_remove(q, q->heads[dev].oldest);
 		q->evicted++;
 	} else if (table_count(q->tbl) >= q->ty_cap) {
 		uint32_t h = hog(q);
 		if (h == TABLE_NONE)
 			return TABLE_NONE;
+		if (q->on_evict)
+			q->on_evict(q->ctx, q->heads[h].oldest);
 		dq_remove(q, q->heads[h].oldest);
 		q->evicted++;
 	}

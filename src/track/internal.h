@@ -20,8 +20,8 @@ struct flow {
 	struct flow_key key;
 	uint64_t first_us, last_us;
 	uint64_t pkts[2], bytes[2];
-	uint32_t dev[2];     /* device index of each side, TABLE_NONE if none */
-	uint32_t dest[2];    /* destination record of each side's device */
+	uint32_t dev[2];     /* device handle of each side, TABLE_NONE if none */
+	uint32_t dest[2];    /* destination handle of each side's device */
 	uint32_t stream;     /* TCP stream buffer of the initiator, or TABLE_NONE */
 	uint32_t next_seq;   /* next byte expected in that stream */
 	uint8_t init;        /* side that opened the flow */
@@ -57,6 +57,9 @@ struct dq {
 	uint32_t ndev, per_dev, ty_cap;
 	size_t link_off;
 	uint64_t evicted;
+	/* called before an entry is evicted to make room (not on dq_remove) */
+	void (*on_evict)(void *ctx, uint32_t idx);
+	void *ctx;
 };
 
 int dq_init(struct dq *q, size_t key_size, size_t entry_size, size_t link_off, uint32_t cap,
@@ -78,7 +81,8 @@ struct name_ent {
 	struct name_key key;
 	uint32_t name;       /* the name the device asked for */
 	struct dq_link link;
-	uint64_t ts_us;
+	uint64_t ts_us;      /* the last answer */
+	uint32_t handle;     /* index and generation (as a device's) */
 };
 
 /* A name a device asked DNS about (its queries), with how often. */
@@ -172,10 +176,29 @@ struct tracker {
 	/* devices (devices.c): handles are index | serial << dev_bits */
 	uint32_t dev_bits, dev_serial;
 	uint32_t n_probation;    /* devices without evidence (DEV_EV_*) */
+	uint32_t dest_bits, dest_serial; /* destination handles, the same way */
+	uint32_t name_bits, name_serial; /* name-cache entry handles */
+	tracker_expiry_fn expiry;        /* what leaves the tables (life.c) */
+	void *expiry_ctx;
 	uint32_t pin[16];        /* handles the current packet uses: never evicted for it */
 	uint32_t n_pin;
 	const struct pkt *pkt;   /* the packet being tracked */
 };
+
+/* life.c: lifetimes (docs/internals.md) */
+/* A handle of idx in a table of 2^bits slots, with the next serial number
+ * above the index bits; TABLE_NONE is never one. */
+uint32_t handle_make(uint32_t bits, uint32_t *serial, uint32_t idx);
+uint32_t handle_slot(uint32_t bits, uint32_t h);
+uint32_t handle_bits(uint32_t cap);
+/* Expire what has been idle, at most steps entries of each table. */
+void life_expire(struct tracker *t, unsigned steps);
+/* Remove device slot idx with its destinations and names, an event for
+ * each (why: enum track_exp_why), counted by the caller. */
+void life_drop_device(struct tracker *t, uint32_t idx, uint8_t why);
+/* Remove destination idx (a slot), with an event, from its device's chain. */
+void life_drop_dest(struct tracker *t, uint32_t idx, uint8_t why);
+void life_event(struct tracker *t, struct track_expiry *e);
 
 /* devices.c */
 /* The device's handle, created (on probation) when new. When the table is
@@ -233,8 +256,13 @@ bool service_port(uint8_t proto, uint16_t port);
 int names_init(struct tracker *t);
 void names_free(struct tracker *t);
 size_t names_memory(const struct tracker *t);
-/* Forget everything a device learned (for a device leaving the table). */
-void names_drop_device(struct tracker *t, uint32_t dev);
+/* Forget everything a device learned (for a device leaving the table),
+ * with an event for each name-cache and query entry. */
+void names_drop_device(struct tracker *t, uint32_t dev, uint8_t why);
+/* Expire idle name-cache and query entries, timed-out DNS queries. */
+void names_expire(struct tracker *t, unsigned steps);
+/* Retire DNS queries waiting longer than DNS_TIMEOUT_S (a few). */
+void pending_retire(struct tracker *t);
 void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name);
 uint32_t names_get(struct tracker *t, uint32_t dev, const struct ip_addr *a);
 void queries_add(struct tracker *t, uint32_t dev, uint32_t name);
@@ -247,9 +275,14 @@ uint32_t dns_response_match(struct tracker *t, const struct pkt *p, uint16_t txi
 /* dests.c */
 uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote, uint8_t proto,
 		  uint16_t port, int inbound, uint64_t ts, bool *created);
-struct dest *dest_at(struct tracker *t, uint32_t idx);
-/* Remove a destination, and from its device's chain. */
-void dest_remove(struct tracker *t, uint32_t idx);
+/* dest_get returns a handle; dest_at takes one (NULL when stale). */
+struct dest *dest_at(struct tracker *t, uint32_t handle);
+/* Remove a destination (by handle), and from its device's chain; no event
+ * (rebind_sender: merged into another). */
+void dest_remove(struct tracker *t, uint32_t handle);
+/* Unlink slot idx from its device's chain, its bytes to the device's
+ * bytes_nodest, and free it. */
+void dest_unlink_free(struct tracker *t, uint32_t idx);
 enum app_proto app_guess(uint8_t proto, uint16_t port);
 
 /* observe.c */

@@ -99,6 +99,13 @@ struct device {
 	struct dev_key key;
 	uint64_t first_us, last_us;
 	uint64_t pkts_out, pkts_in, bytes_out, bytes_in;
+	/* of bytes_out + bytes_in, those on none of its destinations (ARP,
+	 * frames without ports, a destination removed or refused, a relay's
+	 * copy): so bytes_out + bytes_in == the sum of its destinations'
+	 * bytes_up + bytes_down + bytes_nodest, exactly. Negative when a
+	 * destination came with bytes counted to another device (the MAC that
+	 * received for it, the first DHCP client of a shared flow). */
+	int64_t bytes_nodest;
 	struct ip_addr v4[DEV_MAX_V4];
 	struct ip_addr v6[DEV_MAX_V6];
 	uint8_t n_v4, n_v6;
@@ -166,6 +173,8 @@ struct dest {
 	uint8_t enc;        /* enum enc_state */
 	uint16_t tls_version; /* highest offered, 0 when no hello seen */
 	uint32_t dev_next;  /* the device's next destination (TABLE_NONE ends) */
+	uint32_t handle;    /* index and generation: what flows hold (stale
+			     * once the entry expires or is evicted) */
 };
 
 #endif

@@ -22,6 +22,9 @@
 
 #define PENDING_RETIRE 8 /* timed-out queries retired per query seen */
 
+static void name_evicted(void *ctx, uint32_t idx);
+static void query_evicted(void *ctx, uint32_t idx);
+
 int names_init(struct tracker *t)
 {
 	uint32_t ndev = t->cfg.max_devices;
@@ -33,6 +36,11 @@ int names_init(struct tracker *t)
 	    dq_init(&t->pending, sizeof(struct pend_key), sizeof(struct pend_ent),
 		    offsetof(struct pend_ent, link), DNS_PENDING, DNS_PENDING_PER_DEV, ndev) < 0)
 		return -1;
+	t->names.on_evict = name_evicted;
+	t->names.ctx = t;
+	t->queries.on_evict = query_evicted;
+	t->queries.ctx = t;
+	t->name_bits = handle_bits(t->cfg.max_names);
 	return 0;
 }
 
@@ -58,12 +66,77 @@ static uint32_t slot_of(const struct tracker *t, uint32_t dev)
 	return tracker_device_index(t, dev);
 }
 
-void names_drop_device(struct tracker *t, uint32_t dev)
+static void name_event(struct tracker *t, uint32_t idx, uint8_t why)
+{
+	const struct name_ent *e = table_get(t->names.tbl, idx);
+	struct track_expiry ev = { .kind = TEXP_NAME, .why = why, .dev = dev_at(t, e->key.dev),
+				   .name = e->name, .addr = &e->key.addr };
+	life_event(t, &ev);
+}
+
+static void query_event(struct tracker *t, uint32_t idx, uint8_t why)
+{
+	const struct query_ent *e = table_get(t->queries.tbl, idx);
+	struct track_expiry ev = { .kind = TEXP_NAME, .why = why, .dev = dev_at(t, e->key.dev),
+				   .name = e->key.name, .count = e->count };
+	life_event(t, &ev);
+}
+
+/* dq evictions at a quota or the cap: an event each */
+static void name_evicted(void *ctx, uint32_t idx)
+{
+	name_event(ctx, idx, TEXP_CAP);
+}
+
+static void query_evicted(void *ctx, uint32_t idx)
+{
+	query_event(ctx, idx, TEXP_CAP);
+}
+
+void names_drop_device(struct tracker *t, uint32_t dev, uint8_t why)
 {
 	uint32_t slot = slot_of(t, dev);
+	if (slot >= t->names.ndev)
+		return;
+	for (uint32_t i = t->names.heads[slot].oldest; t->expiry && i != TABLE_NONE;) {
+		const struct name_ent *e = table_get(t->names.tbl, i);
+		name_event(t, i, why);
+		i = e->link.next;
+	}
+	for (uint32_t i = t->queries.heads[slot].oldest; t->expiry && i != TABLE_NONE;) {
+		const struct query_ent *e = table_get(t->queries.tbl, i);
+		query_event(t, i, why);
+		i = e->link.next;
+	}
+	t->st.names_expired += t->names.heads[slot].n + t->queries.heads[slot].n;
 	dq_drop_device(&t->names, slot);
 	dq_drop_device(&t->queries, slot);
 	dq_drop_device(&t->pending, slot);
+}
+
+/* The name tables are in the order of the last answer or query (each
+ * touches its entry): the walk stops at the first one still fresh. */
+void names_expire(struct tracker *t, unsigned steps)
+{
+	uint64_t idle = (uint64_t)t->cfg.name_idle_s * 1000000u;
+	for (unsigned n = 0; n < steps; n++) {
+		uint32_t idx = table_oldest(t->names.tbl);
+		const struct name_ent *e = idx == TABLE_NONE ? NULL : table_get(t->names.tbl, idx);
+		if (!e || e->ts_us + idle > t->now_us)
+			break;
+		name_event(t, idx, TEXP_IDLE);
+		dq_remove(&t->names, idx);
+		t->st.names_expired++;
+	}
+	for (unsigned n = 0; n < steps; n++) {
+		uint32_t idx = table_oldest(t->queries.tbl);
+		const struct query_ent *e = idx == TABLE_NONE ? NULL : table_get(t->queries.tbl, idx);
+		if (!e || e->last_us + idle > t->now_us)
+			break;
+		query_event(t, idx, TEXP_IDLE);
+		dq_remove(&t->queries, idx);
+		t->st.names_expired++;
+	}
 }
 
 void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name)
@@ -73,11 +146,14 @@ void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_
 	k.dev = dev;
 	k.addr = *a;
 	uint64_t ev = t->names.evicted;
-	uint32_t idx = dq_upsert(&t->names, slot_of(t, dev), &k, NULL);
+	bool created;
+	uint32_t idx = dq_upsert(&t->names, slot_of(t, dev), &k, &created);
 	t->st.names_evicted += t->names.evicted - ev;
 	if (idx == TABLE_NONE)
 		return;
 	struct name_ent *e = table_get(t->names.tbl, idx);
+	if (created)
+		e->handle = handle_make(t->name_bits, &t->name_serial, idx);
 	e->name = name;
 	e->ts_us = t->now_us;
 }
@@ -118,7 +194,7 @@ static bool in_time(uint64_t a, uint64_t b)
 	return d <= (uint64_t)DNS_TIMEOUT_S * 1000000u;
 }
 
-static void pending_retire(struct tracker *t)
+void pending_retire(struct tracker *t)
 {
 	for (int i = 0; i < PENDING_RETIRE; i++) {
 		uint32_t idx = table_oldest(t->pending.tbl);

@@ -28,6 +28,7 @@ void tracker_config_default(struct tracker_config *c)
 	c->max_string_bytes = 32u << 20;
 	c->tcp_idle_s = 300;
 	c->udp_idle_s = 120;
+	c->window_s = 3600;
 }
 
 static void on_flow_evict(void *ctx, uint32_t idx, void *entry)
@@ -58,8 +59,8 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->strs = strpool_new(t->cfg.max_string_bytes);
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
 	t->last_flow = TABLE_NONE;
-	while (t->dev_bits < 32 && (1ull << t->dev_bits) < t->cfg.max_devices)
-		t->dev_bits++;
+	t->dev_bits = handle_bits(t->cfg.max_devices);
+	t->dest_bits = handle_bits(t->cfg.max_dests);
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
 	t->tls_cache = calloc(1, sizeof *t->tls_cache);
@@ -123,6 +124,7 @@ static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int 
 	struct device *d = dev_at(t, dev);
 	if (!d)
 		return;
+	d->bytes_nodest += p->wirelen; /* until a destination takes it */
 	if (out) {
 		d->pkts_out += pkt_frames(p);
 		d->bytes_out += p->wirelen;
@@ -252,6 +254,9 @@ static void rebind_sender(struct tracker *t, struct flow *f, uint32_t fi, int si
 		return;
 	n->pkts_up += o->pkts_up, n->pkts_down += o->pkts_down;
 	n->bytes_up += o->bytes_up, n->bytes_down += o->bytes_down;
+	struct device *ndv = dev_at(t, nd);
+	if (ndv)
+		ndv->bytes_nodest -= (int64_t)(o->bytes_up + o->bytes_down);
 	if (o->first_us < n->first_us)
 		n->first_us = o->first_us;
 	if (!n->dns_name)
@@ -286,14 +291,18 @@ static void flow_check_sides(struct tracker *t, struct flow *f)
 {
 	/* pins matter only when this packet could make the table evict */
 	bool near_cap = table_count(t->devices) + 16 >= t->cfg.max_devices;
+	/* handles go stale only by eviction or expiry */
+	bool dev_gone = t->st.devices_evicted || t->st.devices_displaced || t->st.devices_expired;
+	bool dest_gone = t->st.dests_evicted || t->st.dests_expired;
 	for (int s = 0; s < 2; s++) {
-		/* handles go stale only by eviction */
-		if (t->st.devices_evicted && f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
+		if (dev_gone && f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
 			f->dev[s] = TABLE_NONE;
 			f->dest[s] = TABLE_NONE;
 			f->sent &= (uint8_t)~(1u << s);
 			f->gw &= (uint8_t)~(5u << s);
 		}
+		if (dest_gone && f->dest[s] != TABLE_NONE && !dest_at(t, f->dest[s]))
+			f->dest[s] = TABLE_NONE; /* bound again below, a new record */
 		if (near_cap)
 			dev_pin(t, f->dev[s]);
 	}
@@ -327,6 +336,8 @@ static void note_evidence(struct tracker *t, struct flow *f, int side, const str
 		dev_add_addr_ev(t, r->handle, &p->dst, ADDR_EV_ANSWERED);
 }
 
+#define LIFE_STEPS 8 /* entries of each table a packet looks at for idle expiry */
+
 static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
 	uint32_t nf = pkt_frames(p); /* a reassembled datagram: its frames */
@@ -334,6 +345,7 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	t->st.packets += nf;
 	t->st.bytes += p->wirelen;
 	flow_expire(t, ts);
+	life_expire(t, LIFE_STEPS);
 
 	if (p->l3 == L3_ARP) {
 		t->st.non_ip_packets++;
@@ -398,6 +410,9 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		struct dest *d = dest_at(t, f->dest[s]);
 		if (!d)
 			continue;
+		struct device *dv = dev_at(t, d->key.dev);
+		if (dv)
+			dv->bytes_nodest -= p->wirelen;
 		if (s == side) {
 			d->pkts_up += nf;
 			d->bytes_up += p->wirelen;

@@ -20,7 +20,8 @@
 struct tracker_config {
 	uint32_t max_devices;      /* default 4096 */
 	uint32_t max_flows;        /* default 65536; LRU-evicted beyond */
-	uint32_t max_dests;        /* default 65536; refused beyond */
+	uint32_t max_dests;        /* default 65536; the least recently used
+				      evicted beyond */
 	uint32_t max_names;        /* name-cache entries, default 65536; each
 				      device at most 1/16 of them, then its
 				      own oldest go */
@@ -29,9 +30,12 @@ struct tracker_config {
 	size_t max_string_bytes;   /* interned strings, default 32 MiB */
 	uint32_t tcp_idle_s;       /* flow idle timeouts, default 300 / 120 s */
 	uint32_t udp_idle_s;
+	/* idle expiry of devices, destinations, name-cache and query entries:
+	 * gone after this long without a packet (0 = never, the default: a
+	 * report covers the whole capture; a long-running watch sets them) */
 	uint32_t dev_idle_s, dest_idle_s, name_idle_s;
-	/* idle expiry, 0 = never (inspect's default: a report covers the whole
-	   capture); watch (later) sets them */
+	uint32_t window_s;         /* detector windows (ARP counters, beacon
+				      gaps), default 3600 */
 };
 
 void tracker_config_default(struct tracker_config *c);
@@ -40,8 +44,18 @@ struct tracker_stats {
 	uint64_t packets, bytes;
 	uint64_t ip_packets, non_ip_packets;
 	uint64_t flows_created, flows_expired, flows_evicted;
-	uint64_t devices_refused, dests_refused;
+	uint64_t devices_refused, dests_refused; /* no room could be made (every
+				       device in use by the packet), or out
+				       of memory */
 	uint64_t devices_evicted;   /* on probation, dropped to admit a newcomer */
+	uint64_t devices_displaced; /* with evidence, least recently seen, dropped
+				       to admit a newcomer (none on probation) */
+	uint64_t devices_expired, dests_expired, names_expired; /* idle (names:
+				       name-cache and query entries, also those
+				       going with their device) */
+	uint64_t dests_evicted;     /* least recently used, at the cap */
+	uint64_t strings_reclaimed; /* bytes of dead strings given back */
+	uint64_t string_compactions;
 	uint64_t names_evicted, strings_refused;
 	uint64_t streams_refused;   /* no buffer free for a split handshake */
 	uint64_t observations[OBS__COUNT];
@@ -64,6 +78,32 @@ void tracker_free(struct tracker *t);
 
 /* Account one decoded packet seen at ts_us (microseconds since the epoch). */
 void tracker_packet(struct tracker *t, const struct pkt *p, uint64_t ts_us);
+
+/* Time moves without packets (now_us: the wall clock live, packet time
+ * for files; never backwards): expire idle flows, DNS queries waiting,
+ * names, destinations and devices. Bounded work per call (TRACK_TICK_STEPS
+ * entries of each table); packets call the same code with fewer steps. */
+#define TRACK_TICK_STEPS 64
+void tracker_tick(struct tracker *t, uint64_t now_us);
+
+/* What leaves the tables, with its final totals: a device (after its
+ * destinations and names, each with an event of its own), a destination,
+ * a name-cache or query entry. Pointers are valid during the call only. */
+enum track_exp_kind { TEXP_DEVICE, TEXP_DEST, TEXP_NAME };
+enum track_exp_why { TEXP_IDLE, TEXP_CAP };
+struct track_expiry {
+	uint8_t kind, why;   /* enum track_exp_kind, enum track_exp_why */
+	uint64_t now_us;
+	const struct device *dev;   /* every kind: the device (its own, for TEXP_DEVICE) */
+	const struct dest *dest;    /* TEXP_DEST: final totals */
+	const struct strpool *strings; /* valid during the call */
+	/* TEXP_NAME: the name (strpool id), and the address it resolved to
+	 * (NULL for a query entry, count its count) */
+	uint32_t name, count;
+	const struct ip_addr *addr;
+};
+typedef void (*tracker_expiry_fn)(void *ctx, const struct track_expiry *e);
+void tracker_set_expiry(struct tracker *t, tracker_expiry_fn fn, void *ctx);
 
 /* Reading the state (for analyze/). Indices run 0 .. count-1 via *_next. */
 const struct tracker_stats *tracker_stats(const struct tracker *t);

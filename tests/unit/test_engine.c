@@ -2,7 +2,9 @@
  * two, threads through engine/thread.h, the capture read-ahead on a
  * thread of the engine's, the reassembler's tick, and the engine's loop
  * over a file: every packet tracked, the tick once a second of packet
- * time (and when the clock goes back), the count, a bad input. */
+ * time (never back), the count, a bad input; snapshots
+ * every so many packets or seconds, handed in order to the worker. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,6 +16,8 @@
 #include "engine/thread.h"
 #include "lib/ring.h"
 #include "reasm/reasm.h"
+#include "track/model.h"
+#include "track/snapshot.h"
 
 /* ---- the ring on one thread --------------------------------------------- */
 
@@ -293,20 +297,21 @@ static void test_engine_file(void **state)
 	unlink(path);
 }
 
-/* Packet time: ten packets within a second make one tick; a clock that
- * goes back more than a second ticks too; a little jitter does not. */
+/* Packet time: packets within a second make one tick; a clock that goes
+ * back moves nothing until it is a second past the last tick again. */
 static void test_engine_tick_clock(void **state)
 {
 	(void)state;
-	uint64_t ts[] = { 0, 100000, 200000, 900000, 999999, 1000000, 990000, /* tick at 0 and 1 s */
-			  5000000, 2000000, 2100000, 3000000 };             /* 5 s, back to 2 s, 3 s */
+	uint64_t ts[] = { 0, 100000, 200000, 900000, 999999, 1000000, 990000, /* ticks at 0 and 1 s */
+			  5000000, 2000000, 2100000, 3000000, 5999999,       /* 5 s; back: none */
+			  6000000, 6500000 };                                /* 6 s */
 	int n = (int)(sizeof ts / sizeof ts[0]);
 	write_pcap(n, 100, ts);
 	const char *files[] = { path };
 	struct engine *e = run_files(files, 1, 0);
 	assert_int_equal(engine_run(e), 0);
 	assert_int_equal(engine_result(e)->total, (uint64_t)n);
-	assert_int_equal(engine_result(e)->ticks, 5); /* 0, 1, 5, 2 (back), 3 */
+	assert_int_equal(engine_result(e)->ticks, 4); /* 0, 1, 5, 6 */
 	engine_free(e);
 	unlink(path);
 }
@@ -337,6 +342,101 @@ static void test_engine_inputs(void **state)
 	unlink(path);
 }
 
+/* ---- snapshots on a schedule ------------------------------------------- */
+
+struct seen {
+	pthread_t packet_thread;
+	uint64_t n, last_packets, last_now;
+	int off_thread, in_order, consistent;
+};
+
+/* On the worker: each snapshot after the one before, internally
+ * consistent (a device's bytes are its destinations' and what went to
+ * none), freed here. */
+static void on_snap(void *ctx, struct snapshot *s)
+{
+	struct seen *w = ctx;
+	w->n++;
+	if (!pthread_equal(pthread_self(), w->packet_thread))
+		w->off_thread++;
+	const struct tracker_stats *st = snap_stats(s);
+	if (st->packets >= w->last_packets && snap_now_us(s) >= w->last_now)
+		w->in_order++;
+	w->last_packets = st->packets;
+	w->last_now = snap_now_us(s);
+	uint32_t nd = snap_device_count(s);
+	int64_t *sum = calloc(nd ? nd : 1, sizeof *sum);
+	assert_non_null(sum);
+	for (uint32_t i = 0; i < snap_dest_count(s); i++) {
+		const struct dest *d = snap_dest(s, i);
+		if (d->key.dev < nd)
+			sum[d->key.dev] += (int64_t)(d->bytes_up + d->bytes_down);
+	}
+	int ok = 1;
+	for (uint32_t i = 0; i < nd; i++) {
+		const struct device *d = snap_device(s, i);
+		ok &= (int64_t)(d->bytes_out + d->bytes_in) == sum[i] + d->bytes_nodest;
+	}
+	w->consistent += ok;
+	free(sum);
+	usleep(200); /* slower than the packets: the file waits for the worker */
+	snapshot_free(s);
+}
+
+/* Every 1,000 packets of the example: each snapshot reaches the worker,
+ * in order and consistent; the last run's tracker is the same as a
+ * snapshot's of it. */
+static void test_engine_snapshots_by_packets(void **state)
+{
+	(void)state;
+	const char *files[] = { "examples/home.pcap" };
+	if (access(files[0], R_OK) != 0) {
+		print_message("%s is absent (make example): skipped\n", files[0]);
+		skip();
+	}
+	struct seen w = { .packet_thread = pthread_self() };
+	struct engine_config c = { .files = files, .n_files = 1, .quiet = 1, .snap_packets = 1000,
+				   .on_snapshot = on_snap, .snap_ctx = &w };
+	tracker_config_default(&c.track);
+	reasm_config_default(&c.frag);
+	struct engine *e = engine_new(&c);
+	assert_non_null(e);
+	assert_int_equal(engine_run(e), 0);
+	const struct engine_result *r = engine_result(e);
+	assert_true(r->total >= 4000); /* 4,805 packets */
+	assert_int_equal(r->snapshots, r->total / 1000);
+	assert_int_equal(r->snapshots_skipped, 0); /* a file waits */
+	assert_int_equal(w.n, r->snapshots);        /* all seen before engine_run() returned */
+	assert_int_equal(w.off_thread, w.n);
+	assert_int_equal(w.in_order, w.n);
+	assert_int_equal(w.consistent, w.n);
+	assert_true(w.last_packets <= tracker_stats(engine_tracker(e))->packets);
+	engine_free(e);
+}
+
+/* Every 3 seconds of packet time, over 10 packets a second apart: at the
+ * ticks of 3, 6 and 9 s. */
+static void test_engine_snapshots_by_time(void **state)
+{
+	(void)state;
+	write_pcap(10, 100, NULL);
+	const char *files[] = { path };
+	struct seen w = { .packet_thread = pthread_self() };
+	struct engine_config c = { .files = files, .n_files = 1, .quiet = 1, .snap_seconds = 3,
+				   .on_snapshot = on_snap, .snap_ctx = &w };
+	tracker_config_default(&c.track);
+	reasm_config_default(&c.frag);
+	struct engine *e = engine_new(&c);
+	assert_non_null(e);
+	assert_int_equal(engine_run(e), 0);
+	assert_int_equal(engine_result(e)->snapshots, 3);
+	assert_int_equal(w.n, 3);
+	assert_int_equal(w.in_order, 3);
+	assert_int_equal(w.last_packets, 9); /* taken before the packet at 9 s */
+	engine_free(e);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,7 +444,8 @@ int main(void)
 		cmocka_unit_test(test_ring_two_threads),    cmocka_unit_test(test_ring_consumer_closes),
 		cmocka_unit_test(test_read_ahead_thread),   cmocka_unit_test(test_reasm_tick),
 		cmocka_unit_test(test_engine_file),         cmocka_unit_test(test_engine_tick_clock),
-		cmocka_unit_test(test_engine_inputs),
+		cmocka_unit_test(test_engine_inputs),      cmocka_unit_test(test_engine_snapshots_by_packets),
+		cmocka_unit_test(test_engine_snapshots_by_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

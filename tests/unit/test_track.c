@@ -279,8 +279,17 @@ static void test_flow_cap_bounded(void **state)
 	assert_int_equal(tracker_flow_count(t), 100);
 	assert_int_equal(st->flows_created, 1000);
 	assert_int_equal(st->flows_evicted, 900);
+	/* a full destination table gives up its least recently used, each
+	 * with an event carrying its totals: the newest 50 stay */
 	assert_int_equal(tracker_dest_count(t), 50);
-	assert_int_equal(st->dests_refused, 950);
+	assert_int_equal(st->dests_refused, 0);
+	assert_int_equal(st->dests_evicted, 950);
+	const struct device *d = find_dev(t, MAC_DEV);
+	assert_non_null(find_dest(t, dev_index(t, d), "93.184.3.250", 80));
+	assert_non_null(find_dest(t, dev_index(t, d), "93.184.3.201", 80));
+	assert_null(find_dest(t, dev_index(t, d), "93.184.3.200", 80));
+	assert_null(find_dest(t, dev_index(t, d), "93.184.0.1", 80));
+	assert_int_equal(d->n_dests, 50);
 	tracker_free(t);
 }
 
@@ -743,15 +752,19 @@ static void test_device_cap_established(void **state)
 	for (uint32_t i = tracker_dest_next(t, TABLE_NONE); i != TABLE_NONE; i = tracker_dest_next(t, i))
 		assert_int_not_equal(tracker_device_index(t, tracker_dest(t, i)->key.dev), TABLE_NONE);
 	/* the device answers the two newcomers left: all four have evidence,
-	 * and the next newcomer is refused */
+	 * and the next newcomer takes the place of the one least recently
+	 * seen that the packet does not use (m[1], last seen at 2) */
 	uint8_t n4[6] = { 0x02, 0, 0, 0, 2, 4 }, n5[6] = { 0x02, 0, 0, 0, 2, 5 }, n6[6] = { 0x02, 0, 0, 0, 3, 1 };
 	udp(t, m[0], n4, "10.0.0.2", 8000, "10.0.1.6", 5000, 31);
 	udp(t, m[0], n5, "10.0.0.2", 8000, "10.0.1.7", 5000, 32);
 	udp(t, n6, m[0], "10.0.3.1", 5000, "10.0.0.2", 8000, 33);
-	assert_null(find_dev(t, n6));
+	assert_non_null(find_dev(t, n6));
 	assert_non_null(find_dev(t, n4));
 	assert_non_null(find_dev(t, n5));
-	assert_int_equal(tracker_stats(t)->devices_refused, 1);
+	assert_non_null(find_dev(t, m[0]));
+	assert_null(find_dev(t, m[1]));
+	assert_int_equal(tracker_stats(t)->devices_refused, 0);
+	assert_int_equal(tracker_stats(t)->devices_displaced, 1);
 	assert_int_equal(tracker_stats(t)->devices_evicted, 6);
 	tracker_free(t);
 }
@@ -831,6 +844,138 @@ static void test_evicted_names_dropped(void **state)
 	tracker_free(t);
 }
 
+/* Expiry events, in order, with what they carried. */
+struct events {
+	unsigned n;
+	struct {
+		uint8_t kind, why;
+		uint64_t now_us, dev_bytes, dest_bytes;
+		char name[64];
+	} v[32];
+};
+
+static void on_expiry(void *ctx, const struct track_expiry *e)
+{
+	struct events *ev = ctx;
+	if (ev->n == 32)
+		return;
+	ev->v[ev->n].kind = e->kind;
+	ev->v[ev->n].why = e->why;
+	ev->v[ev->n].now_us = e->now_us;
+	ev->v[ev->n].dev_bytes = e->dev ? e->dev->bytes_out + e->dev->bytes_in : 0;
+	ev->v[ev->n].dest_bytes = e->dest ? e->dest->bytes_up + e->dest->bytes_down : 0;
+	snprintf(ev->v[ev->n].name, sizeof ev->v[0].name, "%s",
+		 e->kind == TEXP_NAME ? strpool_str(e->strings, e->name) : "");
+	ev->n++;
+}
+
+#define S(x) ((uint64_t)(x) * 1000000u)
+
+/* Idle expiry: a destination and names not used for their idle time go
+ * (by packets and by tracker_tick() alone), each with an event carrying
+ * its totals; a device idle for its time goes after its destinations and
+ * names; what a flow held of them is stale, and the flow's next packet
+ * starts new records. */
+static void test_idle_lifetimes(void **state)
+{
+	(void)state;
+	struct tracker_config cfg;
+	tracker_config_default(&cfg);
+	cfg.dev_idle_s = 600;
+	cfg.dest_idle_s = 60;
+	cfg.name_idle_s = 60;
+	struct tracker *t = tracker_new(&cfg);
+	struct events ev = { 0 };
+	tracker_set_expiry(t, on_expiry, &ev);
+	const uint8_t ip[4] = { 93, 184, 216, 34 };
+	dns_pkt(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", 40000, "192.168.1.1", 53, 0x1001, "a.example", NULL, S(1));
+	dns_pkt(t, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", 40000, 0x1001, "a.example", ip, S(1));
+	struct pkt p;
+	mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", 50000, "93.184.216.34", 443, IPPROTO_TCP, 100);
+	tracker_packet(t, &p, S(2));
+	tracker_packet(t, &p, S(3));
+	const struct device *d = find_dev(t, MAC_DEV);
+	uint32_t h = d->handle;
+	const struct dest *x = find_dest(t, h, "93.184.216.34", 443);
+	assert_non_null(x);
+	assert_string_equal(strpool_str(tracker_strings(t), x->dns_name), "a.example");
+	/* the phone keeps talking: packets expire what is idle */
+	for (int i = 0; i < 100; i++)
+		udp(t, MAC_PHONE, MAC_ROUTER, "192.168.1.20", 5000, "198.51.100.1", 123, S(10 + i));
+	assert_null(find_dest(t, h, "93.184.216.34", 443));
+	assert_non_null(find_dev(t, MAC_DEV)); /* 600 s */
+	const struct tracker_stats *st = tracker_stats(t);
+	/* the TLS destination, and the DNS one both ways (the router is a
+	 * device: a local address) */
+	assert_int_equal(st->dests_expired, 3);
+	assert_int_equal(st->names_expired, 2); /* a name-cache and a query entry */
+	unsigned dests = 0, names = 0, tls = 0;
+	for (unsigned i = 0; i < ev.n; i++) {
+		assert_int_equal(ev.v[i].why, TEXP_IDLE);
+		if (ev.v[i].kind == TEXP_DEST) {
+			dests++;
+			tls += ev.v[i].dest_bytes == 200 && ev.v[i].dev_bytes > 200;
+		} else if (ev.v[i].kind == TEXP_NAME) {
+			names++;
+			assert_string_equal(ev.v[i].name, "a.example");
+		}
+		assert_int_not_equal(ev.v[i].kind, TEXP_DEVICE);
+	}
+	assert_int_equal(dests, 3);
+	assert_int_equal(tls, 1);
+	assert_int_equal(names, 2);
+	/* the device's bytes stay its own, now on no destination */
+	d = find_dev(t, MAC_DEV);
+	assert_int_equal((int64_t)(d->bytes_out + d->bytes_in), d->bytes_nodest);
+	assert_int_equal(d->n_dests, 0);
+	/* the flow's next packet starts a new destination */
+	tracker_packet(t, &p, S(120));
+	x = find_dest(t, h, "93.184.216.34", 443);
+	assert_non_null(x);
+	assert_int_equal(x->bytes_up, 100);
+	assert_int_equal(x->flows, 1);
+	/* time alone: ticks with no packet expire the phone, then the device */
+	ev.n = 0;
+	for (int i = 0; i < 4; i++)
+		tracker_tick(t, S(725));
+	assert_null(find_dev(t, MAC_DEV));
+	assert_null(find_dev(t, MAC_PHONE));
+	assert_int_equal(st->devices_expired, 3); /* and the router */
+	assert_int_equal(tracker_device_count(t), 0);
+	assert_int_equal(tracker_dest_count(t), 0);
+	/* each device after its destinations */
+	int devs_seen = 0;
+	for (unsigned i = 0; i < ev.n; i++) {
+		assert_int_equal(ev.v[i].now_us, S(725));
+		if (ev.v[i].kind == TEXP_DEVICE)
+			devs_seen++;
+		else
+			assert_true(i + 1 < ev.n); /* a device event follows */
+	}
+	assert_int_equal(devs_seen, 3);
+	assert_int_equal(ev.v[ev.n - 1].kind, TEXP_DEVICE);
+	/* time does not step back with a tick */
+	tracker_tick(t, S(1));
+	udp(t, MAC_PHONE, MAC_ROUTER, "192.168.1.20", 5000, "198.51.100.1", 123, S(726));
+	assert_non_null(find_dev(t, MAC_PHONE));
+	tracker_free(t);
+}
+
+/* Defaults: nothing expires however long the capture (inspect). */
+static void test_no_idle_by_default(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL);
+	udp(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", 5000, "198.51.100.1", 123, S(1));
+	for (int i = 0; i < 10; i++)
+		tracker_tick(t, S(86400) * (uint64_t)(i + 1));
+	udp(t, MAC_PHONE, MAC_ROUTER, "192.168.1.20", 5000, "198.51.100.1", 123, S(86400 * 30));
+	assert_non_null(find_dev(t, MAC_DEV));
+	assert_int_equal(tracker_dest_count(t), 2);
+	assert_int_equal(tracker_stats(t)->devices_expired + tracker_stats(t)->dests_expired, 0);
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -855,6 +1000,8 @@ int main(void)
 		cmocka_unit_test(test_direction_broadcast_answer),
 		cmocka_unit_test(test_direction_many_peers),
 		cmocka_unit_test(test_first_seen_earliest),
+		cmocka_unit_test(test_idle_lifetimes),
+		cmocka_unit_test(test_no_idle_by_default),
 	};
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
 }
