@@ -1,6 +1,6 @@
 /* mkmonth.c - write a month of a home network (tests/t-month.sh).
  *
- *   mkmonth [-d FIRST[-LAST]] [-s SEED] OUT.pcap
+ *   mkmonth [-d FIRST[-LAST]] [-s SEED] [-S] OUT.pcap
  *
  * 30 devices over 30 days of packet time from 2026-11-01 00:00 UTC: a
  * router (DHCP, DNS, NTP), six bulbs, four plugs, three cameras, a NAS, two
@@ -14,6 +14,8 @@
  * hosts, never within an hour); on day 20 the second camera really scans
  * the LAN: ARP for 60 addresses and TCP to 48 hosts within three minutes.
  *
+ * -S leaves the scan out (the same month otherwise: a steady household,
+ * whose memory over a month the test compares with its first days').
  * -d picks days (1-30) and writes only those: each day has its own seed,
  * so day N alone is byte for byte day N of the month. Deterministic for a
  * seed; only writes a file (classic pcap, Ethernet, checksums filled in).
@@ -588,7 +590,7 @@ static void router_day(unsigned day)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mkmonth [-d FIRST[-LAST]] [-s SEED] OUT.pcap   (days 1-%d)\n", DAYS);
+	fprintf(stderr, "usage: mkmonth [-d FIRST[-LAST]] [-s SEED] [-S] OUT.pcap   (days 1-%d; -S: no scan)\n", DAYS);
 	exit(2);
 }
 
@@ -596,7 +598,7 @@ int main(int argc, char **argv)
 {
 	unsigned first = 1, last = DAYS;
 	uint64_t seed = 0x6d6f6e7468323032ULL;
-	int a = 1;
+	int a = 1, scanning = 1;
 	for (; a < argc && argv[a][0] == '-' && argv[a][1]; a++) {
 		if (!strcmp(argv[a], "-d") && a + 1 < argc) {
 			char *end;
@@ -604,6 +606,8 @@ int main(int argc, char **argv)
 			last = *end == '-' ? (unsigned)strtoul(end + 1, &end, 10) : first;
 			if (*end || first < 1 || last > DAYS || first > last)
 				usage();
+		} else if (!strcmp(argv[a], "-S")) {
+			scanning = 0;
 		} else if (!strcmp(argv[a], "-s") && a + 1 < argc) {
 			seed = strtoull(argv[++a], NULL, 0);
 		} else {
@@ -648,7 +652,7 @@ int main(int argc, char **argv)
 		router_day(day);
 		for (size_t i = 0; i < NDEV; i++)
 			device_day(&devs[i], (unsigned)i, day);
-		if (day + 1 == SCAN_DAY)
+		if (day + 1 == SCAN_DAY && scanning)
 			scan(day);
 		frames_write(f);
 	}
