@@ -37,9 +37,12 @@ run_case() {
 	local name=$1 cap=$2 opts=$3
 	local o=$GOLDEN_DIR/out/$name
 	opts=${opts//\{root\}/$GOLDEN_ROOT}
+	opts=${opts//\{html\}/$o.html}
 	# shellcheck disable=SC2086 # options are split at spaces (TESTLIST)
 	(cd "$GOLDEN_DIR/captures" && timeout 120 "$ALFOIL" inspect --no-progress $opts "$cap") >"$o.out" 2>"$o.err"
 	echo $? >"$o.rc"
+	# --html {html}: the page is the output compared
+	[[ $3 == *'{html}'* ]] && mv "$o.html" "$o.out"
 }
 export -f run_case
 export ALFOIL GOLDEN_DIR=$dir GOLDEN_ROOT=$ROOT
