@@ -8,12 +8,13 @@
 #
 #   UPDATE=1 bash tests/t-golden.sh     rewrite the expected files
 #   GOLDEN_ONLY=REGEX                   only the cases whose name matches
+#   GOLDEN_BUILD=DIR                    generate and run in DIR, not build/golden
 set -u
 . "$(dirname "$0")/lib.sh"
 list=$ROOT/tests/TESTLIST
 golden=$ROOT/tests/golden
 mask=$ROOT/tests/tools/mask-report.sh
-dir=$ROOT/build/golden
+dir=${GOLDEN_BUILD:-$ROOT/build/golden}
 caps=$dir/captures
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
@@ -42,7 +43,9 @@ run_case() {
 	(cd "$GOLDEN_DIR/captures" && timeout 120 "$ALFOIL" inspect --no-progress $opts "$cap") >"$o.out" 2>"$o.err"
 	echo $? >"$o.rc"
 	# --html {html}: the page is the output compared
-	[[ $3 == *'{html}'* ]] && mv "$o.html" "$o.out"
+	if [[ $3 == *'{html}'* ]]; then
+		mv "$o.html" "$o.out"
+	fi
 }
 export -f run_case
 export ALFOIL GOLDEN_DIR=$dir GOLDEN_ROOT=$ROOT
