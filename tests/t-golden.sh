@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The golden cases of tests/TESTLIST: the runner generates the captures
-# (tools/mkexample.c, tests/tools/golden-captures.py) under
+# (tools/mkexample.c, tools/mkmonth.c, tests/tools/golden-captures.py) under
 # build/golden/captures/, runs `alfoil inspect --no-progress OPTIONS CAPTURE`
 # from there for each case, masks what depends on the machine or the day
 # (tests/tools/mask-report.sh) and compares the report with its file under
@@ -27,6 +27,9 @@ elif [ -f "$ROOT/examples/home.pcap" ]; then
 	cp "$ROOT/examples/home.pcap" "$caps/example.pcap"
 fi
 check "the bundled example generated (build/rel/mkexample)" test -s "$caps/example.pcap"
+mkdir -p "$caps/month"
+[ -x "$ROOT/build/rel/mkmonth" ] && "$ROOT/build/rel/mkmonth" -d 20 "$caps/month/day20.pcap" 2>/dev/null
+check "day 20 of the generated month (build/rel/mkmonth -d 20)" test -s "$caps/month/day20.pcap"
 check "the test scripts' captures generated (tests/tools/golden-captures.py)" \
 	python3 "$ROOT/tests/tools/golden-captures.py" "$caps"
 
