@@ -20,7 +20,7 @@ set -u
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 gen=$ROOT/build/rel/mkmonth
-rel=$ROOT/alfoil
+rel=${ALFOIL_REL:-$ROOT/alfoil}
 [ -x "$rel" ] || rel=$ALFOIL
 export ASAN_OPTIONS=detect_leaks=1:exitcode=86
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86
