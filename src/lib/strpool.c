@@ -174,17 +174,9 @@ static char *store(struct strpool *sp, const char *s, size_t len)
 	return d;
 }
 
-uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len, int lower)
+/* Store a new string (normalised, hash h, its free index slot). */
+static uint32_t add(struct strpool *sp, const char *buf, size_t len, uint32_t h, uint32_t slot)
 {
-	char buf[STRPOOL_MAXLEN];
-	uint32_t slot;
-	if (len == 0)
-		return 0;
-	len = norm(buf, s, len, lower);
-	uint32_t h = (uint32_t)siphash13(buf, len, sp->seed);
-	uint32_t id = find(sp, buf, len, h, &slot);
-	if (id)
-		return id;
 	size_t cost = len + 1 + sizeof(char *) + 3 * sizeof(uint32_t);
 	if (sp->used_bytes + cost > sp->max_bytes || sp->nstrs == UINT32_MAX) {
 		sp->refused++;
@@ -210,7 +202,7 @@ uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len, int lower
 	char *d = store(sp, buf, len);
 	if (!d)
 		goto oom;
-	id = sp->nstrs++;
+	uint32_t id = sp->nstrs++;
 	sp->strs[id] = d;
 	sp->hashes[id] = h;
 	sp->slots[slot] = id;
@@ -219,6 +211,18 @@ uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len, int lower
 oom:
 	sp->refused++;
 	return 0;
+}
+
+uint32_t strpool_intern(struct strpool *sp, const char *s, size_t len, int lower)
+{
+	char buf[STRPOOL_MAXLEN];
+	uint32_t slot;
+	if (len == 0)
+		return 0;
+	len = norm(buf, s, len, lower);
+	uint32_t h = (uint32_t)siphash13(buf, len, sp->seed);
+	uint32_t id = find(sp, buf, len, h, &slot);
+	return id ? id : add(sp, buf, len, h, slot);
 }
 
 const char *strpool_str(const struct strpool *sp, uint32_t id)
@@ -286,4 +290,46 @@ struct strpool *strpool_clone(const struct strpool *sp)
 fail:
 	strpool_free(c);
 	return NULL;
+}
+
+size_t strpool_bytes(const struct strpool *sp)
+{
+	return sp->used_bytes;
+}
+
+size_t strpool_cost(const struct strpool *sp, uint32_t id)
+{
+	return id && id < sp->nstrs ? strlen(sp->strs[id]) + 1 + sizeof(char *) + 3 * sizeof(uint32_t) : 0;
+}
+
+size_t strpool_compact(struct strpool *sp, const uint64_t *live, uint32_t *remap)
+{
+	struct strpool *n = strpool_new(sp->max_bytes);
+	if (!n)
+		return 0;
+	memcpy(n->seed, sp->seed, sizeof n->seed); /* the hashes stay valid */
+	remap[0] = 0;
+	for (uint32_t id = 1; id < sp->nstrs; id++) {
+		remap[id] = 0;
+		if (!(live[id >> 6] >> (id & 63) & 1))
+			continue;
+		size_t len = strlen(sp->strs[id]);
+		uint32_t slot;
+		find(n, sp->strs[id], len, sp->hashes[id], &slot);
+		if (!(remap[id] = add(n, sp->strs[id], len, sp->hashes[id], slot))) {
+			strpool_free(n); /* out of memory: nothing changed */
+			return 0;
+		}
+	}
+	size_t freed = sp->used_bytes - n->used_bytes;
+	n->refused = sp->refused;
+	for (size_t i = 0; i < sp->nchunks; i++)
+		free(sp->chunks[i]);
+	free(sp->chunks);
+	free(sp->strs);
+	free(sp->hashes);
+	free(sp->slots);
+	*sp = *n;
+	free(n);
+	return freed ? freed : 1;
 }

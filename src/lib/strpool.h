@@ -2,8 +2,10 @@
  *
  * Names (domains, host names, fingerprints) are stored once and referred to
  * by a 32-bit id; id 0 is "no string". Strings never move, so pointers from
- * strpool_str() stay valid until strpool_free(). When the ceiling is reached
- * new strings are refused (id 0) and counted; nothing stored is lost.
+ * strpool_str() stay valid until strpool_compact() or strpool_free(). When
+ * the ceiling is reached new strings are refused (id 0) and counted;
+ * nothing stored is lost but by strpool_compact(), which keeps the strings
+ * its caller still holds and gives the rest back.
  */
 #ifndef ALFOIL_LIB_STRPOOL_H
 #define ALFOIL_LIB_STRPOOL_H
@@ -32,5 +34,16 @@ size_t strpool_memory(const struct strpool *sp);
 /* A copy that shares nothing with sp: the same ids give the same text
  * (snapshots). NULL when out of memory. O(bytes stored + strings). */
 struct strpool *strpool_clone(const struct strpool *sp);
+/* Bytes counted against the ceiling, and what one string counts. */
+size_t strpool_bytes(const struct strpool *sp);
+size_t strpool_cost(const struct strpool *sp, uint32_t id);
+/* Keep only the strings whose bit is set in live (bit id of word id / 64;
+ * strpool_count() + 1 bits), in the same order, in new memory; the rest
+ * is given back. remap (strpool_count() + 1 entries) gets each id's new id,
+ * 0 for one gone: every id held must be replaced by remap[id], and every
+ * pointer from strpool_str() is stale. Returns the bytes given back (of
+ * the ceiling's count; 1 when none), or 0 when out of memory: then nothing
+ * changed. */
+size_t strpool_compact(struct strpool *sp, const uint64_t *live, uint32_t *remap);
 
 #endif

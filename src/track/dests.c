@@ -117,9 +117,19 @@ uint32_t dest_get(struct tracker *t, uint32_t dev, const struct ip_addr *remote,
 		d->last_us = ts;
 	if (d->flows && ts > d->last_flow_us) {
 		double gap = (double)(ts - d->last_flow_us) / 1e6;
-		d->n_gaps++;
+		d->n_gaps++; /* the last full bucket and the current */
 		d->gap_sum += gap;
 		d->gap_sq += gap * gap;
+		d->cur_n_gaps++;
+		d->cur_gap_sum += gap;
+		d->cur_gap_sq += gap * gap;
+		if (d->cur_n_gaps == DEST_GAP_BUCKET) { /* full: the one before is forgotten */
+			d->n_gaps = d->cur_n_gaps;
+			d->gap_sum = d->cur_gap_sum;
+			d->gap_sq = d->cur_gap_sq;
+			d->cur_n_gaps = 0;
+			d->cur_gap_sum = d->cur_gap_sq = 0;
+		}
 	}
 	d->last_flow_us = ts;
 	d->flows++;

@@ -178,6 +178,10 @@ struct tracker {
 	uint32_t n_probation;    /* devices without evidence (DEV_EV_*) */
 	uint32_t dest_bits, dest_serial; /* destination handles, the same way */
 	uint32_t name_bits, name_serial; /* name-cache entry handles */
+	uint64_t str_gone_seen;          /* entries gone at the last look at the strings */
+	uint32_t str_check;              /* packets since life_strings() last ran */
+	uint8_t stale;                   /* a device or destination went: handles may be stale */
+	uint8_t idle_on;                 /* an idle timeout is set (life_expire() has work) */
 	tracker_expiry_fn expiry;        /* what leaves the tables (life.c) */
 	void *expiry_ctx;
 	uint32_t pin[16];        /* handles the current packet uses: never evicted for it */
@@ -189,8 +193,11 @@ struct tracker {
 /* A handle of idx in a table of 2^bits slots, with the next serial number
  * above the index bits; TABLE_NONE is never one. */
 uint32_t handle_make(uint32_t bits, uint32_t *serial, uint32_t idx);
-uint32_t handle_slot(uint32_t bits, uint32_t h);
 uint32_t handle_bits(uint32_t cap);
+static inline uint32_t handle_slot(uint32_t bits, uint32_t h)
+{
+	return bits >= 32 ? h : h & ((1u << bits) - 1);
+}
 /* Expire what has been idle, at most steps entries of each table. */
 void life_expire(struct tracker *t, unsigned steps);
 /* Remove device slot idx with its destinations and names, an event for
@@ -199,6 +206,10 @@ void life_drop_device(struct tracker *t, uint32_t idx, uint8_t why);
 /* Remove destination idx (a slot), with an event, from its device's chain. */
 void life_drop_dest(struct tracker *t, uint32_t idx, uint8_t why);
 void life_event(struct tracker *t, struct track_expiry *e);
+/* After an ARP counted into d's current bucket: the peak window kept. */
+void arp_window_peak(struct device *d, uint64_t now_us);
+/* Give back the strings no entry holds, when worth it (between packets). */
+void life_strings(struct tracker *t);
 
 /* devices.c */
 /* The device's handle, created (on probation) when new. When the table is

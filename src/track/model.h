@@ -115,9 +115,19 @@ struct device {
 	uint32_t attrs_dropped;
 	uint32_t n_dests;
 	/* ARP behaviour: requests sent, a 256-bit set of the targets' last
-	 * octets (distinct targets of a sweep of one /24), and gratuitous ARP */
+	 * octets (distinct targets of a sweep of one /24), and gratuitous ARP,
+	 * counted over sliding windows (window_s: the current bucket from
+	 * arp_win_us and the one before, arp_cur_* and arp_prev_*): a sweep
+	 * is so many hosts within a window, not ever. arp_requests and
+	 * arp_targets are those of the window with the most distinct targets
+	 * so far (the peak, at arp_peak_us), arp_gratuitous the most within
+	 * one window: what a report of the whole time shows. */
 	uint32_t arp_requests, arp_gratuitous;
 	uint64_t arp_targets[4];
+	uint32_t arp_cur_requests, arp_cur_gratuitous, arp_prev_requests, arp_prev_gratuitous;
+	uint64_t arp_cur_targets[4], arp_prev_targets[4];
+	uint64_t arp_win_us;  /* the current bucket's start (its first ARP then) */
+	uint64_t arp_peak_us; /* the last ARP of the peak window */
 	uint32_t handle;     /* index and generation: what flows, destinations
 			      * and names hold (stale once the entry is evicted) */
 	uint32_t dest_head;  /* its destinations, chained through dest.dev_next */
@@ -155,6 +165,7 @@ struct dest_key {
 };
 
 #define DEST_MAX_OTHER 8 /* one address, many names: shared hosting, CDNs */
+#define DEST_GAP_BUCKET 1024 /* gaps between flows a beacon bucket holds */
 
 struct dest {
 	struct dest_key key;
@@ -165,10 +176,15 @@ struct dest {
 	uint32_t sni;       /* TLS server name */
 	uint32_t http_host; /* HTTP Host */
 	uint32_t other[DEST_MAX_OTHER]; /* further SNI/Host names, first seen first */
-	/* times between new flows: periodic beacons */
+	/* times between new flows: periodic beacons, over the last
+	 * DEST_GAP_BUCKET to 2 * DEST_GAP_BUCKET gaps (two buckets by count:
+	 * the last full one and the current, cur_*), so a heartbeat of any
+	 * period is seen and what a destination did long ago is forgotten */
 	uint64_t last_flow_us;
 	uint32_t n_gaps;
 	double gap_sum, gap_sq; /* seconds */
+	uint32_t cur_n_gaps;
+	double cur_gap_sum, cur_gap_sq;
 	uint8_t app;        /* enum app_proto */
 	uint8_t enc;        /* enum enc_state */
 	uint16_t tls_version; /* highest offered, 0 when no hello seen */

@@ -80,7 +80,9 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 	for (uint32_t i = table_next(t->devices, TABLE_NONE); i != TABLE_NONE;
 	     i = table_next(t->devices, i)) {
 		devmap[i] = s->n_devs;
-		memcpy(&s->devs[s->n_devs++], table_get(t->devices, i), sizeof *s->devs);
+		memcpy(&s->devs[s->n_devs], table_get(t->devices, i), sizeof *s->devs);
+		tracker_window_device(&s->devs[s->n_devs++], t->now_us, t->cfg.window_s);
+		/* (the buckets as at the snapshot's time; the peak is kept) */
 	}
 	/* destinations of devices still there, key.dev made an index */
 	for (uint32_t i = table_next(t->dests, TABLE_NONE); i != TABLE_NONE;

@@ -10,7 +10,8 @@
  * name's or query's device are the snapshot index of their device (not a
  * handle); destinations and names of devices evicted since are left out.
  * A device's dest_head and a destination's dev_next are snapshot indices
- * (TABLE_NONE ends); a device's handle is the tracker's.
+ * (TABLE_NONE ends); a device's handle is the tracker's. A device's ARP
+ * buckets read as at the snapshot's time (tracker_window_device()).
  */
 #ifndef ALFOIL_TRACK_SNAPSHOT_H
 #define ALFOIL_TRACK_SNAPSHOT_H

@@ -60,6 +60,7 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
 	t->last_flow = TABLE_NONE;
 	t->dev_bits = handle_bits(t->cfg.max_devices);
+	t->idle_on = t->cfg.dev_idle_s || t->cfg.dest_idle_s || t->cfg.name_idle_s;
 	t->dest_bits = handle_bits(t->cfg.max_dests);
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
@@ -119,11 +120,11 @@ static bool side_key(const struct pkt *p, int dst, struct dev_key *k)
 	return true;
 }
 
-static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int out)
+static struct device *count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int out)
 {
 	struct device *d = dev_at(t, dev);
 	if (!d)
-		return;
+		return NULL;
 	d->bytes_nodest += p->wirelen; /* until a destination takes it */
 	if (out) {
 		d->pkts_out += pkt_frames(p);
@@ -136,6 +137,7 @@ static void count_dev(struct tracker *t, uint32_t dev, const struct pkt *p, int 
 		d->last_us = t->now_us;
 	if (!(d->evidence & DEV_EV_LONG) && d->last_us >= d->first_us + DEV_LONG_US)
 		dev_evidence(t, dev, DEV_EV_LONG);
+	return d;
 }
 
 static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
@@ -159,12 +161,17 @@ static void handle_arp(struct tracker *t, const struct pkt *p, uint64_t ts)
 	}
 	struct device *dv = dev_at(t, d);
 	if (dv) {
+		if (!dv->arp_win_us)
+			dv->arp_win_us = ts;
+		tracker_window_device(dv, ts, t->cfg.window_s);
 		if (p->arp.op == 1 && memcmp(p->arp.spa, p->arp.tpa, 4) != 0) {
-			dv->arp_requests++;
+			dv->arp_cur_requests++;
 			uint8_t o = p->arp.tpa[3];
-			dv->arp_targets[o >> 6] |= 1ull << (o & 63);
+			dv->arp_cur_targets[o >> 6] |= 1ull << (o & 63);
+			arp_window_peak(dv, ts);
 		} else if (!memcmp(p->arp.spa, p->arp.tpa, 4)) {
-			dv->arp_gratuitous++; /* announcing its own address */
+			dv->arp_cur_gratuitous++; /* announcing its own address */
+			arp_window_peak(dv, ts);
 		}
 	}
 	count_dev(t, d, p, 1);
@@ -291,17 +298,16 @@ static void flow_check_sides(struct tracker *t, struct flow *f)
 {
 	/* pins matter only when this packet could make the table evict */
 	bool near_cap = table_count(t->devices) + 16 >= t->cfg.max_devices;
-	/* handles go stale only by eviction or expiry */
-	bool dev_gone = t->st.devices_evicted || t->st.devices_displaced || t->st.devices_expired;
-	bool dest_gone = t->st.dests_evicted || t->st.dests_expired;
+	/* handles go stale only when entries go (evicted, expired, merged) */
+	bool gone = t->stale;
 	for (int s = 0; s < 2; s++) {
-		if (dev_gone && f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
+		if (gone && f->dev[s] != TABLE_NONE && !dev_at(t, f->dev[s])) {
 			f->dev[s] = TABLE_NONE;
 			f->dest[s] = TABLE_NONE;
 			f->sent &= (uint8_t)~(1u << s);
 			f->gw &= (uint8_t)~(5u << s);
 		}
-		if (dest_gone && f->dest[s] != TABLE_NONE && !dest_at(t, f->dest[s]))
+		if (gone && f->dest[s] != TABLE_NONE && !dest_at(t, f->dest[s]))
 			f->dest[s] = TABLE_NONE; /* bound again below, a new record */
 		if (near_cap)
 			dev_pin(t, f->dev[s]);
@@ -337,6 +343,7 @@ static void note_evidence(struct tracker *t, struct flow *f, int side, const str
 }
 
 #define LIFE_STEPS 8 /* entries of each table a packet looks at for idle expiry */
+#define STR_CHECK_EVERY 256 /* packets between looks at the string pool */
 
 static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 {
@@ -345,7 +352,12 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	t->st.packets += nf;
 	t->st.bytes += p->wirelen;
 	flow_expire(t, ts);
-	life_expire(t, LIFE_STEPS);
+	if (t->idle_on)
+		life_expire(t, LIFE_STEPS);
+	if (++t->str_check >= STR_CHECK_EVERY) {
+		t->str_check = 0;
+		life_strings(t);
+	}
 
 	if (p->l3 == L3_ARP) {
 		t->st.non_ip_packets++;
@@ -403,14 +415,16 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 		dev_key_mac(&k, p->mac_src);
 		sdev = dev_get(t, &k, ts);
 	}
-	count_dev(t, sdev, p, 1);
-	count_dev(t, f->dev[!side], p, 0);
+	/* device pointers stay valid: nothing below inserts a device */
+	struct device *dsend = count_dev(t, sdev, p, 1);
+	struct device *drecv = count_dev(t, f->dev[!side], p, 0);
 	note_evidence(t, f, side, p);
 	for (int s = 0; s < 2; s++) {
 		struct dest *d = dest_at(t, f->dest[s]);
 		if (!d)
 			continue;
-		struct device *dv = dev_at(t, d->key.dev);
+		/* a destination's device is its flow side's (key.dev == f->dev[s]) */
+		struct device *dv = s != side ? drecv : sdev == f->dev[side] ? dsend : dev_at(t, d->key.dev);
 		if (dv)
 			dv->bytes_nodest -= p->wirelen;
 		if (s == side) {

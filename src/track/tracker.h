@@ -34,8 +34,8 @@ struct tracker_config {
 	 * gone after this long without a packet (0 = never, the default: a
 	 * report covers the whole capture; a long-running watch sets them) */
 	uint32_t dev_idle_s, dest_idle_s, name_idle_s;
-	uint32_t window_s;         /* detector windows (ARP counters, beacon
-				      gaps), default 3600 */
+	uint32_t window_s;         /* detector windows (ARP counters), default
+				      3600 */
 };
 
 void tracker_config_default(struct tracker_config *c);
@@ -104,6 +104,12 @@ struct track_expiry {
 };
 typedef void (*tracker_expiry_fn)(void *ctx, const struct track_expiry *e);
 void tracker_set_expiry(struct tracker *t, tracker_expiry_fn fn, void *ctx);
+
+/* A device's ARP window buckets as they read at now_us: a window that
+ * ended since its last ARP is closed. ARP packets and tracker_snapshot()
+ * apply it; a device read straight from the tracker (below) may be a
+ * window behind. The peak window (arp_requests, arp_targets) is kept. */
+void tracker_window_device(struct device *d, uint64_t now_us, uint32_t window_s);
 
 /* Reading the state (for analyze/). Indices run 0 .. count-1 via *_next. */
 const struct tracker_stats *tracker_stats(const struct tracker *t);

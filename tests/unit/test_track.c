@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "lib/table.h"
+#include "track/snapshot.h"
 #include "track/tracker.h"
 
 static const uint8_t MAC_DEV[6] = { 0x78, 0x11, 0xdc, 0x01, 0x02, 0x03 };
@@ -976,6 +977,200 @@ static void test_no_idle_by_default(void **state)
 	tracker_free(t);
 }
 
+/* strpool_compact(): the strings kept have new ids with the same text,
+ * the rest are gone, the memory falls, and the pool works on. */
+static void test_strpool_compact(void **state)
+{
+	(void)state;
+	struct strpool *sp = strpool_new(8u << 20);
+	char buf[160];
+	uint32_t ids[3000];
+	for (int i = 0; i < 3000; i++) {
+		int n = snprintf(buf, sizeof buf, "name-%04d.%0120d.example", i, i);
+		ids[i] = strpool_intern(sp, buf, (size_t)n, 0);
+		assert_int_equal(ids[i], (uint32_t)i + 1);
+	}
+	size_t mem = strpool_memory(sp), bytes = strpool_bytes(sp);
+	uint64_t live[3001 / 64 + 1] = { 0 };
+	for (int i = 0; i < 3000; i += 10)
+		live[ids[i] >> 6] |= 1ull << (ids[i] & 63);
+	uint32_t remap[3001];
+	size_t freed = strpool_compact(sp, live, remap);
+	assert_true(freed > bytes / 2);
+	assert_int_equal(strpool_bytes(sp), bytes - freed);
+	assert_int_equal(strpool_count(sp), 300);
+	assert_true(strpool_memory(sp) < mem / 4);
+	for (int i = 0; i < 3000; i++) {
+		int n = snprintf(buf, sizeof buf, "name-%04d.%0120d.example", i, i);
+		if (i % 10) {
+			assert_int_equal(remap[ids[i]], 0);
+			assert_int_equal(strpool_lookup(sp, buf, (size_t)n, 0), 0);
+			continue;
+		}
+		assert_int_equal(remap[ids[i]], (uint32_t)i / 10 + 1); /* in order */
+		assert_string_equal(strpool_str(sp, remap[ids[i]]), buf);
+		assert_int_equal(strpool_lookup(sp, buf, (size_t)n, 0), remap[ids[i]]);
+	}
+	/* the pool works on: a string gone comes back as a new id */
+	uint32_t again = strpool_intern(sp, "name-0001.x", 11, 0);
+	assert_int_equal(again, 301);
+	assert_string_equal(strpool_str(sp, again), "name-0001.x");
+	strpool_free(sp);
+}
+
+/* A long run with names churning: the strings of names and destinations
+ * that expired are given back (compaction), none refused though their
+ * total is several times the ceiling, and what stays reads right. */
+static void test_strings_reclaimed(void **state)
+{
+	(void)state;
+	struct tracker_config cfg;
+	tracker_config_default(&cfg);
+	cfg.max_string_bytes = 256u << 10;
+	cfg.name_idle_s = 30;
+	cfg.dest_idle_s = 30;
+	struct tracker *t = tracker_new(&cfg);
+	char name[256];
+	size_t peak = 0;
+	for (uint32_t i = 0; i < 6000; i++) {
+		uint8_t ip[4] = { 93, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		char addr[32];
+		snprintf(name, sizeof name, "host-%05u.%060u.%060u.%060u.example", i, i, i, i);
+		snprintf(addr, sizeof addr, "93.%u.%u.%u", ip[1], ip[2], ip[3]);
+		uint16_t id = (uint16_t)(i + 1), port = (uint16_t)(20000 + i % 20000);
+		dns_pkt(t, MAC_DEV, MAC_ROUTER, "192.168.1.50", port, "192.168.1.1", 53, id, name, NULL, S(i));
+		dns_pkt(t, MAC_ROUTER, MAC_DEV, "192.168.1.1", 53, "192.168.1.50", port, id, name, ip, S(i));
+		struct pkt p;
+		mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", port, addr, 443, IPPROTO_TCP, 100);
+		tracker_packet(t, &p, S(i));
+		size_t m = strpool_memory(tracker_strings(t));
+		peak = m > peak ? m : peak;
+	}
+	const struct tracker_stats *st = tracker_stats(t);
+	print_message("%llu compactions, %llu KiB reclaimed, pool peak %zu KiB\n",
+		      (unsigned long long)st->string_compactions, (unsigned long long)st->strings_reclaimed >> 10,
+		      peak >> 10);
+	assert_true(st->string_compactions > 0);
+	assert_true(st->strings_reclaimed > 6000u * 200 - (256u << 10));
+	assert_int_equal(st->strings_refused, 0);
+	assert_true(peak <= (256u << 10) + (128u << 10)); /* a chunk over, at most */
+	/* the last name and its destination read right */
+	const struct device *d = find_dev(t, MAC_DEV);
+	const struct dest *x = find_dest(t, d->handle, "93.0.23.111", 443); /* i = 5999 */
+	assert_non_null(x);
+	snprintf(name, sizeof name, "host-%05u.%060u.%060u.%060u.example", 5999, 5999, 5999, 5999);
+	assert_string_equal(strpool_str(tracker_strings(t), x->dns_name), name);
+	uint32_t qn = 0;
+	for (uint32_t i = tracker_query_next(t, TABLE_NONE); i != TABLE_NONE; i = tracker_query_next(t, i)) {
+		uint32_t dev, nm, count;
+		tracker_query(t, i, &dev, &nm, &count);
+		assert_int_equal(strncmp(strpool_str(tracker_strings(t), nm), "host-", 5), 0);
+		assert_int_equal(count, 1);
+		qn++;
+	}
+	assert_true(qn > 0 && qn <= 32);
+	/* snapshots of it read the same text */
+	struct snapshot *s = tracker_snapshot(t);
+	assert_non_null(s);
+	int found = 0;
+	for (uint32_t i = 0; i < snap_dest_count(s); i++)
+		found += !strcmp(strpool_str(snap_strings(s), snap_dest(s, i)->dns_name), name);
+	assert_int_equal(found, 1);
+	snapshot_free(s);
+	tracker_free(t);
+}
+
+static void arp_req(struct tracker *t, const uint8_t *mac, uint8_t target, uint64_t ts)
+{
+	struct pkt p;
+	memset(&p, 0, sizeof p);
+	p.has_mac = 1;
+	memcpy(p.mac_src, mac, 6);
+	memset(p.mac_dst, 0xff, 6);
+	p.has_mac_dst = 1;
+	p.l3 = L3_ARP;
+	p.wirelen = p.caplen = 42;
+	p.arp.op = 1;
+	memcpy(p.arp.sha, mac, 6);
+	const uint8_t spa[4] = { 192, 168, 1, 50 }, tpa[4] = { 192, 168, 1, target };
+	memcpy(p.arp.spa, spa, 4);
+	memcpy(p.arp.tpa, tpa, 4);
+	tracker_packet(t, &p, ts);
+}
+
+static unsigned targets(const struct device *d)
+{
+	unsigned n = 0;
+	for (int i = 0; i < 4; i++)
+		n += (unsigned)__builtin_popcountll(d->arp_targets[i]);
+	return n;
+}
+
+/* ARP counters over windows (window_s, two buckets from the first ARP):
+ * the report shows the window with the most distinct targets, so a sweep
+ * is found however long the capture after it, and a device asking for one
+ * new neighbour an hour never adds up to a sweep. Beacon gaps over the last
+ * 1024 to 2048 gaps. Shorter than a window (fewer gaps), everything counts
+ * as before (from the start). */
+static void test_windows(void **state)
+{
+	(void)state;
+	struct tracker *t = tracker_new(NULL); /* window_s 3600 */
+	uint64_t t0 = S(1000);
+	for (int i = 0; i < 100; i++)
+		arp_req(t, MAC_DEV, (uint8_t)(i + 100), t0 + S(i));
+	const struct device *d = find_dev(t, MAC_DEV);
+	assert_int_equal(d->arp_requests, 100);
+	assert_int_equal(targets(d), 100);
+	/* the next window: the sweep still in the window, with what comes */
+	arp_req(t, MAC_DEV, 200, t0 + S(3700));
+	d = find_dev(t, MAC_DEV);
+	assert_int_equal(d->arp_requests, 101);
+	assert_int_equal(targets(d), 101);
+	assert_int_equal(d->arp_peak_us, t0 + S(3700));
+	/* the windows after: the sweep has left them, the peak stays */
+	arp_req(t, MAC_DEV, 201, t0 + S(7300));
+	d = find_dev(t, MAC_DEV);
+	assert_int_equal(d->arp_prev_requests + d->arp_cur_requests, 2);
+	assert_int_equal(d->arp_requests, 101);
+	assert_int_equal(targets(d), 101);
+	tracker_tick(t, t0 + S(30000));
+	struct snapshot *s = tracker_snapshot(t);
+	const struct device *sd = NULL;
+	for (uint32_t i = 0; i < snap_device_count(s); i++)
+		if (!memcmp(snap_device(s, i)->key.mac, MAC_DEV, 6))
+			sd = snap_device(s, i);
+	assert_non_null(sd);
+	assert_int_equal(sd->arp_prev_requests + sd->arp_cur_requests, 0); /* as at its time */
+	assert_int_equal(sd->arp_requests, 101);
+	snapshot_free(s);
+	/* a device asking for a new neighbour every hour for 100 hours: not a
+	 * sweep (from the start, 100 targets: over any threshold) */
+	for (int i = 0; i < 100; i++)
+		arp_req(t, MAC_PHONE, (uint8_t)(i + 1), t0 + S(3601) * (uint64_t)i);
+	d = find_dev(t, MAC_PHONE);
+	assert_true(targets(d) <= 2);
+	assert_true(d->arp_requests <= 2);
+
+	/* a beacon every 60 s, 3000 flows */
+	struct pkt p;
+	for (int i = 0; i < 3000; i++) {
+		mkpkt(&p, MAC_PHONE, MAC_ROUTER, "192.168.1.20", (uint16_t)(30000 + i), "198.51.100.9", 443,
+		      IPPROTO_TCP, 60);
+		tracker_packet(t, &p, t0 + S(60 * i));
+		const struct dest *x = find_dest(t, find_dev(t, MAC_PHONE)->handle, "198.51.100.9", 443);
+		if (i == 1023) { /* 1023 gaps: every one, as always */
+			assert_int_equal(x->n_gaps, 1023);
+			assert_true(x->gap_sum == 1023 * 60.0);
+		}
+		if (i == 2999) { /* the last full bucket and the current */
+			assert_int_equal(x->n_gaps, 2999 - 2048 + 1024);
+			assert_true(x->gap_sum == (2999 - 2048 + 1024) * 60.0);
+		}
+	}
+	tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1002,6 +1197,9 @@ int main(void)
 		cmocka_unit_test(test_first_seen_earliest),
 		cmocka_unit_test(test_idle_lifetimes),
 		cmocka_unit_test(test_no_idle_by_default),
+		cmocka_unit_test(test_strpool_compact),
+		cmocka_unit_test(test_strings_reclaimed),
+		cmocka_unit_test(test_windows),
 	};
 	return cmocka_run_group_tests_name("track", tests, NULL, NULL);
 }
