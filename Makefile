@@ -66,6 +66,12 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
 unit: $(UNIT_BIN)
 
+# tests/t-captures.sh: `inspect --json` over every shared capture in one
+# process, the intel data loaded once (tests/tools/inspect-many.c)
+build/san/inspect-many: tests/tools/inspect-many.c build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a $(LIBS)
+
 # ThreadSanitizer (make tsan): the snapshot test's two threads, one tracking
 # a capture, the other building reports from its snapshots. Needs a capture
 # (../shared/captures, else the example).
@@ -92,6 +98,10 @@ build/rel/mkexample: tools/mkexample.c
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(REL_CFLAGS) -o $@ $< $(LIBS)
 
 build/rel/mkflood: tools/mkflood.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(REL_CFLAGS) -o $@ $<
+
+build/rel/mkmonth: tools/mkmonth.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(REL_CFLAGS) -o $@ $<
 
@@ -151,7 +161,7 @@ fuzz: $(FUZZ_BIN) build/rel/seeds
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
 CHECK_FUZZ := $(if $(HAVE_FUZZ_CC),$(FUZZ_BIN) build/rel/seeds)
 
-check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood $(CHECK_FUZZ)
+check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood build/rel/mkmonth build/san/inspect-many $(CHECK_FUZZ)
 	@tests/run-tests.sh build/san
 
 # Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).
