@@ -392,6 +392,13 @@ static void fill_counters(struct report *r, const struct tracker_stats *st,
 	add_counter(r, cap, "devices_evicted", st->devices_evicted);
 	add_counter(r, cap, "destinations_refused", st->dests_refused);
 	add_counter(r, cap, "names_evicted", st->names_evicted);
+	add_counter(r, cap, "devices_displaced", st->devices_displaced);
+	add_counter(r, cap, "devices_expired", st->devices_expired);
+	add_counter(r, cap, "dests_expired", st->dests_expired);
+	add_counter(r, cap, "dests_evicted", st->dests_evicted);
+	add_counter(r, cap, "names_expired", st->names_expired);
+	add_counter(r, cap, "strings_reclaimed", st->strings_reclaimed);
+	add_counter(r, cap, "string_compactions", st->string_compactions);
 	add_counter(r, cap, "strings_refused", st->strings_refused);
 	add_counter(r, cap, "streams_refused", st->streams_refused);
 	add_counter(r, cap, "tls_client_hellos", st->tls_hellos);
