@@ -103,6 +103,14 @@ apply() { # policy
 }
 all_ok="ok ok ok ok ok ok ok  ok ok  ok ok ok ok"
 
+# the first packets over a fresh link wait on neighbour discovery (IPv6's
+# link-local addresses are still tentative for a second or so), and one
+# first IPv6 connection failed that way in CI: before any rule, wait up to
+# 10 s until every target answers once
+for _ in $(seq 10); do
+	[ "$(probe $targets | awk '$2 != "ok"' | wc -l)" = 0 ] && break
+	sleep 1
+done
 expect "no rules yet" "$all_ok"
 apply profile; check "enforce --apply (profile) loads into the router" test $? = 0
 check "the router has the table inet alfoil, and no other" sh -c "[ \"\$(ip netns exec $R nft list tables)\" = 'table inet alfoil' ]"
