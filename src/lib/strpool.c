@@ -51,16 +51,22 @@ struct strpool *strpool_new(size_t max_bytes)
 	return sp;
 }
 
-void strpool_free(struct strpool *sp)
+/* What sp holds, not sp itself. */
+static void release(struct strpool *sp)
 {
-	if (!sp)
-		return;
 	for (size_t i = 0; i < sp->nchunks; i++)
 		free(sp->chunks[i]);
 	free(sp->chunks);
 	free(sp->strs);
 	free(sp->hashes);
 	free(sp->slots);
+}
+
+void strpool_free(struct strpool *sp)
+{
+	if (!sp)
+		return;
+	release(sp);
 	free(sp);
 }
 
@@ -323,12 +329,7 @@ size_t strpool_compact(struct strpool *sp, const uint64_t *live, uint32_t *remap
 	}
 	size_t freed = sp->used_bytes - n->used_bytes;
 	n->refused = sp->refused;
-	for (size_t i = 0; i < sp->nchunks; i++)
-		free(sp->chunks[i]);
-	free(sp->chunks);
-	free(sp->strs);
-	free(sp->hashes);
-	free(sp->slots);
+	release(sp);
 	*sp = *n;
 	free(n);
 	return freed ? freed : 1;

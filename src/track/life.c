@@ -18,6 +18,7 @@
  *
  * A device that goes takes its destinations and names with it; each has
  * its event first (tracker_set_expiry()), then the device's. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,32 +98,22 @@ static bool idle(uint64_t last, uint32_t idle_s, uint64_t now)
 	return last + (uint64_t)idle_s * 1000000u <= now;
 }
 
-/* One walk of a table whose order is kept only on binding: see above. */
-static void expire_devices(struct tracker *t, unsigned steps)
+/* One walk of a table whose order is kept only on binding (see above):
+ * up to steps of its oldest entries, each dropped when its last_us (at
+ * last_off in the entry) is idle_s old, else moved to the young end. */
+static void expire_walk(struct tracker *t, struct table *tab, size_t last_off, uint32_t idle_s,
+			void (*drop)(struct tracker *, uint32_t, uint8_t), uint64_t *expired, unsigned steps)
 {
-	for (unsigned n = 0; n < steps && table_count(t->devices); n++) {
-		uint32_t idx = table_oldest(t->devices);
-		const struct device *d = table_get(t->devices, idx);
-		if (!idle(d->last_us, t->cfg.dev_idle_s, t->now_us)) {
-			table_touch(t->devices, idx);
+	for (unsigned n = 0; n < steps && table_count(tab); n++) {
+		uint32_t idx = table_oldest(tab);
+		uint64_t last;
+		memcpy(&last, (const char *)table_get(tab, idx) + last_off, sizeof last);
+		if (!idle(last, idle_s, t->now_us)) {
+			table_touch(tab, idx);
 			continue;
 		}
-		life_drop_device(t, idx, TEXP_IDLE);
-		t->st.devices_expired++;
-	}
-}
-
-static void expire_dests(struct tracker *t, unsigned steps)
-{
-	for (unsigned n = 0; n < steps && table_count(t->dests); n++) {
-		uint32_t idx = table_oldest(t->dests);
-		const struct dest *d = table_get(t->dests, idx);
-		if (!idle(d->last_us, t->cfg.dest_idle_s, t->now_us)) {
-			table_touch(t->dests, idx);
-			continue;
-		}
-		life_drop_dest(t, idx, TEXP_IDLE);
-		t->st.dests_expired++;
+		drop(t, idx, TEXP_IDLE);
+		(*expired)++;
 	}
 }
 
@@ -131,9 +122,11 @@ void life_expire(struct tracker *t, unsigned steps)
 	if (t->cfg.name_idle_s)
 		names_expire(t, steps);
 	if (t->cfg.dest_idle_s)
-		expire_dests(t, steps);
+		expire_walk(t, t->dests, offsetof(struct dest, last_us), t->cfg.dest_idle_s, life_drop_dest,
+			    &t->st.dests_expired, steps);
 	if (t->cfg.dev_idle_s)
-		expire_devices(t, steps);
+		expire_walk(t, t->devices, offsetof(struct device, last_us), t->cfg.dev_idle_s, life_drop_device,
+			    &t->st.devices_expired, steps);
 }
 
 void tracker_tick(struct tracker *t, uint64_t now_us)

@@ -28,6 +28,21 @@ static void ip(struct ip_addr *a, const char *s)
 	assert_int_equal(addr_parse(a, s), 0);
 }
 
+/* A destination in the clear, one way, for the whole capture. */
+static void plain_dest(struct rep_dest *x, const char *addr, enum rep_scope scope,
+		       uint8_t proto, uint16_t port, enum app_proto app, uint64_t bytes_up)
+{
+	ip(&x->addr, addr);
+	x->scope = scope;
+	x->proto = proto;
+	x->port = port;
+	x->app = app;
+	x->enc = ENC_NO;
+	x->bytes_up = bytes_up;
+	x->first_us = rep.first_us;
+	x->last_us = rep.last_us;
+}
+
 /* A router and a camera: the camera sends 2 MB to China over TLS and
  * talks plain HTTP to a LAN host. */
 static struct report *build(void)
@@ -118,27 +133,8 @@ static struct report *build(void)
 	x->first_us = rep.first_us;
 	x->last_us = rep.last_us;
 
-	x = &dests[1];
-	ip(&x->addr, "192.168.1.20");
-	x->scope = REP_SCOPE_PRIVATE;
-	x->proto = IPPROTO_TCP;
-	x->port = 80;
-	x->app = APP_HTTP;
-	x->enc = ENC_NO;
-	x->bytes_up = 5000;
-	x->first_us = rep.first_us;
-	x->last_us = rep.last_us;
-
-	x = &dests[2];
-	ip(&x->addr, "239.255.255.250");
-	x->scope = REP_SCOPE_MULTICAST;
-	x->proto = IPPROTO_UDP;
-	x->port = 1900;
-	x->app = APP_SSDP;
-	x->enc = ENC_NO;
-	x->bytes_up = 300;
-	x->first_us = rep.first_us;
-	x->last_us = rep.last_us;
+	plain_dest(&dests[1], "192.168.1.20", REP_SCOPE_PRIVATE, IPPROTO_TCP, 80, APP_HTTP, 5000);
+	plain_dest(&dests[2], "239.255.255.250", REP_SCOPE_MULTICAST, IPPROTO_UDP, 1900, APP_SSDP, 300);
 	cam->dests = dests;
 	cam->n_dests = 3;
 
