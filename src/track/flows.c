@@ -87,19 +87,21 @@ uint32_t flow_get(struct tracker *t, const struct pkt *p, uint64_t ts, int *side
 
 /* Retire idle flows from the LRU end, a few per packet so the work per
  * packet stays bounded. */
-void flow_expire(struct tracker *t, uint64_t now)
+unsigned flow_expire(struct tracker *t, uint64_t now)
 {
-	for (int n = 0; n < 8; n++) {
+	unsigned n = 0;
+	for (; n < 8; n++) {
 		uint32_t idx = table_oldest(t->flows);
 		if (idx == TABLE_NONE)
-			return;
+			break;
 		struct flow *f = table_get(t->flows, idx);
 		uint64_t idle = (f->key.proto == IPPROTO_TCP ? t->cfg.tcp_idle_s : t->cfg.udp_idle_s) *
 				1000000ull;
 		if (f->last_us + idle >= now)
-			return;
+			break;
 		flow_release_stream(t, f);
 		table_remove(t->flows, idx);
 		t->st.flows_expired++;
 	}
+	return n;
 }

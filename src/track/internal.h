@@ -239,7 +239,7 @@ void note_gateway(struct tracker *t, struct flow *f, int side, const struct pkt 
 /* flows.c */
 uint32_t flow_get(struct tracker *t, const struct pkt *p, uint64_t ts, int *side, bool *created);
 struct flow *flow_at(struct tracker *t, uint32_t idx);
-void flow_expire(struct tracker *t, uint64_t now);
+unsigned flow_expire(struct tracker *t, uint64_t now); /* up to 8 idle flows: how many went */
 void flow_release_stream(struct tracker *t, struct flow *f);
 uint32_t stream_alloc(struct tracker *t, uint32_t flow_idx);
 
