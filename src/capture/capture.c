@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -590,6 +591,24 @@ int cap_live_gone(struct cap_source *s)
 		snprintf(s->err, sizeof s->err, "%s: the interface disappeared", s->name);
 	s->failed = 1;
 	return 1;
+}
+
+enum cap_link cap_live_link(const struct cap_source *s)
+{
+	struct ifreq ifr;
+	if (!s->live || !s->ifindex)
+		return CAP_LINK_UNKNOWN;
+	size_t n = strlen(s->name);
+	if (n >= sizeof ifr.ifr_name) /* no device has such a name */
+		return CAP_LINK_UNKNOWN;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, s->name, n);
+	/* the capture's own packet socket answers it: no socket of ours */
+	if (ioctl(s->live_fd, SIOCGIFFLAGS, &ifr) < 0)
+		return CAP_LINK_UNKNOWN;
+	if (!(ifr.ifr_flags & IFF_UP))
+		return CAP_LINK_DOWN;
+	return ifr.ifr_flags & IFF_RUNNING ? CAP_LINK_UP : CAP_LINK_NO_CARRIER;
 }
 
 /* Live: a packet, or CAP_TIMEOUT after LIVE_WAIT_MS without one (or a

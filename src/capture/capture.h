@@ -103,5 +103,10 @@ int cap_next_ready(struct cap_source *s, struct cap_packet *pkt);
  * asks now and then: 1 when the name is gone or names another device now
  * (cap_error() says which), 0 while it is the same. */
 int cap_live_gone(struct cap_source *s);
+/* Live: the interface's link now. A capture on an interface that goes
+ * down stays open on Linux (libpcap says nothing; packets come back with
+ * the link), so this is how the caller can tell. */
+enum cap_link { CAP_LINK_UNKNOWN = 0, CAP_LINK_UP, CAP_LINK_DOWN, CAP_LINK_NO_CARRIER };
+enum cap_link cap_live_link(const struct cap_source *s);
 
 #endif

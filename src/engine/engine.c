@@ -462,7 +462,25 @@ struct live_if {
 	uint64_t stats_us;     /* monotonic: the next reading of its counters */
 	uint64_t check_us;     /* monotonic: the next cap_live_gone() */
 	struct cap_stats base; /* counters of the opens before this one */
+	enum cap_link link;    /* as last seen (cap_live_link()) */
 };
+
+/* A change of L's link since the last look, logged: a capture on an
+ * interface taken down stays open (Linux), so it is not a loss. */
+static void live_link(struct engine *e, struct live_if *L)
+{
+	enum cap_link now = cap_live_link(L->s);
+	if (now == L->link || now == CAP_LINK_UNKNOWN)
+		return;
+	if (now == CAP_LINK_DOWN)
+		elog(e, ENGINE_LOG_WARN, "%s: the interface is down (the capture stays open: its packets come back "
+		     "with it)", L->name);
+	else if (now == CAP_LINK_NO_CARRIER)
+		elog(e, ENGINE_LOG_WARN, "%s: no carrier (the link is down)", L->name);
+	else if (L->link != CAP_LINK_UNKNOWN)
+		elog(e, ENGINE_LOG_INFO, "%s: the link is up again", L->name);
+	L->link = now;
+}
 
 static uint64_t stats_every_us(const struct engine *e)
 {
@@ -538,6 +556,8 @@ static void live_open(struct engine *e, struct live_if *L, uint64_t now)
 	L->check_us = now + LIVE_CHECK_US;
 	L->dlt = cap_datalink(s);
 	L->decodable = note_linktype(e, s, in);
+	L->link = CAP_LINK_UNKNOWN;
+	live_link(e, L);
 }
 
 /* L failed, went down or disappeared while open (why names it): its
@@ -630,6 +650,8 @@ static void live_loop(struct engine *e, struct live_if *L, size_t n, struct poll
 				l->check_us = now + LIVE_CHECK_US;
 				if (cap_live_gone(l->s))
 					live_lose(e, l, now, cap_error(l->s));
+				else
+					live_link(e, l);
 			}
 			if (l->s && now >= l->stats_us) {
 				l->stats_us = now + stats_every_us(e);
