@@ -660,7 +660,7 @@ static void live_loop(struct engine *e, struct live_if *L, size_t n, struct poll
 			if (l->s) {
 				pf[nfd] = (struct pollfd){ .fd = cap_live_fd(l->s), .events = POLLIN };
 				map[nfd++] = i;
-			} else if (!l->ended && l->retry_us < wake) {
+			} else if (!drain_from && l->retry_us < wake) {
 				wake = l->retry_us;
 			}
 		}
