@@ -93,6 +93,19 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	if [ $rc -eq 0 ] && ! grep -q 'alfoil' "$work/verify"; then
 		ok "systemd-analyze verify: the installed unit"
 	else not_ok "systemd-analyze verify: the installed unit" "status $rc: $(cat "$work/verify")"; fi
+	# the root-start drop-in of docs/deploy.md (its ```ini block) on top
+	sed -n '/^```ini$/,/^```$/p' "$ROOT/docs/deploy.md" | sed '1d;$d' >"$work/dropin.conf"
+	sed '/^\[Service\]$/d' "$work/dropin.conf" >"$work/dropin.lines"
+	# the drop-in's lines at the end of [Service], where a drop-in's go
+	awk -v f="$work/dropin.lines" '/^\[Install\]$/ { while ((getline l < f) > 0) print l; print "" } { print }' \
+		"$work/unit/alfoil.service" >"$work/unit/alfoil-root.service"
+	systemd-analyze verify "$work/unit/alfoil-root.service" >"$work/verify-root" 2>&1
+	rc=$?
+	if [ -s "$work/dropin.lines" ] && grep -q '^User=root$' "$work/unit/alfoil-root.service" && [ $rc -eq 0 ] &&
+		! grep -q 'alfoil' "$work/verify-root"; then
+		ok "systemd-analyze verify: the unit with deploy.md's root-start drop-in"
+	else not_ok "systemd-analyze verify: the unit with deploy.md's root-start drop-in" \
+		"status $rc: $(cat "$work/verify-root" "$work/dropin.lines")"; fi
 	# a unit it rejects: the check above can fail
 	sed 's|^ExecStart=.*|ExecStart=/nonexistent/alfoil watch|' "$work/unit/alfoil.service" >"$work/unit/bad.service"
 	if ! systemd-analyze verify "$work/unit/bad.service" >/dev/null 2>&1; then
