@@ -153,6 +153,25 @@ if "$ALFOIL" watch --help >"$work/watch-help" 2>&1 && grep -q -- '--commit-inter
 		grep -vE '^-r, ' | awk '{ print $NF }' | grep -vxE 'help|config' | sort -u)
 	if [ "$keys" = "$opts" ]; then ok "alfoil.conf: one key per watch long option"
 	else not_ok "alfoil.conf: one key per watch long option" "$(diff <(echo "$keys") <(echo "$opts"))"; fi
+	# the values shown are ones watch takes: every line uncommented but
+	# those naming a file, a user or an interface of this machine, read by
+	# the installed binary over the example, whose history then has its
+	# seven devices
+	sed -nE 's/^#([a-z][a-z-]*) = /\1 = /p' "$dest/etc/alfoil/alfoil.conf" |
+		grep -vE '^(interface|user|db|report-file|data-dir|ieee-dir|country-db|asn-db|clouds|signatures|find-config|blocklist) ' \
+		>"$work/all.conf"
+	if [ -f "$example" ]; then
+		"$dest/usr/bin/alfoil" watch -r "$example" --db "$work/w.db" --config "$work/all.conf" \
+			>"$work/watch.out" 2>&1
+		rc=$?
+		n=$("$dest/usr/bin/alfoil" report --db "$work/w.db" --json 2>/dev/null | jq '.devices | length')
+		if [ $rc -eq 0 ] && [ "$(wc -l <"$work/all.conf")" -gt 10 ] && [ "${n:-0}" -eq 7 ]; then
+			ok "alfoil.conf's values uncommented: the installed watch takes them (-r example: 7 devices in the history)"
+		else not_ok "alfoil.conf's values uncommented: the installed watch takes them (-r example: 7 devices in the history)" \
+			"status $rc, devices ${n:-none}: $(tail -5 "$work/watch.out")"; fi
+	else
+		skip "alfoil.conf's values uncommented: the installed watch takes them" "examples/home.pcap is absent"
+	fi
 else
 	skip "alfoil.conf: one key per watch long option" "this alfoil has no watch command yet"
 fi
