@@ -60,7 +60,8 @@ if [ -d "$ROOT/data/" ] && [ -f "$ROOT/data/country.mmdb" ]; then
 		ok "--version: the IP data from the installed share/alfoil/data"
 	else not_ok "--version: the IP data from the installed share/alfoil/data" "$(cat "$work/version")"; fi
 else
-	skip "--version: the IP data from the installed share/alfoil/data" "data/ is absent (scripts/setup.sh): none installed"
+	skip "--version: the IP data from the installed share/alfoil/data" \
+		"data/ is absent (scripts/setup.sh): none installed"
 fi
 
 # the same report as the tree's binary, but for where the data sets are
@@ -69,7 +70,8 @@ if [ -f "$example" ]; then
 	(cd "$work" && "$ALFOIL" inspect --json --no-progress home.pcap >tree.json 2>tree.err)
 	(cd "$work" && "$dest/usr/bin/alfoil" inspect --json --no-progress home.pcap >inst.json 2>inst.err)
 	strip='del(.data_sets[]?.path) | del(.data_sets[]?.fallback)'
-	if jq -S "$strip" "$work/tree.json" >"$work/tree.s" 2>&1 && jq -S "$strip" "$work/inst.json" >"$work/inst.s" 2>&1 &&
+	if jq -S "$strip" "$work/tree.json" >"$work/tree.s" 2>&1 &&
+		jq -S "$strip" "$work/inst.json" >"$work/inst.s" 2>&1 &&
 		[ "$(jq '.devices | length' "$work/inst.json")" -gt 0 ] && cmp -s "$work/tree.s" "$work/inst.s"; then
 		ok "inspect examples/home.pcap: the installed binary's JSON is the tree's (data paths aside)"
 	else
@@ -138,7 +140,8 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	done
 	if [ "$(wc -l <"$work/allowed")" -gt 100 ] && [ -z "$denied" ]; then
 		ok "@system-service allows the system calls of the capture, the store and the drop"
-	else not_ok "@system-service allows the system calls of the capture, the store and the drop" "denied:$denied"; fi
+	else not_ok "@system-service allows the system calls of the capture, the store and the drop" \
+		"denied:$denied"; fi
 else
 	skip "systemd-analyze verify: the installed unit" "systemd-analyze is not installed (Debian package systemd)"
 fi
@@ -157,18 +160,16 @@ if "$ALFOIL" watch --help >"$work/watch-help" 2>&1 && grep -q -- '--commit-inter
 	# those naming a file, a user or an interface of this machine, read by
 	# the installed binary over the example, whose history then has its
 	# seven devices
-	sed -nE 's/^#([a-z][a-z-]*) = /\1 = /p' "$dest/etc/alfoil/alfoil.conf" |
-		grep -vE '^(interface|user|db|report-file|data-dir|ieee-dir|country-db|asn-db|clouds|signatures|find-config|blocklist) ' \
-		>"$work/all.conf"
+	local_keys='interface|user|db|report-file|(data|ieee)-dir|(country|asn)-db|clouds|signatures|find-config|blocklist'
+	sed -nE 's/^#([a-z][a-z-]*) = /\1 = /p' "$dest/etc/alfoil/alfoil.conf" | grep -vE "^($local_keys) " >"$work/all.conf"
 	if [ -f "$example" ]; then
 		"$dest/usr/bin/alfoil" watch -r "$example" --db "$work/w.db" --config "$work/all.conf" \
 			>"$work/watch.out" 2>&1
 		rc=$?
 		n=$("$dest/usr/bin/alfoil" report --db "$work/w.db" --json 2>/dev/null | jq '.devices | length')
-		if [ $rc -eq 0 ] && [ "$(wc -l <"$work/all.conf")" -gt 10 ] && [ "${n:-0}" -eq 7 ]; then
-			ok "alfoil.conf's values uncommented: the installed watch takes them (-r example: 7 devices in the history)"
-		else not_ok "alfoil.conf's values uncommented: the installed watch takes them (-r example: 7 devices in the history)" \
-			"status $rc, devices ${n:-none}: $(tail -5 "$work/watch.out")"; fi
+		d="alfoil.conf's values uncommented: the installed watch takes them (the example: 7 devices in the history)"
+		if [ $rc -eq 0 ] && [ "$(wc -l <"$work/all.conf")" -gt 10 ] && [ "${n:-0}" -eq 7 ]; then ok "$d"
+		else not_ok "$d" "status $rc, devices ${n:-none}: $(tail -5 "$work/watch.out")"; fi
 	else
 		skip "alfoil.conf's values uncommented: the installed watch takes them" "examples/home.pcap is absent"
 	fi

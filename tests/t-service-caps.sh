@@ -50,7 +50,8 @@ ip netns exec "$A" setpriv --reuid="$uid" --regid="$gid" --clear-groups --no-new
 rc=$?
 if [ $rc -ne 0 ] && grep -q 'CAP_NET_RAW' "$work/none.out"; then
 	ok "as a plain user without the ambient set the interface does not open"
-else not_ok "as a plain user without the ambient set the interface does not open" "status $rc: $(cat "$work/none.out")"; fi
+else not_ok "as a plain user without the ambient set the interface does not open" \
+	"status $rc: $(cat "$work/none.out")"; fi
 
 # 2. with the unit's credentials: the capture opens, then no capability
 ip netns exec "$A" "${unit[@]}" -- "$ALFOIL" inspect -i svc0 --duration 4 --json --no-progress \
