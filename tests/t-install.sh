@@ -160,14 +160,16 @@ if "$ALFOIL" watch --help >"$work/watch-help" 2>&1 && grep -q -- '--commit-inter
 	# those naming a file, a user or an interface of this machine, read by
 	# the installed binary over the example, whose history then has its
 	# seven devices
-	local_keys='interface|user|db|report-file|(data|ieee)-dir|(country|asn)-db|clouds|signatures|find-config|blocklist'
-	sed -nE 's/^#([a-z][a-z-]*) = /\1 = /p' "$dest/etc/alfoil/alfoil.conf" | grep -vE "^($local_keys) " >"$work/all.conf"
+	here='interface|user|db|report-file|(data|ieee)-dir|(country|asn)-db'
+	here="$here|clouds|signatures|find-config|blocklist"
+	sed -nE 's/^#([a-z][a-z-]*) = /\1 = /p' "$dest/etc/alfoil/alfoil.conf" | grep -vE "^($here) " \
+		>"$work/all.conf"
 	if [ -f "$example" ]; then
 		"$dest/usr/bin/alfoil" watch -r "$example" --db "$work/w.db" --config "$work/all.conf" \
 			>"$work/watch.out" 2>&1
 		rc=$?
 		n=$("$dest/usr/bin/alfoil" report --db "$work/w.db" --json 2>/dev/null | jq '.devices | length')
-		d="alfoil.conf's values uncommented: the installed watch takes them (the example: 7 devices in the history)"
+		d="alfoil.conf's values uncommented: the installed watch takes them (the example: 7 devices)"
 		if [ $rc -eq 0 ] && [ "$(wc -l <"$work/all.conf")" -gt 10 ] && [ "${n:-0}" -eq 7 ]; then ok "$d"
 		else not_ok "$d" "status $rc, devices ${n:-none}: $(tail -5 "$work/watch.out")"; fi
 	else
