@@ -25,7 +25,7 @@
 /* ---- helpers -------------------------------------------------------------- */
 
 struct tmpdb {
-	char dir[64], path[96];
+	char dir[64], path[512];
 };
 
 static void tmpdb_make(struct tmpdb *t)
@@ -639,8 +639,13 @@ static void test_capture_sums(void **state)
 		skip();
 		return;
 	}
+	/* STORE_TEST_DB=PATH: the database is made there and kept (the
+	 * example queries of docs/store.md run on it: t-store-docs.sh) */
+	const char *keep = getenv("STORE_TEST_DB");
 	struct tmpdb t;
 	tmpdb_make(&t);
+	if (keep)
+		snprintf(t.path, sizeof t.path, "%s", keep);
 	struct store *s = open_ok(t.path, NULL);
 	struct cap_run c = { .r = recorder_new(s) };
 	const char *files[] = { "examples/home.pcap" };
@@ -729,5 +734,8 @@ int main(void)
 		cmocka_unit_test(test_new_device_event_once),
 		cmocka_unit_test(test_capture_sums),
 	};
+	/* STORE_TESTS=test_capture_sums: one of them (t-store-docs.sh) */
+	if (getenv("STORE_TESTS"))
+		cmocka_set_test_filter(getenv("STORE_TESTS"));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
