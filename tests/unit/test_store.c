@@ -309,6 +309,40 @@ static void test_counter_down_is_new(void **state)
 	tmpdb_drop(&t);
 }
 
+/* An entry the report no longer has is forgotten: when it comes back, the
+ * tracker made it again and all of it is new (even when larger than the
+ * value last written). */
+static void test_gone_is_forgotten(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 2, 1);
+	fake_set(f, 10, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	f->rep.n_devices = 1; /* the second device expired */
+	fake_set(f, 12, T0 + 1000);
+	commit_ok(r, &f->rep, NULL, T0 + 1000);
+	f->rep.n_devices = 2;
+	fake_set(f, 15, T0 + 2000);
+	f->dev[0].bytes_out = 1500; /* the first one kept growing */
+	for (size_t k = 0; k < f->dev[0].n_dests; k++)
+		f->dest[0][k].bytes_up = 15000;
+	commit_ok(r, &f->rep, NULL, T0 + 2000);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_hours WHERE device = '02:00:00:00:00:01'"), 15000);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_hours WHERE device = '02:00:00:00:00:02'"), 25000);
+	assert_int_equal(q1(s, "SELECT sum(bytes_out) FROM device_hours WHERE device = '02:00:00:00:00:02'"), 2500);
+	assert_int_equal(q1(s, "SELECT sum(bytes_out) FROM device_hours WHERE device = '02:00:00:00:00:01'"), 1500);
+	assert_int_equal(recorder_stats(r)->new_devices, 2); /* back is not new */
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
 /* Deltas go to the hour of the entry's last_us: across a boundary, two rows. */
 static void test_hour_boundaries(void **state)
 {
@@ -726,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_newer_version_refused),
 		cmocka_unit_test(test_deltas_sum_to_the_report),
 		cmocka_unit_test(test_counter_down_is_new),
+		cmocka_unit_test(test_gone_is_forgotten),
 		cmocka_unit_test(test_hour_boundaries),
 		cmocka_unit_test(test_rollup_keeps_sums),
 		cmocka_unit_test(test_retention_prunes),
