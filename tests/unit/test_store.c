@@ -401,7 +401,8 @@ static void test_rollup_keeps_sums(void **state)
 	}
 	long long hours = q1(s, "SELECT count(*) FROM dest_hours");
 	assert_int_equal(hours, 72 * 4);
-	long long up = q1(s, "SELECT sum(bytes_up) FROM dest_hours"), flows = q1(s, "SELECT sum(flows) FROM dest_hours");
+	long long up = q1(s, "SELECT sum(bytes_up) FROM dest_hours");
+	long long flows = q1(s, "SELECT sum(flows) FROM dest_hours");
 	long long dev = q1(s, "SELECT sum(bytes_in) FROM device_hours");
 	assert_int_equal(up, 4 * 1000 * 72);
 	/* 30 days on: every hour is older than rollup_after */
@@ -414,7 +415,8 @@ static void test_rollup_keeps_sums(void **state)
 		assert_true(left - l <= 7 && left - l > 0); /* bounded, and progress */
 		left = l;
 		/* no traffic lost or counted twice at any step */
-		assert_int_equal(q1(s, "SELECT (SELECT total(bytes_up) FROM dest_hours) + (SELECT total(bytes_up) FROM dest_days)"),
+		assert_int_equal(q1(s, "SELECT (SELECT total(bytes_up) FROM dest_hours)"
+				       " + (SELECT total(bytes_up) FROM dest_days)"),
 				 up);
 	}
 	assert_int_equal(steps, (72 * 4 + 6) / 7);
@@ -468,8 +470,12 @@ static void test_retention_prunes(void **state)
 	commit_ok(r, &f->rep, &fs, T0 + 2 * DAY);
 	fake_set(f, 2, T0 + 2 * DAY + 1);
 	commit_ok(r, &f->rep, &fs, T0 + 2 * DAY + 1);
-	assert_int_equal(q1(s, "SELECT count(*) FROM findings WHERE state = 'resolved' AND key = 'test-old/02:00:00:00:00:01/one'"), 1);
-	assert_int_equal(q1(s, "SELECT count FROM findings WHERE key = 'test-new/02:00:00:00:00:01/two' AND state = 'open'"), 2);
+	assert_int_equal(q1(s, "SELECT count(*) FROM findings WHERE state = 'resolved'"
+			       " AND key = 'test-old/02:00:00:00:00:01/one'"),
+			 1);
+	assert_int_equal(q1(s, "SELECT count FROM findings WHERE key = 'test-new/02:00:00:00:00:01/two'"
+			       " AND state = 'open'"),
+			 2);
 	/* the first day's hours rolled up by the commit's own prune step */
 	assert_true(q1(s, "SELECT count(*) FROM dest_days") > 0);
 	char err[512];
@@ -587,7 +593,8 @@ static void test_label_kept(void **state)
 	assert_non_null(strstr(err, "02:00:00:00:00:99"));
 	assert_non_null(strstr(err, t.path));
 	/* a label of any bytes is a value, never SQL */
-	assert_int_equal(store_set_label(s, "02:00:00:00:00:01", "x'); DROP TABLE devices; --", NULL, err, sizeof err), 0);
+	const char *evil = "x'); DROP TABLE devices; --";
+	assert_int_equal(store_set_label(s, "02:00:00:00:00:01", evil, NULL, err, sizeof err), 0);
 	assert_int_equal(q1(s, "SELECT count(*) FROM devices WHERE label LIKE 'x''); DROP%'"), 1);
 	recorder_free(r);
 	store_close(s);
@@ -703,12 +710,10 @@ static void test_capture_sums(void **state)
 	assert_non_null(rep);
 	assert_true(rep->n_devices > 2);
 	sqlite3_stmt *q;
-	assert_int_equal(sqlite3_prepare_v2(store_db(s),
-					    "SELECT sum(bytes_up), sum(bytes_down), sum(pkts_up), sum(pkts_down), sum(flows)"
-					    " FROM dest_hours WHERE device = ?1 AND addr = ?2 AND proto = ?3 AND port = ?4"
-					    " AND inbound = ?5",
-					    -1, &q, NULL),
-			 SQLITE_OK);
+	static const char sum[] = "SELECT sum(bytes_up), sum(bytes_down), sum(pkts_up), sum(pkts_down), sum(flows)"
+				  " FROM dest_hours WHERE device = ?1 AND addr = ?2 AND proto = ?3 AND port = ?4"
+				  " AND inbound = ?5";
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sum, -1, &q, NULL), SQLITE_OK);
 	size_t dests = 0;
 	uint64_t bytes = 0;
 	for (size_t i = 0; i < rep->n_devices; i++) {
@@ -734,7 +739,8 @@ static void test_capture_sums(void **state)
 	}
 	sqlite3_finalize(q);
 	assert_true(dests > 10);
-	assert_int_equal(q1(s, "SELECT count(*) FROM (SELECT DISTINCT device, addr, proto, port, inbound FROM dest_hours)"),
+	assert_int_equal(q1(s, "SELECT count(*) FROM"
+			       " (SELECT DISTINCT device, addr, proto, port, inbound FROM dest_hours)"),
 			 dests);
 	assert_int_equal(q1(s, "SELECT sum(bytes_up + bytes_down) FROM dest_hours"), bytes);
 	assert_int_equal(q1(s, "SELECT count(*) FROM devices"), rep->n_devices);
