@@ -564,6 +564,42 @@ static void test_failure_retry_loses_nothing(void **state)
 	tmpdb_drop(&t);
 }
 
+/* Another writer holding the database past the busy timeout (made short
+ * here): the commit fails naming the lock, the next one writes both. */
+static void test_busy_retry(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 2);
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(t.path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(store_db(s), 50);
+	fake_set(f, 4, T0 + 1000);
+	char err[512] = "";
+	assert_int_equal(recorder_commit(r, &f->rep, NULL, T0 + 1000, err, sizeof err), -1);
+	assert_non_null(strstr(err, "locked"));
+	assert_non_null(strstr(err, t.path));
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	fake_set(f, 9, T0 + 2000);
+	commit_ok(r, &f->rep, NULL, T0 + 2000);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_hours"), 2 * 9000);
+	assert_int_equal(q1(s, "SELECT sum(count) FROM queries WHERE name = 'a.example.com'"), 9);
+	assert_int_equal(recorder_stats(r)->failed, 1);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
 /* ---- labels and events --------------------------------------------------------- */
 
 static void test_label_kept(void **state)
@@ -771,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_rollup_keeps_sums),
 		cmocka_unit_test(test_retention_prunes),
 		cmocka_unit_test(test_failure_retry_loses_nothing),
+		cmocka_unit_test(test_busy_retry),
 		cmocka_unit_test(test_label_kept),
 		cmocka_unit_test(test_new_device_event_once),
 		cmocka_unit_test(test_capture_sums),
