@@ -373,6 +373,7 @@ int inspect_collect(struct inspect_opts *o, struct inspect_result *res)
 			o->profiles);
 	struct engine_config ec = {
 		.files = (const char *const *)o->inputs, .n_files = o->n_inputs, .iface = o->iface,
+		.buffer_mib = o->buffer_mib,
 		.filter = o->filter, .count = o->count, .duration = o->duration, .quiet = o->quiet,
 		.progress = show_progress(o), .track = o->cfg, .frag = o->frag,
 		.live_opened = live_opened, .ctx = run,

@@ -47,6 +47,7 @@ struct inspect_opts {
 	struct priv_user priv; /* live: that user (or nobody), looked up */
 	int priv_ok;           /* priv holds a user */
 	double duration;      /* live: seconds, 0 = until interrupted */
+	uint32_t buffer_mib;  /* live: --buffer-size, the capture buffer in MiB (0: 32) */
 	uint64_t count;       /* stop after this many packets, 0 = all */
 	int progress;         /* -1 auto, 0 off, 1 on */
 	int quiet;
