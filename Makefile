@@ -16,9 +16,9 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
            -Wformat=2 -Wno-format-nonliteral
 INC     := -Isrc
-PKGS    := libpcap jansson nettle libmaxminddb zlib
+PKGS    := libpcap jansson nettle libmaxminddb zlib sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson -lnettle -lmaxminddb -lz)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson -lnettle -lmaxminddb -lz -lsqlite3)
 LIBS    := $(PKG_LIBS) -lm -pthread
 
 REL_CFLAGS := -O2 -g
@@ -26,7 +26,7 @@ SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all
 EXTRA_CFLAGS ?=
 
-LAYERS  := lib capture decode reasm track engine intel analyze policy output enforce
+LAYERS  := lib capture decode reasm track engine intel analyze policy output store enforce
 LIB_SRC := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
 CMD_SRC := $(wildcard src/alfoil.c src/cmd_*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -27,12 +27,14 @@ set -euo pipefail
 # -dev packages of build_pkgs pull the same libraries in).
 runtime_pkgs=(
 	libpcap0.8 libjansson4 libnettle8 libmaxminddb0 zlib1g  # the shared libraries
+	libsqlite3-0 sqlite3             # the watch history (src/store/) and the shell to query it (docs/store.md)
 	ieee-data                        # MAC -> maker registry (MA-L, MA-M, MA-S)
 	nftables                         # alfoil enforce --apply
 )
 build_pkgs=(
 	gcc make pkg-config
 	libpcap-dev libjansson-dev nettle-dev libmaxminddb-dev zlib1g-dev
+	libsqlite3-dev                   # src/store/
 )
 test_pkgs=(
 	libcmocka-dev                    # unit tests

@@ -17,6 +17,7 @@ declare -A may=(
 	[analyze]="track decode intel lib policy/mud.h"
 	[policy]="lib"
 	[output]="analyze intel lib"
+	[store]="analyze output intel track lib"
 	[enforce]="analyze policy lib"
 )
 # mud_learn.c makes a profile from the records; mud.h itself stays below analyze/

@@ -1,0 +1,69 @@
+/* store.h - the history in SQLite (docs/store.md: the schema, retention,
+ * crash safety and example queries).
+ *
+ * One database file, WAL journal, synchronous=NORMAL: a crash (kill -9,
+ * power) loses at most the transaction being written, never the file. The
+ * schema is versioned with PRAGMA user_version and made by a list of
+ * migrations (store.c); a database of a newer version than this build
+ * knows is refused, naming both. Every statement binds its values: nothing
+ * from a packet is ever part of SQL text. Only src/store/ includes
+ * sqlite3.h; history.c reads through store_db().
+ */
+#ifndef ALFOIL_STORE_STORE_H
+#define ALFOIL_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_VERSION 1 /* PRAGMA user_version of the schema this build makes */
+
+struct store;
+struct sqlite3;
+
+struct store_config {
+	uint64_t rollup_after_s;   /* hours older: into days (default 7 d) */
+	uint64_t keep_days_s;      /* dest_days/device_days kept (default 400 d) */
+	uint64_t keep_names_s;     /* names/queries unseen this long (default 90 d) */
+	uint64_t keep_events_s;    /* events (default 90 d) */
+	uint64_t keep_findings_s;  /* resolved findings (default 365 d) */
+	uint64_t resolve_after_s;  /* an open finding not seen this long: resolved (default 1 d) */
+	unsigned prune_rows;       /* rows per table per prune step (default 2000) */
+};
+void store_config_default(struct store_config *c);
+
+#define STORE_READONLY 1
+/* Opens (or creates, not with STORE_READONLY) path: WAL, synchronous=NORMAL,
+ * busy timeout, foreign keys; migrates to the current version (refuses a
+ * newer one, naming both). NULL with err naming the path. c NULL: the
+ * defaults. */
+struct store *store_open(const char *path, int flags, const struct store_config *c, char *err, size_t errlen);
+void store_close(struct store *s);
+struct sqlite3 *store_db(struct store *s);          /* for history.c */
+const struct store_config *store_config(const struct store *s);
+const char *store_path(const struct store *s);
+
+/* Label and notes a person gave a device: NULL leaves it, "" clears it.
+ * 0; -1 with err (an unknown device: err says so). */
+int store_set_label(struct store *s, const char *device, const char *label, const char *notes,
+		    char *err, size_t errlen);
+/* One row of libpcap's counters of an interface (watch, each minute). */
+int store_capture_stats(struct store *s, uint64_t now_us, const char *iface, uint64_t received,
+			uint64_t dropped, uint64_t if_dropped, char *err, size_t errlen);
+/* One bounded step of rollup and retention: hours older than rollup_after
+ * summed into days and deleted, then every table's rows past their keep
+ * time deleted, at most prune_rows rows per table. Inside the caller's
+ * transaction when there is one (the recorder's), else in one of its own.
+ * 0, or -1 with err. */
+int store_prune(struct store *s, uint64_t now_us, char *err, size_t errlen);
+
+/* Transactions of the recorder (record.c): BEGIN IMMEDIATE, COMMIT,
+ * ROLLBACK. 0 or -1 with err (rollback never fails as far as the caller
+ * can act on). */
+int store_begin(struct store *s, char *err, size_t errlen);
+int store_commit(struct store *s, char *err, size_t errlen);
+void store_rollback(struct store *s);
+
+/* err = "PATH: what: SQLite's message" (for record.c and history.c). */
+void store_err(struct store *s, char *err, size_t errlen, const char *what);
+
+#endif
