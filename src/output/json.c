@@ -78,7 +78,7 @@ static json_t *time_json(uint64_t us)
 	return us ? jstr(fmt_time(b, us, 1)) : json_null();
 }
 
-static json_t *dest_json(const struct rep_dest *x)
+json_t *output_json_dest(const struct rep_dest *x)
 {
 	json_t *o = json_object();
 	char addr[ADDR_STRLEN];
@@ -139,7 +139,7 @@ static json_t *dest_json(const struct rep_dest *x)
 	return o;
 }
 
-static json_t *device_json(const struct rep_device *d)
+json_t *output_json_device(const struct rep_device *d, int with_dests)
 {
 	json_t *o = json_object();
 	char mac[MAC_STRLEN], addr[ADDR_STRLEN];
@@ -261,9 +261,27 @@ static json_t *device_json(const struct rep_device *d)
 	set(o, "identity", id);
 	set(o, "dns", dns);
 	json_t *ds = json_array();
-	for (size_t i = 0; i < d->n_dests; i++)
-		json_array_append_new(ds, dest_json(&d->dests[i]));
+	for (size_t i = 0; with_dests && i < d->n_dests; i++)
+		json_array_append_new(ds, output_json_dest(&d->dests[i]));
 	set(o, "destinations", ds);
+	return o;
+}
+
+json_t *output_json_finding(const struct finding *x)
+{
+	json_t *o = json_object();
+	set(o, "severity", jstr(severity_name(x->sev)));
+	set(o, "detector", jstr(x->detector));
+	set(o, "device", jstr(x->device));
+	struct finding_words fw;
+	finding_words(x, &fw);
+	set(o, "title", jstr(fw.title));
+	set(o, "evidence", jstr(fw.evidence));
+	set(o, "advice", str_or_null(fw.advice));
+	set(o, "first_seen", time_json(x->first_us));
+	set(o, "last_seen", time_json(x->last_us));
+	set(o, "key", jstr(x->key));
+	set(o, "evidence_fields", finding_fields_json(&x->ev));
 	return o;
 }
 
@@ -385,7 +403,7 @@ static void arena_drop(void)
 static char *device_text(const struct rep_device *d)
 {
 	arena_on = 1;
-	json_t *j = device_json(d);
+	json_t *j = output_json_device(d, 1);
 	char *s = j ? json_dumps(j, DUMP_FLAGS) : NULL;
 	char *out = s ? indent_dup(s, 4) : NULL;
 	json_decref(j);
@@ -504,21 +522,7 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	set(root, "countries", countries);
 	json_t *fa = json_array();
 	for (size_t i = 0; i < r->n_findings; i++) {
-		const struct finding *x = &r->findings[i];
-		json_t *o = json_object();
-		set(o, "severity", jstr(severity_name(x->sev)));
-		set(o, "detector", jstr(x->detector));
-		set(o, "device", jstr(x->device));
-		struct finding_words fw;
-		finding_words(x, &fw);
-		set(o, "title", jstr(fw.title));
-		set(o, "evidence", jstr(fw.evidence));
-		set(o, "advice", str_or_null(fw.advice));
-		set(o, "first_seen", time_json(x->first_us));
-		set(o, "last_seen", time_json(x->last_us));
-		set(o, "key", jstr(x->key));
-		set(o, "evidence_fields", finding_fields_json(&x->ev));
-		json_array_append_new(fa, o);
+		json_array_append_new(fa, output_json_finding(&r->findings[i]));
 	}
 	set(root, "findings", fa);
 	/* Written piece by piece: the header, then one device at a time, so

@@ -4,6 +4,7 @@
 #ifndef ALFOIL_OUTPUT_OUTPUT_H
 #define ALFOIL_OUTPUT_OUTPUT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "analyze/report.h"
@@ -28,6 +29,16 @@ struct output_format {
 int output_text(FILE *f, const struct report *r, const struct out_opts *o);
 int output_json(FILE *f, const struct report *r, const struct out_opts *o);
 int output_html(FILE *f, const struct report *r, const struct out_opts *o);
+
+/* The JSON objects of one device (its "destinations" empty unless
+ * with_dests), one destination and one finding, exactly as output_json
+ * writes them (docs/json-schema.md): the store keeps them as records.
+ * Jansson's values, the caller's to json_decref(); NULL when out of
+ * memory. */
+struct finding;
+json_t *output_json_device(const struct rep_device *d, int with_dests);
+json_t *output_json_dest(const struct rep_dest *x);
+json_t *output_json_finding(const struct finding *f);
 
 /* Run render (the text or HTML renderer) on a stream that writes to dst
  * what is written to it, made safe to show (lib/utf8.h, UTF8_KEEP_LINES:
