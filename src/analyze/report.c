@@ -616,6 +616,25 @@ struct report *report_build(const struct snapshot *t, const struct intel_db *in,
 	return r;
 }
 
+void report_resum(struct report *r, uint64_t infra_bytes)
+{
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *d = &r->devices[k];
+		for (size_t j = 0; j < d->n_dests; j++) {
+			struct rep_dest *x = &d->dests[j];
+			if (!x->internet)
+				continue;
+			x->abroad = x->country[0] && r->home_country[0] && strcmp(x->country, r->home_country);
+			x->folded = x->infra && x->bytes_up < infra_bytes;
+		}
+		sort_dests(d->dests, d->n_dests, by_bytes);
+	}
+	qsort(r->devices, r->n_devices, sizeof *r->devices, cmp_device);
+	r->n_countries = 0;
+	report_countries(r);
+	report_count(r);
+}
+
 void report_free(struct report *r)
 {
 	if (!r)
