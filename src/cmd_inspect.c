@@ -309,6 +309,25 @@ static int show_progress(const struct inspect_opts *o)
 	return o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
 }
 
+struct rep_input *inspect_inputs(const struct engine_result *er)
+{
+	struct rep_input *inputs = calloc(er->n_inputs ? er->n_inputs : 1, sizeof *inputs);
+	for (size_t i = 0; inputs && i < er->n_inputs; i++) {
+		const struct engine_input *ei = &er->inputs[i];
+		struct rep_input *ri = &inputs[i];
+		ri->name = ei->name;
+		ri->linktype = ei->linktype;
+		ri->packets = ei->packets;
+		ri->error = ei->error;
+		memcpy(ri->message, ei->message, sizeof ri->message);
+		ri->live = ei->live;
+		ri->received = ei->received;
+		ri->dropped = ei->dropped;
+		ri->if_dropped = ei->if_dropped;
+	}
+	return inputs;
+}
+
 struct report *inspect_report(const struct snapshot *snap, const struct intel_load *il, const char *home,
 			      const struct inspect_source *src, const struct find_inputs *fin, struct findings *f,
 			      struct inspect_times *times)
@@ -397,20 +416,7 @@ int inspect_collect(struct inspect_opts *o, struct inspect_result *res)
 		run_free(run);
 		return -1;
 	}
-	struct rep_input *inputs = calloc(er->n_inputs ? er->n_inputs : 1, sizeof *inputs);
-	for (size_t i = 0; inputs && i < er->n_inputs; i++) {
-		const struct engine_input *ei = &er->inputs[i];
-		struct rep_input *ri = &inputs[i];
-		ri->name = ei->name;
-		ri->linktype = ei->linktype;
-		ri->packets = ei->packets;
-		ri->error = ei->error;
-		memcpy(ri->message, ei->message, sizeof ri->message);
-		ri->live = ei->live;
-		ri->received = ei->received;
-		ri->dropped = ei->dropped;
-		ri->if_dropped = ei->if_dropped;
-	}
+	struct rep_input *inputs = inspect_inputs(er);
 	/* the last snapshot: the report's strings are its (freed after the
 	 * report, in run_free()) */
 	run->snap = inputs ? tracker_snapshot(t) : NULL;

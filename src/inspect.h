@@ -114,6 +114,11 @@ struct inspect_source {
 	uint64_t first_us, last_us, undecoded;
 };
 
+struct engine_result;
+/* The engine's inputs as the report's (calloc'd, free() it; the names
+ * point into er); NULL when out of memory. */
+struct rep_input *inspect_inputs(const struct engine_result *er);
+
 /* The report of a snapshot as inspect makes it: report_build() with il's
  * data (home: --home-country or NULL), the data sets and what is missing
  * named, then the detectors (fin), their findings sorted into f and
