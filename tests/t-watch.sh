@@ -167,6 +167,40 @@ if grep -q "error: SIGHUP: $work/c.conf:2: unknown key 'comit-interval'; did you
 	ok "and the mistake is logged with FILE:LINE, the key and a suggestion"
 else not_ok "and the mistake is logged with FILE:LINE, the key and a suggestion" "$(cat "$work/sig2.err")"; fi
 
+# --- a commit that fails: the database locked by another writer for longer
+# than the busy timeout (5 s); logged, tried again with backoff, and once
+# the lock is gone every delta is written (none of the failed ones lost) ---
+W -r "$B" --db "$work/lock.db" 2>/dev/null
+if command -v python3 >/dev/null; then
+	python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(12)
+c.execute("COMMIT")' "$work/lock.db" >"$work/lock.out" &
+	locker=$!
+	for _ in $(seq 50); do grep -q locked "$work/lock.out" && break; sleep 0.1; done
+	W -r "$A" --db "$work/lock.db" 2>"$work/lock.err"
+	rc=$?
+	wait $locker
+	check "the database locked: watch survives, exit 0" test $rc -eq 0
+	if grep -q "warn: commit failed (1 in a row): .*locked.*; trying again in 10 s" "$work/lock.err" &&
+		grep -q "warn: commit failed (2 in a row): .*; trying again in 20 s" "$work/lock.err"; then
+		ok "each failed commit is logged, the next try backing off"
+	else not_ok "each failed commit is logged, the next try backing off" "$(cat "$work/lock.err")"; fi
+	want=$(jq -r '.devices[] | "\(.id) \(.bytes_out) \(.bytes_in)"' "$work/a.json" | sort)
+	# (A's devices are not B's)
+	got=$(q "$work/lock.db" "SELECT device || ' ' || SUM(bytes_out) || ' ' || SUM(bytes_in) FROM device_hours
+		GROUP BY device" | grep -F -f <(jq -r '.devices[].id' "$work/a.json") | sort)
+	if [ "$want" = "$got" ]; then ok "after the lock, the deltas of the failed commits are written too"
+	else not_ok "after the lock, the deltas of the failed commits are written too" "want:
+$want
+db:
+$got"; fi
+else
+	skip "a locked database" "no python3 to hold the lock"
+fi
+
 # --- the config file ---
 printf '# watch\nread = %s\ndb = %s\ncommit-interval = 30   # seconds\nlog-level = warn\n' "$A" "$work/file.db" >"$work/w.conf"
 "$ALFOIL" watch --config "$work/w.conf" 2>"$work/w.err"
