@@ -447,7 +447,11 @@ static int process(struct watch *w, struct snapshot *snap, const struct inspect_
 	}
 	struct find_inputs fin = { &w->fc, w->block, w->base, NULL };
 	struct findings f = { 0 };
-	struct report *rep = inspect_report(snap, &w->il, w->home[0] ? w->home : NULL, src, &fin, &f, NULL);
+	struct inspect_times times = { .start = engine_clock_us() };
+	struct report *rep = inspect_report(snap, &w->il, w->home[0] ? w->home : NULL, src, &fin, &f, &times);
+	if (rep)
+		log_debug("report %.1f ms, findings %.1f ms", (double)(times.report - times.start) / 1e3,
+			  (double)(times.find - times.report) / 1e3);
 	int rc = 0;
 	if (!rep) {
 		log_error("out of memory building the report: no commit this time");

@@ -124,6 +124,8 @@ static const struct cli_cmd watch_cmd = {
 	"  3  -r: some input was bad (named; what was read is in the database)",
 	"  sudo alfoil watch -i eth0 --db /var/lib/alfoil/alfoil.db\n"
 	"  alfoil watch -r day1.pcap day2.pcap --db /tmp/history.db   backfill\n"
+	"  alfoil watch -r /srv/captures/ --commit-interval 3600 --db h.db\n"
+	"                        weeks of files: a commit per hour of packet time\n"
 	"  ssh router tcpdump -U -w - | alfoil watch -r - --db h.db   a remote router\n"
 	"  kill -USR1 $(pidof alfoil); jq .devices /var/lib/alfoil/report.json\n"
 	"  sqlite3 /var/lib/alfoil/alfoil.db 'SELECT id, maker, label FROM devices'",
