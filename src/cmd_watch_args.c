@@ -31,7 +31,8 @@ static const struct cli_opt opts[] = {
 	{ "filter", 'f', "EXPR", O_FILTER, "BPF filter, as tcpdump takes it (default: none)" },
 	{ "buffer-size", 0, "MIB", O_BUFFER, "the kernel's capture buffer per interface\n(default: 32)" },
 	{ "user", 0, "NAME", O_USER, "live, as root: once the interfaces and the database\n"
-				     "are open, run as NAME with no capability (default:\n"
+				     "are open, run as NAME with CAP_NET_RAW alone, to\n"
+				     "open an interface made again (default:\n"
 				     WATCH_DEFAULT_USER " when that user exists, else " PRIV_DEFAULT_USER ")" },
 	{ "enforce", 0, NULL, O_ENFORCE, "keep CAP_NET_ADMIN after the drop, for live rules\n(reserved; default: no)" },
 	{ NULL, 0, NULL, 0, "history" },
@@ -94,7 +95,9 @@ static const struct cli_cmd watch_cmd = {
 	"still in memory is lost by it. Restarted, it carries on: devices known\n"
 	"before are not new.\n\n"
 	"Live, as root, alfoil opens the interfaces and the database, then runs as\n"
-	"--user with no capability before the first packet is read. Files named\n"
+	"--user before the first packet is read, keeping CAP_NET_RAW alone (an\n"
+	"interface that disappears is opened again when it comes back; with\n"
+	"--enforce CAP_NET_ADMIN too) and no way back to root. Files named\n"
 	"later (rule files read again on SIGHUP, the SIGUSR1 report) are opened as\n"
 	"that user.\n\n"
 	"Log lines go to standard error (journald keeps them under systemd):\n"
