@@ -72,6 +72,12 @@ build/san/inspect-many: tests/tools/inspect-many.c build/san/cmd_inspect.o build
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a $(LIBS)
 
+# tests/t-history.sh: the store's recorder over captures, without watch
+# (tests/tools/history-record.c)
+build/san/history-record: tests/tools/history-record.c build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a $(LIBS)
+
 # ThreadSanitizer (make tsan): the snapshot test's two threads, one tracking
 # a capture, the other building reports from its snapshots. Needs a capture
 # (../shared/captures, else the example).
@@ -161,7 +167,7 @@ fuzz: $(FUZZ_BIN) build/rel/seeds
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
 CHECK_FUZZ := $(if $(HAVE_FUZZ_CC),$(FUZZ_BIN) build/rel/seeds)
 
-check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood build/rel/mkmonth build/san/inspect-many $(CHECK_FUZZ)
+check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood build/rel/mkmonth build/san/inspect-many build/san/history-record $(CHECK_FUZZ)
 	@tests/run-tests.sh build/san
 
 # Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).

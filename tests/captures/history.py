@@ -1,0 +1,226 @@
+"""History equivalence (issue 15): captures recorded into the store, then
+`alfoil report --db X --json`, against `alfoil inspect --json` of the same
+captures (../shared/captures: the IoT Sentinel folders, the Xiaomi
+captures).
+
+Recording: `alfoil watch -r FILES --db X` when this alfoil has watch (the
+environment variable HISTORY_RECORDER=tool forces the other way), else
+build/san/history-record (tests/tools/history-record.c: inspect_collect()
+then one commit of the store's recorder, what watch's snapshot worker does
+at its last snapshot).
+
+Checked, for each case:
+- one run: the same devices (ids), and per device display_name, maker,
+  addresses, names, kind and brand, first and last seen, packets and bytes
+  each way, DNS queries (name and count) and answers; the same destinations
+  (keyed by address, proto, port, direction) with bytes and packets each
+  way, flows, first and last seen, domain, scope, country, company, app,
+  encryption and folded; the same country view and devices_abroad; the same
+  findings (keys), but for the kinds whose evidence the records do not hold
+  (beacon: the times between flows; arp-sweep, arp-storm: ARP counts);
+- two runs (the files split in two halves, each recorded by a run of its
+  own into one database, as a restart of watch would): the same devices,
+  and per device the same packets and bytes each way, and per (device,
+  address) the same bytes and packets each way as one inspect of all the
+  files. (Finer keys are not compared: a flow cut by the split may be
+  credited to the other direction by the second run, which saw it start
+  in the middle.)
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import ALFOIL, CAPTURES, Tap, need_captures
+
+RECORD_TOOL = os.path.join(os.path.dirname(ALFOIL), 'history-record')
+NOT_IN_RECORDS = {'beacon', 'arp-sweep', 'arp-storm'}
+CAPTURE_EXT = ('.pcap', '.pcapng', '.cap', '.pcap.gz', '.pcapng.gz')
+
+
+def has_watch():
+    if os.environ.get('HISTORY_RECORDER') == 'tool':
+        return False
+    p = subprocess.run([ALFOIL, 'watch', '--help'], capture_output=True, text=True)
+    return p.returncode == 0 and '-r' in p.stdout
+
+
+def record(db, files, watch):
+    if watch:
+        cmd = [ALFOIL, 'watch', '--db', db, '--log-level', 'warn', '-r', *files]
+    else:
+        cmd = [RECORD_TOOL, db, *files]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    return p.returncode, p.stderr
+
+
+def run_json(args):
+    p = subprocess.run([ALFOIL, *args], capture_output=True, text=True, timeout=900)
+    try:
+        rep = json.loads(p.stdout) if p.stdout.strip() else None
+    except json.JSONDecodeError:
+        rep = None
+    return p.returncode, rep, p.stderr
+
+
+def dest_key(x):
+    return (x['address'], x['proto'], x['port'], x['direction'])
+
+
+DEV_FIELDS = ('display_name', 'mac', 'ipv4', 'ipv6', 'first_seen', 'last_seen', 'packets_out', 'packets_in',
+              'bytes_out', 'bytes_in')
+DEST_FIELDS = ('bytes_up', 'bytes_down', 'packets_up', 'packets_down', 'flows', 'first_seen', 'last_seen',
+               'domain', 'scope', 'country', 'company', 'app', 'encrypted', 'folded')
+
+
+def device_view(d):
+    v = {k: d.get(k) for k in DEV_FIELDS}
+    v['maker'] = d['maker'].get('name')
+    v['names'] = sorted((n['name'], n['source']) for n in d['names'])
+    v['kind'] = d['identity'].get('kind')
+    v['brand'] = d['identity'].get('brand')
+    v['queries'] = sorted((q['name'], q['count']) for q in d['dns']['queries'])
+    v['answers'] = sorted((a['name'], a['address']) for a in d['dns']['answers'])
+    return v
+
+
+def differences(a, b, what):
+    """What differs between inspect's report a and the history's b."""
+    out = []
+    da = {d['id']: d for d in a['devices']}
+    db = {d['id']: d for d in b['devices']}
+    if set(da) != set(db):
+        out.append(f'{what}: devices only in inspect {sorted(set(da) - set(db))}, '
+                   f'only in the history {sorted(set(db) - set(da))}')
+    for i in sorted(set(da) & set(db)):
+        va, vb = device_view(da[i]), device_view(db[i])
+        for k in va:
+            if va[k] != vb[k]:
+                out.append(f'{what}: {i}.{k}: inspect {va[k]!r}, history {vb[k]!r}')
+        xa = {dest_key(x): x for x in da[i]['destinations']}
+        xb = {dest_key(x): x for x in db[i]['destinations']}
+        if set(xa) != set(xb):
+            out.append(f'{what}: {i}: destinations only in inspect {sorted(set(xa) - set(xb))[:5]}, '
+                       f'only in the history {sorted(set(xb) - set(xa))[:5]}')
+        for k in sorted(set(xa) & set(xb)):
+            for f in DEST_FIELDS:
+                if xa[k].get(f) != xb[k].get(f):
+                    out.append(f'{what}: {i} {k}.{f}: inspect {xa[k].get(f)!r}, history {xb[k].get(f)!r}')
+    ca = sorted((c['country'], c['devices'], c['destinations'], c['bytes_up'], c['bytes_down'])
+                for c in a['countries'])
+    cb = sorted((c['country'], c['devices'], c['destinations'], c['bytes_up'], c['bytes_down'])
+                for c in b['countries'])
+    if ca != cb:
+        out.append(f'{what}: countries: inspect {ca}, history {cb}')
+    if a['devices_abroad'] != b['devices_abroad']:
+        out.append(f'{what}: devices_abroad: inspect {a["devices_abroad"]}, history {b["devices_abroad"]}')
+    fa = {f['key'] for f in a['findings'] if f['detector'] not in NOT_IN_RECORDS}
+    fb = {f['key'] for f in b['findings'] if f['detector'] not in NOT_IN_RECORDS}
+    if fa != fb:
+        out.append(f'{what}: findings only in inspect {sorted(fa - fb)}, only in the history {sorted(fb - fa)}')
+    return out
+
+
+def totals(rep):
+    dev = {d['id']: (d['packets_out'], d['packets_in'], d['bytes_out'], d['bytes_in']) for d in rep['devices']}
+    peer = {}
+    for d in rep['devices']:
+        for x in d['destinations']:
+            k = (d['id'], x['address'])
+            t = peer.get(k, (0, 0, 0, 0))
+            peer[k] = (t[0] + x['packets_up'], t[1] + x['packets_down'], t[2] + x['bytes_up'],
+                       t[3] + x['bytes_down'])
+    return dev, peer
+
+
+def total_differences(a, b, what):
+    out = []
+    (da, pa), (db, pb) = totals(a), totals(b)
+    if set(da) != set(db):
+        out.append(f'{what}: devices only in inspect {sorted(set(da) - set(db))}, '
+                   f'only in the history {sorted(set(db) - set(da))}')
+    for i in sorted(set(da) & set(db)):
+        if da[i] != db[i]:
+            out.append(f'{what}: {i} packets/bytes out/in: inspect {da[i]}, history {db[i]}')
+    for k in sorted(set(pa) | set(pb)):
+        if pa.get(k) != pb.get(k):
+            out.append(f'{what}: {k}: inspect {pa.get(k)}, history {pb.get(k)}')
+    return out
+
+
+def captures_of(path):
+    if os.path.isfile(path):
+        return [path]
+    out = []
+    for top, _, files in os.walk(path):
+        out += [os.path.join(top, f) for f in files if f.endswith(CAPTURE_EXT)]
+    return sorted(out)
+
+
+def cases():
+    out = []
+    sentinel = os.path.join(CAPTURES, 'iot-sentinel')
+    if os.path.isdir(sentinel):
+        out += [(f'iot-sentinel/{n}', captures_of(os.path.join(sentinel, n))) for n in sorted(os.listdir(sentinel))
+                if os.path.isdir(os.path.join(sentinel, n))]
+    xiaomi = os.path.join(CAPTURES, 'xiaomi')
+    if os.path.isdir(xiaomi):
+        out += [(f'xiaomi/{n}', captures_of(os.path.join(xiaomi, n))) for n in sorted(os.listdir(xiaomi))
+                if os.path.isdir(os.path.join(xiaomi, n))]
+    return [(n, f) for n, f in out if f]
+
+
+def main():
+    tap = Tap()
+    need_captures(tap, 'history equivalence')
+    watch = has_watch()
+    if not watch and not os.access(RECORD_TOOL, os.X_OK):
+        tap.ok(False, f'{RECORD_TOOL} built', 'make build/san/history-record (make check builds it)')
+        tap.end()
+    tap.note(f'recorded with {"alfoil watch -r" if watch else RECORD_TOOL}')
+    work = tempfile.mkdtemp(prefix='alfoil-history.')
+    one_bad, two_bad, n_one, n_two, n_dev, n_dest = [], [], 0, 0, 0, 0
+    try:
+        for name, files in cases():
+            rc, a, err = run_json(['inspect', '--json', '--no-progress', '-q', *files])
+            if not tap.ok(a is not None, f'{name}: inspect --json ({len(files)} files)', err[-500:]):
+                continue
+            db = os.path.join(work, name.replace('/', '_') + '.db')
+            rc, err = record(db, files, watch)
+            if not tap.ok(rc == 0, f'{name}: recorded into the store', err[-500:]):
+                continue
+            rc, b, err = run_json(['report', '--db', db, '--json', '-q'])
+            if not tap.ok(rc == 0 and b is not None, f'{name}: report --db --json', err[-500:]):
+                continue
+            n_one += 1
+            n_dev += len(a['devices'])
+            n_dest += sum(len(d['destinations']) for d in a['devices'])
+            one_bad += differences(a, b, name)
+            if len(files) < 2:
+                continue
+            db2 = os.path.join(work, name.replace('/', '_') + '.two.db')
+            half = len(files) // 2
+            rc1, err1 = record(db2, files[:half], watch)
+            rc2, err2 = record(db2, files[half:], watch)
+            rc, c, err = run_json(['report', '--db', db2, '--json', '-q'])
+            if not tap.ok(rc1 == 0 and rc2 == 0 and c is not None, f'{name}: two runs recorded and reported',
+                          (err1 + err2 + err)[-500:]):
+                continue
+            n_two += 1
+            two_bad += total_differences(a, c, name + ' (two runs)')
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    tap.ok(n_one > 0 and not one_bad,
+           f'one run: report --db --json gives what inspect --json gives ({n_one} cases, {n_dev} devices, '
+           f'{n_dest} destinations: devices, destinations, bytes, countries, findings)', '\n'.join(one_bad[:20]))
+    tap.ok(n_two > 0 and not two_bad,
+           f'two runs into one database: the same devices and per device and address the same totals as one '
+           f'inspect ({n_two} cases)', '\n'.join(two_bad[:20]))
+    tap.end()
+
+
+if __name__ == '__main__':
+    main()
