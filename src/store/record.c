@@ -1,0 +1,635 @@
+/* record.c - the recorder: each commit, a report's devices, destinations,
+ * names, queries and findings into the store, counters as deltas.
+ *
+ * The tracker's counters are cumulative (since it made the entry); the
+ * tables hold what happened in each hour. So the recorder keeps, per
+ * device, destination and query, the values it wrote last (its memo) and
+ * writes what grew since. The memo is replaced only when the transaction
+ * commits: a failed commit leaves the previous memo, and the next commit
+ * writes the growth of both intervals. The memo holds what the last
+ * report held and no more, so it is as bounded as the tracker. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/addr.h"
+#include "lib/siphash.h"
+#include "output/output.h"
+#include "store/record.h"
+
+#define HOUR_US 3600000000ull
+#define US 1000000ull
+
+/* What was written of a device. */
+struct dev_memo {
+	char id[ADDR_STRLEN];
+	uint64_t pkts_out, pkts_in, bytes_out, bytes_in, last_us;
+	uint64_t record_hash;  /* of the record text last written */
+	uint64_t names_hash;   /* of its resolved names and addresses */
+	uint64_t names_hour;   /* the hour (of now) its names were last written */
+};
+
+/* What was written of a destination; the key is its first bytes. */
+struct dest_memo {
+	struct dest_mkey {
+		char dev[ADDR_STRLEN];
+		uint8_t proto, inbound;
+		uint16_t port;
+		struct ip_addr addr;
+	} k;
+	uint64_t pkts_up, pkts_down, bytes_up, bytes_down, flows, last_us;
+};
+
+struct query_memo {
+	char dev[ADDR_STRLEN];
+	const char *name; /* the report's until committed, then the memo's copy */
+	uint32_t count;
+};
+
+struct memo {
+	struct dev_memo *dev;
+	size_t n_dev;
+	struct dest_memo *dest;
+	size_t n_dest;
+	struct query_memo *q;
+	size_t n_q;
+	char *names; /* the query names' copies */
+	char home[3];
+	char version[32];
+};
+
+enum {
+	R_DEV_INSERT,
+	R_DEV_UPDATE,
+	R_DEV_HOUR,
+	R_DEST_HOUR,
+	R_NAME,
+	R_QUERY,
+	R_FINDING,
+	R_RESOLVE,
+	R_EVENT,
+	R_META,
+	R__COUNT
+};
+
+#define DEV_COLS "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10"
+
+static const char *const sql[R__COUNT] = {
+	[R_DEV_INSERT] = "INSERT INTO devices (id, maker, kind, what, brand, model, display, first_us, last_us, record)"
+			 " VALUES (" DEV_COLS ") ON CONFLICT (id) DO NOTHING",
+	/* label and notes are a person's: never written here */
+	[R_DEV_UPDATE] = "UPDATE devices SET maker = ?2, kind = ?3, what = ?4, brand = ?5, model = ?6, display = ?7,"
+			 " first_us = min(first_us, ?8), last_us = max(last_us, ?9), record = ?10 WHERE id = ?1",
+	[R_DEV_HOUR] = "INSERT INTO device_hours (device, hour_us, pkts_out, pkts_in, bytes_out, bytes_in)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device, hour_us) DO UPDATE SET"
+		       " pkts_out = pkts_out + excluded.pkts_out, pkts_in = pkts_in + excluded.pkts_in,"
+		       " bytes_out = bytes_out + excluded.bytes_out, bytes_in = bytes_in + excluded.bytes_in",
+	[R_DEST_HOUR] = "INSERT INTO dest_hours (device, hour_us, addr, proto, port, inbound, domain, domain_source,"
+			" company, service, country, asn, org, app, enc, scope, record, pkts_up, pkts_down, bytes_up,"
+			" bytes_down, flows, first_us, last_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+			" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
+			" ON CONFLICT (device, hour_us, addr, proto, port, inbound) DO UPDATE SET"
+			" pkts_up = pkts_up + excluded.pkts_up, pkts_down = pkts_down + excluded.pkts_down,"
+			" bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,"
+			" flows = flows + excluded.flows, first_us = min(first_us, excluded.first_us),"
+			" last_us = max(last_us, excluded.last_us), domain = excluded.domain,"
+			" domain_source = excluded.domain_source, company = excluded.company,"
+			" service = excluded.service, country = excluded.country, asn = excluded.asn,"
+			" org = excluded.org, app = excluded.app, enc = excluded.enc, scope = excluded.scope,"
+			" record = excluded.record",
+	[R_NAME] = "INSERT INTO names (device, name, addr, ttl, first_us, last_us) VALUES (?1, ?2, ?3, NULL, ?4, ?4)"
+		   " ON CONFLICT (device, name, addr) DO UPDATE SET last_us = max(last_us, excluded.last_us)",
+	[R_QUERY] = "INSERT INTO queries (device, name, count, first_us, last_us) VALUES (?1, ?2, ?3, ?4, ?4)"
+		    " ON CONFLICT (device, name) DO UPDATE SET count = count + excluded.count,"
+		    " last_us = max(last_us, excluded.last_us)",
+	[R_FINDING] = "INSERT INTO findings (key, kind, severity, device, subject, state, first_us, last_us, count, record)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, 1, ?8) ON CONFLICT (key) DO UPDATE SET"
+		      " kind = excluded.kind, severity = excluded.severity, device = excluded.device,"
+		      " subject = excluded.subject, state = 'open', first_us = min(first_us, excluded.first_us),"
+		      " last_us = max(last_us, excluded.last_us), count = count + 1, record = excluded.record",
+	[R_RESOLVE] = "UPDATE findings SET state = 'resolved' WHERE rowid IN (SELECT rowid FROM findings"
+		      " WHERE state = 'open' AND last_us < ?1 ORDER BY last_us LIMIT ?2)",
+	[R_EVENT] = "INSERT INTO events (time_us, kind, device, key, record) VALUES (?1, 'new-device', ?2, ?3, ?4)",
+	[R_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+};
+
+struct recorder {
+	struct store *s;
+	sqlite3 *db;
+	sqlite3_stmt *st[R__COUNT];
+	struct memo old;   /* as of the last commit that went through */
+	struct memo cur;   /* being made by this commit */
+	uint64_t new_devices; /* of this commit, counted when it commits */
+	uint64_t rows;
+	uint8_t seed[16];
+	struct recorder_stats stats;
+	char *err;
+	size_t errlen;
+};
+
+static void memo_free(struct memo *m)
+{
+	free(m->dev);
+	free(m->dest);
+	free(m->q);
+	free(m->names);
+	memset(m, 0, sizeof *m);
+}
+
+struct recorder *recorder_new(struct store *s)
+{
+	struct recorder *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->s = s;
+	r->db = store_db(s);
+	siphash_seed(r->seed);
+	return r;
+}
+
+void recorder_free(struct recorder *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < R__COUNT; i++)
+		sqlite3_finalize(r->st[i]);
+	memo_free(&r->old);
+	memo_free(&r->cur);
+	free(r);
+}
+
+const struct recorder_stats *recorder_stats(const struct recorder *r)
+{
+	return &r->stats;
+}
+
+/* ---- statements ---------------------------------------------------------- */
+
+static sqlite3_stmt *prep(struct recorder *r, int id)
+{
+	if (!r->st[id] && sqlite3_prepare_v3(r->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT, &r->st[id], NULL)) {
+		store_err(r->s, r->err, r->errlen, "preparing a statement");
+		return NULL;
+	}
+	sqlite3_reset(r->st[id]);
+	sqlite3_clear_bindings(r->st[id]);
+	return r->st[id];
+}
+
+static int done(struct recorder *r, sqlite3_stmt *q, const char *what)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		store_err(r->s, r->err, r->errlen, what);
+		return -1;
+	}
+	r->rows += (uint64_t)sqlite3_changes(r->db);
+	return 0;
+}
+
+/* Text or NULL: an empty string is no value. */
+static void text(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static void i64(sqlite3_stmt *q, int i, uint64_t v)
+{
+	sqlite3_bind_int64(q, i, (sqlite3_int64)v);
+}
+
+/* A record's text: compact, in the order output_json writes (malloc'd;
+ * NULL when out of memory). */
+static char *dump(json_t *j)
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
+	json_decref(j);
+	return s;
+}
+
+static int oom(struct recorder *r)
+{
+	snprintf(r->err, r->errlen, "%s: out of memory making a record", store_path(r->s));
+	return -1;
+}
+
+/* ---- the memo ------------------------------------------------------------ */
+
+static int dev_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dev_memo *)a)->id, ((const struct dev_memo *)b)->id);
+}
+
+static int dest_cmp(const void *a, const void *b)
+{
+	return memcmp(&((const struct dest_memo *)a)->k, &((const struct dest_memo *)b)->k, sizeof(struct dest_mkey));
+}
+
+static int query_cmp(const void *a, const void *b)
+{
+	const struct query_memo *x = a, *y = b;
+	int c = strcmp(x->dev, y->dev);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* bsearch, also on an empty memo (whose arrays are NULL) */
+static const void *find(const void *key, const void *base, size_t n, size_t size,
+			int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
+static void dest_key(struct dest_mkey *k, const char *dev, const struct rep_dest *x)
+{
+	memset(k, 0, sizeof *k); /* the padding too: the key is compared as bytes */
+	snprintf(k->dev, sizeof k->dev, "%s", dev);
+	k->proto = x->proto;
+	k->inbound = (uint8_t)!!x->inbound;
+	k->port = x->port;
+	k->addr = x->addr;
+}
+
+/* The start of the UTC hour of t. */
+static uint64_t hour_of(uint64_t t)
+{
+	return t - t % HOUR_US;
+}
+
+/* ---- one device ---------------------------------------------------------- */
+
+static void bind_device(sqlite3_stmt *q, const struct rep_device *d, const char *record)
+{
+	text(q, 1, d->id);
+	text(q, 2, d->maker);
+	text(q, 3, d->kind);
+	text(q, 4, d->what);
+	text(q, 5, d->brand);
+	text(q, 6, d->miio_model);
+	text(q, 7, d->display);
+	i64(q, 8, d->first_us);
+	i64(q, 9, d->last_us);
+	sqlite3_bind_text(q, 10, record, -1, SQLITE_STATIC);
+}
+
+/* The devices row (made, or updated but for label and notes) and, for a
+ * device the table did not hold, its 'new-device' event. */
+static int write_device(struct recorder *r, const struct rep_device *d, const char *record, uint64_t now_us)
+{
+	sqlite3_stmt *q = prep(r, R_DEV_INSERT);
+	if (!q)
+		return -1;
+	bind_device(q, d, record);
+	if (done(r, q, "recording a device"))
+		return -1;
+	if (sqlite3_changes(r->db) == 0) {
+		if (!(q = prep(r, R_DEV_UPDATE)))
+			return -1;
+		bind_device(q, d, record);
+		return done(r, q, "recording a device");
+	}
+	r->new_devices++;
+	json_t *ev = json_object();
+	json_object_set_new(ev, "display_name", json_string(d->display));
+	json_object_set_new(ev, "maker", d->maker ? json_string(d->maker) : json_null());
+	json_object_set_new(ev, "kind", d->kind ? json_string(d->kind) : json_null());
+	char *evtext = dump(ev);
+	char key[FIND_KEY_LEN];
+	snprintf(key, sizeof key, "new-device/%s", d->id);
+	if (!evtext || !(q = prep(r, R_EVENT))) {
+		free(evtext);
+		return evtext ? -1 : oom(r);
+	}
+	i64(q, 1, d->first_us ? d->first_us : now_us);
+	text(q, 2, d->id);
+	text(q, 3, key);
+	sqlite3_bind_text(q, 4, evtext, -1, SQLITE_STATIC);
+	int rc = done(r, q, "recording a new-device event");
+	free(evtext);
+	return rc;
+}
+
+/* The hash of a device's resolved names and addresses. */
+static uint64_t names_hash(struct recorder *r, const struct rep_device *d)
+{
+	uint64_t h = 0;
+	for (size_t i = 0; i < d->n_resolved; i++) {
+		uint64_t x[2] = { siphash13(d->resolved[i].name, strlen(d->resolved[i].name), r->seed),
+				  siphash13(d->resolved[i].addr.b, 16, r->seed) };
+		h = h * 31 + siphash13(x, sizeof x, r->seed);
+	}
+	return h;
+}
+
+static int write_names(struct recorder *r, const struct rep_device *d, uint64_t now_us)
+{
+	for (size_t i = 0; i < d->n_resolved; i++) {
+		sqlite3_stmt *q = prep(r, R_NAME);
+		if (!q)
+			return -1;
+		char addr[ADDR_STRLEN];
+		text(q, 1, d->id);
+		sqlite3_bind_text(q, 2, d->resolved[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, addr_fmt(&d->resolved[i].addr, addr), -1, SQLITE_TRANSIENT);
+		i64(q, 4, now_us);
+		if (done(r, q, "recording a name"))
+			return -1;
+	}
+	return 0;
+}
+
+/* The queries' deltas (a count lower than before: the tracker made the
+ * entry again, the whole count is new). */
+static int write_queries(struct recorder *r, const struct rep_device *d, uint64_t now_us)
+{
+	for (size_t i = 0; i < d->n_queries; i++) {
+		struct query_memo *m = &r->cur.q[r->cur.n_q++];
+		snprintf(m->dev, sizeof m->dev, "%s", d->id);
+		m->name = d->queries[i].name;
+		m->count = d->queries[i].count;
+		const struct query_memo *o = find(m, r->old.q, r->old.n_q, sizeof *m, query_cmp);
+		uint32_t delta = o && o->count <= m->count ? m->count - o->count : m->count;
+		if (!delta)
+			continue;
+		sqlite3_stmt *q = prep(r, R_QUERY);
+		if (!q)
+			return -1;
+		text(q, 1, d->id);
+		sqlite3_bind_text(q, 2, m->name, -1, SQLITE_STATIC);
+		i64(q, 3, delta);
+		i64(q, 4, now_us);
+		if (done(r, q, "recording a query"))
+			return -1;
+	}
+	return 0;
+}
+
+static int write_dest(struct recorder *r, const struct rep_device *d, const struct rep_dest *x)
+{
+	struct dest_memo *m = &r->cur.dest[r->cur.n_dest++];
+	dest_key(&m->k, d->id, x);
+	m->pkts_up = x->pkts_up;
+	m->pkts_down = x->pkts_down;
+	m->bytes_up = x->bytes_up;
+	m->bytes_down = x->bytes_down;
+	m->flows = x->flows;
+	m->last_us = x->last_us;
+	const struct dest_memo *o = find(m, r->old.dest, r->old.n_dest, sizeof *m, dest_cmp);
+	/* any counter lower than written: the tracker lost the entry and made
+	 * it again since, all of it is new */
+	if (o && (o->pkts_up > m->pkts_up || o->pkts_down > m->pkts_down || o->bytes_up > m->bytes_up ||
+		  o->bytes_down > m->bytes_down || o->flows > m->flows))
+		o = NULL;
+	uint64_t dp_up = m->pkts_up - (o ? o->pkts_up : 0), dp_down = m->pkts_down - (o ? o->pkts_down : 0);
+	uint64_t db_up = m->bytes_up - (o ? o->bytes_up : 0), db_down = m->bytes_down - (o ? o->bytes_down : 0);
+	uint64_t dflows = m->flows - (o ? o->flows : 0);
+	if (!(dp_up | dp_down | db_up | db_down | dflows))
+		return 0;
+	/* the traffic of this delta began after what was written last */
+	uint64_t first = o && o->last_us > x->first_us ? o->last_us : x->first_us;
+	char *record = dump(output_json_dest(x));
+	if (!record)
+		return oom(r);
+	sqlite3_stmt *q = prep(r, R_DEST_HOUR);
+	if (!q) {
+		free(record);
+		return -1;
+	}
+	char addr[ADDR_STRLEN];
+	const char *app = app_proto_name(x->app);
+	text(q, 1, d->id);
+	i64(q, 2, hour_of(x->last_us));
+	sqlite3_bind_text(q, 3, addr_fmt(&x->addr, addr), -1, SQLITE_TRANSIENT);
+	i64(q, 4, x->proto);
+	i64(q, 5, x->port);
+	i64(q, 6, !!x->inbound);
+	text(q, 7, x->domain);
+	text(q, 8, rep_domain_src_name(x->domain_source));
+	text(q, 9, x->company);
+	text(q, 10, x->service);
+	text(q, 11, x->country);
+	if (x->asn)
+		i64(q, 12, x->asn);
+	text(q, 13, x->org);
+	text(q, 14, app);
+	text(q, 15, enc_state_name(x->enc));
+	text(q, 16, rep_scope_name(x->scope));
+	sqlite3_bind_text(q, 17, record, -1, SQLITE_STATIC);
+	i64(q, 18, dp_up);
+	i64(q, 19, dp_down);
+	i64(q, 20, db_up);
+	i64(q, 21, db_down);
+	i64(q, 22, dflows);
+	i64(q, 23, first);
+	i64(q, 24, x->last_us);
+	int rc = done(r, q, "recording a destination");
+	free(record);
+	return rc;
+}
+
+static int record_device(struct recorder *r, const struct rep_device *d, uint64_t now_us)
+{
+	struct dev_memo *m = &r->cur.dev[r->cur.n_dev++];
+	memset(m, 0, sizeof *m);
+	snprintf(m->id, sizeof m->id, "%s", d->id);
+	m->pkts_out = d->pkts_out;
+	m->pkts_in = d->pkts_in;
+	m->bytes_out = d->bytes_out;
+	m->bytes_in = d->bytes_in;
+	m->last_us = d->last_us;
+	const struct dev_memo *o = find(m, r->old.dev, r->old.n_dev, sizeof *m, dev_cmp);
+	char *record = dump(output_json_device(d, 0));
+	if (!record)
+		return oom(r);
+	m->record_hash = siphash13(record, strlen(record), r->seed);
+	int rc = 0;
+	/* the row again only when the record changed: a device's JSON is the
+	 * larger part of a commit that nothing else changed in */
+	if (!o || o->record_hash != m->record_hash || o->last_us != m->last_us)
+		rc = write_device(r, d, record, now_us);
+	free(record);
+	if (rc)
+		return -1;
+	int remade = o && (o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in || o->bytes_out > m->bytes_out ||
+			   o->bytes_in > m->bytes_in);
+	const struct dev_memo *base = remade ? NULL : o;
+	uint64_t d1 = m->pkts_out - (base ? base->pkts_out : 0), d2 = m->pkts_in - (base ? base->pkts_in : 0);
+	uint64_t d3 = m->bytes_out - (base ? base->bytes_out : 0), d4 = m->bytes_in - (base ? base->bytes_in : 0);
+	if (d1 | d2 | d3 | d4) {
+		sqlite3_stmt *q = prep(r, R_DEV_HOUR);
+		if (!q)
+			return -1;
+		text(q, 1, d->id);
+		i64(q, 2, hour_of(d->last_us));
+		i64(q, 3, d1);
+		i64(q, 4, d2);
+		i64(q, 5, d3);
+		i64(q, 6, d4);
+		if (done(r, q, "recording a device's counters"))
+			return -1;
+	}
+	/* names: when they changed, and once an hour (their last_us keeps
+	 * them from retention while the device still has them) */
+	m->names_hash = names_hash(r, d);
+	m->names_hour = hour_of(now_us);
+	if (!o || o->names_hash != m->names_hash || o->names_hour != m->names_hour) {
+		if (write_names(r, d, now_us))
+			return -1;
+	} else {
+		m->names_hour = o->names_hour;
+	}
+	if (write_queries(r, d, now_us))
+		return -1;
+	for (size_t i = 0; i < d->n_dests; i++)
+		if (write_dest(r, d, &d->dests[i]))
+			return -1;
+	return 0;
+}
+
+/* ---- findings and the rest ------------------------------------------------- */
+
+static int record_findings(struct recorder *r, const struct findings *f, uint64_t now_us)
+{
+	for (size_t i = 0; f && i < f->n; i++) {
+		const struct finding *x = &f->v[i];
+		char *record = dump(output_json_finding(x));
+		if (!record)
+			return oom(r);
+		sqlite3_stmt *q = prep(r, R_FINDING);
+		if (!q) {
+			free(record);
+			return -1;
+		}
+		text(q, 1, x->key);
+		text(q, 2, x->detector);
+		text(q, 3, severity_name(x->sev));
+		text(q, 4, x->device);
+		text(q, 5, x->subject);
+		i64(q, 6, x->first_us ? x->first_us : now_us);
+		/* last_us: the last commit that found it (resolve_after counts from there) */
+		i64(q, 7, now_us);
+		sqlite3_bind_text(q, 8, record, -1, SQLITE_STATIC);
+		int rc = done(r, q, "recording a finding");
+		free(record);
+		if (rc)
+			return -1;
+	}
+	const struct store_config *c = store_config(r->s);
+	uint64_t after = c->resolve_after_s * US;
+	if (now_us <= after)
+		return 0;
+	sqlite3_stmt *q = prep(r, R_RESOLVE);
+	if (!q)
+		return -1;
+	i64(q, 1, now_us - after);
+	i64(q, 2, c->prune_rows ? c->prune_rows : 1);
+	return done(r, q, "resolving findings");
+}
+
+static int meta(struct recorder *r, const char *key, const char *value)
+{
+	sqlite3_stmt *q = prep(r, R_META);
+	if (!q)
+		return -1;
+	text(q, 1, key);
+	text(q, 2, value);
+	return done(r, q, "recording meta");
+}
+
+/* The home country and the version the history was written with, when
+ * they change. */
+static int record_meta(struct recorder *r, const struct report *rep)
+{
+	if (rep->home_country[0]) {
+		snprintf(r->cur.home, sizeof r->cur.home, "%s", rep->home_country);
+		if (strcmp(r->cur.home, r->old.home) && meta(r, "home_country", r->cur.home))
+			return -1;
+	}
+	if (rep->version) {
+		snprintf(r->cur.version, sizeof r->cur.version, "%s", rep->version);
+		if (strcmp(r->cur.version, r->old.version) && meta(r, "alfoil_version", r->cur.version))
+			return -1;
+	}
+	return 0;
+}
+
+/* Room in the new memo for every entry of the report. */
+static int memo_alloc(struct recorder *r, const struct report *rep)
+{
+	size_t nd = 0, nq = 0;
+	for (size_t i = 0; i < rep->n_devices; i++) {
+		nd += rep->devices[i].n_dests;
+		nq += rep->devices[i].n_queries;
+	}
+	memo_free(&r->cur);
+	memcpy(r->cur.home, r->old.home, sizeof r->cur.home);
+	memcpy(r->cur.version, r->old.version, sizeof r->cur.version);
+	r->cur.dev = malloc((rep->n_devices ? rep->n_devices : 1) * sizeof *r->cur.dev);
+	r->cur.dest = malloc((nd ? nd : 1) * sizeof *r->cur.dest);
+	r->cur.q = malloc((nq ? nq : 1) * sizeof *r->cur.q);
+	if (!r->cur.dev || !r->cur.dest || !r->cur.q)
+		return oom(r);
+	return 0;
+}
+
+/* The new memo's own copies of the query names (the report's go with its
+ * snapshot), sorted for the next commit's lookups. */
+static int memo_keep(struct recorder *r)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < r->cur.n_q; i++)
+		len += strlen(r->cur.q[i].name) + 1;
+	char *p = r->cur.names = malloc(len ? len : 1);
+	if (!p)
+		return oom(r);
+	for (size_t i = 0; i < r->cur.n_q; i++) {
+		size_t n = strlen(r->cur.q[i].name) + 1;
+		memcpy(p, r->cur.q[i].name, n);
+		r->cur.q[i].name = p;
+		p += n;
+	}
+	qsort(r->cur.dev, r->cur.n_dev, sizeof *r->cur.dev, dev_cmp);
+	qsort(r->cur.dest, r->cur.n_dest, sizeof *r->cur.dest, dest_cmp);
+	qsort(r->cur.q, r->cur.n_q, sizeof *r->cur.q, query_cmp);
+	return 0;
+}
+
+int recorder_commit(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now_us,
+		    char *err, size_t errlen)
+{
+	char dummy[8];
+	r->err = err ? err : dummy;
+	r->errlen = err ? errlen : sizeof dummy;
+	r->new_devices = 0;
+	r->rows = 0;
+	if (memo_alloc(r, rep) || store_begin(r->s, r->err, r->errlen))
+		goto fail;
+	if (record_meta(r, rep))
+		goto rollback;
+	for (size_t i = 0; i < rep->n_devices; i++)
+		if (record_device(r, &rep->devices[i], now_us))
+			goto rollback;
+	if (record_findings(r, f, now_us) || store_prune(r->s, now_us, r->err, r->errlen))
+		goto rollback;
+	/* the copies before the commit: when they cannot be made, nothing is
+	 * committed and the old memo still matches the tables */
+	if (memo_keep(r) || store_commit(r->s, r->err, r->errlen))
+		goto rollback;
+	memo_free(&r->old);
+	r->old = r->cur;
+	memset(&r->cur, 0, sizeof r->cur);
+	r->stats.commits++;
+	r->stats.new_devices += r->new_devices;
+	r->stats.rows += r->rows;
+	return 0;
+rollback:
+	store_rollback(r->s);
+fail:
+	memo_free(&r->cur);
+	r->stats.failed++;
+	return -1;
+}

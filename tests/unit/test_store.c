@@ -1,0 +1,733 @@
+/* test_store.c - the SQLite store and the recorder: opening, migrations,
+ * deltas over commits, hours and days, retention, a failed commit and its
+ * retry, labels, new-device events, and the example capture recorded
+ * snapshot by snapshot. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#include "analyze/findings.h"
+#include "analyze/report.h"
+#include "engine/engine.h"
+#include "store/record.h"
+#include "store/store.h"
+#include "track/snapshot.h"
+
+#define HOUR 3600000000ull
+#define DAY (24 * HOUR)
+/* 2023-11-14 22:00:00 UTC: the start of an hour */
+#define T0 1700000000000000ull
+#define H0 (T0 - T0 % HOUR)
+
+/* ---- helpers -------------------------------------------------------------- */
+
+struct tmpdb {
+	char dir[64], path[96];
+};
+
+static void tmpdb_make(struct tmpdb *t)
+{
+	snprintf(t->dir, sizeof t->dir, "/tmp/alfoil-store-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof t->path, "%s/h.db", t->dir);
+}
+
+static void tmpdb_drop(struct tmpdb *t)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static struct store *open_ok(const char *path, const struct store_config *c)
+{
+	char err[512] = "";
+	struct store *s = store_open(path, 0, c, err, sizeof err);
+	if (!s)
+		fail_msg("store_open: %s", err);
+	return s;
+}
+
+/* The first column of the first row of a query of ours (no outside
+ * values), or -1 when it gives none. */
+static long long q1(struct store *s, const char *sql)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &q, NULL))
+		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(s)));
+	long long v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	sqlite3_finalize(q);
+	return v;
+}
+
+static void integrity_ok(struct store *s)
+{
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
+	sqlite3_finalize(q);
+}
+
+static void commit_ok(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now)
+{
+	char err[512] = "";
+	if (recorder_commit(r, rep, f, now, err, sizeof err))
+		fail_msg("recorder_commit: %s", err);
+}
+
+/* A made-up report: devices of destinations, counters set by the test. */
+#define FK_DEVS 2
+#define FK_DESTS 300
+struct fake {
+	struct report rep;
+	struct rep_device dev[FK_DEVS];
+	struct rep_dest dest[FK_DEVS][FK_DESTS];
+	struct rep_query q[FK_DEVS][2];
+	struct rep_resolved res[FK_DEVS][2];
+};
+
+static void fake_init(struct fake *f, size_t n_dev, size_t n_dest)
+{
+	memset(f, 0, sizeof *f);
+	f->rep.schema = REPORT_SCHEMA;
+	f->rep.version = "test";
+	f->rep.devices = f->dev;
+	f->rep.n_devices = n_dev;
+	memcpy(f->rep.home_country, "DE", 3);
+	for (size_t i = 0; i < n_dev; i++) {
+		struct rep_device *d = &f->dev[i];
+		snprintf(d->id, sizeof d->id, "02:00:00:00:00:%02zx", i + 1);
+		snprintf(d->display, sizeof d->display, "plug-%zu", i + 1);
+		d->kind = "plug";
+		d->maker = "Example Maker";
+		d->first_us = T0;
+		d->last_us = T0;
+		d->dests = f->dest[i];
+		d->n_dests = n_dest;
+		d->queries = f->q[i];
+		d->n_queries = 2;
+		d->queries[0] = (struct rep_query){ "a.example.com", 1 };
+		d->queries[1] = (struct rep_query){ "b.example.com", 1 };
+		d->resolved = f->res[i];
+		d->n_resolved = 1;
+		d->resolved[0].name = "a.example.com";
+		assert_int_equal(addr_parse(&d->resolved[0].addr, "203.0.113.1"), 0);
+		for (size_t k = 0; k < n_dest; k++) {
+			struct rep_dest *x = &d->dests[k];
+			char a[32];
+			snprintf(a, sizeof a, "203.0.113.%zu", k % 250 + 1);
+			assert_int_equal(addr_parse(&x->addr, a), 0);
+			x->proto = 6;
+			x->port = (uint16_t)(443 + k / 250);
+			x->scope = REP_SCOPE_INTERNET;
+			x->internet = 1;
+			x->domain = "a.example.com";
+			x->domain_source = REP_DOMAIN_DNS;
+			x->dns_name = "a.example.com";
+			memcpy(x->country, "US", 3);
+			x->asn = 64496;
+			x->enc = ENC_YES;
+			x->first_us = T0;
+			x->last_us = T0;
+		}
+	}
+}
+
+/* Every counter of the report set from one number, at time t. */
+static void fake_set(struct fake *f, uint64_t n, uint64_t t)
+{
+	for (size_t i = 0; i < f->rep.n_devices; i++) {
+		struct rep_device *d = &f->dev[i];
+		d->last_us = t;
+		d->pkts_out = n;
+		d->pkts_in = 2 * n;
+		d->bytes_out = 100 * n;
+		d->bytes_in = 200 * n;
+		d->queries[0].count = (uint32_t)n;
+		for (size_t k = 0; k < d->n_dests; k++) {
+			struct rep_dest *x = &d->dests[k];
+			x->last_us = t;
+			x->pkts_up = n;
+			x->pkts_down = 3 * n;
+			x->bytes_up = 1000 * n;
+			x->bytes_down = 3000 * n;
+			x->flows = (uint32_t)(n ? n / 2 + 1 : 0);
+		}
+	}
+}
+
+/* ---- opening ---------------------------------------------------------------- */
+
+static void test_open_migrate_reopen(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	assert_int_equal(q1(s, "PRAGMA user_version"), STORE_VERSION);
+	assert_int_equal(q1(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta',"
+			       " 'devices', 'device_hours', 'device_days', 'dest_hours', 'dest_days', 'names',"
+			       " 'queries', 'findings', 'events', 'capture_stats')"),
+			 11);
+	assert_true(q1(s, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'created_us'") > (long long)T0);
+	assert_int_equal(q1(s, "PRAGMA synchronous"), 1); /* NORMAL */
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), "PRAGMA journal_mode", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "wal");
+	sqlite3_finalize(q);
+	integrity_ok(s);
+	store_close(s);
+	/* again: nothing to migrate, the tables and meta as they were */
+	s = open_ok(t.path, NULL);
+	assert_int_equal(q1(s, "SELECT count(*) FROM meta WHERE key = 'created_us'"), 1);
+	store_close(s);
+	char err[512];
+	s = store_open(t.path, STORE_READONLY, NULL, err, sizeof err);
+	assert_non_null(s);
+	assert_int_equal(q1(s, "PRAGMA user_version"), STORE_VERSION);
+	store_close(s);
+	/* read-only, a file that is not there: not made, the path named */
+	char none[128];
+	snprintf(none, sizeof none, "%s/none.db", t.dir);
+	assert_null(store_open(none, STORE_READONLY, NULL, err, sizeof err));
+	assert_non_null(strstr(err, none));
+	assert_int_not_equal(access(none, F_OK), 0);
+	/* a file that is not a database */
+	FILE *f = fopen(none, "w");
+	assert_non_null(f);
+	fputs("this is not a database, just words of text long enough to be read as a header\n", f);
+	fclose(f);
+	assert_null(store_open(none, 0, NULL, err, sizeof err));
+	assert_non_null(strstr(err, none));
+	tmpdb_drop(&t);
+}
+
+static void test_newer_version_refused(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	store_close(open_ok(t.path, NULL));
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	char err[512] = "";
+	assert_null(store_open(t.path, 0, NULL, err, sizeof err));
+	assert_non_null(strstr(err, t.path));
+	assert_non_null(strstr(err, "version 7"));
+	char ours[32];
+	snprintf(ours, sizeof ours, "(%d)", STORE_VERSION);
+	assert_non_null(strstr(err, ours));
+	assert_null(store_open(t.path, STORE_READONLY, NULL, err, sizeof err));
+	assert_non_null(strstr(err, "version 7"));
+	tmpdb_drop(&t);
+}
+
+/* ---- deltas ------------------------------------------------------------------ */
+
+static void test_deltas_sum_to_the_report(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	assert_non_null(r);
+	struct fake *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	fake_init(f, 2, 3);
+	/* five commits within one hour, the counters growing */
+	static const uint64_t n[] = { 1, 4, 4, 9, 20 };
+	for (size_t i = 0; i < 5; i++) {
+		fake_set(f, n[i], T0 + i * 60000000ull);
+		commit_ok(r, &f->rep, NULL, T0 + i * 60000000ull);
+	}
+	assert_int_equal(recorder_stats(r)->commits, 5);
+	assert_int_equal(recorder_stats(r)->failed, 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM dest_hours"), 6);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_hours"), 6 * 1000 * 20);
+	assert_int_equal(q1(s, "SELECT sum(bytes_down) FROM dest_hours"), 6 * 3000 * 20);
+	assert_int_equal(q1(s, "SELECT sum(pkts_up) FROM dest_hours"), 6 * 20);
+	assert_int_equal(q1(s, "SELECT sum(pkts_down) FROM dest_hours"), 6 * 3 * 20);
+	assert_int_equal(q1(s, "SELECT sum(flows) FROM dest_hours"), 6 * 11);
+	assert_int_equal(q1(s, "SELECT sum(bytes_out) FROM device_hours"), 2 * 100 * 20);
+	assert_int_equal(q1(s, "SELECT sum(bytes_in) FROM device_hours"), 2 * 200 * 20);
+	assert_int_equal(q1(s, "SELECT sum(pkts_in) FROM device_hours"), 2 * 2 * 20);
+	assert_int_equal(q1(s, "SELECT sum(count) FROM queries WHERE name = 'a.example.com'"), 2 * 20);
+	assert_int_equal(q1(s, "SELECT count FROM queries WHERE name = 'b.example.com' LIMIT 1"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM names"), 2);
+	/* the hour is the one of last_us, first and last the report's */
+	assert_int_equal(q1(s, "SELECT min(hour_us) FROM dest_hours"), (long long)H0);
+	assert_int_equal(q1(s, "SELECT max(hour_us) FROM dest_hours"), (long long)H0);
+	assert_int_equal(q1(s, "SELECT min(first_us) FROM dest_hours"), (long long)T0);
+	assert_int_equal(q1(s, "SELECT max(last_us) FROM dest_hours"), (long long)(T0 + 4 * 60000000ull));
+	/* the rows' named columns and records */
+	assert_int_equal(q1(s, "SELECT count(*) FROM dest_hours WHERE domain = 'a.example.com' AND country = 'US'"
+			       " AND asn = 64496 AND enc = 'yes' AND scope = 'internet' AND domain_source = 'dns'"
+			       " AND json_extract(record, '$.bytes_up') = 20000"),
+			 6);
+	assert_int_equal(q1(s, "SELECT count(*) FROM devices WHERE json_array_length(record, '$.destinations') = 0"
+			       " AND json_extract(record, '$.display_name') = display AND kind = 'plug'"),
+			 2);
+	assert_int_equal(q1(s, "SELECT count(*) FROM meta WHERE key = 'home_country' AND value = 'DE'"), 1);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
+/* A counter lower than before: the tracker made the entry again, the whole
+ * value is new traffic. */
+static void test_counter_down_is_new(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 1);
+	fake_set(f, 10, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	fake_set(f, 3, T0 + 1000);
+	commit_ok(r, &f->rep, NULL, T0 + 1000);
+	fake_set(f, 5, T0 + 2000);
+	commit_ok(r, &f->rep, NULL, T0 + 2000);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_hours"), 1000 * 15);
+	assert_int_equal(q1(s, "SELECT sum(bytes_out) FROM device_hours"), 100 * 15);
+	assert_int_equal(q1(s, "SELECT sum(count) FROM queries WHERE name = 'a.example.com'"), 15);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
+/* Deltas go to the hour of the entry's last_us: across a boundary, two rows. */
+static void test_hour_boundaries(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 1);
+	fake_set(f, 4, H0 + HOUR - 1);
+	commit_ok(r, &f->rep, NULL, H0 + HOUR - 1);
+	fake_set(f, 10, H0 + HOUR);
+	commit_ok(r, &f->rep, NULL, H0 + HOUR);
+	fake_set(f, 11, H0 + 3 * HOUR + 5);
+	commit_ok(r, &f->rep, NULL, H0 + 3 * HOUR + 5);
+	assert_int_equal(q1(s, "SELECT count(*) FROM dest_hours"), 3);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT bytes_up FROM dest_hours WHERE hour_us = %llu", H0);
+	assert_int_equal(q1(s, sql), 4000);
+	snprintf(sql, sizeof sql, "SELECT bytes_up FROM dest_hours WHERE hour_us = %llu", H0 + HOUR);
+	assert_int_equal(q1(s, sql), 6000);
+	snprintf(sql, sizeof sql, "SELECT bytes_up FROM dest_hours WHERE hour_us = %llu", H0 + 3 * HOUR);
+	assert_int_equal(q1(s, sql), 1000);
+	/* the row of the later hour begins where the earlier one ended */
+	snprintf(sql, sizeof sql, "SELECT first_us FROM dest_hours WHERE hour_us = %llu", H0 + HOUR);
+	assert_int_equal(q1(s, sql), (long long)(H0 + HOUR - 1));
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM device_hours WHERE hour_us IN (%llu, %llu, %llu)", H0,
+		 H0 + HOUR, H0 + 3 * HOUR);
+	assert_int_equal(q1(s, sql), 3);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
+/* ---- rollup and retention ---------------------------------------------------- */
+
+/* Hours over three days, rolled into days in steps of 7 rows: the sums
+ * the same, the hours gone. */
+static void test_rollup_keeps_sums(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store_config c;
+	store_config_default(&c);
+	c.prune_rows = 7;
+	struct store *s = open_ok(t.path, &c);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 2, 2);
+	for (uint64_t h = 0; h < 72; h++) {
+		fake_set(f, h + 1, H0 + h * HOUR + 10);
+		commit_ok(r, &f->rep, NULL, H0 + h * HOUR + 10);
+	}
+	long long hours = q1(s, "SELECT count(*) FROM dest_hours");
+	assert_int_equal(hours, 72 * 4);
+	long long up = q1(s, "SELECT sum(bytes_up) FROM dest_hours"), flows = q1(s, "SELECT sum(flows) FROM dest_hours");
+	long long dev = q1(s, "SELECT sum(bytes_in) FROM device_hours");
+	assert_int_equal(up, 4 * 1000 * 72);
+	/* 30 days on: every hour is older than rollup_after */
+	uint64_t now = H0 + 30 * DAY;
+	char err[512];
+	int steps = 0;
+	for (long long left = hours; left > 0; steps++) {
+		assert_int_equal(store_prune(s, now, err, sizeof err), 0);
+		long long l = q1(s, "SELECT count(*) FROM dest_hours");
+		assert_true(left - l <= 7 && left - l > 0); /* bounded, and progress */
+		left = l;
+		/* no traffic lost or counted twice at any step */
+		assert_int_equal(q1(s, "SELECT (SELECT total(bytes_up) FROM dest_hours) + (SELECT total(bytes_up) FROM dest_days)"),
+				 up);
+	}
+	assert_int_equal(steps, (72 * 4 + 6) / 7);
+	assert_int_equal(q1(s, "SELECT count(*) FROM device_hours"), 0);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_days"), up);
+	assert_int_equal(q1(s, "SELECT sum(flows) FROM dest_days"), flows);
+	assert_int_equal(q1(s, "SELECT sum(bytes_in) FROM device_days"), dev);
+	/* 72 hours from 22:00 touch four UTC days */
+	assert_int_equal(q1(s, "SELECT count(DISTINCT day_us) FROM dest_days"), 4);
+	assert_int_equal(q1(s, "SELECT count(*) FROM dest_days WHERE day_us % 86400000000 != 0"), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM dest_days"), 4 * 4);
+	/* first the earliest, last and record the latest */
+	assert_int_equal(q1(s, "SELECT min(first_us) FROM dest_days"), (long long)T0);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM dest_days WHERE last_us = %llu AND"
+				  " json_extract(record, '$.bytes_up') = 72000",
+		 H0 + 71 * HOUR + 10);
+	assert_int_equal(q1(s, sql), 4);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
+static void test_retention_prunes(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store_config c;
+	store_config_default(&c);
+	c.rollup_after_s = 86400;
+	c.keep_days_s = 10 * 86400;
+	c.keep_names_s = 20 * 86400;
+	c.keep_events_s = 30 * 86400;
+	c.keep_findings_s = 40 * 86400;
+	struct store *s = open_ok(t.path, &c);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 2);
+	struct findings fs = { 0 };
+	assert_non_null(finding_add(&fs, SEV_LOW, "test-old", &f->dev[0], "one"));
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, &fs, T0);
+	findings_free(&fs);
+	assert_int_equal(q1(s, "SELECT count(*) FROM findings WHERE state = 'open'"), 1);
+	/* two days on: the first finding is no longer found, another is */
+	assert_non_null(finding_add(&fs, SEV_LOW, "test-new", &f->dev[0], "two"));
+	fake_set(f, 2, T0 + 2 * DAY);
+	commit_ok(r, &f->rep, &fs, T0 + 2 * DAY);
+	fake_set(f, 2, T0 + 2 * DAY + 1);
+	commit_ok(r, &f->rep, &fs, T0 + 2 * DAY + 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM findings WHERE state = 'resolved' AND key = 'test-old/02:00:00:00:00:01/one'"), 1);
+	assert_int_equal(q1(s, "SELECT count FROM findings WHERE key = 'test-new/02:00:00:00:00:01/two' AND state = 'open'"), 2);
+	/* the first day's hours rolled up by the commit's own prune step */
+	assert_true(q1(s, "SELECT count(*) FROM dest_days") > 0);
+	char err[512];
+	/* 15 days on: days older than 10 days go; names, events, findings stay */
+	assert_int_equal(store_prune(s, T0 + 15 * DAY, err, sizeof err), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM dest_days"), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM device_days"), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM names"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM queries"), 2);
+	assert_int_equal(store_capture_stats(s, T0, "eth0", 100, 1, 2, err, sizeof err), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM capture_stats"), 1);
+	/* 25 days: names and queries unseen for 20 days go, and old counters */
+	assert_int_equal(store_prune(s, T0 + 25 * DAY, err, sizeof err), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM names"), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM queries"), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM capture_stats"), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(store_prune(s, T0 + 35 * DAY, err, sizeof err), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events"), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM findings"), 2);
+	/* 45 days: the resolved finding goes, the open one stays */
+	assert_int_equal(store_prune(s, T0 + 45 * DAY, err, sizeof err), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM findings"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM findings WHERE state = 'open'"), 1);
+	/* the device itself is the inventory: kept */
+	assert_int_equal(q1(s, "SELECT count(*) FROM devices"), 1);
+	integrity_ok(s);
+	findings_free(&fs);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
+/* ---- failure and retry ------------------------------------------------------- */
+
+/* The database full (max_page_count at its size): the commit fails and
+ * rolls back; with room again, the next commit writes both intervals'
+ * deltas and the new device once. */
+static void test_failure_retry_loses_nothing(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 2);
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	long long pages = q1(s, "PRAGMA page_count");
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
+	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	/* a second device of many destinations: more pages than there are */
+	fake_init(f, 2, FK_DESTS);
+	fake_set(f, 5, T0 + 1000);
+	char err[512] = "";
+	assert_int_equal(recorder_commit(r, &f->rep, NULL, T0 + 1000, err, sizeof err), -1);
+	assert_non_null(strstr(err, t.path));
+	assert_non_null(strstr(err, "full"));
+	assert_int_equal(recorder_stats(r)->failed, 1);
+	assert_int_equal(recorder_stats(r)->new_devices, 1);
+	/* nothing of it is in the tables */
+	assert_int_equal(q1(s, "SELECT count(*) FROM devices"), 1);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_hours"), 2 * 1000);
+	integrity_ok(s);
+	assert_int_equal(sqlite3_exec(store_db(s), "PRAGMA max_page_count = 1000000", NULL, NULL, NULL), SQLITE_OK);
+	fake_set(f, 7, T0 + 2000);
+	commit_ok(r, &f->rep, NULL, T0 + 2000);
+	assert_int_equal(recorder_stats(r)->commits, 2);
+	assert_int_equal(recorder_stats(r)->new_devices, 2);
+	/* every destination's total is the last report's */
+	assert_int_equal(q1(s, "SELECT count(*) FROM (SELECT sum(bytes_up) AS b FROM dest_hours"
+			       " GROUP BY device, addr, proto, port, inbound HAVING b = 7000)"),
+			 2 * FK_DESTS);
+	assert_int_equal(q1(s, "SELECT count(*) FROM (SELECT sum(bytes_out) AS b FROM device_hours GROUP BY device"
+			       " HAVING b = 700)"),
+			 2);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device'"), 2);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
+/* ---- labels and events --------------------------------------------------------- */
+
+static void test_label_kept(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 1);
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	char err[512] = "";
+	assert_int_equal(store_set_label(s, "02:00:00:00:00:01", "Kitchen plug", "by the kettle", err, sizeof err), 0);
+	/* the device changes: its row is written again, the label stays */
+	f->dev[0].kind = "camera";
+	fake_set(f, 2, T0 + 1000);
+	commit_ok(r, &f->rep, NULL, T0 + 1000);
+	assert_int_equal(q1(s, "SELECT count(*) FROM devices WHERE label = 'Kitchen plug' AND notes = 'by the kettle'"
+			       " AND kind = 'camera'"),
+			 1);
+	/* NULL leaves, "" clears */
+	assert_int_equal(store_set_label(s, "02:00:00:00:00:01", NULL, "", err, sizeof err), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM devices WHERE label = 'Kitchen plug' AND notes IS NULL"), 1);
+	assert_int_equal(store_set_label(s, "02:00:00:00:00:99", "x", NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "02:00:00:00:00:99"));
+	assert_non_null(strstr(err, t.path));
+	/* a label of any bytes is a value, never SQL */
+	assert_int_equal(store_set_label(s, "02:00:00:00:00:01", "x'); DROP TABLE devices; --", NULL, err, sizeof err), 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM devices WHERE label LIKE 'x''); DROP%'"), 1);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
+/* A new device: one event, once, also after a restart (a new recorder). */
+static void test_new_device_event_once(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 1);
+	for (unsigned i = 0; i < 3; i++) {
+		fake_set(f, i + 1, T0 + i);
+		commit_ok(r, &f->rep, NULL, T0 + i);
+	}
+	assert_int_equal(recorder_stats(r)->new_devices, 1);
+	recorder_free(r);
+	store_close(s);
+	s = open_ok(t.path, NULL);
+	r = recorder_new(s);
+	fake_init(f, 2, 1);
+	fake_set(f, 1, T0 + 10);
+	commit_ok(r, &f->rep, NULL, T0 + 10);
+	assert_int_equal(recorder_stats(r)->new_devices, 1); /* the second device only */
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device'"), 2);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE device = '02:00:00:00:00:01'"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE key = 'new-device/02:00:00:00:00:02'"
+			       " AND json_extract(record, '$.display_name') = 'plug-2'"),
+			 1);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
+/* ---- a real capture, snapshot by snapshot ------------------------------------- */
+
+struct cap_run {
+	struct recorder *r;
+	unsigned commits;
+	int failed;
+};
+
+static void record_snapshot(struct cap_run *c, struct snapshot *s)
+{
+	struct intel_db in = { 0 };
+	struct dec_stats dec = { 0 };
+	struct rep_input inp = { .name = "examples/home.pcap", .linktype = "EN10MB" };
+	struct report *rep = report_build(s, &in, &dec, &inp, 1, 0, 0, 0);
+	assert_non_null(rep);
+	struct find_config fc;
+	find_config_default(&fc);
+	struct find_inputs fin = { .cfg = &fc };
+	struct findings f = { 0 };
+	findings_run(rep, &fin, &f);
+	char err[512];
+	if (recorder_commit(c->r, rep, &f, snap_now_us(s), err, sizeof err)) {
+		fprintf(stderr, "recorder_commit: %s\n", err);
+		c->failed = 1;
+	}
+	c->commits++;
+	findings_free(&f);
+	report_free(rep);
+}
+
+static void on_snapshot(void *ctx, struct snapshot *s)
+{
+	record_snapshot(ctx, s);
+	snapshot_free(s);
+}
+
+static void test_capture_sums(void **state)
+{
+	(void)state;
+	if (access("examples/home.pcap", R_OK)) {
+		skip();
+		return;
+	}
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct cap_run c = { .r = recorder_new(s) };
+	const char *files[] = { "examples/home.pcap" };
+	struct engine_config ec = { .files = files, .n_files = 1, .quiet = 1, .snap_packets = 300,
+				    .on_snapshot = on_snapshot, .snap_ctx = &c };
+	tracker_config_default(&ec.track);
+	reasm_config_default(&ec.frag);
+	struct engine *e = engine_new(&ec);
+	assert_non_null(e);
+	assert_int_equal(engine_run(e), 0);
+	assert_true(c.commits >= 3);
+	/* the last state, as watch commits it at the end */
+	struct snapshot *last = tracker_snapshot(engine_tracker(e));
+	assert_non_null(last);
+	record_snapshot(&c, last);
+	assert_false(c.failed);
+	struct intel_db in = { 0 };
+	struct dec_stats dec = { 0 };
+	struct rep_input inp = { .name = "examples/home.pcap", .linktype = "EN10MB" };
+	struct report *rep = report_build(last, &in, &dec, &inp, 1, 0, 0, 0);
+	assert_non_null(rep);
+	assert_true(rep->n_devices > 2);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(store_db(s),
+					    "SELECT sum(bytes_up), sum(bytes_down), sum(pkts_up), sum(pkts_down), sum(flows)"
+					    " FROM dest_hours WHERE device = ?1 AND addr = ?2 AND proto = ?3 AND port = ?4"
+					    " AND inbound = ?5",
+					    -1, &q, NULL),
+			 SQLITE_OK);
+	size_t dests = 0;
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < rep->n_devices; i++) {
+		const struct rep_device *d = &rep->devices[i];
+		for (size_t k = 0; k < d->n_dests; k++) {
+			const struct rep_dest *x = &d->dests[k];
+			char a[ADDR_STRLEN];
+			sqlite3_reset(q);
+			sqlite3_bind_text(q, 1, d->id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(q, 2, addr_fmt(&x->addr, a), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int(q, 3, x->proto);
+			sqlite3_bind_int(q, 4, x->port);
+			sqlite3_bind_int(q, 5, !!x->inbound);
+			assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+			assert_int_equal(sqlite3_column_int64(q, 0), x->bytes_up);
+			assert_int_equal(sqlite3_column_int64(q, 1), x->bytes_down);
+			assert_int_equal(sqlite3_column_int64(q, 2), x->pkts_up);
+			assert_int_equal(sqlite3_column_int64(q, 3), x->pkts_down);
+			assert_int_equal(sqlite3_column_int64(q, 4), x->flows);
+			dests++;
+			bytes += x->bytes_up + x->bytes_down;
+		}
+	}
+	sqlite3_finalize(q);
+	assert_true(dests > 10);
+	assert_int_equal(q1(s, "SELECT count(*) FROM (SELECT DISTINCT device, addr, proto, port, inbound FROM dest_hours)"),
+			 dests);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up + bytes_down) FROM dest_hours"), bytes);
+	assert_int_equal(q1(s, "SELECT count(*) FROM devices"), rep->n_devices);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device'"), rep->n_devices);
+	assert_int_equal(recorder_stats(c.r)->new_devices, rep->n_devices);
+	uint64_t dev_bytes = 0;
+	for (size_t i = 0; i < rep->n_devices; i++)
+		dev_bytes += rep->devices[i].bytes_out + rep->devices[i].bytes_in;
+	assert_int_equal(q1(s, "SELECT sum(bytes_out + bytes_in) FROM device_hours"), dev_bytes);
+	integrity_ok(s);
+	report_free(rep);
+	snapshot_free(last);
+	engine_free(e);
+	recorder_free(c.r);
+	store_close(s);
+	tmpdb_drop(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_migrate_reopen),
+		cmocka_unit_test(test_newer_version_refused),
+		cmocka_unit_test(test_deltas_sum_to_the_report),
+		cmocka_unit_test(test_counter_down_is_new),
+		cmocka_unit_test(test_hour_boundaries),
+		cmocka_unit_test(test_rollup_keeps_sums),
+		cmocka_unit_test(test_retention_prunes),
+		cmocka_unit_test(test_failure_retry_loses_nothing),
+		cmocka_unit_test(test_label_kept),
+		cmocka_unit_test(test_new_device_event_once),
+		cmocka_unit_test(test_capture_sums),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
