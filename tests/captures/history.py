@@ -26,6 +26,7 @@ Checked, for each case:
   credited to the other direction by the second run, which saw it start
   in the middle.)
 """
+import difflib
 import json
 import os
 import shutil
@@ -34,7 +35,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tap import ALFOIL, CAPTURES, Tap, need_captures
+from tap import ALFOIL, CAPTURES, ROOT, Tap, need_captures
 
 RECORD_TOOL = os.path.join(os.path.dirname(ALFOIL), 'history-record')
 NOT_IN_RECORDS = {'beacon', 'arp-sweep', 'arp-storm'}
@@ -173,14 +174,101 @@ def cases():
     return [(n, f) for n, f in out if f]
 
 
+def run(args, **kw):
+    p = subprocess.run([ALFOIL, *args], capture_output=True, text=True, timeout=300, **kw)
+    return p.returncode, p.stdout, p.stderr
+
+
+def body(text):
+    """A text report from its device count on, but for its last line of
+    capture counters: the header (packets, inputs, data sets) and the
+    counters are of the capture, which the store does not keep."""
+    i = text.find('\n\n')
+    text = text[i:] if i >= 0 else text
+    j = text.rfind('\n\ncounters:')
+    return text[:j + 1] if j >= 0 and text.find('\n', j + 2) == len(text) - 1 else text
+
+
+def cli_tests(tap, watch, work):
+    """The commands on the bundled example: report's text as inspect's,
+    labels everywhere, the inventory, and what is refused."""
+    example = os.path.join(ROOT, 'examples', 'home.pcap')
+    if not os.path.exists(example):
+        tap.skip('the commands on the bundled example', 'examples/home.pcap not built (make example)')
+        return
+    db = os.path.join(work, 'example.db')
+    rc, err = record(db, [example], watch)
+    if not tap.ok(rc == 0, 'example recorded into the store', err[-500:]):
+        return
+    rc, ins, err = run(['inspect', '--no-progress', '-q', example])
+    rc2, rep, err2 = run(['report', '--db', db, '-q'])
+    tap.ok(rc == 0 and rc2 == 0 and body(ins) == body(rep) and 'inventory:' in rep,
+           'report --db prints what inspect prints for the same captures (past the header)',
+           ''.join(difflib.unified_diff(body(ins).splitlines(True), body(rep).splitlines(True), n=1))[:3000]
+           + err2)
+    rc, _, err = run(['report', '--db', os.path.join(work, 'no.db')])
+    tap.ok(rc == 1 and 'no.db' in err and not os.path.exists(os.path.join(work, 'no.db')),
+           'report --db of a missing database: exit 1, named, nothing made', err)
+    rc, _, err = run(['report', '--db', db, '--since', 'yesterday'])
+    tap.ok(rc == 1 and "'yesterday' is not a time" in err, 'report --since yesterday: refused, named', err)
+    rc, _, err = run(['report', '--db', db, '--since', '2026-11-02', '--until', '2026-11-01'])
+    tap.ok(rc == 1 and 'empty' in err, 'report --until before --since: refused', err)
+    size = os.path.getsize(db)
+    rc, _, err = run(['report', '--db', db, '-o', db])
+    tap.ok(rc == 1 and 'refusing' in err and os.path.getsize(db) == size, '-o naming the database: refused, kept', err)
+    cam = '94:f8:27:6d:12:c9'
+    rc, out, err = run(['report', '--db', db, '--json', '--since', '2026-11-01T08:00:00Z', '--until',
+                        '2026-11-01T09:00:00Z', '--device', cam.upper()])
+    j = json.loads(out) if rc == 0 else {'devices': []}
+    tap.ok(rc == 0 and [d['id'] for d in j['devices']] == [cam] and j['devices'][0]['bytes_out'] > 3000000,
+           'report --device (any case) --since --until: that device, its hour', err)
+    rc, out, err = run(['report', '--db', db, '--json', '--since', '2026-11-01T09:00:00Z'])
+    tap.ok(rc == 0 and json.loads(out)['devices'] == [], 'report of an hour after the capture: no devices', err)
+    # labels: refused when unsafe, then shown everywhere the device is named
+    rc, _, err = run(['device', cam, '--db', db, '--label', 'evil\u202egnp.exe'])
+    tap.ok(rc == 1 and 'safe to show' in err, 'a label with a bidi override: refused', err)
+    rc, _, err = run(['device', '00:11:22:33:44:55', '--db', db, '--label', 'x'])
+    tap.ok(rc == 1 and '00:11:22:33:44:55' in err, 'a label for a device the history lacks: exit 1, named', err)
+    label = 'Kitchen <b>cam</b> & co'
+    rc, _, err = run(['device', cam, '--db', db, '--label', label, '--notes', 'by the door'])
+    tap.ok(rc == 0, 'device MAC --label --notes', err)
+    html = os.path.join(work, 'r.html')
+    rc, text, err = run(['report', '--db', db, '--html', html, '-q'])
+    page = open(html).read() if os.path.exists(html) else ''
+    tap.ok(rc == 0 and f'{label} (192.168.1.103)' in text and 'Kitchen &lt;b&gt;cam&lt;/b&gt; &amp; co' in page
+           and '<b>cam</b>' not in page, 'the label names the device in text and HTML (escaped there)', err)
+    rc, out, err = run(['report', '--db', db, '--json'])
+    d = [d for d in json.loads(out)['devices'] if d['id'] == cam] if rc == 0 else []
+    tap.ok(d and d[0].get('label') == label and d[0]['display_name'] == f'{label} (192.168.1.103)'
+           and any(f['device'] == cam for f in json.loads(out)['findings']),
+           'JSON: "label", and display_name with it', out[:300])
+    rc, out, err = run(['devices', '--db', db, '--json'])
+    inv = json.loads(out)['devices'] if rc == 0 else []
+    tap.ok(len(inv) == 7 and inv[0]['router'] and [x for x in inv if x['id'] == cam][0]['label'] == label
+           and [x for x in inv if x['id'] == cam][0]['notes'] == 'by the door',
+           'devices --json: the inventory, the router first, with the label and notes', out[:500])
+    rc, out, err = run(['devices', '--db', db])
+    tap.ok(rc == 0 and 'Kitchen <b>cam</b> & co' in out and 'notes: by the door' in out and '7 devices' in out,
+           'devices: the inventory as text', out + err)
+    rc, out, err = run(['device', cam, '--db', db, '--label', ''])
+    rc2, out, err2 = run(['report', '--db', db])
+    tap.ok(rc == 0 and rc2 == 0 and 'chuangmi-camera-ipc019 (192.168.1.103)' in out and 'Kitchen' not in out,
+           "--label '' removes it", err + err2)
+
+
 def main():
     tap = Tap()
-    need_captures(tap, 'history equivalence')
     watch = has_watch()
     if not watch and not os.access(RECORD_TOOL, os.X_OK):
         tap.ok(False, f'{RECORD_TOOL} built', 'make build/san/history-record (make check builds it)')
         tap.end()
     tap.note(f'recorded with {"alfoil watch -r" if watch else RECORD_TOOL}')
+    work = tempfile.mkdtemp(prefix='alfoil-history.')
+    try:
+        cli_tests(tap, watch, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    need_captures(tap, 'history equivalence')
     work = tempfile.mkdtemp(prefix='alfoil-history.')
     one_bad, two_bad, n_one, n_two, n_dev, n_dest = [], [], 0, 0, 0, 0
     try:
