@@ -353,6 +353,48 @@ static void test_parse_time(void **state)
 			fail_msg("'%s' taken as a time", bad[i]);
 }
 
+/* Hours rolled up into days by the store's prune step: the same report. */
+static void test_rollup(void **state)
+{
+	(void)state;
+	char err[512];
+	struct report *a = store_report(st, NULL, warn, err, sizeof err);
+	assert_non_null(a);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(store_prune(st, T0 + 30 * 24 * H, err, sizeof err), 0);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), "SELECT (SELECT count(*) FROM dest_hours) +"
+				     " (SELECT count(*) FROM device_hours)", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 0);
+	sqlite3_finalize(q);
+	struct report *b = store_report(st, NULL, warn, err, sizeof err);
+	assert_non_null(b);
+	assert_int_equal(a->n_devices, b->n_devices);
+	for (size_t k = 0; k < a->n_devices; k++) {
+		const struct rep_device *x = &a->devices[k], *y = &b->devices[k];
+		assert_string_equal(x->id, y->id);
+		assert_int_equal(x->bytes_out, y->bytes_out);
+		assert_int_equal(x->pkts_in, y->pkts_in);
+		assert_int_equal(x->n_dests, y->n_dests);
+		for (size_t j = 0; j < x->n_dests; j++) {
+			assert_int_equal(x->dests[j].bytes_up, y->dests[j].bytes_up);
+			assert_int_equal(x->dests[j].flows, y->dests[j].flows);
+			assert_int_equal(x->dests[j].first_us, y->dests[j].first_us);
+			assert_int_equal(x->dests[j].last_us, y->dests[j].last_us);
+			assert_string_equal(x->dests[j].sni, y->dests[j].sni);
+		}
+	}
+	/* a day's window takes the whole day */
+	struct store_window w = { T0 + 5 * H, T0 + 6 * H, NULL };
+	report_free(b);
+	b = store_report(st, &w, warn, err, sizeof err);
+	assert_non_null(b);
+	assert_int_equal(dest_of(dev_of(b, CAM), 443)->bytes_up, 300);
+	report_free(a);
+	report_free(b);
+}
+
 static void test_baseline(void **state)
 {
 	(void)state;
@@ -382,6 +424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inventory, setup, teardown),
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test_setup_teardown(test_rollup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_baseline, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
