@@ -446,7 +446,11 @@ struct report *store_report(struct store *s, const struct store_window *w, repor
 		     B.path, B.skipped);
 	json_t *root = document(&B);
 	char *text = root ? json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	/* the tree goes before the loader makes its own of the text */
 	json_decref(root);
+	json_decref(B.devs);
+	json_decref(B.active);
+	B.devs = B.active = NULL;
 	if (!text) {
 		snprintf(err, errlen, "%s: out of memory", B.path);
 		goto out;
