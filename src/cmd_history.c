@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -273,11 +274,32 @@ struct find_run {
 	struct mud_set profiles;
 };
 
+/* A rule file the user named must be there, named with its option when
+ * it is not (as inspect says it): a typing slip is not "no rules". */
+static int readable(const char *opt, const char *path)
+{
+	struct stat sb;
+	if (!path)
+		return 0;
+	if (stat(path, &sb) < 0 || access(path, R_OK) < 0) {
+		cli_error("%s %s: %s", opt, path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(sb.st_mode) != !strcmp(opt, "--profiles")) {
+		cli_error("%s %s: %s", opt, path, strerror(S_ISDIR(sb.st_mode) ? EISDIR : ENOTDIR));
+		return -1;
+	}
+	return 0;
+}
+
 static int find_inputs(const struct report_opts *o, struct find_run *fr)
 {
 	char err[2048];
 	memset(fr, 0, sizeof *fr);
 	find_config_default(&fr->fc);
+	if (readable("--config", o->find_config) < 0 || readable("--blocklist", o->blocklist) < 0 ||
+	    readable("--baseline", o->baseline) < 0 || readable("--profiles", o->profiles) < 0)
+		return -1;
 	if ((o->find_config && find_config_load(o->find_config, &fr->fc, err, sizeof err) < 0) ||
 	    (o->blocklist && !(fr->block = blocklist_load(o->blocklist, err, sizeof err))) ||
 	    (o->baseline && !(fr->base = baseline_load(o->baseline, err, sizeof err))) ||
@@ -285,6 +307,9 @@ static int find_inputs(const struct report_opts *o, struct find_run *fr)
 		cli_error("%s", err);
 		return -1;
 	}
+	if (o->profiles && !fr->profiles.n && !o->quiet)
+		cli_warn("%s holds no profiles (aa-bb-cc-dd-ee-ff.json): every device is reported as without one",
+			 o->profiles);
 	return 0;
 }
 

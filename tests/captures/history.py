@@ -189,6 +189,30 @@ def body(text):
     return text[:j + 1] if j >= 0 and text.find('\n', j + 2) == len(text) - 1 else text
 
 
+def help_tests(tap, work):
+    """The manual of each command, its messages' prefix, rule files named."""
+    for c in ('report', 'devices', 'device'):
+        r1, h1, _ = run([c, '--help'])
+        _, h2, _ = run([c, '-h'])
+        _, h3, _ = run(['help', c])
+        tap.ok(r1 == 0 and h1.startswith(f'usage: alfoil {c}') and '\nexit status:\n' in h1
+               and '\nexamples:\n' in h1 and '--db PATH' in h1 and h1 == h2 == h3,
+               f'alfoil {c} --help: usage, options, exit status, examples; same on -h and help', h1[:300])
+    for args, want in ((['report', '--dbb', 'x'], "did you mean '--db'?"),
+                       (['devices', '--jsn'], "did you mean '--json'?"),
+                       (['device', 'aa:bb:cc:dd:ee:ff', '--lable', 'x'], "did you mean '--label'?"),
+                       (['device', 'not-a-mac', '--label', 'x'], 'is not a MAC address'),
+                       (['device', '--label', 'x'], 'which device?'),
+                       (['report', 'extra'], "unexpected 'extra'")):
+        rc, _, err = run(args)
+        prefix = all(l.startswith(f'alfoil {args[0]}: ') or l.startswith('Try ') for l in err.splitlines())
+        tap.ok(rc == 1 and want in err and prefix, f'{" ".join(args)}: exit 1, "{want}", one prefix', err)
+    for o in ('--config', '--blocklist', '--baseline', '--profiles'):
+        rc, _, err = run(['report', '--db', os.path.join(work, 'none.db'), o, '/nonexistent-history'])
+        tap.ok(rc == 1 and f'{o} /nonexistent-history' in err and 'none.db' not in err,
+               f'report {o} of a missing file: exit 1, named before the database', err)
+
+
 def cli_tests(tap, watch, work):
     """The commands on the bundled example: report's text as inspect's,
     labels everywhere, the inventory, and what is refused."""
@@ -265,6 +289,7 @@ def main():
     tap.note(f'recorded with {"alfoil watch -r" if watch else RECORD_TOOL}')
     work = tempfile.mkdtemp(prefix='alfoil-history.')
     try:
+        help_tests(tap, work)
         cli_tests(tap, watch, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
