@@ -319,6 +319,7 @@ static int dests_of(struct build *B, char *err, size_t errlen)
  * rows keeps its record's lists when the window is open. */
 static int dns_of(struct build *B, char *err, size_t errlen)
 {
+	/* (?1 + 1 h: the window's since) */
 	static const char *const sql[2] = {
 		"SELECT device, name, count FROM queries WHERE last_us >= ?1 + 3600000000 AND first_us < ?3"
 		" AND (?4 IS NULL OR device = ?4) ORDER BY device, name",
