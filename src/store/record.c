@@ -103,7 +103,8 @@ static const char *const sql[R__COUNT] = {
 	[R_QUERY] = "INSERT INTO queries (device, name, count, first_us, last_us) VALUES (?1, ?2, ?3, ?4, ?4)"
 		    " ON CONFLICT (device, name) DO UPDATE SET count = count + excluded.count,"
 		    " last_us = max(last_us, excluded.last_us)",
-	[R_FINDING] = "INSERT INTO findings (key, kind, severity, device, subject, state, first_us, last_us, count, record)"
+	[R_FINDING] = "INSERT INTO findings (key, kind, severity, device, subject, state, first_us, last_us, count,"
+		      " record)"
 		      " VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, 1, ?8) ON CONFLICT (key) DO UPDATE SET"
 		      " kind = excluded.kind, severity = excluded.severity, device = excluded.device,"
 		      " subject = excluded.subject, state = 'open', first_us = min(first_us, excluded.first_us),"
@@ -111,7 +112,8 @@ static const char *const sql[R__COUNT] = {
 	[R_RESOLVE] = "UPDATE findings SET state = 'resolved' WHERE rowid IN (SELECT rowid FROM findings"
 		      " WHERE state = 'open' AND last_us < ?1 ORDER BY last_us LIMIT ?2)",
 	[R_EVENT] = "INSERT INTO events (time_us, kind, device, key, record) VALUES (?1, 'new-device', ?2, ?3, ?4)",
-	[R_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[R_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+		   " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
 
 struct recorder {
@@ -442,18 +444,24 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	m->bytes_in = d->bytes_in;
 	m->last_us = d->last_us;
 	const struct dev_memo *o = find(m, r->old.dev, r->old.n_dev, sizeof *m, dev_cmp);
-	char *record = dump(output_json_device(d, 0));
-	if (!record)
-		return oom(r);
-	m->record_hash = siphash13(record, strlen(record), r->seed);
-	int rc = 0;
-	/* the row again only when the record changed: a device's JSON is the
-	 * larger part of a commit that nothing else changed in */
-	if (!o || o->record_hash != m->record_hash || o->last_us != m->last_us)
-		rc = write_device(r, d, record, now_us);
-	free(record);
-	if (rc)
-		return -1;
+	/* a device without a packet since (its counters and last_us as
+	 * written) has the record it had: what it is and its names come
+	 * from its packets. Its JSON is the larger part of a quiet commit. */
+	if (o && o->last_us == m->last_us && o->pkts_out == m->pkts_out && o->pkts_in == m->pkts_in &&
+	    o->bytes_out == m->bytes_out && o->bytes_in == m->bytes_in) {
+		m->record_hash = o->record_hash;
+	} else {
+		char *record = dump(output_json_device(d, 0));
+		if (!record)
+			return oom(r);
+		m->record_hash = siphash13(record, strlen(record), r->seed);
+		int rc = 0;
+		if (!o || o->record_hash != m->record_hash || o->last_us != m->last_us)
+			rc = write_device(r, d, record, now_us);
+		free(record);
+		if (rc)
+			return -1;
+	}
 	int remade = o && (o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in || o->bytes_out > m->bytes_out ||
 			   o->bytes_in > m->bytes_in);
 	const struct dev_memo *base = remade ? NULL : o;

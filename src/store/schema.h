@@ -19,12 +19,14 @@
 	"  record TEXT NOT NULL);\n" \
 	"CREATE TABLE device_hours (\n" \
 	"  device TEXT NOT NULL, hour_us INTEGER NOT NULL,\n" \
-	"  pkts_out INTEGER NOT NULL, pkts_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL, bytes_in INTEGER NOT NULL,\n" \
+	"  pkts_out INTEGER NOT NULL, pkts_in INTEGER NOT NULL,\n" \
+	"  bytes_out INTEGER NOT NULL, bytes_in INTEGER NOT NULL,\n" \
 	"  PRIMARY KEY (device, hour_us));\n" \
 	"CREATE INDEX device_hours_hour ON device_hours (hour_us);\n" \
 	"CREATE TABLE device_days (\n" \
 	"  device TEXT NOT NULL, day_us INTEGER NOT NULL,\n" \
-	"  pkts_out INTEGER NOT NULL, pkts_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL, bytes_in INTEGER NOT NULL,\n" \
+	"  pkts_out INTEGER NOT NULL, pkts_in INTEGER NOT NULL,\n" \
+	"  bytes_out INTEGER NOT NULL, bytes_in INTEGER NOT NULL,\n" \
 	"  PRIMARY KEY (device, day_us));\n" \
 	"CREATE INDEX device_days_day ON device_days (day_us);\n" \
 	"CREATE TABLE dest_hours (\n" \
@@ -33,7 +35,8 @@
 	"  domain TEXT, domain_source TEXT, company TEXT, service TEXT, country TEXT, asn INTEGER, org TEXT,\n" \
 	"  app TEXT, enc TEXT, scope TEXT,\n" \
 	"  record TEXT NOT NULL,\n" \
-	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL, bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,\n" \
+	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL,\n" \
+	"  bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,\n" \
 	"  flows INTEGER NOT NULL, first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,\n" \
 	"  PRIMARY KEY (device, hour_us, addr, proto, port, inbound));\n" \
 	"CREATE INDEX dest_hours_hour ON dest_hours (hour_us);\n" \
@@ -43,7 +46,8 @@
 	"  domain TEXT, domain_source TEXT, company TEXT, service TEXT, country TEXT, asn INTEGER, org TEXT,\n" \
 	"  app TEXT, enc TEXT, scope TEXT,\n" \
 	"  record TEXT NOT NULL,\n" \
-	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL, bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,\n" \
+	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL,\n" \
+	"  bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,\n" \
 	"  flows INTEGER NOT NULL, first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,\n" \
 	"  PRIMARY KEY (device, day_us, addr, proto, port, inbound));\n" \
 	"CREATE INDEX dest_days_day ON dest_days (day_us);\n" \

@@ -201,7 +201,8 @@ static int set_wal(struct store *s, char *err, size_t errlen)
 	}
 	/* an in-memory database (tests) has no journal file to speak of */
 	if (strcmp(mode, "wal") && strcmp(mode, "memory")) {
-		snprintf(err, errlen, "%s: the journal could not be put in WAL mode (it is \"%s\"): is the file system one that supports it?",
+		snprintf(err, errlen,
+			 "%s: the journal could not be put in WAL mode (it is \"%s\"): does the file system allow it?",
 			 s->path, mode);
 		return -1;
 	}
@@ -216,7 +217,8 @@ static int migrate(struct store *s, char *err, size_t errlen)
 	if (pragma_int(s, "PRAGMA user_version", &v, err, errlen))
 		return -1;
 	if (v > STORE_VERSION) {
-		snprintf(err, errlen, "%s: the database has schema version %lld, newer than this alfoil's (%d): use a newer alfoil",
+		snprintf(err, errlen,
+			 "%s: the database has schema version %lld, newer than this alfoil's (%d): use a newer alfoil",
 			 s->path, v, STORE_VERSION);
 		return -1;
 	}
@@ -227,8 +229,10 @@ static int migrate(struct store *s, char *err, size_t errlen)
 	if (v == STORE_VERSION)
 		return 0;
 	if (s->readonly) {
-		snprintf(err, errlen, "%s: %s (schema version %lld, this alfoil's is %d); alfoil watch makes and updates it",
-			 s->path, v ? "the database needs an update" : "not an alfoil database yet", v, STORE_VERSION);
+		snprintf(err, errlen,
+			 "%s: %s (schema version %lld, this alfoil's is %d); alfoil watch makes and updates it",
+			 s->path,
+			 v ? "the database needs an update" : "not an alfoil database yet", v, STORE_VERSION);
 		return -1;
 	}
 	for (; v < STORE_VERSION; v++) {
@@ -244,8 +248,8 @@ static int migrate(struct store *s, char *err, size_t errlen)
 		if (v == 0) {
 			/* when the history began */
 			sqlite3_stmt *q;
-			int bad = sqlite3_prepare_v2(s->db,
-						     "INSERT INTO meta (key, value) VALUES ('created_us', ?1)", -1, &q, NULL);
+			static const char created[] = "INSERT INTO meta (key, value) VALUES ('created_us', ?1)";
+			int bad = sqlite3_prepare_v2(s->db, created, -1, &q, NULL);
 			if (!bad) {
 				char now[24];
 				struct timespec ts;
@@ -294,8 +298,13 @@ struct store *store_open(const char *path, int flags, const struct store_config 
 	/* a file that is not a database says so here, at the first read */
 	if (exec(s, "PRAGMA foreign_keys = ON", "not an SQLite database?", err, errlen))
 		goto fail;
+	/* synchronous=NORMAL: in WAL mode a commit is not synced, a checkpoint
+	 * is; a crash may lose the last commits, never the file's integrity.
+	 * The WAL file is cut back to 64 MiB after a checkpoint (a reader that
+	 * held it open for long can make it grow). */
 	if (!s->readonly && (set_wal(s, err, errlen) ||
-			     exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous=NORMAL", err, errlen)))
+			     exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous=NORMAL", err, errlen) ||
+			     exec(s, "PRAGMA journal_size_limit = 67108864", "limiting the WAL file", err, errlen)))
 		goto fail;
 	if (migrate(s, err, errlen))
 		goto fail;
