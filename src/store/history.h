@@ -48,12 +48,6 @@ struct store_window {
 struct report *store_report(struct store *s, const struct store_window *w, report_warn_fn warn,
 			    char *err, size_t errlen);
 
-/* A time of a window, as a person writes it: "24h", "7d", "90m", "30s",
- * "2w" (that long before now_us), "2026-11-30" (its start, UTC), or RFC
- * 3339, "2026-11-30T08:00:00Z", "2026-11-30T09:00:00.5+01:00" (a space
- * for the T, and no seconds, are taken too). 0 and *us set, or -1. */
-int history_parse_time(const char *s, uint64_t now_us, uint64_t *us);
-
 /* One line of the inventory: the devices table, text made safe to show
  * (lib/utf8.h: what is not becomes '?'). */
 struct store_device {

@@ -13,6 +13,7 @@
 #include "analyze/findings.h"
 #include "analyze/report.h"
 #include "lib/fmt.h"
+#include "lib/when.h"
 #include "output/output.h"
 #include "store/history.h"
 #include "store/store.h"
@@ -326,30 +327,30 @@ static void test_parse_time(void **state)
 {
 	(void)state;
 	uint64_t t, now = T0;
-	assert_int_equal(history_parse_time("24h", now, &t), 0);
+	assert_int_equal(when_parse("24h", now, &t), 0);
 	assert_int_equal(t, T0 - 24 * H);
-	assert_int_equal(history_parse_time("7d", now, &t), 0);
+	assert_int_equal(when_parse("7d", now, &t), 0);
 	assert_int_equal(t, T0 - 7 * 24 * H);
-	assert_int_equal(history_parse_time("2w", now, &t), 0);
+	assert_int_equal(when_parse("2w", now, &t), 0);
 	assert_int_equal(t, T0 - 14 * 24 * H);
-	assert_int_equal(history_parse_time("30s", now, &t), 0);
+	assert_int_equal(when_parse("30s", now, &t), 0);
 	assert_int_equal(t, T0 - 30000000);
-	assert_int_equal(history_parse_time("2026-11-01", now, &t), 0);
+	assert_int_equal(when_parse("2026-11-01", now, &t), 0);
 	assert_int_equal(t, T0 - 8 * H);
-	assert_int_equal(history_parse_time("2026-11-01T08:00:00Z", now, &t), 0);
+	assert_int_equal(when_parse("2026-11-01T08:00:00Z", now, &t), 0);
 	assert_int_equal(t, T0);
-	assert_int_equal(history_parse_time("2026-11-01 09:00+01:00", now, &t), 0);
+	assert_int_equal(when_parse("2026-11-01 09:00+01:00", now, &t), 0);
 	assert_int_equal(t, T0);
-	assert_int_equal(history_parse_time("2026-11-01T07:00:00.25-01:00", now, &t), 0);
+	assert_int_equal(when_parse("2026-11-01T07:00:00.25-01:00", now, &t), 0);
 	assert_int_equal(t, T0 + 250000);
-	assert_int_equal(history_parse_time("2024-02-29", now, &t), 0);
+	assert_int_equal(when_parse("2024-02-29", now, &t), 0);
 	assert_int_equal(t, 1709164800000000ull);
 	static const char *const bad[] = { "", "h", "24", "24x", "-1d", "2026-11-31", "2025-02-29", "2026-13-01",
 					   "2026-11-01T25:00Z", "2026-11-01T08:00", "2026-11-01T08:00:00",
 					   "2026-11-01T08:00:00.Z", "2026-11-01T08:00:00+1", "1969-12-31", "yesterday",
 					   "99999999999d" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		if (history_parse_time(bad[i], now, &t) == 0)
+		if (when_parse(bad[i], now, &t) == 0)
 			fail_msg("'%s' taken as a time", bad[i]);
 }
 
