@@ -111,8 +111,8 @@ static const struct cli_cmd report_cmd = {
 	"(whole days, once rows are rolled up into days: docs/store.md). A device's\n"
 	"label (alfoil device --label) names it everywhere.\n\n"
 	"The database is opened read-only: a report can be made while watch runs.\n"
-	"The capture's packet and byte counts are not kept by the store: the\n"
-	"header says 0.",
+	"The capture's packet and byte counts, inputs and counters are not kept\n"
+	"by the store: the header says \"from the history\" and the window's time.",
 	report_opts, sizeof report_opts / sizeof report_opts[0],
 	NULL,
 	"  0  ok\n"

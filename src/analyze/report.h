@@ -283,6 +283,8 @@ struct report {
 	uint32_t max_devices;
 	const struct data_set *data_sets; /* set by the command: what the intel came from */
 	size_t n_data_sets;
+	int history;               /* made from the history (store/history.c): no
+				    * capture of its own, so no packet counts */
 	struct rep_block *blocks;  /* report_load: what its strings live in */
 	size_t load_skipped;       /* report_load: values of the file left out */
 };

@@ -462,6 +462,7 @@ struct report *store_report(struct store *s, const struct store_window *w, repor
 		goto out;
 	struct find_config fc;
 	find_config_default(&fc);
+	r->history = 1;
 	device_times(r, w);
 	report_resum(r, fc.infra_bytes);
 out:

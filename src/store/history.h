@@ -40,7 +40,8 @@ struct store_window {
  * ones sets r->home_country and calls report_resum(). A labelled device
  * (devices.label) has it in rep_device.label (and display). The capture's
  * first and last seen are those of the devices; its packet and byte counts
- * and inputs are not kept by the store (0, none). A device's DNS queries
+ * and inputs are not kept by the store (0, none: r->history is set, and the
+ * text and HTML headers say "from the history"). A device's DNS queries
  * and answers are the rows of the queries and names tables seen in the
  * window, with their counts over all time (the tables keep no hours); a
  * device without such rows keeps its record's lists when the window is
