@@ -23,7 +23,7 @@
 enum { O_JSON = 256, O_FORMAT, O_DURATION, O_PROGRESS, O_NOPROGRESS, O_IEEE, O_MAXFLOWS, O_MAXDEV, O_MAXDEST,
        O_TOP, O_DATADIR, O_COUNTRYDB, O_ASNDB, O_CLOUDS, O_HOME, O_BYCOUNTRY, O_SIGNATURES, O_HTML, O_CONFIG,
        O_BLOCKLIST, O_BASELINE, O_FAILON, O_PROFILES, O_FRAGMEM, O_USER, O_DEVIDLE, O_DESTIDLE,
-       O_NAMEIDLE };
+       O_NAMEIDLE, O_BUFSIZE };
 
 static char format_help[512];
 
@@ -35,6 +35,8 @@ static struct cli_opt opts[] = {
 						 "SIGTERM and SIGHUP stop it too, and the report\n"
 						 "is written)" },
 	{ "count", 'c', "N", 'c', "stop after N packets (default: all)" },
+	{ "buffer-size", 0, "MIB", O_BUFSIZE, "live: the kernel's capture buffer, in MiB (default:\n"
+					      "32; up to 4096); a burst larger is dropped (counted)" },
 	{ "user", 0, "NAME", O_USER, "live, as root: once the interface and the output\n"
 				     "files are open, run as NAME, with no capability\n"
 				     "(default: " PRIV_DEFAULT_USER "; root: stay root, with a warning)" },
@@ -191,6 +193,7 @@ static int set_option(struct inspect_opts *o, int c, const char *arg)
 	case 'i': o->iface = arg; break;
 	case 'f': o->filter = arg; break;
 	case 'c': return parse_u64(arg, "--count", UINT64_MAX, &o->count);
+	case O_BUFSIZE: return parse_limit(arg, "--buffer-size", CAP_BUFFER_MIB_MAX, &o->buffer_mib);
 	case 'o': o->out_path = arg; break;
 	case 'a': o->out.show_local = 1; o->out.max_dests = 0; break;
 	case 'q': o->quiet = 1; break;
@@ -448,6 +451,10 @@ int inspect_parse_args(int argc, char **argv, struct inspect_opts *o)
 	}
 	if (o->iface && n_ops > 0) {
 		cli_error("give either -i IFACE or files, not both");
+		return -1;
+	}
+	if (o->buffer_mib && !o->iface) {
+		cli_error("--buffer-size: only with -i (a file has no capture buffer)");
 		return -1;
 	}
 	if (readable("--clouds", o->clouds) < 0 || readable("--signatures", o->signatures) < 0 ||

@@ -16,11 +16,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -76,6 +78,7 @@ struct cap_source {
 	long long size;
 	int live;
 	int live_fd;           /* live: the descriptor to poll(2) */
+	unsigned ifindex;      /* live: the device opened (0: not known, "any") */
 	int nano;
 	/* classic pcap read by this file */
 	struct readahead *ra;  /* NULL: libpcap reads */
@@ -484,7 +487,40 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 
 struct cap_source *cap_open_live(const char *iface, const char *filter, char *err, size_t errlen)
 {
+	return cap_open_iface(iface, filter, CAP_BUFFER_MIB, NULL, err, errlen);
+}
+
+/* Why pcap_activate() failed, from its code (and for PCAP_ERROR, which
+ * libpcap also returns for a device gone between its calls, the errno
+ * it saw, as its message says). */
+static enum cap_open_why open_why(int r, const char *msg)
+{
+	if (r == PCAP_ERROR_NO_SUCH_DEVICE)
+		return CAP_OPEN_NO_DEVICE;
+	if (r == PCAP_ERROR_IFACE_NOT_UP)
+		return CAP_OPEN_NOT_UP;
+	if (r == PCAP_ERROR_PERM_DENIED)
+		return CAP_OPEN_DENIED;
+	if (r == PCAP_ERROR && (strstr(msg, strerror(ENODEV)) || strstr(msg, strerror(ENXIO)) ||
+				strstr(msg, "No such device")))
+		return CAP_OPEN_NO_DEVICE;
+	if (r == PCAP_ERROR && strstr(msg, strerror(ENETDOWN)))
+		return CAP_OPEN_NOT_UP;
+	return CAP_OPEN_FAILED;
+}
+
+struct cap_source *cap_open_iface(const char *iface, const char *filter, unsigned buffer_mib,
+				  enum cap_open_why *why, char *err, size_t errlen)
+{
 	char ebuf[PCAP_ERRBUF_SIZE];
+	enum cap_open_why dummy;
+	if (!why)
+		why = &dummy;
+	*why = CAP_OPEN_FAILED;
+	if (!buffer_mib)
+		buffer_mib = CAP_BUFFER_MIB;
+	if (buffer_mib > CAP_BUFFER_MIB_MAX)
+		buffer_mib = CAP_BUFFER_MIB_MAX;
 	struct cap_source *s = calloc(1, sizeof *s);
 	if (!s) {
 		snprintf(err, errlen, "%s: out of memory", iface);
@@ -503,14 +539,17 @@ struct cap_source *cap_open_live(const char *iface, const char *filter, char *er
 	pcap_set_snaplen(s->pc, 65535);
 	pcap_set_promisc(s->pc, 1);
 	pcap_set_timeout(s->pc, 100);
-	pcap_set_buffer_size(s->pc, 32 << 20);
+	pcap_set_buffer_size(s->pc, (int)(buffer_mib << 20));
+	/* the device's index before activating: a device deleted and made
+	 * again in between is caught by the first cap_live_gone() */
+	s->ifindex = if_nametoindex(iface);
 	int r = pcap_activate(s->pc);
 	if (r < 0) {
 		snprintf(err, errlen, "%s: %s%s", iface, pcap_statustostr(r),
-			 r == PCAP_ERROR_PERM_DENIED ? " (live capture needs root or CAP_NET_RAW)"
-			 : r == PCAP_ERROR ? "" : "");
+			 r == PCAP_ERROR_PERM_DENIED ? " (live capture needs root or CAP_NET_RAW)" : "");
 		if (r == PCAP_ERROR)
 			snprintf(err, errlen, "%s: %s", iface, pcap_geterr(s->pc));
+		*why = open_why(r, pcap_geterr(s->pc));
 		cap_close(s);
 		return NULL;
 	}
@@ -533,13 +572,52 @@ struct cap_source *cap_open_live(const char *iface, const char *filter, char *er
 	return s;
 }
 
+int cap_live_fd(const struct cap_source *s)
+{
+	return s->live ? s->live_fd : -1;
+}
+
+int cap_live_gone(struct cap_source *s)
+{
+	if (!s->live || !s->ifindex || s->failed)
+		return 0;
+	unsigned now = if_nametoindex(s->name);
+	if (now == s->ifindex)
+		return 0;
+	if (now)
+		snprintf(s->err, sizeof s->err, "%s: the interface was replaced (index %u, was %u)", s->name, now,
+			 s->ifindex);
+	else
+		snprintf(s->err, sizeof s->err, "%s: the interface disappeared", s->name);
+	s->failed = 1;
+	return 1;
+}
+
+enum cap_link cap_live_link(const struct cap_source *s)
+{
+	struct ifreq ifr;
+	if (!s->live || !s->ifindex)
+		return CAP_LINK_UNKNOWN;
+	size_t n = strlen(s->name);
+	if (n >= sizeof ifr.ifr_name) /* no device has such a name */
+		return CAP_LINK_UNKNOWN;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, s->name, n);
+	/* the capture's own packet socket answers it: no socket of ours */
+	if (ioctl(s->live_fd, SIOCGIFFLAGS, &ifr) < 0)
+		return CAP_LINK_UNKNOWN;
+	if (!(ifr.ifr_flags & IFF_UP))
+		return CAP_LINK_DOWN;
+	return ifr.ifr_flags & IFF_RUNNING ? CAP_LINK_UP : CAP_LINK_NO_CARRIER;
+}
+
 /* Live: a packet, or CAP_TIMEOUT after LIVE_WAIT_MS without one (or a
  * signal). Through pcap_next_ex()'s codes. */
 #define LIVE_WAIT_MS 100
-static int live_next(struct cap_source *s, struct pcap_pkthdr **h, const u_char **data)
+static int live_next(struct cap_source *s, struct pcap_pkthdr **h, const u_char **data, int wait)
 {
 	int r = pcap_next_ex(s->pc, h, data);
-	if (r != 0)
+	if (r != 0 || !wait)
 		return r;
 	struct pollfd pf = { .fd = s->live_fd, .events = POLLIN };
 	if (poll(&pf, 1, LIVE_WAIT_MS) <= 0)
@@ -570,7 +648,7 @@ void cap_close(struct cap_source *s)
 	free(s);
 }
 
-int cap_next(struct cap_source *s, struct cap_packet *pkt)
+static int next(struct cap_source *s, struct cap_packet *pkt, int wait)
 {
 	if (s->failed)
 		return CAP_END;
@@ -581,7 +659,7 @@ int cap_next(struct cap_source *s, struct cap_packet *pkt)
 	}
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int r = s->live ? live_next(s, &h, &data) : pcap_next_ex(s->pc, &h, &data);
+	int r = s->live ? live_next(s, &h, &data, wait) : pcap_next_ex(s->pc, &h, &data);
 	switch (r) {
 	case 1:
 		s->count++;
@@ -600,6 +678,16 @@ int cap_next(struct cap_source *s, struct cap_packet *pkt)
 		s->failed = 1;
 		return CAP_ERROR;
 	}
+}
+
+int cap_next(struct cap_source *s, struct cap_packet *pkt)
+{
+	return next(s, pkt, 1);
+}
+
+int cap_next_ready(struct cap_source *s, struct cap_packet *pkt)
+{
+	return next(s, pkt, 0);
 }
 
 const char *cap_error(const struct cap_source *s)

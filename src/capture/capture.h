@@ -40,8 +40,21 @@ enum cap_status {
 /* Open a file; filter is a BPF expression or NULL. NULL and err set on
  * failure. */
 struct cap_source *cap_open_file(const char *path, const char *filter, char *err, size_t errlen);
-/* Open an interface for live capture (promiscuous, 100 ms read timeout). */
+/* Open an interface for live capture (promiscuous, 100 ms read timeout,
+ * a capture buffer of CAP_BUFFER_MIB). */
+#define CAP_BUFFER_MIB 32u
+#define CAP_BUFFER_MIB_MAX 4096u
 struct cap_source *cap_open_live(const char *iface, const char *filter, char *err, size_t errlen);
+/* The same with a capture buffer of buffer_mib MiB (0: CAP_BUFFER_MIB).
+ * *why (may be NULL) gets why it failed: */
+enum cap_open_why {
+	CAP_OPEN_FAILED = 0,  /* anything else (a bad filter, no memory, ...) */
+	CAP_OPEN_NO_DEVICE,   /* no such interface (yet): ENODEV, ENXIO */
+	CAP_OPEN_NOT_UP,      /* the interface is down */
+	CAP_OPEN_DENIED,      /* no right to capture (root or CAP_NET_RAW) */
+};
+struct cap_source *cap_open_iface(const char *iface, const char *filter, unsigned buffer_mib,
+				  enum cap_open_why *why, char *err, size_t errlen);
 void cap_close(struct cap_source *s);
 
 /* A classic pcap file (read by capture.c, not libpcap) is read ahead, a
@@ -74,6 +87,26 @@ long long cap_offset(const struct cap_source *s);
 long long cap_size(const struct cap_source *s);
 /* Ask a live capture to stop (safe from a signal handler). */
 void cap_breakloop(struct cap_source *s);
+/* libpcap's counters of this open (pcap_stats(): packets received,
+ * dropped by the kernel, dropped by the interface). 0, or -1 (a file, or
+ * libpcap could not say). */
 int cap_get_stats(struct cap_source *s, struct cap_stats *st);
+
+/* Live, for a caller that polls several sources itself: the descriptor
+ * to poll(2) for POLLIN, and a packet that is ready now or CAP_TIMEOUT at
+ * once when none is (never waits; otherwise as cap_next()). */
+int cap_live_fd(const struct cap_source *s);
+int cap_next_ready(struct cap_source *s, struct cap_packet *pkt);
+/* Live: whether the interface is still the one that was opened. libpcap
+ * does not always tell that a device was deleted (its socket just goes
+ * quiet; one made again under the name is another device), so the caller
+ * asks now and then: 1 when the name is gone or names another device now
+ * (cap_error() says which), 0 while it is the same. */
+int cap_live_gone(struct cap_source *s);
+/* Live: the interface's link now. A capture on an interface that goes
+ * down stays open on Linux (libpcap says nothing; packets come back with
+ * the link), so this is how the caller can tell. */
+enum cap_link { CAP_LINK_UNKNOWN = 0, CAP_LINK_UP, CAP_LINK_DOWN, CAP_LINK_NO_CARRIER };
+enum cap_link cap_live_link(const struct cap_source *s);
 
 #endif

@@ -2,7 +2,9 @@
  * (engine.h). */
 #include "engine/engine.h"
 
+#include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +19,13 @@
 #include "lib/utf8.h"
 
 static volatile sig_atomic_t stop_requested;
-static struct cap_source *volatile live_source;
 
+/* Live captures are read without blocking through a poll(2) of the
+ * engine's that wakes at least every LIVE_WAIT_MS (a signal wakes it at
+ * once): the flag is all a stop needs. */
 void engine_stop(void)
 {
 	stop_requested = 1;
-	if (live_source)
-		cap_breakloop(live_source);
 }
 
 static void on_signal(int sig)
@@ -74,6 +76,9 @@ struct engine {
 	int progress_shown;
 	int ran;
 	int live;
+	const char **live_names; /* live: the interfaces, iface first */
+	size_t n_live;
+	int refused;             /* live_opened() said no */
 	/* snapshots */
 	uint64_t snap_at;      /* packet count of the next one (UINT64_MAX: none) */
 	uint64_t snap_due_us;  /* engine time of the next one (0: not set) */
@@ -95,16 +100,22 @@ struct engine *engine_new(const struct engine_config *cfg)
 	if (!e)
 		return NULL;
 	e->cfg = *cfg;
-	size_t n = cfg->iface ? 1 : cfg->n_files;
+	size_t nl = (cfg->iface ? 1 : 0) + (cfg->ifaces ? cfg->n_ifaces : 0);
+	size_t n = nl ? nl : cfg->n_files;
 	e->t = tracker_new(&cfg->track);
 	e->ra = e->t ? reasm_new(&cfg->frag, &e->dec, track_view, e->t) : NULL;
 	e->res.inputs = calloc(n ? n : 1, sizeof *e->res.inputs);
-	if (!e->t || !e->ra || !e->res.inputs) {
+	e->live_names = nl ? calloc(nl, sizeof *e->live_names) : NULL;
+	if (!e->t || !e->ra || !e->res.inputs || (nl && !e->live_names)) {
 		engine_free(e);
 		return NULL;
 	}
+	if (cfg->iface)
+		e->live_names[e->n_live++] = cfg->iface;
+	for (size_t i = 0; cfg->ifaces && i < cfg->n_ifaces; i++)
+		e->live_names[e->n_live++] = cfg->ifaces[i];
 	e->frag_due = UINT64_MAX;
-	e->live = cfg->iface != NULL;
+	e->live = nl > 0;
 	e->snap_at = cfg->on_snapshot && cfg->snap_packets ? cfg->snap_packets : UINT64_MAX;
 	if (cfg->on_snapshot) {
 		if (ring_init(&e->snap_ring, SNAP_DEPTH) < 0) {
@@ -129,7 +140,41 @@ void engine_free(struct engine *e)
 	reasm_free(e->ra);
 	tracker_free(e->t);
 	free(e->res.inputs);
+	free(e->live_names);
 	free(e);
+}
+
+uint32_t engine_backoff_s(unsigned failures)
+{
+	/* 1 s doubling: 2^5 = 32 is the last step below the cap */
+	return failures < 6 ? 1u << failures : ENGINE_BACKOFF_MAX_S;
+}
+
+/* A message at level (ENGINE_LOG_*): the caller's log, else stderr as the
+ * commands write it. */
+static void elog(const struct engine *e, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void elog(const struct engine *e, int level, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (e->cfg.log) {
+		e->cfg.log(e->cfg.ctx, level, "%s", msg);
+		return;
+	}
+	if (level == ENGINE_LOG_ERROR) {
+		cli_error("%s", msg);
+	} else if (!e->cfg.quiet && level == ENGINE_LOG_WARN) {
+		cli_warn("%s", msg);
+	} else if (!e->cfg.quiet && level == ENGINE_LOG_INFO) {
+		/* an interface's name and libpcap's words: made safe to show,
+		 * as cli_warn() does (lib/utf8.h) */
+		char shown[sizeof msg];
+		size_t n = utf8_clean(shown, msg, strlen(msg), 0);
+		fprintf(stderr, "%s: %.*s\n", cli_prog(), (int)n, shown);
+	}
 }
 
 const struct engine_result *engine_result(const struct engine *e)
@@ -289,24 +334,22 @@ static int note_linktype(const struct engine *e, struct cap_source *s, struct en
 	int dlt = cap_datalink(s);
 	int decodable = decode_linktype_supported(dlt);
 	in->linktype = cap_datalink_name(s);
-	if (!decodable && !e->cfg.quiet)
-		cli_warn("%s: link type %s (%d) is not decoded; its packets are "
-				"counted only", cap_name(s), in->linktype, dlt);
+	if (!decodable && (!in->live || in->opens <= 1))
+		elog(e, ENGINE_LOG_WARN, "%s: link type %s (%d) is not decoded; its packets are counted only",
+		     cap_name(s), in->linktype, dlt);
 	return decodable;
 }
 
 /* Live, once told to stop (a signal, --duration): what the kernel holds
- * already is read too. A partly filled block of the capture ring is handed
+ * already is read too (live_loop()). A partly filled block of the capture ring is handed
  * over within one read timeout (100 ms), so reading goes on until a wait
  * for packets comes back empty DRAIN_MIN_US after the stop, and for
  * DRAIN_MAX_US at most (a flood never lets it go quiet). */
 #define DRAIN_MIN_US 250000u
 #define DRAIN_MAX_US 1000000u
 
-/* Read one source to its end on this thread; returns 0, or -1 when it
- * ended in error. Live, the tick runs on every wait that came back empty
- * (a poll timeout, 100 ms) and once a second of the wall clock
- * otherwise. */
+/* Read a file to its end on this thread; returns 0, or -1 when it ended
+ * in error. */
 static int pump(struct engine *e, struct cap_source *s, struct engine_input *in, size_t i, size_t n)
 {
 	const struct engine_config *c = &e->cfg;
@@ -314,26 +357,11 @@ static int pump(struct engine *e, struct cap_source *s, struct engine_input *in,
 	int decodable = note_linktype(e, s, in);
 	struct cap_packet cp;
 	struct pkt p;
-	uint64_t deadline = c->duration > 0 ? engine_clock_us() + (uint64_t)(c->duration * 1e6) : 0;
-	uint64_t drain_from = 0; /* live, told to stop: since when */
 	int show = c->progress;
 	for (;;) {
-		if (c->count && e->res.total >= c->count)
-			break;
-		if (!drain_from && (stop_requested || (deadline && engine_clock_us() >= deadline))) {
-			if (!in->live)
-				break;
-			drain_from = engine_clock_us();
-		}
-		if (drain_from && engine_clock_us() >= drain_from + DRAIN_MAX_US)
+		if ((c->count && e->res.total >= c->count) || stop_requested)
 			break;
 		int rc = cap_next(s, &cp);
-		if (rc == CAP_TIMEOUT && in->live)
-			wall_clock(e, 1);
-		if (rc == CAP_TIMEOUT && drain_from && engine_clock_us() >= drain_from + DRAIN_MIN_US)
-			break;
-		if (rc == CAP_TIMEOUT || (rc == CAP_END && in->live && stop_requested))
-			continue; /* live, CAP_END is a signal's breakloop: drain */
 		if (rc == CAP_END)
 			break;
 		if (rc == CAP_ERROR) {
@@ -341,10 +369,9 @@ static int pump(struct engine *e, struct cap_source *s, struct engine_input *in,
 			snprintf(in->message, sizeof in->message, "%s", cap_error(s));
 			return -1;
 		}
-		if (in->live)
-			wall_clock(e, 0);
-		else
-			packet_clock(e, cp.ts_us);
+		if (rc != CAP_PACKET)
+			continue;
+		packet_clock(e, cp.ts_us);
 		if (decodable)
 			decode_packet(&e->dec, dlt, cp.data, cp.caplen, cp.wirelen, &p);
 		take(e, in, cp.ts_us, decodable ? &p : NULL);
@@ -387,57 +414,339 @@ static int pump_file(struct engine *e, struct cap_source *s, struct engine_input
 	return 0;
 }
 
-/* One input: opened, read, its capture counters noted, closed. */
+/* One file: opened, read, closed. */
 static void run_input(struct engine *e, size_t i, size_t n)
 {
 	const struct engine_config *c = &e->cfg;
 	char err[2048];
 	struct engine_input *in = &e->res.inputs[e->res.n_inputs++];
-	const char *name = c->iface ? c->iface : c->files[i];
+	const char *name = c->files[i];
 	in->name = name;
-	in->live = c->iface != NULL;
-	struct cap_source *s = c->iface ? cap_open_live(name, c->filter, err, sizeof err)
-					: cap_open_file(name, c->filter, err, sizeof err);
+	struct cap_source *s = cap_open_file(name, c->filter, err, sizeof err);
 	if (!s) {
 		in->error = 1;
 		snprintf(in->message, sizeof in->message, "%.500s", err);
-		cli_error("%s", err);
-		e->res.bad_input = 1;
-		return;
-	}
-	if (c->iface && c->live_opened && c->live_opened(c->ctx, name) < 0) {
-		cap_close(s);
+		elog(e, ENGINE_LOG_ERROR, "%s", err);
 		e->res.bad_input = 1;
 		return;
 	}
 	e->res.opened++;
-	live_source = c->iface ? s : NULL;
-	int pr = 1;
-	if (!c->iface) {
-		cap_read_ahead(s, &engine_spawner);
-		pr = pump_file(e, s, in, i, n);
-	}
+	cap_read_ahead(s, &engine_spawner);
+	int pr = pump_file(e, s, in, i, n);
 	if (pr > 0)
 		pr = pump(e, s, in, i, n);
 	if (pr < 0) {
 		e->res.bad_input = 1;
 		if (e->progress_shown)
 			fputs("\r\033[K", stderr);
-		cli_error("%s (reporting what was read before it)", in->message);
+		elog(e, ENGINE_LOG_ERROR, "%s (reporting what was read before it)", in->message);
 	}
+	cap_close(s);
+}
+
+/* ---- live: several interfaces, one poll(2) ------------------------------ */
+
+#define LIVE_WAIT_MS 100      /* the longest poll(2): the tick, a stop, a reopen due */
+#define LIVE_BATCH 256        /* packets from one interface before the next is looked at */
+#define LIVE_CHECK_US 1000000u /* cap_live_gone() this often per interface */
+
+/* One interface of a live run. */
+struct live_if {
+	const char *name;
+	struct engine_input *in;
+	struct cap_source *s;  /* NULL: not open (yet, or again) */
+	int dlt, decodable;
+	int ended;             /* without persist: it failed, not tried again */
+	unsigned failures;     /* waits since it was last open (engine_backoff_s()) */
+	uint64_t retry_us;     /* monotonic: the next attempt to open it */
+	uint64_t stats_us;     /* monotonic: the next reading of its counters */
+	uint64_t check_us;     /* monotonic: the next cap_live_gone() */
+	struct cap_stats base; /* counters of the opens before this one */
+	enum cap_link link;    /* as last seen (cap_live_link()) */
+};
+
+/* A change of L's link since the last look, logged: a capture on an
+ * interface taken down stays open (Linux), so it is not a loss. */
+static void live_link(struct engine *e, struct live_if *L)
+{
+	enum cap_link now = cap_live_link(L->s);
+	if (now == L->link || now == CAP_LINK_UNKNOWN)
+		return;
+	if (now == CAP_LINK_DOWN)
+		elog(e, ENGINE_LOG_WARN, "%s: the interface is down (the capture stays open: its packets come back "
+		     "with it)", L->name);
+	else if (now == CAP_LINK_NO_CARRIER)
+		elog(e, ENGINE_LOG_WARN, "%s: no carrier (the link is down)", L->name);
+	else if (L->link != CAP_LINK_UNKNOWN)
+		elog(e, ENGINE_LOG_INFO, "%s: the link is up again", L->name);
+	L->link = now;
+}
+
+static uint64_t stats_every_us(const struct engine *e)
+{
+	return (uint64_t)(e->cfg.stats_interval_s ? e->cfg.stats_interval_s : ENGINE_STATS_INTERVAL_S) * 1000000u;
+}
+
+/* The interface's counters over all its opens into its input (libpcap's
+ * are per open: they start at 0 with each). */
+static void live_counters(struct live_if *L)
+{
 	struct cap_stats cs;
-	if (cap_get_stats(s, &cs) == 0) {
-		in->received = cs.received;
-		in->dropped = cs.dropped;
-		in->if_dropped = cs.if_dropped;
-		if (!c->quiet)
+	struct engine_input *in = L->in;
+	in->received = L->base.received;
+	in->dropped = L->base.dropped;
+	in->if_dropped = L->base.if_dropped;
+	if (L->s && cap_get_stats(L->s, &cs) == 0) {
+		in->received += cs.received;
+		in->dropped += cs.dropped;
+		in->if_dropped += cs.if_dropped;
+	}
+}
+
+static void live_report_stats(struct engine *e, struct live_if *L)
+{
+	live_counters(L);
+	if (e->cfg.on_stats)
+		e->cfg.on_stats(e->cfg.ctx, L->name, L->in->received, L->in->dropped, L->in->if_dropped);
+}
+
+/* The next attempt to open L, after the backoff's next step. */
+static void live_retry_later(struct live_if *L, uint64_t now)
+{
+	L->retry_us = now + (uint64_t)engine_backoff_s(L->failures) * 1000000u;
+	if (L->failures < 64)
+		L->failures++;
+}
+
+/* Try to open L now. Without persist a failure ends it (named, as a file
+ * that cannot be opened is); with persist it is tried again later, the
+ * first failure in a row a warning and the others debug lines. */
+static void live_open(struct engine *e, struct live_if *L, uint64_t now)
+{
+	const struct engine_config *c = &e->cfg;
+	struct engine_input *in = L->in;
+	char err[2048];
+	enum cap_open_why why;
+	struct cap_source *s = cap_open_iface(L->name, c->filter, c->buffer_mib, &why, err, sizeof err);
+	if (!s) {
+		snprintf(in->message, sizeof in->message, "%.500s", err);
+		if (!c->persist) {
+			in->error = 1;
+			L->ended = 1;
+			e->res.bad_input = 1;
+			elog(e, ENGINE_LOG_ERROR, "%s", err);
+			return;
+		}
+		unsigned wait = engine_backoff_s(L->failures);
+		elog(e, L->failures == 0 || (in->opens && L->failures == 1) ? ENGINE_LOG_WARN : ENGINE_LOG_DEBUG,
+		     "%s%s; trying again in %u s", err,
+		     why == CAP_OPEN_NO_DEVICE ? " (not there yet)" : why == CAP_OPEN_NOT_UP ? " (down)" : "", wait);
+		live_retry_later(L, now);
+		return;
+	}
+	L->s = s;
+	in->opens++;
+	if (in->opens == 1)
+		e->res.opened++;
+	if (in->opens > 1 || L->failures)
+		elog(e, ENGINE_LOG_INFO, "%s: capturing%s (open %llu)", L->name, in->opens > 1 ? " again" : "",
+		     (unsigned long long)in->opens);
+	L->failures = 0;
+	L->stats_us = now + stats_every_us(e);
+	L->check_us = now + LIVE_CHECK_US;
+	L->dlt = cap_datalink(s);
+	L->decodable = note_linktype(e, s, in);
+	L->link = CAP_LINK_UNKNOWN;
+	live_link(e, L);
+}
+
+/* L failed, went down or disappeared while open (why names it): its
+ * counters kept, closed; with persist opened again after the first step
+ * of the backoff, without it ended. */
+static void live_lose(struct engine *e, struct live_if *L, uint64_t now, const char *why)
+{
+	struct engine_input *in = L->in;
+	struct cap_stats cs;
+	if (cap_get_stats(L->s, &cs) == 0) {
+		L->base.received += cs.received;
+		L->base.dropped += cs.dropped;
+		L->base.if_dropped += cs.if_dropped;
+	}
+	snprintf(in->message, sizeof in->message, "%.500s", why);
+	cap_close(L->s);
+	L->s = NULL;
+	in->losses++;
+	live_counters(L);
+	if (e->progress_shown)
+		fputs("\r\033[K", stderr);
+	if (!e->cfg.persist) {
+		in->error = 1;
+		L->ended = 1;
+		e->res.bad_input = 1;
+		elog(e, ENGINE_LOG_ERROR, "%s (reporting what was read before it)", in->message);
+		return;
+	}
+	L->failures = 0;
+	elog(e, ENGINE_LOG_WARN, "%s; opening it again in %u s", in->message, engine_backoff_s(0));
+	live_retry_later(L, now);
+}
+
+/* The packets L has ready, LIVE_BATCH at most; 1 when one was taken. */
+static int live_read(struct engine *e, struct live_if *L, size_t i)
+{
+	const struct engine_config *c = &e->cfg;
+	struct cap_packet cp;
+	struct pkt p;
+	int took = 0;
+	for (int k = 0; k < LIVE_BATCH && L->s; k++) {
+		if (c->count && e->res.total >= c->count)
+			break;
+		int rc = cap_next_ready(L->s, &cp);
+		if (rc == CAP_TIMEOUT || rc == CAP_END)
+			break;
+		if (rc == CAP_ERROR) {
+			live_lose(e, L, engine_clock_us(), cap_error(L->s));
+			break;
+		}
+		took = 1;
+		wall_clock(e, 0);
+		if (L->decodable)
+			decode_packet(&e->dec, L->dlt, cp.data, cp.caplen, cp.wirelen, &p);
+		take(e, L->in, cp.ts_us, L->decodable ? &p : NULL);
+		if (e->res.total >= e->snap_at)
+			snapshot_by_count(e);
+		if (c->progress && (e->res.total & 0xffff) == 0)
+			progress(e, L->s, -1, i, e->n_live);
+	}
+	return took;
+}
+
+/* Once told to stop (a signal, --duration): what the kernel holds is read
+ * too, until a wait comes back empty DRAIN_MIN_US after the stop, for
+ * DRAIN_MAX_US at most. */
+static void live_loop(struct engine *e, struct live_if *L, size_t n, struct pollfd *pf, size_t *map)
+{
+	const struct engine_config *c = &e->cfg;
+	uint64_t deadline = c->duration > 0 ? engine_clock_us() + (uint64_t)(c->duration * 1e6) : 0;
+	uint64_t drain_from = 0;
+	for (;;) {
+		if (c->count && e->res.total >= c->count)
+			break;
+		uint64_t now = engine_clock_us();
+		if (!drain_from && (stop_requested || (deadline && now >= deadline)))
+			drain_from = now;
+		if (drain_from && now >= drain_from + DRAIN_MAX_US)
+			break;
+		size_t nfd = 0, left = 0;
+		uint64_t wake = now + LIVE_WAIT_MS * 1000u;
+		for (size_t i = 0; i < n; i++) {
+			struct live_if *l = &L[i];
+			if (l->ended)
+				continue;
+			left++;
+			if (!l->s && !drain_from && now >= l->retry_us)
+				live_open(e, l, now);
+			if (l->s && now >= l->check_us) {
+				l->check_us = now + LIVE_CHECK_US;
+				if (cap_live_gone(l->s))
+					live_lose(e, l, now, cap_error(l->s));
+				else
+					live_link(e, l);
+			}
+			if (l->s && now >= l->stats_us) {
+				l->stats_us = now + stats_every_us(e);
+				live_report_stats(e, l);
+			}
+			if (l->s) {
+				pf[nfd] = (struct pollfd){ .fd = cap_live_fd(l->s), .events = POLLIN };
+				map[nfd++] = i;
+			} else if (!l->ended && l->retry_us < wake) {
+				wake = l->retry_us;
+			}
+		}
+		if (!left || (drain_from && !nfd))
+			break; /* every interface ended (no persist), or none to drain */
+		int ms = wake > now ? (int)((wake - now + 999) / 1000) : 0;
+		int r = poll(nfd ? pf : NULL, nfd, ms);
+		int took = 0;
+		for (size_t k = 0; r > 0 && k < nfd; k++)
+			if (pf[k].revents)
+				took |= live_read(e, &L[map[k]], map[k]);
+		if (!took) { /* a wait that came back empty: the tick */
+			wall_clock(e, 1);
+			if (drain_from && engine_clock_us() >= drain_from + DRAIN_MIN_US)
+				break;
+			if (r > 0) /* ready without a packet (an error libpcap let pass): not a busy loop */
+				poll(NULL, 0, 10);
+		}
+	}
+}
+
+/* Every interface opened (or tried), read at once until the end (the
+ * count, the duration, a signal; without persist, every one failed),
+ * their counters noted. */
+static void run_live(struct engine *e)
+{
+	const struct engine_config *c = &e->cfg;
+	size_t n = e->n_live;
+	struct live_if *L = calloc(n, sizeof *L);
+	struct pollfd *pf = calloc(n, sizeof *pf);
+	size_t *map = calloc(n, sizeof *map);
+	if (!L || !pf || !map) {
+		elog(e, ENGINE_LOG_ERROR, "out of memory for %zu interfaces", n);
+		e->res.bad_input = 1;
+		goto out;
+	}
+	uint64_t now = engine_clock_us();
+	const char *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		L[i].name = e->live_names[i];
+		L[i].in = &e->res.inputs[e->res.n_inputs++];
+		L[i].in->name = L[i].name;
+		L[i].in->live = 1;
+		live_open(e, &L[i], now);
+		if (L[i].s && !first)
+			first = L[i].name;
+	}
+	if (!first && !c->persist)
+		goto out; /* each was named */
+	if (c->live_opened && c->live_opened(c->ctx, first ? first : L[0].name) < 0) {
+		e->refused = 1;
+		e->res.bad_input = 1;
+		goto close;
+	}
+	live_loop(e, L, n, pf, map);
+	for (size_t i = 0; i < n; i++) {
+		if (!L[i].in->opens)
+			continue;
+		live_report_stats(e, &L[i]);
+		const struct engine_input *in = L[i].in;
+		if (!c->log && c->quiet)
+			continue;
+		if (c->log)
+			elog(e, ENGINE_LOG_INFO, "%s: capture: %llu packets received, %llu dropped by kernel, "
+			     "%llu dropped by interface", L[i].name, (unsigned long long)in->received,
+			     (unsigned long long)in->dropped, (unsigned long long)in->if_dropped);
+		else /* as it always was: one interface, not named */
 			fprintf(stderr, "%s: capture: %llu packets received, %llu dropped by kernel, "
 					"%llu dropped by interface\n", cli_prog(),
-				(unsigned long long)cs.received, (unsigned long long)cs.dropped,
-				(unsigned long long)cs.if_dropped);
+				(unsigned long long)in->received, (unsigned long long)in->dropped,
+				(unsigned long long)in->if_dropped);
 	}
-	live_source = NULL;
-	cap_close(s);
+	/* persist: one never opened is a bad input still (it was not read) */
+	for (size_t i = 0; c->persist && i < n; i++)
+		if (!L[i].in->opens) {
+			L[i].in->error = 1;
+			e->res.bad_input = 1;
+		}
+close:
+	for (size_t i = 0; i < n; i++)
+		if (L[i].s)
+			cap_close(L[i].s);
+out:
+	free(L);
+	free(pf);
+	free(map);
 }
 
 int engine_run(struct engine *e)
@@ -447,9 +756,10 @@ int engine_run(struct engine *e)
 	e->ran = 1;
 	catch_signals();
 	e->res.started_us = engine_clock_us();
-	size_t n = e->cfg.iface ? 1 : e->cfg.n_files;
-	for (size_t i = 0; i < n && !stop_requested; i++)
-		run_input(e, i, n);
+	if (e->live)
+		run_live(e);
+	for (size_t i = 0; !e->live && i < e->cfg.n_files && !stop_requested; i++)
+		run_input(e, i, e->cfg.n_files);
 	if (e->progress_shown)
 		fputs("\r\033[K", stderr);
 	reasm_finish(e->ra); /* datagrams left incomplete still count */
@@ -459,5 +769,7 @@ int engine_run(struct engine *e)
 		e->snap_worker = NULL;
 		e->snap_inline = 1; /* no more to the worker */
 	}
-	return e->res.opened ? 0 : -1;
+	if (e->refused)
+		return -1;
+	return e->res.opened || (e->live && e->cfg.persist) ? 0 : -1;
 }

@@ -1,9 +1,10 @@
 /* engine.h - the loop: sources -> decode -> reasm -> track, and the tick.
  *
  * The engine reads its inputs in turn, files through the prefetch stage
- * (prefetch.h: read and decoded a batch ahead on a thread of their own)
- * or one live interface on this thread; every packet goes through the
- * reassembler (fragments) to the tracker. Time moves without packets too:
+ * (prefetch.h: read and decoded a batch ahead on a thread of their own),
+ * or live interfaces, one or several at once, on this thread (one poll(2)
+ * over all of them, each packet taken as it is read); every packet goes
+ * through the reassembler (fragments) to the tracker. Time moves without packets too:
  * a tick runs at least once a second of engine time, which is packet time
  * for files and the wall clock live (on every poll timeout of a quiet
  * link as well), and expires what is due.
@@ -19,6 +20,14 @@
  * Every thread of alfoil is started through engine/thread.h. The tracker
  * is the engine's and is read only by its thread (engine_tracker() after
  * engine_run(); snapshots for the rest).
+ *
+ * Live robustness (persist, for a daemon): an interface that is not there
+ * at the start, goes down or disappears is logged and opened again with
+ * a backoff (engine_backoff_s()); the others go on, and so does the tick
+ * while all are down. Without persist an interface that fails ends (it
+ * is named; the others go on) and the run ends when none is left.
+ * libpcap's drop counters are read every stats_interval_s of the wall
+ * clock per interface, added up over its opens, and handed to on_stats.
  *
  * Signals: engine_run() catches SIGINT, SIGTERM and SIGHUP; each stops
  * the reading (a live capture drains what the kernel holds first) and
@@ -43,25 +52,54 @@ struct engine_input {
 	int error;             /* the input ended early, or could not be opened */
 	char message[512];     /* why, naming file and packet */
 	int live;
-	uint64_t received, dropped, if_dropped; /* live only */
+	/* live only: libpcap's counters summed over every open of it */
+	uint64_t received, dropped, if_dropped;
+	uint64_t opens;        /* live: times it was opened */
+	uint64_t losses;       /* live: times it failed, went down or disappeared while open */
 };
+
+/* The log callback's levels. */
+enum { ENGINE_LOG_ERROR = 0, ENGINE_LOG_WARN = 1, ENGINE_LOG_INFO = 2, ENGINE_LOG_DEBUG = 3 };
+
+#define ENGINE_STATS_INTERVAL_S 60 /* drop counters read this often (wall clock) */
+#define ENGINE_BACKOFF_MAX_S 60    /* reopen attempts at most this far apart */
 
 struct engine_config {
 	const char *const *files; /* files in order ("-": standard input) */
 	size_t n_files;
 	const char *iface;        /* or one interface, live */
+	const char *const *ifaces; /* or several interfaces, live, at once */
+	size_t n_ifaces;          /* (iface and ifaces together: iface first) */
 	const char *filter;       /* BPF, or NULL */
+	unsigned buffer_mib;      /* live: capture buffer per interface, MiB (0: CAP_BUFFER_MIB, 32) */
+	/* live, a daemon: an interface that cannot be opened, goes down or
+	 * disappears is opened again (engine_backoff_s()), never an end of
+	 * the run; engine_run() returns 0 however that went */
+	int persist;
 	uint64_t count;           /* stop after this many packets, 0 = all */
 	double duration;          /* live: seconds, 0 = until stopped */
 	int quiet;                /* no warnings on stderr */
 	int progress;             /* a progress line on stderr */
 	struct tracker_config track;
 	struct reasm_config frag;
-	/* live: the interface is open and no packet read yet (the caller
-	 * gives up root here); 0 read it, -1 do not (the message printed).
-	 * NULL: read it. */
+	/* live: every interface was tried once, no packet read yet (the
+	 * caller gives up root here); iface is the first one open (persist
+	 * with none open: the first named). Once per run: a reopen later is
+	 * made with the rights left then (it needs CAP_NET_RAW; without it
+	 * the attempts fail and are retried). 0 read, -1 do not (the message
+	 * printed). NULL: read. */
 	int (*live_opened)(void *ctx, const char *iface);
-	void *ctx;
+	void *ctx;                /* for live_opened, log and on_stats */
+	/* messages (an interface lost, reopened, a link type not decoded,
+	 * errors), a line without the newline at ENGINE_LOG_*; NULL: on
+	 * stderr as cli_error()/cli_warn() (info with the program's name,
+	 * debug not at all; quiet leaves only errors) */
+	void (*log)(void *ctx, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+	/* live: libpcap's counters of iface, summed over its opens, every
+	 * stats_interval_s (0: ENGINE_STATS_INTERVAL_S) of the wall clock
+	 * while it is open, and once more at the end of the run. NULL: none. */
+	void (*on_stats)(void *ctx, const char *iface, uint64_t received, uint64_t dropped, uint64_t if_dropped);
+	uint32_t stats_interval_s;
 	/* snapshots: every snap_packets packets and/or snap_seconds of engine
 	 * time (0: not by that); on_snapshot(snap_ctx, s) on the worker, which
 	 * frees s (snapshot_free()). NULL: no snapshots. */
@@ -101,6 +139,12 @@ int engine_run(struct engine *e);
 const struct engine_result *engine_result(const struct engine *e);
 const struct tracker *engine_tracker(const struct engine *e);
 const struct dec_stats *engine_dec_stats(const struct engine *e);
+
+/* The reopen schedule (persist): seconds to wait before the next attempt
+ * after `failures` failed ones in a row since the interface was last
+ * open (0: the first attempt after a loss, or at the start): 1, 2, 4, 8,
+ * 16, 32, then ENGINE_BACKOFF_MAX_S. A successful open starts it again. */
+uint32_t engine_backoff_s(unsigned failures);
 
 /* Stop reading, as a signal does (async-signal-safe). */
 void engine_stop(void);
