@@ -327,7 +327,8 @@ void report_count(struct report *r);
 /* A report whose destinations' counters were summed again (the history,
  * store/history.c, from rows of several times): each internet
  * destination's abroad (against r->home_country) and folded
- * (infrastructure below infra_bytes up) again, destinations and devices
+ * (infrastructure below infra_bytes up) again, a name one row of an
+ * address has shared with the rows without one, destinations and devices
  * sorted as report_build sorts them, then the display names (labels),
  * folded infrastructure, country view and counts made again. */
 void report_resum(struct report *r, uint64_t infra_bytes);

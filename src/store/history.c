@@ -14,6 +14,7 @@
 #include "analyze/findings.h"
 #include "lib/fmt.h"
 #include "lib/utf8.h"
+#include "lib/when.h"
 
 #define HOUR_US (3600ull * 1000000)
 #define DAY_US (86400ull * 1000000)
@@ -139,7 +140,8 @@ struct build {
 static int devices_of(struct build *B, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = prepare(B->s,
-				   "SELECT id, record, label FROM devices WHERE ?4 IS NULL OR id = ?4 ORDER BY id",
+				   "SELECT id, record, label, first_us, last_us FROM devices WHERE ?4 IS NULL OR id = ?4"
+				   " ORDER BY id",
 				   &B->b, err, errlen);
 	if (!st)
 		return -1;
@@ -157,6 +159,10 @@ static int devices_of(struct build *B, char *err, size_t errlen)
 			json_decref(o);
 			continue;
 		}
+		/* first and last seen over every run (the record is of the last
+		 * one: a device forgotten and seen again starts anew there) */
+		set(o, "first_seen", jtime(col_count(st, 3)));
+		set(o, "last_seen", jtime(col_count(st, 4)));
 		/* the counters are the rows' (counters_of): none, nothing */
 		json_object_set_new(o, "destinations", json_array());
 		static const char *const counters[] = { "packets_out", "packets_in", "bytes_out", "bytes_in" };
@@ -222,12 +228,19 @@ static void dest_done(struct build *B, const char *dev, json_t *rec, const struc
 		json_decref(rec);
 		return;
 	}
+	/* the window open at its start: the latest record knows when the
+	 * destination began (a row's first is when its delta began: of files
+	 * read out of time order, the earlier traffic of a later row) */
+	uint64_t first = d->first_us, rf;
+	const char *f = json_string_value(json_object_get(rec, "first_seen"));
+	if ((!B->w || !B->w->since_us) && f && when_parse(f, 0, &rf) == 0 && rf && (!first || rf < first))
+		first = rf;
 	set(rec, "flows", json_integer((json_int_t)(d->flows > UINT32_MAX ? UINT32_MAX : d->flows)));
 	set(rec, "packets_up", json_integer((json_int_t)d->pkts_up));
 	set(rec, "packets_down", json_integer((json_int_t)d->pkts_down));
 	set(rec, "bytes_up", json_integer((json_int_t)d->bytes_up));
 	set(rec, "bytes_down", json_integer((json_int_t)d->bytes_down));
-	set(rec, "first_seen", jtime(d->first_us));
+	set(rec, "first_seen", jtime(first));
 	set(rec, "last_seen", jtime(d->last_us));
 	json_array_append_new(json_object_get(o, "destinations"), rec);
 	json_object_set_new(B->active, dev, json_true());
