@@ -354,6 +354,29 @@ static void test_parse_time(void **state)
 			fail_msg("'%s' taken as a time", bad[i]);
 }
 
+/* A row whose record has no name (its traffic was over before the name
+ * was learned) takes the name another row of the address has, and whose
+ * cloud with it, as report_build shares them. */
+static void test_shared_names(void **state)
+{
+	(void)state;
+	char err[512];
+	sql("INSERT INTO dest_hours (device, hour_us, addr, proto, port, inbound, record, pkts_up, pkts_down,"
+	    " bytes_up, bytes_down, flows, first_us, last_us) VALUES ('" CAM "', 1793520000000000, '203.0.113.9', 17,"
+	    " 32100, 0, '{\"address\":\"203.0.113.9\",\"scope\":\"internet\",\"domain\":null,"
+	    "\"domain_source\":\"\",\"names\":{},\"company\":null,\"proto\":\"udp\",\"port\":32100,"
+	    "\"direction\":\"outbound\"}', 1, 1, 1, 1, 1, 1793520000000005, 1793520000000006)");
+	struct report *r = store_report(st, NULL, warn, err, sizeof err);
+	assert_non_null(r);
+	const struct rep_dest *x = dest_of(dev_of(r, CAM), 32100);
+	assert_non_null(x);
+	assert_string_equal(x->domain, "late.example");
+	assert_int_equal(x->domain_source, REP_DOMAIN_TLS_SNI);
+	assert_string_equal(x->company, "Xiaomi");
+	assert_null(x->sni); /* its own names stay its own */
+	report_free(r);
+}
+
 /* Hours rolled up into days by the store's prune step: the same report. */
 static void test_rollup(void **state)
 {
@@ -425,6 +448,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inventory, setup, teardown),
 		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test_setup_teardown(test_shared_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_baseline, setup, teardown),
 	};
