@@ -47,6 +47,12 @@ struct query_memo {
 	uint32_t count;
 };
 
+/* What was written of a finding: the hash of everything its record says. */
+struct finding_memo {
+	char key[FIND_KEY_LEN];
+	uint64_t hash;
+};
+
 struct memo {
 	struct dev_memo *dev;
 	size_t n_dev;
@@ -55,6 +61,8 @@ struct memo {
 	struct query_memo *q;
 	size_t n_q;
 	char *names; /* the query names' copies */
+	struct finding_memo *find;
+	size_t n_find;
 	char home[3];
 	char version[32];
 };
@@ -67,6 +75,7 @@ enum {
 	R_NAME,
 	R_QUERY,
 	R_FINDING,
+	R_FINDING_SEEN,
 	R_RESOLVE,
 	R_EVENT,
 	R_META,
@@ -109,6 +118,9 @@ static const char *const sql[R__COUNT] = {
 		      " kind = excluded.kind, severity = excluded.severity, device = excluded.device,"
 		      " subject = excluded.subject, state = 'open', first_us = min(first_us, excluded.first_us),"
 		      " last_us = max(last_us, excluded.last_us), count = count + 1, record = excluded.record",
+	/* found again as it was: the record stands */
+	[R_FINDING_SEEN] = "UPDATE findings SET count = count + 1, last_us = max(last_us, ?2), state = 'open'"
+			   " WHERE key = ?1",
 	[R_RESOLVE] = "UPDATE findings SET state = 'resolved' WHERE rowid IN (SELECT rowid FROM findings"
 		      " WHERE state = 'open' AND last_us < ?1 ORDER BY last_us LIMIT ?2)",
 	[R_EVENT] = "INSERT INTO events (time_us, kind, device, key, record) VALUES (?1, 'new-device', ?2, ?3, ?4)",
@@ -136,6 +148,7 @@ static void memo_free(struct memo *m)
 	free(m->dest);
 	free(m->q);
 	free(m->names);
+	free(m->find);
 	memset(m, 0, sizeof *m);
 }
 
@@ -222,6 +235,14 @@ static int oom(struct recorder *r)
 
 /* ---- the memo ------------------------------------------------------------ */
 
+/* s into dst[n], cut to fit (snprintf's "%s" was a tenth of a commit) */
+static void copy(char *dst, size_t n, const char *s)
+{
+	size_t len = strnlen(s, n - 1);
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
 static int dev_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct dev_memo *)a)->id, ((const struct dev_memo *)b)->id);
@@ -246,10 +267,15 @@ static const void *find(const void *key, const void *base, size_t n, size_t size
 	return n ? bsearch(key, base, n, size, cmp) : NULL;
 }
 
+static int finding_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct finding_memo *)a)->key, ((const struct finding_memo *)b)->key);
+}
+
 static void dest_key(struct dest_mkey *k, const char *dev, const struct rep_dest *x)
 {
 	memset(k, 0, sizeof *k); /* the padding too: the key is compared as bytes */
-	snprintf(k->dev, sizeof k->dev, "%s", dev);
+	copy(k->dev, sizeof k->dev, dev);
 	k->proto = x->proto;
 	k->inbound = (uint8_t)!!x->inbound;
 	k->port = x->port;
@@ -350,7 +376,7 @@ static int write_queries(struct recorder *r, const struct rep_device *d, uint64_
 {
 	for (size_t i = 0; i < d->n_queries; i++) {
 		struct query_memo *m = &r->cur.q[r->cur.n_q++];
-		snprintf(m->dev, sizeof m->dev, "%s", d->id);
+		copy(m->dev, sizeof m->dev, d->id);
 		m->name = d->queries[i].name;
 		m->count = d->queries[i].count;
 		const struct query_memo *o = find(m, r->old.q, r->old.n_q, sizeof *m, query_cmp);
@@ -437,7 +463,7 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 {
 	struct dev_memo *m = &r->cur.dev[r->cur.n_dev++];
 	memset(m, 0, sizeof *m);
-	snprintf(m->id, sizeof m->id, "%s", d->id);
+	copy(m->id, sizeof m->id, d->id);
 	m->pkts_out = d->pkts_out;
 	m->pkts_in = d->pkts_in;
 	m->bytes_out = d->bytes_out;
@@ -500,10 +526,94 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 
 /* ---- findings and the rest ------------------------------------------------- */
 
+static uint64_t mix(const struct recorder *r, uint64_t h, const void *p, size_t n)
+{
+	uint64_t x = siphash13(p, n, r->seed);
+	return h ^ (x + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
+}
+
+static uint64_t mix_str(const struct recorder *r, uint64_t h, const char *s)
+{
+	return s ? mix(r, h, s, strlen(s) + 1) : mix(r, h, "", 0);
+}
+
+/* Every value of the evidence, in order, lists and their items too. */
+static uint64_t hash_fset(const struct recorder *r, uint64_t h, const struct fset *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		const struct fval *v = &e->v[i];
+		h = mix_str(r, h, v->name);
+		h = mix(r, h, &v->type, sizeof v->type);
+		switch (v->type) {
+		case FV_ADDR:
+			h = mix(r, h, v->v.addr.b, sizeof v->v.addr.b);
+			break;
+		case FV_REAL:
+			h = mix(r, h, &v->v.d, sizeof v->v.d);
+			break;
+		case FV_NAME:
+		case FV_DEVICE:
+			h = mix_str(r, h, v->v.s);
+			break;
+		case FV_LIST:
+			h = mix(r, h, &v->v.list.total, sizeof v->v.list.total);
+			for (uint32_t k = 0; k < v->v.list.n; k++)
+				h = hash_fset(r, h, &v->v.list.v[k]);
+			break;
+		case FV_NONE:
+			break;
+		default:
+			h = mix(r, h, &v->v.u, sizeof v->v.u);
+		}
+	}
+	return h;
+}
+
+/* What the finding's record is made of: the same hash, the same record. */
+static uint64_t hash_finding(const struct recorder *r, const struct finding *x)
+{
+	uint64_t h = mix(r, 0, &x->sev, sizeof x->sev);
+	h = mix_str(r, h, x->detector);
+	h = mix_str(r, h, x->device);
+	h = mix_str(r, h, x->subject);
+	h = mix(r, h, &x->first_us, sizeof x->first_us);
+	h = mix(r, h, &x->last_us, sizeof x->last_us);
+	return hash_fset(r, h, &x->ev);
+}
+
+/* A finding found as the last commit wrote it: count and time only
+ * (its words and evidence made again cost more than the rest of a quiet
+ * commit). 1 when done, 0 when the row must be written whole, -1. */
+static int finding_seen(struct recorder *r, const struct finding *x, uint64_t now_us)
+{
+	sqlite3_stmt *q = prep(r, R_FINDING_SEEN);
+	if (!q)
+		return -1;
+	text(q, 1, x->key);
+	i64(q, 2, now_us);
+	if (done(r, q, "recording a finding"))
+		return -1;
+	return sqlite3_changes(r->db) > 0;
+}
+
 static int record_findings(struct recorder *r, const struct findings *f, uint64_t now_us)
 {
-	for (size_t i = 0; f && i < f->n; i++) {
+	size_t n = f ? f->n : 0;
+	if (!(r->cur.find = malloc((n ? n : 1) * sizeof *r->cur.find)))
+		return oom(r);
+	for (size_t i = 0; i < n; i++) {
 		const struct finding *x = &f->v[i];
+		struct finding_memo *m = &r->cur.find[r->cur.n_find++];
+		copy(m->key, sizeof m->key, x->key);
+		m->hash = hash_finding(r, x);
+		const struct finding_memo *o = find(m, r->old.find, r->old.n_find, sizeof *m, finding_cmp);
+		if (o && o->hash == m->hash) {
+			int seen = finding_seen(r, x, now_us);
+			if (seen < 0)
+				return -1;
+			if (seen)
+				continue;
+		}
 		char *record = dump(output_json_finding(x));
 		if (!record)
 			return oom(r);
@@ -603,6 +713,8 @@ static int memo_keep(struct recorder *r)
 	qsort(r->cur.dev, r->cur.n_dev, sizeof *r->cur.dev, dev_cmp);
 	qsort(r->cur.dest, r->cur.n_dest, sizeof *r->cur.dest, dest_cmp);
 	qsort(r->cur.q, r->cur.n_q, sizeof *r->cur.q, query_cmp);
+	if (r->cur.find)
+		qsort(r->cur.find, r->cur.n_find, sizeof *r->cur.find, finding_cmp);
 	return 0;
 }
 

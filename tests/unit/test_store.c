@@ -511,6 +511,51 @@ static void test_retention_prunes(void **state)
 	tmpdb_drop(&t);
 }
 
+/* A finding by its key: found again as it was, counted (the record
+ * stands); its evidence changed, the record is the new one; resolved
+ * when unseen, open again when found. */
+static void test_findings_by_key(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 1);
+	fake_set(f, 1, T0);
+	struct findings fs = { 0 };
+	struct finding *x = finding_add(&fs, SEV_HIGH, "test-scan", &f->dev[0], "lan");
+	assert_non_null(x);
+	fs_count(&x->ev, "hosts", 1);
+	commit_ok(r, &f->rep, &fs, T0);
+	commit_ok(r, &f->rep, &fs, T0 + 10);
+	static const char one[] = "SELECT count(*) FROM findings WHERE key = 'test-scan/02:00:00:00:00:01/lan'"
+				  " AND count = %d AND state = '%s'"
+				  " AND json_extract(record, '$.evidence_fields.hosts') = %d"
+				  " AND severity = 'high' AND device = '02:00:00:00:00:01' AND subject = 'lan'";
+	char sql[400];
+	snprintf(sql, sizeof sql, one, 2, "open", 1);
+	assert_int_equal(q1(s, sql), 1);
+	fs.v[0].ev.v[0].v.u = 5;
+	commit_ok(r, &f->rep, &fs, T0 + 20);
+	snprintf(sql, sizeof sql, one, 3, "open", 5);
+	assert_int_equal(q1(s, sql), 1);
+	assert_int_equal(q1(s, "SELECT last_us FROM findings"), (long long)(T0 + 20));
+	commit_ok(r, &f->rep, NULL, T0 + 2 * DAY);
+	snprintf(sql, sizeof sql, one, 3, "resolved", 5);
+	assert_int_equal(q1(s, sql), 1);
+	commit_ok(r, &f->rep, &fs, T0 + 2 * DAY + 10);
+	snprintf(sql, sizeof sql, one, 4, "open", 5);
+	assert_int_equal(q1(s, sql), 1);
+	assert_int_equal(q1(s, "SELECT first_us FROM findings"), (long long)T0);
+	findings_free(&fs);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
 /* ---- failure and retry ------------------------------------------------------- */
 
 /* The database full (max_page_count at its size): the commit fails and
@@ -806,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_hour_boundaries),
 		cmocka_unit_test(test_rollup_keeps_sums),
 		cmocka_unit_test(test_retention_prunes),
+		cmocka_unit_test(test_findings_by_key),
 		cmocka_unit_test(test_failure_retry_loses_nothing),
 		cmocka_unit_test(test_busy_retry),
 		cmocka_unit_test(test_label_kept),
