@@ -5,8 +5,9 @@
 
 #include "lib/addr.h"
 #include "store/store.h"
+#include "watch.h"
 
-#define DEFAULT_DB "/var/lib/alfoil/alfoil.db" /* watch's default too */
+#define DEFAULT_DB WATCH_DEFAULT_DB /* where watch writes */
 
 /* A device id as the store keeps it (rep_device.id) from what a person
  * typed: a MAC in its one form, or an address. 0, or -1 after a message
