@@ -103,12 +103,13 @@ static void cell(const char *s, int w)
 static void devices_text(const struct store_devices *l)
 {
 	char a[32], b[32];
-	printf("%-17s  %-24s  %-15s  %-10s  %-18s  %-28s  %-16s  %s\n", "DEVICE", "LABEL", "ADDRESS", "KIND", "BRAND",
+	/* NAME: the label a person gave it, else what the reports called it */
+	printf("%-17s  %-38s  %-15s  %-10s  %-18s  %-28s  %-16s  %s\n", "DEVICE", "NAME", "ADDRESS", "KIND", "BRAND",
 	       "MAKER", "FIRST SEEN", "LAST SEEN");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct store_device *d = &l->v[i];
 		cell(d->id, 17);
-		cell(d->label, 24);
+		cell(d->label ? d->label : d->display, 38);
 		cell(d->ipv4, 15);
 		cell(d->gateway ? "router" : d->kind, 10);
 		cell(d->brand, 18);
@@ -190,8 +191,8 @@ static const struct cli_cmd device_cmd = {
 	"report from the history (alfoil report: text, JSON, HTML) in place of the\n"
 	"name it gives itself, and in alfoil devices. alfoil watch never changes\n"
 	"them. Without --label or --notes, the device's line of alfoil devices is\n"
-	"shown. Text that would hide or reorder what is around it (controls, bidi\n"
-	"overrides) is refused.",
+	"shown. Text that would hide or reorder what is around it (line breaks and\n"
+	"other controls, bidi overrides) is refused.",
 	device_opts, sizeof device_opts / sizeof device_opts[0],
 	NULL,
 	"  0  ok\n"
