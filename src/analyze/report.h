@@ -283,6 +283,8 @@ struct report {
 	uint32_t max_devices;
 	const struct data_set *data_sets; /* set by the command: what the intel came from */
 	size_t n_data_sets;
+	int history;               /* made from the history (store/history.c): no
+				    * capture of its own, so no packet counts */
 	struct rep_block *blocks;  /* report_load: what its strings live in */
 	size_t load_skipped;       /* report_load: values of the file left out */
 };
@@ -325,7 +327,8 @@ void report_count(struct report *r);
 /* A report whose destinations' counters were summed again (the history,
  * store/history.c, from rows of several times): each internet
  * destination's abroad (against r->home_country) and folded
- * (infrastructure below infra_bytes up) again, destinations and devices
+ * (infrastructure below infra_bytes up) again, a name one row of an
+ * address has shared with the rows without one, destinations and devices
  * sorted as report_build sorts them, then the display names (labels),
  * folded infrastructure, country view and counts made again. */
 void report_resum(struct report *r, uint64_t infra_bytes);

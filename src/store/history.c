@@ -14,6 +14,7 @@
 #include "analyze/findings.h"
 #include "lib/fmt.h"
 #include "lib/utf8.h"
+#include "lib/when.h"
 
 #define HOUR_US (3600ull * 1000000)
 #define DAY_US (86400ull * 1000000)
@@ -139,7 +140,8 @@ struct build {
 static int devices_of(struct build *B, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = prepare(B->s,
-				   "SELECT id, record, label FROM devices WHERE ?4 IS NULL OR id = ?4 ORDER BY id",
+				   "SELECT id, record, label, first_us, last_us FROM devices WHERE ?4 IS NULL OR id = ?4"
+				   " ORDER BY id",
 				   &B->b, err, errlen);
 	if (!st)
 		return -1;
@@ -157,6 +159,10 @@ static int devices_of(struct build *B, char *err, size_t errlen)
 			json_decref(o);
 			continue;
 		}
+		/* first and last seen over every run (the record is of the last
+		 * one: a device forgotten and seen again starts anew there) */
+		set(o, "first_seen", jtime(col_count(st, 3)));
+		set(o, "last_seen", jtime(col_count(st, 4)));
 		/* the counters are the rows' (counters_of): none, nothing */
 		json_object_set_new(o, "destinations", json_array());
 		static const char *const counters[] = { "packets_out", "packets_in", "bytes_out", "bytes_in" };
@@ -222,12 +228,19 @@ static void dest_done(struct build *B, const char *dev, json_t *rec, const struc
 		json_decref(rec);
 		return;
 	}
+	/* the window open at its start: the latest record knows when the
+	 * destination began (a row's first is when its delta began: of files
+	 * read out of time order, the earlier traffic of a later row) */
+	uint64_t first = d->first_us, rf;
+	const char *f = json_string_value(json_object_get(rec, "first_seen"));
+	if ((!B->w || !B->w->since_us) && f && when_parse(f, 0, &rf) == 0 && rf && (!first || rf < first))
+		first = rf;
 	set(rec, "flows", json_integer((json_int_t)(d->flows > UINT32_MAX ? UINT32_MAX : d->flows)));
 	set(rec, "packets_up", json_integer((json_int_t)d->pkts_up));
 	set(rec, "packets_down", json_integer((json_int_t)d->pkts_down));
 	set(rec, "bytes_up", json_integer((json_int_t)d->bytes_up));
 	set(rec, "bytes_down", json_integer((json_int_t)d->bytes_down));
-	set(rec, "first_seen", jtime(d->first_us));
+	set(rec, "first_seen", jtime(first));
 	set(rec, "last_seen", jtime(d->last_us));
 	json_array_append_new(json_object_get(o, "destinations"), rec);
 	json_object_set_new(B->active, dev, json_true());
@@ -319,6 +332,7 @@ static int dests_of(struct build *B, char *err, size_t errlen)
  * rows keeps its record's lists when the window is open. */
 static int dns_of(struct build *B, char *err, size_t errlen)
 {
+	/* (?1 + 1 h: the window's since) */
 	static const char *const sql[2] = {
 		"SELECT device, name, count FROM queries WHERE last_us >= ?1 + 3600000000 AND first_us < ?3"
 		" AND (?4 IS NULL OR device = ?4) ORDER BY device, name",
@@ -446,7 +460,11 @@ struct report *store_report(struct store *s, const struct store_window *w, repor
 		     B.path, B.skipped);
 	json_t *root = document(&B);
 	char *text = root ? json_dumps(root, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	/* the tree goes before the loader makes its own of the text */
 	json_decref(root);
+	json_decref(B.devs);
+	json_decref(B.active);
+	B.devs = B.active = NULL;
 	if (!text) {
 		snprintf(err, errlen, "%s: out of memory", B.path);
 		goto out;
@@ -457,96 +475,13 @@ struct report *store_report(struct store *s, const struct store_window *w, repor
 		goto out;
 	struct find_config fc;
 	find_config_default(&fc);
+	r->history = 1;
 	device_times(r, w);
 	report_resum(r, fc.infra_bytes);
 out:
 	json_decref(B.devs);
 	json_decref(B.active);
 	return r;
-}
-
-/* ---- times of a window ------------------------------------------------------ */
-
-static int digits(const char *s, int n, int *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
-int history_parse_time(const char *s, uint64_t now_us, uint64_t *us)
-{
-	size_t len = strlen(s);
-	/* a length of time before now */
-	if (len >= 2 && len <= 12 && strspn(s, "0123456789") == len - 1) {
-		static const struct { char c; uint64_t s; } units[] = {
-			{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
-		};
-		uint64_t n = strtoull(s, NULL, 10);
-		for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-			if (s[len - 1] == units[i].c) {
-				if (n > 100ull * 366 * 86400 / units[i].s)
-					return -1;
-				uint64_t back = n * units[i].s * 1000000;
-				*us = back < now_us ? now_us - back : 0;
-				return 0;
-			}
-		return -1;
-	}
-	int y, mo, d, h = 0, mi = 0, sec = 0;
-	if (len < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) || s[7] != '-' ||
-	    digits(s + 8, 2, &d))
-		return -1;
-	const char *p = s + 10;
-	uint64_t frac = 0;
-	long off = 0;
-	if (*p) {
-		if ((*p != 'T' && *p != 't' && *p != ' ') || digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi))
-			return -1;
-		p += 6;
-		if (*p == ':') {
-			if (digits(p + 1, 2, &sec))
-				return -1;
-			p += 3;
-			if (*p == '.') {
-				uint64_t scale = 100000;
-				for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-					frac += (uint64_t)(*p - '0') * scale;
-				if (p[-1] == '.')
-					return -1;
-			}
-		}
-		int oh, om;
-		if ((*p == 'Z' || *p == 'z') && !p[1])
-			off = 0;
-		else if ((*p == '+' || *p == '-') && !digits(p + 1, 2, &oh) && p[3] == ':' && !digits(p + 4, 2, &om) &&
-			 !p[6] && oh < 24 && om < 60)
-			off = (*p == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
-		else
-			return -1;
-	}
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100) || y % 400 == 0;
-	if (d > mdays[mo - 1] + (mo == 2 && leap))
-		return -1;
-	/* days since the epoch (the civil calendar, proleptic Gregorian) */
-	long days = 0;
-	for (int yy = 1970; yy < y; yy++)
-		days += 365 + ((yy % 4 == 0 && yy % 100) || yy % 400 == 0);
-	for (int m = 1; m < mo; m++)
-		days += mdays[m - 1] + (m == 2 && leap);
-	days += d - 1;
-	long t = days * 86400L + h * 3600L + mi * 60L + sec - off;
-	if (t < 0)
-		return -1;
-	*us = (uint64_t)t * 1000000 + frac;
-	return 0;
 }
 
 /* ---- the inventory ----------------------------------------------------------- */

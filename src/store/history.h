@@ -40,15 +40,14 @@ struct store_window {
  * ones sets r->home_country and calls report_resum(). A labelled device
  * (devices.label) has it in rep_device.label (and display). The capture's
  * first and last seen are those of the devices; its packet and byte counts
- * and inputs are not kept by the store (0, none). */
+ * and inputs are not kept by the store (0, none: r->history is set, and the
+ * text and HTML headers say "from the history"). A device's DNS queries
+ * and answers are the rows of the queries and names tables seen in the
+ * window, with their counts over all time (the tables keep no hours); a
+ * device without such rows keeps its record's lists when the window is
+ * open, and has none in a window. */
 struct report *store_report(struct store *s, const struct store_window *w, report_warn_fn warn,
 			    char *err, size_t errlen);
-
-/* A time of a window, as a person writes it: "24h", "7d", "90m", "30s",
- * "2w" (that long before now_us), "2026-11-30" (its start, UTC), or RFC
- * 3339, "2026-11-30T08:00:00Z", "2026-11-30T09:00:00.5+01:00" (a space
- * for the T, and no seconds, are taken too). 0 and *us set, or -1. */
-int history_parse_time(const char *s, uint64_t now_us, uint64_t *us);
 
 /* One line of the inventory: the devices table, text made safe to show
  * (lib/utf8.h: what is not becomes '?'). */
