@@ -79,6 +79,12 @@ build/san/inspect-many: tests/tools/inspect-many.c build/san/cmd_inspect.o build
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a $(LIBS)
 
+# tests/t-history.sh: the store's recorder over captures, without watch
+# (tests/tools/history-record.c)
+build/san/history-record: tests/tools/history-record.c build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INC) $(PKG_CFLAGS) $(SAN_CFLAGS) -o $@ $< build/san/cmd_inspect.o build/san/cmd_inspect_args.o build/san/libalfoil.a $(LIBS)
+
 # tests/t-live-reopen.sh: the engine live on several interfaces, with
 # persist, as watch runs it (tests/tools/live-engine.c)
 build/san/live-engine: tests/tools/live-engine.c build/san/libalfoil.a
@@ -174,7 +180,7 @@ fuzz: $(FUZZ_BIN) build/rel/seeds
 HAVE_FUZZ_CC := $(shell command -v $(FUZZ_CC) 2>/dev/null)
 CHECK_FUZZ := $(if $(HAVE_FUZZ_CC),$(FUZZ_BIN) build/rel/seeds)
 
-check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood build/rel/mkmonth build/san/inspect-many build/san/live-engine $(CHECK_FUZZ)
+check: $(UNIT_BIN) build/san/alfoil alfoil examples/home.pcap $(REPLAY_BIN) build/rel/mkflood build/rel/mkmonth build/san/inspect-many build/san/history-record build/san/live-engine $(CHECK_FUZZ)
 	@tests/run-tests.sh build/san
 
 # Seed corpus from the real captures (fuzz/corpus/<target>/, not committed).

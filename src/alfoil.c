@@ -19,8 +19,12 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "inspect", cmd_inspect, "inventory devices and map whom they talk to, from captures or live" },
+	{ "watch", cmd_watch, "the daemon: watch live (or read files) into a SQLite history" },
 	{ "enforce", cmd_enforce, "nftables rules that hold devices to their profiles (inet alfoil table)" },
 	{ "profile", cmd_profile, "learn per-device MUD profiles (RFC 8520) and check traffic against them" },
+	{ "report", cmd_report, "the report of a day, a week, any window, from the history watch keeps" },
+	{ "devices", cmd_devices, "the inventory of the history: every device seen, with its label" },
+	{ "device", cmd_device, "give a device of the history a label (a name) and notes" },
 };
 
 #define N_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])

@@ -16,5 +16,9 @@ enum {
 int cmd_inspect(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_enforce(int argc, char **argv);
+int cmd_report(int argc, char **argv);  /* cmd_history.c */
+int cmd_devices(int argc, char **argv);
+int cmd_device(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

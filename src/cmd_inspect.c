@@ -309,6 +309,52 @@ static int show_progress(const struct inspect_opts *o)
 	return o->progress > 0 || (o->progress < 0 && isatty(2) && !o->quiet);
 }
 
+struct rep_input *inspect_inputs(const struct engine_result *er)
+{
+	struct rep_input *inputs = calloc(er->n_inputs ? er->n_inputs : 1, sizeof *inputs);
+	for (size_t i = 0; inputs && i < er->n_inputs; i++) {
+		const struct engine_input *ei = &er->inputs[i];
+		struct rep_input *ri = &inputs[i];
+		ri->name = ei->name;
+		ri->linktype = ei->linktype;
+		ri->packets = ei->packets;
+		ri->error = ei->error;
+		memcpy(ri->message, ei->message, sizeof ri->message);
+		ri->live = ei->live;
+		ri->received = ei->received;
+		ri->dropped = ei->dropped;
+		ri->if_dropped = ei->if_dropped;
+	}
+	return inputs;
+}
+
+struct report *inspect_report(const struct snapshot *snap, const struct intel_load *il, const char *home,
+			      const struct inspect_source *src, const struct find_inputs *fin, struct findings *f,
+			      struct inspect_times *times)
+{
+	struct intel_db in = { il->oui, il->ip, il->clouds, home, il->cls, il->infra, fin->cfg->infra_bytes };
+	struct report *rep = report_build(snap, &in, src->dec, src->inputs, src->n_inputs, src->first_us,
+					  src->last_us, src->undecoded);
+	if (!rep)
+		return NULL;
+	rep->version = ALFOIL_VERSION;
+	rep->n_data_sets = il->n_ds;
+	rep->data_sets = il->ds;
+	if (!il->oui)
+		rep->oui_status = "IEEE registry not loaded: makers unknown";
+	if (!il->ip || ipdb_missing(il->ip)[0])
+		rep->ip_status = il->ip ? ipdb_missing(il->ip) : "IP data not loaded";
+	if (times)
+		times->report = engine_clock_us();
+	findings_run(rep, fin, f);
+	findings_sort_words(f);
+	rep->findings = f->v;
+	rep->n_findings = f->n;
+	if (times)
+		times->find = engine_clock_us();
+	return rep;
+}
+
 int inspect_collect(struct inspect_opts *o, struct inspect_result *res)
 {
 	memset(res, 0, sizeof *res);
@@ -370,27 +416,15 @@ int inspect_collect(struct inspect_opts *o, struct inspect_result *res)
 		run_free(run);
 		return -1;
 	}
-	const struct intel_load *il = run->il;
-	struct rep_input *inputs = calloc(er->n_inputs ? er->n_inputs : 1, sizeof *inputs);
-	struct intel_db in = { il->oui, il->ip, il->clouds, o->home, il->cls, il->infra, run->fc.infra_bytes };
-	for (size_t i = 0; inputs && i < er->n_inputs; i++) {
-		const struct engine_input *ei = &er->inputs[i];
-		struct rep_input *ri = &inputs[i];
-		ri->name = ei->name;
-		ri->linktype = ei->linktype;
-		ri->packets = ei->packets;
-		ri->error = ei->error;
-		memcpy(ri->message, ei->message, sizeof ri->message);
-		ri->live = ei->live;
-		ri->received = ei->received;
-		ri->dropped = ei->dropped;
-		ri->if_dropped = ei->if_dropped;
-	}
+	struct rep_input *inputs = inspect_inputs(er);
 	/* the last snapshot: the report's strings are its (freed after the
 	 * report, in run_free()) */
 	run->snap = inputs ? tracker_snapshot(t) : NULL;
-	struct report *rep = run->snap ? report_build(run->snap, &in, engine_dec_stats(run->e), inputs,
-						      er->n_inputs, er->first_us, er->last_us, er->undecoded)
+	struct inspect_source src = { engine_dec_stats(run->e), inputs, er->n_inputs, er->first_us, er->last_us,
+				      er->undecoded };
+	struct find_inputs fin = { &run->fc, run->block, run->base, o->profiles ? &run->profiles : NULL };
+	struct report *rep = run->snap ? inspect_report(run->snap, run->il, o->home, &src, &fin, &res->findings,
+							&res->times)
 				       : NULL;
 	free(inputs);
 	if (!rep) {
@@ -398,20 +432,6 @@ int inspect_collect(struct inspect_opts *o, struct inspect_result *res)
 		run_free(run);
 		return -1;
 	}
-	rep->version = ALFOIL_VERSION;
-	rep->n_data_sets = il->n_ds;
-	rep->data_sets = il->ds;
-	if (!il->oui)
-		rep->oui_status = "IEEE registry not loaded: makers unknown";
-	if (!il->ip || ipdb_missing(il->ip)[0])
-		rep->ip_status = il->ip ? ipdb_missing(il->ip) : "IP data not loaded";
-	res->times.report = engine_clock_us();
-	struct find_inputs fin = { &run->fc, run->block, run->base, o->profiles ? &run->profiles : NULL };
-	findings_run(rep, &fin, &res->findings);
-	findings_sort_words(&res->findings);
-	rep->findings = res->findings.v;
-	rep->n_findings = res->findings.n;
-	res->times.find = engine_clock_us();
 	res->rep = rep;
 	res->run = run;
 	return 0;

@@ -25,6 +25,7 @@
 #include "track/tracker.h"
 
 struct intel_load;
+struct snapshot;
 
 struct inspect_opts {
 	const char *iface;
@@ -103,6 +104,29 @@ void intel_load_free(struct intel_load *il);
 struct inspect_times {
 	uint64_t start, read, intel, report, find;
 };
+
+/* What the report says of where its packets came from (the engine's
+ * result; zeros and NULLs when not known, e.g. on a snapshot worker). */
+struct inspect_source {
+	const struct dec_stats *dec;
+	const struct rep_input *inputs;
+	size_t n_inputs;
+	uint64_t first_us, last_us, undecoded;
+};
+
+struct engine_result;
+/* The engine's inputs as the report's (calloc'd, free() it; the names
+ * point into er); NULL when out of memory. */
+struct rep_input *inspect_inputs(const struct engine_result *er);
+
+/* The report of a snapshot as inspect makes it: report_build() with il's
+ * data (home: --home-country or NULL), the data sets and what is missing
+ * named, then the detectors (fin), their findings sorted into f and
+ * rep->findings. The report points into snap, il and f: free it first.
+ * times: its report and find stamps, or NULL. NULL when out of memory. */
+struct report *inspect_report(const struct snapshot *snap, const struct intel_load *il, const char *home,
+			      const struct inspect_source *src, const struct find_inputs *fin, struct findings *f,
+			      struct inspect_times *times);
 
 struct inspect_run; /* what the report points into */
 

@@ -43,11 +43,18 @@ static void top_sort(const char **names, uint64_t *bytes, size_t n)
 		}
 }
 
-/* The name a person gave the device, from its DHCP or mDNS host name:
+/* The name a person gave the device: the label set with `alfoil device
+ * --label` (history), else its DHCP or mDNS host name:
  * "chuangmi-camera-ipc019" of "chuangmi-camera-ipc019_miio317265904", a
  * ".local" cut. Names that are only digits (device ids) are skipped. */
 static void device_display(struct rep_device *d)
 {
+	if (d->label && *d->label) {
+		char text[ADDR_STRLEN];
+		const char *a = d->n_ipv4 ? addr_fmt(&d->ipv4[0], text) : d->n_ipv6 ? addr_fmt(&d->ipv6[0], text) : d->id;
+		snprintf(d->display, sizeof d->display, "%s (%s)", d->label, a);
+		return;
+	}
 	static const char *const sources[] = { "dhcp-hostname", "mdns-hostname", "mdns-instance",
 					       "dhcpv6-fqdn" };
 	char text[ADDR_STRLEN];

@@ -1,15 +1,14 @@
 /* findings.c - the detector table, configuration, blocklist, baseline and
  * the helpers detectors share (see findings.h). */
 #include "analyze/findings.h"
+#include "analyze/report_load.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 /* The detectors: each is one file (find_*.c, defining find_NAME) and one
  * line here, in the order they run. */
@@ -624,68 +623,59 @@ struct baseline {
 	size_t n_devs;
 };
 
-struct baseline *baseline_load(const char *path, char *err, size_t errlen)
+/* Every destination the device opened (by its domain, else its address)
+ * and its upload rate over the report's time (whole seconds, as the
+ * capture's first and last packet are written). */
+struct baseline *baseline_from_report(const struct report *r)
 {
-	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
-	if (!root) {
-		snprintf(err, errlen, "%s:%d: not a JSON report: %s", path, je.line, je.text);
-		return NULL;
-	}
-	json_t *devs = json_object_get(root, "devices");
-	if (!json_is_array(devs)) {
-		snprintf(err, errlen, "%s: no \"devices\" array: not an alfoil inspect --json report", path);
-		json_decref(root);
-		return NULL;
-	}
 	struct baseline *b = calloc(1, sizeof *b);
-	size_t cap = 0, i, j;
-	json_t *d, *x;
-	double span = 0;
-	{
-		json_t *capture = json_object_get(root, "capture");
-		const char *a = json_string_value(json_object_get(capture, "first_seen"));
-		const char *z = json_string_value(json_object_get(capture, "last_seen"));
-		struct tm ta, tz;
-		memset(&ta, 0, sizeof ta);
-		memset(&tz, 0, sizeof tz);
-		if (a && z && strptime(a, "%Y-%m-%dT%H:%M:%S", &ta) && strptime(z, "%Y-%m-%dT%H:%M:%S", &tz))
-			span = difftime(timegm(&tz), timegm(&ta));
+	size_t n = 0;
+	if (!b)
+		return NULL;
+	for (size_t k = 0; k < r->n_devices; k++)
+		n += r->devices[k].n_dests;
+	b->devs = calloc(r->n_devices + 1, sizeof *b->devs);
+	b->v = calloc(n + 1, sizeof *b->v);
+	if (!b->devs || !b->v) {
+		baseline_free(b);
+		return NULL;
 	}
-	if (b)
-		b->devs = calloc(json_array_size(devs) + 1, sizeof *b->devs);
-	json_array_foreach(devs, i, d) {
-		const char *id = json_string_value(json_object_get(d, "id"));
-		if (b && b->devs && id) {
-			struct base_dev *bd = &b->devs[b->n_devs++];
-			snprintf(bd->id, sizeof bd->id, "%s", id);
-			double up = (double)json_integer_value(json_object_get(d, "bytes_out"));
-			bd->up_per_s = up / (span > 1 ? span : 1);
-		}
-		json_array_foreach(json_object_get(d, "destinations"), j, x) {
-			const char *dom = json_string_value(json_object_get(x, "domain"));
-			const char *addr = json_string_value(json_object_get(x, "address"));
-			const char *dest = dom ? dom : addr;
-			if (!b || !id || !dest)
-				continue;
-			if (b->n == cap) {
-				cap = cap ? 2 * cap : 256;
-				char **v = realloc(b->v, cap * sizeof *v);
-				if (!v)
-					continue;
-				b->v = v;
+	double span = r->last_us / 1000000 > r->first_us / 1000000 && r->first_us
+			      ? (double)(r->last_us / 1000000 - r->first_us / 1000000) : 0;
+	for (size_t k = 0; k < r->n_devices; k++) {
+		const struct rep_device *d = &r->devices[k];
+		struct base_dev *bd = &b->devs[b->n_devs++];
+		snprintf(bd->id, sizeof bd->id, "%s", d->id);
+		bd->up_per_s = (double)d->bytes_out / (span > 1 ? span : 1);
+		for (size_t j = 0; j < d->n_dests; j++) {
+			const struct rep_dest *x = &d->dests[j];
+			char addr[ADDR_STRLEN];
+			const char *dest = x->domain ? x->domain : addr_fmt(&x->addr, addr);
+			size_t len = strlen(d->id) + strlen(dest) + 2;
+			char *s = malloc(len);
+			if (!s) {
+				baseline_free(b);
+				return NULL;
 			}
-			size_t n = strlen(id) + strlen(dest) + 2;
-			char *s = malloc(n);
-			if (!s)
-				continue;
-			snprintf(s, n, "%s|%s", id, dest);
+			snprintf(s, len, "%s|%s", d->id, dest);
 			b->v[b->n++] = s;
 		}
 	}
-	json_decref(root);
-	if (b)
-		qsort(b->v, b->n, sizeof *b->v, cmp_str);
+	qsort(b->v, b->n, sizeof *b->v, cmp_str);
+	return b;
+}
+
+/* The one reader of reports checks the file (report_load.h); values it
+ * leaves out are left out of the baseline too. */
+struct baseline *baseline_load(const char *path, char *err, size_t errlen)
+{
+	struct report *r = report_load(path, NULL, err, errlen);
+	if (!r)
+		return NULL;
+	struct baseline *b = baseline_from_report(r);
+	report_free(r);
+	if (!b)
+		snprintf(err, errlen, "%s: out of memory", path);
 	return b;
 }
 

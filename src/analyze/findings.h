@@ -134,7 +134,12 @@ int blocklist_match(const struct blocklist *b, const char *name_or_addr);
 size_t blocklist_count(const struct blocklist *b);
 
 struct baseline;
+/* An earlier JSON report (report_load(), which checks it; what it leaves
+ * out the baseline lacks), or the records of one: what each device
+ * talked to, and how fast it sent. NULL with err (baseline_from_report:
+ * NULL only when out of memory). */
 struct baseline *baseline_load(const char *path, char *err, size_t errlen);
+struct baseline *baseline_from_report(const struct report *r);
 void baseline_free(struct baseline *b);
 int baseline_has(const struct baseline *b, const char *device, const char *dest);
 /* Bytes per second the device sent in the baseline, -1 when it was not there. */

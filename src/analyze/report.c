@@ -648,6 +648,50 @@ struct report *report_build(const struct snapshot *t, const struct intel_db *in,
 	return r;
 }
 
+/* A destination's rows of the history each keep the record of their last
+ * traffic: a name learned after it (a DNS answer in a file read later, a
+ * name another row of the address got) is shared again as report_build
+ * shares it, and whose cloud with it (a row of the same address and
+ * domain that knows). */
+static void share_again(struct rep_dest *v, size_t n)
+{
+	share_names(v, n);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i; j < n && addr_eq(&v[j].addr, &v[i].addr); j++)
+			;
+		for (size_t k = i; k < j; k++) {
+			if (v[k].company || !v[k].domain)
+				continue;
+			for (size_t m = i; m < j; m++)
+				if (v[m].company && v[m].domain && !strcmp(v[m].domain, v[k].domain)) {
+					v[k].company = v[m].company;
+					v[k].service = v[m].service;
+					break;
+				}
+		}
+	}
+}
+
+void report_resum(struct report *r, uint64_t infra_bytes)
+{
+	for (size_t k = 0; k < r->n_devices; k++) {
+		struct rep_device *d = &r->devices[k];
+		share_again(d->dests, d->n_dests);
+		for (size_t j = 0; j < d->n_dests; j++) {
+			struct rep_dest *x = &d->dests[j];
+			if (!x->internet)
+				continue;
+			x->abroad = x->country[0] && r->home_country[0] && strcmp(x->country, r->home_country);
+			x->folded = x->infra && x->bytes_up < infra_bytes;
+		}
+		sort_dests(d->dests, d->n_dests, by_bytes);
+	}
+	qsort(r->devices, r->n_devices, sizeof *r->devices, cmp_device);
+	r->n_countries = 0;
+	report_countries(r);
+	report_count(r);
+}
+
 void report_free(struct report *r)
 {
 	if (!r)

@@ -195,8 +195,11 @@ struct rep_device {
 	char serves_words[REP_SERVES_MAX][16]; /* the same as the classifier read them
 						* ("tcp/55443"): hits point here */
 	uint32_t arp_requests, arp_targets, arp_gratuitous; /* ARP it sent */
+	/* the name a person chose (`alfoil device --label`, from the history;
+	 * NULL: none): it stands for the host name in display */
+	const char *label;
 	/* what the reports call it: "chuangmi-camera-ipc019 (192.168.1.103)",
-	 * its name and address, else "192.168.1.105 (5e:a1:3c:77:09:d4)" */
+	 * its label or name and address, else "192.168.1.105 (5e:a1:3c:77:09:d4)" */
 	char display[128];
 	size_t n_folded;       /* internet destinations folded as infrastructure */
 	size_t n_listed;       /* internet destinations not folded: those listed */
@@ -280,6 +283,8 @@ struct report {
 	uint32_t max_devices;
 	const struct data_set *data_sets; /* set by the command: what the intel came from */
 	size_t n_data_sets;
+	int history;               /* made from the history (store/history.c): no
+				    * capture of its own, so no packet counts */
 	struct rep_block *blocks;  /* report_load: what its strings live in */
 	size_t load_skipped;       /* report_load: values of the file left out */
 };
@@ -319,5 +324,13 @@ void report_serves(struct rep_device *d);
  * device n_internet_dests, n_local_dests, n_folded, n_listed, and the
  * totals (countries.c; report_build and report_load both end with it). */
 void report_count(struct report *r);
+/* A report whose destinations' counters were summed again (the history,
+ * store/history.c, from rows of several times): each internet
+ * destination's abroad (against r->home_country) and folded
+ * (infrastructure below infra_bytes up) again, a name one row of an
+ * address has shared with the rows without one, destinations and devices
+ * sorted as report_build sorts them, then the display names (labels),
+ * folded infrastructure, country view and counts made again. */
+void report_resum(struct report *r, uint64_t infra_bytes);
 
 #endif

@@ -647,6 +647,11 @@ static void device_of(struct ld *L, const json_t *dv, struct rep_device *d, size
 	dns_of(L, d, json_object_get(dv, "dns"));
 	identity(L, d, json_object_get(dv, "identity"));
 	infra_of(L, d, json_object_get(dv, "infrastructure"));
+	d->label = text(L, json_object_get(dv, "label"), "label");
+	if (d->label && strlen(d->label) > REPORT_LABEL_MAX) {
+		warn_line(L, "label", json_object_get(dv, "label"), "longer than " "64 bytes");
+		d->label = NULL;
+	}
 	text_into(L, json_object_get(dv, "display_name"), "display_name", d->display, sizeof d->display);
 	if (!d->display[0])
 		snprintf(d->display, sizeof d->display, "%s", d->id);

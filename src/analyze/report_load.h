@@ -31,6 +31,7 @@
 
 #define REPORT_WARN_PER_DEV 16
 #define REPORT_LOAD_MAX_DEVICES 65536
+#define REPORT_LABEL_MAX 64 /* bytes of a device's label */
 
 typedef void (*report_warn_fn)(const char *fmt, ...);
 

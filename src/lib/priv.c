@@ -94,13 +94,16 @@ static int caps_get(uint64_t *eff, uint64_t *prm, uint64_t *inh)
 	return 0;
 }
 
-/* Empty effective, permitted and inheritable sets: always allowed, since
- * it only lowers them. */
-static int caps_clear(void)
+/* Effective and permitted sets of keep alone, inheritable empty: allowed
+ * when keep is within the permitted set, since it only lowers them (keep
+ * 0: none at all). */
+static int caps_set(uint64_t keep)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
 	memset(d, 0, sizeof d);
+	d[0].effective = d[0].permitted = (uint32_t)keep;
+	d[1].effective = d[1].permitted = (uint32_t)(keep >> 32);
 	return (int)syscall(SYS_capset, &h, d);
 }
 
@@ -108,12 +111,14 @@ static int caps_clear(void)
  * container that withheld it, a process that was never root) the set
  * stays as it is: it only limits what an execve() could grant, and
  * no-new-privs forbids that anyway. */
-static int bounding_drop(char *err, size_t errlen)
+static int bounding_drop(uint64_t keep, char *err, size_t errlen)
 {
 	for (int c = 0; c < CAP_MAX; c++) {
 		int r = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
 		if (r < 0)
 			break; /* EINVAL: past the last capability this kernel knows */
+		if (keep >> c & 1)
+			continue;
 		if (r == 1 && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
 			if (errno == EPERM)
 				return 0;
@@ -170,6 +175,11 @@ static int change_ids(const struct priv_user *u, char *err, size_t errlen)
 
 int priv_drop(const struct priv_user *u, char *err, size_t errlen)
 {
+	return priv_drop_keep(u, 0, err, errlen);
+}
+
+int priv_drop_keep(const struct priv_user *u, uint64_t keep, char *err, size_t errlen)
+{
 	int root = is_root();
 	if (root && u->keep_root)
 		return PRIV_KEPT;
@@ -185,21 +195,29 @@ int priv_drop(const struct priv_user *u, char *err, size_t errlen)
 			 "thread): an internal error", threads);
 		return -1;
 	}
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
+	/* capabilities to keep survive the change of uid in the permitted
+	 * set only with PR_SET_KEEPCAPS (cleared again by the kernel's exec,
+	 * and by us below) */
+	if (prctl(PR_SET_KEEPCAPS, keep ? 1 : 0, 0, 0, 0) < 0) {
 		snprintf(err, errlen, "PR_SET_KEEPCAPS: %s", strerror(errno));
 		return -1;
 	}
-	if (bounding_drop(err, errlen) < 0 || ambient_clear(err, errlen) < 0)
+	if (bounding_drop(keep, err, errlen) < 0 || ambient_clear(err, errlen) < 0)
 		return -1;
 	if (root && change_ids(u, err, errlen) < 0)
 		return -1;
-	if (caps_clear() < 0) {
-		snprintf(err, errlen, "clearing the capabilities (capset): %s", strerror(errno));
+	if (caps_set(keep) < 0) {
+		snprintf(err, errlen, "%s the capabilities (capset): %s", keep ? "lowering" : "clearing",
+			 strerror(errno));
+		return -1;
+	}
+	if (keep && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "PR_SET_KEEPCAPS: %s", strerror(errno));
 		return -1;
 	}
 	if (no_new_privs(err, errlen) < 0)
 		return -1;
-	if (priv_verify(root ? u->uid : (uid_t)-1, root ? u->gid : (gid_t)-1, err, errlen) < 0)
+	if (priv_verify_keep(root ? u->uid : (uid_t)-1, root ? u->gid : (gid_t)-1, keep, err, errlen) < 0)
 		return -1;
 	return root ? PRIV_DROPPED : PRIV_CAPS_ONLY;
 }
@@ -240,6 +258,11 @@ static int check_ids(uid_t uid, gid_t gid, char *err, size_t errlen)
 
 int priv_verify(uid_t uid, gid_t gid, char *err, size_t errlen)
 {
+	return priv_verify_keep(uid, gid, 0, err, errlen);
+}
+
+int priv_verify_keep(uid_t uid, gid_t gid, uint64_t keep, char *err, size_t errlen)
+{
 	if (check_ids(uid, gid, err, errlen) < 0)
 		return -1;
 	uint64_t eff, prm, inh;
@@ -247,9 +270,10 @@ int priv_verify(uid_t uid, gid_t gid, char *err, size_t errlen)
 		snprintf(err, errlen, "capget: %s", strerror(errno));
 		return -1;
 	}
-	if (eff || prm || inh) {
-		snprintf(err, errlen, "capabilities left: effective %016llx, permitted %016llx, inheritable %016llx",
-			 (unsigned long long)eff, (unsigned long long)prm, (unsigned long long)inh);
+	if (eff != keep || prm != keep || inh) {
+		snprintf(err, errlen, "capabilities: effective %016llx, permitted %016llx, inheritable %016llx, "
+			 "not %016llx, %016llx and none", (unsigned long long)eff, (unsigned long long)prm,
+			 (unsigned long long)inh, (unsigned long long)keep, (unsigned long long)keep);
 		return -1;
 	}
 	for (int c = 0; c < CAP_MAX; c++) {

@@ -27,6 +27,7 @@
 #define ALFOIL_LIB_PRIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define PRIV_DEFAULT_USER "nobody"
@@ -52,10 +53,18 @@ enum priv_result {
  * what failed (the process may then be half way: do not go on). */
 int priv_drop(const struct priv_user *u, char *err, size_t errlen);
 
+/* The same, keeping the capabilities of the mask keep (bit n:
+ * capability n, e.g. 1ull << CAP_NET_ADMIN for live nftables rules) in
+ * the effective, permitted and bounding sets: everything else goes as
+ * above, and the check asks for exactly keep. */
+int priv_drop_keep(const struct priv_user *u, uint64_t keep, char *err, size_t errlen);
+
 /* The check priv_drop() ends with, on its own: 0 when the process runs as
  * uid/gid (uid (uid_t)-1: any non-zero uid), holds no capability, cannot
  * setuid(0) or setgid(0) and has no-new-privs set; -1 with err naming
  * what is left. */
 int priv_verify(uid_t uid, gid_t gid, char *err, size_t errlen);
+/* The same with exactly the capabilities of keep left. */
+int priv_verify_keep(uid_t uid, gid_t gid, uint64_t keep, char *err, size_t errlen);
 
 #endif

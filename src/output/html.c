@@ -247,9 +247,12 @@ static int html_render(FILE *f, const struct report *r, const struct out_opts *o
 		   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
 		   "<title>alfoil: devices and where their data goes</title>\n<style>%s</style></head>\n<body><main>\n",
 		css);
-	fprintf(f, "<h1>Devices on this network and where their data goes</h1>\n<p class=\"muted\">%s packets, "
-		   "%s to %s UTC</p>\n",
-		fmt_count(a, r->packets), fmt_time(b, r->first_us, 0), fmt_time((char[32]){ 0 }, r->last_us, 0));
+	fprintf(f, "<h1>Devices on this network and where their data goes</h1>\n<p class=\"muted\">");
+	if (r->history)
+		fputs("From the history, ", f);
+	else
+		fprintf(f, "%s packets, ", fmt_count(a, r->packets));
+	fprintf(f, "%s to %s UTC</p>\n", fmt_time(b, r->first_us, 0), fmt_time((char[32]){ 0 }, r->last_us, 0));
 	fprintf(f, "<p class=\"headline\" id=\"headline\">%zu device%s. ", r->n_devices, r->n_devices == 1 ? "" : "s");
 	if (r->home_country[0]) {
 		fprintf(f, "%zu send%s data abroad (home %s)", r->totals.devices_abroad,

@@ -146,6 +146,8 @@ json_t *output_json_device(const struct rep_device *d, int with_dests)
 	set(o, "id", jstr(d->id));
 	set(o, "mac", d->has_mac ? jstr(mac_fmt(d->mac, mac)) : json_null());
 	set(o, "display_name", jstr(d->display));
+	if (d->label)
+		set(o, "label", jstr(d->label));
 	json_t *inf = json_array();
 	for (size_t i = 0; i < d->n_infra; i++) {
 		json_t *e = json_object();

@@ -136,7 +136,10 @@ static size_t range_skip(uint64_t first_us, uint64_t last_us)
 static void print_header(FILE *f, const struct report *r)
 {
 	char a[32], b[32], c[32], d[16];
-	fprintf(f, "alfoil inspect: %s packets, %s", fmt_count(a, r->packets), fmt_bytes(d, r->bytes));
+	if (r->history)
+		fprintf(f, "alfoil report: from the history");
+	else
+		fprintf(f, "alfoil inspect: %s packets, %s", fmt_count(a, r->packets), fmt_bytes(d, r->bytes));
 	if (r->first_us && r->last_us >= r->first_us)
 		/* the date on both ends when they are different days */
 		fprintf(f, ", %s to %s UTC (%s)", fmt_time(b, r->first_us, 0),

@@ -579,9 +579,12 @@ static void test_blocklist_baseline(void **state)
 	const struct finding *f = got("blocklisted", DEV);
 	assert_string_equal(evidence(f), "x.bad.example, 198.51.100.66, bad.example");
 	/* a baseline that knew good.example, at a tenth of the rate */
-	char *js = write_tmp("{\"capture\":{\"first_seen\":\"2025-11-23T16:00:00Z\",\"last_seen\":\"2025-11-23T17:00:00Z\"},"
-			     "\"devices\":[{\"id\":\"" DEV "\",\"bytes_out\":100000,"
-			     "\"destinations\":[{\"domain\":\"good.example\",\"address\":\"198.51.100.7\"}]}]}");
+	/* (read by report_load: a trimmed report, but every value valid) */
+	char *js = write_tmp("{\"capture\":{\"first_seen\":\"2025-11-23T16:00:00.250000Z\","
+			     "\"last_seen\":\"2025-11-23T17:00:00.100000Z\"},"
+			     "\"devices\":[{\"id\":\"" DEV "\",\"mac\":\"" DEV "\",\"bytes_out\":100000,"
+			     "\"destinations\":[{\"domain\":\"good.example\",\"address\":\"198.51.100.7\","
+			     "\"scope\":\"internet\",\"proto\":\"tcp\",\"port\":443}]}]}");
 	struct baseline *base = baseline_load(js, err, sizeof err);
 	assert_non_null(base);
 	in = (struct find_inputs){ &cfg, NULL, base, NULL };

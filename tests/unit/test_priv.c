@@ -66,11 +66,10 @@ static int field(pid_t pid, const char *name, char *out, size_t n)
 	return found;
 }
 
-/* The child drops, says how (one byte), then waits to be read through
- * /proc and killed. */
-static void test_drop_in_child(void **state)
+/* The child drops (keeping the capabilities of keep), says how (one
+ * byte), then waits to be read through /proc and killed. */
+static void drop_in_child(uint64_t keep)
 {
-	(void)state;
 	struct priv_user u;
 	char err[256];
 	int root = getuid() == 0;
@@ -85,7 +84,7 @@ static void test_drop_in_child(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		close(fds[0]);
-		int r = priv_drop(&u, err, sizeof err);
+		int r = priv_drop_keep(&u, keep, err, sizeof err);
 		char c = r == PRIV_DROPPED ? 'd' : r == PRIV_CAPS_ONLY ? 'c' : 'x';
 		if (r < 0)
 			fprintf(stderr, "priv_drop: %s\n", err);
@@ -98,8 +97,9 @@ static void test_drop_in_child(void **state)
 	char c = 0;
 	assert_int_equal(read(fds[0], &c, 1), 1);
 	close(fds[0]);
-	char uid[128], capeff[64], capprm[64], capinh[64], capamb[64], nnp[16], groups[256];
+	char uid[128], capeff[64], capprm[64], capinh[64], capamb[64], nnp[16], groups[256], capbnd[64];
 	int got = field(pid, "Uid", uid, sizeof uid) | field(pid, "CapEff", capeff, sizeof capeff) |
+		  field(pid, "CapBnd", capbnd, sizeof capbnd) |
 		  field(pid, "CapPrm", capprm, sizeof capprm) | field(pid, "CapInh", capinh, sizeof capinh) |
 		  field(pid, "CapAmb", capamb, sizeof capamb) | field(pid, "NoNewPrivs", nnp, sizeof nnp) |
 		  field(pid, "Groups", groups, sizeof groups);
@@ -115,11 +115,34 @@ static void test_drop_in_child(void **state)
 		for (char *t = strtok(groups, " \t"); t; t = strtok(NULL, " \t"))
 			assert_string_not_equal(t, "0"); /* root's groups are gone */
 	}
-	assert_string_equal(capeff, "0000000000000000");
-	assert_string_equal(capprm, "0000000000000000");
+	char want[32];
+	snprintf(want, sizeof want, "%016llx", (unsigned long long)keep);
+	assert_string_equal(capeff, want);
+	assert_string_equal(capprm, want);
 	assert_string_equal(capinh, "0000000000000000");
 	assert_string_equal(capamb, "0000000000000000");
 	assert_string_equal(nnp, "1");
+	/* the bounding set: only with CAP_SETPCAP (bit 8), which a container
+	 * may withhold from root */
+	char mine[64];
+	if (root && keep && field(getpid(), "CapBnd", mine, sizeof mine) == 0 && (strtoull(mine, NULL, 16) >> 8 & 1))
+		assert_string_equal(capbnd, want);
+}
+
+static void test_drop_in_child(void **state)
+{
+	(void)state;
+	drop_in_child(0);
+}
+
+/* --enforce: CAP_NET_ADMIN (12) alone is kept, as root; not as root
+ * there is none to keep. */
+static void test_drop_keep_net_admin(void **state)
+{
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	drop_in_child(1ull << 12);
 }
 
 /* A uid-0 user named: nothing changes, and the caller is told. */
@@ -142,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_verify_sees_privilege),
 		cmocka_unit_test(test_drop_in_child),
+		cmocka_unit_test(test_drop_keep_net_admin),
 		cmocka_unit_test(test_keep_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

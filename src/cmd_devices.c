@@ -1,0 +1,284 @@
+/* cmd_devices.c - `alfoil devices` (the inventory of the history) and
+ * `alfoil device MAC --label TEXT` (the name a person gives a device), on
+ * the store (store/history.h, store/store.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "analyze/report_load.h"
+#include "cmd.h"
+#include "cmd_history.h"
+#include "lib/addr.h"
+#include "lib/cli.h"
+#include "lib/fmt.h"
+#include "lib/utf8.h"
+#include "store/history.h"
+#include "store/store.h"
+
+#define NOTES_MAX 1024
+
+/* ---- alfoil devices -------------------------------------------------------- */
+
+enum { D_DB = 256, D_JSON };
+
+static const struct cli_opt devices_opts[] = {
+	{ "db", 0, "PATH", D_DB, "the database alfoil watch writes (default:\n" DEFAULT_DB ")" },
+	{ "json", 0, NULL, D_JSON, "JSON instead of text: {\"devices\": [...]}, each with\n"
+				   "id, label, notes, display_name, maker, kind, what,\n"
+				   "brand, miio_model, ipv4, router, first_seen, last_seen" },
+	{ "help", 'h', NULL, 'h', "this text" },
+};
+
+static const struct cli_cmd devices_cmd = {
+	"alfoil devices",
+	"alfoil devices [--db PATH] [--json]",
+	"The inventory of the history alfoil watch keeps: every device it has seen,\n"
+	"with the label and notes a person gave it (alfoil device), what it is, its\n"
+	"maker and when it was first and last seen; the router first, then by\n"
+	"address. The database is opened read-only.",
+	devices_opts, sizeof devices_opts / sizeof devices_opts[0],
+	NULL,
+	"  0  ok\n"
+	"  1  usage error, or the database could not be read",
+	"  alfoil devices --db /var/lib/alfoil/alfoil.db\n"
+	"  alfoil devices --json | jq -r '.devices[] | select(.label == null) | .id'",
+};
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *jtime(uint64_t us)
+{
+	char b[32];
+	return us ? json_string(fmt_time(b, us, 1)) : json_null();
+}
+
+static int devices_json(const struct store_devices *l)
+{
+	json_t *root = json_object(), *a = json_array();
+	json_object_set_new(root, "schema", json_string("alfoil-devices/1"));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct store_device *d = &l->v[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(d->id));
+		json_object_set_new(o, "label", jstr_or_null(d->label));
+		json_object_set_new(o, "notes", jstr_or_null(d->notes));
+		json_object_set_new(o, "display_name", jstr_or_null(d->display));
+		json_object_set_new(o, "maker", jstr_or_null(d->maker));
+		json_object_set_new(o, "kind", jstr_or_null(d->kind));
+		json_object_set_new(o, "what", jstr_or_null(d->what));
+		json_object_set_new(o, "brand", jstr_or_null(d->brand));
+		json_object_set_new(o, "miio_model", jstr_or_null(d->model));
+		json_object_set_new(o, "ipv4", d->ipv4[0] ? json_string(d->ipv4) : json_null());
+		json_object_set_new(o, "router", json_boolean(d->gateway));
+		json_object_set_new(o, "first_seen", jtime(d->first_us));
+		json_object_set_new(o, "last_seen", jtime(d->last_us));
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(root, "devices", a);
+	int rc = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(root);
+	fputc('\n', stdout);
+	return rc;
+}
+
+/* s as a cell of at most w bytes, cut between two characters (the
+ * strings are clean already: store_devices) */
+static void cell(const char *s, int w)
+{
+	if (!s || !*s)
+		s = "-";
+	int n = (int)strnlen(s, (size_t)w + 1);
+	if (n > w)
+		for (n = w; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+			;
+	printf("%.*s%*s  ", n, s, w > n ? w - n : 0, "");
+}
+
+static void devices_text(const struct store_devices *l)
+{
+	char a[32], b[32];
+	/* NAME: the label a person gave it, else what the reports called it */
+	printf("%-17s  %-38s  %-15s  %-10s  %-18s  %-28s  %-16s  %s\n", "DEVICE", "NAME", "ADDRESS", "KIND", "BRAND",
+	       "MAKER", "FIRST SEEN", "LAST SEEN");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct store_device *d = &l->v[i];
+		cell(d->id, 17);
+		cell(d->label ? d->label : d->display, 38);
+		cell(d->ipv4, 15);
+		cell(d->gateway ? "router" : d->kind, 10);
+		cell(d->brand, 18);
+		cell(d->maker, 28);
+		printf("%.16s  %.16s\n", d->first_us ? fmt_time(a, d->first_us, 0) : "-",
+		       d->last_us ? fmt_time(b, d->last_us, 0) : "-");
+		if (d->notes)
+			printf("  notes: %s\n", d->notes);
+	}
+	printf("%zu device%s\n", l->n, l->n == 1 ? "" : "s");
+}
+
+int cmd_devices(int argc, char **argv)
+{
+	cli_set_prog("alfoil devices");
+	const char *db = DEFAULT_DB;
+	int json = 0, c, n_ops;
+	struct cli_parser p;
+	cli_init(&p, &devices_cmd, argc, argv, 1);
+	while ((c = cli_next(&p)) != CLI_DONE) {
+		if (c == CLI_BAD)
+			return EXIT_USAGE;
+		if (c == 'h') {
+			cli_help(stdout, &devices_cmd);
+			return EXIT_OK;
+		}
+		if (c == D_DB)
+			db = p.arg;
+		else if (c == D_JSON)
+			json = 1;
+	}
+	char **ops = cli_operands(&p, &n_ops);
+	if (n_ops) {
+		cli_error("unexpected '%s' (alfoil device MAC shows one device)", ops[0]);
+		cli_try_help(&devices_cmd);
+		return EXIT_USAGE;
+	}
+	struct store *s = history_open_db(db, STORE_READONLY);
+	if (!s)
+		return EXIT_USAGE;
+	char err[1024];
+	struct store_devices l;
+	int rc = store_devices(s, &l, err, sizeof err);
+	store_close(s);
+	if (rc < 0) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (json)
+		rc = devices_json(&l);
+	else
+		devices_text(&l);
+	store_devices_free(&l);
+	if (rc < 0 || fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("writing standard output failed: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* ---- alfoil device MAC --label TEXT ---------------------------------------- */
+
+enum { L_DB = 256, L_LABEL, L_NOTES };
+
+static const struct cli_opt device_opts[] = {
+	{ "db", 0, "PATH", L_DB, "the database alfoil watch writes (default:\n" DEFAULT_DB ")" },
+	{ "label", 0, "TEXT", L_LABEL, "the device's name, shown everywhere it is named\n"
+				       "(at most 64 bytes; \"\" removes it)" },
+	{ "notes", 0, "TEXT", L_NOTES, "notes about it, in alfoil devices (at most 1024\n"
+				       "bytes; \"\" removes them)" },
+	{ "help", 'h', NULL, 'h', "this text" },
+};
+
+static const struct cli_cmd device_cmd = {
+	"alfoil device",
+	"alfoil device MAC [--db PATH] --label TEXT [--notes TEXT]\nalfoil device MAC [--db PATH]",
+	"Gives the device MAC (its address for a device without one) a label, the\n"
+	"name a person chose, and notes. The label then names the device in every\n"
+	"report from the history (alfoil report: text, JSON, HTML) in place of the\n"
+	"name it gives itself, and in alfoil devices. alfoil watch never changes\n"
+	"them. Without --label or --notes, the device's line of alfoil devices is\n"
+	"shown. Text that would hide or reorder what is around it (line breaks and\n"
+	"other controls, bidi overrides) is refused.",
+	device_opts, sizeof device_opts / sizeof device_opts[0],
+	NULL,
+	"  0  ok\n"
+	"  1  usage error, a device the database does not know, or the database\n"
+	"     could not be read or written",
+	"  alfoil device 78:11:dc:5b:a0:e4 --label 'Kitchen plug'\n"
+	"  alfoil device 78:11:dc:5b:a0:e4 --notes 'bought 2026-10; firmware 1.2.7'\n"
+	"  alfoil device 78:11:dc:5b:a0:e4 --label ''      the label removed",
+};
+
+/* A label or notes: text a person wrote, shown later on terminals and
+ * pages: valid UTF-8, nothing that hides or reorders text, no line break. */
+static int text_ok(const char *opt, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n > max) {
+		cli_error("%s: %zu bytes, at most %zu", opt, n, max);
+		return -1;
+	}
+	if (!utf8_is_clean(s, n, 0)) {
+		cli_error("%s: not text that is safe to show (a control character, a bidi override or bytes "
+			  "that are not UTF-8)", opt);
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_device(int argc, char **argv)
+{
+	cli_set_prog("alfoil device");
+	const char *db = DEFAULT_DB, *label = NULL, *notes = NULL;
+	int c, n_ops;
+	struct cli_parser p;
+	cli_init(&p, &device_cmd, argc, argv, 1);
+	while ((c = cli_next(&p)) != CLI_DONE) {
+		if (c == CLI_BAD)
+			return EXIT_USAGE;
+		if (c == 'h') {
+			cli_help(stdout, &device_cmd);
+			return EXIT_OK;
+		}
+		if (c == L_DB)
+			db = p.arg;
+		else if (c == L_LABEL)
+			label = p.arg;
+		else if (c == L_NOTES)
+			notes = p.arg;
+	}
+	char **ops = cli_operands(&p, &n_ops);
+	char id[ADDR_STRLEN];
+	if (n_ops != 1) {
+		cli_error(n_ops ? "one device at a time ('%s' is one more)" : "which device? (its MAC)%s",
+			  n_ops ? ops[1] : "");
+		cli_try_help(&device_cmd);
+		return EXIT_USAGE;
+	}
+	if (history_device_id("", ops[0], id) < 0 || (label && text_ok("--label", label, REPORT_LABEL_MAX) < 0) ||
+	    (notes && text_ok("--notes", notes, NOTES_MAX) < 0))
+		return EXIT_USAGE;
+	struct store *s = history_open_db(db, label || notes ? 0 : STORE_READONLY);
+	if (!s)
+		return EXIT_USAGE;
+	char err[1024];
+	int rc = 0;
+	if (label || notes) {
+		rc = store_set_label(s, id, label, notes, err, sizeof err);
+		if (rc < 0)
+			cli_error("%s", err);
+		store_close(s);
+		return rc < 0 ? EXIT_USAGE : EXIT_OK;
+	}
+	struct store_devices l;
+	rc = store_devices(s, &l, err, sizeof err);
+	store_close(s);
+	if (rc < 0) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	struct store_devices one = { NULL, 0 };
+	for (size_t i = 0; i < l.n; i++)
+		if (!strcmp(l.v[i].id, id))
+			one = (struct store_devices){ &l.v[i], 1 };
+	if (one.n)
+		devices_text(&one);
+	else
+		cli_error("%s: no such device in %s", id, db);
+	store_devices_free(&l);
+	return one.n ? EXIT_OK : EXIT_USAGE;
+}

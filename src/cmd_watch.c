@@ -1,0 +1,668 @@
+/* cmd_watch.c - `alfoil watch`: the engine with the store as its sink.
+ *
+ * The order at start: options (cmd_watch_args.c: flags, then the config
+ * file); the intel/ data loaded once, here; the rule files; the database
+ * opened (migrated) and its history read back (the detectors' baseline,
+ * the devices already known); then the engine. Live, once the interfaces
+ * were tried, root goes (lib/priv.h) before the first packet is read, and
+ * every capability but CAP_NET_RAW with --keep-net-raw (to open an
+ * interface made again) and CAP_NET_ADMIN with --enforce: the database
+ * and the data were opened as root,
+ * everything after is the attacker's bytes.
+ *
+ * Every --commit-interval seconds of engine time the engine hands a
+ * snapshot to its worker thread (engine.h), and there the report is built
+ * as inspect builds it (inspect_report()), the detectors run, and the
+ * recorder writes what changed (store/record.h). When the engine stops
+ * (SIGTERM, SIGINT, the files' end) the last snapshot is committed on
+ * this thread, the worker being gone by then.
+ *
+ * SIGHUP and SIGUSR1 are blocked in every thread (the mask is set before
+ * any thread starts, and inherited) and taken with sigtimedwait() by the
+ * worker at the start of each snapshot: a reload happens between two
+ * commits and never under a report being built, and the report SIGUSR1
+ * asks for is that of the next snapshot. The engine's own handler (which
+ * stops on SIGHUP) never sees them.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "analyze/findings.h"
+#include "analyze/report.h"
+#include "cmd.h"
+#include "engine/engine.h"
+#include "intel/classify.h"
+#include "intel/clouds.h"
+#include "intel/datasets.h"
+#include "lib/cli.h"
+#include "lib/log.h"
+#include "lib/priv.h"
+#include "output/output.h"
+#include "store/history.h"
+#include "store/record.h"
+#include "store/store.h"
+#include "track/snapshot.h"
+#include "watch.h"
+
+#define WATCH_MAX_BACKOFF 32 /* intervals between two tries of a failing commit, at most */
+#define WATCH_FINAL_TRIES 5  /* the last commit: tries, a second apart */
+
+struct watch {
+	struct watch_opts *o;
+	int argc;
+	char **argv;
+	struct intel_load il;
+	struct find_config fc;
+	struct blocklist *block;
+	struct baseline *base;
+	struct store *store;
+	struct recorder *rec;
+	struct engine *e;
+	char home[3];         /* --home-country, copied: a reload may change it */
+	/* device ids known to be in the database, sorted: each commit's new
+	 * ones are logged */
+	char (*known)[ADDR_STRLEN];
+	size_t n_known, cap_known;
+	uint64_t new_seen;    /* recorder_stats.new_devices logged so far */
+	/* a commit that fails: tried again at the next interval, then after
+	 * 2, 4, ... WATCH_MAX_BACKOFF intervals */
+	unsigned fail_streak;
+	unsigned skip_left;
+	int want_report;      /* SIGUSR1 */
+	uint64_t first_us;    /* engine time of the first snapshot */
+	/* libpcap's counters from the engine's thread (on_stats), written by
+	 * the worker after its next commit: the packet thread never waits for
+	 * the database */
+	pthread_mutex_t stats_lock;
+	struct watch_stats {
+		const char *iface;
+		uint64_t time_us, received, dropped, if_dropped;
+		int pending;
+	} stats[WATCH_MAX_IFACES];
+};
+
+/* ---- devices known to the database ---- */
+
+static size_t known_pos(const struct watch *w, const char *id, int *found)
+{
+	size_t lo = 0, hi = w->n_known;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(w->known[mid], id);
+		if (!c) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+/* 1 when id was not known (now it is), 0 when it was, -1 out of memory. */
+static int known_add(struct watch *w, const char *id)
+{
+	int found;
+	size_t at = known_pos(w, id, &found);
+	if (found)
+		return 0;
+	if (w->n_known == w->cap_known) {
+		size_t n = w->cap_known ? w->cap_known * 2 : 64;
+		void *v = realloc(w->known, n * sizeof *w->known);
+		if (!v)
+			return -1;
+		w->known = v;
+		w->cap_known = n;
+	}
+	memmove(w->known + at + 1, w->known + at, (w->n_known - at) * sizeof *w->known);
+	snprintf(w->known[at], sizeof w->known[at], "%s", id);
+	w->n_known++;
+	return 1;
+}
+
+static void history_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void history_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	int n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		log_warn("history: %s", msg);
+	free(msg);
+}
+
+/* The history at start: the detectors' baseline (a destination seen on
+ * any day before is not new, nor is the upload rate) and the devices the
+ * database holds (not new either). A database that cannot be read back
+ * is not fatal: watch goes on without a baseline, and says so. */
+static void load_history(struct watch *w)
+{
+	char err[1024];
+	struct store_window all = { 0, 0, NULL };
+	uint64_t t0 = engine_clock_us();
+	struct report *h = store_report(w->store, &all, history_warn, err, sizeof err);
+	if (!h) {
+		log_warn("%s: the history could not be read back (%s): no baseline, and known devices may be "
+			 "logged as new", w->o->db, err);
+		return;
+	}
+	for (size_t i = 0; i < h->n_devices; i++)
+		if (known_add(w, h->devices[i].id) < 0)
+			break;
+	if (h->n_devices && !(w->base = baseline_from_report(h)))
+		log_warn("out of memory for the baseline: every destination may be reported as new");
+	log_info("%s: %zu devices known from before%s (%.0f ms)", w->o->db, h->n_devices,
+		 w->base ? ", their destinations the baseline" : "", (double)(engine_clock_us() - t0) / 1e3);
+	report_free(h);
+}
+
+/* ---- the rule files, loaded at start and on SIGHUP ---- */
+
+struct rules {
+	struct clouds *clouds;
+	struct classifier *cls;
+	struct find_config fc;
+	struct blocklist *block;
+};
+
+/* The rule files of in: all of them, or none (-1 with err). At start
+ * (il: the intel data just loaded) the clouds and signatures are il's,
+ * and one the user named that could not be read is an error (a missing
+ * default only loses what it would show, as in inspect). */
+static int rules_load(const struct inspect_opts *in, struct intel_load *il, struct rules *r, char *err,
+		      size_t errlen)
+{
+	memset(r, 0, sizeof *r);
+	find_config_default(&r->fc);
+	if (il) {
+		r->clouds = il->clouds;
+		r->cls = il->cls;
+		il->clouds = NULL;
+		il->cls = NULL;
+		if ((in->clouds && !r->clouds) || (in->signatures && !r->cls)) {
+			snprintf(err, errlen, "--%s %s: not read (see above)", in->clouds && !r->clouds ? "clouds" :
+				 "signatures", in->clouds && !r->clouds ? in->clouds : in->signatures);
+			goto fail;
+		}
+	} else if (!(r->clouds = clouds_load(in->clouds, err, errlen)) ||
+		   !(r->cls = classifier_load(in->signatures, err, errlen))) {
+		goto fail;
+	}
+	if ((in->find_config && find_config_load(in->find_config, &r->fc, err, errlen) < 0) ||
+	    (in->blocklist && !(r->block = blocklist_load(in->blocklist, err, errlen))))
+		goto fail;
+	return 0;
+fail:
+	clouds_free(r->clouds);
+	classifier_free(r->cls);
+	blocklist_free(r->block);
+	return -1;
+}
+
+/* Into w: the old ones go. */
+static void rules_use(struct watch *w, struct rules *r)
+{
+	clouds_free(w->il.clouds);
+	classifier_free(w->il.cls);
+	blocklist_free(w->block);
+	w->il.clouds = r->clouds;
+	w->il.cls = r->cls;
+	w->fc = r->fc;
+	w->block = r->block;
+	w->il.n_ds = data_sets_describe(w->il.oui, w->il.ip, w->il.clouds, w->il.cls, w->il.infra, w->il.ds);
+}
+
+static void set_home(struct watch *w, const char *home)
+{
+	snprintf(w->home, sizeof w->home, "%s", home ? home : "");
+}
+
+/* SIGHUP, on the worker between two commits: the command line and the
+ * file again; a mistake anywhere keeps everything as it was. */
+static void reload(struct watch *w)
+{
+	struct watch_opts n;
+	char err[1400];
+	if (watch_reload_args(w->argc, w->argv, &n, err, sizeof err) < 0) {
+		log_error("SIGHUP: %s; the settings stay as they were", err[0] ? err : "bad command line");
+		return;
+	}
+	struct rules r;
+	if (rules_load(&n.in, NULL, &r, err, sizeof err) < 0) {
+		log_error("SIGHUP: %s; the rules stay as they were", err);
+		watch_opts_free(&n);
+		return;
+	}
+	rules_use(w, &r);
+	log_set_level(n.log_level);
+	set_home(w, n.in.home);
+	log_info("SIGHUP: %s and the rule files read again (log-level %s%s%s); other keys take effect at the "
+		 "next start", n.conf_read ? n.conf_path : "the command line", log_level_name(n.log_level),
+		 w->home[0] ? ", home-country " : "", w->home);
+	watch_opts_free(&n);
+}
+
+/* What arrived of SIGHUP and SIGUSR1 (blocked in every thread). */
+static void take_signals(struct watch *w)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	struct timespec zero = { 0, 0 };
+	int sig, hup = 0;
+	while ((sig = sigtimedwait(&set, NULL, &zero)) > 0) {
+		if (sig == SIGHUP)
+			hup = 1;
+		else if (sig == SIGUSR1)
+			w->want_report = 1;
+	}
+	if (hup)
+		reload(w);
+}
+
+/* ---- the engine's messages and drop counters ---- */
+
+static void engine_log(void *ctx, int level, const char *fmt, ...)
+{
+	(void)ctx;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	int n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		log_msg((enum log_level)(level < LOGL_ERROR ? LOGL_ERROR : level > LOGL_DEBUG ? LOGL_DEBUG : level),
+			"%s", msg);
+	free(msg);
+}
+
+static uint64_t wall_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The engine's thread, every minute per interface: kept for the worker
+ * (the latest counters of each interface; they are sums since the start,
+ * so one left unwritten is not lost, only its time is). */
+static void on_stats(void *ctx, const char *iface, uint64_t received, uint64_t dropped, uint64_t if_dropped)
+{
+	struct watch *w = ctx;
+	pthread_mutex_lock(&w->stats_lock);
+	for (size_t i = 0; i < WATCH_MAX_IFACES; i++) {
+		struct watch_stats *st = &w->stats[i];
+		if (st->iface && strcmp(st->iface, iface))
+			continue;
+		*st = (struct watch_stats){ iface, wall_us(), received, dropped, if_dropped, 1 };
+		break;
+	}
+	pthread_mutex_unlock(&w->stats_lock);
+}
+
+/* After a commit, on the worker (or this thread at the end): the
+ * counters that came since into capture_stats. */
+static void write_stats(struct watch *w)
+{
+	struct watch_stats v[WATCH_MAX_IFACES];
+	pthread_mutex_lock(&w->stats_lock);
+	memcpy(v, w->stats, sizeof v);
+	for (size_t i = 0; i < WATCH_MAX_IFACES; i++)
+		w->stats[i].pending = 0;
+	pthread_mutex_unlock(&w->stats_lock);
+	char err[512];
+	for (size_t i = 0; i < WATCH_MAX_IFACES; i++) {
+		if (!v[i].pending)
+			continue;
+		if (store_capture_stats(w->store, v[i].time_us, v[i].iface, v[i].received, v[i].dropped,
+					v[i].if_dropped, err, sizeof err) < 0) {
+			log_warn("capture counters of %s not written: %s", v[i].iface, err);
+			pthread_mutex_lock(&w->stats_lock);
+			if (!w->stats[i].pending) /* newer ones replace them */
+				w->stats[i].pending = 1;
+			pthread_mutex_unlock(&w->stats_lock);
+		} else if (v[i].dropped || v[i].if_dropped) {
+			log_debug("%s: %llu packets received, %llu dropped by the kernel, %llu by the interface",
+				  v[i].iface, (unsigned long long)v[i].received, (unsigned long long)v[i].dropped,
+				  (unsigned long long)v[i].if_dropped);
+		}
+	}
+}
+
+/* ---- one snapshot: report, findings, commit ---- */
+
+/* SIGUSR1: the report as inspect --json writes it, to a file beside the
+ * final one and renamed over it, so that a reader never sees half. */
+static void write_report(struct watch *w, const struct report *rep)
+{
+	const char *path = w->o->report_file;
+	char tmp[4300];
+	snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		log_error("SIGUSR1: %s: %s", tmp, strerror(errno));
+		return;
+	}
+	int rc = output_find("json")->fn(f, rep, &w->o->in.out);
+	if (fclose(f) != 0 || rc < 0) {
+		log_error("SIGUSR1: writing %s failed: %s", tmp, strerror(errno));
+		remove(tmp);
+		return;
+	}
+	if (rename(tmp, path) < 0) {
+		log_error("SIGUSR1: %s: %s", path, strerror(errno));
+		remove(tmp);
+		return;
+	}
+	log_info("report of %zu devices written to %s", rep->n_devices, path);
+}
+
+/* After a commit: the devices the database did not hold before, one info
+ * line each. The recorder counts them; the ids are those of the report
+ * not in w->known. */
+static void log_new_devices(struct watch *w, const struct report *rep)
+{
+	uint64_t total = recorder_stats(w->rec)->new_devices;
+	uint64_t fresh = total - w->new_seen;
+	w->new_seen = total;
+	uint64_t logged = 0;
+	for (size_t i = 0; i < rep->n_devices; i++) {
+		const struct rep_device *d = &rep->devices[i];
+		int r = known_add(w, d->id);
+		if (r < 0) {
+			log_warn("out of memory: new devices may be logged again");
+			return;
+		}
+		if (r == 1 && fresh) {
+			log_info("new device %s (%s)", d->id, d->maker ? d->maker : "maker unknown");
+			logged++;
+		}
+	}
+	if (logged != fresh)
+		log_debug("the database counted %llu new devices, %llu logged",
+			  (unsigned long long)fresh, (unsigned long long)logged);
+}
+
+static int commit(struct watch *w, const struct report *rep, const struct findings *f, uint64_t now_us)
+{
+	char err[1024];
+	uint64_t t0 = engine_clock_us();
+	if (recorder_commit(w->rec, rep, f, now_us, err, sizeof err) < 0) {
+		w->fail_streak++;
+		unsigned wait = 1u << (w->fail_streak - 1 < 5 ? w->fail_streak - 1 : 5);
+		if (wait > WATCH_MAX_BACKOFF)
+			wait = WATCH_MAX_BACKOFF;
+		w->skip_left = wait - 1;
+		log_warn("commit failed (%u in a row): %s; trying again in %u s", w->fail_streak, err,
+			 wait * w->o->commit_interval);
+		return -1;
+	}
+	if (w->fail_streak)
+		log_info("commit done again after %u that failed", w->fail_streak);
+	w->fail_streak = 0;
+	w->skip_left = 0;
+	const struct recorder_stats *st = recorder_stats(w->rec);
+	log_debug("commit %llu: %zu devices, %llu rows in all, %.1f ms", (unsigned long long)st->commits,
+		  rep->n_devices, (unsigned long long)st->rows, (double)(engine_clock_us() - t0) / 1e3);
+	log_new_devices(w, rep);
+	write_stats(w);
+	return 0;
+}
+
+/* One snapshot (freed here); src: what the engine read (the last one),
+ * NULL on the worker, where the engine's counts may not be read. */
+static int process(struct watch *w, struct snapshot *snap, const struct inspect_source *src)
+{
+	take_signals(w);
+	uint64_t now = snap_now_us(snap);
+	if (!w->first_us)
+		w->first_us = now;
+	int due = !w->skip_left || src;
+	if (!due && !w->want_report) {
+		w->skip_left--;
+		snapshot_free(snap);
+		return 0;
+	}
+	struct rep_input none[WATCH_MAX_IFACES];
+	struct inspect_source at = { NULL, none, 0, w->first_us, now, 0 };
+	if (!src) { /* the inputs named, without their counts */
+		memset(none, 0, sizeof none);
+		for (size_t i = 0; i < w->o->n_ifaces; i++)
+			none[at.n_inputs++] = (struct rep_input){ .name = w->o->ifaces[i], .live = 1 };
+		src = &at;
+	}
+	struct find_inputs fin = { &w->fc, w->block, w->base, NULL };
+	struct findings f = { 0 };
+	struct inspect_times times = { .start = engine_clock_us() };
+	struct report *rep = inspect_report(snap, &w->il, w->home[0] ? w->home : NULL, src, &fin, &f, &times);
+	if (rep)
+		log_debug("report %.1f ms, findings %.1f ms", (double)(times.report - times.start) / 1e3,
+			  (double)(times.find - times.report) / 1e3);
+	int rc = 0;
+	if (!rep) {
+		log_error("out of memory building the report: no commit this time");
+		rc = -1;
+	} else {
+		if (w->want_report) {
+			w->want_report = 0;
+			write_report(w, rep);
+		}
+		if (due)
+			rc = commit(w, rep, &f, now);
+		else
+			w->skip_left--;
+	}
+	report_free(rep);
+	findings_free(&f);
+	snapshot_free(snap);
+	return rc;
+}
+
+static void on_snapshot(void *ctx, struct snapshot *s)
+{
+	process(ctx, s, NULL);
+}
+
+/* ---- privileges ---- */
+
+/* The database's files become the user's, so that it can go on (the WAL
+ * and shared-memory files are made again after a checkpoint's reset, and
+ * a later start as that user opens them); root made them just now. */
+static void give_db(const struct watch *w, uid_t uid, gid_t gid)
+{
+	static const char *const tails[] = { "", "-wal", "-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		char p[4200];
+		snprintf(p, sizeof p, "%s%s", w->o->db, tails[i]);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && chown(p, uid, gid) < 0)
+			log_warn("%s: chown to uid %u: %s", p, (unsigned)uid, strerror(errno));
+	}
+}
+
+/* Live, the interface open (engine.h); one thread. 0, or -1: nothing is
+ * read. */
+static int live_opened(void *ctx, const char *iface)
+{
+	struct watch *w = ctx;
+	const struct inspect_opts *in = &w->o->in;
+	char err[512];
+	struct priv_user none = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	const struct priv_user *u = in->priv_ok ? &in->priv : &none;
+	if (getuid() == 0 && in->priv_ok && !u->keep_root)
+		give_db(w, u->uid, u->gid);
+	/* --keep-net-raw: an interface deleted and made again is a new
+	 * socket, which persist opens after the drop (the process reads
+	 * packets anyway, and sends none); --enforce: live nftables */
+	uint64_t keep = (w->o->keep_net_raw ? 1ull << CAP_NET_RAW : 0) | (w->o->enforce ? 1ull << CAP_NET_ADMIN : 0);
+	int r = priv_drop_keep(u, keep, err, sizeof err);
+	if (r < 0) {
+		log_error("%s: dropping privileges failed: %s; not reading packets as root", iface, err);
+		return -1;
+	}
+	if (r == PRIV_KEPT)
+		log_warn("--user %s: staying root, with every capability, while parsing packets from %s", u->name,
+			 iface);
+	else
+		log_info("%s open; running as %s (uid %u), capabilities: %s", iface,
+			 r == PRIV_DROPPED ? u->name : "the same user", (unsigned)getuid(),
+			 !keep ? "none" : keep == 1ull << CAP_NET_RAW ? "CAP_NET_RAW only"
+			 : keep == 1ull << CAP_NET_ADMIN ? "CAP_NET_ADMIN only" : "CAP_NET_RAW and CAP_NET_ADMIN");
+	return 0;
+}
+
+/* ---- the command ---- */
+
+static void free_watch(struct watch *w)
+{
+	engine_free(w->e);
+	recorder_free(w->rec);
+	store_close(w->store);
+	intel_load_free(&w->il);
+	blocklist_free(w->block);
+	baseline_free(w->base);
+	free(w->known);
+}
+
+/* The intel loader's warnings, as log lines (one of them may hold two,
+ * the second after "\nalfoil: warning: "). */
+static void log_intel(const struct intel_load *il)
+{
+	static const char second[] = "\nalfoil: warning: ";
+	for (int i = 0; i < 5; i++) {
+		const char *m = il->warn[i];
+		if (!m[0])
+			continue;
+		const char *cut = strstr(m, second);
+		log_warn("%.*s", cut ? (int)(cut - m) : (int)strlen(m), m);
+		if (cut)
+			log_warn("%s", cut + sizeof second - 1);
+	}
+}
+
+/* The last snapshot, on this thread once the engine stopped: tried
+ * again a few times (a lock held by a reader goes). */
+static int final_commit(struct watch *w)
+{
+	const struct engine_result *er = engine_result(w->e);
+	struct rep_input *inputs = inspect_inputs(er);
+	struct inspect_source src = { engine_dec_stats(w->e), inputs, er->n_inputs, er->first_us, er->last_us,
+				      er->undecoded };
+	int rc = -1;
+	for (int k = 0; inputs && k < WATCH_FINAL_TRIES && rc < 0; k++) {
+		if (k)
+			sleep(1);
+		struct snapshot *s = tracker_snapshot(engine_tracker(w->e));
+		if (!s) {
+			log_error("out of memory for the last snapshot");
+			break;
+		}
+		w->skip_left = 0;
+		rc = process(w, s, &src);
+	}
+	free(inputs);
+	return rc;
+}
+
+static void log_inputs(const struct engine_result *er)
+{
+	for (size_t i = 0; i < er->n_inputs; i++) {
+		const struct engine_input *in = &er->inputs[i];
+		if (!in->live) /* live, the engine said it */
+			log_debug("%s: %llu packets", in->name, (unsigned long long)in->packets);
+	}
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	struct watch_opts o;
+	int pa = watch_parse_args(argc, argv, &o);
+	if (pa != 0) {
+		watch_opts_free(&o);
+		return pa > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	struct watch w = { .o = &o, .argc = argc, .argv = argv };
+	pthread_mutex_init(&w.stats_lock, NULL);
+	set_home(&w, o.in.home);
+	char err[2048];
+	/* the data once, here, before any thread and as the user who started
+	 * alfoil */
+	intel_load_open(&w.il, &o.in);
+	log_intel(&w.il);
+	struct rules r;
+	if (rules_load(&o.in, &w.il, &r, err, sizeof err) < 0) {
+		cli_error("%s", err);
+		free_watch(&w);
+		watch_opts_free(&o);
+		return EXIT_USAGE;
+	}
+	rules_use(&w, &r);
+	if (!(w.store = store_open(o.db, 0, &o.store, err, sizeof err)) || !(w.rec = recorder_new(w.store))) {
+		cli_error("%s", w.store ? "out of memory" : err);
+		free_watch(&w);
+		watch_opts_free(&o);
+		return EXIT_USAGE;
+	}
+	load_history(&w);
+	/* SIGHUP and SIGUSR1 wait for the worker (see the top) */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	struct engine_config ec = {
+		.files = (const char *const *)o.in.inputs, .n_files = o.in.n_inputs,
+		.ifaces = o.ifaces, .n_ifaces = o.n_ifaces, .persist = 1, .buffer_mib = o.buffer_mib,
+		.filter = o.in.filter, .quiet = 1, .track = o.in.cfg, .frag = o.in.frag,
+		.live_opened = live_opened, .ctx = &w, .log = engine_log, .on_stats = on_stats,
+		.snap_seconds = o.commit_interval, .on_snapshot = on_snapshot, .snap_ctx = &w,
+	};
+	if (!(w.e = engine_new(&ec))) {
+		cli_error("out of memory");
+		free_watch(&w);
+		watch_opts_free(&o);
+		return EXIT_USAGE;
+	}
+	if (o.read_mode)
+		log_info("reading %zu file%s into %s, a commit every %u s of packet time", o.in.n_inputs,
+			 o.in.n_inputs == 1 ? "" : "s", o.db, o.commit_interval);
+	else
+		log_info("watching %s%s into %s, a commit every %u s", o.ifaces[0], o.n_ifaces > 1 ? " and more" : "",
+			 o.db, o.commit_interval);
+	int ran = engine_run(w.e);
+	const struct engine_result *er = engine_result(w.e);
+	log_inputs(er);
+	int status = EXIT_OK;
+	if (ran < 0) {
+		status = EXIT_USAGE; /* nothing could be opened (named) */
+	} else if (final_commit(&w) < 0) {
+		log_error("the last commit failed: what was seen since the commit before is not in %s", o.db);
+		status = EXIT_USAGE;
+	} else if (er->bad_input) {
+		status = EXIT_INPUT;
+	}
+	const struct recorder_stats *st = recorder_stats(w.rec);
+	log_info("stopped: %llu packets, %llu commits (%llu failed), %llu new devices",
+		 (unsigned long long)er->total, (unsigned long long)st->commits, (unsigned long long)st->failed,
+		 (unsigned long long)st->new_devices);
+	free_watch(&w);
+	pthread_mutex_destroy(&w.stats_lock);
+	watch_opts_free(&o);
+	return status;
+}

@@ -1,0 +1,54 @@
+/* watch.h - `alfoil watch`: its options (cmd_watch_args.c: the flags and
+ * the config file, one table) for the daemon (cmd_watch.c). */
+#ifndef ALFOIL_WATCH_H
+#define ALFOIL_WATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inspect.h"
+#include "lib/conf.h"
+#include "lib/log.h"
+#include "store/store.h"
+
+#define WATCH_DEFAULT_CONFIG "/etc/alfoil/alfoil.conf"
+#define WATCH_DEFAULT_DB "/var/lib/alfoil/alfoil.db"
+#define WATCH_DEFAULT_USER "alfoil" /* else nobody */
+#define WATCH_MAX_IFACES 16
+
+struct watch_opts {
+	const char *ifaces[WATCH_MAX_IFACES]; /* -i, in order */
+	size_t n_ifaces;
+	char **reads;                /* -r FILE and the operands after it */
+	size_t n_reads, cap_reads;
+	int read_mode;               /* -r given */
+	const char *db;
+	const char *config;          /* --config, or NULL: the default, if there */
+	const char *report_file;     /* SIGUSR1's report; NULL: report.json beside the db */
+	unsigned commit_interval;    /* seconds of engine time */
+	unsigned buffer_mib;         /* live capture buffer */
+	int enforce;                 /* keep CAP_NET_ADMIN (issue 17) */
+	int keep_net_raw;            /* keep CAP_NET_RAW: reopen a recreated interface */
+	enum log_level log_level;
+	struct store_config store;
+	/* what inspect has too: filter, home country, data, rule files,
+	 * limits, --user (and the user looked up) */
+	struct inspect_opts in;
+	/* bit per option id: given on the command line (the file's entry of
+	 * it is then not read) */
+	uint8_t from_cli[64];
+	struct conf conf;            /* the file read, which values point into */
+	int conf_read;               /* a file was read */
+	char conf_path[512];         /* which one */
+	char report_default[4200];   /* report.json beside the db */
+};
+
+/* 0 ready; 1 help printed (exit 0); -1 after a message (exit 1). Reads
+ * the command line, then the config file for the options it left. */
+int watch_parse_args(int argc, char **argv, struct watch_opts *o);
+/* SIGHUP: the command line again and the file as it is now, into n
+ * (fresh); -1 with err (the old settings stay). */
+int watch_reload_args(int argc, char **argv, struct watch_opts *n, char *err, size_t errlen);
+void watch_opts_free(struct watch_opts *o);
+
+#endif
