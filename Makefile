@@ -7,6 +7,8 @@
 #   make fuzz       libFuzzer targets (clang) under build/fuzz/
 #   make bench      benchmark against libpcap and ndpiReader (bench/)
 #   make bench-live the bench capture replayed into a live capture (root)
+#   make install    the binary, share/ data, the systemd unit and the config
+#                   under $(DESTDIR)$(PREFIX) (docs/deploy.md); make uninstall
 #
 # Warnings are errors. Sources are found by wildcard: adding a file to a
 # layer folder adds it to the build.
@@ -216,6 +218,65 @@ bench: alfoil build/rel/pcapread build/rel/mkflood
 # Live capture: the bench capture replayed over a veth pair (root).
 bench-live: alfoil
 	bench/live-bench.sh
+
+# Install (docs/deploy.md): PREFIX (default /usr/local) is where alfoil
+# runs from, DESTDIR a staging root in front of every path (packages,
+# tests/t-install.sh). The binary finds its data at ../share/alfoil beside
+# itself (src/intel/paths.c), so a DESTDIR tree works where it lies. The
+# unit goes where systemd looks for packaged units: /lib/systemd/system
+# for PREFIX=/usr, else PREFIX/lib/systemd/system (UNITDIR= to choose).
+# An existing config is never overwritten (the new one is left beside it as
+# alfoil.conf.dist); the state directory and its database are never removed.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+SHAREDIR := $(PREFIX)/share/alfoil
+DOCDIR   := $(PREFIX)/share/doc/alfoil
+UNITDIR  ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+CONFDIR  := /etc/alfoil
+STATEDIR := /var/lib/alfoil
+SHARE_FILES := $(wildcard share/*)
+# the IP and IEEE data of scripts/setup.sh, when it is there (data/ may be
+# a symbolic link: followed)
+DATA_FILES = $(shell [ -d data/ ] && cd data/ && find -L . -type f | sed 's|^\./||' | sort)
+
+UNIT_TMP = $(DESTDIR)$(UNITDIR)/.alfoil.service
+
+.PHONY: install uninstall
+install: alfoil dist/alfoil.service dist/alfoil.conf
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR)
+	install -m 0755 alfoil $(DESTDIR)$(BINDIR)/alfoil
+	install -p -m 0644 $(SHARE_FILES) $(DESTDIR)$(SHAREDIR)/
+	@set -e; for f in $(DATA_FILES); do \
+		install -p -D -m 0644 data/$$f $(DESTDIR)$(SHAREDIR)/data/$$f; \
+	done; if [ -n "$(DATA_FILES)" ]; then \
+		printf '%s\n' $(DATA_FILES) >$(DESTDIR)$(SHAREDIR)/data/.installed; \
+	else echo "install: data/ is absent (scripts/setup.sh): no IP data installed"; fi
+	install -m 0644 docs/deploy.md $(DESTDIR)$(DOCDIR)/deploy.md
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' dist/alfoil.service >$(UNIT_TMP)
+	chmod 0644 $(UNIT_TMP) && mv $(UNIT_TMP) $(DESTDIR)$(UNITDIR)/alfoil.service
+	@if [ -e $(DESTDIR)$(CONFDIR)/alfoil.conf ]; then \
+		install -m 0644 dist/alfoil.conf $(DESTDIR)$(CONFDIR)/alfoil.conf.dist; \
+		echo "install: $(DESTDIR)$(CONFDIR)/alfoil.conf exists: kept; the new one is alfoil.conf.dist"; \
+	else install -m 0644 dist/alfoil.conf $(DESTDIR)$(CONFDIR)/alfoil.conf; fi
+	install -d -m 0750 $(DESTDIR)$(STATEDIR)
+
+# What install wrote, and only that: the config when it is still the one
+# installed (an edited one stays, and is named), the state directory when
+# it is empty (a database is never removed).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/alfoil $(DESTDIR)$(UNITDIR)/alfoil.service $(DESTDIR)$(DOCDIR)/deploy.md
+	rm -f $(SHARE_FILES:share/%=$(DESTDIR)$(SHAREDIR)/%) $(DESTDIR)$(CONFDIR)/alfoil.conf.dist
+	@d=$(DESTDIR)$(SHAREDIR)/data; if [ -f $$d/.installed ]; then \
+		while IFS= read -r f; do rm -f "$$d/$$f"; done <$$d/.installed; rm -f $$d/.installed; \
+		find $$d -depth -type d -empty -delete; fi
+	@if [ -f $(DESTDIR)$(CONFDIR)/alfoil.conf ]; then \
+		if cmp -s dist/alfoil.conf $(DESTDIR)$(CONFDIR)/alfoil.conf; then rm -f $(DESTDIR)$(CONFDIR)/alfoil.conf; \
+		else echo "uninstall: $(DESTDIR)$(CONFDIR)/alfoil.conf was edited: kept"; fi; \
+	fi
+	@rmdir $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(CONFDIR) 2>/dev/null || true
+	@rmdir $(DESTDIR)$(STATEDIR) 2>/dev/null || \
+		{ [ ! -d $(DESTDIR)$(STATEDIR) ] || echo "uninstall: $(DESTDIR)$(STATEDIR) is not empty (the database): kept"; }
 
 clean:
 	rm -rf build alfoil

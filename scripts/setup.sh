@@ -48,6 +48,7 @@ test_pkgs=(
 	unbound sqlite3                  # per-device DNS blocks (unbound views, Pi-hole groups), tested for real
 	dnsmasq-base bind9-dnsutils      # the dnsmasq blocklist checked and run on loopback (dnsmasq --test, dig)
 	tshark                           # the DNS counts and first packets alfoil must agree with (t-facts)
+	systemd                          # systemd-analyze verify of the installed unit (t-install)
 )
 data_pkgs=(
 	npm                              # fetches the IP data (npm pack)

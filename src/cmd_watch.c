@@ -3,10 +3,11 @@
  * The order at start: options (cmd_watch_args.c: flags, then the config
  * file); the intel/ data loaded once, here; the rule files; the database
  * opened (migrated) and its history read back (the detectors' baseline,
- * the devices already known); then the engine. Live, once the interface
- * is open, root goes (lib/priv.h) before the first packet is read: the
- * database and the data were opened as root, everything after is the
- * attacker's bytes.
+ * the devices already known); then the engine. Live, once the interfaces
+ * were tried, root goes (lib/priv.h) before the first packet is read, all
+ * but CAP_NET_RAW (to open an interface made again) and, with --enforce,
+ * CAP_NET_ADMIN: the database and the data were opened as root,
+ * everything after is the attacker's bytes.
  *
  * Every --commit-interval seconds of engine time the engine hands a
  * snapshot to its worker thread (engine.h), and there the report is built
@@ -447,7 +448,11 @@ static int process(struct watch *w, struct snapshot *snap, const struct inspect_
 	}
 	struct find_inputs fin = { &w->fc, w->block, w->base, NULL };
 	struct findings f = { 0 };
-	struct report *rep = inspect_report(snap, &w->il, w->home[0] ? w->home : NULL, src, &fin, &f, NULL);
+	struct inspect_times times = { .start = engine_clock_us() };
+	struct report *rep = inspect_report(snap, &w->il, w->home[0] ? w->home : NULL, src, &fin, &f, &times);
+	if (rep)
+		log_debug("report %.1f ms, findings %.1f ms", (double)(times.report - times.start) / 1e3,
+			  (double)(times.find - times.report) / 1e3);
 	int rc = 0;
 	if (!rep) {
 		log_error("out of memory building the report: no commit this time");
@@ -501,7 +506,11 @@ static int live_opened(void *ctx, const char *iface)
 	const struct priv_user *u = in->priv_ok ? &in->priv : &none;
 	if (getuid() == 0 && in->priv_ok && !u->keep_root)
 		give_db(w, u->uid, u->gid);
-	uint64_t keep = w->o->enforce ? 1ull << CAP_NET_ADMIN : 0;
+	/* CAP_NET_RAW stays: an interface deleted and made again (a USB
+	 * adapter, a bridge rebuilt) is a new socket to open, which persist
+	 * does after the drop; the process can read packets anyway, and
+	 * sends none. CAP_NET_ADMIN only for --enforce (live nftables). */
+	uint64_t keep = 1ull << CAP_NET_RAW | (w->o->enforce ? 1ull << CAP_NET_ADMIN : 0);
 	int r = priv_drop_keep(u, keep, err, sizeof err);
 	if (r < 0) {
 		log_error("%s: dropping privileges failed: %s; not reading packets as root", iface, err);
@@ -513,7 +522,7 @@ static int live_opened(void *ctx, const char *iface)
 	else
 		log_info("%s open; running as %s (uid %u), capabilities: %s", iface,
 			 r == PRIV_DROPPED ? u->name : "the same user", (unsigned)getuid(),
-			 keep ? "CAP_NET_ADMIN only" : "none");
+			 w->o->enforce ? "CAP_NET_RAW and CAP_NET_ADMIN" : "CAP_NET_RAW only");
 	return 0;
 }
 

@@ -31,7 +31,8 @@ static const struct cli_opt opts[] = {
 	{ "filter", 'f', "EXPR", O_FILTER, "BPF filter, as tcpdump takes it (default: none)" },
 	{ "buffer-size", 0, "MIB", O_BUFFER, "the kernel's capture buffer per interface\n(default: 32)" },
 	{ "user", 0, "NAME", O_USER, "live, as root: once the interfaces and the database\n"
-				     "are open, run as NAME with no capability (default:\n"
+				     "are open, run as NAME with CAP_NET_RAW alone, to\n"
+				     "open an interface made again (default:\n"
 				     WATCH_DEFAULT_USER " when that user exists, else " PRIV_DEFAULT_USER ")" },
 	{ "enforce", 0, NULL, O_ENFORCE, "keep CAP_NET_ADMIN after the drop, for live rules\n(reserved; default: no)" },
 	{ NULL, 0, NULL, 0, "history" },
@@ -94,7 +95,9 @@ static const struct cli_cmd watch_cmd = {
 	"still in memory is lost by it. Restarted, it carries on: devices known\n"
 	"before are not new.\n\n"
 	"Live, as root, alfoil opens the interfaces and the database, then runs as\n"
-	"--user with no capability before the first packet is read. Files named\n"
+	"--user before the first packet is read, keeping CAP_NET_RAW alone (an\n"
+	"interface that disappears is opened again when it comes back; with\n"
+	"--enforce CAP_NET_ADMIN too) and no way back to root. Files named\n"
 	"later (rule files read again on SIGHUP, the SIGUSR1 report) are opened as\n"
 	"that user.\n\n"
 	"Log lines go to standard error (journald keeps them under systemd):\n"
@@ -124,6 +127,8 @@ static const struct cli_cmd watch_cmd = {
 	"  3  -r: some input was bad (named; what was read is in the database)",
 	"  sudo alfoil watch -i eth0 --db /var/lib/alfoil/alfoil.db\n"
 	"  alfoil watch -r day1.pcap day2.pcap --db /tmp/history.db   backfill\n"
+	"  alfoil watch -r /srv/captures/ --commit-interval 3600 --db h.db\n"
+	"                        weeks of files: a commit per hour of packet time\n"
 	"  ssh router tcpdump -U -w - | alfoil watch -r - --db h.db   a remote router\n"
 	"  kill -USR1 $(pidof alfoil); jq .devices /var/lib/alfoil/report.json\n"
 	"  sqlite3 /var/lib/alfoil/alfoil.db 'SELECT id, maker, label FROM devices'",

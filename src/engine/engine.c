@@ -341,10 +341,10 @@ static int note_linktype(const struct engine *e, struct cap_source *s, struct en
 }
 
 /* Live, once told to stop (a signal, --duration): what the kernel holds
- * already is read too (live_loop()). A partly filled block of the capture ring is handed
- * over within one read timeout (100 ms), so reading goes on until a wait
- * for packets comes back empty DRAIN_MIN_US after the stop, and for
- * DRAIN_MAX_US at most (a flood never lets it go quiet). */
+ * already is read too (live_loop()). A partly filled block of the capture
+ * ring is handed over within one read timeout (100 ms), so reading goes
+ * on until a wait for packets comes back empty DRAIN_MIN_US after the
+ * stop, and for DRAIN_MAX_US at most (a flood never lets it go quiet). */
 #define DRAIN_MIN_US 250000u
 #define DRAIN_MAX_US 1000000u
 
@@ -660,7 +660,7 @@ static void live_loop(struct engine *e, struct live_if *L, size_t n, struct poll
 			if (l->s) {
 				pf[nfd] = (struct pollfd){ .fd = cap_live_fd(l->s), .events = POLLIN };
 				map[nfd++] = i;
-			} else if (!l->ended && l->retry_us < wake) {
+			} else if (!drain_from && l->retry_us < wake) {
 				wake = l->retry_us;
 			}
 		}

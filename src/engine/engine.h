@@ -97,7 +97,10 @@ struct engine_config {
 	void (*log)(void *ctx, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 	/* live: libpcap's counters of iface, summed over its opens, every
 	 * stats_interval_s (0: ENGINE_STATS_INTERVAL_S) of the wall clock
-	 * while it is open, and once more at the end of the run. NULL: none. */
+	 * while it is open, and once more at the end of the run. NULL: none.
+	 * log and on_stats run on the engine's thread between two packets:
+	 * keep them short (no database write there; hand the numbers to the
+	 * snapshot worker, which owns the disk). */
 	void (*on_stats)(void *ctx, const char *iface, uint64_t received, uint64_t dropped, uint64_t if_dropped);
 	uint32_t stats_interval_s;
 	/* snapshots: every snap_packets packets and/or snap_seconds of engine

@@ -5,8 +5,10 @@
  * time (never back), the count, a bad input; snapshots
  * every so many packets or seconds, handed in order to the worker. */
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -368,6 +370,111 @@ static void test_engine_live_ticks(void **state)
 	engine_free(e);
 }
 
+/* ---- live robustness: the reopen schedule, several interfaces ---------- */
+
+/* 1 s doubling to 60 s, after which it stays: an interface gone for a
+ * day is tried once a minute, not 86,400 times. */
+static void test_engine_backoff(void **state)
+{
+	(void)state;
+	static const uint32_t want[] = { 1, 2, 4, 8, 16, 32, 60, 60, 60 };
+	for (unsigned i = 0; i < sizeof want / sizeof *want; i++)
+		assert_int_equal(engine_backoff_s(i), want[i]);
+	assert_int_equal(engine_backoff_s(31), ENGINE_BACKOFF_MAX_S);
+	assert_int_equal(engine_backoff_s(32), ENGINE_BACKOFF_MAX_S); /* no shift past the width */
+	assert_int_equal(engine_backoff_s(~0u), ENGINE_BACKOFF_MAX_S);
+	uint32_t sum = 0;
+	for (unsigned i = 0; i < 7; i++) { /* never shorter than the step before */
+		assert_true(engine_backoff_s(i + 1) >= engine_backoff_s(i));
+		sum += engine_backoff_s(i);
+	}
+	assert_int_equal(sum, 123); /* two minutes to the first 60 s wait */
+}
+
+struct logged {
+	int n[4];
+	char last_warn[512];
+	unsigned stats;
+	uint64_t received;
+};
+
+static void test_log(void *ctx, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void test_log(void *ctx, int level, const char *fmt, ...)
+{
+	struct logged *l = ctx;
+	assert_true(level >= ENGINE_LOG_ERROR && level <= ENGINE_LOG_DEBUG);
+	l->n[level]++;
+	if (level == ENGINE_LOG_WARN) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(l->last_warn, sizeof l->last_warn, fmt, ap);
+		va_end(ap);
+	}
+}
+
+static void test_stats(void *ctx, const char *iface, uint64_t received, uint64_t dropped, uint64_t if_dropped)
+{
+	struct logged *l = ctx;
+	assert_string_equal(iface, "lo");
+	assert_true(received >= l->received); /* totals: never back */
+	assert_true(dropped <= received);
+	(void)if_dropped;
+	l->received = received;
+	l->stats++;
+}
+
+/* lo and an interface that is not there, at once (root only): the absent
+ * one is an error without persist and a warning with it, lo is read in
+ * both, and with persist the run is never a failure; the counters are
+ * handed over every second and once at the end. */
+static void test_engine_live_absent(void **state)
+{
+	(void)state;
+	char err[512];
+	struct cap_source *probe = cap_open_live("lo", NULL, err, sizeof err);
+	if (!probe) {
+		print_message("live capture on lo: %s: skipped\n", err);
+		skip();
+	}
+	cap_close(probe);
+	const char *more[] = { "alfoil-none0" };
+	for (int persist = 0; persist <= 1; persist++) {
+		struct logged l = { 0 };
+		struct engine_config c = { .iface = "lo", .ifaces = more, .n_ifaces = 1, .filter = "udp port 9",
+					   .duration = 1.3, .persist = persist, .log = test_log, .ctx = &l,
+					   .on_stats = test_stats, .stats_interval_s = 1, .buffer_mib = 2 };
+		tracker_config_default(&c.track);
+		reasm_config_default(&c.frag);
+		struct engine *e = engine_new(&c);
+		assert_non_null(e);
+		assert_int_equal(engine_run(e), 0);
+		const struct engine_result *r = engine_result(e);
+		assert_int_equal(r->n_inputs, 2);
+		assert_string_equal(r->inputs[0].name, "lo");
+		assert_int_equal(r->inputs[0].opens, 1);
+		assert_int_equal(r->inputs[0].error, 0);
+		assert_string_equal(r->inputs[1].name, "alfoil-none0");
+		assert_int_equal(r->inputs[1].opens, 0);
+		assert_int_equal(r->inputs[1].error, 1);
+		assert_non_null(strstr(r->inputs[1].message, "alfoil-none0"));
+		assert_int_equal(r->bad_input, 1);
+		assert_int_equal(r->opened, 1);
+		if (persist) { /* tried at 0 s and 1 s: the first a warning, the second debug */
+			assert_int_equal(l.n[ENGINE_LOG_ERROR], 0);
+			assert_true(l.n[ENGINE_LOG_WARN] >= 1);
+			assert_non_null(strstr(l.last_warn, "trying again in 1 s"));
+			assert_true(l.n[ENGINE_LOG_DEBUG] >= 1);
+		} else {
+			assert_int_equal(l.n[ENGINE_LOG_ERROR], 1);
+			assert_int_equal(l.n[ENGINE_LOG_DEBUG], 0);
+		}
+		assert_true(l.stats >= 2); /* at 1 s, and at the end */
+		assert_int_equal(l.received, r->inputs[0].received);
+		assert_true(r->ticks >= 5);
+		engine_free(e);
+	}
+}
+
 /* ---- snapshots on a schedule ------------------------------------------- */
 
 struct seen {
@@ -472,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_engine_file),         cmocka_unit_test(test_engine_tick_clock),
 		cmocka_unit_test(test_engine_inputs),      cmocka_unit_test(test_engine_snapshots_by_packets),
 		cmocka_unit_test(test_engine_snapshots_by_time),   cmocka_unit_test(test_engine_live_ticks),
+		cmocka_unit_test(test_engine_backoff),      cmocka_unit_test(test_engine_live_absent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
