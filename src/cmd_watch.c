@@ -4,9 +4,10 @@
  * file); the intel/ data loaded once, here; the rule files; the database
  * opened (migrated) and its history read back (the detectors' baseline,
  * the devices already known); then the engine. Live, once the interfaces
- * were tried, root goes (lib/priv.h) before the first packet is read, all
- * but CAP_NET_RAW (to open an interface made again) and, with --enforce,
- * CAP_NET_ADMIN: the database and the data were opened as root,
+ * were tried, root goes (lib/priv.h) before the first packet is read, and
+ * every capability but CAP_NET_RAW with --keep-net-raw (to open an
+ * interface made again) and CAP_NET_ADMIN with --enforce: the database
+ * and the data were opened as root,
  * everything after is the attacker's bytes.
  *
  * Every --commit-interval seconds of engine time the engine hands a
@@ -506,11 +507,10 @@ static int live_opened(void *ctx, const char *iface)
 	const struct priv_user *u = in->priv_ok ? &in->priv : &none;
 	if (getuid() == 0 && in->priv_ok && !u->keep_root)
 		give_db(w, u->uid, u->gid);
-	/* CAP_NET_RAW stays: an interface deleted and made again (a USB
-	 * adapter, a bridge rebuilt) is a new socket to open, which persist
-	 * does after the drop; the process can read packets anyway, and
-	 * sends none. CAP_NET_ADMIN only for --enforce (live nftables). */
-	uint64_t keep = 1ull << CAP_NET_RAW | (w->o->enforce ? 1ull << CAP_NET_ADMIN : 0);
+	/* --keep-net-raw: an interface deleted and made again is a new
+	 * socket, which persist opens after the drop (the process reads
+	 * packets anyway, and sends none); --enforce: live nftables */
+	uint64_t keep = (w->o->keep_net_raw ? 1ull << CAP_NET_RAW : 0) | (w->o->enforce ? 1ull << CAP_NET_ADMIN : 0);
 	int r = priv_drop_keep(u, keep, err, sizeof err);
 	if (r < 0) {
 		log_error("%s: dropping privileges failed: %s; not reading packets as root", iface, err);
@@ -522,7 +522,8 @@ static int live_opened(void *ctx, const char *iface)
 	else
 		log_info("%s open; running as %s (uid %u), capabilities: %s", iface,
 			 r == PRIV_DROPPED ? u->name : "the same user", (unsigned)getuid(),
-			 w->o->enforce ? "CAP_NET_RAW and CAP_NET_ADMIN" : "CAP_NET_RAW only");
+			 !keep ? "none" : keep == 1ull << CAP_NET_RAW ? "CAP_NET_RAW only"
+			 : keep == 1ull << CAP_NET_ADMIN ? "CAP_NET_ADMIN only" : "CAP_NET_RAW and CAP_NET_ADMIN");
 	return 0;
 }
 

@@ -20,7 +20,7 @@
 enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KEEPDAYS, O_KEEPNAMES,
        O_KEEPEVENTS, O_KEEPFIND, O_RESOLVE, O_HOME, O_DATADIR, O_IEEE, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
-       O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP };
+       O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW };
 
 static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
@@ -31,9 +31,12 @@ static const struct cli_opt opts[] = {
 	{ "filter", 'f', "EXPR", O_FILTER, "BPF filter, as tcpdump takes it (default: none)" },
 	{ "buffer-size", 0, "MIB", O_BUFFER, "the kernel's capture buffer per interface\n(default: 32)" },
 	{ "user", 0, "NAME", O_USER, "live, as root: once the interfaces and the database\n"
-				     "are open, run as NAME with CAP_NET_RAW alone, to\n"
-				     "open an interface made again (default:\n"
+				     "are open, run as NAME with no capability (default:\n"
 				     WATCH_DEFAULT_USER " when that user exists, else " PRIV_DEFAULT_USER ")" },
+	{ "keep-net-raw", 0, NULL, O_KEEPRAW, "keep CAP_NET_RAW after the drop, so that an\n"
+					      "interface deleted and made again (a USB adapter, a\n"
+					      "bridge rebuilt) is opened again (default: no: it\n"
+					      "is retried, and logged, until a restart)" },
 	{ "enforce", 0, NULL, O_ENFORCE, "keep CAP_NET_ADMIN after the drop, for live rules\n(reserved; default: no)" },
 	{ NULL, 0, NULL, 0, "history" },
 	{ "db", 0, "PATH", O_DB, "the SQLite database (default: " WATCH_DEFAULT_DB ";\n"
@@ -95,9 +98,8 @@ static const struct cli_cmd watch_cmd = {
 	"still in memory is lost by it. Restarted, it carries on: devices known\n"
 	"before are not new.\n\n"
 	"Live, as root, alfoil opens the interfaces and the database, then runs as\n"
-	"--user before the first packet is read, keeping CAP_NET_RAW alone (an\n"
-	"interface that disappears is opened again when it comes back; with\n"
-	"--enforce CAP_NET_ADMIN too) and no way back to root. Files named\n"
+	"--user with no capability (but those --keep-net-raw and --enforce keep)\n"
+	"and no way back to root before the first packet is read. Files named\n"
 	"later (rule files read again on SIGHUP, the SIGUSR1 report) are opened as\n"
 	"that user.\n\n"
 	"Log lines go to standard error (journald keeps them under systemd):\n"
@@ -236,6 +238,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 		return 0;
 	case O_USER: in->user = arg; return 0;
 	case O_ENFORCE: o->enforce = on; return 0;
+	case O_KEEPRAW: o->keep_net_raw = on; return 0;
 	case O_DB: o->db = arg; return 0;
 	case O_COMMIT:
 		if (parse_u64(arg, what, 1, 86400, &v, err, errlen) < 0)

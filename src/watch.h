@@ -28,6 +28,7 @@ struct watch_opts {
 	unsigned commit_interval;    /* seconds of engine time */
 	unsigned buffer_mib;         /* live capture buffer */
 	int enforce;                 /* keep CAP_NET_ADMIN (issue 17) */
+	int keep_net_raw;            /* keep CAP_NET_RAW: reopen a recreated interface */
 	enum log_level log_level;
 	struct store_config store;
 	/* what inspect has too: filter, home country, data, rule files,

@@ -5,10 +5,10 @@
 # so the replayed frames are all that crosses the link, and they never
 # leave the namespaces.
 #
-# Checked: after the start the process runs as nobody with CAP_NET_RAW
-# alone (/proc/PID/status: Uid, CapEff, CapPrm, NoNewPrivs), and with
-# --enforce CAP_NET_ADMIN too; the interface deleted and made again is
-# opened again (as nobody) and counted; the commits arrive every --commit-interval of
+# Checked: after the start the process runs as nobody with no capability
+# (/proc/PID/status: Uid, CapEff, CapPrm, NoNewPrivs); with --keep-net-raw
+# and --enforce CAP_NET_RAW and CAP_NET_ADMIN alone, and the interface
+# deleted and made again is opened again (as nobody) and counted; the commits arrive every --commit-interval of
 # the wall clock; SIGUSR1 writes the report file; the crash test: kill -9
 # once the file was replayed and two intervals passed, then PRAGMA
 # integrity_check is ok and every device's bytes are in the database (none
@@ -80,10 +80,8 @@ start run1.err
 check "the process read is alfoil" test "$(readlink -f /proc/$pid/exe)" = "$(readlink -f "$ALFOIL")"
 u=$(status $pid Uid) e=$(status $pid CapEff) p=$(status $pid CapPrm) n=$(status $pid NoNewPrivs)
 check "after the start: Uid nobody ($u)" test "$u" = "$NOBODY $NOBODY $NOBODY $NOBODY"
-# CAP_NET_RAW (bit 13) alone: to open the interface again if it is made again
-check "CapEff and CapPrm CAP_NET_RAW alone ($e, $p), NoNewPrivs 1" \
-	test "$e $p" = "0000000000002000 0000000000002000" -a "$n" = 1
-check "the drop is logged" grep -q "info: wr$$ open; running as nobody (uid $NOBODY), capabilities: CAP_NET_RAW only" "$work/run1.err"
+check "CapEff and CapPrm 0 ($e, $p), NoNewPrivs 1" test "$e$p" = 00000000000000000000000000000000 -a "$n" = 1
+check "the drop is logged" grep -q "info: wr$$ open; running as nobody (uid $NOBODY), capabilities: none" "$work/run1.err"
 replay
 check "tcpreplay sent the capture ($(awk '/Successful packets:/ {print $3}' "$work/replay.out") packets)" \
 	grep -q "Successful packets" "$work/replay.out"
@@ -137,10 +135,10 @@ db:
 $got"; fi
 check "capture counters recorded" test "$(q 'SELECT COUNT(*) FROM capture_stats')" -ge 1
 
-# the interface deleted and made again while watch runs (as nobody): it is
-# opened again and its traffic counted; --enforce keeps CAP_NET_ADMIN (bit
-# 12) too, nothing else
-start run3.err --enforce
+# the interface deleted and made again while watch runs (as nobody): with
+# --keep-net-raw (bit 13) it is opened again and its traffic counted;
+# --enforce keeps CAP_NET_ADMIN (bit 12) too, nothing else
+start run3.err --enforce --keep-net-raw
 e=$(status $pid CapEff) p=$(status $pid CapPrm) u=$(status $pid Uid)
 check "--enforce: CapEff and CapPrm CAP_NET_RAW and CAP_NET_ADMIN ($e), Uid nobody" \
 	test "$e $p" = "0000000000003000 0000000000003000" -a "$u" = "$NOBODY $NOBODY $NOBODY $NOBODY"
