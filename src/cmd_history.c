@@ -66,7 +66,7 @@ struct store *history_open_db(const char *path, int flags)
 /* ---- alfoil report ------------------------------------------------------- */
 
 enum { R_DB = 256, R_SINCE, R_UNTIL, R_DEVICE, R_JSON, R_FORMAT, R_HTML, R_TOP, R_BYCOUNTRY, R_HOME, R_CONFIG,
-       R_BLOCKLIST, R_BASELINE, R_PROFILES, R_FAILON };
+       R_BLOCKLIST, R_BASELINE, R_PROFILES, R_FAILON, R_NEW };
 
 static const struct cli_opt report_opts[] = {
 	{ NULL, 0, NULL, 0, "history" },
@@ -92,6 +92,9 @@ static const struct cli_opt report_opts[] = {
 	{ "config", 0, "FILE", R_CONFIG, "detector thresholds (docs/findings.md; default:\nthose of share/findings.conf)" },
 	{ "blocklist", 0, "FILE", R_BLOCKLIST, "names/addresses to flag (hosts file or one a line;\ndefault: none)" },
 	{ "baseline", 0, "FILE", R_BASELINE, "an earlier --json report: flag destinations new\nsince (default: none)" },
+	{ "new", 0, NULL, R_NEW, "with --since: the history before the window is the\n"
+				 "baseline: flag what the devices did not do before\n"
+				 "(new destinations, an upload far above their rate)" },
 	{ "profiles", 0, "DIR", R_PROFILES, "MUD profiles (alfoil profile learn): flag what a\n"
 					    "device does that its profile does not allow" },
 	{ "fail-on", 0, "SEV", R_FAILON, "exit 4 when a finding is at least SEV (info, low,\n"
@@ -122,7 +125,8 @@ static const struct cli_cmd report_cmd = {
 	"  alfoil report --db /var/lib/alfoil/alfoil.db      everything watch saw\n"
 	"  alfoil report --since 24h                         the last day\n"
 	"  alfoil report --since 7d --device 78:11:dc:5b:a0:e4 --json\n"
-	"  alfoil report --since 2026-11-01 --until 2026-12-01 --html november.html",
+	"  alfoil report --since 2026-11-01 --until 2026-12-01 --html november.html\n"
+	"  alfoil report --since 7d --new                   last week: what is new in it",
 };
 
 struct report_opts {
@@ -131,6 +135,7 @@ struct report_opts {
 	struct store_window w;
 	char device[ADDR_STRLEN];
 	int fail_on, quiet;
+	int new_since;  /* --new: the history before --since as the baseline */
 	struct out_opts out;
 };
 
@@ -191,6 +196,7 @@ static int report_option(struct report_opts *o, int c, const char *arg)
 	case R_BLOCKLIST: o->blocklist = arg; break;
 	case R_BASELINE: o->baseline = arg; break;
 	case R_PROFILES: o->profiles = arg; break;
+	case R_NEW: o->new_since = 1; break;
 	case R_FAILON: {
 		enum severity s;
 		if (severity_parse(arg, &s) < 0) {
@@ -246,6 +252,11 @@ static int report_args(int argc, char **argv, struct report_opts *o)
 	if (n_ops) {
 		cli_error("unexpected '%s' (the report is of --db; --since, --until and --device choose)", ops[0]);
 		cli_try_help(&report_cmd);
+		return -1;
+	}
+	if (o->new_since && (!o->w.since_us || o->baseline)) {
+		cli_error("--new: %s", o->baseline ? "the baseline is --baseline FILE's or the history's, not both"
+						    : "new since when? (--since TIME)");
 		return -1;
 	}
 	if (o->w.since_us && o->w.until_us && o->w.until_us <= o->w.since_us) {
@@ -360,6 +371,19 @@ int cmd_report(int argc, char **argv)
 	}
 	char err[2048];
 	struct report *r = store_report(s, &o.w, o.quiet ? quiet_warn : cli_warn, err, sizeof err);
+	if (r && o.new_since) {
+		/* everything before the window (the same device when one is
+		 * asked for), as watch makes its baseline of the whole history */
+		struct store_window before = { 0, o.w.since_us, o.w.device };
+		struct report *b = store_report(s, &before, o.quiet ? quiet_warn : cli_warn, err, sizeof err);
+		if (b && !(fr.base = baseline_from_report(b)))
+			snprintf(err, sizeof err, "out of memory");
+		report_free(b);
+		if (!fr.base) {
+			report_free(r);
+			r = NULL;
+		}
+	}
 	store_close(s);
 	if (!r) {
 		cli_error("%s", err);

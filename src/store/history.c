@@ -145,7 +145,7 @@ static int devices_of(struct build *B, char *err, size_t errlen)
 				   &B->b, err, errlen);
 	if (!st)
 		return -1;
-	/* (?1..?3 unused here: bound as none) */
+	/* (?1..?3, the window, are not in this one) */
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = col_text(st, 0), *rec = col_text(st, 1), *label = col_text(st, 2);
@@ -222,7 +222,9 @@ struct dsum {
  * row's record with the sums in place of its counters. */
 static void dest_done(struct build *B, const char *dev, json_t *rec, const struct dsum *d)
 {
-	json_t *o = json_object_get(B->devs, dev);
+	json_t *o = rec ? json_object_get(B->devs, dev) : NULL;
+	if (!rec)
+		return; /* its latest record was not one (told) */
 	if (!o) {
 		B->skipped++;
 		json_decref(rec);
@@ -231,7 +233,7 @@ static void dest_done(struct build *B, const char *dev, json_t *rec, const struc
 	/* the window open at its start: the latest record knows when the
 	 * destination began (a row's first is when its delta began: of files
 	 * read out of time order, the earlier traffic of a later row) */
-	uint64_t first = d->first_us, rf;
+	uint64_t first = d->first_us == UINT64_MAX ? 0 : d->first_us, rf;
 	const char *f = json_string_value(json_object_get(rec, "first_seen"));
 	if ((!B->w || !B->w->since_us) && f && when_parse(f, 0, &rf) == 0 && rf && (!first || rf < first))
 		first = rf;
@@ -286,15 +288,14 @@ static int dests_of(struct build *B, char *err, size_t errlen)
 			json_error_t je;
 			rec = text ? json_loads(text, JSON_REJECT_DUPLICATES, &je) : NULL;
 			if (!json_is_object(rec)) {
-				/* the device and address are checked by the loader: shown escaped */
+				/* the device and address are checked by the loader: shown
+				 * escaped; the destination's other rows go with it */
 				char ed[ADDR_STRLEN + 1], ea[ADDR_STRLEN + 1];
 				if (B->warn)
 					B->warn("%s: a destination of %s (%s): its record is not a JSON object, left out", B->path,
 						shown(ed, sizeof ed, d), shown(ea, sizeof ea, a));
 				json_decref(rec);
 				rec = NULL;
-				B->skipped++;
-				continue;
 			}
 			snprintf(dev, sizeof dev, "%s", d);
 			snprintf(addr, sizeof addr, "%s", a);
@@ -316,11 +317,8 @@ static int dests_of(struct build *B, char *err, size_t errlen)
 		if (l > sum.last_us)
 			sum.last_us = l;
 	}
-	if (open) {
-		if (sum.first_us == UINT64_MAX)
-			sum.first_us = 0;
+	if (open)
 		dest_done(B, dev, rec, &sum);
-	}
 	sqlite3_finalize(st);
 	return stepped(B->s, rc, err, errlen);
 }

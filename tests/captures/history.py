@@ -66,9 +66,9 @@ INSPECT_LIFETIMES = ('--device-idle', '0', '--dest-idle', '0', '--name-idle', '0
                      '--keep-days', '36500')
 
 
-def record(db, files, watch, lifetimes=INSPECT_LIFETIMES):
+def record(db, files, watch, lifetimes=INSPECT_LIFETIMES, extra=()):
     if watch:
-        cmd = [ALFOIL, 'watch', '--db', db, '--log-level', 'warn', *lifetimes, '-r', *files]
+        cmd = [ALFOIL, 'watch', '--db', db, '--log-level', 'warn', *lifetimes, *extra, '-r', *files]
     else:
         cmd = [RECORD_TOOL, db, *files]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
@@ -242,6 +242,46 @@ def help_tests(tap, work):
                f'report {o} of a missing file: exit 1, named before the database', err)
 
 
+def shifted(src, dst, seconds):
+    """A copy of the pcap src with every packet seconds later."""
+    import struct
+    data = bytearray(open(src, 'rb').read())
+    endian = '<' if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+    off = 24
+    while off + 16 <= len(data):
+        sec, = struct.unpack_from(endian + 'I', data, off)
+        struct.pack_into(endian + 'I', data, off, sec + seconds)
+        incl, = struct.unpack_from(endian + 'I', data, off + 8)
+        off += 16 + incl
+    open(dst, 'wb').write(bytes(data))
+
+
+def new_tests(tap, work):
+    """report --since T --new: the history before the window as the
+    baseline. The example without the camera's cloud, then two hours later
+    the whole of it: only that destination is new."""
+    example = os.path.join(ROOT, 'examples', 'home.pcap')
+    later = os.path.join(work, 'later.pcap')
+    shifted(example, later, 7200)
+    db = os.path.join(work, 'new.db')
+    rc1, err1 = record(db, [example], True, extra=('-f', 'not host 47.102.97.140'))
+    rc2, err2 = record(db, [later], True)
+    if not tap.ok(rc1 == 0 and rc2 == 0, 'the example, then it two hours later with one destination more, watched',
+                  err1 + err2):
+        return
+    window = ['report', '--db', db, '--json', '-q', '--since', '2026-11-01T10:00:00Z']
+    rc, out, err = run(window + ['--new'])
+    news = [f for f in json.loads(out)['findings'] if f['detector'] == 'new-destination'] if rc == 0 else []
+    rc2, out2, err2 = run(window)
+    plain = [f for f in json.loads(out2)['findings'] if f['detector'] == 'new-destination'] if rc2 == 0 else [1]
+    tap.ok(len(news) == 1 and news[0]['device'] == '94:f8:27:6d:12:c9' and 'cn-v1.camera.io.mi.com'
+           in news[0]['evidence'] and not plain,
+           'report --since --new: the one destination new in the window is a finding (and none without --new)',
+           json.dumps(news)[:600] + err + err2)
+    rc, _, err = run(['report', '--db', db, '--new'])
+    tap.ok(rc == 1 and '--since' in err, 'report --new without --since: refused', err)
+
+
 def cli_tests(tap, watch, work):
     """The commands on the bundled example: report's text as inspect's,
     labels everywhere, the inventory, and what is refused."""
@@ -412,6 +452,9 @@ def main():
         if watch:
             os.mkdir(os.path.join(work, 'w'))
             cli_tests(tap, True, os.path.join(work, 'w'))
+            new_tests(tap, work)
+        else:
+            tap.skip('report --since --new', 'no alfoil watch in this build')
     finally:
         shutil.rmtree(work, ignore_errors=True)
     need_captures(tap, 'history equivalence')

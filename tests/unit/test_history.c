@@ -302,10 +302,17 @@ static void test_bad_rows(void **state)
 	sql("INSERT INTO dest_hours (device, hour_us, addr, proto, port, inbound, record, pkts_up, pkts_down,"
 	    " bytes_up, bytes_down, flows, first_us, last_us) VALUES ('ff:ee:dd:cc:bb:aa', 1793520000000000,"
 	    " '203.0.113.1', 6, 80, 0, '{}', 1, 1, 1, 1, 1, 5, 6)");
+	/* the latest row of a destination whose record is not JSON: its other
+	 * rows go with it (not summed under an older record) */
+	sql("INSERT INTO dest_hours (device, hour_us, addr, proto, port, inbound, record, pkts_up, pkts_down,"
+	    " bytes_up, bytes_down, flows, first_us, last_us) VALUES ('" CAM "', 1793541600000000, '203.0.113.10', 6,"
+	    " 8443, 0, '{\"address\":', 1, 1, 1, 1, 1, 1793541600000000, 1793541600000001)");
 	struct report *r = store_report(st, NULL, warn, err, sizeof err);
 	assert_non_null(r);
 	assert_int_equal(r->n_devices, 2);
-	assert_int_equal(dev_of(r, CAM)->n_dests, 2); /* the bad one left out */
+	assert_int_equal(dev_of(r, CAM)->n_dests, 1); /* the bad ones left out */
+	assert_null(dest_of(dev_of(r, CAM), 8443));
+	assert_non_null(strstr(warned, "a destination of " CAM " (203.0.113.10): its record is not a JSON object"));
 	assert_non_null(strstr(warned, "devices row aa:aa:aa:aa:aa:01: its record is not a JSON object"));
 	assert_non_null(strstr(warned, "\"not an address\" is not an IPv4 or IPv6 address"));
 	assert_non_null(strstr(warned, "1 rows of devices the devices table lacks"));
