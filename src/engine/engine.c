@@ -255,8 +255,10 @@ static void tick(struct engine *e, uint64_t now_us)
 {
 	e->tick_at = now_us;
 	e->res.ticks++;
-	e->frag_due = reasm_tick(e->ra, now_us);
-	tracker_tick(e->t, now_us);
+	/* the snapshot due first, then the expiry: after a gap in the
+	 * packets (a file's clock jumping ahead, a quiet link) the entries
+	 * that go idle now must be in the snapshot with what they did since
+	 * the last one, or a history made of snapshots loses it */
 	if (e->cfg.on_snapshot && e->cfg.snap_seconds) {
 		uint64_t every = (uint64_t)e->cfg.snap_seconds * 1000000u;
 		if (!e->snap_due_us) { /* the first tick */
@@ -266,6 +268,8 @@ static void tick(struct engine *e, uint64_t now_us)
 			snapshot_now(e);
 		}
 	}
+	e->frag_due = reasm_tick(e->ra, now_us);
+	tracker_tick(e->t, now_us);
 }
 
 /* A file's clock is its packets': a tick when a packet is a second past

@@ -171,6 +171,7 @@ struct tracker {
 	uint32_t name_bits, name_serial; /* name-cache entry handles */
 	uint64_t str_gone_seen;          /* entries gone at the last look at the strings */
 	uint32_t str_check;              /* packets since life_strings() last ran */
+	uint64_t walk_dest_us, walk_dev_us; /* engine time the idle walks last looked (life.c) */
 	uint8_t stale;                   /* a device or destination went: handles may be stale */
 	uint8_t idle_on;                 /* an idle timeout is set (life_expire() has work) */
 	tracker_expiry_fn expiry;        /* what leaves the tables (life.c) */

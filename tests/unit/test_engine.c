@@ -570,6 +570,51 @@ static void test_engine_snapshots_by_time(void **state)
 	unlink(path);
 }
 
+/* What the first snapshot held of destinations. */
+struct last_snap {
+	uint64_t n, dests, bytes;
+};
+
+static void on_snap_last(void *ctx, struct snapshot *s)
+{
+	struct last_snap *w = ctx;
+	if (!w->n++) {
+		w->dests = snap_dest_count(s);
+		for (uint32_t i = 0; i < snap_dest_count(s); i++)
+			w->bytes += snap_dest(s, i)->bytes_up + snap_dest(s, i)->bytes_down;
+	}
+	snapshot_free(s);
+}
+
+/* A gap in a file's clock longer than the idle timeouts: the snapshot due
+ * at the tick after it is taken before that tick expires the idle, so it
+ * still holds what they did since the snapshot before (a history made of
+ * snapshots would lose it otherwise). */
+static void test_engine_snapshot_before_expiry(void **state)
+{
+	(void)state;
+	const uint64_t ts[] = { 0, 1000000, 2000000, 3000000, 500000000 };
+	write_pcap(5, 100, ts);
+	const char *files[] = { path };
+	struct last_snap w = { 0 };
+	struct engine_config c = { .files = files, .n_files = 1, .quiet = 1, .snap_seconds = 10,
+				   .on_snapshot = on_snap_last, .snap_ctx = &w };
+	tracker_config_default(&c.track);
+	reasm_config_default(&c.frag);
+	c.track.dest_idle_s = 60;
+	c.track.dev_idle_s = 60;
+	struct engine *e = engine_new(&c);
+	assert_non_null(e);
+	assert_int_equal(engine_run(e), 0);
+	assert_true(w.n >= 1);        /* the first at the tick of 500 s */
+	print_message("first snapshot: %llu destinations, %llu bytes\n", (unsigned long long)w.dests, (unsigned long long)w.bytes);
+	assert_int_equal(w.dests, 2); /* each side's record of the first four, not yet expired */
+	assert_int_equal(w.bytes, 2 * 4 * 100);
+	assert_true(tracker_stats(engine_tracker(e))->dests_expired >= 1); /* and expired after */
+	engine_free(e);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,7 +623,7 @@ int main(void)
 		cmocka_unit_test(test_read_ahead_thread),   cmocka_unit_test(test_reasm_tick),
 		cmocka_unit_test(test_engine_file),         cmocka_unit_test(test_engine_tick_clock),
 		cmocka_unit_test(test_engine_inputs),      cmocka_unit_test(test_engine_snapshots_by_packets),
-		cmocka_unit_test(test_engine_snapshots_by_time),   cmocka_unit_test(test_engine_live_ticks),
+		cmocka_unit_test(test_engine_snapshots_by_time), cmocka_unit_test(test_engine_snapshot_before_expiry),   cmocka_unit_test(test_engine_live_ticks),
 		cmocka_unit_test(test_engine_backoff),      cmocka_unit_test(test_engine_live_absent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
