@@ -188,6 +188,7 @@ static void share_names(struct rep_dest *v, size_t n)
 static void fill_dest(struct rep_dest *r, const struct dest *d, const struct strpool *sp)
 {
 	memset(r, 0, sizeof *r);
+	r->incarnation = d->handle;
 	r->addr = d->key.addr;
 	r->scope = (enum rep_scope)addr_scope(&d->key.addr);
 	r->internet = r->scope == REP_SCOPE_INTERNET;
@@ -242,6 +243,7 @@ static void fill_device(struct rep_device *r, const struct device *d, const stru
 			const struct oui_db *oui)
 {
 	memset(r, 0, sizeof *r);
+	r->incarnation = d->handle;
 	if (d->key.kind == DEVKEY_MAC) {
 		r->has_mac = 1;
 		memcpy(r->mac, d->key.mac, sizeof r->mac);

@@ -128,6 +128,10 @@ struct rep_dest {
 	uint32_t flows;
 	uint64_t pkts_up, pkts_down, bytes_up, bytes_down;
 	uint64_t first_us, last_us;
+	/* the tracker's handle of the entry (built reports only; 0 loaded):
+	 * another value under the same key means the tracker forgot the
+	 * entry and made it again, so its counters began again */
+	uint32_t incarnation;
 };
 
 struct rep_query {
@@ -172,6 +176,7 @@ struct rep_device {
 	struct rep_attr *attrs; /* all evidence, names included */
 	size_t n_attrs;
 	int gateway, dhcp_server, dns_server;
+	uint32_t incarnation;  /* as rep_dest.incarnation */
 	uint64_t first_us, last_us;
 	uint64_t pkts_out, pkts_in, bytes_out, bytes_in;
 	struct rep_query *queries;     /* sorted by name */

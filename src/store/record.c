@@ -25,6 +25,7 @@
 struct dev_memo {
 	char id[ADDR_STRLEN];
 	uint64_t pkts_out, pkts_in, bytes_out, bytes_in, last_us;
+	uint32_t incarnation;  /* rep_device.incarnation */
 	uint64_t record_hash;  /* of the record text last written */
 	uint64_t names_hash;   /* of its resolved names and addresses */
 	uint64_t names_hour;   /* the hour (of now) its names were last written */
@@ -39,6 +40,7 @@ struct dest_memo {
 		struct ip_addr addr;
 	} k;
 	uint64_t pkts_up, pkts_down, bytes_up, bytes_down, flows, last_us;
+	uint32_t incarnation;  /* rep_dest.incarnation */
 };
 
 struct query_memo {
@@ -406,10 +408,13 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 	m->bytes_down = x->bytes_down;
 	m->flows = x->flows;
 	m->last_us = x->last_us;
+	m->incarnation = x->incarnation;
 	const struct dest_memo *o = find(m, r->old.dest, r->old.n_dest, sizeof *m, dest_cmp);
-	/* any counter lower than written: the tracker lost the entry and made
-	 * it again since, all of it is new */
-	if (o && (o->pkts_up > m->pkts_up || o->pkts_down > m->pkts_down || o->bytes_up > m->bytes_up ||
+	/* made again (another handle), or any counter lower than written: the
+	 * tracker lost the entry and made it again since, all of it is new
+	 * (counters alone miss an entry made again that has already done more
+	 * than the one written) */
+	if (o && (o->incarnation != m->incarnation || o->pkts_up > m->pkts_up || o->pkts_down > m->pkts_down || o->bytes_up > m->bytes_up ||
 		  o->bytes_down > m->bytes_down || o->flows > m->flows))
 		o = NULL;
 	uint64_t dp_up = m->pkts_up - (o ? o->pkts_up : 0), dp_down = m->pkts_down - (o ? o->pkts_down : 0);
@@ -469,11 +474,12 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	m->bytes_out = d->bytes_out;
 	m->bytes_in = d->bytes_in;
 	m->last_us = d->last_us;
+	m->incarnation = d->incarnation;
 	const struct dev_memo *o = find(m, r->old.dev, r->old.n_dev, sizeof *m, dev_cmp);
 	/* a device without a packet since (its counters and last_us as
 	 * written) has the record it had: what it is and its names come
 	 * from its packets. Its JSON is the larger part of a quiet commit. */
-	if (o && o->last_us == m->last_us && o->pkts_out == m->pkts_out && o->pkts_in == m->pkts_in &&
+	if (o && o->incarnation == m->incarnation && o->last_us == m->last_us && o->pkts_out == m->pkts_out && o->pkts_in == m->pkts_in &&
 	    o->bytes_out == m->bytes_out && o->bytes_in == m->bytes_in) {
 		m->record_hash = o->record_hash;
 	} else {
@@ -488,7 +494,7 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		if (rc)
 			return -1;
 	}
-	int remade = o && (o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in || o->bytes_out > m->bytes_out ||
+	int remade = o && (o->incarnation != m->incarnation || o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in || o->bytes_out > m->bytes_out ||
 			   o->bytes_in > m->bytes_in);
 	const struct dev_memo *base = remade ? NULL : o;
 	uint64_t d1 = m->pkts_out - (base ? base->pkts_out : 0), d2 = m->pkts_in - (base ? base->pkts_in : 0);

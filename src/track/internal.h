@@ -173,7 +173,6 @@ struct tracker {
 	uint32_t str_check;              /* packets since life_strings() last ran */
 	uint64_t walk_dest_us, walk_dev_us; /* engine time the idle walks last looked (life.c) */
 	uint8_t stale;                   /* a device or destination went: handles may be stale */
-	uint8_t idle_on;                 /* an idle timeout is set (life_expire() has work) */
 	tracker_expiry_fn expiry;        /* what leaves the tables (life.c) */
 	void *expiry_ctx;
 	uint32_t pin[16];        /* handles the current packet uses: never evicted for it */

@@ -60,7 +60,6 @@ struct tracker *tracker_new(const struct tracker_config *cfg)
 	t->streams = calloc(t->cfg.max_streams ? t->cfg.max_streams : 1, sizeof *t->streams);
 	t->last_flow = TABLE_NONE;
 	t->dev_bits = handle_bits(t->cfg.max_devices);
-	t->idle_on = t->cfg.dev_idle_s || t->cfg.dest_idle_s || t->cfg.name_idle_s;
 	t->dest_bits = handle_bits(t->cfg.max_dests);
 	t->scratch_cap = 64 * 1024;
 	t->scratch = malloc(t->scratch_cap);
@@ -342,7 +341,6 @@ static void note_evidence(struct tracker *t, struct flow *f, int side, const str
 		dev_add_addr_ev(t, r->handle, &p->dst, ADDR_EV_ANSWERED);
 }
 
-#define LIFE_STEPS 8 /* entries of each table a packet looks at for idle expiry */
 #define STR_CHECK_EVERY 256 /* packets between looks at the string pool */
 
 static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
@@ -352,8 +350,10 @@ static void track_packet(struct tracker *t, const struct pkt *p, uint64_t ts)
 	t->st.packets += nf;
 	t->st.bytes += p->wirelen;
 	flow_expire(t, ts);
-	if (t->idle_on)
-		life_expire(t, LIFE_STEPS);
+	/* idle expiry is the tick's alone (tracker_tick): the engine takes a
+	 * snapshot due before it, so what an entry did since the last one is
+	 * never forgotten with it; here, between two snapshots, it could be
+	 * (a file whose clock goes back and forth, files out of order) */
 	if (++t->str_check >= STR_CHECK_EVERY) {
 		t->str_check = 0;
 		life_strings(t);
