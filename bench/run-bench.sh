@@ -6,6 +6,7 @@
 # times each (default 3):
 #   floor      build/rel/pcapread: a bare libpcap read loop
 #   alfoil     ./alfoil inspect --json (the full report) -o /dev/null
+#   alfoil-watch  ./alfoil watch -r into a new database (bench/watch-once.sh)
 #   ndpiReader ndpiReader -q -i (Debian libndpi-bin)
 #   tshark     tshark -q -z conv,ip (Debian tshark)
 # with /usr/bin/time: wall, user+sys CPU and peak RSS. Prints a table of the
@@ -50,6 +51,9 @@ fi
 [ -x build/rel/pcapread ] && [ -x ./alfoil ] && [ -x build/rel/mkflood ] || { echo "bench: run 'make bench' (builds alfoil, pcapread and mkflood)" >&2; exit 1; }
 
 tools=(floor alfoil)
+# watch -r: the same engine with the store (a commit every 10 s of packet
+# time, retention long enough for a capture of years), when there is watch
+./alfoil watch --help >/dev/null 2>&1 && tools+=(alfoil-watch)
 if [ -n "${BENCH_BASE:-}" ]; then
 	[ -x "$BENCH_BASE" ] || { echo "bench: BENCH_BASE=$BENCH_BASE is not an executable" >&2; exit 1; }
 	tools+=(alfoil-base)
@@ -62,6 +66,7 @@ cmd_of() {
 	floor) echo "build/rel/pcapread $pcap" ;;
 	alfoil) echo "./alfoil inspect --json --no-progress -o /dev/null $pcap" ;;
 	alfoil-base) echo "$BENCH_BASE inspect --json --no-progress --data-dir data --clouds share/clouds.tsv --signatures share/signatures.tsv -o /dev/null $pcap" ;;
+	alfoil-watch) echo "bench/watch-once.sh $out/watch.db $pcap" ;;
 	ndpiReader) echo "ndpiReader -q -i $pcap" ;;
 	tshark) echo "tshark -q -z conv,ip -r $pcap" ;;
 	esac
@@ -96,7 +101,7 @@ med = {t: (statistics.median(w for w, _, _ in v), statistics.median(c for _, c, 
 floor = med['floor'][0]
 hdr = ['tool', 'wall s (median)', 'cpu s (median)', 'packets/s', 'peak RSS MiB', 'wall / floor', 'alfoil speed-up']
 lines = []
-for t in ['floor', 'alfoil', 'alfoil-base', 'ndpiReader', 'tshark']:
+for t in ['floor', 'alfoil', 'alfoil-watch', 'alfoil-base', 'ndpiReader', 'tshark']:
     if t not in med:
         continue
     w, c, m = med[t]
@@ -108,6 +113,10 @@ md += ['| ' + ' | '.join(l) + ' |' for l in lines]
 if 'ndpiReader' in med:
     a, n = med['alfoil'], med['ndpiReader']
     md += ['', f'alfoil vs ndpiReader: {n[0] / a[0]:.2f}x faster (wall), peak memory {a[2] / n[2]:.2f}x of ndpiReader\'s']
+if 'alfoil-watch' in med:
+    a, b = med['alfoil'], med['alfoil-watch']
+    md += ['', f'watch -r (the store, a commit every 10 s of packet time) vs inspect: {b[0] / a[0]:.2f}x its wall '
+           f'time, {b[1] / a[1]:.2f}x its cpu time, peak memory {b[2] / a[2]:.2f}x']
 if 'alfoil-base' in med:
     a, b = med['alfoil'], med['alfoil-base']
     md += ['', f'alfoil vs the earlier binary: {a[0] / b[0]:.2f}x its wall time, {a[1] / b[1]:.2f}x its cpu time']
