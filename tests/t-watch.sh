@@ -107,6 +107,13 @@ if [ -n "$(tot "$work/ab.db")" ] && [ "$(tot "$work/ab.db")" = "$(tot "$work/two
 	ok "two runs give each device the totals of one run over both"
 else not_ok "two runs give each device the totals of one run over both" "one: $(tot "$work/ab.db")
 two: $(tot "$work/two.db")"; fi
+# B (June) then A (September) in one run: packet time jumps by months,
+# and nothing idle may be forgotten before the commit that follows (-r
+# expires nothing by default)
+W -r "$B" "$A" --db "$work/ba.db" 2>/dev/null
+if [ "$(tot "$work/ba.db")" = "$(tot "$work/two.db")" ]; then ok "packet time jumping months forward between files loses nothing"
+else not_ok "packet time jumping months forward between files loses nothing" "one: $(tot "$work/ba.db")
+two: $(tot "$work/two.db")"; fi
 if [ "$(dtot "$work/ab.db")" = "$(dtot "$work/two.db")" ]; then ok "and each destination its totals"
 else not_ok "and each destination its totals" "$(diff <(dtot "$work/ab.db") <(dtot "$work/two.db") | head -20)"; fi
 
