@@ -70,10 +70,9 @@ static const struct cli_opt opts[] = {
 	{ "max-devices", 0, "N", O_MAXDEV, "devices (default: 4096)" },
 	{ "max-dests", 0, "N", O_MAXDEST, "destinations over all devices (default: 65536)" },
 	{ "device-idle", 0, "TIME", O_DEVIDLE, "forget a device not seen for TIME (30s, 10m, 24h,\n"
-					       "7d; default: live 30d, the database keeps it;\n"
-					       "-r 0, never, as inspect)" },
-	{ "dest-idle", 0, "TIME", O_DESTIDLE, "forget a destination not used for TIME (default:\nlive 1h; -r never)" },
-	{ "name-idle", 0, "TIME", O_NAMEIDLE, "forget a DNS answer not used for TIME (default:\nlive 1d; -r never)" },
+					       "7d; default: 30d; the database keeps it)" },
+	{ "dest-idle", 0, "TIME", O_DESTIDLE, "forget a destination not used for TIME (default: 1h)" },
+	{ "name-idle", 0, "TIME", O_NAMEIDLE, "forget a DNS answer not used for TIME (default: 1d)" },
 	{ NULL, 0, NULL, 0, "daemon" },
 	{ "config", 0, "FILE", O_CONFIG, "options from FILE, one 'key = value' a line, the\n"
 					 "key a long option (default: " WATCH_DEFAULT_CONFIG ",\n"
@@ -190,7 +189,7 @@ static int parse_idle(const char *s, const char *what, uint32_t *v, char *err, s
 	uint64_t x;
 	if (parse_span(s, what, 1, "seconds", &x, err, errlen) < 0)
 		return -1;
-	if (x >= UINT32_MAX) {
+	if (x > UINT32_MAX) {
 		snprintf(err, errlen, "%s: '%s' is too long", what, s);
 		return -1;
 	}
@@ -299,32 +298,17 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 	}
 }
 
-#define IDLE_UNSET UINT32_MAX
-
-/* Live, a daemon forgets what went idle (the database keeps it), so that
- * months fit the tables' caps. Files: never, as inspect: where packet
- * time jumps (the next file, days later) the tick expires the idle
- * entries before the snapshot due, and what they did since the last
- * commit would be lost (the tracker's expiry events are not recorded). */
-static void idle_defaults(struct watch_opts *o)
-{
-	struct tracker_config *c = &o->in.cfg;
-	if (c->dev_idle_s == IDLE_UNSET)
-		c->dev_idle_s = o->read_mode ? 0 : 30 * 86400;
-	if (c->dest_idle_s == IDLE_UNSET)
-		c->dest_idle_s = o->read_mode ? 0 : 3600;
-	if (c->name_idle_s == IDLE_UNSET)
-		c->name_idle_s = o->read_mode ? 0 : 86400;
-}
-
 static void defaults(struct watch_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	inspect_opts_init(&o->in);
 	o->in.quiet = 1; /* the intel loader's warnings are logged by the command */
 	o->in.progress = 0;
-	/* set once the input is known (idle_defaults()) */
-	o->in.cfg.dev_idle_s = o->in.cfg.dest_idle_s = o->in.cfg.name_idle_s = IDLE_UNSET;
+	/* a daemon forgets what went idle (the database keeps it), so that
+	 * months fit the tables' caps */
+	o->in.cfg.dev_idle_s = 30 * 86400;
+	o->in.cfg.dest_idle_s = 3600;
+	o->in.cfg.name_idle_s = 86400;
 	o->db = WATCH_DEFAULT_DB;
 	o->commit_interval = 10;
 	o->buffer_mib = 32;
@@ -466,7 +450,6 @@ int watch_parse_args(int argc, char **argv, struct watch_opts *o)
 		cli_error("%s", err);
 		return -1;
 	}
-	idle_defaults(o);
 	if (o->read_mode) {
 		/* files are read as whoever runs alfoil: there is no drop */
 		if (o->in.user && given(o, O_USER))
