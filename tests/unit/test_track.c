@@ -873,7 +873,7 @@ static void on_expiry(void *ctx, const struct track_expiry *e)
 #define S(x) ((uint64_t)(x) * 1000000u)
 
 /* Idle expiry: a destination and names not used for their idle time go
- * (by packets and by tracker_tick() alone), each with an event carrying
+ * (by tracker_tick(), once a second of engine time), each with an event carrying
  * its totals; a device idle for its time goes after its destinations and
  * names; what a flow held of them is stale, and the flow's next packet
  * starts new records. */
@@ -900,9 +900,12 @@ static void test_idle_lifetimes(void **state)
 	const struct dest *x = find_dest(t, h, "93.184.216.34", 443);
 	assert_non_null(x);
 	assert_string_equal(strpool_str(tracker_strings(t), x->dns_name), "a.example");
-	/* the phone keeps talking: packets expire what is idle */
-	for (int i = 0; i < 100; i++)
+	/* the phone keeps talking, and the engine's tick (once a second) expires
+	 * what is idle: the tick alone does, after the snapshot due */
+	for (int i = 0; i < 100; i++) {
 		udp(t, MAC_PHONE, MAC_ROUTER, "192.168.1.20", 5000, "198.51.100.1", 123, S(10 + i));
+		tracker_tick(t, S(10 + i));
+	}
 	assert_null(find_dest(t, h, "93.184.216.34", 443));
 	assert_non_null(find_dev(t, MAC_DEV)); /* 600 s */
 	const struct tracker_stats *st = tracker_stats(t);
@@ -1043,6 +1046,7 @@ static void test_strings_reclaimed(void **state)
 		struct pkt p;
 		mkpkt(&p, MAC_DEV, MAC_ROUTER, "192.168.1.50", port, addr, 443, IPPROTO_TCP, 100);
 		tracker_packet(t, &p, S(i));
+		tracker_tick(t, S(i)); /* the engine's, once a second: idle expiry */
 		size_t m = strpool_memory(tracker_strings(t));
 		peak = m > peak ? m : peak;
 	}
