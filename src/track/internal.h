@@ -189,8 +189,6 @@ static inline uint32_t handle_slot(uint32_t bits, uint32_t h)
 {
 	return bits >= 32 ? h : h & ((1u << bits) - 1);
 }
-/* Expire what has been idle, at most steps entries of each table. */
-void life_expire(struct tracker *t, unsigned steps);
 /* Remove device slot idx with its destinations and names, an event for
  * each (why: enum track_exp_why), counted by the caller. */
 void life_drop_device(struct tracker *t, uint32_t idx, uint8_t why);

@@ -138,7 +138,8 @@ static unsigned walk_budget(struct tracker *t, uint64_t *walk_us, uint32_t count
 	return b < steps ? (unsigned)b : steps;
 }
 
-void life_expire(struct tracker *t, unsigned steps)
+/* Expire what has been idle, at most steps entries of each table. */
+static void life_expire(struct tracker *t, unsigned steps)
 {
 	if (t->cfg.name_idle_s)
 		names_expire(t, steps);
