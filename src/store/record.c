@@ -414,8 +414,8 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 	 * tracker lost the entry and made it again since, all of it is new
 	 * (counters alone miss an entry made again that has already done more
 	 * than the one written) */
-	if (o && (o->incarnation != m->incarnation || o->pkts_up > m->pkts_up || o->pkts_down > m->pkts_down || o->bytes_up > m->bytes_up ||
-		  o->bytes_down > m->bytes_down || o->flows > m->flows))
+	if (o && (o->incarnation != m->incarnation || o->pkts_up > m->pkts_up || o->pkts_down > m->pkts_down ||
+		  o->bytes_up > m->bytes_up || o->bytes_down > m->bytes_down || o->flows > m->flows))
 		o = NULL;
 	uint64_t dp_up = m->pkts_up - (o ? o->pkts_up : 0), dp_down = m->pkts_down - (o ? o->pkts_down : 0);
 	uint64_t db_up = m->bytes_up - (o ? o->bytes_up : 0), db_down = m->bytes_down - (o ? o->bytes_down : 0);
@@ -476,10 +476,14 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	m->last_us = d->last_us;
 	m->incarnation = d->incarnation;
 	const struct dev_memo *o = find(m, r->old.dev, r->old.n_dev, sizeof *m, dev_cmp);
+	/* made again (another handle), or a counter lower than written: the
+	 * tracker lost the device and made it again, all of it is new */
+	int remade = o && (o->incarnation != m->incarnation || o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in ||
+			   o->bytes_out > m->bytes_out || o->bytes_in > m->bytes_in);
 	/* a device without a packet since (its counters and last_us as
 	 * written) has the record it had: what it is and its names come
 	 * from its packets. Its JSON is the larger part of a quiet commit. */
-	if (o && o->incarnation == m->incarnation && o->last_us == m->last_us && o->pkts_out == m->pkts_out && o->pkts_in == m->pkts_in &&
+	if (o && !remade && o->last_us == m->last_us && o->pkts_out == m->pkts_out && o->pkts_in == m->pkts_in &&
 	    o->bytes_out == m->bytes_out && o->bytes_in == m->bytes_in) {
 		m->record_hash = o->record_hash;
 	} else {
@@ -494,8 +498,6 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		if (rc)
 			return -1;
 	}
-	int remade = o && (o->incarnation != m->incarnation || o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in || o->bytes_out > m->bytes_out ||
-			   o->bytes_in > m->bytes_in);
 	const struct dev_memo *base = remade ? NULL : o;
 	uint64_t d1 = m->pkts_out - (base ? base->pkts_out : 0), d2 = m->pkts_in - (base ? base->pkts_in : 0);
 	uint64_t d3 = m->bytes_out - (base ? base->bytes_out : 0), d4 = m->bytes_in - (base ? base->bytes_in : 0);
