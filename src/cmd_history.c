@@ -185,7 +185,7 @@ static int report_option(struct report_opts *o, int c, const char *arg)
 	}
 	case R_BYCOUNTRY: o->out.by_country = 1; break;
 	case R_HOME:
-		if (strlen(arg) != 2 || !isalpha((unsigned char)arg[0]) || !isalpha((unsigned char)arg[1])) {
+		if (!inspect_country_ok(arg)) {
 			cli_error("--home-country: '%s' is not a two-letter country code", arg);
 			return -1;
 		}

@@ -130,6 +130,11 @@ static void build_format_help(void)
 					 f[i].description);
 }
 
+int inspect_country_ok(const char *s)
+{
+	return strlen(s) == 2 && isalpha((unsigned char)s[0]) && isalpha((unsigned char)s[1]);
+}
+
 void inspect_help(FILE *f)
 {
 	build_format_help();
@@ -233,7 +238,7 @@ static int set_option(struct inspect_opts *o, int c, const char *arg)
 	}
 	case O_BYCOUNTRY: o->out.by_country = 1; break;
 	case O_HOME:
-		if (strlen(arg) != 2 || !isalpha((unsigned char)arg[0]) || !isalpha((unsigned char)arg[1])) {
+		if (!inspect_country_ok(arg)) {
 			cli_error("--home-country: '%s' is not a two-letter country code", arg);
 			return -1;
 		}

@@ -253,7 +253,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 	case O_KEEPFIND: return parse_span(arg, what, 86400, "days", &o->store.keep_findings_s, err, errlen);
 	case O_RESOLVE: return parse_span(arg, what, 3600, "hours", &o->store.resolve_after_s, err, errlen);
 	case O_HOME:
-		if (strlen(arg) != 2 || !isalpha((unsigned char)arg[0]) || !isalpha((unsigned char)arg[1])) {
+		if (!inspect_country_ok(arg)) {
 			snprintf(err, errlen, "%s: '%s' is not a two-letter country code", what, arg);
 			return -1;
 		}

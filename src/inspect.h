@@ -77,6 +77,8 @@ void inspect_opts_free(struct inspect_opts *o);
  * 0, or -1 after a message. */
 int inspect_gather_inputs(struct inspect_opts *o, char **ops, int n_ops);
 void inspect_help(FILE *f);
+/* s is a two-letter country code (--home-country: inspect, watch, report) */
+int inspect_country_ok(const char *s);
 
 /* What the report needs from files (IEEE registry, IP data, cloud rules,
  * infrastructure, signatures) and what they are. */
