@@ -19,9 +19,19 @@ struct rule {
 	int weight, line;
 };
 
+/* The rules of one source, in the file's order: an item is matched with
+ * those alone (the same hits, in the same order, as trying every rule). */
+struct group {
+	const char *source;
+	size_t *rule, n;
+};
+
 struct classifier {
 	struct rule *rules;
 	size_t n;
+	struct group *groups;
+	size_t n_groups;
+	size_t *order; /* the groups' rule indices */
 	char *text;
 	char path[2400];
 };
@@ -68,6 +78,40 @@ static char *slurp(const char *path, char *err, size_t errlen)
 static const char *dash_null(const char *s)
 {
 	return !strcmp(s, "-") ? NULL : s;
+}
+
+/* The rules' groups by source; -1 out of memory. */
+static int group_rules(struct classifier *c)
+{
+	c->order = malloc((c->n ? c->n : 1) * sizeof *c->order);
+	c->groups = malloc((c->n ? c->n : 1) * sizeof *c->groups);
+	if (!c->order || !c->groups)
+		return -1;
+	size_t k = 0;
+	for (size_t r = 0; r < c->n; r++) {
+		size_t g = 0;
+		while (g < c->n_groups && strcmp(c->groups[g].source, c->rules[r].source))
+			g++;
+		if (g < c->n_groups)
+			continue; /* placed with the first rule of its source */
+		struct group *x = &c->groups[c->n_groups++];
+		x->source = c->rules[r].source;
+		x->rule = c->order + k;
+		x->n = 0;
+		for (size_t q = r; q < c->n; q++)
+			if (!strcmp(c->rules[q].source, x->source))
+				x->rule[x->n++] = q;
+		k += x->n;
+	}
+	return 0;
+}
+
+static const struct group *group_of(const struct classifier *c, const char *source)
+{
+	for (size_t g = 0; g < c->n_groups; g++)
+		if (!strcmp(c->groups[g].source, source))
+			return &c->groups[g];
+	return NULL;
 }
 
 struct classifier *classifier_load(const char *path, char *err, size_t errlen)
@@ -139,6 +183,10 @@ struct classifier *classifier_load(const char *path, char *err, size_t errlen)
 		c->rules[c->n++] = (struct rule){ f[0], f[1], dash_null(f[2]), dash_null(f[3]),
 						  dash_null(f[4]), dash_null(f[5]), (int)w, lineno };
 	}
+	if (group_rules(c) < 0) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
 	return c;
 fail:
 	classifier_free(c);
@@ -150,6 +198,8 @@ void classifier_free(struct classifier *c)
 	if (!c)
 		return;
 	free(c->rules);
+	free(c->groups);
+	free(c->order);
 	free(c->text);
 	free(c);
 }
@@ -207,10 +257,10 @@ void classify(const struct classifier *c, const struct class_item *items, size_t
 	for (size_t i = 0; i < n && c; i++) {
 		if (!items[i].value || !*items[i].value)
 			continue;
-		for (size_t r = 0; r < c->n; r++) {
-			const struct rule *ru = &c->rules[r];
-			if (strcmp(ru->source, items[i].source) ||
-			    fnmatch(ru->pattern, items[i].value, FNM_CASEFOLD) != 0)
+		const struct group *g = group_of(c, items[i].source);
+		for (size_t k = 0; g && k < g->n; k++) {
+			const struct rule *ru = &c->rules[g->rule[k]];
+			if (fnmatch(ru->pattern, items[i].value, FNM_CASEFOLD) != 0)
 				continue;
 			add_vote(kv, &nk, ru->kind, ru->weight, ru->what);
 			add_vote(bv, &nb, ru->brand, ru->weight, NULL);
