@@ -70,6 +70,8 @@ struct engine {
 	struct reasm *ra;    /* fragments, between decode and the tracker */
 	uint64_t frag_due;   /* until then only fragments need it (reasm.h) */
 	uint64_t tick_at;    /* engine time of the last tick */
+	uint64_t tick_next;  /* a file's next: a second on, or the snapshot due before */
+	int clock_back;      /* a packet stamped before the last tick since the last snapshot */
 	struct dec_ctx dec;
 	struct engine_result res;
 	uint64_t last_progress;
@@ -261,25 +263,45 @@ static void tick(struct engine *e, uint64_t now_us)
 	 * the last one, or a history made of snapshots loses it */
 	if (e->cfg.on_snapshot && e->cfg.snap_seconds) {
 		uint64_t every = (uint64_t)e->cfg.snap_seconds * 1000000u;
+		/* at multiples of the interval since the epoch: with 3600 s,
+		 * each snapshot the first after an hour began, so that every
+		 * delta between two falls in one UTC hour */
 		if (!e->snap_due_us) { /* the first tick */
-			e->snap_due_us = now_us + every;
+			e->snap_due_us = now_us - now_us % every + every;
 		} else if (now_us >= e->snap_due_us) {
-			e->snap_due_us = now_us + every;
+			e->snap_due_us = now_us - now_us % every + every;
+			e->clock_back = 0;
+			snapshot_now(e);
+		} else if (e->clock_back) {
+			/* packets stamped before engine time (a file whose clock
+			 * went back, a wall clock set back) made or moved entries
+			 * that look idle already: the expiry below could drop
+			 * them before the snapshot due, so one now (the entries
+			 * changed after a snapshot are otherwise at least as
+			 * recent as it, and none goes idle before the next one is
+			 * due: the interval is at most the lifetimes) */
+			e->clock_back = 0;
 			snapshot_now(e);
 		}
 	}
 	e->frag_due = reasm_tick(e->ra, now_us);
 	tracker_tick(e->t, now_us);
+	e->tick_next = now_us + TICK_US;
+	if (e->snap_due_us && e->snap_due_us < e->tick_next)
+		e->tick_next = e->snap_due_us;
 }
 
 /* A file's clock is its packets': a tick when a packet is a second past
- * the last tick. Engine time never goes back: a packet stamped before the
+ * the last tick, or reaches the time a snapshot is due (which then holds
+ * nothing of the packets after that time). Engine time never goes back: a packet stamped before the
  * last tick (a capture whose clock went back) moves nothing. One compare
  * on the way of every packet. */
 static inline void packet_clock(struct engine *e, uint64_t ts_us)
 {
-	if (ts_us >= e->tick_at + TICK_US)
+	if (ts_us >= e->tick_next)
 		tick(e, ts_us);
+	else if (ts_us < e->tick_at)
+		e->clock_back = 1;
 }
 
 /* Live, the wall clock: on every wait that came back empty (idle set),
