@@ -69,11 +69,8 @@ struct watch {
 	struct recorder *rec;
 	struct engine *e;
 	char home[3];         /* --home-country, copied: a reload may change it */
-	/* device ids known to be in the database, sorted: each commit's new
-	 * ones are logged */
-	char (*known)[ADDR_STRLEN];
-	size_t n_known, cap_known;
-	uint64_t new_seen;    /* recorder_stats.new_devices logged so far */
+	uint64_t flushed_us;  /* engine_clock_us() of the last commit (-r) */
+	unsigned step_s;      /* engine seconds between two snapshots */
 	/* a commit that fails: tried again at the next interval, then after
 	 * 2, 4, ... WATCH_MAX_BACKOFF intervals */
 	unsigned fail_streak;
@@ -91,47 +88,7 @@ struct watch {
 	} stats[WATCH_MAX_IFACES];
 };
 
-/* ---- devices known to the database ---- */
-
-static size_t known_pos(const struct watch *w, const char *id, int *found)
-{
-	size_t lo = 0, hi = w->n_known;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(w->known[mid], id);
-		if (!c) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = 0;
-	return lo;
-}
-
-/* 1 when id was not known (now it is), 0 when it was, -1 out of memory. */
-static int known_add(struct watch *w, const char *id)
-{
-	int found;
-	size_t at = known_pos(w, id, &found);
-	if (found)
-		return 0;
-	if (w->n_known == w->cap_known) {
-		size_t n = w->cap_known ? w->cap_known * 2 : 64;
-		void *v = realloc(w->known, n * sizeof *w->known);
-		if (!v)
-			return -1;
-		w->known = v;
-		w->cap_known = n;
-	}
-	memmove(w->known + at + 1, w->known + at, (w->n_known - at) * sizeof *w->known);
-	snprintf(w->known[at], sizeof w->known[at], "%s", id);
-	w->n_known++;
-	return 1;
-}
+/* ---- the history read back ---- */
 
 static void history_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void history_warn(const char *fmt, ...)
@@ -161,9 +118,6 @@ static void load_history(struct watch *w)
 			 "logged as new", w->o->db, err);
 		return;
 	}
-	for (size_t i = 0; i < h->n_devices; i++)
-		if (known_add(w, h->devices[i].id) < 0)
-			break;
 	if (h->n_devices && !(w->base = baseline_from_report(h)))
 		log_warn("out of memory for the baseline: every destination may be reported as new");
 	log_info("%s: %zu devices known from before%s (%.0f ms)", w->o->db, h->n_devices,
@@ -374,53 +328,55 @@ static void write_report(struct watch *w, const struct report *rep)
 }
 
 /* After a commit: the devices the database did not hold before, one info
- * line each. The recorder counts them; the ids are those of the report
- * not in w->known. */
-static void log_new_devices(struct watch *w, const struct report *rep)
+ * line each (the recorder knows them). */
+static void log_new_devices(struct watch *w)
 {
-	uint64_t total = recorder_stats(w->rec)->new_devices;
-	uint64_t fresh = total - w->new_seen;
-	w->new_seen = total;
-	uint64_t logged = 0;
-	for (size_t i = 0; i < rep->n_devices; i++) {
-		const struct rep_device *d = &rep->devices[i];
-		int r = known_add(w, d->id);
-		if (r < 0) {
-			log_warn("out of memory: new devices may be logged again");
-			return;
-		}
-		if (r == 1 && fresh) {
-			log_info("new device %s (%s)", d->id, d->maker ? d->maker : "maker unknown");
-			logged++;
-		}
-	}
-	if (logged != fresh)
-		log_debug("the database counted %llu new devices, %llu logged",
-			  (unsigned long long)fresh, (unsigned long long)logged);
+	size_t n;
+	const struct recorder_fresh *x = recorder_fresh(w->rec, &n);
+	for (size_t i = 0; i < n; i++)
+		log_info("new device %s (%s)", x[i].id, x[i].maker[0] ? x[i].maker : "maker unknown");
 }
 
-static int commit(struct watch *w, const struct report *rep, const struct findings *f, uint64_t now_us)
+static int failed(struct watch *w, const char *err, int last)
+{
+	w->fail_streak++;
+	unsigned wait = 1u << (w->fail_streak - 1 < 5 ? w->fail_streak - 1 : 5);
+	if (wait > WATCH_MAX_BACKOFF)
+		wait = WATCH_MAX_BACKOFF;
+	w->skip_left = wait - 1;
+	if (last)
+		log_warn("commit failed (%u in a row): %s; trying again in 1 s", w->fail_streak, err);
+	else
+		log_warn("commit failed (%u in a row): %s; trying again in %u s%s", w->fail_streak, err,
+			 wait * w->step_s, w->o->read_mode ? " of packet time" : "");
+	return -1;
+}
+
+/* A step of the recorder; then, live, the commit with it, and with -r
+ * (steps an hour of packet time apart) a commit when --commit-interval
+ * seconds of the wall clock went by since the last one, or last (final). */
+static int commit(struct watch *w, const struct report *rep, const struct findings *f, uint64_t now_us, int last)
 {
 	char err[1024];
 	uint64_t t0 = engine_clock_us();
-	if (recorder_commit(w->rec, rep, f, now_us, err, sizeof err) < 0) {
-		w->fail_streak++;
-		unsigned wait = 1u << (w->fail_streak - 1 < 5 ? w->fail_streak - 1 : 5);
-		if (wait > WATCH_MAX_BACKOFF)
-			wait = WATCH_MAX_BACKOFF;
-		w->skip_left = wait - 1;
-		log_warn("commit failed (%u in a row): %s; trying again in %u s", w->fail_streak, err,
-			 wait * w->o->commit_interval);
-		return -1;
+	if (recorder_step(w->rec, rep, f, now_us, err, sizeof err) < 0)
+		return failed(w, err, last);
+	if (w->o->read_mode && !last && t0 - w->flushed_us < (uint64_t)w->o->commit_interval * 1000000u) {
+		w->skip_left = 0;
+		return 0;
 	}
+	if (recorder_flush(w->rec, err, sizeof err) < 0)
+		return failed(w, err, last);
+	w->flushed_us = engine_clock_us();
 	if (w->fail_streak)
 		log_info("commit done again after %u that failed", w->fail_streak);
 	w->fail_streak = 0;
 	w->skip_left = 0;
 	const struct recorder_stats *st = recorder_stats(w->rec);
-	log_debug("commit %llu: %zu devices, %llu rows in all, %.1f ms", (unsigned long long)st->commits,
-		  rep->n_devices, (unsigned long long)st->rows, (double)(engine_clock_us() - t0) / 1e3);
-	log_new_devices(w, rep);
+	log_debug("commit %llu (step %llu): %zu devices, %llu rows in all, %.1f ms", (unsigned long long)st->commits,
+		  (unsigned long long)st->steps, rep->n_devices, (unsigned long long)st->rows,
+		  (double)(w->flushed_us - t0) / 1e3);
+	log_new_devices(w);
 	write_stats(w);
 	return 0;
 }
@@ -430,6 +386,7 @@ static int commit(struct watch *w, const struct report *rep, const struct findin
 static int process(struct watch *w, struct snapshot *snap, const struct inspect_source *src)
 {
 	take_signals(w);
+	int last = src != NULL;
 	uint64_t now = snap_now_us(snap);
 	if (!w->first_us)
 		w->first_us = now;
@@ -464,7 +421,7 @@ static int process(struct watch *w, struct snapshot *snap, const struct inspect_
 			write_report(w, rep);
 		}
 		if (due)
-			rc = commit(w, rep, &f, now);
+			rc = commit(w, rep, &f, now, last);
 		else
 			w->skip_left--;
 	}
@@ -537,7 +494,6 @@ static void free_watch(struct watch *w)
 	intel_load_free(&w->il);
 	blocklist_free(w->block);
 	baseline_free(w->base);
-	free(w->known);
 }
 
 /* The intel loader's warnings, as log lines (one of them may hold two,
@@ -626,12 +582,17 @@ int cmd_watch(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	w.step_s = watch_step_seconds(&o);
+	if (!o.read_mode && w.step_s < o.commit_interval)
+		log_info("a commit every %u s, not %u: what is forgotten after %u s idle must be written before", w.step_s,
+			 o.commit_interval, w.step_s);
+	w.flushed_us = engine_clock_us();
 	struct engine_config ec = {
 		.files = (const char *const *)o.in.inputs, .n_files = o.in.n_inputs,
 		.ifaces = o.ifaces, .n_ifaces = o.n_ifaces, .persist = 1, .buffer_mib = o.buffer_mib,
 		.filter = o.in.filter, .quiet = 1, .track = o.in.cfg, .frag = o.in.frag,
 		.live_opened = live_opened, .ctx = &w, .log = engine_log, .on_stats = on_stats,
-		.snap_seconds = o.commit_interval, .on_snapshot = on_snapshot, .snap_ctx = &w,
+		.snap_seconds = w.step_s, .on_snapshot = on_snapshot, .snap_ctx = &w,
 	};
 	if (!(w.e = engine_new(&ec))) {
 		cli_error("out of memory");
@@ -640,8 +601,8 @@ int cmd_watch(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.read_mode)
-		log_info("reading %zu file%s into %s, a commit every %u s of packet time", o.in.n_inputs,
-			 o.in.n_inputs == 1 ? "" : "s", o.db, o.commit_interval);
+		log_info("reading %zu file%s into %s: a step every %u s of packet time, a commit every %u s", o.in.n_inputs,
+			 o.in.n_inputs == 1 ? "" : "s", o.db, w.step_s, o.commit_interval);
 	else
 		log_info("watching %s%s into %s, a commit every %u s", o.ifaces[0], o.n_ifaces > 1 ? " and more" : "",
 			 o.db, o.commit_interval);
@@ -658,9 +619,9 @@ int cmd_watch(int argc, char **argv)
 		status = EXIT_INPUT;
 	}
 	const struct recorder_stats *st = recorder_stats(w.rec);
-	log_info("stopped: %llu packets, %llu commits (%llu failed), %llu new devices",
-		 (unsigned long long)er->total, (unsigned long long)st->commits, (unsigned long long)st->failed,
-		 (unsigned long long)st->new_devices);
+	log_info("stopped: %llu packets, %llu steps, %llu commits (%llu failed), %llu new devices",
+		 (unsigned long long)er->total, (unsigned long long)st->steps, (unsigned long long)st->commits,
+		 (unsigned long long)st->failed, (unsigned long long)st->new_devices);
 	free_watch(&w);
 	pthread_mutex_destroy(&w.stats_lock);
 	watch_opts_free(&o);

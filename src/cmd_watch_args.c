@@ -496,3 +496,13 @@ void watch_opts_free(struct watch_opts *o)
 	o->reads = NULL;
 	o->n_reads = o->cap_reads = 0;
 }
+
+unsigned watch_step_seconds(const struct watch_opts *o)
+{
+	unsigned s = o->read_mode ? 3600 : o->commit_interval;
+	const uint32_t idle[] = { o->in.cfg.dest_idle_s, o->in.cfg.dev_idle_s, o->in.cfg.name_idle_s };
+	for (size_t i = 0; i < sizeof idle / sizeof idle[0]; i++)
+		if (idle[i] && idle[i] < s)
+			s = idle[i];
+	return s;
+}

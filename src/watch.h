@@ -50,5 +50,11 @@ int watch_parse_args(int argc, char **argv, struct watch_opts *o);
  * (fresh); -1 with err (the old settings stay). */
 int watch_reload_args(int argc, char **argv, struct watch_opts *n, char *err, size_t errlen);
 void watch_opts_free(struct watch_opts *o);
+/* Engine seconds between two steps of the recorder: live, the commit
+ * interval; with -r an hour of packet time (the store's finest grain: a
+ * step at each hour's start puts every delta in its own hour); either
+ * less when a destination, device or name is forgotten sooner (a step
+ * must see what it did before it goes). */
+unsigned watch_step_seconds(const struct watch_opts *o);
 
 #endif

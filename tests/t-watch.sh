@@ -68,8 +68,17 @@ check "one 'new device' info line per device ($n)" test "$(grep -c ': info: new 
 check "one new-device event per device" test "$(q "$work/a.db" "SELECT COUNT(*) FROM events WHERE kind = 'new-device'")" -eq "$n"
 if grep -q "new device 00:17:88:24:76:ff (Philips Lighting BV)" "$work/a.err"; then ok "the new device line names the maker"
 else not_ok "the new device line names the maker" "$(grep 'new device' "$work/a.err")"; fi
-commits=$(grep -o '[0-9]* commits' "$work/a.err" | tail -1)
-check "several commits over the file's packet time (--commit-interval 10: $commits)" test "${commits% *}" -gt 1
+steps=$(grep -o '[0-9]* steps, [0-9]* commits' "$work/a.err" | tail -1)
+check "-r: a step per hour of packet time, a commit per 10 s of the wall clock (2 minutes: $steps)" \
+	test "$steps" = "1 steps, 1 commits"
+W -r "$A" --db "$work/a10.db" --dest-idle 10s 2>"$work/a10.err"
+steps=$(grep -o '[0-9]* steps, [0-9]* commits' "$work/a10.err" | tail -1)
+check "-r --dest-idle 10s: a step every 10 s of packet time, before a destination goes ($steps)" \
+	test "${steps%% *}" -ge 11 -a "${steps%% *}" -le 13
+check "the steps of a run of seconds: one commit ($steps)" test "${steps#*, }" = "1 commits"
+want=$(jq -r '.devices[] | "\(.id) \(.bytes_out) \(.bytes_in)"' "$work/a.json" | sort)
+got=$(q "$work/a10.db" "SELECT device || ' ' || SUM(bytes_out) || ' ' || SUM(bytes_in) FROM device_hours GROUP BY device" | sort)
+check "and the same bytes per device as inspect" test "$want" = "$got"
 
 # --- the same file again into the same database ---
 W -r "$A" --db "$work/a.db" 2>"$work/a2.err"
@@ -194,12 +203,12 @@ time.sleep(12)
 c.execute("COMMIT")' "$work/lock.db" >"$work/lock.out" &
 	locker=$!
 	for _ in $(seq 50); do grep -q locked "$work/lock.out" && break; sleep 0.1; done
-	W -r "$A" --db "$work/lock.db" 2>"$work/lock.err"
+	W -r "$A" --db "$work/lock.db" --dest-idle 10s 2>"$work/lock.err"
 	rc=$?
 	wait $locker
 	check "the database locked: watch survives, exit 0" test $rc -eq 0
-	if grep -q "warn: commit failed (1 in a row): .*locked.*; trying again in 10 s" "$work/lock.err" &&
-		grep -q "warn: commit failed (2 in a row): .*; trying again in 20 s" "$work/lock.err"; then
+	if grep -q "warn: commit failed (1 in a row): .*locked.*; trying again in 10 s of packet time" "$work/lock.err" &&
+		grep -q "warn: commit failed (2 in a row): .*; trying again in 20 s of packet time" "$work/lock.err"; then
 		ok "each failed commit is logged, the next try backing off"
 	else not_ok "each failed commit is logged, the next try backing off" "$(cat "$work/lock.err")"; fi
 	# B then A (the lock) against A and B in one run (no lock), hours and

@@ -4,9 +4,10 @@
  * The tracker's counters are cumulative (since it made the entry); the
  * tables hold what happened in each hour. So the recorder keeps, per
  * device, destination and query, the values it wrote last (its memo) and
- * writes what grew since. The memo is replaced only when the transaction
- * commits: a failed commit leaves the previous memo, and the next commit
- * writes the growth of both intervals. The memo holds what the last
+ * writes what grew since. Several steps may share a transaction: each
+ * compares with the memo of the step before, and the memo of the last
+ * commit is kept until the next commits; a failed step or commit rolls
+ * back to it, and the next step writes the growth since. The memo holds what the last
  * report held and no more, so it is as bounded as the tracker. */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 #define HOUR_US 3600000000ull
 #define US 1000000ull
+#define DAY_US (24 * HOUR_US)
 
 /* What was written of a device. */
 struct dev_memo {
@@ -28,7 +30,7 @@ struct dev_memo {
 	uint32_t incarnation;  /* rep_device.incarnation */
 	uint64_t record_hash;  /* of the record text last written */
 	uint64_t names_hash;   /* of its resolved names and addresses */
-	uint64_t names_hour;   /* the hour (of now) its names were last written */
+	uint64_t names_day;    /* the UTC day (of now) its names were last written */
 };
 
 /* What was written of a destination; the key is its first bytes. */
@@ -134,10 +136,18 @@ struct recorder {
 	struct store *s;
 	sqlite3 *db;
 	sqlite3_stmt *st[R__COUNT];
-	struct memo old;   /* as of the last commit that went through */
-	struct memo cur;   /* being made by this commit */
-	uint64_t new_devices; /* of this commit, counted when it commits */
-	uint64_t rows;
+	/* base: as of the last commit that went through; last: as of the
+	 * last step of the transaction open (open set), else unused; cur:
+	 * being made by this step. old points to what this step compares
+	 * with (last while open, else base). */
+	struct memo base, last, cur;
+	struct memo *old;
+	int open;
+	/* the devices the table did not hold, made by the steps of the open
+	 * transaction (told when it commits) */
+	struct recorder_fresh *fresh;
+	size_t n_fresh, cap_fresh, n_told;
+	uint64_t rows;        /* of the open transaction */
 	uint8_t seed[16];
 	struct recorder_stats stats;
 	char *err;
@@ -154,6 +164,17 @@ static void memo_free(struct memo *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* What was written since the last commit is no more (rolled back). */
+static void drop_open(struct recorder *r)
+{
+	if (r->open)
+		memo_free(&r->last);
+	r->open = 0;
+	r->old = &r->base;
+	r->n_fresh = 0;
+	r->rows = 0;
+}
+
 struct recorder *recorder_new(struct store *s)
 {
 	struct recorder *r = calloc(1, sizeof *r);
@@ -161,6 +182,7 @@ struct recorder *recorder_new(struct store *s)
 		return NULL;
 	r->s = s;
 	r->db = store_db(s);
+	r->old = &r->base;
 	siphash_seed(r->seed);
 	return r;
 }
@@ -171,8 +193,11 @@ void recorder_free(struct recorder *r)
 		return;
 	for (int i = 0; i < R__COUNT; i++)
 		sqlite3_finalize(r->st[i]);
-	memo_free(&r->old);
+	store_rollback(r->s); /* an open transaction: not committed, as documented */
+	drop_open(r);
+	memo_free(&r->base);
 	memo_free(&r->cur);
+	free(r->fresh);
 	free(r);
 }
 
@@ -306,6 +331,23 @@ static void bind_device(sqlite3_stmt *q, const struct rep_device *d, const char 
 	sqlite3_bind_text(q, 10, record, -1, SQLITE_STATIC);
 }
 
+/* A device the table did not hold, told when the transaction commits. */
+static int fresh_add(struct recorder *r, const struct rep_device *d)
+{
+	if (r->n_fresh == r->cap_fresh) {
+		size_t n = r->cap_fresh ? r->cap_fresh * 2 : 16;
+		void *v = realloc(r->fresh, n * sizeof *r->fresh);
+		if (!v)
+			return -1;
+		r->fresh = v;
+		r->cap_fresh = n;
+	}
+	struct recorder_fresh *x = &r->fresh[r->n_fresh++];
+	copy(x->id, sizeof x->id, d->id);
+	copy(x->maker, sizeof x->maker, d->maker ? d->maker : "");
+	return 0;
+}
+
 /* The devices row (made, or updated but for label and notes) and, for a
  * device the table did not hold, its 'new-device' event. */
 static int write_device(struct recorder *r, const struct rep_device *d, const char *record, uint64_t now_us)
@@ -322,7 +364,8 @@ static int write_device(struct recorder *r, const struct rep_device *d, const ch
 		bind_device(q, d, record);
 		return done(r, q, "recording a device");
 	}
-	r->new_devices++;
+	if (fresh_add(r, d))
+		return oom(r);
 	json_t *ev = json_object();
 	json_object_set_new(ev, "display_name", json_string(d->display));
 	json_object_set_new(ev, "maker", d->maker ? json_string(d->maker) : json_null());
@@ -381,7 +424,7 @@ static int write_queries(struct recorder *r, const struct rep_device *d, uint64_
 		copy(m->dev, sizeof m->dev, d->id);
 		m->name = d->queries[i].name;
 		m->count = d->queries[i].count;
-		const struct query_memo *o = find(m, r->old.q, r->old.n_q, sizeof *m, query_cmp);
+		const struct query_memo *o = find(m, r->old->q, r->old->n_q, sizeof *m, query_cmp);
 		uint32_t delta = o && o->count <= m->count ? m->count - o->count : m->count;
 		if (!delta)
 			continue;
@@ -409,7 +452,7 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 	m->flows = x->flows;
 	m->last_us = x->last_us;
 	m->incarnation = x->incarnation;
-	const struct dest_memo *o = find(m, r->old.dest, r->old.n_dest, sizeof *m, dest_cmp);
+	const struct dest_memo *o = find(m, r->old->dest, r->old->n_dest, sizeof *m, dest_cmp);
 	/* made again (another handle), or any counter lower than written: the
 	 * tracker lost the entry and made it again since, all of it is new
 	 * (counters alone miss an entry made again that has already done more
@@ -475,7 +518,7 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	m->bytes_in = d->bytes_in;
 	m->last_us = d->last_us;
 	m->incarnation = d->incarnation;
-	const struct dev_memo *o = find(m, r->old.dev, r->old.n_dev, sizeof *m, dev_cmp);
+	const struct dev_memo *o = find(m, r->old->dev, r->old->n_dev, sizeof *m, dev_cmp);
 	/* made again (another handle), or a counter lower than written: the
 	 * tracker lost the device and made it again, all of it is new */
 	int remade = o && (o->incarnation != m->incarnation || o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in ||
@@ -483,8 +526,9 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	/* a device without a packet since (its counters and last_us as
 	 * written) has the record it had: what it is and its names come
 	 * from its packets. Its JSON is the larger part of a quiet commit. */
-	if (o && !remade && o->last_us == m->last_us && o->pkts_out == m->pkts_out && o->pkts_in == m->pkts_in &&
-	    o->bytes_out == m->bytes_out && o->bytes_in == m->bytes_in) {
+	int quiet = o && !remade && o->last_us == m->last_us && o->pkts_out == m->pkts_out &&
+		    o->pkts_in == m->pkts_in && o->bytes_out == m->bytes_out && o->bytes_in == m->bytes_in;
+	if (quiet) {
 		m->record_hash = o->record_hash;
 	} else {
 		char *record = dump(output_json_device(d, 0));
@@ -514,15 +558,20 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		if (done(r, q, "recording a device's counters"))
 			return -1;
 	}
-	/* names: when they changed, and once an hour (their last_us keeps
-	 * them from retention while the device still has them) */
-	m->names_hash = names_hash(r, d);
-	m->names_hour = hour_of(now_us);
-	if (!o || o->names_hash != m->names_hash || o->names_hour != m->names_hour) {
-		if (write_names(r, d, now_us))
-			return -1;
+	/* names: when they changed, and on a device's first step of a UTC
+	 * day (their last_us keeps them from retention, counted in days,
+	 * while the device still has them). A device without a packet since
+	 * has no answer it did not have (names only come with packets). */
+	if (quiet) {
+		m->names_hash = o->names_hash;
+		m->names_day = o->names_day;
 	} else {
-		m->names_hour = o->names_hour;
+		m->names_hash = names_hash(r, d);
+		m->names_day = now_us - now_us % DAY_US;
+		if (!o || o->names_hash != m->names_hash || o->names_day != m->names_day) {
+			if (write_names(r, d, now_us))
+				return -1;
+		}
 	}
 	if (write_queries(r, d, now_us))
 		return -1;
@@ -614,7 +663,7 @@ static int record_findings(struct recorder *r, const struct findings *f, uint64_
 		struct finding_memo *m = &r->cur.find[r->cur.n_find++];
 		copy(m->key, sizeof m->key, x->key);
 		m->hash = hash_finding(r, x);
-		const struct finding_memo *o = find(m, r->old.find, r->old.n_find, sizeof *m, finding_cmp);
+		const struct finding_memo *o = find(m, r->old->find, r->old->n_find, sizeof *m, finding_cmp);
 		if (o && o->hash == m->hash) {
 			int seen = finding_seen(r, x, now_us);
 			if (seen < 0)
@@ -672,12 +721,12 @@ static int record_meta(struct recorder *r, const struct report *rep)
 {
 	if (rep->home_country[0]) {
 		snprintf(r->cur.home, sizeof r->cur.home, "%s", rep->home_country);
-		if (strcmp(r->cur.home, r->old.home) && meta(r, "home_country", r->cur.home))
+		if (strcmp(r->cur.home, r->old->home) && meta(r, "home_country", r->cur.home))
 			return -1;
 	}
 	if (rep->version) {
 		snprintf(r->cur.version, sizeof r->cur.version, "%s", rep->version);
-		if (strcmp(r->cur.version, r->old.version) && meta(r, "alfoil_version", r->cur.version))
+		if (strcmp(r->cur.version, r->old->version) && meta(r, "alfoil_version", r->cur.version))
 			return -1;
 	}
 	return 0;
@@ -692,8 +741,8 @@ static int memo_alloc(struct recorder *r, const struct report *rep)
 		nq += rep->devices[i].n_queries;
 	}
 	memo_free(&r->cur);
-	memcpy(r->cur.home, r->old.home, sizeof r->cur.home);
-	memcpy(r->cur.version, r->old.version, sizeof r->cur.version);
+	memcpy(r->cur.home, r->old->home, sizeof r->cur.home);
+	memcpy(r->cur.version, r->old->version, sizeof r->cur.version);
 	r->cur.dev = malloc((rep->n_devices ? rep->n_devices : 1) * sizeof *r->cur.dev);
 	r->cur.dest = malloc((nd ? nd : 1) * sizeof *r->cur.dest);
 	r->cur.q = malloc((nq ? nq : 1) * sizeof *r->cur.q);
@@ -726,15 +775,19 @@ static int memo_keep(struct recorder *r)
 	return 0;
 }
 
-int recorder_commit(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now_us,
-		    char *err, size_t errlen)
+static void set_err(struct recorder *r, char *err, size_t errlen)
 {
-	char dummy[8];
+	static char dummy[8];
 	r->err = err ? err : dummy;
 	r->errlen = err ? errlen : sizeof dummy;
-	r->new_devices = 0;
-	r->rows = 0;
-	if (memo_alloc(r, rep) || store_begin(r->s, r->err, r->errlen))
+}
+
+int recorder_step(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now_us,
+		  char *err, size_t errlen)
+{
+	set_err(r, err, errlen);
+	r->n_told = 0;
+	if (memo_alloc(r, rep) || (!r->open && store_begin(r->s, r->err, r->errlen)))
 		goto fail;
 	if (record_meta(r, rep))
 		goto rollback;
@@ -743,21 +796,61 @@ int recorder_commit(struct recorder *r, const struct report *rep, const struct f
 			goto rollback;
 	if (record_findings(r, f, now_us) || store_prune(r->s, now_us, r->err, r->errlen))
 		goto rollback;
-	/* the copies before the commit: when they cannot be made, nothing is
-	 * committed and the old memo still matches the tables */
-	if (memo_keep(r) || store_commit(r->s, r->err, r->errlen))
+	/* the copies before the step is done: when they cannot be made, the
+	 * transaction goes and the base memo still matches the tables */
+	if (memo_keep(r))
 		goto rollback;
-	memo_free(&r->old);
-	r->old = r->cur;
+	if (r->open)
+		memo_free(&r->last);
+	r->last = r->cur;
 	memset(&r->cur, 0, sizeof r->cur);
-	r->stats.commits++;
-	r->stats.new_devices += r->new_devices;
-	r->stats.rows += r->rows;
+	r->open = 1;
+	r->old = &r->last;
+	r->stats.steps++;
 	return 0;
 rollback:
 	store_rollback(r->s);
 fail:
 	memo_free(&r->cur);
+	drop_open(r);
 	r->stats.failed++;
 	return -1;
+}
+
+int recorder_flush(struct recorder *r, char *err, size_t errlen)
+{
+	set_err(r, err, errlen);
+	r->n_told = 0;
+	if (!r->open)
+		return 0;
+	if (store_commit(r->s, r->err, r->errlen)) {
+		store_rollback(r->s);
+		drop_open(r);
+		r->stats.failed++;
+		return -1;
+	}
+	memo_free(&r->base);
+	r->base = r->last;
+	memset(&r->last, 0, sizeof r->last);
+	r->open = 0;
+	r->old = &r->base;
+	r->stats.commits++;
+	r->stats.new_devices += r->n_fresh;
+	r->stats.rows += r->rows;
+	r->n_told = r->n_fresh;
+	r->n_fresh = 0;
+	r->rows = 0;
+	return 0;
+}
+
+int recorder_commit(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now_us,
+		    char *err, size_t errlen)
+{
+	return recorder_step(r, rep, f, now_us, err, errlen) ? -1 : recorder_flush(r, err, errlen);
+}
+
+const struct recorder_fresh *recorder_fresh(const struct recorder *r, size_t *n)
+{
+	*n = r->n_told;
+	return r->fresh;
 }

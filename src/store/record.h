@@ -2,8 +2,11 @@
  *
  * The recorder remembers, per device and per destination (device id,
  * address, protocol, port, inbound), the cumulative counters it wrote
- * last; each commit adds what grew since into the UTC hour of the entry's
- * last_us. It knows nothing of where the reports come from (watch calls it
+ * last; each step adds what grew since into the UTC hour of the entry's
+ * last_us, and the steps are made durable together by a commit (watch: a
+ * step per --commit-interval live, and a commit with it; with -r a step
+ * per hour of packet time and a commit per --commit-interval of the wall
+ * clock). It knows nothing of where the reports come from (watch calls it
  * from its snapshot worker, a test from its own loop). Its memory is that
  * of the last report: entries the report no longer has are dropped (their
  * last delta is written already).
@@ -16,30 +19,53 @@
 
 #include "analyze/findings.h"
 #include "analyze/report.h"
+#include "lib/addr.h"
 #include "store/store.h"
 
 struct recorder;
 /* NULL when out of memory. The store must outlive the recorder. */
 struct recorder *recorder_new(struct store *s);
+/* An open transaction (steps not flushed) is rolled back. */
 void recorder_free(struct recorder *r);
 
-/* One commit: in one transaction, what changed since the last call: devices
- * upserted (label/notes kept), deltas of every device's and destination's
- * counters since the previous call added into the hour of the entry's
- * last_us (a counter lower than before: the tracker lost and re-made it,
- * the whole value is the delta), names and queries upserted, findings
- * upserted by key (count+1, last_us, state open), open ones not seen for
- * resolve_after resolved; then store_prune(). A new device (not in the
- * table before) gets an events row kind 'new-device' and is counted in
- * st->new_devices (watch logs them). On failure (disk full, busy) the
- * transaction is rolled back and the previous values kept, so the next
- * commit writes the deltas of both: nothing still in the tracker is lost.
- * f may be NULL (no findings). 0, or -1 with err. */
-struct recorder_stats {
-	uint64_t commits, failed, new_devices, rows;
-};
+/* One step: what changed since the last step, into the open transaction
+ * (begun by the first step after a commit): devices upserted (label/notes
+ * kept), deltas of every device's and destination's counters since the
+ * previous step added into the hour of the entry's last_us (a counter
+ * lower than before: the tracker lost and re-made it, the whole value is
+ * the delta), names and queries upserted, findings upserted by key
+ * (count+1, last_us, state open), open ones not seen for resolve_after
+ * resolved; then store_prune(). A new device (not in the table before)
+ * gets an events row kind 'new-device'. Nothing is durable until
+ * recorder_flush(). On failure (disk full, busy, out of memory) the whole
+ * open transaction is rolled back and the values of the last commit kept,
+ * so the next step writes the deltas since then: nothing still in the
+ * tracker is lost (what the steps rolled back had put in separate hours
+ * goes into the hour of the next). f may be NULL (no findings). 0, or -1
+ * with err. */
+int recorder_step(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now_us,
+		  char *err, size_t errlen);
+/* The open transaction committed (0 when none is open). On failure it is
+ * rolled back as a failed step is. 0, or -1 with err. */
+int recorder_flush(struct recorder *r, char *err, size_t errlen);
+/* recorder_step() then recorder_flush(): one step, one transaction. */
 int recorder_commit(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now_us,
 		    char *err, size_t errlen);
+
+/* The devices the last successful recorder_flush() made (the table did
+ * not hold them), *n of them; valid until the next step or flush. */
+struct recorder_fresh {
+	char id[ADDR_STRLEN];
+	char maker[96];
+};
+const struct recorder_fresh *recorder_fresh(const struct recorder *r, size_t *n);
+
+/* commits: transactions committed; steps: recorder_step() calls that went
+ * through; failed: steps and flushes that did not (each rolled back);
+ * new_devices and rows: of the commits. */
+struct recorder_stats {
+	uint64_t commits, steps, failed, new_devices, rows;
+};
 const struct recorder_stats *recorder_stats(const struct recorder *r);
 
 #endif

@@ -301,8 +301,12 @@ struct store *store_open(const char *path, int flags, const struct store_config 
 	/* synchronous=NORMAL: in WAL mode a commit is not synced, a checkpoint
 	 * is; a crash may lose the last commits, never the file's integrity.
 	 * The WAL file is cut back to 64 MiB after a checkpoint (a reader that
-	 * held it open for long can make it grow). */
+	 * held it open for long can make it grow). The page cache is 16 MiB
+	 * (SQLite's default is 2): a transaction of many steps (watch -r)
+	 * keeps its pages in memory rather than spilling them to the WAL
+	 * before it commits, and the indexes' pages stay read. */
 	if (!s->readonly && (set_wal(s, err, errlen) ||
+			     exec(s, "PRAGMA cache_size = -16384", "setting the page cache", err, errlen) ||
 			     exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous=NORMAL", err, errlen) ||
 			     exec(s, "PRAGMA journal_size_limit = 67108864", "limiting the WAL file", err, errlen)))
 		goto fail;
