@@ -71,6 +71,9 @@ struct watch {
 	char home[3];         /* --home-country, copied: a reload may change it */
 	uint64_t flushed_us;  /* engine_clock_us() of the last commit (-r) */
 	unsigned step_s;      /* engine seconds between two snapshots */
+	/* -r: the files the database read before (resume()), sorted */
+	struct store_input *seen;
+	size_t n_seen;
 	/* a commit that fails: tried again at the next interval, then after
 	 * 2, 4, ... WATCH_MAX_BACKOFF intervals */
 	unsigned fail_streak;
@@ -381,9 +384,25 @@ static int commit(struct watch *w, const struct report *rep, const struct findin
 	return 0;
 }
 
+/* The files' positions of this snapshot to the recorder, written with
+ * its step. */
+static int give_marks(struct watch *w, const struct engine_mark *m, size_t n)
+{
+	struct recorder_mark one[16], *v = n <= 16 ? one : malloc(n * sizeof *v);
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct recorder_mark){ m[i].name, m[i].fingerprint, m[i].packets };
+	int rc = recorder_marks(w->rec, v, n);
+	if (v != one)
+		free(v);
+	return rc;
+}
+
 /* One snapshot (freed here); src: what the engine read (the last one),
  * NULL on the worker, where the engine's counts may not be read. */
-static int process(struct watch *w, struct snapshot *snap, const struct inspect_source *src)
+static int process(struct watch *w, struct snapshot *snap, const struct inspect_source *src,
+		   const struct engine_mark *marks, size_t n_marks)
 {
 	take_signals(w);
 	int last = src != NULL;
@@ -420,8 +439,12 @@ static int process(struct watch *w, struct snapshot *snap, const struct inspect_
 			w->want_report = 0;
 			write_report(w, rep);
 		}
-		if (due)
+		if (due && give_marks(w, marks, n_marks) < 0) {
+			log_error("out of memory for the files' positions: no commit this time");
+			rc = -1;
+		} else if (due) {
 			rc = commit(w, rep, &f, now, last);
+		}
 		else
 			w->skip_left--;
 	}
@@ -431,9 +454,27 @@ static int process(struct watch *w, struct snapshot *snap, const struct inspect_
 	return rc;
 }
 
-static void on_snapshot(void *ctx, struct snapshot *s)
+static void on_snapshot(void *ctx, struct snapshot *s, const struct engine_mark *marks, size_t n_marks)
 {
-	process(ctx, s, NULL);
+	process(ctx, s, NULL, marks, n_marks);
+}
+
+static int seen_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = ((const struct store_input *)b)->fingerprint;
+	return x < y ? -1 : x > y;
+}
+
+/* -r, the engine's thread, at a file's first packet: how many of its
+ * packets the database holds (the same file read before, or the start of
+ * one that grew since). */
+static uint64_t resume(void *ctx, const char *name, uint64_t fingerprint)
+{
+	const struct watch *w = ctx;
+	const struct store_input *x = w->n_seen ? bsearch(&fingerprint, w->seen, w->n_seen, sizeof *w->seen, seen_cmp)
+						: NULL;
+	(void)name;
+	return x ? x->packets : 0;
 }
 
 /* ---- privileges ---- */
@@ -494,6 +535,7 @@ static void free_watch(struct watch *w)
 	intel_load_free(&w->il);
 	blocklist_free(w->block);
 	baseline_free(w->base);
+	free(w->seen);
 }
 
 /* The intel loader's warnings, as log lines (one of them may hold two,
@@ -525,12 +567,16 @@ static int final_commit(struct watch *w)
 		if (k)
 			sleep(1);
 		struct snapshot *s = tracker_snapshot(engine_tracker(w->e));
-		if (!s) {
+		size_t nm;
+		struct engine_mark *m = s ? engine_marks(w->e, &nm) : NULL;
+		if (!s || (nm && !m)) {
+			snapshot_free(s);
 			log_error("out of memory for the last snapshot");
 			break;
 		}
 		w->skip_left = 0;
-		rc = process(w, s, &src);
+		rc = process(w, s, &src, m, nm);
+		free(m);
 	}
 	free(inputs);
 	return rc;
@@ -576,6 +622,8 @@ int cmd_watch(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	load_history(&w);
+	if (o.read_mode && store_inputs(w.store, &w.seen, &w.n_seen, err, sizeof err) < 0)
+		log_warn("%s; every file is read from its start", err);
 	/* SIGHUP and SIGUSR1 wait for the worker (see the top) */
 	sigset_t set;
 	sigemptyset(&set);
@@ -593,6 +641,7 @@ int cmd_watch(int argc, char **argv)
 		.filter = o.in.filter, .quiet = 1, .track = o.in.cfg, .frag = o.in.frag,
 		.live_opened = live_opened, .ctx = &w, .log = engine_log, .on_stats = on_stats,
 		.snap_seconds = w.step_s, .on_snapshot = on_snapshot, .snap_ctx = &w,
+		.resume = o.read_mode ? resume : NULL,
 	};
 	if (!(w.e = engine_new(&ec))) {
 		cli_error("out of memory");
@@ -619,6 +668,8 @@ int cmd_watch(int argc, char **argv)
 		status = EXIT_INPUT;
 	}
 	const struct recorder_stats *st = recorder_stats(w.rec);
+	if (er->skipped)
+		log_info("%llu packets skipped: read before (the database has them)", (unsigned long long)er->skipped);
 	log_info("stopped: %llu packets, %llu steps, %llu commits (%llu failed), %llu new devices",
 		 (unsigned long long)er->total, (unsigned long long)st->steps, (unsigned long long)st->commits,
 		 (unsigned long long)st->failed, (unsigned long long)st->new_devices);

@@ -41,8 +41,9 @@ static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "history" },
 	{ "db", 0, "PATH", O_DB, "the SQLite database (default: " WATCH_DEFAULT_DB ";\n"
 				 "made when absent; docs/store.md)" },
-	{ "commit-interval", 0, "SEC", O_COMMIT, "write what changed every SEC seconds of engine time\n"
-						 "(packet time for -r; default: 10)" },
+	{ "commit-interval", 0, "SEC", O_COMMIT, "commit what changed every SEC seconds (default: 10;\n"
+						 "-r: of the wall clock, the steps being hours\n"
+						 "of packet time)" },
 	{ "report-file", 0, "PATH", O_REPORT, "SIGUSR1 writes the current report there as JSON\n"
 					      "(default: report.json beside the database)" },
 	{ "rollup-after", 0, "DAYS", O_ROLLUP, "hourly rows older than DAYS summed into days\n(default: 7)" },
@@ -90,13 +91,17 @@ static const struct cli_cmd watch_cmd = {
 	"--db PATH` makes inspect's report of any window from it; the sqlite3 shell\n"
 	"reads it too (docs/store.md).\n\n"
 	"The same engine as inspect runs the packets; every --commit-interval seconds\n"
-	"of engine time (the wall clock live, packet time with -r) a snapshot is taken,\n"
-	"and on a thread of its own the report is built, the detectors run (with the\n"
-	"database's history as their baseline: 'new' means new since the first day)\n"
-	"and what changed is written in one transaction. A commit that fails (disk\n"
-	"full, database locked) is logged and tried again later, backing off; nothing\n"
-	"still in memory is lost by it. Restarted, it carries on: devices known\n"
-	"before are not new.\n\n"
+	"(live) a snapshot is taken, and on a thread of its own the report is built,\n"
+	"the detectors run (with the database's history as their baseline: 'new'\n"
+	"means new since the first day) and what changed is written in one\n"
+	"transaction. With -r the clock is packet time: a step at the start of each\n"
+	"hour of it (every delta in its own hour), the steps committed together every\n"
+	"--commit-interval seconds of the wall clock and at the end. A file read\n"
+	"before (known by its first packet) is read from where the database has it:\n"
+	"a backfill run again, or a capture that grew, counts each packet once. A\n"
+	"commit that fails (disk full, database locked) is logged and tried again\n"
+	"later, backing off; nothing still in memory is lost by it. Restarted, it\n"
+	"carries on: devices known before are not new.\n\n"
 	"Live, as root, alfoil opens the interfaces and the database, then runs as\n"
 	"--user with no capability (but those --keep-net-raw and --enforce keep)\n"
 	"and no way back to root before the first packet is read. Files named\n"
@@ -129,8 +134,8 @@ static const struct cli_cmd watch_cmd = {
 	"  3  -r: some input was bad (named; what was read is in the database)",
 	"  sudo alfoil watch -i eth0 --db /var/lib/alfoil/alfoil.db\n"
 	"  alfoil watch -r day1.pcap day2.pcap --db /tmp/history.db   backfill\n"
-	"  alfoil watch -r /srv/captures/ --commit-interval 3600 --db h.db\n"
-	"                        weeks of files: a commit per hour of packet time\n"
+	"  alfoil watch -r /srv/captures/ --db h.db   weeks of files; run again after a\n"
+	"                        crash or with new files: what was read is skipped\n"
 	"  ssh router tcpdump -U -w - | alfoil watch -r - --db h.db   a remote router\n"
 	"  kill -USR1 $(pidof alfoil); jq .devices /var/lib/alfoil/report.json\n"
 	"  sqlite3 /var/lib/alfoil/alfoil.db 'SELECT id, maker, label FROM devices'",

@@ -16,6 +16,7 @@
 #include "lib/cli.h"
 #include "lib/fmt.h"
 #include "lib/ring.h"
+#include "lib/siphash.h"
 #include "lib/utf8.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -87,6 +88,12 @@ struct engine {
 	struct ring snap_ring;
 	int snap_ring_ok;
 	struct snapshot *snap_slot[SNAP_DEPTH];
+	struct engine_mark *snap_marks[SNAP_DEPTH]; /* the files then (engine_mark) */
+	size_t snap_n_marks[SNAP_DEPTH];
+	/* the file being read: its first packet not seen yet (first), and
+	 * packets still to skip */
+	int first;
+	uint64_t skip_left;
 	struct engine_thread *snap_worker;
 	int snap_inline;       /* no worker could be had: the callback runs here */
 };
@@ -194,6 +201,22 @@ const struct dec_stats *engine_dec_stats(const struct engine *e)
 	return &e->dec.stats;
 }
 
+struct engine_mark *engine_marks(const struct engine *e, size_t *n)
+{
+	*n = 0;
+	if (e->live || !e->cfg.resume)
+		return NULL;
+	struct engine_mark *m = malloc((e->res.n_inputs ? e->res.n_inputs : 1) * sizeof *m);
+	if (!m)
+		return NULL;
+	for (size_t i = 0; i < e->res.n_inputs; i++) {
+		const struct engine_input *in = &e->res.inputs[i];
+		if (in->fingerprint)
+			m[(*n)++] = (struct engine_mark){ in->name, in->fingerprint, in->skipped + in->packets };
+	}
+	return m;
+}
+
 /* The snapshot worker: each snapshot in turn to the callback, which owns
  * it. Ends when the ring is closed and empty. */
 static void *snap_main(void *arg)
@@ -202,8 +225,12 @@ static void *snap_main(void *arg)
 	int k;
 	while ((k = ring_next(&e->snap_ring)) >= 0) {
 		struct snapshot *s = e->snap_slot[k];
+		struct engine_mark *m = e->snap_marks[k];
+		size_t nm = e->snap_n_marks[k];
+		e->snap_marks[k] = NULL;
 		ring_release(&e->snap_ring);
-		e->cfg.on_snapshot(e->cfg.snap_ctx, s);
+		e->cfg.on_snapshot(e->cfg.snap_ctx, s, m, nm);
+		free(m);
 	}
 	return NULL;
 }
@@ -222,8 +249,11 @@ static void snapshot_now(struct engine *e)
 			e->res.snapshots_failed++;
 			return;
 		}
+		size_t nm;
+		struct engine_mark *m = engine_marks(e, &nm);
 		e->res.snapshots++;
-		e->cfg.on_snapshot(e->cfg.snap_ctx, s);
+		e->cfg.on_snapshot(e->cfg.snap_ctx, s, m, nm);
+		free(m);
 		return;
 	}
 	int k = e->live ? ring_try_acquire(&e->snap_ring) : ring_acquire(&e->snap_ring);
@@ -232,11 +262,16 @@ static void snapshot_now(struct engine *e)
 		return;
 	}
 	struct snapshot *s = tracker_snapshot(e->t);
-	if (!s) { /* the slot stays free: the next acquire returns it again */
+	size_t nm = 0;
+	struct engine_mark *m = s ? engine_marks(e, &nm) : NULL;
+	if (!s || (nm && !m)) { /* the slot stays free: the next acquire returns it again */
+		snapshot_free(s);
 		e->res.snapshots_failed++;
 		return;
 	}
 	e->snap_slot[k] = s;
+	e->snap_marks[k] = m;
+	e->snap_n_marks[k] = nm;
 	ring_publish(&e->snap_ring);
 	e->res.snapshots++;
 }
@@ -353,6 +388,49 @@ static inline void take(struct engine *e, struct engine_input *in, uint64_t ts_u
 		tracker_packet(e->t, p, ts_us);
 }
 
+/* The first packet of a file: its fingerprint, and how many packets to
+ * skip from the start (engine_config.resume; a file of this run before
+ * with the same fingerprint). */
+static void first_packet(struct engine *e, struct engine_input *in, int dlt, uint64_t ts_us, uint32_t caplen,
+			 uint32_t wirelen, const uint8_t *data)
+{
+	/* a fixed key: the fingerprint is kept in a database across runs */
+	static const uint8_t key[16] = { 'a', 'l', 'f', 'o', 'i', 'l', '-', 'i', 'n', 'p', 'u', 't', '-', 'f', 'p', 1 };
+	uint8_t buf[20 + 128];
+	uint32_t h[3] = { (uint32_t)dlt, caplen, wirelen };
+	memcpy(buf, h, sizeof h);
+	memcpy(buf + 12, &ts_us, 8);
+	size_t n = caplen < 128 ? caplen : 128;
+	memcpy(buf + 20, data, n);
+	uint64_t fp = siphash13(buf, 20 + n, key);
+	in->fingerprint = fp ? fp : 1;
+	e->first = 0;
+	uint64_t skip = e->cfg.resume(e->cfg.snap_ctx, in->name, in->fingerprint);
+	for (size_t i = 0; i + 1 < e->res.n_inputs; i++) {
+		const struct engine_input *x = &e->res.inputs[i];
+		if (x->fingerprint == in->fingerprint && x->skipped + x->packets > skip)
+			skip = x->skipped + x->packets;
+	}
+	e->skip_left = skip;
+	if (skip)
+		elog(e, ENGINE_LOG_INFO, "%s: its first %llu packets were read before: skipped", in->name,
+		     (unsigned long long)skip);
+}
+
+/* Before a file's packet is taken: 1 when it is skipped. */
+static int skipped(struct engine *e, struct engine_input *in, int dlt, uint64_t ts_us, uint32_t caplen,
+		   uint32_t wirelen, const uint8_t *data)
+{
+	if (e->first)
+		first_packet(e, in, dlt, ts_us, caplen, wirelen, data);
+	if (!e->skip_left)
+		return 0;
+	e->skip_left--;
+	in->skipped++;
+	e->res.skipped++;
+	return 1;
+}
+
 /* Note the link type of s in its input, with a warning when it is not
  * decoded; returns whether it is. */
 static int note_linktype(const struct engine *e, struct cap_source *s, struct engine_input *in)
@@ -397,6 +475,8 @@ static int pump(struct engine *e, struct cap_source *s, struct engine_input *in,
 		}
 		if (rc != CAP_PACKET)
 			continue;
+		if ((e->first || e->skip_left) && skipped(e, in, dlt, cp.ts_us, cp.caplen, cp.wirelen, cp.data))
+			continue;
 		packet_clock(e, cp.ts_us);
 		if (decodable)
 			decode_packet(&e->dec, dlt, cp.data, cp.caplen, cp.wirelen, &p);
@@ -425,7 +505,10 @@ static int pump_file(struct engine *e, struct cap_source *s, struct engine_input
 		return 0;
 	int show = c->progress;
 	const struct pf_packet *k;
+	int dlt = cap_datalink(s);
 	while (!stop_requested && (k = prefetch_next(pf))) {
+		if ((e->first || e->skip_left) && skipped(e, in, dlt, k->ts_us, k->caplen, k->wirelen, k->data))
+			continue;
 		packet_clock(e, k->ts_us);
 		take(e, in, k->ts_us, decodable ? &k->p : NULL);
 		if (e->res.total >= e->snap_at)
@@ -457,6 +540,8 @@ static void run_input(struct engine *e, size_t i, size_t n)
 		return;
 	}
 	e->res.opened++;
+	e->first = c->resume != NULL;
+	e->skip_left = 0;
 	cap_read_ahead(s, &engine_spawner);
 	int pr = pump_file(e, s, in, i, n);
 	if (pr > 0)

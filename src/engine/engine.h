@@ -52,6 +52,9 @@ struct engine_input {
 	int error;             /* the input ended early, or could not be opened */
 	char message[512];     /* why, naming file and packet */
 	int live;
+	/* files: the first packet's fingerprint (engine_config.resume) and
+	 * the packets skipped from the start (a database had them) */
+	uint64_t fingerprint, skipped;
 	/* live only: libpcap's counters summed over every open of it */
 	uint64_t received, dropped, if_dropped;
 	uint64_t opens;        /* live: times it was opened */
@@ -63,6 +66,8 @@ enum { ENGINE_LOG_ERROR = 0, ENGINE_LOG_WARN = 1, ENGINE_LOG_INFO = 2, ENGINE_LO
 
 #define ENGINE_STATS_INTERVAL_S 60 /* drop counters read this often (wall clock) */
 #define ENGINE_BACKOFF_MAX_S 60    /* reopen attempts at most this far apart */
+
+struct engine_mark;
 
 struct engine_config {
 	const char *const *files; /* files in order ("-": standard input) */
@@ -108,8 +113,25 @@ struct engine_config {
 	 * frees s (snapshot_free()). NULL: no snapshots. */
 	uint64_t snap_packets;
 	uint32_t snap_seconds;
-	void (*on_snapshot)(void *ctx, struct snapshot *s);
+	void (*on_snapshot)(void *ctx, struct snapshot *s, const struct engine_mark *marks, size_t n_marks);
 	void *snap_ctx;
+	/* files: at the first packet of each, resume(snap_ctx, name,
+	 * fingerprint) says how many of its first packets to skip, the
+	 * fingerprint being that of the link type and the first packet (time,
+	 * lengths, bytes): the same capture read again, or one that grew
+	 * since, has the same. A file that a run read before with the same
+	 * fingerprint has its packets skipped too (the same file named
+	 * twice). Skipped packets are not tracked and do not move the clock.
+	 * NULL: nothing skipped (nor fingerprinted). On the engine's thread. */
+	uint64_t (*resume)(void *ctx, const char *name, uint64_t fingerprint);
+};
+
+/* Where the files were at a snapshot: each file begun so far with a
+ * fingerprint, and how many of its packets (skipped or tracked) are in
+ * the snapshot. Valid during the on_snapshot() call. */
+struct engine_mark {
+	const char *name;
+	uint64_t fingerprint, packets;
 };
 
 /* What a run read. */
@@ -119,6 +141,7 @@ struct engine_result {
 	size_t opened;                   /* inputs that could be opened */
 	int bad_input;                   /* one ended early or was not read */
 	uint64_t total, undecoded;       /* packets */
+	uint64_t skipped;                /* packets skipped (engine_config.resume) */
 	uint64_t first_us, last_us;      /* packet times */
 	uint64_t started_us;             /* monotonic clock, when reading began */
 	uint64_t ticks;
@@ -142,6 +165,10 @@ int engine_run(struct engine *e);
 const struct engine_result *engine_result(const struct engine *e);
 const struct tracker *engine_tracker(const struct engine *e);
 const struct dec_stats *engine_dec_stats(const struct engine *e);
+/* The marks (engine_config.resume) of the files begun so far, malloc'd,
+ * *n of them (NULL and 0: none, or no memory); on the engine's thread, or
+ * after engine_run() (then those of the whole run). */
+struct engine_mark *engine_marks(const struct engine *e, size_t *n);
 
 /* The reopen schedule (persist): seconds to wait before the next attempt
  * after `failures` failed ones in a row since the interface was last

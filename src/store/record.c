@@ -83,6 +83,7 @@ enum {
 	R_RESOLVE,
 	R_EVENT,
 	R_META,
+	R_INPUT,
 	R__COUNT
 };
 
@@ -128,6 +129,11 @@ static const char *const sql[R__COUNT] = {
 	[R_RESOLVE] = "UPDATE findings SET state = 'resolved' WHERE rowid IN (SELECT rowid FROM findings"
 		      " WHERE state = 'open' AND last_us < ?1 ORDER BY last_us LIMIT ?2)",
 	[R_EVENT] = "INSERT INTO events (time_us, kind, device, key, record) VALUES (?1, 'new-device', ?2, ?3, ?4)",
+	/* a position never goes back: a run that skips the packets held
+	 * reports smaller ones while it skips */
+	[R_INPUT] = "INSERT INTO inputs (fingerprint, name, packets, first_us, last_us) VALUES (?1, ?2, ?3, ?4, ?4)"
+		    " ON CONFLICT (fingerprint) DO UPDATE SET name = excluded.name,"
+		    " packets = max(packets, excluded.packets), last_us = max(last_us, excluded.last_us)",
 	[R_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2)"
 		   " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 };
@@ -148,6 +154,9 @@ struct recorder {
 	struct recorder_fresh *fresh;
 	size_t n_fresh, cap_fresh, n_told;
 	uint64_t rows;        /* of the open transaction */
+	struct recorder_mark *marks; /* for the next step (names copied into mark_names) */
+	size_t n_marks;
+	char *mark_names;
 	uint8_t seed[16];
 	struct recorder_stats stats;
 	char *err;
@@ -198,6 +207,8 @@ void recorder_free(struct recorder *r)
 	memo_free(&r->base);
 	memo_free(&r->cur);
 	free(r->fresh);
+	free(r->marks);
+	free(r->mark_names);
 	free(r);
 }
 
@@ -775,6 +786,51 @@ static int memo_keep(struct recorder *r)
 	return 0;
 }
 
+int recorder_marks(struct recorder *r, const struct recorder_mark *m, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(m[i].name) + 1;
+	struct recorder_mark *v = malloc((n ? n : 1) * sizeof *v);
+	char *names = malloc(len ? len : 1);
+	if (!v || !names) {
+		free(v);
+		free(names);
+		return -1;
+	}
+	char *p = names;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(m[i].name) + 1;
+		memcpy(p, m[i].name, l);
+		v[i] = (struct recorder_mark){ p, m[i].fingerprint, m[i].packets };
+		p += l;
+	}
+	free(r->marks);
+	free(r->mark_names);
+	r->marks = v;
+	r->mark_names = names;
+	r->n_marks = n;
+	return 0;
+}
+
+static int record_marks(struct recorder *r, uint64_t now_us)
+{
+	for (size_t i = 0; i < r->n_marks; i++) {
+		sqlite3_stmt *q = prep(r, R_INPUT);
+		if (!q)
+			return -1;
+		char fp[17];
+		snprintf(fp, sizeof fp, "%016llx", (unsigned long long)r->marks[i].fingerprint);
+		sqlite3_bind_text(q, 1, fp, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 2, r->marks[i].name, -1, SQLITE_STATIC);
+		i64(q, 3, r->marks[i].packets);
+		i64(q, 4, now_us);
+		if (done(r, q, "recording where a file was read to"))
+			return -1;
+	}
+	return 0;
+}
+
 static void set_err(struct recorder *r, char *err, size_t errlen)
 {
 	static char dummy[8];
@@ -789,7 +845,7 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 	r->n_told = 0;
 	if (memo_alloc(r, rep) || (!r->open && store_begin(r->s, r->err, r->errlen)))
 		goto fail;
-	if (record_meta(r, rep))
+	if (record_meta(r, rep) || record_marks(r, now_us))
 		goto rollback;
 	for (size_t i = 0; i < rep->n_devices; i++)
 		if (record_device(r, &rep->devices[i], now_us))
@@ -806,6 +862,7 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 	memset(&r->cur, 0, sizeof r->cur);
 	r->open = 1;
 	r->old = &r->last;
+	r->n_marks = 0;
 	r->stats.steps++;
 	return 0;
 rollback:

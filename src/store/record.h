@@ -48,6 +48,17 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 /* The open transaction committed (0 when none is open). On failure it is
  * rolled back as a failed step is. 0, or -1 with err. */
 int recorder_flush(struct recorder *r, char *err, size_t errlen);
+/* Where the capture files were at the report of the next step (watch -r:
+ * engine_mark): written with it, in its transaction, so that the tables
+ * and the positions agree (a file read again skips what they hold). The
+ * n marks are copied; the next step writes them and forgets them. 0, or
+ * -1 out of memory. */
+struct recorder_mark {
+	const char *name;
+	uint64_t fingerprint, packets;
+};
+int recorder_marks(struct recorder *r, const struct recorder_mark *m, size_t n);
+
 /* recorder_step() then recorder_flush(): one step, one transaction. */
 int recorder_commit(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now_us,
 		    char *err, size_t errlen);

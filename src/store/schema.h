@@ -77,4 +77,11 @@
 	"  received INTEGER NOT NULL, dropped INTEGER NOT NULL, if_dropped INTEGER NOT NULL);\n" \
 	"CREATE INDEX capture_stats_time ON capture_stats (time_us);\n"
 
+/* Version 2: the capture files read (watch -r), by fingerprint (the link
+ * type and first packet), and how many of their packets the tables hold:
+ * a file read again, or one that grew, is read from there. */
+#define STORE_SCHEMA_V2 \
+	"CREATE TABLE inputs (fingerprint TEXT PRIMARY KEY, name TEXT NOT NULL, packets INTEGER NOT NULL,\n" \
+	"  first_us INTEGER NOT NULL, last_us INTEGER NOT NULL);\n"
+
 #endif

@@ -16,6 +16,7 @@
 /* The migrations, in order: entry i takes user_version i to i + 1. */
 static const char *const migrations[] = {
 	STORE_SCHEMA_V1,
+	STORE_SCHEMA_V2,
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_VERSION, "one migration per version");
 
@@ -399,6 +400,59 @@ int store_capture_stats(struct store *s, uint64_t now_us, const char *iface, uin
 	sqlite3_bind_int64(q, 4, (sqlite3_int64)dropped);
 	sqlite3_bind_int64(q, 5, (sqlite3_int64)if_dropped);
 	return run(s, q, "recording the capture counters", err, errlen);
+}
+
+static int input_cmp(const void *a, const void *b)
+{
+	uint64_t x = ((const struct store_input *)a)->fingerprint, y = ((const struct store_input *)b)->fingerprint;
+	return x < y ? -1 : x > y;
+}
+
+int store_inputs(struct store *s, struct store_input **v, size_t *n, char *err, size_t errlen)
+{
+	*v = NULL;
+	*n = 0;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT fingerprint, packets FROM inputs", -1, &q, NULL)) {
+		store_err(s, err, errlen, "reading the files read before");
+		return -1;
+	}
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *fp = (const char *)sqlite3_column_text(q, 0);
+		char *end;
+		uint64_t f = fp ? strtoull(fp, &end, 16) : 0;
+		if (!fp || *end || !f || sqlite3_column_int64(q, 1) < 0)
+			continue; /* not one this build wrote: read again */
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct store_input *x = realloc(*v, c * sizeof *x);
+			if (!x) {
+				sqlite3_finalize(q);
+				free(*v);
+				*v = NULL;
+				*n = 0;
+				snprintf(err, errlen, "%s: out of memory reading the files read before", s->path);
+				return -1;
+			}
+			*v = x;
+			cap = c;
+		}
+		(*v)[(*n)++] = (struct store_input){ f, (uint64_t)sqlite3_column_int64(q, 1) };
+	}
+	if (rc != SQLITE_DONE) {
+		store_err(s, err, errlen, "reading the files read before");
+		sqlite3_finalize(q);
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return -1;
+	}
+	sqlite3_finalize(q);
+	if (*n)
+		qsort(*v, *n, sizeof **v, input_cmp);
+	return 0;
 }
 
 /* now - age, in microseconds; 0 when age reaches back before the epoch

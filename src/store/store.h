@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_VERSION 1 /* PRAGMA user_version of the schema this build makes */
+#define STORE_VERSION 2 /* PRAGMA user_version of the schema this build makes */
 
 struct store;
 struct sqlite3;
@@ -54,6 +54,15 @@ int store_capture_stats(struct store *s, uint64_t now_us, const char *iface, uin
  * time deleted, at most prune_rows rows per table. Inside the caller's
  * transaction when there is one (the recorder's), else in one of its own.
  * 0, or -1 with err. */
+/* A capture file read before (watch -r): its fingerprint (engine.h) and
+ * how many of its first packets the tables hold. */
+struct store_input {
+	uint64_t fingerprint, packets;
+};
+/* Every one, sorted by fingerprint, into *v (malloc'd; NULL when none).
+ * 0, or -1 with err. */
+int store_inputs(struct store *s, struct store_input **v, size_t *n, char *err, size_t errlen);
+
 int store_prune(struct store *s, uint64_t now_us, char *err, size_t errlen);
 
 /* Transactions of the recorder (record.c): BEGIN IMMEDIATE, COMMIT,

@@ -748,8 +748,10 @@ static void record_snapshot(struct cap_run *c, struct snapshot *s)
 	report_free(rep);
 }
 
-static void on_snapshot(void *ctx, struct snapshot *s)
+static void on_snapshot(void *ctx, struct snapshot *s, const struct engine_mark *marks, size_t n_marks)
 {
+	(void)marks;
+	(void)n_marks;
 	record_snapshot(ctx, s);
 	snapshot_free(s);
 }
