@@ -364,7 +364,8 @@ static int commit(struct watch *w, const struct report *rep, const struct findin
 	uint64_t t0 = engine_clock_us();
 	if (recorder_step(w->rec, rep, f, now_us, err, sizeof err) < 0)
 		return failed(w, err, last);
-	if (w->o->read_mode && !last && t0 - w->flushed_us < (uint64_t)w->o->commit_interval * 1000000u) {
+	if (w->o->read_mode && !w->o->stream && !last &&
+	    t0 - w->flushed_us < (uint64_t)w->o->commit_interval * 1000000u) {
 		w->skip_left = 0;
 		return 0;
 	}
@@ -630,6 +631,12 @@ int cmd_watch(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (size_t i = 0; o.read_mode && i < o.in.n_inputs; i++) {
+		struct stat sb;
+		const char *p = o.in.inputs[i];
+		if (!strcmp(p, "-") || (stat(p, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)))
+			o.stream = 1;
+	}
 	w.step_s = watch_step_seconds(&o);
 	if (!o.read_mode && w.step_s < o.commit_interval)
 		log_info("a commit every %u s, not %u: what is forgotten after %u s idle must be written before", w.step_s,
@@ -649,7 +656,10 @@ int cmd_watch(int argc, char **argv)
 		watch_opts_free(&o);
 		return EXIT_USAGE;
 	}
-	if (o.read_mode)
+	if (o.read_mode && o.stream)
+		log_info("reading %zu input%s (a stream: as it comes) into %s, a commit every %u s of packet time",
+			 o.in.n_inputs, o.in.n_inputs == 1 ? "" : "s", o.db, w.step_s);
+	else if (o.read_mode)
 		log_info("reading %zu file%s into %s: a step every %u s of packet time, a commit every %u s", o.in.n_inputs,
 			 o.in.n_inputs == 1 ? "" : "s", o.db, w.step_s, o.commit_interval);
 	else

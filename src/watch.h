@@ -22,6 +22,7 @@ struct watch_opts {
 	char **reads;                /* -r FILE and the operands after it */
 	size_t n_reads, cap_reads;
 	int read_mode;               /* -r given */
+	int stream;                  /* -r of standard input or a FIFO: steps and commits as live */
 	const char *db;
 	const char *config;          /* --config, or NULL: the default, if there */
 	const char *report_file;     /* SIGUSR1's report; NULL: report.json beside the db */
@@ -52,7 +53,9 @@ int watch_reload_args(int argc, char **argv, struct watch_opts *n, char *err, si
 void watch_opts_free(struct watch_opts *o);
 /* Engine seconds between two steps of the recorder: live, the commit
  * interval; with -r an hour of packet time (the store's finest grain: a
- * step at each hour's start puts every delta in its own hour); either
+ * step at each hour's start puts every delta in its own hour), but the
+ * commit interval when one input is a stream (stream set: standard input,
+ * a FIFO, which is watching a remote capture as it comes); either
  * less when a destination, device or name is forgotten sooner (a step
  * must see what it did before it goes). */
 unsigned watch_step_seconds(const struct watch_opts *o);

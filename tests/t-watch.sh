@@ -157,19 +157,33 @@ done
 kill -USR1 $pid
 kill -HUP $pid
 sleep 1
+t0=$(date +%s)
 kill -TERM $pid
 wait $pid
 rc=$?
+t1=$(date +%s)
 pid=
+check "SIGTERM while waiting for packets (the writer still there): exit 0 ($(grep -c 'commit ' "$work/sig.err") commits)" test $rc -eq 0
+check "and at once, not when the writer goes ($((t1 - t0)) s)" test $((t1 - t0)) -le 3
 kill $feeder 2>/dev/null; wait $feeder 2>/dev/null; feeder=
-check "SIGTERM while waiting for packets: exit 0 ($(grep -c 'commit ' "$work/sig.err") commits)" test $rc -eq 0
+want=$(jq -r '.devices[] | "\(.id) \(.bytes_out) \(.bytes_in)"' "$work/a.json" | sort)
+got=$(q "$work/sig.db" "SELECT device || ' ' || SUM(bytes_out) || ' ' || SUM(bytes_in) FROM device_hours GROUP BY device" | sort)
+check "a FIFO is read as it comes: every byte of the file in the database, the writer still there" test "$want" = "$got"
+check "a FIFO: a commit every 10 s of packet time, as live (a 2-minute file: $(grep -c 'debug: commit ' "$work/sig.err"))" \
+	test "$(grep -c 'debug: commit ' "$work/sig.err")" -ge 10
+gzip -c "$A" | W -r - --db "$work/gz.db" 2>"$work/gz.err"
+got=$(q "$work/gz.db" "SELECT device || ' ' || SUM(bytes_out) || ' ' || SUM(bytes_in) FROM device_hours GROUP BY device" | sort)
+check "gzip on standard input: decompressed as it comes, inspect's bytes" test "$want" = "$got"
+head -c 30000 "$A" | gzip -c | head -c 9000 | W -r - --db "$work/gzcut.db" 2>"$work/gzcut.err"
+check "gzip cut short on standard input: exit 3, said, what came before kept" \
+	test $? -eq 3 -a -n "$(grep 'standard input: packet .*compressed data cut short' "$work/gzcut.err")" -a \
+	"$(q "$work/gzcut.db" 'SELECT COUNT(*) > 0 FROM device_hours')" = 1
 want=$(jq -r '.devices[].id' "$work/a.json" | sort)
 check "the last commit is in the database (every device of the file)" test "$(q "$work/sig.db" 'SELECT id FROM devices ORDER BY id' | sort)" = "$want"
 # what the engine had tracked at SIGTERM is the final snapshot's report,
 # which SIGUSR1 (sent before, no snapshot since: no packet moved the
-# clock) wrote: the database holds all of it. (Not all of the file: the
-# engine hands a FIFO's packets over in batches of 512, and the last,
-# partial one waits for more.)
+# clock) wrote: the database holds all of it (all of the file: a stream's
+# packets are handed on as they come).
 got=$(q "$work/sig.db" "SELECT device || ' ' || SUM(bytes_out) || ' ' || SUM(bytes_in) FROM device_hours GROUP BY device" | sort)
 want=$(jq -r '.devices[] | "\(.id) \(.bytes_out) \(.bytes_in)"' "$work/now.json" 2>/dev/null | sort)
 if [ -n "$got" ] && [ "$got" = "$want" ]; then ok "the last commit holds every byte tracked at SIGTERM (the report's)"

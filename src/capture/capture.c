@@ -19,6 +19,7 @@
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,142 @@ struct readahead {
  * libpcap through a stdio cookie: zlib's window and one buffer, whatever
  * the file size. */
 struct gz_in {
-	gzFile gz;
+	gzFile gz;      /* a regular file: zlib's reader; NULL: a stream (below) */
 	int failed;     /* a zlib error or a truncated stream was met */
 	char msg[160];
+	/* a stream (standard input, a FIFO): read here, each read(2) handed
+	 * on as it comes (zlib's reader waits for a whole buffer, which on a
+	 * pipe of `tcpdump -U` holds packets for minutes); gzip or not is
+	 * told by its first two bytes */
+	int fd;
+	int mode;           /* 0 not known yet, 1 as it is, 2 gzip */
+	uint8_t head[2];
+	size_t n_head, head_at;
+	z_stream z;
+	int z_init, z_end;  /* inflate set up; the last member ended */
+	uint8_t *in;
+	volatile sig_atomic_t *stop; /* cap_set_stop() */
+	int stopped;        /* a wait for bytes was given up: the input ends */
 };
+
+#define STREAM_IN (64u << 10)
+
+/* One read(2), again when interrupted by a signal that did not stop us. */
+static ssize_t read_some(int fd, void *buf, size_t n)
+{
+	for (;;) {
+		ssize_t r = read(fd, buf, n);
+		if (r >= 0 || errno != EINTR)
+			return r;
+	}
+}
+
+/* Until fd has bytes (0), or -1 when *stop was set while waiting (a
+ * signal: the input ends there). Without a stop flag, read(2) waits. */
+static int wait_bytes(struct gz_in *g)
+{
+	if (!g->stop)
+		return 0;
+	for (;;) {
+		if (*g->stop) {
+			g->stopped = 1;
+			errno = EINTR;
+			return -1;
+		}
+		struct pollfd p = { .fd = g->fd, .events = POLLIN };
+		int r = poll(&p, 1, 200);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return 0; /* read(2) will say what is wrong */
+	}
+}
+
+static ssize_t stream_fail(struct gz_in *g, const char *msg)
+{
+	g->failed = 1;
+	snprintf(g->msg, sizeof g->msg, "%s", msg);
+	errno = EIO;
+	return -1;
+}
+
+/* A stream's bytes, decompressed when it is gzip: what is there, without
+ * waiting for more once there is some. */
+static ssize_t stream_read(struct gz_in *g, char *buf, size_t n)
+{
+	if (!g->mode) { /* its first two bytes (or fewer: a short stream) */
+		while (g->n_head < 2) {
+			if (wait_bytes(g))
+				return -1;
+			ssize_t r = read_some(g->fd, g->head + g->n_head, 2 - g->n_head);
+			if (r < 0)
+				return stream_fail(g, strerror(errno));
+			if (r == 0)
+				break;
+			g->n_head += (size_t)r;
+		}
+		g->mode = g->n_head == 2 && g->head[0] == 0x1f && g->head[1] == 0x8b ? 2 : 1;
+		if (g->mode == 2) {
+			if (!(g->in = malloc(STREAM_IN)) || inflateInit2(&g->z, 15 + 32) != Z_OK)
+				return stream_fail(g, "out of memory for the decompressor");
+			g->z_init = 1;
+			memcpy(g->in, g->head, 2);
+			g->z.next_in = g->in;
+			g->z.avail_in = 2;
+		}
+	}
+	if (g->mode == 1) {
+		if (g->head_at < g->n_head) {
+			size_t k = g->n_head - g->head_at < n ? g->n_head - g->head_at : n;
+			memcpy(buf, g->head + g->head_at, k);
+			g->head_at += k;
+			return (ssize_t)k;
+		}
+		if (wait_bytes(g))
+			return -1;
+		ssize_t r = read_some(g->fd, buf, n);
+		return r < 0 ? stream_fail(g, strerror(errno)) : r;
+	}
+	for (;;) {
+		if (g->z_end && !g->z.avail_in) { /* another member, or the end */
+			if (wait_bytes(g))
+				return -1;
+			ssize_t r = read_some(g->fd, g->in, STREAM_IN);
+			if (r < 0)
+				return stream_fail(g, strerror(errno));
+			if (r == 0)
+				return 0;
+			g->z.next_in = g->in;
+			g->z.avail_in = (uInt)r;
+		}
+		if (g->z_end) {
+			if (inflateReset(&g->z) != Z_OK)
+				return stream_fail(g, "the decompressor failed");
+			g->z_end = 0;
+		}
+		if (!g->z.avail_in) {
+			if (wait_bytes(g))
+				return -1;
+			ssize_t r = read_some(g->fd, g->in, STREAM_IN);
+			if (r < 0)
+				return stream_fail(g, strerror(errno));
+			if (r == 0)
+				return stream_fail(g, "compressed data cut short (unexpected end of the gzip stream)");
+			g->z.next_in = g->in;
+			g->z.avail_in = (uInt)r;
+		}
+		g->z.next_out = (Bytef *)buf;
+		g->z.avail_out = n > (1u << 30) ? 1u << 30 : (uInt)n;
+		int zr = inflate(&g->z, Z_NO_FLUSH);
+		size_t got = (size_t)((char *)g->z.next_out - buf);
+		if (zr == Z_STREAM_END)
+			g->z_end = 1;
+		else if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return stream_fail(g, g->z.msg ? g->z.msg : "not gzip data after a gzip header");
+		if (got)
+			return (ssize_t)got;
+	}
+}
 
 struct cap_source {
 	pcap_t *pc;
@@ -380,6 +513,8 @@ static ssize_t gz_read(void *cookie, char *buf, size_t n)
 		errno = EIO;
 		return -1;
 	}
+	if (!g->gz)
+		return stream_read(g, buf, n);
 	int r = gzread(g->gz, buf, n > (1u << 30) ? 1u << 30 : (unsigned)n);
 	int zerr = Z_OK;
 	const char *m = gzerror(g->gz, &zerr);
@@ -398,27 +533,39 @@ static ssize_t gz_read(void *cookie, char *buf, size_t n)
 static int gz_close(void *cookie)
 {
 	struct gz_in *g = cookie;
-	int r = gzclose(g->gz) == Z_OK ? 0 : -1;
+	int r = 0;
+	if (g->gz) {
+		r = gzclose(g->gz) == Z_OK ? 0 : -1;
+	} else {
+		if (g->z_init)
+			inflateEnd(&g->z);
+		free(g->in);
+		r = close(g->fd);
+	}
 	free(g);
 	return r;
 }
 
-/* A stdio stream of the decompressed bytes of fd (taken over). */
-static FILE *gz_stream(int fd, struct gz_in **out)
+/* A stdio stream of the decompressed bytes of fd (taken over); stream:
+ * fd is not a regular file (read here, as it comes). */
+static FILE *gz_stream(int fd, int stream, struct gz_in **out)
 {
 	struct gz_in *g = calloc(1, sizeof *g);
 	if (!g)
 		return NULL;
-	g->gz = gzdopen(fd, "rb");
-	if (!g->gz) {
-		free(g);
-		return NULL;
+	g->fd = fd;
+	if (!stream) {
+		if (!(g->gz = gzdopen(fd, "rb"))) {
+			free(g);
+			return NULL;
+		}
+		gzbuffer(g->gz, 256u << 10);
 	}
-	gzbuffer(g->gz, 256u << 10);
 	cookie_io_functions_t io = { .read = gz_read, .close = gz_close };
 	FILE *f = fopencookie(g, "rb", io);
 	if (!f) {
-		gzclose(g->gz);
+		if (g->gz)
+			gzclose(g->gz);
 		free(g);
 		return NULL;
 	}
@@ -460,7 +607,7 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 	 * that are not gzip through as they are */
 	uint8_t magic[2] = { 0, 0 };
 	int gz = is_stdin || !regular || (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
-	FILE *f = gz ? gz_stream(fd, &s->gz) : fdopen(fd, "rb");
+	FILE *f = gz ? gz_stream(fd, is_stdin || !regular, &s->gz) : fdopen(fd, "rb");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", s->name, strerror(errno ? errno : ENOMEM));
 		close(fd);
@@ -673,11 +820,38 @@ static int next(struct cap_source *s, struct cap_packet *pkt, int wait)
 	case PCAP_ERROR_BREAK:
 		return CAP_END;
 	default:
+		if (s->gz && s->gz->stopped)
+			return CAP_END; /* told to stop while it waited for bytes */
 		snprintf(s->err, sizeof s->err, "%s: packet %llu: %s", s->name,
 			 (unsigned long long)s->count + 1, s->gz && s->gz->failed ? s->gz->msg : pcap_geterr(s->pc));
 		s->failed = 1;
 		return CAP_ERROR;
 	}
+}
+
+void cap_set_stop(struct cap_source *s, volatile sig_atomic_t *stop)
+{
+	if (s->gz && !s->gz->gz)
+		s->gz->stop = stop;
+}
+
+int cap_would_block(const struct cap_source *s)
+{
+	const struct gz_in *g = s->gz;
+	if (!g || g->gz || s->live || g->failed || g->stopped)
+		return 0;
+#ifdef __GLIBC__
+	/* bytes in the stdio buffer libpcap reads through (glibc's FILE) */
+	FILE *f = pcap_file(s->pc);
+	if (!f || f->_IO_read_ptr < f->_IO_read_end)
+		return 0;
+#else
+	return 0;
+#endif
+	if ((g->mode == 1 && g->head_at < g->n_head) || (g->mode == 2 && (g->z.avail_in || g->z_end)) || !g->mode)
+		return 0;
+	struct pollfd p = { .fd = g->fd, .events = POLLIN };
+	return poll(&p, 1, 0) == 0;
 }
 
 int cap_next(struct cap_source *s, struct cap_packet *pkt)
@@ -722,7 +896,7 @@ long long cap_offset(const struct cap_source *s)
 		return -1;
 	if (s->ra)
 		return s->off;
-	if (s->gz) /* compressed bytes read, against the compressed size */
+	if (s->gz && s->gz->gz) /* compressed bytes read, against the compressed size */
 		return (long long)gzoffset(s->gz->gz);
 	FILE *f = pcap_file(s->pc);
 	return f ? (long long)ftello(f) : -1;

@@ -11,6 +11,7 @@
 #define ALFOIL_CAPTURE_CAPTURE_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 struct cap_source;
@@ -77,6 +78,14 @@ int cap_is_capture_name(const char *name);
 /* After CAP_ERROR a source only returns CAP_END: a file that went bad is
  * not read on. */
 int cap_next(struct cap_source *s, struct cap_packet *pkt);
+/* A stream (standard input, a FIFO) that waits for bytes gives up when
+ * *stop is set (a signal): cap_next() then says CAP_END. Files and live
+ * captures are not concerned. */
+void cap_set_stop(struct cap_source *s, volatile sig_atomic_t *stop);
+/* 1 when s is a stream with no byte to read now (the next cap_next()
+ * would wait for the writer); 0 for files, live captures, or when bytes
+ * are there. Lets a reader hand on what it has before it waits. */
+int cap_would_block(const struct cap_source *s);
 const char *cap_error(const struct cap_source *s);
 int cap_datalink(const struct cap_source *s);        /* DLT_* */
 const char *cap_datalink_name(const struct cap_source *s);

@@ -506,7 +506,10 @@ static int pump_file(struct engine *e, struct cap_source *s, struct engine_input
 	int show = c->progress;
 	const struct pf_packet *k;
 	int dlt = cap_datalink(s);
-	while (!stop_requested && (k = prefetch_next(pf))) {
+	/* to the end of what was read, also once stopped: the thread reads
+	 * no more then, and what it handed over (a stream's packets, which
+	 * cannot be read again) is taken */
+	while ((k = prefetch_next(pf))) {
 		if ((e->first || e->skip_left) && skipped(e, in, dlt, k->ts_us, k->caplen, k->wirelen, k->data))
 			continue;
 		packet_clock(e, k->ts_us);
@@ -542,6 +545,7 @@ static void run_input(struct engine *e, size_t i, size_t n)
 	e->res.opened++;
 	e->first = c->resume != NULL;
 	e->skip_left = 0;
+	cap_set_stop(s, &stop_requested);
 	cap_read_ahead(s, &engine_spawner);
 	int pr = pump_file(e, s, in, i, n);
 	if (pr > 0)

@@ -67,6 +67,11 @@ static void *pf_main(void *arg)
 					b->status = CAP_END;
 					break;
 				}
+				/* a stream that has nothing more now: what the
+				 * batch has goes on before the wait (a pipe of
+				 * tcpdump -U is read as it comes) */
+				if (b->n && cap_would_block(pf->s))
+					break;
 				int r = cap_next(pf->s, &cp);
 				if (r == CAP_TIMEOUT)
 					continue;
@@ -113,6 +118,7 @@ struct prefetch *prefetch_start(struct cap_source *s, int decode, uint64_t limit
 	pf->limit = limit;
 	pf->stop = stop;
 	pf->offset = -1;
+	cap_set_stop(s, stop);
 	for (int i = 0; i < PF_DEPTH; i++)
 		if (!(pf->b[i].data = malloc(PF_ARENA)))
 			goto fail;
