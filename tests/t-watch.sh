@@ -80,6 +80,11 @@ want=$(jq -r '.devices[] | "\(.id) \(.bytes_out) \(.bytes_in)"' "$work/a.json" |
 got=$(q "$work/a10.db" "SELECT device || ' ' || SUM(bytes_out) || ' ' || SUM(bytes_in) FROM device_hours GROUP BY device" | sort)
 check "and the same bytes per device as inspect" test "$want" = "$got"
 
+check "names: every resolution with its TTL" test "$(q "$work/a.db" 'SELECT COUNT(*) FROM names WHERE ttl IS NULL')" = 0
+# the answer in the capture (tshark: dns.resp.ttl 2424 for this A record)
+check "names: the TTL of the answer (www.ecdinterface.philips.com 162.13.31.14: 2424 s)" \
+	test "$(q "$work/a.db" "SELECT ttl FROM names WHERE name = 'www.ecdinterface.philips.com' AND addr = '162.13.31.14'")" = 2424
+
 # --- the same file again into the same database ---
 W -r "$A" --db "$work/a.db" 2>"$work/a2.err"
 check "a second run into the database: exit 0" test $? -eq 0

@@ -387,6 +387,7 @@ static void add_dns(struct report *r, const struct snapshot *t, const uint32_t *
 			continue;
 		d->resolved[d->n_resolved].name = strpool_str(sp, name);
 		d->resolved[d->n_resolved].addr = a;
+		d->resolved[d->n_resolved].ttl = snap_name_ttl(t, i);
 		d->n_resolved++;
 	}
 	for (size_t k = 0; k < r->n_devices; k++) {

@@ -142,6 +142,7 @@ struct rep_query {
 struct rep_resolved {
 	const char *name;   /* the name the device asked for */
 	struct ip_addr addr; /* an address it learned for it */
+	uint32_t ttl;       /* the last answer's TTL, seconds (0: a saved report's, not known) */
 };
 
 /* A LAN service a device answered on: tcp/55443 */

@@ -131,6 +131,7 @@ int app_dns(const uint8_t *p, size_t len, struct obs_sink *sink)
 		o.len = rr.name_len;
 		o.str2 = rr.name;
 		o.len2 = rr.name_len;
+		o.num = rr.ttl;
 		asked_for(cn, ncn, &o.str2, &o.len2);
 		obs_emit(sink, &o);
 	}

@@ -44,7 +44,8 @@ enum obs_kind {
 	OBS_DNS_QUERY,          /* question; str = name, num = qtype */
 	OBS_DNS_A,              /* answer; str = owner name, str2 = the name
 				   asked for (CNAME chain followed back to the
-				   question; equals str without CNAMEs), addr */
+				   question; equals str without CNAMEs), addr,
+				   num = the record's TTL (seconds) */
 	OBS_DNS_AAAA,           /* same for AAAA */
 	OBS_DNS_CNAME,          /* answer; str = owner, str2 = target */
 	OBS_MDNS_SERVICE,       /* PTR owner like _hap._tcp.local; str = service

@@ -112,8 +112,9 @@ static const char *const sql[R__COUNT] = {
 			" service = excluded.service, country = excluded.country, asn = excluded.asn,"
 			" org = excluded.org, app = excluded.app, enc = excluded.enc, scope = excluded.scope,"
 			" record = excluded.record",
-	[R_NAME] = "INSERT INTO names (device, name, addr, ttl, first_us, last_us) VALUES (?1, ?2, ?3, NULL, ?4, ?4)"
-		   " ON CONFLICT (device, name, addr) DO UPDATE SET last_us = max(last_us, excluded.last_us)",
+	[R_NAME] = "INSERT INTO names (device, name, addr, ttl, first_us, last_us) VALUES (?1, ?2, ?3, ?5, ?4, ?4)"
+		   " ON CONFLICT (device, name, addr) DO UPDATE SET last_us = max(last_us, excluded.last_us),"
+		   " ttl = coalesce(excluded.ttl, ttl)",
 	[R_QUERY] = "INSERT INTO queries (device, name, count, first_us, last_us) VALUES (?1, ?2, ?3, ?4, ?4)"
 		    " ON CONFLICT (device, name) DO UPDATE SET count = count + excluded.count,"
 		    " last_us = max(last_us, excluded.last_us)",
@@ -420,6 +421,8 @@ static int write_names(struct recorder *r, const struct rep_device *d, uint64_t 
 		sqlite3_bind_text(q, 2, d->resolved[i].name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 3, addr_fmt(&d->resolved[i].addr, addr), -1, SQLITE_TRANSIENT);
 		i64(q, 4, now_us);
+		if (d->resolved[i].ttl)
+			i64(q, 5, d->resolved[i].ttl);
 		if (done(r, q, "recording a name"))
 			return -1;
 	}

@@ -83,6 +83,7 @@ struct name_ent {
 	struct dq_link link;
 	uint64_t ts_us;      /* the last answer */
 	uint32_t handle;     /* index and generation (as a device's) */
+	uint32_t ttl;        /* the last answer's TTL, seconds */
 };
 
 /* A name a device asked DNS about (its queries), with how often. */
@@ -264,7 +265,7 @@ void names_drop_device(struct tracker *t, uint32_t dev, uint8_t why);
 void names_expire(struct tracker *t, unsigned steps);
 /* Retire DNS queries waiting longer than DNS_TIMEOUT_S (a few). */
 void pending_retire(struct tracker *t);
-void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name);
+void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name, uint32_t ttl);
 uint32_t names_get(struct tracker *t, uint32_t dev, const struct ip_addr *a);
 void queries_add(struct tracker *t, uint32_t dev, uint32_t name);
 /* A DNS query dev sent (p its packet, txid its id): its answer is awaited. */

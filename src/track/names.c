@@ -139,7 +139,7 @@ void names_expire(struct tracker *t, unsigned steps)
 	}
 }
 
-void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name)
+void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_t name, uint32_t ttl)
 {
 	struct name_key k;
 	memset(&k, 0, sizeof k);
@@ -156,6 +156,7 @@ void names_put(struct tracker *t, uint32_t dev, const struct ip_addr *a, uint32_
 		e->handle = handle_make(t->name_bits, &t->name_serial, idx);
 	e->name = name;
 	e->ts_us = t->now_us;
+	e->ttl = ttl;
 }
 
 uint32_t names_get(struct tracker *t, uint32_t dev, const struct ip_addr *a)

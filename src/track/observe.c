@@ -235,7 +235,7 @@ static void on_dns_answer(struct obs_ctx *c, const struct obs *o)
 	size_t alen = o->len2 ? o->len2 : o->len;
 	uint32_t id = intern_name(t, asked, alen);
 	if (id)
-		names_put(t, c->dns_asker, &o->addr, id);
+		names_put(t, c->dns_asker, &o->addr, id, o->num > UINT32_MAX ? UINT32_MAX : (uint32_t)o->num);
 }
 
 static void on_mdns(struct obs_ctx *c, const struct obs *o)

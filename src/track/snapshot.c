@@ -11,7 +11,7 @@
 #include "track/snapshot.h"
 
 struct snap_name_ent {
-	uint32_t dev, name;
+	uint32_t dev, name, ttl;
 	struct ip_addr addr;
 };
 
@@ -115,6 +115,7 @@ struct snapshot *tracker_snapshot(const struct tracker *t)
 		struct snap_name_ent *x = &s->names[s->n_names++];
 		x->dev = dv;
 		x->name = e->name;
+		x->ttl = e->ttl;
 		x->addr = e->key.addr;
 	}
 	for (uint32_t i = table_next(t->queries.tbl, TABLE_NONE); i != TABLE_NONE;
@@ -183,6 +184,11 @@ void snap_name(const struct snapshot *s, uint32_t i, uint32_t *dev, struct ip_ad
 	*dev = e->dev;
 	*addr = e->addr;
 	*name = e->name;
+}
+
+uint32_t snap_name_ttl(const struct snapshot *s, uint32_t i)
+{
+	return s->names[i].ttl;
 }
 
 uint32_t snap_query_count(const struct snapshot *s)

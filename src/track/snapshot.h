@@ -37,6 +37,8 @@ const struct dest *snap_dest(const struct snapshot *s, uint32_t i);
 uint32_t snap_name_count(const struct snapshot *s);
 void snap_name(const struct snapshot *s, uint32_t i, uint32_t *dev, struct ip_addr *addr,
 	       uint32_t *name);
+/* The TTL (seconds) of the last answer that gave name i. */
+uint32_t snap_name_ttl(const struct snapshot *s, uint32_t i);
 /* DNS queries per device: (device, name) with a count. */
 uint32_t snap_query_count(const struct snapshot *s);
 void snap_query(const struct snapshot *s, uint32_t i, uint32_t *dev, uint32_t *name,
