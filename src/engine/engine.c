@@ -73,6 +73,7 @@ struct engine {
 	uint64_t tick_at;    /* engine time of the last tick */
 	uint64_t tick_next;  /* a file's next: a second on, or the snapshot due before */
 	int clock_back;      /* a packet stamped before the last tick since the last snapshot */
+	uint64_t idle_min_us; /* the shortest idle lifetime of the tracker (UINT64_MAX / 2: none) */
 	struct dec_ctx dec;
 	struct engine_result res;
 	uint64_t last_progress;
@@ -125,6 +126,11 @@ struct engine *engine_new(const struct engine_config *cfg)
 		e->live_names[e->n_live++] = cfg->ifaces[i];
 	e->frag_due = UINT64_MAX;
 	e->live = nl > 0;
+	e->idle_min_us = UINT64_MAX / 2;
+	const uint32_t idle[] = { cfg->track.dev_idle_s, cfg->track.dest_idle_s, cfg->track.name_idle_s };
+	for (size_t k = 0; k < sizeof idle / sizeof idle[0]; k++)
+		if (idle[k] && (uint64_t)idle[k] * 1000000u < e->idle_min_us)
+			e->idle_min_us = (uint64_t)idle[k] * 1000000u;
 	e->snap_at = cfg->on_snapshot && cfg->snap_packets ? cfg->snap_packets : UINT64_MAX;
 	if (cfg->on_snapshot) {
 		if (ring_init(&e->snap_ring, SNAP_DEPTH) < 0) {
@@ -335,8 +341,8 @@ static inline void packet_clock(struct engine *e, uint64_t ts_us)
 {
 	if (ts_us >= e->tick_next)
 		tick(e, ts_us);
-	else if (ts_us < e->tick_at)
-		e->clock_back = 1;
+	else if (ts_us < e->tick_at && ts_us + e->idle_min_us <= e->snap_due_us)
+		e->clock_back = 1; /* what it touches may go idle before the snapshot due */
 }
 
 /* Live, the wall clock: on every wait that came back empty (idle set),
