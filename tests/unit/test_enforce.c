@@ -287,7 +287,7 @@ static void test_inrep_from_records(void **state)
 	assert_int_equal(addr_parse(&ans, "203.0.113.10"), 0);
 	struct rep_query q[] = { { "a.b/#", 1 }, { "Cloud.Example.", 2 }, { "cloud.example", 1 }, { "nodot", 1 },
 				 { "caf\xc3\xa9.example", 1 } };
-	struct rep_resolved res[] = { { "cloud.example", ans }, { "evil example", ans } };
+	struct rep_resolved res[] = { { "cloud.example", ans, 60 }, { "evil example", ans, 60 } };
 	struct rep_device d[3] = { 0 };
 	d[0] = (struct rep_device){ .id = "02:00:00:00:0d:01", .has_mac = 1, .ipv4 = v4, .n_ipv4 = 3,
 				    .ipv4_unproven = 2, .ipv6 = v6, .n_ipv6 = 1, .gateway = 1, .kind = "plug",
