@@ -179,6 +179,11 @@ check "a FIFO: a commit every 10 s of packet time, as live (a 2-minute file: $(g
 gzip -c "$A" | W -r - --db "$work/gz.db" 2>"$work/gz.err"
 got=$(q "$work/gz.db" "SELECT device || ' ' || SUM(bytes_out) || ' ' || SUM(bytes_in) FROM device_hours GROUP BY device" | sort)
 check "gzip on standard input: decompressed as it comes, inspect's bytes" test "$want" = "$got"
+pk=$(jq '.capture.packets' "$work/a.json")
+gzpk=$({ head -c 50000 "$A" | gzip -c; tail -c +50001 "$A" | gzip -c; echo garbage; } | "$ALFOIL" inspect --json - 2>/dev/null |
+	jq '.capture.packets')
+check "standard input: gzip members one after the other, then bytes that are not gzip (ignored, as in a file): $pk packets" \
+	test "$gzpk" = "$pk"
 head -c 30000 "$A" | gzip -c | head -c 9000 | W -r - --db "$work/gzcut.db" 2>"$work/gzcut.err"
 check "gzip cut short on standard input: exit 3, said, what came before kept" \
 	test $? -eq 3 -a -n "$(grep 'standard input: packet .*compressed data cut short' "$work/gzcut.err")" -a \

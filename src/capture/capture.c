@@ -174,6 +174,11 @@ static ssize_t stream_read(struct gz_in *g, char *buf, size_t n)
 			g->z.avail_in = (uInt)r;
 		}
 		if (g->z_end) {
+			/* another member only if it starts as one: what follows a
+			 * gzip stream that is not gzip is ignored, as zlib's
+			 * reader does */
+			if (g->z.avail_in < 2 || g->z.next_in[0] != 0x1f || g->z.next_in[1] != 0x8b)
+				return 0;
 			if (inflateReset(&g->z) != Z_OK)
 				return stream_fail(g, "the decompressor failed");
 			g->z_end = 0;
