@@ -108,11 +108,13 @@ static const struct cli_cmd report_cmd = {
 	"alfoil report [--db PATH] [--since TIME] [--until TIME] [--device MAC] [options]",
 	"The report of a window of time from the history alfoil watch keeps: the\n"
 	"same report as alfoil inspect prints (the same text, the same JSON schema,\n"
-	"the same findings, made by the same detectors from the records), for what\n"
-	"the devices did in the window. Destinations are summed from the hours and\n"
-	"days the store keeps, so a window is widened to the whole hours it touches\n"
-	"(whole days, once rows are rolled up into days: docs/store.md). A device's\n"
-	"label (alfoil device --label) names it everywhere.\n\n"
+	"the same findings, made by the same detectors from the records; beacon and\n"
+	"the ARP findings, whose evidence no record holds, as the findings table\n"
+	"kept them), for what the devices did in the window. Destinations are\n"
+	"summed from the hours and days the store keeps, so a window is widened to\n"
+	"the whole hours it touches (whole days, once rows are rolled up into days:\n"
+	"docs/store.md). A device's label (alfoil device --label) names it\n"
+	"everywhere.\n\n"
 	"The database is opened read-only: a report can be made while watch runs.\n"
 	"The capture's packet and byte counts, inputs and counters are not kept\n"
 	"by the store: the header says \"from the history\" and the window's time.",
@@ -384,9 +386,19 @@ int cmd_report(int argc, char **argv)
 			r = NULL;
 		}
 	}
+	/* what the records cannot make again, the table kept (its
+	 * findings are the detectors' of the live run) */
+	static const char *const kept_kinds[] = { "beacon", "arp-sweep", "arp-storm", NULL };
+	struct findings kept = { 0 };
+	struct store_strs names = { 0 };
+	char kerr[1024];
+	if (r && store_findings(s, &o.w, kept_kinds, &kept, &names, kerr, sizeof kerr) < 0 && !o.quiet)
+		cli_warn("%s: the beacon and ARP findings are left out", kerr);
 	store_close(s);
 	if (!r) {
 		cli_error("%s", err);
+		findings_free(&kept);
+		store_strs_free(&names);
 		find_run_free(&fr);
 		return EXIT_USAGE;
 	}
@@ -404,6 +416,18 @@ int cmd_report(int argc, char **argv)
 	struct findings f = { 0 };
 	struct find_inputs fin = { &fr.fc, fr.block, fr.base, o.profiles ? &fr.profiles : NULL };
 	findings_run(r, &fin, &f);
+	for (size_t i = 0; i < kept.n; i++) {
+		struct finding *k = &kept.v[i];
+		int dup = (int)k->sev < (int)fr.fc.min_severity;
+		for (size_t j = 0; j < f.n && !dup; j++)
+			dup = !strcmp(f.v[j].key, k->key);
+		struct finding *x = dup ? NULL : finding_add(&f, k->sev, k->detector, NULL, "");
+		if (x) {
+			*x = *k; /* the evidence moves */
+			memset(&k->ev, 0, sizeof k->ev);
+		}
+	}
+	findings_free(&kept);
 	findings_sort_words(&f);
 	r->findings = f.v;
 	r->n_findings = f.n;
@@ -417,6 +441,7 @@ int cmd_report(int argc, char **argv)
 		status = EXIT_USAGE;
 	report_free(r);
 	findings_free(&f);
+	store_strs_free(&names);
 	find_run_free(&fr);
 	return status;
 }

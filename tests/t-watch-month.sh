@@ -48,6 +48,24 @@ got=$(q "$work/m.db" "SELECT (SELECT SUM(bytes_up + bytes_down) FROM dest_hours)
 	(SELECT SUM(bytes_up + bytes_down) FROM dest_days)")
 check "and per destination, summed ($want)" test "$want" = "$got"
 check "integrity_check ok" test "$(q "$work/m.db" 'PRAGMA integrity_check')" = ok
+# findings no record can make again (ARP windows, connection gaps): read
+# back from the findings table, as the run's detectors made them
+kept() { jq -S '[.findings[] | select(.detector == "arp-sweep" or .detector == "arp-storm" or .detector == "beacon")]' "$1"; }
+"$rel" report --db "$work/m.db" --json -q >"$work/r.json" 2>/dev/null
+check "report --db: the ARP sweep of the scanner, word for word inspect's" \
+	test "$(kept "$work/m.json" | jq -c '[.[] | select(.detector == "arp-sweep")]')" = \
+	"$(kept "$work/r.json" | jq -c '[.[] | select(.detector == "arp-sweep")]')" -a \
+	"$(kept "$work/r.json" | jq '[.[] | select(.detector == "arp-sweep")] | length')" = 1
+"$rel" watch --config /dev/null -r "$work/month.pcap" --db "$work/i.db" --dest-idle 0 --device-idle 0 --name-idle 0 \
+	--keep-days 36500 --keep-names 36500 2>/dev/null
+"$rel" report --db "$work/i.db" --json -q >"$work/ri.json" 2>/dev/null
+n=$(kept "$work/m.json" | jq length)
+if [ "$n" -gt 1 ] && [ "$(kept "$work/m.json")" = "$(kept "$work/ri.json")" ]; then
+	ok "with inspect's lifetimes: its $n beacon and ARP findings, evidence and words, from the history"
+else not_ok "with inspect's lifetimes: its $n beacon and ARP findings, evidence and words, from the history" \
+	"$(diff <(kept "$work/m.json") <(kept "$work/ri.json") | head -20)"; fi
+"$rel" report --db "$work/i.db" --json -q --since 2026-12-05 >"$work/late.json" 2>/dev/null
+check "and none in a window after they were last found" test "$(kept "$work/late.json" | jq length)" = 0
 size=$(stat -c %s "$work/m.db")
 dd=$(q "$work/m.db" "SELECT (SELECT COUNT(*) FROM device_days) +
 	(SELECT COUNT(*) FROM (SELECT DISTINCT device, hour_us / $D FROM device_hours))")

@@ -2,6 +2,7 @@
 #include "lib/fmt.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 const char *fmt_bytes(char buf[static 16], uint64_t n)
@@ -92,4 +93,11 @@ void fmt_hex(char *out, const uint8_t *d, size_t n)
 		out[2 * i] = x[d[i] >> 4];
 		out[2 * i + 1] = x[d[i] & 15];
 	}
+}
+
+void fmt_copy(char *dst, size_t n, const char *s)
+{
+	size_t len = s ? strnlen(s, n - 1) : 0;
+	memcpy(dst, s ? s : "", len);
+	dst[len] = '\0';
 }

@@ -15,6 +15,9 @@ const char *fmt_time(char buf[static 32], uint64_t us, int iso);
 const char *fmt_duration(char buf[static 32], uint64_t us);
 /* v (below 100000) in decimal at s, no NUL; returns the digits written. */
 size_t fmt_dec(char *s, unsigned v);
+/* s (NULL: empty) into dst[n], cut to fit, always terminated: snprintf's
+ * "%s" without its parsing (a tenth of a recorder's commit once). */
+void fmt_copy(char *dst, size_t n, const char *s);
 /* n bytes as 2n lower-case hex digits at out, no NUL. */
 void fmt_hex(char *out, const uint8_t *d, size_t n);
 

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze/findings.h"
 #include "analyze/report.h"
 #include "analyze/report_load.h"
 #include "lib/addr.h"
@@ -48,6 +49,25 @@ struct store_window {
  * open, and has none in a window. */
 struct report *store_report(struct store *s, const struct store_window *w, report_warn_fn warn,
 			    char *err, size_t errlen);
+
+/* Strings the findings read back point into (their values' names). */
+struct store_strs {
+	char **v;
+	size_t n, cap;
+};
+void store_strs_free(struct store_strs *a);
+
+/* The findings the table keeps of the kinds named (NULL-terminated: those
+ * the detectors cannot make again from records, such as beacon and the
+ * ARP ones, whose evidence is in no record) that were found in the window
+ * (last found at or after its start, first before its end) and of its
+ * device, added to out as they were last written: kind (the caller's
+ * string), severity, device, subject, key, first and last seen, evidence
+ * (kept.c says how its values are typed again). The values' names are
+ * copied into names, which must outlive out. Rows this build cannot read
+ * are left out. 0, or -1 with err. */
+int store_findings(struct store *s, const struct store_window *w, const char *const *kinds, struct findings *out,
+		   struct store_strs *names, char *err, size_t errlen);
 
 /* One line of the inventory: the devices table, text made safe to show
  * (lib/utf8.h: what is not becomes '?'). */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "lib/addr.h"
+#include "lib/fmt.h"
 #include "lib/siphash.h"
 #include "output/output.h"
 #include "store/record.h"
@@ -274,14 +275,6 @@ static int oom(struct recorder *r)
 
 /* ---- the memo ------------------------------------------------------------ */
 
-/* s into dst[n], cut to fit (snprintf's "%s" was a tenth of a commit) */
-static void copy(char *dst, size_t n, const char *s)
-{
-	size_t len = strnlen(s, n - 1);
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-}
-
 static int dev_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct dev_memo *)a)->id, ((const struct dev_memo *)b)->id);
@@ -314,7 +307,7 @@ static int finding_cmp(const void *a, const void *b)
 static void dest_key(struct dest_mkey *k, const char *dev, const struct rep_dest *x)
 {
 	memset(k, 0, sizeof *k); /* the padding too: the key is compared as bytes */
-	copy(k->dev, sizeof k->dev, dev);
+	fmt_copy(k->dev, sizeof k->dev, dev);
 	k->proto = x->proto;
 	k->inbound = (uint8_t)!!x->inbound;
 	k->port = x->port;
@@ -355,8 +348,8 @@ static int fresh_add(struct recorder *r, const struct rep_device *d)
 		r->cap_fresh = n;
 	}
 	struct recorder_fresh *x = &r->fresh[r->n_fresh++];
-	copy(x->id, sizeof x->id, d->id);
-	copy(x->maker, sizeof x->maker, d->maker ? d->maker : "");
+	fmt_copy(x->id, sizeof x->id, d->id);
+	fmt_copy(x->maker, sizeof x->maker, d->maker ? d->maker : "");
 	return 0;
 }
 
@@ -435,7 +428,7 @@ static int write_queries(struct recorder *r, const struct rep_device *d, uint64_
 {
 	for (size_t i = 0; i < d->n_queries; i++) {
 		struct query_memo *m = &r->cur.q[r->cur.n_q++];
-		copy(m->dev, sizeof m->dev, d->id);
+		fmt_copy(m->dev, sizeof m->dev, d->id);
 		m->name = d->queries[i].name;
 		m->count = d->queries[i].count;
 		const struct query_memo *o = find(m, r->old->q, r->old->n_q, sizeof *m, query_cmp);
@@ -525,7 +518,7 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 {
 	struct dev_memo *m = &r->cur.dev[r->cur.n_dev++];
 	memset(m, 0, sizeof *m);
-	copy(m->id, sizeof m->id, d->id);
+	fmt_copy(m->id, sizeof m->id, d->id);
 	m->pkts_out = d->pkts_out;
 	m->pkts_in = d->pkts_in;
 	m->bytes_out = d->bytes_out;
@@ -675,7 +668,7 @@ static int record_findings(struct recorder *r, const struct findings *f, uint64_
 	for (size_t i = 0; i < n; i++) {
 		const struct finding *x = &f->v[i];
 		struct finding_memo *m = &r->cur.find[r->cur.n_find++];
-		copy(m->key, sizeof m->key, x->key);
+		fmt_copy(m->key, sizeof m->key, x->key);
 		m->hash = hash_finding(r, x);
 		const struct finding_memo *o = find(m, r->old->find, r->old->n_find, sizeof *m, finding_cmp);
 		if (o && o->hash == m->hash) {
