@@ -403,9 +403,13 @@ static void first_packet(struct engine *e, struct engine_input *in, int dlt, uin
 	/* a fixed key: the fingerprint is kept in a database across runs */
 	static const uint8_t key[16] = { 'a', 'l', 'f', 'o', 'i', 'l', '-', 'i', 'n', 'p', 'u', 't', '-', 'f', 'p', 1 };
 	uint8_t buf[20 + 128];
-	uint32_t h[3] = { (uint32_t)dlt, caplen, wirelen };
-	memcpy(buf, h, sizeof h);
-	memcpy(buf + 12, &ts_us, 8);
+	/* little-endian whatever the host: a database moves between machines */
+	uint64_t f[3] = { (uint32_t)dlt, caplen, wirelen };
+	for (int k = 0; k < 3; k++)
+		for (int b = 0; b < 4; b++)
+			buf[4 * k + b] = (uint8_t)(f[k] >> (8 * b));
+	for (int b = 0; b < 8; b++)
+		buf[12 + b] = (uint8_t)(ts_us >> (8 * b));
 	size_t n = caplen < 128 ? caplen : 128;
 	memcpy(buf + 20, data, n);
 	uint64_t fp = siphash13(buf, 20 + n, key);
