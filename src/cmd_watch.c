@@ -56,6 +56,7 @@
 
 #define WATCH_MAX_BACKOFF 32 /* intervals between two tries of a failing commit, at most */
 #define WATCH_FINAL_TRIES 5  /* the last commit: tries, a second apart */
+#define WATCH_BATCH_ROWS 16384 /* -r: rows of the steps before a commit, at most */
 
 struct watch {
 	struct watch_opts *o;
@@ -364,8 +365,12 @@ static int commit(struct watch *w, const struct report *rep, const struct findin
 	uint64_t t0 = engine_clock_us();
 	if (recorder_step(w->rec, rep, f, now_us, err, sizeof err) < 0)
 		return failed(w, err, last);
+	/* -r: a commit when the interval has gone by, or when the open
+	 * transaction holds WATCH_BATCH_ROWS rows: the writes then go on
+	 * here, beside the packets, rather than all in the last commit */
 	if (w->o->read_mode && !w->o->stream && !last &&
-	    t0 - w->flushed_us < (uint64_t)w->o->commit_interval * 1000000u) {
+	    t0 - w->flushed_us < (uint64_t)w->o->commit_interval * 1000000u &&
+	    recorder_pending_rows(w->rec) < WATCH_BATCH_ROWS) {
 		w->skip_left = 0;
 		return 0;
 	}

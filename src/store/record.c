@@ -219,6 +219,11 @@ const struct recorder_stats *recorder_stats(const struct recorder *r)
 	return &r->stats;
 }
 
+uint64_t recorder_pending_rows(const struct recorder *r)
+{
+	return r->open ? r->rows : 0;
+}
+
 /* ---- statements ---------------------------------------------------------- */
 
 static sqlite3_stmt *prep(struct recorder *r, int id)

@@ -78,5 +78,7 @@ struct recorder_stats {
 	uint64_t commits, steps, failed, new_devices, rows;
 };
 const struct recorder_stats *recorder_stats(const struct recorder *r);
+/* Rows written by the steps of the open transaction (0: none open). */
+uint64_t recorder_pending_rows(const struct recorder *r);
 
 #endif
