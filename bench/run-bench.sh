@@ -52,7 +52,7 @@ fi
 
 tools=(floor alfoil)
 # watch -r: the same engine with the store (its defaults: a step per hour of
-# packet time, a commit per 10 s of the wall clock; retention long enough
+# packet time, a commit per 10 s of the wall clock or 16,384 rows; retention long enough
 # for a capture of years), when there is watch
 ./alfoil watch --help >/dev/null 2>&1 && tools+=(alfoil-watch)
 if [ -n "${BENCH_BASE:-}" ]; then
@@ -116,7 +116,7 @@ if 'ndpiReader' in med:
     md += ['', f'alfoil vs ndpiReader: {n[0] / a[0]:.2f}x faster (wall), peak memory {a[2] / n[2]:.2f}x of ndpiReader\'s']
 if 'alfoil-watch' in med:
     a, b = med['alfoil'], med['alfoil-watch']
-    md += ['', f'watch -r (the store: a step per hour of packet time, a commit per 10 s) vs inspect: {b[0] / a[0]:.2f}x its wall '
+    md += ['', f'watch -r (the store: a step per hour of packet time, a commit per 10 s or 16,384 rows) vs inspect: {b[0] / a[0]:.2f}x its wall '
            f'time, {b[1] / a[1]:.2f}x its cpu time, peak memory {b[2] / a[2]:.2f}x']
 if 'alfoil-base' in med:
     a, b = med['alfoil'], med['alfoil-base']
