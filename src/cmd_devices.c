@@ -47,17 +47,6 @@ static const struct cli_cmd devices_cmd = {
 	"  alfoil devices --json | jq -r '.devices[] | select(.label == null) | .id'",
 };
 
-static json_t *jstr_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *jtime(uint64_t us)
-{
-	char b[32];
-	return us ? json_string(fmt_time(b, us, 1)) : json_null();
-}
-
 static int devices_json(const struct store_devices *l)
 {
 	json_t *root = json_object(), *a = json_array();
@@ -66,18 +55,18 @@ static int devices_json(const struct store_devices *l)
 		const struct store_device *d = &l->v[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "id", json_string(d->id));
-		json_object_set_new(o, "label", jstr_or_null(d->label));
-		json_object_set_new(o, "notes", jstr_or_null(d->notes));
-		json_object_set_new(o, "display_name", jstr_or_null(d->display));
-		json_object_set_new(o, "maker", jstr_or_null(d->maker));
-		json_object_set_new(o, "kind", jstr_or_null(d->kind));
-		json_object_set_new(o, "what", jstr_or_null(d->what));
-		json_object_set_new(o, "brand", jstr_or_null(d->brand));
-		json_object_set_new(o, "miio_model", jstr_or_null(d->model));
+		json_object_set_new(o, "label", output_json_text(d->label));
+		json_object_set_new(o, "notes", output_json_text(d->notes));
+		json_object_set_new(o, "display_name", output_json_text(d->display));
+		json_object_set_new(o, "maker", output_json_text(d->maker));
+		json_object_set_new(o, "kind", output_json_text(d->kind));
+		json_object_set_new(o, "what", output_json_text(d->what));
+		json_object_set_new(o, "brand", output_json_text(d->brand));
+		json_object_set_new(o, "miio_model", output_json_text(d->model));
 		json_object_set_new(o, "ipv4", d->ipv4[0] ? json_string(d->ipv4) : json_null());
 		json_object_set_new(o, "router", json_boolean(d->gateway));
-		json_object_set_new(o, "first_seen", jtime(d->first_us));
-		json_object_set_new(o, "last_seen", jtime(d->last_us));
+		json_object_set_new(o, "first_seen", output_json_time(d->first_us));
+		json_object_set_new(o, "last_seen", output_json_time(d->last_us));
 		json_array_append_new(a, o);
 	}
 	json_object_set_new(root, "devices", a);

@@ -16,6 +16,7 @@
 
 #include "lib/fmt.h"
 #include "lib/utf8.h"
+#include "output/output.h"
 
 struct kind_words;
 typedef void (*words_fn)(const struct fset *e, const struct kind_words *k, struct finding_words *w);
@@ -722,7 +723,7 @@ static json_t *value_json(const struct fval *v)
 	case FV_PORT: case FV_COUNT: case FV_BYTES: return json_integer((json_int_t)v->v.u);
 	case FV_REAL: return json_real(v->v.d);
 	case FV_NAME: case FV_DEVICE: return jsafe(v->v.s);
-	case FV_TIME: return v->v.u ? json_string(fmt_time(b, v->v.u, 1)) : json_null();
+	case FV_TIME: return output_json_time(v->v.u);
 	case FV_FLAG: return json_boolean(v->v.u);
 	case FV_LIST: {
 		json_t *a = json_array();

@@ -67,12 +67,12 @@ static void input_name(json_t *o, const char *name)
 	free(hex);
 }
 
-static json_t *str_or_null(const char *s)
+json_t *output_json_text(const char *s)
 {
 	return s ? jstr(s) : json_null();
 }
 
-static json_t *time_json(uint64_t us)
+json_t *output_json_time(uint64_t us)
 {
 	char b[32];
 	return us ? jstr(fmt_time(b, us, 1)) : json_null();
@@ -84,7 +84,7 @@ json_t *output_json_dest(const struct rep_dest *x)
 	char addr[ADDR_STRLEN];
 	set(o, "address", jstr(addr_fmt(&x->addr, addr)));
 	set(o, "scope", jstr(rep_scope_name(x->scope)));
-	set(o, "domain", str_or_null(x->domain));
+	set(o, "domain", output_json_text(x->domain));
 	set(o, "domain_source", jstr(rep_domain_src_name(x->domain_source)));
 	json_t *names = json_object();
 	if (x->dns_name)
@@ -104,7 +104,7 @@ json_t *output_json_dest(const struct rep_dest *x)
 		set(o, "country", x->country[0] ? jstr(x->country) : json_null());
 		set(o, "abroad", json_boolean(x->abroad));
 		set(o, "asn", x->asn ? json_integer(x->asn) : json_null());
-		set(o, "org", str_or_null(x->org));
+		set(o, "org", output_json_text(x->org));
 		if (x->translated != ADDR_4IN6_NONE) {
 			json_t *t = json_object();
 			set(t, "kind", jstr(addr_ip4in6_name(x->translated)));
@@ -113,9 +113,9 @@ json_t *output_json_dest(const struct rep_dest *x)
 		} else {
 			set(o, "translated", json_null());
 		}
-		set(o, "company", str_or_null(x->company));
-		set(o, "service", str_or_null(x->service));
-		set(o, "infrastructure", str_or_null(x->infra));
+		set(o, "company", output_json_text(x->company));
+		set(o, "service", output_json_text(x->service));
+		set(o, "infrastructure", output_json_text(x->infra));
 		set(o, "folded", json_boolean(x->folded));
 	}
 	const char *app = app_proto_name(x->app);
@@ -134,8 +134,8 @@ json_t *output_json_dest(const struct rep_dest *x)
 	set(o, "packets_down", json_integer((json_int_t)x->pkts_down));
 	set(o, "bytes_up", json_integer((json_int_t)x->bytes_up));
 	set(o, "bytes_down", json_integer((json_int_t)x->bytes_down));
-	set(o, "first_seen", time_json(x->first_us));
-	set(o, "last_seen", time_json(x->last_us));
+	set(o, "first_seen", output_json_time(x->first_us));
+	set(o, "last_seen", output_json_time(x->last_us));
 	return o;
 }
 
@@ -160,9 +160,9 @@ json_t *output_json_device(const struct rep_device *d, int with_dests)
 	}
 	set(o, "infrastructure", inf);
 	json_t *mk = json_object();
-	set(mk, "name", str_or_null(d->maker));
+	set(mk, "name", output_json_text(d->maker));
 	set(mk, "country", *d->maker_country ? jstr(d->maker_country) : json_null());
-	set(mk, "registry", str_or_null(d->maker_registry));
+	set(mk, "registry", output_json_text(d->maker_registry));
 	set(mk, "randomized_mac", json_boolean(d->randomized_mac));
 	set(o, "maker", mk);
 	json_t *v4 = json_array(), *v6 = json_array();
@@ -216,8 +216,8 @@ json_t *output_json_device(const struct rep_device *d, int with_dests)
 		json_array_append_new(ev, e);
 	}
 	set(o, "evidence", ev);
-	set(o, "first_seen", time_json(d->first_us));
-	set(o, "last_seen", time_json(d->last_us));
+	set(o, "first_seen", output_json_time(d->first_us));
+	set(o, "last_seen", output_json_time(d->last_us));
 	set(o, "packets_out", json_integer((json_int_t)d->pkts_out));
 	set(o, "packets_in", json_integer((json_int_t)d->pkts_in));
 	set(o, "bytes_out", json_integer((json_int_t)d->bytes_out));
@@ -238,10 +238,10 @@ json_t *output_json_device(const struct rep_device *d, int with_dests)
 	set(dns, "queries", qs);
 	set(dns, "answers", rs);
 	json_t *id = json_object();
-	set(id, "kind", str_or_null(d->kind));
-	set(id, "what", str_or_null(d->what));
-	set(id, "brand", str_or_null(d->brand));
-	set(id, "chip", str_or_null(d->chip));
+	set(id, "kind", output_json_text(d->kind));
+	set(id, "what", output_json_text(d->what));
+	set(id, "brand", output_json_text(d->brand));
+	set(id, "chip", output_json_text(d->chip));
 	set(id, "confidence", json_real(d->confidence));
 	set(id, "miio_model", d->miio_model[0] ? jstr(d->miio_model) : json_null());
 	json_t *hits = json_array();
@@ -250,9 +250,9 @@ json_t *output_json_device(const struct rep_device *d, int with_dests)
 		json_t *e = json_object();
 		set(e, "source", jstr(h->source));
 		set(e, "value", jstr(h->value));
-		set(e, "kind", str_or_null(h->kind));
-		set(e, "brand", str_or_null(h->brand));
-		set(e, "chip", str_or_null(h->chip));
+		set(e, "kind", output_json_text(h->kind));
+		set(e, "brand", output_json_text(h->brand));
+		set(e, "chip", output_json_text(h->chip));
 		set(e, "weight", json_integer(h->weight));
 		set(e, "rule", json_integer(h->line));
 		json_array_append_new(hits, e);
@@ -277,9 +277,9 @@ json_t *output_json_finding(const struct finding *x)
 	finding_words(x, &fw);
 	set(o, "title", jstr(fw.title));
 	set(o, "evidence", jstr(fw.evidence));
-	set(o, "advice", str_or_null(fw.advice));
-	set(o, "first_seen", time_json(x->first_us));
-	set(o, "last_seen", time_json(x->last_us));
+	set(o, "advice", output_json_text(fw.advice));
+	set(o, "first_seen", output_json_time(x->first_us));
+	set(o, "last_seen", output_json_time(x->last_us));
 	set(o, "key", jstr(x->key));
 	set(o, "evidence_fields", finding_fields_json(&x->ev));
 	return o;
@@ -438,7 +438,7 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	json_set_alloc_funcs(arena_malloc, arena_free);
 	json_t *root = json_object();
 	set(root, "schema", jstr(r->schema));
-	set(root, "version", str_or_null(r->version));
+	set(root, "version", output_json_text(r->version));
 	json_t *cap = json_object();
 	json_t *inputs = json_array();
 	for (size_t i = 0; i < r->n_inputs; i++) {
@@ -446,7 +446,7 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 		json_t *o = json_object();
 		input_name(o, in->name);
 		set(o, "type", jstr(in->live ? "interface" : "file"));
-		set(o, "linktype", str_or_null(in->linktype));
+		set(o, "linktype", output_json_text(in->linktype));
 		set(o, "packets", json_integer((json_int_t)in->packets));
 		set(o, "error", in->error ? jstr(in->message) : json_null());
 		if (in->live) {
@@ -458,8 +458,8 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	set(cap, "inputs", inputs);
 	set(cap, "packets", json_integer((json_int_t)r->packets));
 	set(cap, "bytes", json_integer((json_int_t)r->bytes));
-	set(cap, "first_seen", time_json(r->first_us));
-	set(cap, "last_seen", time_json(r->last_us));
+	set(cap, "first_seen", output_json_time(r->first_us));
+	set(cap, "last_seen", output_json_time(r->last_us));
 	if (r->totals.live) {
 		set(cap, "received", json_integer((json_int_t)r->totals.received));
 		set(cap, "dropped", json_integer((json_int_t)r->totals.dropped));
@@ -493,7 +493,7 @@ int output_json(FILE *f, const struct report *r, const struct out_opts *opts)
 	}
 	set(root, "data_sets", dsa);
 	set(root, "home_country", r->home_country[0] ? jstr(r->home_country) : json_null());
-	set(root, "home_country_source", str_or_null(r->home_source));
+	set(root, "home_country_source", output_json_text(r->home_source));
 	set(root, "devices_abroad", json_integer((json_int_t)r->totals.devices_abroad));
 	json_t *countries = json_array();
 	for (size_t i = 0; i < r->n_countries; i++) {

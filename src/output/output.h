@@ -39,6 +39,11 @@ struct finding;
 json_t *output_json_device(const struct rep_device *d, int with_dests);
 json_t *output_json_dest(const struct rep_dest *x);
 json_t *output_json_finding(const struct finding *f);
+/* The pieces the other JSON writers of alfoil share: a time as RFC 3339
+ * ("2026-11-30T08:00:00.000000Z"; 0, not known: null), and a string made
+ * safe to show (lib/utf8.h; NULL: null). */
+json_t *output_json_time(uint64_t us);
+json_t *output_json_text(const char *s);
 
 /* Run render (the text or HTML renderer) on a stream that writes to dst
  * what is written to it, made safe to show (lib/utf8.h, UTF8_KEEP_LINES:

@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "analyze/findings.h"
-#include "lib/fmt.h"
 #include "lib/utf8.h"
 #include "lib/when.h"
+#include "output/output.h"
 
 #define HOUR_US (3600ull * 1000000)
 #define DAY_US (86400ull * 1000000)
@@ -88,11 +88,6 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 	return a + b < a || a + b > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : a + b;
 }
 
-static json_t *jtime(uint64_t us)
-{
-	char b[32];
-	return us ? json_string(fmt_time(b, us, 1)) : json_null();
-}
 
 static void set(json_t *o, const char *k, json_t *v)
 {
@@ -161,8 +156,8 @@ static int devices_of(struct build *B, char *err, size_t errlen)
 		}
 		/* first and last seen over every run (the record is of the last
 		 * one: a device forgotten and seen again starts anew there) */
-		set(o, "first_seen", jtime(col_count(st, 3)));
-		set(o, "last_seen", jtime(col_count(st, 4)));
+		set(o, "first_seen", output_json_time(col_count(st, 3)));
+		set(o, "last_seen", output_json_time(col_count(st, 4)));
 		/* the counters are the rows' (counters_of): none, nothing */
 		json_object_set_new(o, "destinations", json_array());
 		static const char *const counters[] = { "packets_out", "packets_in", "bytes_out", "bytes_in" };
@@ -242,8 +237,8 @@ static void dest_done(struct build *B, const char *dev, json_t *rec, const struc
 	set(rec, "packets_down", json_integer((json_int_t)d->pkts_down));
 	set(rec, "bytes_up", json_integer((json_int_t)d->bytes_up));
 	set(rec, "bytes_down", json_integer((json_int_t)d->bytes_down));
-	set(rec, "first_seen", jtime(first));
-	set(rec, "last_seen", jtime(d->last_us));
+	set(rec, "first_seen", output_json_time(first));
+	set(rec, "last_seen", output_json_time(d->last_us));
 	json_array_append_new(json_object_get(o, "destinations"), rec);
 	json_object_set_new(B->active, dev, json_true());
 }
