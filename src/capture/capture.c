@@ -124,6 +124,20 @@ static ssize_t stream_fail(struct gz_in *g, const char *msg)
 	return -1;
 }
 
+/* The decompressor's input, read again (it has none left): the bytes
+ * read, 0 at the end of the stream, or -1 (failed, or stopped). */
+static ssize_t refill(struct gz_in *g)
+{
+	if (wait_bytes(g))
+		return -1;
+	ssize_t r = read_some(g->fd, g->in, STREAM_IN);
+	if (r < 0)
+		return stream_fail(g, strerror(errno));
+	g->z.next_in = g->in;
+	g->z.avail_in = (uInt)r;
+	return r;
+}
+
 /* A stream's bytes, decompressed when it is gzip: what is there, without
  * waiting for more once there is some. */
 static ssize_t stream_read(struct gz_in *g, char *buf, size_t n)
@@ -163,15 +177,9 @@ static ssize_t stream_read(struct gz_in *g, char *buf, size_t n)
 	}
 	for (;;) {
 		if (g->z_end && !g->z.avail_in) { /* another member, or the end */
-			if (wait_bytes(g))
-				return -1;
-			ssize_t r = read_some(g->fd, g->in, STREAM_IN);
-			if (r < 0)
-				return stream_fail(g, strerror(errno));
-			if (r == 0)
-				return 0;
-			g->z.next_in = g->in;
-			g->z.avail_in = (uInt)r;
+			ssize_t r = refill(g);
+			if (r <= 0)
+				return r;
 		}
 		if (g->z_end) {
 			/* another member only if it starts as one: what follows a
@@ -184,15 +192,11 @@ static ssize_t stream_read(struct gz_in *g, char *buf, size_t n)
 			g->z_end = 0;
 		}
 		if (!g->z.avail_in) {
-			if (wait_bytes(g))
-				return -1;
-			ssize_t r = read_some(g->fd, g->in, STREAM_IN);
+			ssize_t r = refill(g);
 			if (r < 0)
-				return stream_fail(g, strerror(errno));
+				return r;
 			if (r == 0)
 				return stream_fail(g, "compressed data cut short (unexpected end of the gzip stream)");
-			g->z.next_in = g->in;
-			g->z.avail_in = (uInt)r;
 		}
 		g->z.next_out = (Bytef *)buf;
 		g->z.avail_out = n > (1u << 30) ? 1u << 30 : (uInt)n;
