@@ -838,16 +838,21 @@ static int next(struct cap_source *s, struct cap_packet *pkt, int wait)
 	}
 }
 
+int cap_is_stream(const struct cap_source *s)
+{
+	return s->gz && !s->gz->gz;
+}
+
 void cap_set_stop(struct cap_source *s, volatile sig_atomic_t *stop)
 {
-	if (s->gz && !s->gz->gz)
+	if (cap_is_stream(s))
 		s->gz->stop = stop;
 }
 
 int cap_would_block(const struct cap_source *s)
 {
 	const struct gz_in *g = s->gz;
-	if (!g || g->gz || s->live || g->failed || g->stopped)
+	if (!cap_is_stream(s) || g->failed || g->stopped)
 		return 0;
 #ifdef __GLIBC__
 	/* bytes in the stdio buffer libpcap reads through (glibc's FILE) */

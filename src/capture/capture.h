@@ -82,6 +82,9 @@ int cap_next(struct cap_source *s, struct cap_packet *pkt);
  * *stop is set (a signal): cap_next() then says CAP_END. Files and live
  * captures are not concerned. */
 void cap_set_stop(struct cap_source *s, volatile sig_atomic_t *stop);
+/* 1 when s is a stream (standard input, a FIFO: read as it comes), 0 for
+ * a file or a live capture. */
+int cap_is_stream(const struct cap_source *s);
 /* 1 when s is a stream with no byte to read now (the next cap_next()
  * would wait for the writer); 0 for files, live captures, or when bytes
  * are there. Lets a reader hand on what it has before it waits. */

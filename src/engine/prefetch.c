@@ -31,6 +31,7 @@ struct pf_batch {
 struct prefetch {
 	struct cap_source *s;
 	int decode, dlt;
+	int stream;         /* cap_is_stream(): batches handed on before a wait */
 	uint64_t limit, count;
 	volatile sig_atomic_t *stop;
 	struct dec_ctx dec;
@@ -70,7 +71,7 @@ static void *pf_main(void *arg)
 				/* a stream that has nothing more now: what the
 				 * batch has goes on before the wait (a pipe of
 				 * tcpdump -U is read as it comes) */
-				if (b->n && cap_would_block(pf->s))
+				if (pf->stream && b->n && cap_would_block(pf->s))
 					break;
 				int r = cap_next(pf->s, &cp);
 				if (r == CAP_TIMEOUT)
@@ -119,6 +120,7 @@ struct prefetch *prefetch_start(struct cap_source *s, int decode, uint64_t limit
 	pf->stop = stop;
 	pf->offset = -1;
 	cap_set_stop(s, stop);
+	pf->stream = cap_is_stream(s);
 	for (int i = 0; i < PF_DEPTH; i++)
 		if (!(pf->b[i].data = malloc(PF_ARENA)))
 			goto fail;
