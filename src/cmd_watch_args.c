@@ -505,9 +505,6 @@ void watch_opts_free(struct watch_opts *o)
 unsigned watch_step_seconds(const struct watch_opts *o)
 {
 	unsigned s = o->read_mode && !o->stream ? 3600 : o->commit_interval;
-	const uint32_t idle[] = { o->in.cfg.dest_idle_s, o->in.cfg.dev_idle_s, o->in.cfg.name_idle_s };
-	for (size_t i = 0; i < sizeof idle / sizeof idle[0]; i++)
-		if (idle[i] && idle[i] < s)
-			s = idle[i];
-	return s;
+	uint32_t idle = tracker_idle_min_s(&o->in.cfg);
+	return idle && idle < s ? idle : s;
 }

@@ -126,11 +126,8 @@ struct engine *engine_new(const struct engine_config *cfg)
 		e->live_names[e->n_live++] = cfg->ifaces[i];
 	e->frag_due = UINT64_MAX;
 	e->live = nl > 0;
-	e->idle_min_us = UINT64_MAX / 2;
-	const uint32_t idle[] = { cfg->track.dev_idle_s, cfg->track.dest_idle_s, cfg->track.name_idle_s };
-	for (size_t k = 0; k < sizeof idle / sizeof idle[0]; k++)
-		if (idle[k] && (uint64_t)idle[k] * 1000000u < e->idle_min_us)
-			e->idle_min_us = (uint64_t)idle[k] * 1000000u;
+	uint32_t idle = tracker_idle_min_s(&cfg->track);
+	e->idle_min_us = idle ? (uint64_t)idle * 1000000u : UINT64_MAX / 2;
 	e->snap_at = cfg->on_snapshot && cfg->snap_packets ? cfg->snap_packets : UINT64_MAX;
 	if (cfg->on_snapshot) {
 		if (ring_init(&e->snap_ring, SNAP_DEPTH) < 0) {

@@ -31,6 +31,16 @@ void tracker_config_default(struct tracker_config *c)
 	c->window_s = 3600;
 }
 
+uint32_t tracker_idle_min_s(const struct tracker_config *c)
+{
+	const uint32_t idle[] = { c->dev_idle_s, c->dest_idle_s, c->name_idle_s };
+	uint32_t m = 0;
+	for (size_t k = 0; k < sizeof idle / sizeof idle[0]; k++)
+		if (idle[k] && (!m || idle[k] < m))
+			m = idle[k];
+	return m;
+}
+
 static void on_flow_evict(void *ctx, uint32_t idx, void *entry)
 {
 	(void)idx;

@@ -39,6 +39,9 @@ struct tracker_config {
 };
 
 void tracker_config_default(struct tracker_config *c);
+/* The shortest of the idle lifetimes of devices, destinations and names
+ * that are set, in seconds; 0 when none is (nothing is forgotten idle). */
+uint32_t tracker_idle_min_s(const struct tracker_config *c);
 
 struct tracker_stats {
 	uint64_t packets, bytes;
