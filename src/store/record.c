@@ -146,10 +146,8 @@ struct recorder {
 	sqlite3_stmt *st[R__COUNT];
 	/* base: as of the last commit that went through; last: as of the
 	 * last step of the transaction open (open set), else unused; cur:
-	 * being made by this step. old points to what this step compares
-	 * with (last while open, else base). */
+	 * being made by this step, compared with prev() */
 	struct memo base, last, cur;
-	struct memo *old;
 	int open;
 	/* the devices the table did not hold, made by the steps of the open
 	 * transaction (told when it commits) */
@@ -175,13 +173,19 @@ static void memo_free(struct memo *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* What a step compares with: the last step's memo while a transaction
+ * is open, else the last commit's. */
+static const struct memo *prev(const struct recorder *r)
+{
+	return r->open ? &r->last : &r->base;
+}
+
 /* What was written since the last commit is no more (rolled back). */
 static void drop_open(struct recorder *r)
 {
 	if (r->open)
 		memo_free(&r->last);
 	r->open = 0;
-	r->old = &r->base;
 	r->n_fresh = 0;
 	r->rows = 0;
 }
@@ -193,7 +197,6 @@ struct recorder *recorder_new(struct store *s)
 		return NULL;
 	r->s = s;
 	r->db = store_db(s);
-	r->old = &r->base;
 	siphash_seed(r->seed);
 	return r;
 }
@@ -436,7 +439,7 @@ static int write_queries(struct recorder *r, const struct rep_device *d, uint64_
 		fmt_copy(m->dev, sizeof m->dev, d->id);
 		m->name = d->queries[i].name;
 		m->count = d->queries[i].count;
-		const struct query_memo *o = find(m, r->old->q, r->old->n_q, sizeof *m, query_cmp);
+		const struct query_memo *o = find(m, prev(r)->q, prev(r)->n_q, sizeof *m, query_cmp);
 		uint32_t delta = o && o->count <= m->count ? m->count - o->count : m->count;
 		if (!delta)
 			continue;
@@ -464,7 +467,7 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 	m->flows = x->flows;
 	m->last_us = x->last_us;
 	m->incarnation = x->incarnation;
-	const struct dest_memo *o = find(m, r->old->dest, r->old->n_dest, sizeof *m, dest_cmp);
+	const struct dest_memo *o = find(m, prev(r)->dest, prev(r)->n_dest, sizeof *m, dest_cmp);
 	/* made again (another handle), or any counter lower than written: the
 	 * tracker lost the entry and made it again since, all of it is new
 	 * (counters alone miss an entry made again that has already done more
@@ -530,7 +533,7 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	m->bytes_in = d->bytes_in;
 	m->last_us = d->last_us;
 	m->incarnation = d->incarnation;
-	const struct dev_memo *o = find(m, r->old->dev, r->old->n_dev, sizeof *m, dev_cmp);
+	const struct dev_memo *o = find(m, prev(r)->dev, prev(r)->n_dev, sizeof *m, dev_cmp);
 	/* made again (another handle), or a counter lower than written: the
 	 * tracker lost the device and made it again, all of it is new */
 	int remade = o && (o->incarnation != m->incarnation || o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in ||
@@ -675,7 +678,7 @@ static int record_findings(struct recorder *r, const struct findings *f, uint64_
 		struct finding_memo *m = &r->cur.find[r->cur.n_find++];
 		fmt_copy(m->key, sizeof m->key, x->key);
 		m->hash = hash_finding(r, x);
-		const struct finding_memo *o = find(m, r->old->find, r->old->n_find, sizeof *m, finding_cmp);
+		const struct finding_memo *o = find(m, prev(r)->find, prev(r)->n_find, sizeof *m, finding_cmp);
 		if (o && o->hash == m->hash) {
 			int seen = finding_seen(r, x, now_us);
 			if (seen < 0)
@@ -733,12 +736,12 @@ static int record_meta(struct recorder *r, const struct report *rep)
 {
 	if (rep->home_country[0]) {
 		snprintf(r->cur.home, sizeof r->cur.home, "%s", rep->home_country);
-		if (strcmp(r->cur.home, r->old->home) && meta(r, "home_country", r->cur.home))
+		if (strcmp(r->cur.home, prev(r)->home) && meta(r, "home_country", r->cur.home))
 			return -1;
 	}
 	if (rep->version) {
 		snprintf(r->cur.version, sizeof r->cur.version, "%s", rep->version);
-		if (strcmp(r->cur.version, r->old->version) && meta(r, "alfoil_version", r->cur.version))
+		if (strcmp(r->cur.version, prev(r)->version) && meta(r, "alfoil_version", r->cur.version))
 			return -1;
 	}
 	return 0;
@@ -753,8 +756,8 @@ static int memo_alloc(struct recorder *r, const struct report *rep)
 		nq += rep->devices[i].n_queries;
 	}
 	memo_free(&r->cur);
-	memcpy(r->cur.home, r->old->home, sizeof r->cur.home);
-	memcpy(r->cur.version, r->old->version, sizeof r->cur.version);
+	memcpy(r->cur.home, prev(r)->home, sizeof r->cur.home);
+	memcpy(r->cur.version, prev(r)->version, sizeof r->cur.version);
 	r->cur.dev = malloc((rep->n_devices ? rep->n_devices : 1) * sizeof *r->cur.dev);
 	r->cur.dest = malloc((nd ? nd : 1) * sizeof *r->cur.dest);
 	r->cur.q = malloc((nq ? nq : 1) * sizeof *r->cur.q);
@@ -862,7 +865,6 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 	r->last = r->cur;
 	memset(&r->cur, 0, sizeof r->cur);
 	r->open = 1;
-	r->old = &r->last;
 	r->n_marks = 0;
 	r->stats.steps++;
 	return 0;
@@ -891,7 +893,6 @@ int recorder_flush(struct recorder *r, char *err, size_t errlen)
 	r->base = r->last;
 	memset(&r->last, 0, sizeof r->last);
 	r->open = 0;
-	r->old = &r->base;
 	r->stats.commits++;
 	r->stats.new_devices += r->n_fresh;
 	r->stats.rows += r->rows;
