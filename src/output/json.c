@@ -9,6 +9,7 @@
 #include "intel/classify.h"
 #include "intel/datasets.h"
 #include "lib/fmt.h"
+#include "lib/siphash.h"
 #include "lib/utf8.h"
 #include "output/finding.h"
 #include "output/output.h"
@@ -76,6 +77,80 @@ json_t *output_json_time(uint64_t us)
 {
 	char b[32];
 	return us ? jstr(fmt_time(b, us, 1)) : json_null();
+}
+
+/* A running hash of pieces (a piece's length goes in with it: "ab" + "c"
+ * is not "a" + "bc"). */
+struct hmix {
+	uint64_t h;
+	const uint8_t *key;
+};
+
+static void hput(struct hmix *m, const void *p, size_t n)
+{
+	uint8_t b[16 + 240];
+	uint64_t len = n;
+	memcpy(b, &m->h, 8);
+	memcpy(b + 8, &len, 8);
+	if (n <= sizeof b - 16) {
+		memcpy(b + 16, p, n);
+		m->h = siphash13(b, 16 + n, m->key);
+	} else {
+		uint64_t x[3] = { m->h, len, siphash13(p, n, m->key) };
+		m->h = siphash13(x, sizeof x, m->key);
+	}
+}
+
+static void hstr(struct hmix *m, const char *s)
+{
+	if (s)
+		hput(m, s, strlen(s) + 1);
+	else
+		hput(m, "", 0); /* NULL: not "" (which has its NUL) */
+}
+
+static void hnum(struct hmix *m, uint64_t v)
+{
+	hput(m, &v, sizeof v);
+}
+
+/* Every field output_json_dest() writes but its counters (flows, packets,
+ * bytes) and times (first_seen, last_seen), in its order: a field added there is added here
+ * (tests/unit/test_output.c changes each one). */
+uint64_t output_json_dest_hash(const struct rep_dest *x, const uint8_t key[16])
+{
+	struct hmix m = { 0x616c666f696cull, key };
+	hput(&m, x->addr.b, sizeof x->addr.b);
+	hnum(&m, x->scope);
+	hstr(&m, x->domain);
+	hnum(&m, x->domain_source);
+	hstr(&m, x->dns_name);
+	hstr(&m, x->sni);
+	hstr(&m, x->http_host);
+	hnum(&m, (uint64_t)x->n_other);
+	for (int i = 0; i < x->n_other; i++)
+		hstr(&m, x->other_names[i]);
+	hnum(&m, (uint64_t)!!x->internet);
+	if (x->internet) {
+		hstr(&m, x->country);
+		hnum(&m, (uint64_t)!!x->abroad);
+		hnum(&m, x->asn);
+		hstr(&m, x->org);
+		hnum(&m, x->translated);
+		if (x->translated != ADDR_4IN6_NONE)
+			hput(&m, x->translated_ipv4.b, sizeof x->translated_ipv4.b);
+		hstr(&m, x->company);
+		hstr(&m, x->service);
+		hstr(&m, x->infra);
+		hnum(&m, (uint64_t)!!x->folded);
+	}
+	hnum(&m, x->proto);
+	hnum(&m, x->port);
+	hnum(&m, x->app);
+	hnum(&m, x->enc);
+	hnum(&m, (uint64_t)!!x->inbound);
+	hnum(&m, x->tls_version);
+	return m.h;
 }
 
 json_t *output_json_dest(const struct rep_dest *x)

@@ -38,6 +38,10 @@ int output_html(FILE *f, const struct report *r, const struct out_opts *o);
 struct finding;
 json_t *output_json_device(const struct rep_device *d, int with_dests);
 json_t *output_json_dest(const struct rep_dest *x);
+/* The hash (siphash13 under key) of everything output_json_dest() says of
+ * x but its counters (flows, packets, bytes) and times: the same hash,
+ * the same text but for those (the store keeps one record per version). */
+uint64_t output_json_dest_hash(const struct rep_dest *x, const uint8_t key[16]);
 json_t *output_json_finding(const struct finding *f);
 /* The pieces the other JSON writers of alfoil share: a time as RFC 3339
  * ("2026-11-30T08:00:00.000000Z"; 0, not known: null), and a string made

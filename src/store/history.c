@@ -211,6 +211,7 @@ static int counters_of(struct build *B, char *err, size_t errlen)
 
 struct dsum {
 	uint64_t pkts_up, pkts_down, bytes_up, bytes_down, flows, first_us, last_us;
+	uint64_t ver_first_us; /* the earliest of its versions' (dests.first_us) */
 };
 
 /* One destination, its rows summed, into its device's list: the latest
@@ -225,13 +226,18 @@ static void dest_done(struct build *B, const char *dev, json_t *rec, const struc
 		json_decref(rec);
 		return;
 	}
-	/* the window open at its start: the latest record knows when the
+	/* the window open at its start: the versions know when the
 	 * destination began (a row's first is when its delta began: of files
-	 * read out of time order, the earlier traffic of a later row) */
+	 * read out of time order, the earlier traffic of a later row), and so
+	 * does the record of a version 2 row (made into a version of its own) */
 	uint64_t first = d->first_us == UINT64_MAX ? 0 : d->first_us, rf;
 	const char *f = json_string_value(json_object_get(rec, "first_seen"));
-	if ((!B->w || !B->w->since_us) && f && when_parse(f, 0, &rf) == 0 && rf && (!first || rf < first))
-		first = rf;
+	if (!B->w || !B->w->since_us) {
+		if (d->ver_first_us != UINT64_MAX && (!first || d->ver_first_us < first))
+			first = d->ver_first_us;
+		if (f && when_parse(f, 0, &rf) == 0 && rf && (!first || rf < first))
+			first = rf;
+	}
 	set(rec, "flows", json_integer((json_int_t)(d->flows > UINT32_MAX ? UINT32_MAX : d->flows)));
 	set(rec, "packets_up", json_integer((json_int_t)d->pkts_up));
 	set(rec, "packets_down", json_integer((json_int_t)d->pkts_down));
@@ -253,15 +259,18 @@ static int same_key(sqlite3_stmt *st, const char *dev, const char *addr, sqlite3
 
 static int dests_of(struct build *B, char *err, size_t errlen)
 {
-	/* the latest row of a destination first (its record is the one kept) */
+	/* the rows of the destination's latest version first (its record is
+	 * the one kept: the last written, as a file's clock may go back), the
+	 * latest of them first */
 	sqlite3_stmt *st = prepare(B->s,
 		"SELECT device, addr, proto, port, inbound, pkts_up, pkts_down, bytes_up, bytes_down, flows,"
-		" first_us, last_us, record FROM ("
+		" first_us, last_us, record, version_first_us FROM ("
 		" SELECT *, hour_us AS t FROM dest_hours WHERE hour_us > ?1 AND hour_us < ?3"
 		"  AND (?4 IS NULL OR device = ?4)"
 		" UNION ALL SELECT *, day_us AS t FROM dest_days WHERE day_us > ?2 AND day_us < ?3"
 		"  AND (?4 IS NULL OR device = ?4))"
-		" ORDER BY device, addr, proto, port, inbound, last_us DESC, t DESC", &B->b, err, errlen);
+		" ORDER BY device, addr, proto, port, inbound, version_seq DESC, version DESC, last_us DESC, t DESC",
+		&B->b, err, errlen);
 	if (!st)
 		return -1;
 	char dev[ADDR_STRLEN + 1] = "", addr[ADDR_STRLEN + 1] = "";
@@ -298,7 +307,7 @@ static int dests_of(struct build *B, char *err, size_t errlen)
 			port = sqlite3_column_int64(st, 3);
 			inbound = sqlite3_column_int64(st, 4);
 			memset(&sum, 0, sizeof sum);
-			sum.first_us = UINT64_MAX;
+			sum.first_us = sum.ver_first_us = UINT64_MAX;
 			open = 1;
 		}
 		sum.pkts_up = add_sat(sum.pkts_up, col_count(st, 5));
@@ -306,9 +315,11 @@ static int dests_of(struct build *B, char *err, size_t errlen)
 		sum.bytes_up = add_sat(sum.bytes_up, col_count(st, 7));
 		sum.bytes_down = add_sat(sum.bytes_down, col_count(st, 8));
 		sum.flows = add_sat(sum.flows, col_count(st, 9));
-		uint64_t f = col_count(st, 10), l = col_count(st, 11);
+		uint64_t f = col_count(st, 10), l = col_count(st, 11), vf = col_count(st, 13);
 		if (f && f < sum.first_us)
 			sum.first_us = f;
+		if (vf && vf < sum.ver_first_us)
+			sum.ver_first_us = vf;
 		if (l > sum.last_us)
 			sum.last_us = l;
 	}

@@ -19,6 +19,7 @@
 #include "lib/siphash.h"
 #include "output/output.h"
 #include "store/record.h"
+#include "store/schema.h"
 
 #define HOUR_US 3600000000ull
 #define US 1000000ull
@@ -30,7 +31,6 @@ struct dev_memo {
 	uint64_t pkts_out, pkts_in, bytes_out, bytes_in, last_us;
 	uint32_t incarnation;  /* rep_device.incarnation */
 	uint64_t record_hash;  /* of the record text last written */
-	uint64_t names_hash;   /* of its resolved names and addresses */
 	uint64_t names_day;    /* the UTC day (of now) its names were last written */
 };
 
@@ -44,6 +44,16 @@ struct dest_memo {
 	} k;
 	uint64_t pkts_up, pkts_down, bytes_up, bytes_down, flows, last_us;
 	uint32_t incarnation;  /* rep_dest.incarnation */
+	/* the version its counts went under last (dests.id, 0: none yet),
+	 * its hash, and the store's dest epoch when the id was got */
+	int64_t ver;
+	uint64_t ver_hash, ver_epoch, ver_first; /* ver_first: its first_us as written */
+};
+
+/* A name and address a device learned (a names row), by hash. */
+struct name_memo {
+	char dev[ADDR_STRLEN];
+	uint64_t h;
 };
 
 struct query_memo {
@@ -66,6 +76,8 @@ struct memo {
 	struct query_memo *q;
 	size_t n_q;
 	char *names; /* the query names' copies */
+	struct name_memo *nm;
+	size_t n_nm;
 	struct finding_memo *find;
 	size_t n_find;
 	char home[3];
@@ -76,6 +88,9 @@ enum {
 	R_DEV_INSERT,
 	R_DEV_UPDATE,
 	R_DEV_HOUR,
+	R_DEST_FIND,
+	R_DEST_FIRST,
+	R_DEST_VERSION,
 	R_DEST_HOUR,
 	R_NAME,
 	R_QUERY,
@@ -100,19 +115,23 @@ static const char *const sql[R__COUNT] = {
 		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device, hour_us) DO UPDATE SET"
 		       " pkts_out = pkts_out + excluded.pkts_out, pkts_in = pkts_in + excluded.pkts_in,"
 		       " bytes_out = bytes_out + excluded.bytes_out, bytes_in = bytes_in + excluded.bytes_in",
-	[R_DEST_HOUR] = "INSERT INTO dest_hours (device, hour_us, addr, proto, port, inbound, domain, domain_source,"
-			" company, service, country, asn, org, app, enc, scope, record, pkts_up, pkts_down, bytes_up,"
-			" bytes_down, flows, first_us, last_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-			" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
-			" ON CONFLICT (device, hour_us, addr, proto, port, inbound) DO UPDATE SET"
+	/* a version the table holds, now the destination's latest */
+	[R_DEST_FIND] = "UPDATE dests SET seq = ?7, first_us = min(first_us, ?8) WHERE device = ?1 AND addr = ?2"
+			" AND proto = ?3 AND port = ?4 AND inbound = ?5 AND hash = ?6 RETURNING id, first_us",
+	[R_DEST_FIRST] = "UPDATE dests SET first_us = min(first_us, ?2) WHERE id = ?1",
+	/* the version's id, made when new (DO UPDATE: so that RETURNING has
+	 * the row also when it was there) */
+	[R_DEST_VERSION] = "INSERT INTO dests (device, addr, proto, port, inbound, " STORE_DEST_COLS ", hash,"
+			   " first_us, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+			   " ?17, ?18, ?19)"
+			   " ON CONFLICT (device, addr, proto, port, inbound, hash) DO UPDATE SET hash = excluded.hash"
+			   " RETURNING id",
+	[R_DEST_HOUR] = "INSERT INTO dest_hour_counts (dest, hour_us, " STORE_COUNT_COLS ")"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (dest, hour_us) DO UPDATE SET"
 			" pkts_up = pkts_up + excluded.pkts_up, pkts_down = pkts_down + excluded.pkts_down,"
 			" bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,"
 			" flows = flows + excluded.flows, first_us = min(first_us, excluded.first_us),"
-			" last_us = max(last_us, excluded.last_us), domain = excluded.domain,"
-			" domain_source = excluded.domain_source, company = excluded.company,"
-			" service = excluded.service, country = excluded.country, asn = excluded.asn,"
-			" org = excluded.org, app = excluded.app, enc = excluded.enc, scope = excluded.scope,"
-			" record = excluded.record",
+			" last_us = max(last_us, excluded.last_us)",
 	[R_NAME] = "INSERT INTO names (device, name, addr, ttl, first_us, last_us) VALUES (?1, ?2, ?3, ?5, ?4, ?4)"
 		   " ON CONFLICT (device, name, addr) DO UPDATE SET last_us = max(last_us, excluded.last_us),"
 		   " ttl = coalesce(excluded.ttl, ttl)",
@@ -158,6 +177,8 @@ struct recorder {
 	size_t n_marks;
 	char *mark_names;
 	uint8_t seed[16];
+	uint8_t dest_key[16]; /* of the versions' hash: meta dest_hash_key */
+	uint64_t seq; /* of the step (dests.seq): one up each step, from the table's highest */
 	struct recorder_stats stats;
 	char *err;
 	size_t errlen;
@@ -169,6 +190,7 @@ static void memo_free(struct memo *m)
 	free(m->dest);
 	free(m->q);
 	free(m->names);
+	free(m->nm);
 	free(m->find);
 	memset(m, 0, sizeof *m);
 }
@@ -190,6 +212,37 @@ static void drop_open(struct recorder *r)
 	r->rows = 0;
 }
 
+/* The versions' hash key, the database's own (a hash made by another key
+ * would match no version the tables hold: the same destination would be a
+ * new version in each run; a database without one, which the migration
+ * makes, keeps this run's seed), and the highest step (seq) the versions
+ * have, which this run's steps go on from. */
+static void load_dest_key(struct recorder *r)
+{
+	sqlite3_stmt *q;
+	memcpy(r->dest_key, r->seed, sizeof r->dest_key);
+	if (sqlite3_prepare_v2(r->db, "SELECT coalesce(max(seq), 0) FROM dests", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			r->seq = (uint64_t)sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (sqlite3_prepare_v2(r->db, "SELECT value FROM meta WHERE key = 'dest_hash_key'", -1, &q, NULL))
+		return;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(q, 0);
+		uint8_t k[16];
+		int ok = v && strlen((const char *)v) == 32;
+		for (int i = 0; ok && i < 16; i++) {
+			unsigned x;
+			ok = sscanf((const char *)v + 2 * i, "%2x", &x) == 1;
+			k[i] = (uint8_t)x;
+		}
+		if (ok)
+			memcpy(r->dest_key, k, sizeof k);
+	}
+	sqlite3_finalize(q);
+}
+
 struct recorder *recorder_new(struct store *s)
 {
 	struct recorder *r = calloc(1, sizeof *r);
@@ -198,6 +251,7 @@ struct recorder *recorder_new(struct store *s)
 	r->s = s;
 	r->db = store_db(s);
 	siphash_seed(r->seed);
+	load_dest_key(r);
 	return r;
 }
 
@@ -399,21 +453,28 @@ static int write_device(struct recorder *r, const struct rep_device *d, const ch
 	return rc;
 }
 
-/* The hash of a device's resolved names and addresses. */
-static uint64_t names_hash(struct recorder *r, const struct rep_device *d)
+static int name_cmp(const void *a, const void *b)
 {
-	uint64_t h = 0;
-	for (size_t i = 0; i < d->n_resolved; i++) {
-		uint64_t x[2] = { siphash13(d->resolved[i].name, strlen(d->resolved[i].name), r->seed),
-				  siphash13(d->resolved[i].addr.b, 16, r->seed) };
-		h = h * 31 + siphash13(x, sizeof x, r->seed);
-	}
-	return h;
+	const struct name_memo *x = a, *y = b;
+	int c = strcmp(x->dev, y->dev);
+	return c ? c : (x->h > y->h) - (x->h < y->h);
 }
 
-static int write_names(struct recorder *r, const struct rep_device *d, uint64_t now_us)
+/* The names rows of a device: each name and address not written before,
+ * and all of them on its first step of a UTC day (day: their last_us keeps
+ * them from retention, counted in days, while the device still has
+ * them). A TTL is written with them (a new TTL of a name written today
+ * waits for the next day). */
+static int write_names(struct recorder *r, const struct rep_device *d, uint64_t now_us, int day)
 {
 	for (size_t i = 0; i < d->n_resolved; i++) {
+		struct name_memo *m = &r->cur.nm[r->cur.n_nm++];
+		fmt_copy(m->dev, sizeof m->dev, d->id);
+		uint64_t x[2] = { siphash13(d->resolved[i].name, strlen(d->resolved[i].name), r->seed),
+				  siphash13(d->resolved[i].addr.b, 16, r->seed) };
+		m->h = siphash13(x, sizeof x, r->seed);
+		if (!day && find(m, prev(r)->nm, prev(r)->n_nm, sizeof *m, name_cmp))
+			continue;
 		sqlite3_stmt *q = prep(r, R_NAME);
 		if (!q)
 			return -1;
@@ -456,6 +517,102 @@ static int write_queries(struct recorder *r, const struct rep_device *d, uint64_
 	return 0;
 }
 
+/* The version of x its counts go under (m->ver): the one the memo has
+ * when x says what it said (the hash) and no versions may have gone since
+ * (the epoch), else made or found by its hash. 0, or -1 with err. */
+static int dest_version(struct recorder *r, const struct rep_device *d, const struct rep_dest *x,
+			struct dest_memo *m, const struct dest_memo *o)
+{
+	m->ver_hash = output_json_dest_hash(x, r->dest_key);
+	m->ver_epoch = store_dest_epoch(r->s);
+	if (o && o->ver && o->ver_hash == m->ver_hash && o->ver_epoch == m->ver_epoch) {
+		/* the version the destination's last step counted under: its
+		 * latest still (one writer), its first_us made earlier when this
+		 * entry began before (a file whose clock went back) */
+		m->ver = o->ver;
+		m->ver_first = o->ver_first;
+		if (x->first_us >= o->ver_first)
+			return 0;
+		sqlite3_stmt *q = prep(r, R_DEST_FIRST);
+		if (!q)
+			return -1;
+		i64(q, 1, (uint64_t)m->ver);
+		i64(q, 2, x->first_us);
+		m->ver_first = x->first_us;
+		return done(r, q, "recording a destination");
+	}
+	/* a version the tables hold (a destination made again by the
+	 * tracker, one seen in an earlier run), else a new one */
+	sqlite3_stmt *q = prep(r, R_DEST_FIND);
+	if (!q)
+		return -1;
+	char addr[ADDR_STRLEN];
+	text(q, 1, d->id);
+	sqlite3_bind_text(q, 2, addr_fmt(&x->addr, addr), -1, SQLITE_STATIC);
+	i64(q, 3, x->proto);
+	i64(q, 4, x->port);
+	i64(q, 5, !!x->inbound);
+	i64(q, 6, m->ver_hash);
+	i64(q, 7, r->seq);
+	i64(q, 8, x->first_us);
+	int rc = sqlite3_step(q);
+	m->ver = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	m->ver_first = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 1) : x->first_us;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		store_err(r->s, r->err, r->errlen, "recording a destination");
+		return -1;
+	}
+	if (m->ver)
+		return 0;
+	/* the record without what the rows count (dest_hours sums them) */
+	json_t *j = output_json_dest(x);
+	static const char *const counted[] = { "flows", "packets_up", "packets_down", "bytes_up", "bytes_down",
+					       "first_seen", "last_seen" };
+	for (size_t i = 0; j && i < sizeof counted / sizeof *counted; i++)
+		json_object_del(j, counted[i]);
+	char *record = dump(j);
+	q = record ? prep(r, R_DEST_VERSION) : NULL;
+	if (!q) {
+		free(record);
+		return record ? -1 : oom(r);
+	}
+	text(q, 1, d->id);
+	sqlite3_bind_text(q, 2, addr_fmt(&x->addr, addr), -1, SQLITE_TRANSIENT);
+	i64(q, 3, x->proto);
+	i64(q, 4, x->port);
+	i64(q, 5, !!x->inbound);
+	text(q, 6, x->domain);
+	text(q, 7, rep_domain_src_name(x->domain_source));
+	text(q, 8, x->company);
+	text(q, 9, x->service);
+	text(q, 10, x->country);
+	if (x->asn)
+		i64(q, 11, x->asn);
+	text(q, 12, x->org);
+	text(q, 13, app_proto_name(x->app));
+	text(q, 14, enc_state_name(x->enc));
+	text(q, 15, rep_scope_name(x->scope));
+	sqlite3_bind_text(q, 16, record, -1, SQLITE_STATIC);
+	i64(q, 17, m->ver_hash);
+	i64(q, 18, x->first_us);
+	i64(q, 19, r->seq);
+	rc = sqlite3_step(q);
+	m->ver = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	free(record);
+	if (rc != SQLITE_DONE || !m->ver) {
+		store_err(r->s, r->err, r->errlen, "recording a destination");
+		return -1;
+	}
+	r->rows++;
+	return 0;
+}
+
 static int write_dest(struct recorder *r, const struct rep_device *d, const struct rep_dest *x)
 {
 	struct dest_memo *m = &r->cur.dest[r->cur.n_dest++];
@@ -467,7 +624,7 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 	m->flows = x->flows;
 	m->last_us = x->last_us;
 	m->incarnation = x->incarnation;
-	const struct dest_memo *o = find(m, prev(r)->dest, prev(r)->n_dest, sizeof *m, dest_cmp);
+	const struct dest_memo *known = find(m, prev(r)->dest, prev(r)->n_dest, sizeof *m, dest_cmp), *o = known;
 	/* made again (another handle), or any counter lower than written: the
 	 * tracker lost the entry and made it again since, all of it is new
 	 * (counters alone miss an entry made again that has already done more
@@ -478,48 +635,30 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 	uint64_t dp_up = m->pkts_up - (o ? o->pkts_up : 0), dp_down = m->pkts_down - (o ? o->pkts_down : 0);
 	uint64_t db_up = m->bytes_up - (o ? o->bytes_up : 0), db_down = m->bytes_down - (o ? o->bytes_down : 0);
 	uint64_t dflows = m->flows - (o ? o->flows : 0);
-	if (!(dp_up | dp_down | db_up | db_down | dflows))
+	if (!(dp_up | dp_down | db_up | db_down | dflows)) {
+		m->ver = known ? known->ver : 0;
+		m->ver_hash = known ? known->ver_hash : 0;
+		m->ver_epoch = known ? known->ver_epoch : 0;
+		m->ver_first = known ? known->ver_first : 0;
 		return 0;
+	}
 	/* the traffic of this delta began after what was written last */
 	uint64_t first = o && o->last_us > x->first_us ? o->last_us : x->first_us;
-	char *record = dump(output_json_dest(x));
-	if (!record)
-		return oom(r);
-	sqlite3_stmt *q = prep(r, R_DEST_HOUR);
-	if (!q) {
-		free(record);
+	if (dest_version(r, d, x, m, known))
 		return -1;
-	}
-	char addr[ADDR_STRLEN];
-	const char *app = app_proto_name(x->app);
-	text(q, 1, d->id);
+	sqlite3_stmt *q = prep(r, R_DEST_HOUR);
+	if (!q)
+		return -1;
+	i64(q, 1, (uint64_t)m->ver);
 	i64(q, 2, hour_of(x->last_us));
-	sqlite3_bind_text(q, 3, addr_fmt(&x->addr, addr), -1, SQLITE_TRANSIENT);
-	i64(q, 4, x->proto);
-	i64(q, 5, x->port);
-	i64(q, 6, !!x->inbound);
-	text(q, 7, x->domain);
-	text(q, 8, rep_domain_src_name(x->domain_source));
-	text(q, 9, x->company);
-	text(q, 10, x->service);
-	text(q, 11, x->country);
-	if (x->asn)
-		i64(q, 12, x->asn);
-	text(q, 13, x->org);
-	text(q, 14, app);
-	text(q, 15, enc_state_name(x->enc));
-	text(q, 16, rep_scope_name(x->scope));
-	sqlite3_bind_text(q, 17, record, -1, SQLITE_STATIC);
-	i64(q, 18, dp_up);
-	i64(q, 19, dp_down);
-	i64(q, 20, db_up);
-	i64(q, 21, db_down);
-	i64(q, 22, dflows);
-	i64(q, 23, first);
-	i64(q, 24, x->last_us);
-	int rc = done(r, q, "recording a destination");
-	free(record);
-	return rc;
+	i64(q, 3, dp_up);
+	i64(q, 4, dp_down);
+	i64(q, 5, db_up);
+	i64(q, 6, db_down);
+	i64(q, 7, dflows);
+	i64(q, 8, first);
+	i64(q, 9, x->last_us);
+	return done(r, q, "recording a destination");
 }
 
 static int record_device(struct recorder *r, const struct rep_device *d, uint64_t now_us)
@@ -546,7 +685,12 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	if (quiet) {
 		m->record_hash = o->record_hash;
 	} else {
-		char *record = dump(output_json_device(d, 0));
+		/* its DNS lists are the names and queries tables' (history.c
+		 * reads them there): not written again in every record */
+		struct rep_device bare = *d;
+		bare.n_queries = 0;
+		bare.n_resolved = 0;
+		char *record = dump(output_json_device(&bare, 0));
 		if (!record)
 			return oom(r);
 		m->record_hash = siphash13(record, strlen(record), r->seed);
@@ -573,21 +717,11 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		if (done(r, q, "recording a device's counters"))
 			return -1;
 	}
-	/* names: when they changed, and on a device's first step of a UTC
-	 * day (their last_us keeps them from retention, counted in days,
-	 * while the device still has them). A device without a packet since
-	 * has no answer it did not have (names only come with packets). */
-	if (quiet) {
-		m->names_hash = o->names_hash;
-		m->names_day = o->names_day;
-	} else {
-		m->names_hash = names_hash(r, d);
-		m->names_day = now_us - now_us % DAY_US;
-		if (!o || o->names_hash != m->names_hash || o->names_day != m->names_day) {
-			if (write_names(r, d, now_us))
-				return -1;
-		}
-	}
+	/* names (a device without a packet since has no answer it did not
+	 * have: they come with packets, and it writes none) */
+	m->names_day = quiet ? o->names_day : now_us - now_us % DAY_US;
+	if (write_names(r, d, now_us, !quiet && (!o || o->names_day != m->names_day)))
+		return -1;
 	if (write_queries(r, d, now_us))
 		return -1;
 	for (size_t i = 0; i < d->n_dests; i++)
@@ -750,10 +884,11 @@ static int record_meta(struct recorder *r, const struct report *rep)
 /* Room in the new memo for every entry of the report. */
 static int memo_alloc(struct recorder *r, const struct report *rep)
 {
-	size_t nd = 0, nq = 0;
+	size_t nd = 0, nq = 0, nn = 0;
 	for (size_t i = 0; i < rep->n_devices; i++) {
 		nd += rep->devices[i].n_dests;
 		nq += rep->devices[i].n_queries;
+		nn += rep->devices[i].n_resolved;
 	}
 	memo_free(&r->cur);
 	memcpy(r->cur.home, prev(r)->home, sizeof r->cur.home);
@@ -761,7 +896,8 @@ static int memo_alloc(struct recorder *r, const struct report *rep)
 	r->cur.dev = malloc((rep->n_devices ? rep->n_devices : 1) * sizeof *r->cur.dev);
 	r->cur.dest = malloc((nd ? nd : 1) * sizeof *r->cur.dest);
 	r->cur.q = malloc((nq ? nq : 1) * sizeof *r->cur.q);
-	if (!r->cur.dev || !r->cur.dest || !r->cur.q)
+	r->cur.nm = malloc((nn ? nn : 1) * sizeof *r->cur.nm);
+	if (!r->cur.dev || !r->cur.dest || !r->cur.q || !r->cur.nm)
 		return oom(r);
 	return 0;
 }
@@ -785,6 +921,7 @@ static int memo_keep(struct recorder *r)
 	qsort(r->cur.dev, r->cur.n_dev, sizeof *r->cur.dev, dev_cmp);
 	qsort(r->cur.dest, r->cur.n_dest, sizeof *r->cur.dest, dest_cmp);
 	qsort(r->cur.q, r->cur.n_q, sizeof *r->cur.q, query_cmp);
+	qsort(r->cur.nm, r->cur.n_nm, sizeof *r->cur.nm, name_cmp);
 	if (r->cur.find)
 		qsort(r->cur.find, r->cur.n_find, sizeof *r->cur.find, finding_cmp);
 	return 0;
@@ -847,6 +984,7 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 {
 	set_err(r, err, errlen);
 	r->n_told = 0;
+	r->seq++;
 	if (memo_alloc(r, rep) || (!r->open && store_begin(r->s, r->err, r->errlen)))
 		goto fail;
 	if (record_meta(r, rep) || record_marks(r, now_us))

@@ -2,7 +2,8 @@
  * database of user_version i to i + 1. docs/store.md documents the result
  * table by table; a change of the schema is a new entry here (never an edit
  * of an old one: databases made by it exist), STORE_VERSION one up, and its
- * paragraph in the document. Only store.c includes this. */
+ * paragraph in the document. Only store.c includes this, and record.c for
+ * the columns of version 3. */
 #ifndef ALFOIL_STORE_SCHEMA_H
 #define ALFOIL_STORE_SCHEMA_H
 
@@ -83,5 +84,95 @@
 #define STORE_SCHEMA_V2 \
 	"CREATE TABLE inputs (fingerprint TEXT PRIMARY KEY, name TEXT NOT NULL, packets INTEGER NOT NULL,\n" \
 	"  first_us INTEGER NOT NULL, last_us INTEGER NOT NULL);\n"
+
+/* Version 3: a destination's descriptive columns and record once per
+ * version (dests), and the hours and days (dest_hour_counts,
+ * dest_day_counts) only counters, by the version's id. A version is what a
+ * destination's record says but its counters and last sight; a new one
+ * when that changes (a domain learned, TLS seen). The views dest_hours and
+ * dest_days give the rows as version 2 held them (and the version's id,
+ * first_us and seq), and take an INSERT as they did (a version of its own
+ * for each row). A version's first_us is the earliest first packet of any
+ * entry counted under it, seq the recorder's step that last counted under
+ * it after another version of the same destination (the latest is the
+ * destination's record, as version 2's latest write was). The old rows become one
+ * version each (their hash NULL: never matched by a new one). A version
+ * goes with the last day row counted under it (the trigger dest_day_gone;
+ * hours are deleted only when rolled up into their day, which counts it). The versions'
+ * hash is keyed by meta dest_hash_key, random per database. */
+#define STORE_DEST_COLS \
+	"domain, domain_source, company, service, country, asn, org, app, enc, scope, record"
+#define STORE_COUNT_COLS "pkts_up, pkts_down, bytes_up, bytes_down, flows, first_us, last_us"
+#define STORE_SCHEMA_V3 \
+	"CREATE TABLE dests (\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  device TEXT NOT NULL, addr TEXT NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT NULL,\n" \
+	"  inbound INTEGER NOT NULL,\n" \
+	"  domain TEXT, domain_source TEXT, company TEXT, service TEXT, country TEXT, asn INTEGER, org TEXT,\n" \
+	"  app TEXT, enc TEXT, scope TEXT,\n" \
+	"  record TEXT NOT NULL,\n" \
+	"  hash INTEGER,\n" \
+	"  first_us INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0);\n" \
+	"CREATE UNIQUE INDEX dests_key ON dests (device, addr, proto, port, inbound, hash);\n" \
+	"CREATE TABLE dest_hour_counts (\n" \
+	"  dest INTEGER NOT NULL, hour_us INTEGER NOT NULL,\n" \
+	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL,\n" \
+	"  bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,\n" \
+	"  flows INTEGER NOT NULL, first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,\n" \
+	"  PRIMARY KEY (dest, hour_us));\n" \
+	"CREATE INDEX dest_hour_counts_hour ON dest_hour_counts (hour_us);\n" \
+	"CREATE TABLE dest_day_counts (\n" \
+	"  dest INTEGER NOT NULL, day_us INTEGER NOT NULL,\n" \
+	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL,\n" \
+	"  bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,\n" \
+	"  flows INTEGER NOT NULL, first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,\n" \
+	"  PRIMARY KEY (dest, day_us));\n" \
+	"CREATE INDEX dest_day_counts_day ON dest_day_counts (day_us);\n" \
+	"INSERT INTO dests (id, device, addr, proto, port, inbound, " STORE_DEST_COLS ", first_us)\n" \
+	"  SELECT rowid, device, addr, proto, port, inbound, " STORE_DEST_COLS ", first_us FROM dest_hours;\n" \
+	"INSERT INTO dest_hour_counts (dest, hour_us, " STORE_COUNT_COLS ")\n" \
+	"  SELECT rowid, hour_us, " STORE_COUNT_COLS " FROM dest_hours;\n" \
+	"INSERT INTO dests (id, device, addr, proto, port, inbound, " STORE_DEST_COLS ", first_us)\n" \
+	"  SELECT rowid + (SELECT coalesce(max(rowid), 0) FROM dest_hours), device, addr, proto, port, inbound,\n" \
+	"  " STORE_DEST_COLS ", first_us FROM dest_days;\n" \
+	"INSERT INTO dest_day_counts (dest, day_us, " STORE_COUNT_COLS ")\n" \
+	"  SELECT rowid + (SELECT coalesce(max(rowid), 0) FROM dest_hours), day_us, " STORE_COUNT_COLS \
+	"  FROM dest_days;\n" \
+	"DROP TABLE dest_hours;\n" \
+	"DROP TABLE dest_days;\n" \
+	"CREATE VIEW dest_hours AS SELECT d.device, c.hour_us, d.addr, d.proto, d.port, d.inbound,\n" \
+	"  d.domain, d.domain_source, d.company, d.service, d.country, d.asn, d.org, d.app, d.enc, d.scope,\n" \
+	"  d.record, c.pkts_up, c.pkts_down, c.bytes_up, c.bytes_down, c.flows, c.first_us, c.last_us,\n" \
+	"  d.id AS version, d.first_us AS version_first_us, d.seq AS version_seq\n" \
+	"  FROM dest_hour_counts c JOIN dests d ON d.id = c.dest;\n" \
+	"CREATE VIEW dest_days AS SELECT d.device, c.day_us, d.addr, d.proto, d.port, d.inbound,\n" \
+	"  d.domain, d.domain_source, d.company, d.service, d.country, d.asn, d.org, d.app, d.enc, d.scope,\n" \
+	"  d.record, c.pkts_up, c.pkts_down, c.bytes_up, c.bytes_down, c.flows, c.first_us, c.last_us,\n" \
+	"  d.id AS version, d.first_us AS version_first_us, d.seq AS version_seq\n" \
+	"  FROM dest_day_counts c JOIN dests d ON d.id = c.dest;\n" \
+	"CREATE TRIGGER dest_hours_insert INSTEAD OF INSERT ON dest_hours BEGIN\n" \
+	"  INSERT INTO dests (device, addr, proto, port, inbound, " STORE_DEST_COLS ", first_us)\n" \
+	"    VALUES (NEW.device, NEW.addr, NEW.proto, NEW.port, NEW.inbound, NEW.domain, NEW.domain_source,\n" \
+	"    NEW.company, NEW.service, NEW.country, NEW.asn, NEW.org, NEW.app, NEW.enc, NEW.scope, NEW.record,\n" \
+	"    NEW.first_us);\n" \
+	"  INSERT INTO dest_hour_counts (dest, hour_us, " STORE_COUNT_COLS ") VALUES (last_insert_rowid(),\n" \
+	"    NEW.hour_us, NEW.pkts_up, NEW.pkts_down, NEW.bytes_up, NEW.bytes_down, NEW.flows, NEW.first_us,\n" \
+	"    NEW.last_us);\n" \
+	"END;\n" \
+	"CREATE TRIGGER dest_days_insert INSTEAD OF INSERT ON dest_days BEGIN\n" \
+	"  INSERT INTO dests (device, addr, proto, port, inbound, " STORE_DEST_COLS ", first_us)\n" \
+	"    VALUES (NEW.device, NEW.addr, NEW.proto, NEW.port, NEW.inbound, NEW.domain, NEW.domain_source,\n" \
+	"    NEW.company, NEW.service, NEW.country, NEW.asn, NEW.org, NEW.app, NEW.enc, NEW.scope, NEW.record,\n" \
+	"    NEW.first_us);\n" \
+	"  INSERT INTO dest_day_counts (dest, day_us, " STORE_COUNT_COLS ") VALUES (last_insert_rowid(),\n" \
+	"    NEW.day_us, NEW.pkts_up, NEW.pkts_down, NEW.bytes_up, NEW.bytes_down, NEW.flows, NEW.first_us,\n" \
+	"    NEW.last_us);\n" \
+	"END;\n" \
+	"INSERT INTO meta (key, value) VALUES ('dest_hash_key', lower(hex(randomblob(16))));\n" \
+	"CREATE TRIGGER dest_day_gone AFTER DELETE ON dest_day_counts BEGIN\n" \
+	"  DELETE FROM dests WHERE id = OLD.dest\n" \
+	"    AND NOT EXISTS (SELECT 1 FROM dest_hour_counts WHERE dest = OLD.dest)\n" \
+	"    AND NOT EXISTS (SELECT 1 FROM dest_day_counts WHERE dest = OLD.dest);\n" \
+	"END;\n"
 
 #endif

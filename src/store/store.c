@@ -17,6 +17,7 @@
 static const char *const migrations[] = {
 	STORE_SCHEMA_V1,
 	STORE_SCHEMA_V2,
+	STORE_SCHEMA_V3,
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_VERSION, "one migration per version");
 
@@ -55,33 +56,17 @@ static const char *const sql[ST__COUNT] = {
 		     " WHERE id = ?1",
 	[ST_CAPSTATS] = "INSERT INTO capture_stats (time_us, iface, received, dropped, if_dropped)"
 			" VALUES (?1, ?2, ?3, ?4, ?5)",
-	/* hours into days: counters summed, first the earliest, last the
-	 * latest, the names and record those of the latest row (the values of
-	 * dest_days in SET are the row's before this update) */
-	[ST_ROLL_DEST] = "INSERT INTO dest_days (device, day_us, addr, proto, port, inbound, domain, domain_source,"
-			 " company, service, country, asn, org, app, enc, scope, record, pkts_up, pkts_down,"
-			 " bytes_up, bytes_down, flows, first_us, last_us)"
-			 " SELECT device, hour_us - hour_us % 86400000000, addr, proto, port, inbound, domain,"
-			 " domain_source, company, service, country, asn, org, app, enc, scope, record, pkts_up,"
-			 " pkts_down, bytes_up, bytes_down, flows, first_us, last_us FROM dest_hours"
-			 " WHERE rowid IN (" OLDEST("dest_hours", "hour_us") ") ORDER BY hour_us"
-			 " ON CONFLICT (device, day_us, addr, proto, port, inbound) DO UPDATE SET"
+	/* hours into days, per version (its names and record are in dests):
+	 * counters summed, first the earliest, last the latest */
+	[ST_ROLL_DEST] = "INSERT INTO dest_day_counts (dest, day_us, " STORE_COUNT_COLS ")"
+			 " SELECT dest, hour_us - hour_us % 86400000000, " STORE_COUNT_COLS " FROM dest_hour_counts"
+			 " WHERE rowid IN (" OLDEST("dest_hour_counts", "hour_us") ") ORDER BY hour_us"
+			 " ON CONFLICT (dest, day_us) DO UPDATE SET"
 			 " pkts_up = pkts_up + excluded.pkts_up, pkts_down = pkts_down + excluded.pkts_down,"
 			 " bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,"
 			 " flows = flows + excluded.flows, first_us = min(first_us, excluded.first_us),"
-			 " last_us = max(last_us, excluded.last_us),"
-			 " domain = iif(excluded.last_us >= last_us, excluded.domain, domain),"
-			 " domain_source = iif(excluded.last_us >= last_us, excluded.domain_source, domain_source),"
-			 " company = iif(excluded.last_us >= last_us, excluded.company, company),"
-			 " service = iif(excluded.last_us >= last_us, excluded.service, service),"
-			 " country = iif(excluded.last_us >= last_us, excluded.country, country),"
-			 " asn = iif(excluded.last_us >= last_us, excluded.asn, asn),"
-			 " org = iif(excluded.last_us >= last_us, excluded.org, org),"
-			 " app = iif(excluded.last_us >= last_us, excluded.app, app),"
-			 " enc = iif(excluded.last_us >= last_us, excluded.enc, enc),"
-			 " scope = iif(excluded.last_us >= last_us, excluded.scope, scope),"
-			 " record = iif(excluded.last_us >= last_us, excluded.record, record)",
-	[ST_DEL_DEST_HOURS] = "DELETE FROM dest_hours WHERE rowid IN (" OLDEST("dest_hours", "hour_us") ")",
+			 " last_us = max(last_us, excluded.last_us)",
+	[ST_DEL_DEST_HOURS] = "DELETE FROM dest_hour_counts WHERE rowid IN (" OLDEST("dest_hour_counts", "hour_us") ")",
 	[ST_ROLL_DEV] = "INSERT INTO device_days (device, day_us, pkts_out, pkts_in, bytes_out, bytes_in)"
 			" SELECT device, hour_us - hour_us % 86400000000, pkts_out, pkts_in, bytes_out, bytes_in"
 			" FROM device_hours WHERE rowid IN (" OLDEST("device_hours", "hour_us") ")"
@@ -89,7 +74,7 @@ static const char *const sql[ST__COUNT] = {
 			" pkts_out = pkts_out + excluded.pkts_out, pkts_in = pkts_in + excluded.pkts_in,"
 			" bytes_out = bytes_out + excluded.bytes_out, bytes_in = bytes_in + excluded.bytes_in",
 	[ST_DEL_DEV_HOURS] = "DELETE FROM device_hours WHERE rowid IN (" OLDEST("device_hours", "hour_us") ")",
-	[ST_KEEP_DEST_DAYS] = "DELETE FROM dest_days WHERE rowid IN (" OLDEST("dest_days", "day_us") ")",
+	[ST_KEEP_DEST_DAYS] = "DELETE FROM dest_day_counts WHERE rowid IN (" OLDEST("dest_day_counts", "day_us") ")",
 	[ST_KEEP_DEV_DAYS] = "DELETE FROM device_days WHERE rowid IN (" OLDEST("device_days", "day_us") ")",
 	[ST_KEEP_NAMES] = "DELETE FROM names WHERE rowid IN (" OLDEST("names", "last_us") ")",
 	[ST_KEEP_QUERIES] = "DELETE FROM queries WHERE rowid IN (" OLDEST("queries", "last_us") ")",
@@ -106,6 +91,7 @@ struct store {
 	int readonly;
 	struct store_config cfg;
 	sqlite3_stmt *st[ST__COUNT];
+	uint64_t dest_epoch; /* one up when day rows went (and versions may have, store_dest_epoch) */
 };
 
 void store_config_default(struct store_config *c)
@@ -476,6 +462,23 @@ static int step_one(struct store *s, int id, sqlite3_int64 cutoff, char *err, si
 	return run(s, q, "pruning", err, errlen);
 }
 
+/* The oldest days of destinations: when any went, the versions they
+ * alone counted went too (the trigger dest_day_gone), and a recorder's ids
+ * of versions are no longer sure. */
+static int keep_dest_days(struct store *s, sqlite3_int64 cutoff, char *err, size_t errlen)
+{
+	if (step_one(s, ST_KEEP_DEST_DAYS, cutoff, err, errlen))
+		return -1;
+	if (cutoff > 0 && sqlite3_changes(s->db) > 0)
+		s->dest_epoch++;
+	return 0;
+}
+
+uint64_t store_dest_epoch(const struct store *s)
+{
+	return s->dest_epoch;
+}
+
 int store_prune(struct store *s, uint64_t now_us, char *err, size_t errlen)
 {
 	int own = sqlite3_get_autocommit(s->db);
@@ -487,7 +490,7 @@ int store_prune(struct store *s, uint64_t now_us, char *err, size_t errlen)
 	sqlite3_int64 roll = before(now_us, s->cfg.rollup_after_s);
 	int rc = step_one(s, ST_ROLL_DEST, roll, err, errlen) || step_one(s, ST_DEL_DEST_HOURS, roll, err, errlen) ||
 		 step_one(s, ST_ROLL_DEV, roll, err, errlen) || step_one(s, ST_DEL_DEV_HOURS, roll, err, errlen) ||
-		 step_one(s, ST_KEEP_DEST_DAYS, before(now_us, s->cfg.keep_days_s), err, errlen) ||
+		 keep_dest_days(s, before(now_us, s->cfg.keep_days_s), err, errlen) ||
 		 step_one(s, ST_KEEP_DEV_DAYS, before(now_us, s->cfg.keep_days_s), err, errlen) ||
 		 step_one(s, ST_KEEP_CAPSTATS, before(now_us, s->cfg.keep_days_s), err, errlen) ||
 		 step_one(s, ST_KEEP_NAMES, before(now_us, s->cfg.keep_names_s), err, errlen) ||

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_VERSION 2 /* PRAGMA user_version of the schema this build makes */
+#define STORE_VERSION 3 /* PRAGMA user_version of the schema this build makes */
 
 struct store;
 struct sqlite3;
@@ -64,6 +64,10 @@ struct store_input {
 int store_inputs(struct store *s, struct store_input **v, size_t *n, char *err, size_t errlen);
 
 int store_prune(struct store *s, uint64_t now_us, char *err, size_t errlen);
+/* Goes one up whenever store_prune() deleted days of destinations, and
+ * with them maybe versions (dests rows) a recorder knows by id: ids of
+ * versions got before the epoch changed are looked up again. */
+uint64_t store_dest_epoch(const struct store *s);
 
 /* Transactions of the recorder (record.c): BEGIN IMMEDIATE, COMMIT,
  * ROLLBACK. 0 or -1 with err (rollback never fails as far as the caller

@@ -289,6 +289,78 @@ static void test_json(void **state)
 	inputs[0].live = 0;
 }
 
+/* output_json_dest() of x but its counters and times, as text. */
+static char *desc_json(const struct rep_dest *x)
+{
+	json_t *j = output_json_dest(x);
+	static const char *const counted[] = { "flows", "packets_up", "packets_down", "bytes_up", "bytes_down",
+					       "first_seen", "last_seen" };
+	for (size_t i = 0; i < sizeof counted / sizeof *counted; i++)
+		assert_int_equal(json_object_del(j, counted[i]), 0);
+	char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	assert_non_null(t);
+	return t;
+}
+
+/* output_json_dest_hash(): the same for other counters and times, another
+ * for each field of the record changed (its text changed with it). */
+static void test_dest_hash(void **state)
+{
+	(void)state;
+	static const uint8_t key[16] = { 1, 2, 3 };
+	build();
+	const struct rep_dest base = dests[0];
+	uint64_t h0 = output_json_dest_hash(&base, key);
+	char *t0 = desc_json(&base);
+	struct rep_dest x = base;
+	x.flows = 99, x.pkts_up = 5, x.pkts_down = 6, x.bytes_up = 7, x.bytes_down = 8, x.first_us = 1, x.last_us = 2;
+	x.incarnation = 77, x.n_gaps = 3, x.gap_mean = 1.5;
+	assert_true(output_json_dest_hash(&x, key) == h0);
+	static const uint8_t other[16] = { 9 };
+	assert_true(output_json_dest_hash(&base, other) != h0);
+	for (int i = 0;; i++) {
+		x = base;
+		switch (i) {
+		case 0: x.addr.b[15] ^= 1; break;
+		case 1: x.scope = REP_SCOPE_PRIVATE; break;
+		case 2: x.domain = "cn-v2.camera.io.mi.com"; break;
+		case 3: x.domain = NULL; break;
+		case 4: x.domain_source = REP_DOMAIN_DNS; break;
+		case 5: x.dns_name = "a.example"; break;
+		case 6: x.sni = NULL; break;
+		case 7: x.http_host = "h.example"; break;
+		case 8: x.other_names[0] = "o.example", x.n_other = 1; break;
+		case 9: memcpy(x.country, "DE", 3); break;
+		case 10: x.abroad = 0; break;
+		case 11: x.asn = 1; break;
+		case 12: x.org = "Other"; break;
+		case 13: x.translated = ADDR_4IN6_NONE; break;
+		case 14: x.translated_ipv4.b[15] ^= 1; break;
+		case 15: x.company = "Tuya"; break;
+		case 16: x.service = NULL; break;
+		case 17: x.infra = "NTP"; break;
+		case 18: x.folded = 1; break;
+		case 19: x.proto = IPPROTO_UDP; break;
+		case 20: x.port = 8443; break;
+		case 21: x.app = APP_HTTP; break;
+		case 22: x.enc = ENC_NO; break;
+		case 23: x.inbound = 1; break;
+		case 24: x.tls_version = 0x0304; break;
+		case 25: x.internet = 0; break;
+		default: goto out;
+		}
+		char *t = desc_json(&x);
+		if (!strcmp(t, t0))
+			fail_msg("change %d: the record's text is the same", i);
+		if (output_json_dest_hash(&x, key) == h0)
+			fail_msg("change %d: the hash is the same: %s", i, t);
+		free(t);
+	}
+out:
+	free(t0);
+}
+
 static void test_html(void **state)
 {
 	(void)state;
@@ -322,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_dest_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
