@@ -269,7 +269,7 @@ static int dests_of(struct build *B, char *err, size_t errlen)
 		"  AND (?4 IS NULL OR device = ?4)"
 		" UNION ALL SELECT *, day_us AS t FROM dest_days WHERE day_us > ?2 AND day_us < ?3"
 		"  AND (?4 IS NULL OR device = ?4))"
-		" ORDER BY device, addr, proto, port, inbound, version_seq DESC, version DESC, last_us DESC, t DESC",
+		" ORDER BY device, addr, proto, port, inbound, version_seq DESC, last_us DESC, t DESC",
 		&B->b, err, errlen);
 	if (!st)
 		return -1;

@@ -89,7 +89,7 @@ enum {
 	R_DEV_UPDATE,
 	R_DEV_HOUR,
 	R_DEST_FIND,
-	R_DEST_FIRST,
+	R_DEST_TOUCH,
 	R_DEST_VERSION,
 	R_DEST_HOUR,
 	R_NAME,
@@ -115,10 +115,14 @@ static const char *const sql[R__COUNT] = {
 		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device, hour_us) DO UPDATE SET"
 		       " pkts_out = pkts_out + excluded.pkts_out, pkts_in = pkts_in + excluded.pkts_in,"
 		       " bytes_out = bytes_out + excluded.bytes_out, bytes_in = bytes_in + excluded.bytes_in",
-	/* a version the table holds, now the destination's latest */
-	[R_DEST_FIND] = "UPDATE dests SET seq = ?7, first_us = min(first_us, ?8) WHERE device = ?1 AND addr = ?2"
-			" AND proto = ?3 AND port = ?4 AND inbound = ?5 AND hash = ?6 RETURNING id, first_us",
-	[R_DEST_FIRST] = "UPDATE dests SET first_us = min(first_us, ?2) WHERE id = ?1",
+	/* a version the table holds: its id, first_us, and whether another
+	 * version of the destination was written after it (seq) */
+	[R_DEST_FIND] = "SELECT id, first_us, seq < (SELECT max(seq) FROM dests WHERE device = ?1 AND addr = ?2"
+			" AND proto = ?3 AND port = ?4 AND inbound = ?5) FROM dests WHERE device = ?1 AND addr = ?2"
+			" AND proto = ?3 AND port = ?4 AND inbound = ?5 AND hash = ?6",
+	/* the destination's latest version again (?2: its seq, 0 it is),
+	 * or one that began earlier than it had */
+	[R_DEST_TOUCH] = "UPDATE dests SET seq = max(seq, ?2), first_us = min(first_us, ?3) WHERE id = ?1",
 	/* the version's id, made when new (DO UPDATE: so that RETURNING has
 	 * the row also when it was there) */
 	[R_DEST_VERSION] = "INSERT INTO dests (device, addr, proto, port, inbound, " STORE_DEST_COLS ", hash,"
@@ -517,6 +521,21 @@ static int write_queries(struct recorder *r, const struct rep_device *d, uint64_
 	return 0;
 }
 
+/* The version m->ver the destination's latest again (seq: this step's,
+ * 0 it is so), and its first_us first_us when that is earlier. */
+static int touch_version(struct recorder *r, struct dest_memo *m, uint64_t seq, uint64_t first_us)
+{
+	sqlite3_stmt *q = prep(r, R_DEST_TOUCH);
+	if (!q)
+		return -1;
+	i64(q, 1, (uint64_t)m->ver);
+	i64(q, 2, seq);
+	i64(q, 3, first_us);
+	if (first_us < m->ver_first)
+		m->ver_first = first_us;
+	return done(r, q, "recording a destination");
+}
+
 /* The version of x its counts go under (m->ver): the one the memo has
  * when x says what it said (the hash) and no versions may have gone since
  * (the epoch), else made or found by its hash. 0, or -1 with err. */
@@ -533,13 +552,7 @@ static int dest_version(struct recorder *r, const struct rep_device *d, const st
 		m->ver_first = o->ver_first;
 		if (x->first_us >= o->ver_first)
 			return 0;
-		sqlite3_stmt *q = prep(r, R_DEST_FIRST);
-		if (!q)
-			return -1;
-		i64(q, 1, (uint64_t)m->ver);
-		i64(q, 2, x->first_us);
-		m->ver_first = x->first_us;
-		return done(r, q, "recording a destination");
+		return touch_version(r, m, 0, x->first_us);
 	}
 	/* a version the tables hold (a destination made again by the
 	 * tracker, one seen in an earlier run), else a new one */
@@ -553,11 +566,10 @@ static int dest_version(struct recorder *r, const struct rep_device *d, const st
 	i64(q, 4, x->port);
 	i64(q, 5, !!x->inbound);
 	i64(q, 6, m->ver_hash);
-	i64(q, 7, r->seq);
-	i64(q, 8, x->first_us);
 	int rc = sqlite3_step(q);
 	m->ver = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
 	m->ver_first = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(q, 1) : x->first_us;
+	int older = rc == SQLITE_ROW && sqlite3_column_int(q, 2);
 	if (rc == SQLITE_ROW)
 		rc = sqlite3_step(q);
 	sqlite3_reset(q);
@@ -566,7 +578,7 @@ static int dest_version(struct recorder *r, const struct rep_device *d, const st
 		return -1;
 	}
 	if (m->ver)
-		return 0;
+		return older || x->first_us < m->ver_first ? touch_version(r, m, older ? r->seq : 0, x->first_us) : 0;
 	/* the record without what the rows count (dest_hours sums them) */
 	json_t *j = output_json_dest(x);
 	static const char *const counted[] = { "flows", "packets_up", "packets_down", "bytes_up", "bytes_down",

@@ -3,6 +3,7 @@
  * retry, labels, new-device events, and the example capture recorded
  * snapshot by snapshot. */
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "analyze/findings.h"
 #include "analyze/report.h"
 #include "engine/engine.h"
+#include "store/history.h"
 #include "store/record.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -481,6 +483,69 @@ static void test_hour_boundaries(void **state)
 
 /* Hours over three days, rolled into days in steps of 7 rows: the sums
  * the same, the hours gone. */
+/* A destination's versions: a new one when its record says something new,
+ * the one the table has again when it says the same (also in a new run),
+ * and the report's record that of the version written last, though a
+ * file's clock went back (its rows end earlier than the other's). */
+static void print_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void test_versions(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 1);
+	f->dev[0].has_mac = 1; /* what the loader asks of a device named by its MAC */
+	memcpy(f->dev[0].mac, (const uint8_t[]){ 2, 0, 0, 0, 0, 1 }, 6);
+	struct rep_dest *x = &f->dest[0][0];
+	fake_set(f, 1, T0 + 100);
+	commit_ok(r, &f->rep, NULL, T0 + 100);
+	x->domain = x->dns_name = "b.example.com";
+	fake_set(f, 2, T0 + 900);
+	commit_ok(r, &f->rep, NULL, T0 + 900);
+	assert_int_equal(q1(s, "SELECT count(*) FROM dests"), 2);
+	/* a.example.com again, its packets stamped before b's */
+	x->domain = x->dns_name = "a.example.com";
+	x->first_us = T0 - 50;
+	fake_set(f, 3, T0 + 500);
+	commit_ok(r, &f->rep, NULL, T0 + 500);
+	assert_int_equal(q1(s, "SELECT count(*) FROM dests"), 2);
+	assert_int_equal(q1(s, "SELECT first_us FROM dests WHERE domain = 'a.example.com'"), (long long)(T0 - 50));
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_hours"), 3000);
+	char err[512];
+	struct report *rep = store_report(s, NULL, print_warn, err, sizeof err);
+	assert_non_null(rep);
+	assert_int_equal(rep->n_devices, 1);
+	assert_int_equal(rep->devices[0].n_dests, 1);
+	assert_string_equal(rep->devices[0].dests[0].domain, "a.example.com");
+	assert_int_equal(rep->devices[0].dests[0].bytes_up, 3000);
+	assert_int_equal(rep->devices[0].dests[0].first_us, T0 - 50);
+	report_free(rep);
+	recorder_free(r);
+	/* a new run: the tracker begins again, the version is found */
+	r = recorder_new(s);
+	x->first_us = T0 + 2000;
+	fake_set(f, 1, T0 + 2000);
+	commit_ok(r, &f->rep, NULL, T0 + 2000);
+	assert_int_equal(q1(s, "SELECT count(*) FROM dests"), 2);
+	assert_int_equal(q1(s, "SELECT sum(bytes_up) FROM dest_hours"), 4000);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
 static void test_rollup_keeps_sums(void **state)
 {
 	(void)state;
@@ -945,6 +1010,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrate_reopen),
 		cmocka_unit_test(test_migrate_v2),
+		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_newer_version_refused),
 		cmocka_unit_test(test_deltas_sum_to_the_report),
 		cmocka_unit_test(test_counter_down_is_new),
