@@ -119,14 +119,14 @@
 	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL,\n" \
 	"  bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,\n" \
 	"  flows INTEGER NOT NULL, first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,\n" \
-	"  PRIMARY KEY (dest, hour_us));\n" \
+	"  PRIMARY KEY (dest, hour_us)) WITHOUT ROWID;\n" \
 	"CREATE INDEX dest_hour_counts_hour ON dest_hour_counts (hour_us);\n" \
 	"CREATE TABLE dest_day_counts (\n" \
 	"  dest INTEGER NOT NULL, day_us INTEGER NOT NULL,\n" \
 	"  pkts_up INTEGER NOT NULL, pkts_down INTEGER NOT NULL,\n" \
 	"  bytes_up INTEGER NOT NULL, bytes_down INTEGER NOT NULL,\n" \
 	"  flows INTEGER NOT NULL, first_us INTEGER NOT NULL, last_us INTEGER NOT NULL,\n" \
-	"  PRIMARY KEY (dest, day_us));\n" \
+	"  PRIMARY KEY (dest, day_us)) WITHOUT ROWID;\n" \
 	"CREATE INDEX dest_day_counts_day ON dest_day_counts (day_us);\n" \
 	"INSERT INTO dests (id, device, addr, proto, port, inbound, " STORE_DEST_COLS ", first_us)\n" \
 	"  SELECT rowid, device, addr, proto, port, inbound, " STORE_DEST_COLS ", first_us FROM dest_hours;\n" \

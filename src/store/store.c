@@ -45,6 +45,9 @@ enum {
 
 /* The rows a step takes: the oldest first, at most ?2 of them. */
 #define OLDEST(table, col) "SELECT rowid FROM " table " WHERE " col " < ?1 ORDER BY " col ", rowid LIMIT ?2"
+/* The same of a table of counts of versions (WITHOUT ROWID: its key) */
+#define OLDEST_COUNTS(table, col) \
+	"(dest, " col ") IN (SELECT dest, " col " FROM " table " WHERE " col " < ?1 ORDER BY " col ", dest LIMIT ?2)"
 
 static const char *const sql[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -60,13 +63,13 @@ static const char *const sql[ST__COUNT] = {
 	 * counters summed, first the earliest, last the latest */
 	[ST_ROLL_DEST] = "INSERT INTO dest_day_counts (dest, day_us, " STORE_COUNT_COLS ")"
 			 " SELECT dest, hour_us - hour_us % 86400000000, " STORE_COUNT_COLS " FROM dest_hour_counts"
-			 " WHERE rowid IN (" OLDEST("dest_hour_counts", "hour_us") ") ORDER BY hour_us"
+			 " WHERE " OLDEST_COUNTS("dest_hour_counts", "hour_us") " ORDER BY hour_us"
 			 " ON CONFLICT (dest, day_us) DO UPDATE SET"
 			 " pkts_up = pkts_up + excluded.pkts_up, pkts_down = pkts_down + excluded.pkts_down,"
 			 " bytes_up = bytes_up + excluded.bytes_up, bytes_down = bytes_down + excluded.bytes_down,"
 			 " flows = flows + excluded.flows, first_us = min(first_us, excluded.first_us),"
 			 " last_us = max(last_us, excluded.last_us)",
-	[ST_DEL_DEST_HOURS] = "DELETE FROM dest_hour_counts WHERE rowid IN (" OLDEST("dest_hour_counts", "hour_us") ")",
+	[ST_DEL_DEST_HOURS] = "DELETE FROM dest_hour_counts WHERE " OLDEST_COUNTS("dest_hour_counts", "hour_us"),
 	[ST_ROLL_DEV] = "INSERT INTO device_days (device, day_us, pkts_out, pkts_in, bytes_out, bytes_in)"
 			" SELECT device, hour_us - hour_us % 86400000000, pkts_out, pkts_in, bytes_out, bytes_in"
 			" FROM device_hours WHERE rowid IN (" OLDEST("device_hours", "hour_us") ")"
@@ -74,7 +77,7 @@ static const char *const sql[ST__COUNT] = {
 			" pkts_out = pkts_out + excluded.pkts_out, pkts_in = pkts_in + excluded.pkts_in,"
 			" bytes_out = bytes_out + excluded.bytes_out, bytes_in = bytes_in + excluded.bytes_in",
 	[ST_DEL_DEV_HOURS] = "DELETE FROM device_hours WHERE rowid IN (" OLDEST("device_hours", "hour_us") ")",
-	[ST_KEEP_DEST_DAYS] = "DELETE FROM dest_day_counts WHERE rowid IN (" OLDEST("dest_day_counts", "day_us") ")",
+	[ST_KEEP_DEST_DAYS] = "DELETE FROM dest_day_counts WHERE " OLDEST_COUNTS("dest_day_counts", "day_us"),
 	[ST_KEEP_DEV_DAYS] = "DELETE FROM device_days WHERE rowid IN (" OLDEST("device_days", "day_us") ")",
 	[ST_KEEP_NAMES] = "DELETE FROM names WHERE rowid IN (" OLDEST("names", "last_us") ")",
 	[ST_KEEP_QUERIES] = "DELETE FROM queries WHERE rowid IN (" OLDEST("queries", "last_us") ")",
