@@ -214,6 +214,83 @@ json_t *output_json_dest(const struct rep_dest *x)
 	return o;
 }
 
+/* Every field output_json_device(d, 0) writes but its counters (packets,
+ * bytes) and times (first_seen, last_seen), in its order: a field added
+ * there is added here (tests/unit/test_output.c changes each one). */
+uint64_t output_json_device_hash(const struct rep_device *d, const uint8_t key[16])
+{
+	struct hmix m = { 0x616c666f6964ull, key };
+	hstr(&m, d->id);
+	hnum(&m, (uint64_t)!!d->has_mac);
+	if (d->has_mac)
+		hput(&m, d->mac, sizeof d->mac);
+	hstr(&m, d->display);
+	hstr(&m, d->label);
+	hnum(&m, d->n_infra);
+	for (size_t i = 0; i < d->n_infra; i++) {
+		hstr(&m, d->infra[i].label);
+		hnum(&m, d->infra[i].n_dests);
+		hnum(&m, d->infra[i].n_countries);
+		hnum(&m, d->infra[i].bytes_up);
+		hnum(&m, d->infra[i].bytes_down);
+	}
+	hstr(&m, d->maker);
+	hstr(&m, d->maker_country);
+	hstr(&m, d->maker_registry);
+	hnum(&m, (uint64_t)!!d->randomized_mac);
+	hnum(&m, d->n_ipv4);
+	for (size_t i = 0; i < d->n_ipv4; i++)
+		hput(&m, d->ipv4[i].b, sizeof d->ipv4[i].b);
+	hnum(&m, d->n_ipv6);
+	for (size_t i = 0; i < d->n_ipv6; i++)
+		hput(&m, d->ipv6[i].b, sizeof d->ipv6[i].b);
+	/* the bits of the addresses it has: those are all that is written */
+	uint64_t b4 = d->n_ipv4 >= 32 ? d->ipv4_unproven : d->ipv4_unproven & ((1u << d->n_ipv4) - 1);
+	uint64_t b6 = d->n_ipv6 >= 32 ? d->ipv6_unproven : d->ipv6_unproven & ((1u << d->n_ipv6) - 1);
+	hnum(&m, b4);
+	hnum(&m, b6);
+	hnum(&m, d->n_names);
+	for (size_t i = 0; i < d->n_names; i++) {
+		hstr(&m, d->names[i].name);
+		hstr(&m, d->names[i].source);
+	}
+	hnum(&m, (uint64_t)!!d->gateway << 2 | (uint64_t)!!d->dhcp_server << 1 | (uint64_t)!!d->dns_server);
+	/* relays_for is made of the attributes */
+	hnum(&m, d->n_attrs);
+	for (size_t i = 0; i < d->n_attrs; i++) {
+		hstr(&m, d->attrs[i].kind);
+		hstr(&m, d->attrs[i].value);
+	}
+	hnum(&m, d->n_queries);
+	for (size_t i = 0; i < d->n_queries; i++) {
+		hstr(&m, d->queries[i].name);
+		hnum(&m, d->queries[i].count);
+	}
+	hnum(&m, d->n_resolved);
+	for (size_t i = 0; i < d->n_resolved; i++) {
+		hstr(&m, d->resolved[i].name);
+		hput(&m, d->resolved[i].addr.b, sizeof d->resolved[i].addr.b);
+	}
+	hstr(&m, d->kind);
+	hstr(&m, d->what);
+	hstr(&m, d->brand);
+	hstr(&m, d->chip);
+	hput(&m, &d->confidence, sizeof d->confidence);
+	hstr(&m, d->miio_model);
+	hnum(&m, d->n_hits);
+	for (size_t i = 0; i < d->n_hits; i++) {
+		const struct class_hit *h = &d->hits[i];
+		hstr(&m, h->source);
+		hstr(&m, h->value);
+		hstr(&m, h->kind);
+		hstr(&m, h->brand);
+		hstr(&m, h->chip);
+		hnum(&m, (uint64_t)(int64_t)h->weight);
+		hnum(&m, (uint64_t)(int64_t)h->line);
+	}
+	return m.h;
+}
+
 json_t *output_json_device(const struct rep_device *d, int with_dests)
 {
 	json_t *o = json_object();

@@ -42,6 +42,9 @@ json_t *output_json_dest(const struct rep_dest *x);
  * x but its counters (flows, packets, bytes) and times: the same hash,
  * the same text but for those (the store keeps one record per version). */
 uint64_t output_json_dest_hash(const struct rep_dest *x, const uint8_t key[16]);
+/* The same of output_json_device(d, 0): all but its counters (packets,
+ * bytes) and times. */
+uint64_t output_json_device_hash(const struct rep_device *d, const uint8_t key[16]);
 json_t *output_json_finding(const struct finding *f);
 /* The pieces the other JSON writers of alfoil share: a time as RFC 3339
  * ("2026-11-30T08:00:00.000000Z"; 0, not known: null), and a string made

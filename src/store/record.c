@@ -30,7 +30,7 @@ struct dev_memo {
 	char id[ADDR_STRLEN];
 	uint64_t pkts_out, pkts_in, bytes_out, bytes_in, last_us;
 	uint32_t incarnation;  /* rep_device.incarnation */
-	uint64_t record_hash;  /* of the record text last written */
+	uint64_t record_hash;  /* of what its record says (output_json_device_hash) */
 	uint64_t names_day;    /* the UTC day (of now) its names were last written */
 };
 
@@ -87,6 +87,7 @@ struct memo {
 enum {
 	R_DEV_INSERT,
 	R_DEV_UPDATE,
+	R_DEV_SEEN,
 	R_DEV_HOUR,
 	R_DEST_FIND,
 	R_DEST_TOUCH,
@@ -111,6 +112,7 @@ static const char *const sql[R__COUNT] = {
 	/* label and notes are a person's: never written here */
 	[R_DEV_UPDATE] = "UPDATE devices SET maker = ?2, kind = ?3, what = ?4, brand = ?5, model = ?6, display = ?7,"
 			 " first_us = min(first_us, ?8), last_us = max(last_us, ?9), record = ?10 WHERE id = ?1",
+	[R_DEV_SEEN] = "UPDATE devices SET first_us = min(first_us, ?2), last_us = max(last_us, ?3) WHERE id = ?1",
 	[R_DEV_HOUR] = "INSERT INTO device_hours (device, hour_us, pkts_out, pkts_in, bytes_out, bytes_in)"
 		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (device, hour_us) DO UPDATE SET"
 		       " pkts_out = pkts_out + excluded.pkts_out, pkts_in = pkts_in + excluded.pkts_in,"
@@ -457,6 +459,18 @@ static int write_device(struct recorder *r, const struct rep_device *d, const ch
 	return rc;
 }
 
+/* A device seen since with the record it had: its first and last seen. */
+static int device_seen(struct recorder *r, const struct rep_device *d)
+{
+	sqlite3_stmt *q = prep(r, R_DEV_SEEN);
+	if (!q)
+		return -1;
+	text(q, 1, d->id);
+	i64(q, 2, d->first_us);
+	i64(q, 3, d->last_us);
+	return done(r, q, "recording a device");
+}
+
 static int name_cmp(const void *a, const void *b)
 {
 	const struct name_memo *x = a, *y = b;
@@ -702,14 +716,23 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		struct rep_device bare = *d;
 		bare.n_queries = 0;
 		bare.n_resolved = 0;
-		char *record = dump(output_json_device(&bare, 0));
-		if (!record)
-			return oom(r);
-		m->record_hash = siphash13(record, strlen(record), r->seed);
+		m->record_hash = output_json_device_hash(&bare, r->seed);
 		int rc = 0;
-		if (!o || o->record_hash != m->record_hash || o->last_us != m->last_us)
+		if (!o || o->record_hash != m->record_hash) {
+			/* without what the columns and device_hours hold */
+			json_t *j = output_json_device(&bare, 0);
+			static const char *const counted[] = { "first_seen", "last_seen", "packets_out", "packets_in",
+							       "bytes_out", "bytes_in" };
+			for (size_t i = 0; j && i < sizeof counted / sizeof *counted; i++)
+				json_object_del(j, counted[i]);
+			char *record = dump(j);
+			if (!record)
+				return oom(r);
 			rc = write_device(r, d, record, now_us);
-		free(record);
+			free(record);
+		} else if (o->last_us != m->last_us) {
+			rc = device_seen(r, d); /* the record stands */
+		}
 		if (rc)
 			return -1;
 	}

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 
+#include "intel/classify.h"
 #include "output/output.h"
 
 #define EVIL_NAME "cam\x1b[31mred\xe2\x80\xae<script>\"q\"'s"
@@ -361,6 +362,103 @@ out:
 	free(t0);
 }
 
+/* output_json_device(d, 0) but its counters and times, as text. */
+static char *dev_json(const struct rep_device *d)
+{
+	json_t *j = output_json_device(d, 0);
+	static const char *const counted[] = { "first_seen", "last_seen", "packets_out", "packets_in", "bytes_out",
+					       "bytes_in" };
+	for (size_t i = 0; i < sizeof counted / sizeof *counted; i++)
+		assert_int_equal(json_object_del(j, counted[i]), 0);
+	char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	assert_non_null(t);
+	return t;
+}
+
+/* output_json_device_hash(): the same for other counters, times and
+ * destinations, another for each field of the record changed. */
+static void test_device_hash(void **state)
+{
+	(void)state;
+	static const uint8_t key[16] = { 4, 5, 6 };
+	build();
+	struct rep_device base = devs[1];
+	struct rep_query qs[1] = { { "a.example", 2 } };
+	struct rep_resolved rs[1] = { { "a.example", { { 0 } }, 60 } };
+	ip(&rs[0].addr, "203.0.113.5");
+	struct class_hit hits[1] = { { "dhcp-hostname", "cam", "camera", NULL, "Xiaomi", NULL, 10, 42 } };
+	base.queries = qs, base.n_queries = 1;
+	base.resolved = rs, base.n_resolved = 1;
+	base.hits = hits, base.n_hits = 1;
+	base.infra[0].label = "NTP";
+	base.infra[0].n_dests = 2;
+	base.infra[0].n_countries = 1;
+	base.infra[0].bytes_up = 100;
+	base.infra[0].bytes_down = 200;
+	base.n_infra = 1;
+	uint64_t h0 = output_json_device_hash(&base, key);
+	char *t0 = dev_json(&base);
+	struct rep_device x = base;
+	x.first_us = 1, x.last_us = 2, x.pkts_out = 3, x.pkts_in = 4, x.bytes_out = 5, x.bytes_in = 6;
+	x.n_dests = 0, x.incarnation = 9, x.arp_requests = 7;
+	assert_true(output_json_device_hash(&x, key) == h0);
+	struct ip_addr a4, a6;
+	struct rep_name nm[1] = { { "other", "mdns" } };
+	struct rep_attr at[2] = { { "dhcp-hostname", "x" }, { "http-user-agent", "ua <b>bold</b>" } };
+	struct rep_query q2[1] = { { "a.example", 3 } };
+	struct rep_resolved r2[1] = { { "b.example", { { 0 } }, 60 } };
+	struct class_hit h2[1] = { { "dhcp-hostname", "cam", "camera", NULL, "Xiaomi", NULL, 11, 42 } };
+	r2[0].addr = rs[0].addr;
+	for (int i = 0;; i++) {
+		x = base;
+		switch (i) {
+		case 0: x.id[0] = 'a'; break;
+		case 1: x.has_mac = 0; break;
+		case 2: x.mac[5] ^= 1; break;
+		case 3: x.display[0] = 'X'; break;
+		case 4: x.label = "Kitchen"; break;
+		case 5: x.n_infra = 0; break;
+		case 6: x.infra[0].bytes_up++; break;
+		case 7: x.infra[0].label = "connectivity check"; break;
+		case 8: x.maker = NULL; break;
+		case 9: memcpy(x.maker_country, "TW", 3); break;
+		case 10: x.maker_registry = "MA-M"; break;
+		case 11: x.randomized_mac = 1; break;
+		case 12: ip(&a4, "192.168.1.104"), x.ipv4 = &a4; break;
+		case 13: x.n_ipv6 = 0; break;
+		case 14: ip(&a6, "2001:db8::104"), x.ipv6 = &a6; break;
+		case 15: x.ipv4_unproven = 1; break;
+		case 16: x.ipv6_unproven = 0; break;
+		case 17: x.names = nm; break;
+		case 18: x.gateway = 1; break;
+		case 19: x.dhcp_server = 1; break;
+		case 20: x.dns_server = 1; break;
+		case 21: x.attrs = at; break;
+		case 22: x.n_attrs = 1; break;
+		case 23: x.queries = q2; break;
+		case 24: x.resolved = r2; break;
+		case 25: x.kind = "plug"; break;
+		case 26: x.what = "doorbell"; break;
+		case 27: x.brand = NULL; break;
+		case 28: x.chip = "Espressif"; break;
+		case 29: x.confidence = 0.5; break;
+		case 30: snprintf(x.miio_model, sizeof x.miio_model, "chuangmi.camera.ipc019"); break;
+		case 31: x.hits = h2; break;
+		case 32: x.n_hits = 0; break;
+		default: goto out;
+		}
+		char *t = dev_json(&x);
+		if (!strcmp(t, t0))
+			fail_msg("change %d: the record's text is the same", i);
+		if (output_json_device_hash(&x, key) == h0)
+			fail_msg("change %d: the hash is the same: %s", i, t);
+		free(t);
+	}
+out:
+	free(t0);
+}
+
 static void test_html(void **state)
 {
 	(void)state;
@@ -395,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_dest_hash),
+		cmocka_unit_test(test_device_hash),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
