@@ -114,6 +114,15 @@ static void hnum(struct hmix *m, uint64_t v)
 	hput(m, &v, sizeof v);
 }
 
+void output_json_uncount(json_t *o)
+{
+	static const char *const counted[] = { "flows", "packets_up", "packets_down", "bytes_up", "bytes_down",
+					       "packets_out", "packets_in", "bytes_out", "bytes_in", "first_seen",
+					       "last_seen" };
+	for (size_t i = 0; o && i < sizeof counted / sizeof *counted; i++)
+		json_object_del(o, counted[i]);
+}
+
 /* Every field output_json_dest() writes but its counters (flows, packets,
  * bytes) and times (first_seen, last_seen), in its order: a field added there is added here
  * (tests/unit/test_output.c changes each one). */

@@ -45,6 +45,9 @@ uint64_t output_json_dest_hash(const struct rep_dest *x, const uint8_t key[16]);
 /* The same of output_json_device(d, 0): all but its counters (packets,
  * bytes) and times. */
 uint64_t output_json_device_hash(const struct rep_device *d, const uint8_t key[16]);
+/* A destination's or a device's object (NULL: nothing) without what those
+ * hashes leave out: its counters and times (the store's rows hold them). */
+void output_json_uncount(json_t *o);
 json_t *output_json_finding(const struct finding *f);
 /* The pieces the other JSON writers of alfoil share: a time as RFC 3339
  * ("2026-11-30T08:00:00.000000Z"; 0, not known: null), and a string made

@@ -223,7 +223,7 @@ static void drop_open(struct recorder *r)
  * new version in each run; a database without one, which the migration
  * makes, keeps this run's seed), and the highest step (seq) the versions
  * have, which this run's steps go on from. */
-static void load_dest_key(struct recorder *r)
+static void load_dest_state(struct recorder *r)
 {
 	sqlite3_stmt *q;
 	memcpy(r->dest_key, r->seed, sizeof r->dest_key);
@@ -257,7 +257,7 @@ struct recorder *recorder_new(struct store *s)
 	r->s = s;
 	r->db = store_db(s);
 	siphash_seed(r->seed);
-	load_dest_key(r);
+	load_dest_state(r);
 	return r;
 }
 
@@ -535,6 +535,18 @@ static int write_queries(struct recorder *r, const struct rep_device *d, uint64_
 	return 0;
 }
 
+/* ?1..?5: the destination's key (device, addr, proto, port, inbound); the
+ * address is formatted into addr, which must outlive the statement's run. */
+static void bind_dest_key(sqlite3_stmt *q, const struct rep_device *d, const struct rep_dest *x,
+			  char addr[ADDR_STRLEN])
+{
+	text(q, 1, d->id);
+	sqlite3_bind_text(q, 2, addr_fmt(&x->addr, addr), -1, SQLITE_STATIC);
+	i64(q, 3, x->proto);
+	i64(q, 4, x->port);
+	i64(q, 5, !!x->inbound);
+}
+
 /* The version m->ver the destination's latest again (seq: this step's,
  * 0 it is so), and its first_us first_us when that is earlier. */
 static int touch_version(struct recorder *r, struct dest_memo *m, uint64_t seq, uint64_t first_us)
@@ -574,11 +586,7 @@ static int dest_version(struct recorder *r, const struct rep_device *d, const st
 	if (!q)
 		return -1;
 	char addr[ADDR_STRLEN];
-	text(q, 1, d->id);
-	sqlite3_bind_text(q, 2, addr_fmt(&x->addr, addr), -1, SQLITE_STATIC);
-	i64(q, 3, x->proto);
-	i64(q, 4, x->port);
-	i64(q, 5, !!x->inbound);
+	bind_dest_key(q, d, x, addr);
 	i64(q, 6, m->ver_hash);
 	int rc = sqlite3_step(q);
 	m->ver = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
@@ -595,21 +603,14 @@ static int dest_version(struct recorder *r, const struct rep_device *d, const st
 		return older || x->first_us < m->ver_first ? touch_version(r, m, older ? r->seq : 0, x->first_us) : 0;
 	/* the record without what the rows count (dest_hours sums them) */
 	json_t *j = output_json_dest(x);
-	static const char *const counted[] = { "flows", "packets_up", "packets_down", "bytes_up", "bytes_down",
-					       "first_seen", "last_seen" };
-	for (size_t i = 0; j && i < sizeof counted / sizeof *counted; i++)
-		json_object_del(j, counted[i]);
+	output_json_uncount(j);
 	char *record = dump(j);
 	q = record ? prep(r, R_DEST_VERSION) : NULL;
 	if (!q) {
 		free(record);
 		return record ? -1 : oom(r);
 	}
-	text(q, 1, d->id);
-	sqlite3_bind_text(q, 2, addr_fmt(&x->addr, addr), -1, SQLITE_TRANSIENT);
-	i64(q, 3, x->proto);
-	i64(q, 4, x->port);
-	i64(q, 5, !!x->inbound);
+	bind_dest_key(q, d, x, addr);
 	text(q, 6, x->domain);
 	text(q, 7, rep_domain_src_name(x->domain_source));
 	text(q, 8, x->company);
@@ -721,10 +722,7 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		if (!o || o->record_hash != m->record_hash) {
 			/* without what the columns and device_hours hold */
 			json_t *j = output_json_device(&bare, 0);
-			static const char *const counted[] = { "first_seen", "last_seen", "packets_out", "packets_in",
-							       "bytes_out", "bytes_in" };
-			for (size_t i = 0; j && i < sizeof counted / sizeof *counted; i++)
-				json_object_del(j, counted[i]);
+			output_json_uncount(j);
 			char *record = dump(j);
 			if (!record)
 				return oom(r);

@@ -290,18 +290,23 @@ static void test_json(void **state)
 	inputs[0].live = 0;
 }
 
-/* output_json_dest() of x but its counters and times, as text. */
-static char *desc_json(const struct rep_dest *x)
+/* j (taken) as text without the n keys, each of which it must have. */
+static char *text_without(json_t *j, const char *const *keys, size_t n)
 {
-	json_t *j = output_json_dest(x);
-	static const char *const counted[] = { "flows", "packets_up", "packets_down", "bytes_up", "bytes_down",
-					       "first_seen", "last_seen" };
-	for (size_t i = 0; i < sizeof counted / sizeof *counted; i++)
-		assert_int_equal(json_object_del(j, counted[i]), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(json_object_del(j, keys[i]), 0);
 	char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	assert_non_null(t);
 	return t;
+}
+
+/* output_json_dest() of x but its counters and times, as text. */
+static char *desc_json(const struct rep_dest *x)
+{
+	static const char *const counted[] = { "flows", "packets_up", "packets_down", "bytes_up", "bytes_down",
+					       "first_seen", "last_seen" };
+	return text_without(output_json_dest(x), counted, sizeof counted / sizeof *counted);
 }
 
 /* output_json_dest_hash(): the same for other counters and times, another
@@ -314,6 +319,12 @@ static void test_dest_hash(void **state)
 	const struct rep_dest base = dests[0];
 	uint64_t h0 = output_json_dest_hash(&base, key);
 	char *t0 = desc_json(&base);
+	json_t *u = output_json_dest(&base); /* what the store keeps: the same */
+	output_json_uncount(u);
+	char *ut = json_dumps(u, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(ut, t0);
+	free(ut);
+	json_decref(u);
 	struct rep_dest x = base;
 	x.flows = 99, x.pkts_up = 5, x.pkts_down = 6, x.bytes_up = 7, x.bytes_down = 8, x.first_us = 1, x.last_us = 2;
 	x.incarnation = 77, x.n_gaps = 3, x.gap_mean = 1.5;
@@ -365,15 +376,9 @@ out:
 /* output_json_device(d, 0) but its counters and times, as text. */
 static char *dev_json(const struct rep_device *d)
 {
-	json_t *j = output_json_device(d, 0);
 	static const char *const counted[] = { "first_seen", "last_seen", "packets_out", "packets_in", "bytes_out",
 					       "bytes_in" };
-	for (size_t i = 0; i < sizeof counted / sizeof *counted; i++)
-		assert_int_equal(json_object_del(j, counted[i]), 0);
-	char *t = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	assert_non_null(t);
-	return t;
+	return text_without(output_json_device(d, 0), counted, sizeof counted / sizeof *counted);
 }
 
 /* output_json_device_hash(): the same for other counters, times and
@@ -399,6 +404,12 @@ static void test_device_hash(void **state)
 	base.n_infra = 1;
 	uint64_t h0 = output_json_device_hash(&base, key);
 	char *t0 = dev_json(&base);
+	json_t *u = output_json_device(&base, 0); /* what the store keeps: the same */
+	output_json_uncount(u);
+	char *ut = json_dumps(u, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	assert_string_equal(ut, t0);
+	free(ut);
+	json_decref(u);
 	struct rep_device x = base;
 	x.first_us = 1, x.last_us = 2, x.pkts_out = 3, x.pkts_in = 4, x.bytes_out = 5, x.bytes_in = 6;
 	x.n_dests = 0, x.incarnation = 9, x.arp_requests = 7;
