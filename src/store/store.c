@@ -294,9 +294,14 @@ struct store *store_open(const char *path, int flags, const struct store_config 
 	 * held it open for long can make it grow). The page cache is 16 MiB
 	 * (SQLite's default is 2): a transaction of many steps (watch -r)
 	 * keeps its pages in memory rather than spilling them to the WAL
-	 * before it commits, and the indexes' pages stay read. */
+	 * before it commits, and the indexes' pages stay read. Temporary
+	 * files (statement journals, the sorter of an ORDER BY or a roll-up)
+	 * live in memory: measured on watch -r of the benchmark capture they
+	 * took 77,000 of its 91,000 writes, to /var/tmp. They are bounded by
+	 * one statement's work, which our statements keep small. */
 	if (!s->readonly && (set_wal(s, err, errlen) ||
 			     exec(s, "PRAGMA cache_size = -16384", "setting the page cache", err, errlen) ||
+			     exec(s, "PRAGMA temp_store = MEMORY", "keeping temporary files in memory", err, errlen) ||
 			     exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous=NORMAL", err, errlen) ||
 			     exec(s, "PRAGMA journal_size_limit = 67108864", "limiting the WAL file", err, errlen)))
 		goto fail;
