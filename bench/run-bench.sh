@@ -132,10 +132,17 @@ print(text)
 PY
 
 # where alfoil's time goes: one more run, timing its phases (ALFOIL_TIMES)
-phases=$(ALFOIL_TIMES=1 ./alfoil inspect --json --no-progress -q -o /dev/null "$pcap" 2>&1 | grep '^times' || true)
+phases=$(ALFOIL_TIMES=1 ./alfoil inspect --json --no-progress -q -o /dev/null "$pcap" 2>&1 | grep 'times (ms)' || true)
 if [ -n "$phases" ]; then
-	echo "alfoil $phases"
-	printf '\nalfoil, one more run: %s\n' "$phases" >>"$out/results.md"
+	echo "$phases"
+	printf '\nalfoil inspect, one more run: %s\n' "${phases#alfoil inspect: }" >>"$out/results.md"
+fi
+if [[ " ${tools[*]} " == *" alfoil-watch "* ]]; then
+	phases=$(ALFOIL_TIMES=1 bench/watch-once.sh "$out/watch.db" "$pcap" 2>&1 | grep 'times (ms)' || true)
+	if [ -n "$phases" ]; then
+		echo "$phases"
+		printf '\nalfoil watch -r, one more run: %s\n' "${phases#alfoil watch: }" >>"$out/results.md"
+	fi
 fi
 
 [ "${BENCH_MEMORY:-1}" = 0 ] && exit 0

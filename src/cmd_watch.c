@@ -81,6 +81,10 @@ struct watch {
 	unsigned skip_left;
 	int want_report;      /* SIGUSR1 */
 	uint64_t first_us;    /* engine time of the first snapshot */
+	/* where the worker's time went (ALFOIL_TIMES=1), microseconds */
+	struct watch_times {
+		uint64_t report, find, step, flush;
+	} spent;
 	/* libpcap's counters from the engine's thread (on_stats), written by
 	 * the worker after its next commit: the packet thread never waits for
 	 * the database */
@@ -363,7 +367,10 @@ static int commit(struct watch *w, const struct report *rep, const struct findin
 {
 	char err[1024];
 	uint64_t t0 = engine_clock_us();
-	if (recorder_step(w->rec, rep, f, now_us, err, sizeof err) < 0)
+	int rc = recorder_step(w->rec, rep, f, now_us, err, sizeof err);
+	uint64_t t1 = engine_clock_us();
+	w->spent.step += t1 - t0;
+	if (rc < 0)
 		return failed(w, err, last);
 	/* -r: a commit when the interval has gone by, or when the open
 	 * transaction holds WATCH_BATCH_ROWS rows: the writes then go on
@@ -374,9 +381,11 @@ static int commit(struct watch *w, const struct report *rep, const struct findin
 		w->skip_left = 0;
 		return 0;
 	}
-	if (recorder_flush(w->rec, err, sizeof err) < 0)
-		return failed(w, err, last);
+	rc = recorder_flush(w->rec, err, sizeof err);
 	w->flushed_us = engine_clock_us();
+	w->spent.flush += w->flushed_us - t1;
+	if (rc < 0)
+		return failed(w, err, last);
 	if (w->fail_streak)
 		log_info("commit done again after %u that failed", w->fail_streak);
 	w->fail_streak = 0;
@@ -433,9 +442,12 @@ static int process(struct watch *w, struct snapshot *snap, const struct inspect_
 	struct findings f = { 0 };
 	struct inspect_times times = { .start = engine_clock_us() };
 	struct report *rep = inspect_report(snap, &w->il, w->home[0] ? w->home : NULL, src, &fin, &f, &times);
-	if (rep)
+	if (rep) {
+		w->spent.report += times.report - times.start;
+		w->spent.find += times.find - times.report;
 		log_debug("report %.1f ms, findings %.1f ms", (double)(times.report - times.start) / 1e3,
 			  (double)(times.find - times.report) / 1e3);
+	}
 	int rc = 0;
 	if (!rep) {
 		log_error("out of memory building the report: no commit this time");
@@ -688,6 +700,14 @@ int cmd_watch(int argc, char **argv)
 	log_info("stopped: %llu packets, %llu steps, %llu commits (%llu failed), %llu new devices",
 		 (unsigned long long)er->total, (unsigned long long)st->steps, (unsigned long long)st->commits,
 		 (unsigned long long)st->failed, (unsigned long long)st->new_devices);
+	/* ALFOIL_TIMES=1: where the time went, on stderr (docs/benchmark.md) */
+	if (getenv("ALFOIL_TIMES") && *getenv("ALFOIL_TIMES") == '1')
+		fprintf(stderr,
+			"%s: times (ms): in all %.1f, the packets waiting for the store's worker %.1f; "
+			"the worker: report %.1f, findings %.1f, store steps %.1f, commits %.1f\n",
+			cli_prog(), (double)(engine_clock_us() - er->started_us) / 1e3, (double)er->snap_wait_us / 1e3,
+			(double)w.spent.report / 1e3, (double)w.spent.find / 1e3, (double)w.spent.step / 1e3,
+			(double)w.spent.flush / 1e3);
 	free_watch(&w);
 	pthread_mutex_destroy(&w.stats_lock);
 	watch_opts_free(&o);

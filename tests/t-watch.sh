@@ -76,6 +76,15 @@ steps=$(grep -o '[0-9]* steps, [0-9]* commits' "$work/a10.err" | tail -1)
 check "-r --dest-idle 10s: a step every 10 s of packet time, before a destination goes ($steps)" \
 	test "${steps%% *}" -ge 11 -a "${steps%% *}" -le 13
 check "the steps of a run of seconds: one commit ($steps)" test "${steps#*, }" = "1 commits"
+# ALFOIL_TIMES=1 (make bench): where the time went, the worker's phases
+# adding up to no more than the whole run
+rm -f "$work/t.db"*
+times=$(ALFOIL_TIMES=1 W -r "$A" --db "$work/t.db" --dest-idle 10s 2>&1 | grep ': times (ms): ')
+if echo "$times" | awk -F'[ ,;]+' '{ for (i = 1; i <= NF; i++) v[$i] = $(i + 1); all = v["all"]
+	w = v["report"] + v["findings"] + v["steps"] + v["commits"]
+	exit !(all > 0 && v["report"] > 0 && v["steps"] > 0 && w <= all && v["worker"] <= all) }'
+then ok "ALFOIL_TIMES=1: the run's phases, the worker's within the whole ($times)"
+else not_ok "ALFOIL_TIMES=1: the run's phases, the worker's within the whole" "$times"; fi
 want=$(jq -r '.devices[] | "\(.id) \(.bytes_out) \(.bytes_in)"' "$work/a.json" | sort)
 got=$(q "$work/a10.db" "SELECT device || ' ' || SUM(bytes_out) || ' ' || SUM(bytes_in) FROM device_hours GROUP BY device" | sort)
 check "and the same bytes per device as inspect" test "$want" = "$got"

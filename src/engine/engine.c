@@ -259,7 +259,10 @@ static void snapshot_now(struct engine *e)
 		free(m);
 		return;
 	}
+	uint64_t t0 = e->live ? 0 : engine_clock_us();
 	int k = e->live ? ring_try_acquire(&e->snap_ring) : ring_acquire(&e->snap_ring);
+	if (!e->live)
+		e->res.snap_wait_us += engine_clock_us() - t0;
 	if (k < 0) {
 		e->res.snapshots_skipped++;
 		return;

@@ -148,6 +148,7 @@ struct engine_result {
 	uint64_t snapshots;          /* handed to the worker */
 	uint64_t snapshots_skipped;  /* live: the worker was behind */
 	uint64_t snapshots_failed;   /* no memory for one */
+	uint64_t snap_wait_us;       /* a file: time the packets waited for the worker */
 };
 
 struct engine;
