@@ -5,8 +5,10 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/addr.h"
+#include "lib/community_id.h"
 #include "lib/fmt.h"
 #include "lib/strpool.h"
 #include "lib/swar.h"
@@ -436,6 +438,64 @@ static void test_addr_fmt_v4(void **state)
 	assert_string_equal(addr_fmt(&a, got), "0.0.0.0");
 }
 
+/* The spec's baseline (community-id-spec, baseline/baseline_deflt.json:
+ * seed 0, base64), every entry: ICMP's type and code given as the ports,
+ * as the baseline lists them; most flows twice, once from each side. */
+static void test_community_id(void **state)
+{
+	(void)state;
+	static const struct {
+		uint8_t proto;
+		const char *src, *dst;
+		uint16_t sport, dport;
+		const char *want;
+	} v[] = {
+		{ 58, "fe80::200:86ff:fe05:80da", "fe80::260:97ff:fe07:69ea", 135, 136, "1:dGHyGvjMfljg6Bppwm3bg0LO8TY=" },
+		{ 58, "fe80::260:97ff:fe07:69ea", "fe80::200:86ff:fe05:80da", 136, 135, "1:dGHyGvjMfljg6Bppwm3bg0LO8TY=" },
+		{ 58, "fe80::260:97ff:fe07:69ea", "fe80::200:86ff:fe05:80da", 135, 136, "1:zavyT/cezQr1fmImYCwYnMXbgck=" },
+		{ 58, "fe80::200:86ff:fe05:80da", "fe80::260:97ff:fe07:69ea", 136, 135, "1:zavyT/cezQr1fmImYCwYnMXbgck=" },
+		{ 58, "3ffe:501:1800:2345::2", "3ffe:507:0:1:200:86ff:fe05:80da", 3, 0, "1:2ObVBgIn28oZvibYZhZMBgh7WdQ=" },
+		{ 58, "3ffe:501:410:0:2c0:dfff:fe47:33e", "3ffe:507:0:1:200:86ff:fe05:80da", 1, 4, "1:hLZd0XGWojozrvxqE0dWB1iM6R0=" },
+		{ 58, "3ffe:507:0:1:200:86ff:fe05:80da", "3ffe:501:0:1001::2", 128, 129, "1:+TW+HtLHvV1xnGhV1lv7XoJrqQg=" },
+		{ 58, "3ffe:501:0:1001::2", "3ffe:507:0:1:200:86ff:fe05:80da", 129, 128, "1:+TW+HtLHvV1xnGhV1lv7XoJrqQg=" },
+		{ 58, "fe80::200:86ff:fe05:80da", "ff02::2", 133, 134, "1:hO+sN4H+MG5MY/8hIrXPqc4ZQz0=" },
+		{ 58, "fe80::260:97ff:fe07:69ea", "ff02::1", 134, 133, "1:pkvHqCL88/tg1k4cPigmZXUtL00=" },
+		{ 1, "192.168.0.89", "192.168.0.1", 8, 0, "1:X0snYXpgwiv9TZtqg64sgzUn6Dk=" },
+		{ 1, "192.168.0.1", "192.168.0.89", 0, 8, "1:X0snYXpgwiv9TZtqg64sgzUn6Dk=" },
+		{ 1, "10.0.0.1", "10.0.0.2", 11, 0, "1:YHxtAirCG//0OzkcVAukqKQN9xM=" },
+		{ 6, "2001:470:e5bf:dead:4957:2174:e82c:4887", "2607:f8b0:400c:c03::1a", 63943, 25, "1:/qFaeAR+gFe1KYjMzVDsMv+wgU4=" },
+		{ 6, "2607:f8b0:400c:c03::1a", "2001:470:e5bf:dead:4957:2174:e82c:4887", 25, 63943, "1:/qFaeAR+gFe1KYjMzVDsMv+wgU4=" },
+		{ 132, "192.168.170.8", "192.168.170.56", 7, 7, "1:MP2EtRCAUIZvTw6MxJHLV7N7JDs=" },
+		{ 132, "192.168.170.56", "192.168.170.8", 7, 7, "1:MP2EtRCAUIZvTw6MxJHLV7N7JDs=" },
+		{ 6, "128.232.110.120", "66.35.250.204", 34855, 80, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=" },
+		{ 6, "66.35.250.204", "128.232.110.120", 80, 34855, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=" },
+		{ 17, "192.168.1.52", "8.8.8.8", 54585, 53, "1:d/FP5EW3wiY1vCndhwleRRKHowQ=" },
+		{ 17, "8.8.8.8", "192.168.1.52", 53, 54585, "1:d/FP5EW3wiY1vCndhwleRRKHowQ=" },
+		{ 46, "10.1.12.1", "10.1.12.2", 0, 0, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw=" },
+		{ 46, "10.1.12.2", "10.1.12.1", 0, 0, "1:KHlLkgoJW7ifUTyTSgyVfkFHzKw=" },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		struct ip_addr s, d;
+		char id[COMMUNITY_ID_LEN];
+		assert_int_equal(addr_parse(&s, v[i].src), 0);
+		assert_int_equal(addr_parse(&d, v[i].dst), 0);
+		assert_int_equal(community_id(0, &s, &d, v[i].proto, v[i].sport, v[i].dport, id), 0);
+		if (strcmp(id, v[i].want))
+			fail_msg("vector %zu (%u %s %s %u %u): %s, want %s", i, v[i].proto, v[i].src, v[i].dst,
+				 v[i].sport, v[i].dport, id, v[i].want);
+	}
+	/* a seed changes it; mixed families are refused */
+	struct ip_addr s, d, s6;
+	char id[COMMUNITY_ID_LEN];
+	assert_int_equal(addr_parse(&s, "192.168.1.52"), 0);
+	assert_int_equal(addr_parse(&d, "8.8.8.8"), 0);
+	assert_int_equal(addr_parse(&s6, "2001:db8::1"), 0);
+	assert_int_equal(community_id(1, &s, &d, 17, 54585, 53, id), 0);
+	assert_string_not_equal(id, "1:d/FP5EW3wiY1vCndhwleRRKHowQ=");
+	assert_int_equal(strlen(id), COMMUNITY_ID_LEN - 1);
+	assert_int_equal(community_id(0, &s6, &d, 17, 54585, 53, id), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_swar),
 		cmocka_unit_test(test_fast_paths),
+		cmocka_unit_test(test_community_id),
 	};
 	return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
 }
