@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
 	{ "report", cmd_report, "the report of a day, a week, any window, from the history watch keeps" },
 	{ "devices", cmd_devices, "the inventory of the history: every device seen, with its label" },
 	{ "device", cmd_device, "give a device of the history a label (a name) and notes" },
+	{ "events", cmd_events, "what watch said: new devices, destinations, countries, companies" },
 };
 
 #define N_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])

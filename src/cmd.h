@@ -20,5 +20,6 @@ int cmd_report(int argc, char **argv);  /* cmd_history.c */
 int cmd_devices(int argc, char **argv);
 int cmd_device(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 #endif

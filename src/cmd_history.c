@@ -141,7 +141,7 @@ struct report_opts {
 	struct out_opts out;
 };
 
-static int parse_time(const char *opt, const char *s, uint64_t *us)
+int history_parse_time(const char *opt, const char *s, uint64_t *us)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -156,8 +156,8 @@ static int report_option(struct report_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case R_DB: o->db = arg; break;
-	case R_SINCE: return parse_time("--since", arg, &o->w.since_us);
-	case R_UNTIL: return parse_time("--until", arg, &o->w.until_us);
+	case R_SINCE: return history_parse_time("--since", arg, &o->w.since_us);
+	case R_UNTIL: return history_parse_time("--until", arg, &o->w.until_us);
 	case R_DEVICE:
 		if (history_device_id("--device: ", arg, o->device) < 0)
 			return -1;

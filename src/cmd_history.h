@@ -16,4 +16,8 @@ int history_device_id(const char *opt, const char *s, char out[static ADDR_STRLE
 /* The database at path, which must exist; NULL after a message. */
 struct store *history_open_db(const char *path, int flags);
 
+/* --since/--until TIME (lib/when.h, against the clock now) into *us; -1
+ * after an error naming opt. */
+int history_parse_time(const char *opt, const char *s, uint64_t *us);
+
 #endif

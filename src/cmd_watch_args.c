@@ -18,7 +18,7 @@
 #include "watch.h"
 
 enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KEEPDAYS, O_KEEPNAMES,
-       O_KEEPEVENTS, O_KEEPFIND, O_RESOLVE, O_HOME, O_DATADIR, O_IEEE, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
+       O_KEEPEVENTS, O_KEEPFIND, O_RESOLVE, O_LEARN, O_HOME, O_DATADIR, O_IEEE, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
        O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW };
 
@@ -52,6 +52,9 @@ static const struct cli_opt opts[] = {
 	{ "keep-events", 0, "DAYS", O_KEEPEVENTS, "events kept DAYS (default: 90)" },
 	{ "keep-findings", 0, "DAYS", O_KEEPFIND, "resolved findings kept DAYS (default: 365)" },
 	{ "resolve-after", 0, "HOURS", O_RESOLVE, "an open finding not seen for HOURS is resolved\n(default: 24)" },
+	{ "learning", 0, "HOURS", O_LEARN, "a new device's first HOURS: its new destinations,\n"
+					   "countries and companies said in one event at the\n"
+					   "end, not one each (default: 24; 0: none)" },
 	{ NULL, 0, NULL, 0, "data and rules (SIGHUP reads the rule files again)" },
 	{ "home-country", 0, "CC", O_HOME, "the household's country (default: the country of\n"
 					    "the network's own public addresses, when seen)" },
@@ -257,6 +260,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 	case O_KEEPEVENTS: return parse_span(arg, what, 86400, "days", &o->store.keep_events_s, err, errlen);
 	case O_KEEPFIND: return parse_span(arg, what, 86400, "days", &o->store.keep_findings_s, err, errlen);
 	case O_RESOLVE: return parse_span(arg, what, 3600, "hours", &o->store.resolve_after_s, err, errlen);
+	case O_LEARN: return parse_span(arg, what, 3600, "hours", &o->store.learn_s, err, errlen);
 	case O_HOME:
 		if (!inspect_country_ok(arg)) {
 			snprintf(err, errlen, "%s: '%s' is not a two-letter country code", what, arg);

@@ -60,6 +60,10 @@ json_t *output_json_text(const char *s);
  * valid UTF-8, no control but newline and tab, nothing that reorders or
  * hides text): render's result, or -1 when out of memory or writing
  * failed. */
+/* The stream output_safe_render() writes through: what is written to it
+ * reaches dst made safe to show; fclose() it to flush (dst stays open).
+ * NULL when out of memory. */
+FILE *output_safe_open(FILE *dst);
 typedef int (*output_render_fn)(FILE *f, const struct report *r, const struct out_opts *o);
 int output_safe_render(FILE *dst, output_render_fn render, const struct report *r, const struct out_opts *o);
 

@@ -72,7 +72,7 @@ static int safe_close(void *cookie)
 	return rc;
 }
 
-static FILE *safe_open(FILE *dst)
+FILE *output_safe_open(FILE *dst)
 {
 	struct safe *s = calloc(1, sizeof *s);
 	if (!s)
@@ -87,7 +87,7 @@ static FILE *safe_open(FILE *dst)
 
 int output_safe_render(FILE *dst, output_render_fn render, const struct report *r, const struct out_opts *o)
 {
-	FILE *f = safe_open(dst);
+	FILE *f = output_safe_open(dst);
 	if (!f)
 		return -1;
 	int rc = render(f, r, o);

@@ -32,7 +32,13 @@ struct dev_memo {
 	uint32_t incarnation;  /* rep_device.incarnation */
 	uint64_t record_hash;  /* of what its record says (output_json_device_hash) */
 	uint64_t names_day;    /* the UTC day (of now) its names were last written */
+	/* its learning period (store_config.learn_s) from its first sight in
+	 * the history (first_us): LEARN_UNKNOWN until read */
+	uint8_t learn;
+	uint64_t first_us;
 };
+
+enum { LEARN_UNKNOWN, LEARN_ON, LEARN_DONE };
 
 /* What was written of a destination; the key is its first bytes. */
 struct dest_memo {
@@ -99,6 +105,9 @@ enum {
 	R_FINDING_SEEN,
 	R_RESOLVE,
 	R_EVENT,
+	R_EVENT_AGAIN,
+	R_DEV_FIRST,
+	R_LEARNED,
 	R_META,
 	R_INPUT,
 	R__COUNT
@@ -155,7 +164,18 @@ static const char *const sql[R__COUNT] = {
 			   " WHERE key = ?1",
 	[R_RESOLVE] = "UPDATE findings SET state = 'resolved' WHERE rowid IN (SELECT rowid FROM findings"
 		      " WHERE state = 'open' AND last_us < ?1 ORDER BY last_us LIMIT ?2)",
-	[R_EVENT] = "INSERT INTO events (time_us, kind, device, key, record) VALUES (?1, 'new-device', ?2, ?3, ?4)",
+	/* an event once per key; again: counted (event()) */
+	[R_EVENT] = "INSERT INTO events (time_us, kind, device, key, subject, severity, advice, last_us, state, record)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1, ?8, ?9) ON CONFLICT (key) DO NOTHING",
+	[R_EVENT_AGAIN] = "UPDATE events SET count = count + 1, time_us = min(time_us, ?2), last_us = max(last_us, ?2)"
+			  " WHERE key = ?1",
+	/* a device's first sight in the history, and whether its learning
+	 * period was summed up (or none of its events was learnt) */
+	[R_DEV_FIRST] = "SELECT (SELECT first_us FROM devices WHERE id = ?1),"
+			" EXISTS (SELECT 1 FROM events WHERE key = 'device-learned/' || ?1)",
+	/* what a device's learning period found, by kind */
+	[R_LEARNED] = "SELECT kind, count(*), group_concat(subject, ' ') FROM (SELECT kind, subject FROM events"
+		      " WHERE device = ?1 AND state = 'learning' ORDER BY time_us) GROUP BY kind ORDER BY kind",
 	/* a position never goes back: a run that skips the packets held
 	 * reports smaller ones while it skips */
 	[R_INPUT] = "INSERT INTO inputs (fingerprint, name, packets, first_us, last_us) VALUES (?1, ?2, ?3, ?4, ?4)"
@@ -185,6 +205,7 @@ struct recorder {
 	uint8_t seed[16];
 	uint8_t dest_key[16]; /* of the versions' hash: meta dest_hash_key */
 	uint64_t seq; /* of the step (dests.seq): one up each step, from the table's highest */
+	uint64_t now_us; /* of the step */
 	struct recorder_stats stats;
 	char *err;
 	size_t errlen;
@@ -404,6 +425,55 @@ static void bind_device(sqlite3_stmt *q, const struct rep_device *d, const char 
 	sqlite3_bind_text(q, 10, record, -1, SQLITE_STATIC);
 }
 
+/* ---- events ---------------------------------------------------------------- */
+
+/* One thing to say (docs/store.md, events): kind, device and subject make
+ * its key; said once, then counted. */
+struct event {
+	const char *kind, *device, *subject;
+	const char *severity, *advice;
+	const char *state; /* "new", or "learning" */
+	uint64_t time_us;
+	json_t *evidence;  /* taken (NULL: none) */
+};
+
+/* Written when its key is new (1), else counted (0); -1 with err. */
+static int event(struct recorder *r, struct event *e)
+{
+	char key[1024];
+	/* kind/device/subject, kind/device for a device's own */
+	int kn = snprintf(key, sizeof key, "%s/%s%s%s", e->kind, e->device ? e->device : "", *e->subject ? "/" : "",
+			  e->subject);
+	char *record = e->evidence ? dump(e->evidence) : NULL;
+	e->evidence = NULL;
+	sqlite3_stmt *q = prep(r, R_EVENT);
+	if (!q) {
+		free(record);
+		return -1;
+	}
+	i64(q, 1, e->time_us);
+	text(q, 2, e->kind);
+	text(q, 3, e->device);
+	sqlite3_bind_text(q, 4, key, kn < (int)sizeof key ? kn : (int)sizeof key - 1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, e->subject, -1, SQLITE_STATIC);
+	text(q, 6, e->severity);
+	text(q, 7, e->advice);
+	text(q, 8, e->state);
+	if (record)
+		sqlite3_bind_text(q, 9, record, -1, SQLITE_STATIC);
+	int rc = done(r, q, "recording an event");
+	free(record);
+	if (rc)
+		return -1;
+	if (sqlite3_changes(r->db) > 0)
+		return 1;
+	if (!(q = prep(r, R_EVENT_AGAIN)))
+		return -1;
+	sqlite3_bind_text(q, 1, key, kn < (int)sizeof key ? kn : (int)sizeof key - 1, SQLITE_STATIC);
+	i64(q, 2, e->time_us);
+	return done(r, q, "recording an event") ? -1 : 0;
+}
+
 /* A device the table did not hold, told when the transaction commits. */
 static int fresh_add(struct recorder *r, const struct rep_device *d)
 {
@@ -440,23 +510,142 @@ static int write_device(struct recorder *r, const struct rep_device *d, const ch
 	if (fresh_add(r, d))
 		return oom(r);
 	json_t *ev = json_object();
+	if (!ev)
+		return oom(r);
 	json_object_set_new(ev, "display_name", json_string(d->display));
 	json_object_set_new(ev, "maker", d->maker ? json_string(d->maker) : json_null());
 	json_object_set_new(ev, "kind", d->kind ? json_string(d->kind) : json_null());
-	char *evtext = dump(ev);
-	char key[FIND_KEY_LEN];
-	snprintf(key, sizeof key, "new-device/%s", d->id);
-	if (!evtext || !(q = prep(r, R_EVENT))) {
-		free(evtext);
-		return evtext ? -1 : oom(r);
+	struct event e = { "new-device", d->id, "", "medium",
+			   "a device this network has not had before: if nobody here knows it, find it (its maker "
+			   "and addresses are above) and take it off the network",
+			   "new", d->first_us ? d->first_us : now_us, ev };
+	return event(r, &e) < 0 ? -1 : 0;
+}
+
+/* The device's first sight in the history and where its learning period
+ * stands (m->learn, m->first_us), read once a run. */
+static int learn_read(struct recorder *r, const struct rep_device *d, struct dev_memo *m)
+{
+	sqlite3_stmt *q = prep(r, R_DEV_FIRST);
+	if (!q)
+		return -1;
+	text(q, 1, d->id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		m->first_us = sqlite3_column_type(q, 0) == SQLITE_NULL ? d->first_us
+									: (uint64_t)sqlite3_column_int64(q, 0);
+		m->learn = sqlite3_column_int(q, 1) || !store_config(r->s)->learn_s ? LEARN_DONE : LEARN_ON;
+		rc = sqlite3_step(q);
 	}
-	i64(q, 1, d->first_us ? d->first_us : now_us);
-	text(q, 2, d->id);
-	text(q, 3, key);
-	sqlite3_bind_text(q, 4, evtext, -1, SQLITE_STATIC);
-	int rc = done(r, q, "recording a new-device event");
-	free(evtext);
-	return rc;
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		store_err(r->s, r->err, r->errlen, "reading a device's first sight");
+		return -1;
+	}
+	return 0;
+}
+
+/* A device past its learning period: what it found, in one event
+ * (device-learned), when it found anything. */
+static int learn_end(struct recorder *r, const struct rep_device *d, struct dev_memo *m, uint64_t now_us)
+{
+	m->learn = LEARN_DONE;
+	sqlite3_stmt *q = prep(r, R_LEARNED);
+	if (!q)
+		return -1;
+	text(q, 1, d->id);
+	json_t *ev = json_object();
+	int rc, any = 0;
+	while (ev && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(q, 0);
+		const char *subjects = (const char *)sqlite3_column_text(q, 2);
+		json_t *o = json_object();
+		json_object_set_new(o, "count", json_integer(sqlite3_column_int64(q, 1)));
+		json_object_set_new(o, "subjects", json_string(subjects ? subjects : ""));
+		json_object_set_new(ev, kind ? kind : "?", o);
+		any = 1;
+	}
+	sqlite3_reset(q);
+	if (!ev)
+		return oom(r);
+	if (rc != SQLITE_DONE) {
+		json_decref(ev);
+		store_err(r->s, r->err, r->errlen, "reading a device's learning period");
+		return -1;
+	}
+	if (!any) {
+		json_decref(ev);
+		return 0;
+	}
+	json_object_set_new(ev, "hours", json_integer((json_int_t)(store_config(r->s)->learn_s / 3600)));
+	struct event e = { "device-learned", d->id, "", "info",
+			   "what this device did in its first hours, in one: from now on each new destination, "
+			   "country or company is an event of its own",
+			   "new", now_us, ev };
+	return event(r, &e) < 0 ? -1 : 0;
+}
+
+static const char *dest_subject(const struct recorder *r, const struct rep_dest *x, char *buf, size_t n)
+{
+	char a[ADDR_STRLEN];
+	return store_dest_subject(r->s, x->domain, x->asn, addr_fmt(&x->addr, a), buf, n);
+}
+
+static json_t *dest_evidence(const struct rep_dest *x)
+{
+	char a[ADDR_STRLEN];
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "address", json_string(addr_fmt(&x->addr, a)));
+	json_object_set_new(o, "proto", json_string(rep_proto_name(x->proto)));
+	json_object_set_new(o, "port", json_integer(x->port));
+	json_object_set_new(o, "domain", x->domain && *x->domain ? json_string(x->domain) : json_null());
+	json_object_set_new(o, "country", x->country[0] ? json_string(x->country) : json_null());
+	json_object_set_new(o, "asn", x->asn ? json_integer(x->asn) : json_null());
+	json_object_set_new(o, "org", x->org ? json_string(x->org) : json_null());
+	json_object_set_new(o, "company", x->company ? json_string(x->company) : json_null());
+	json_object_set_new(o, "inbound", json_boolean(x->inbound));
+	json_object_set_new(o, "bytes_up", json_integer((json_int_t)x->bytes_up));
+	json_object_set_new(o, "bytes_down", json_integer((json_int_t)x->bytes_down));
+	return o;
+}
+
+/* A version of an internet destination the tables did not hold: a new
+ * destination, country or company of the device when its key is new
+ * (a new address of a known domain is not). In its learning period they
+ * are kept as learnt, said at its end in one. */
+static int dest_events(struct recorder *r, const struct rep_device *d, const struct rep_dest *x, uint64_t now_us)
+{
+	if (!x->internet || x->inbound)
+		return 0;
+	const struct dev_memo *m = &r->cur.dev[r->cur.n_dev - 1];
+	const char *state = m->learn == LEARN_ON ? "learning" : "new";
+	uint64_t t = x->first_us ? x->first_us : now_us;
+	char subj[300];
+	struct event e = { "new-destination", d->id, dest_subject(r, x, subj, sizeof subj), "low",
+			   "a destination this device never used before: if its maker's app does not need it, "
+			   "alfoil profile and enforce can hold the device to what it used so far",
+			   state, t, dest_evidence(x) };
+	if (event(r, &e) < 0)
+		return -1;
+	if (x->country[0]) {
+		struct event c = { "new-country", d->id, x->country, x->abroad ? "medium" : "low",
+				   "the device sends data to a country it never did before: a firmware or cloud "
+				   "change, or a region setting in its app; if unexpected, hold it with alfoil enforce",
+				   state, t, dest_evidence(x) };
+		if (event(r, &c) < 0)
+			return -1;
+	}
+	if (x->company && *x->company) {
+		struct event c = { "new-company", d->id, x->company, "low",
+				   "the device talks to a company's cloud it never did before: check that its "
+				   "maker names that company (a white-label device often does not)",
+				   state, t, dest_evidence(x) };
+		if (event(r, &c) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* A device seen since with the record it had: its first and last seen. */
@@ -637,7 +826,7 @@ static int dest_version(struct recorder *r, const struct rep_device *d, const st
 		return -1;
 	}
 	r->rows++;
-	return 0;
+	return dest_events(r, d, x, r->now_us);
 }
 
 static int write_dest(struct recorder *r, const struct rep_device *d, const struct rep_dest *x)
@@ -734,6 +923,15 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		if (rc)
 			return -1;
 	}
+	if (o) {
+		m->learn = o->learn;
+		m->first_us = o->first_us;
+	}
+	if (m->learn == LEARN_UNKNOWN && learn_read(r, d, m))
+		return -1;
+	if (m->learn == LEARN_ON && now_us >= m->first_us + store_config(r->s)->learn_s * US &&
+	    learn_end(r, d, m, now_us))
+		return -1;
 	const struct dev_memo *base = remade ? NULL : o;
 	uint64_t d1 = m->pkts_out - (base ? base->pkts_out : 0), d2 = m->pkts_in - (base ? base->pkts_in : 0);
 	uint64_t d3 = m->bytes_out - (base ? base->bytes_out : 0), d4 = m->bytes_in - (base ? base->bytes_in : 0);
@@ -1018,6 +1216,7 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 	set_err(r, err, errlen);
 	r->n_told = 0;
 	r->seq++;
+	r->now_us = now_us;
 	if (memo_alloc(r, rep) || (!r->open && store_begin(r->s, r->err, r->errlen)))
 		goto fail;
 	if (record_meta(r, rep) || record_marks(r, now_us))

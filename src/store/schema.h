@@ -175,4 +175,41 @@
 	"    AND NOT EXISTS (SELECT 1 FROM dest_day_counts WHERE dest = OLD.dest);\n" \
 	"END;\n"
 
+/* What a new-destination event is about, from a dests row: the SQL
+ * function dest_subject() the store registers (store_dest_subject(), which
+ * the recorder calls too). */
+#define STORE_EVENT_DEST_SUBJECT "dest_subject(domain, asn, addr)"
+
+/* Version 4: events said once. An event is one row per (kind, device,
+ * subject): its key, unique, says which ("new-destination/DEV/SUBJECT");
+ * the same again counts (count, last_us) rather than adding a row. subject:
+ * what it is about (a domain, a country, a company; '' for a device's own);
+ * severity: info, low, medium, high; advice: one line for a person; state:
+ * 'new' (to be said), 'learning' (in a device's learning period: known, not
+ * said one by one), 'acked'. What the history already held when it was
+ * made is known, not new: a row each, state 'acked'. Retention is by last
+ * sight (events_last). */
+#define STORE_SCHEMA_V4 \
+	"ALTER TABLE events ADD COLUMN subject TEXT NOT NULL DEFAULT '';\n" \
+	"ALTER TABLE events ADD COLUMN severity TEXT NOT NULL DEFAULT 'info';\n" \
+	"ALTER TABLE events ADD COLUMN advice TEXT;\n" \
+	"ALTER TABLE events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;\n" \
+	"ALTER TABLE events ADD COLUMN last_us INTEGER;\n" \
+	"ALTER TABLE events ADD COLUMN state TEXT NOT NULL DEFAULT 'new';\n" \
+	"UPDATE events SET last_us = time_us;\n" \
+	"UPDATE events SET key = kind || '/' || ifnull(device, '') || '/' || id WHERE key IS NULL;\n" \
+	"DELETE FROM events WHERE id NOT IN (SELECT min(id) FROM events GROUP BY key);\n" \
+	"CREATE UNIQUE INDEX events_key ON events (key);\n" \
+	"CREATE INDEX events_last ON events (last_us);\n" \
+	"INSERT OR IGNORE INTO events (time_us, kind, device, key, subject, last_us, state)\n" \
+	"  SELECT min(first_us), 'new-destination', device, 'new-destination/' || device || '/' || " STORE_EVENT_DEST_SUBJECT ",\n" \
+	"  " STORE_EVENT_DEST_SUBJECT ", max(first_us), 'acked' FROM dests WHERE scope = 'internet'\n" \
+	"  GROUP BY device, " STORE_EVENT_DEST_SUBJECT ";\n" \
+	"INSERT OR IGNORE INTO events (time_us, kind, device, key, subject, last_us, state)\n" \
+	"  SELECT min(first_us), 'new-country', device, 'new-country/' || device || '/' || country, country,\n" \
+	"  max(first_us), 'acked' FROM dests WHERE scope = 'internet' AND country IS NOT NULL GROUP BY device, country;\n" \
+	"INSERT OR IGNORE INTO events (time_us, kind, device, key, subject, last_us, state)\n" \
+	"  SELECT min(first_us), 'new-company', device, 'new-company/' || device || '/' || company, company,\n" \
+	"  max(first_us), 'acked' FROM dests WHERE scope = 'internet' AND company IS NOT NULL GROUP BY device, company;\n"
+
 #endif

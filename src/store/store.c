@@ -1,5 +1,6 @@
 /* store.c - the database: opening, migrations, pragmas, labels, capture
  * counters, and the bounded rollup and retention step (docs/store.md). */
+#include <libpsl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ static const char *const migrations[] = {
 	STORE_SCHEMA_V1,
 	STORE_SCHEMA_V2,
 	STORE_SCHEMA_V3,
+	STORE_SCHEMA_V4,
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_VERSION, "one migration per version");
 
@@ -81,8 +83,9 @@ static const char *const sql[ST__COUNT] = {
 	[ST_KEEP_DEV_DAYS] = "DELETE FROM device_days WHERE rowid IN (" OLDEST("device_days", "day_us") ")",
 	[ST_KEEP_NAMES] = "DELETE FROM names WHERE rowid IN (" OLDEST("names", "last_us") ")",
 	[ST_KEEP_QUERIES] = "DELETE FROM queries WHERE rowid IN (" OLDEST("queries", "last_us") ")",
-	[ST_KEEP_EVENTS] = "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE time_us < ?1"
-			   " ORDER BY time_us, id LIMIT ?2)",
+	/* by last sight: an event that keeps coming stays (and is not new) */
+	[ST_KEEP_EVENTS] = "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE last_us < ?1"
+			   " ORDER BY last_us, id LIMIT ?2)",
 	[ST_KEEP_FINDINGS] = "DELETE FROM findings WHERE rowid IN (SELECT rowid FROM findings"
 			     " WHERE state = 'resolved' AND last_us < ?1 ORDER BY last_us LIMIT ?2)",
 	[ST_KEEP_CAPSTATS] = "DELETE FROM capture_stats WHERE rowid IN (" OLDEST("capture_stats", "time_us") ")",
@@ -95,7 +98,10 @@ struct store {
 	struct store_config cfg;
 	sqlite3_stmt *st[ST__COUNT];
 	uint64_t dest_epoch; /* one up when day rows went (and versions may have, store_dest_epoch) */
+	psl_ctx_t *psl;      /* the public suffixes (store_dest_subject) */
 };
+
+static void sql_dest_subject(sqlite3_context *c, int argc, sqlite3_value **v);
 
 void store_config_default(struct store_config *c)
 {
@@ -106,6 +112,7 @@ void store_config_default(struct store_config *c)
 		.keep_events_s = 90 * DAY_S,
 		.keep_findings_s = 365 * DAY_S,
 		.resolve_after_s = DAY_S,
+		.learn_s = DAY_S,
 		.prune_rows = 2000,
 	};
 }
@@ -305,6 +312,15 @@ struct store *store_open(const char *path, int flags, const struct store_config 
 			     exec(s, "PRAGMA synchronous = NORMAL", "setting synchronous=NORMAL", err, errlen) ||
 			     exec(s, "PRAGMA journal_size_limit = 67108864", "limiting the WAL file", err, errlen)))
 		goto fail;
+	/* the public suffix list: the newest of libpsl's own and the system's
+	 * (Debian's publicsuffix); without it, a destination's subject is its
+	 * whole name */
+	s->psl = psl_latest(NULL);
+	if (!s->readonly && sqlite3_create_function(s->db, "dest_subject", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, s,
+						    sql_dest_subject, NULL, NULL) != SQLITE_OK) {
+		store_err(s, err, errlen, "registering dest_subject()");
+		goto fail;
+	}
 	if (migrate(s, err, errlen))
 		goto fail;
 	return s;
@@ -320,8 +336,46 @@ void store_close(struct store *s)
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
+	psl_free(s->psl);
 	free(s->path);
 	free(s);
+}
+
+const char *store_dest_subject(const struct store *s, const char *domain, uint32_t asn, const char *addr, char *buf,
+			       size_t n)
+{
+	if (domain && *domain) {
+		size_t i = 0;
+		for (; domain[i] && i + 1 < n; i++)
+			buf[i] = (char)(domain[i] >= 'A' && domain[i] <= 'Z' ? domain[i] + 32 : domain[i]);
+		buf[i] = '\0';
+		while (i && buf[i - 1] == '.')
+			buf[--i] = '\0';
+		const char *reg = s->psl && *buf ? psl_registrable_domain(s->psl, buf) : NULL;
+		if (reg && reg != buf)
+			memmove(buf, reg, strlen(reg) + 1);
+		if (*buf)
+			return buf;
+	}
+	if (asn)
+		snprintf(buf, n, "AS%u", (unsigned)asn);
+	else
+		snprintf(buf, n, "%s", addr ? addr : "");
+	return buf;
+}
+
+/* dest_subject(domain, asn, addr): store_dest_subject() in SQL, for the
+ * migration that makes the events of what the history held. */
+static void sql_dest_subject(sqlite3_context *c, int argc, sqlite3_value **v)
+{
+	(void)argc;
+	const struct store *s = sqlite3_user_data(c);
+	char buf[300];
+	const char *domain = (const char *)sqlite3_value_text(v[0]);
+	sqlite3_int64 asn = sqlite3_value_int64(v[1]);
+	const char *addr = (const char *)sqlite3_value_text(v[2]);
+	store_dest_subject(s, domain, asn > 0 && asn <= UINT32_MAX ? (uint32_t)asn : 0, addr, buf, sizeof buf);
+	sqlite3_result_text(c, buf, -1, SQLITE_TRANSIENT);
 }
 
 struct sqlite3 *store_db(struct store *s)

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_VERSION 3 /* PRAGMA user_version of the schema this build makes */
+#define STORE_VERSION 4 /* PRAGMA user_version of the schema this build makes */
 
 struct store;
 struct sqlite3;
@@ -27,6 +27,8 @@ struct store_config {
 	uint64_t keep_events_s;    /* events (default 90 d) */
 	uint64_t keep_findings_s;  /* resolved findings (default 365 d) */
 	uint64_t resolve_after_s;  /* an open finding not seen this long: resolved (default 1 d) */
+	uint64_t learn_s;          /* a new device's learning period: its new-* events
+				    * summed in one (default 1 d; 0: none) */
 	unsigned prune_rows;       /* rows per table per prune step (default 2000) */
 };
 void store_config_default(struct store_config *c);
@@ -39,6 +41,11 @@ void store_config_default(struct store_config *c);
 struct store *store_open(const char *path, int flags, const struct store_config *c, char *err, size_t errlen);
 void store_close(struct store *s);
 struct sqlite3 *store_db(struct store *s);          /* for history.c */
+/* What a new-destination event is about (docs/store.md, events): the
+ * registrable domain of domain in lower case (the public suffix list),
+ * else "AS<asn>", else addr. In buf (n bytes), returned. */
+const char *store_dest_subject(const struct store *s, const char *domain, uint32_t asn, const char *addr, char *buf,
+			       size_t n);
 const struct store_config *store_config(const struct store *s);
 const char *store_path(const struct store *s);
 

@@ -277,6 +277,16 @@ static void test_migrate_v2(void **state)
 			 SQLITE_OK);
 	assert_int_equal(q1(s, "SELECT count(*) FROM dests"), 4);
 	assert_int_equal(q1(s, "SELECT bytes_up FROM dest_days WHERE device = '02:00:00:00:00:03'"), 1);
+	/* version 4: what the history held is known (acked), by subject: the
+	 * registrable domain, else the address */
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE state = 'acked' AND key ="
+			       " 'new-destination/02:00:00:00:00:01/a.example'"),
+			 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE state = 'acked' AND key ="
+			       " 'new-destination/02:00:00:00:00:02/198.51.100.7'"),
+			 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE key = 'new-country/02:00:00:00:00:01/US'"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE key = 'new-company/02:00:00:00:00:01/Example'"), 1);
 	integrity_ok(s);
 	store_close(s);
 	/* kept 10 days, at a time 40 days on: the days go, and their
@@ -647,7 +657,7 @@ static void test_retention_prunes(void **state)
 	assert_int_equal(q1(s, "SELECT count(*) FROM dest_days"), 0);
 	assert_int_equal(q1(s, "SELECT count(*) FROM device_days"), 0);
 	assert_int_equal(q1(s, "SELECT count(*) FROM names"), 1);
-	assert_int_equal(q1(s, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device'"), 1);
 	assert_int_equal(q1(s, "SELECT count(*) FROM queries"), 2);
 	assert_int_equal(store_capture_stats(s, T0, "eth0", 100, 1, 2, err, sizeof err), 0);
 	assert_int_equal(q1(s, "SELECT count(*) FROM capture_stats"), 1);
@@ -656,7 +666,7 @@ static void test_retention_prunes(void **state)
 	assert_int_equal(q1(s, "SELECT count(*) FROM names"), 0);
 	assert_int_equal(q1(s, "SELECT count(*) FROM queries"), 0);
 	assert_int_equal(q1(s, "SELECT count(*) FROM capture_stats"), 0);
-	assert_int_equal(q1(s, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device'"), 1);
 	assert_int_equal(store_prune(s, T0 + 35 * DAY, err, sizeof err), 0);
 	assert_int_equal(q1(s, "SELECT count(*) FROM events"), 0);
 	assert_int_equal(q1(s, "SELECT count(*) FROM findings"), 2);
@@ -870,7 +880,9 @@ static void test_new_device_event_once(void **state)
 	commit_ok(r, &f->rep, NULL, T0 + 10);
 	assert_int_equal(recorder_stats(r)->new_devices, 1); /* the second device only */
 	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device'"), 2);
-	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE device = '02:00:00:00:00:01'"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE device = '02:00:00:00:00:01'"
+			       " AND kind = 'new-device'"),
+			 1);
 	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE key = 'new-device/02:00:00:00:00:02'"
 			       " AND json_extract(record, '$.display_name') = 'plug-2'"),
 			 1);
@@ -1005,11 +1017,92 @@ static void test_capture_sums(void **state)
 	tmpdb_drop(&t);
 }
 
+/* A destination the history never had: new-destination (its registrable
+ * domain), new-country and new-company, once each and then counted; the
+ * same again from a second run: nothing new. With a learning period they
+ * are kept as learnt and said at its end in one device-learned event. */
+static void test_dest_events(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store_config c;
+	store_config_default(&c);
+	c.learn_s = 0;
+	struct store *s = open_ok(t.path, &c);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 2);
+	for (size_t k = 0; k < 2; k++) {
+		f->dest[0][k].domain = k ? "B.Example.COM." : "a.example.com";
+		f->dest[0][k].company = "Example Cloud";
+	}
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE state = 'new'"), 4);
+	assert_int_equal(q1(s, "SELECT count FROM events WHERE key = 'new-destination/02:00:00:00:00:01/example.com'"
+			       " AND subject = 'example.com' AND severity = 'low' AND advice IS NOT NULL"),
+			 2);
+	assert_int_equal(q1(s, "SELECT count FROM events WHERE key = 'new-country/02:00:00:00:00:01/US'"
+			       " AND severity = 'low'"),
+			 2);
+	assert_int_equal(q1(s, "SELECT count FROM events WHERE key = 'new-company/02:00:00:00:00:01/Example Cloud'"), 2);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-destination'"
+			       " AND json_extract(record, '$.address') = '203.0.113.1'"
+			       " AND json_extract(record, '$.port') = 443"),
+			 1);
+	recorder_free(r);
+	store_close(s);
+	/* a second run, the same destinations: the versions are there */
+	s = open_ok(t.path, &c);
+	r = recorder_new(s);
+	fake_set(f, 1, T0 + 10);
+	commit_ok(r, &f->rep, NULL, T0 + 10);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events"), 4);
+	assert_int_equal(q1(s, "SELECT sum(count) FROM events"), 7);
+	recorder_free(r);
+	store_close(s);
+	tmpdb_drop(&t);
+
+	/* learning for an hour */
+	tmpdb_make(&t);
+	c.learn_s = 3600;
+	s = open_ok(t.path, &c);
+	r = recorder_new(s);
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE state = 'learning'"), 3);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE state = 'new'"), 1); /* new-device */
+	fake_set(f, 2, T0 + HOUR / 2);
+	commit_ok(r, &f->rep, NULL, T0 + HOUR / 2);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-learned'"), 0);
+	fake_set(f, 3, T0 + 2 * HOUR);
+	commit_ok(r, &f->rep, NULL, T0 + 2 * HOUR);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-learned' AND state = 'new'"
+			       " AND json_extract(record, '$.new-destination.count') = 1"
+			       " AND json_extract(record, '$.new-country.subjects') = 'US'"),
+			 1);
+	/* said once, also after a restart */
+	recorder_free(r);
+	store_close(s);
+	s = open_ok(t.path, &c);
+	r = recorder_new(s);
+	fake_set(f, 4, T0 + 3 * HOUR);
+	commit_ok(r, &f->rep, NULL, T0 + 3 * HOUR);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-learned'"), 1);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrate_reopen),
 		cmocka_unit_test(test_migrate_v2),
+		cmocka_unit_test(test_dest_events),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_newer_version_refused),
 		cmocka_unit_test(test_deltas_sum_to_the_report),

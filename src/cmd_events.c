@@ -1,0 +1,227 @@
+/* cmd_events.c - `alfoil events`: what alfoil watch said, from the
+ * history's events table (store/events.h), as lines for a person or JSON
+ * Lines for a program. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "cmd_history.h"
+#include "lib/cli.h"
+#include "lib/fmt.h"
+#include "output/output.h"
+#include "store/events.h"
+#include "store/store.h"
+
+enum { E_DB = 256, E_SINCE, E_DEVICE, E_ALL, E_JSON, E_FOLLOW };
+
+static const struct cli_opt events_opts[] = {
+	{ "db", 0, "PATH", E_DB, "the database alfoil watch writes (default:\n" DEFAULT_DB ")" },
+	{ "since", 0, "TIME", E_SINCE, "events first seen from TIME: 24h, 7d, 90m (that\n"
+				       "long ago), 2026-11-30 (its start, UTC) or RFC 3339\n"
+				       "(default: all)" },
+	{ "device", 0, "MAC", E_DEVICE, "this device's only" },
+	{ "all", 0, NULL, E_ALL, "also what a device's learning period found (said in\n"
+				 "its device-learned event) and what the history held\n"
+				 "before events were kept" },
+	{ "json", 0, NULL, E_JSON, "JSON Lines: an object a line (time, last_seen, type,\n"
+				   "severity, count, device {mac, label, name}, subject,\n"
+				   "evidence, advice, state, id)" },
+	{ "follow", 0, NULL, E_FOLLOW, "then wait for more, a line each as watch writes them,\n"
+				       "until interrupted" },
+	{ "help", 'h', NULL, 'h', "this text" },
+};
+
+static const struct cli_cmd events_cmd = {
+	"alfoil events",
+	"alfoil events [--db PATH] [--since TIME] [--device MAC] [--all] [--json] [--follow]",
+	"What alfoil watch said, oldest first: a device new to the network, a\n"
+	"destination, country or company a device never used before, the end of a\n"
+	"new device's learning period. Each is said once for its device and subject\n"
+	"and then counted (xN, and when it was last seen). A line gives the time,\n"
+	"severity, kind, device (its label when it has one), subject and evidence,\n"
+	"then one line of advice. The database is opened read-only.",
+	events_opts, sizeof events_opts / sizeof events_opts[0],
+	NULL,
+	"  0  ok\n"
+	"  1  usage error, or the database could not be read",
+	"  alfoil events --since 24h\n"
+	"  alfoil events --device 78:11:dc:5b:a0:e4 --all\n"
+	"  alfoil events --json --follow | jq -c 'select(.severity == \"medium\")'",
+};
+
+struct out {
+	FILE *f;    /* text: through output_safe_open() */
+	int json;
+	int err;
+};
+
+static json_t *jtext(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+/* The evidence as "key value, ..." for a line of text. */
+static void evidence_text(FILE *f, const char *record)
+{
+	json_error_t je;
+	json_t *o = record ? json_loads(record, 0, &je) : NULL;
+	const char *k;
+	json_t *v;
+	int n = 0;
+	json_object_foreach (o, k, v) {
+		if (json_is_null(v) || !strcmp(k, "display_name")) /* the line names the device */
+			continue;
+		fprintf(f, "%s%s ", n++ ? ", " : "", k);
+		if (json_is_string(v))
+			fputs(json_string_value(v), f);
+		else if (json_is_object(v) && json_is_integer(json_object_get(v, "count")))
+			fprintf(f, "%lld (%s)", (long long)json_integer_value(json_object_get(v, "count")),
+				json_string_value(json_object_get(v, "subjects")) ? json_string_value(json_object_get(v, "subjects"))
+										   : "");
+		else {
+			char *t = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+			fputs(t ? t : "?", f);
+			free(t);
+		}
+	}
+	json_decref(o);
+}
+
+static int print_event(void *ctx, const struct store_event *e)
+{
+	struct out *o = ctx;
+	char t1[32], t2[32];
+	if (o->json) {
+		json_t *j = json_object(), *d = json_object();
+		json_error_t je;
+		json_t *ev = e->record ? json_loads(e->record, 0, &je) : NULL;
+		json_object_set_new(j, "time", output_json_time(e->time_us));
+		json_object_set_new(j, "last_seen", output_json_time(e->last_us));
+		json_object_set_new(j, "type", json_string(e->kind));
+		json_object_set_new(j, "severity", jtext(e->severity));
+		json_object_set_new(j, "count", json_integer((json_int_t)e->count));
+		json_object_set_new(d, "mac", jtext(e->device));
+		json_object_set_new(d, "label", jtext(e->label));
+		json_object_set_new(d, "name", jtext(e->display));
+		json_object_set_new(j, "device", e->device ? d : (json_decref(d), json_null()));
+		json_object_set_new(j, "subject", jtext(e->subject));
+		json_object_set_new(j, "evidence", json_is_object(ev) ? ev : (json_decref(ev), json_object()));
+		json_object_set_new(j, "advice", jtext(e->advice));
+		json_object_set_new(j, "state", jtext(e->state));
+		json_object_set_new(j, "id", json_integer(e->id));
+		if (json_dumpf(j, o->f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0)
+			o->err = 1;
+		fputc('\n', o->f);
+		json_decref(j);
+	} else {
+		fprintf(o->f, "%.19s  %-6s  %-15s  ", fmt_time(t1, e->time_us, 0), e->severity ? e->severity : "-", e->kind);
+		/* its label, else the name the reports give it, and its MAC
+		 * when that does not say it */
+		const char *name = e->label ? e->label : e->display;
+		if (e->device && name && !strstr(name, e->device))
+			fprintf(o->f, "%s [%s]", name, e->device);
+		else
+			fputs(name ? name : e->device ? e->device : "-", o->f);
+		if (e->subject && *e->subject)
+			fprintf(o->f, "  %s", e->subject);
+		if (e->count > 1)
+			fprintf(o->f, "  x%llu, last %.19s", (unsigned long long)e->count, fmt_time(t2, e->last_us, 0));
+		if (e->state && strcmp(e->state, "new"))
+			fprintf(o->f, "  [%s]", e->state);
+		fputc('\n', o->f);
+		if (e->record) {
+			fputs("    ", o->f);
+			evidence_text(o->f, e->record);
+			fputc('\n', o->f);
+		}
+		if (e->advice)
+			fprintf(o->f, "    advice: %s\n", e->advice);
+	}
+	if (fflush(o->f) != 0)
+		o->err = 1;
+	return o->err;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+int cmd_events(int argc, char **argv)
+{
+	cli_set_prog("alfoil events");
+	const char *db = DEFAULT_DB;
+	struct store_event_query q = { 0 };
+	int json = 0, follow = 0, c, n_ops;
+	struct cli_parser p;
+	cli_init(&p, &events_cmd, argc, argv, 1);
+	while ((c = cli_next(&p)) != CLI_DONE) {
+		if (c == CLI_BAD)
+			return EXIT_USAGE;
+		switch (c) {
+		case 'h': cli_help(stdout, &events_cmd); return EXIT_OK;
+		case E_DB: db = p.arg; break;
+		case E_DEVICE: q.device = p.arg; break;
+		case E_ALL: q.all = 1; break;
+		case E_JSON: json = 1; break;
+		case E_FOLLOW: follow = 1; break;
+		case E_SINCE:
+			if (history_parse_time("--since", p.arg, &q.since_us) < 0)
+				return EXIT_USAGE;
+			break;
+		}
+	}
+	char **ops = cli_operands(&p, &n_ops);
+	if (n_ops) {
+		cli_error("unexpected '%s' (--device MAC chooses a device)", ops[0]);
+		cli_try_help(&events_cmd);
+		return EXIT_USAGE;
+	}
+	struct store *s = history_open_db(db, STORE_READONLY);
+	if (!s)
+		return EXIT_USAGE;
+	struct out o = { json ? stdout : output_safe_open(stdout), json, 0 };
+	if (!o.f) {
+		store_close(s);
+		cli_error("out of memory");
+		return EXIT_USAGE;
+	}
+	if (follow) {
+		struct sigaction sa = { .sa_handler = on_signal };
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	char err[1024];
+	int status = EXIT_OK;
+	for (;;) {
+		int64_t top = store_events(s, &q, print_event, &o, err, sizeof err);
+		if (top < 0) {
+			cli_error("%s", err);
+			status = EXIT_USAGE;
+			break;
+		}
+		q.after_id = top;
+		if (!follow || o.err || stop)
+			break;
+		sleep(1);
+		if (stop)
+			break;
+	}
+	store_close(s);
+	if (o.f != stdout && fclose(o.f) != 0)
+		o.err = 1;
+	if (o.err || fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("writing standard output failed: %s", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return status;
+}
