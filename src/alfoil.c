@@ -26,6 +26,7 @@ static const struct subcommand subcommands[] = {
 	{ "devices", cmd_devices, "the inventory of the history: every device seen, with its label" },
 	{ "device", cmd_device, "give a device of the history a label (a name) and notes" },
 	{ "events", cmd_events, "what watch said: new devices, destinations, countries, companies" },
+	{ "mute", cmd_mute, "stop a device's events of a kind (and subject) from being said" },
 };
 
 #define N_SUBCOMMANDS (sizeof subcommands / sizeof subcommands[0])

@@ -21,5 +21,6 @@ int cmd_devices(int argc, char **argv);
 int cmd_device(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_mute(int argc, char **argv);  /* cmd_events.c */
 
 #endif

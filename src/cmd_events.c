@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -14,6 +15,7 @@
 #include "cmd_history.h"
 #include "lib/cli.h"
 #include "lib/fmt.h"
+#include "lib/utf8.h"
 #include "output/output.h"
 #include "store/events.h"
 #include "store/store.h"
@@ -39,20 +41,24 @@ static const struct cli_opt events_opts[] = {
 
 static const struct cli_cmd events_cmd = {
 	"alfoil events",
-	"alfoil events [--db PATH] [--since TIME] [--device MAC] [--all] [--json] [--follow]",
+	"alfoil events [--db PATH] [--since TIME] [--device MAC] [--all] [--json] [--follow]\n"
+	"alfoil events [--db PATH] ack ID...",
 	"What alfoil watch said, oldest first: a device new to the network, a\n"
 	"destination, country or company a device never used before, the end of a\n"
 	"new device's learning period. Each is said once for its device and subject\n"
 	"and then counted (xN, and when it was last seen). A line gives the time,\n"
 	"severity, kind, device (its label when it has one), subject and evidence,\n"
-	"then one line of advice. The database is opened read-only.",
+	"then one line of advice (--json: its id). The database is opened read-only.\n"
+	"ack ID... acknowledges events: they are no longer listed (but with --all).\n"
+	"alfoil mute keeps a device's events of a kind from being said at all.",
 	events_opts, sizeof events_opts / sizeof events_opts[0],
 	NULL,
 	"  0  ok\n"
 	"  1  usage error, or the database could not be read",
 	"  alfoil events --since 24h\n"
 	"  alfoil events --device 78:11:dc:5b:a0:e4 --all\n"
-	"  alfoil events --json --follow | jq -c 'select(.severity == \"medium\")'",
+	"  alfoil events --json --follow | jq -c 'select(.severity == \"medium\")'\n"
+	"  alfoil events ack 12 15",
 };
 
 struct out {
@@ -148,6 +154,50 @@ static int print_event(void *ctx, const struct store_event *e)
 	return o->err;
 }
 
+/* alfoil events ack ID...: each id acknowledged, or named when it is
+ * none (the others are done). */
+static int events_ack(const char *db, char **ids, int n)
+{
+	if (!n) {
+		cli_error("ack: which events? (ack ID..., the ids of alfoil events --json)");
+		return EXIT_USAGE;
+	}
+	int64_t v[256];
+	if (n > 256) {
+		cli_error("ack: at most 256 ids at once");
+		return EXIT_USAGE;
+	}
+	for (int i = 0; i < n; i++) {
+		char *end;
+		errno = 0;
+		long long x = strtoll(ids[i], &end, 10);
+		if (errno || *end || end == ids[i] || x <= 0) {
+			cli_error("ack: '%s' is not an event id (a number, from alfoil events --json)", ids[i]);
+			return EXIT_USAGE;
+		}
+		v[i] = x;
+	}
+	struct store *s = history_open_db(db, 0);
+	if (!s)
+		return EXIT_USAGE;
+	char err[1024];
+	int status = EXIT_OK;
+	for (int i = 0; i < n; i++) {
+		int rc = store_event_ack(s, v[i], err, sizeof err);
+		if (rc < 0) {
+			cli_error("%s", err);
+			status = EXIT_USAGE;
+			break;
+		}
+		if (rc == 0) {
+			cli_error("ack: no event %lld to acknowledge in %s (acked already?)", (long long)v[i], db);
+			status = EXIT_USAGE;
+		}
+	}
+	store_close(s);
+	return status;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -181,8 +231,10 @@ int cmd_events(int argc, char **argv)
 		}
 	}
 	char **ops = cli_operands(&p, &n_ops);
+	if (n_ops && !strcmp(ops[0], "ack"))
+		return events_ack(db, ops + 1, n_ops - 1);
 	if (n_ops) {
-		cli_error("unexpected '%s' (--device MAC chooses a device)", ops[0]);
+		cli_error("unexpected '%s' (--device MAC chooses a device; ack ID acknowledges)", ops[0]);
 		cli_try_help(&events_cmd);
 		return EXIT_USAGE;
 	}
@@ -224,4 +276,124 @@ int cmd_events(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return status;
+}
+
+/* ---- alfoil mute MAC KIND [SUBJECT] ---------------------------------------- */
+
+enum { M_DB = 256, M_REMOVE, M_LIST };
+
+static const struct cli_opt mute_opts[] = {
+	{ "db", 0, "PATH", M_DB, "the database alfoil watch writes (default:\n" DEFAULT_DB ")" },
+	{ "remove", 0, NULL, M_REMOVE, "say them again from now on" },
+	{ "list", 0, NULL, M_LIST, "the mutes there are" },
+	{ "help", 'h', NULL, 'h', "this text" },
+};
+
+static const struct cli_cmd mute_cmd = {
+	"alfoil mute",
+	"alfoil mute [--db PATH] [--remove] MAC KIND [SUBJECT]\nalfoil mute [--db PATH] --list",
+	"Stops the device MAC's events of KIND (new-destination, new-country,\n"
+	"new-company, device-learned, new-device) from being said: alfoil watch keeps\n"
+	"them (state muted: alfoil events --all shows them) but neither lists them\n"
+	"nor sends them to --eve or --syslog. With SUBJECT (a domain as alfoil events\n"
+	"shows it, a country code, a company), only that one. Events of it not yet\n"
+	"acknowledged are muted too. A running watch reads the mutes at each step.",
+	mute_opts, sizeof mute_opts / sizeof mute_opts[0],
+	NULL,
+	"  0  ok\n"
+	"  1  usage error, or the database could not be read or written",
+	"  alfoil mute 78:11:dc:5b:a0:e4 new-country CN\n"
+	"  alfoil mute 34:f6:4b:5a:10:25 new-destination      a laptop: every site is new\n"
+	"  alfoil mute --remove 78:11:dc:5b:a0:e4 new-country CN",
+};
+
+static int print_mute(void *ctx, const struct store_mute_row *m)
+{
+	FILE *f = ctx;
+	char t[32];
+	fprintf(f, "%-17s  %-15s  %-30s  since %.19s\n", m->device, m->kind, *m->subject ? m->subject : "(all)",
+		fmt_time(t, m->time_us, 0));
+	return 0;
+}
+
+int cmd_mute(int argc, char **argv)
+{
+	cli_set_prog("alfoil mute");
+	const char *db = DEFAULT_DB;
+	int remove = 0, list = 0, c, n_ops;
+	struct cli_parser p;
+	cli_init(&p, &mute_cmd, argc, argv, 1);
+	while ((c = cli_next(&p)) != CLI_DONE) {
+		if (c == CLI_BAD)
+			return EXIT_USAGE;
+		if (c == 'h') {
+			cli_help(stdout, &mute_cmd);
+			return EXIT_OK;
+		}
+		if (c == M_DB)
+			db = p.arg;
+		else if (c == M_REMOVE)
+			remove = 1;
+		else if (c == M_LIST)
+			list = 1;
+	}
+	char **ops = cli_operands(&p, &n_ops);
+	char err[1024];
+	if (list) {
+		if (n_ops) {
+			cli_error("--list takes nothing more ('%s')", ops[0]);
+			return EXIT_USAGE;
+		}
+		struct store *s = history_open_db(db, STORE_READONLY);
+		if (!s)
+			return EXIT_USAGE;
+		FILE *f = output_safe_open(stdout);
+		int rc = f ? store_mutes(s, print_mute, f, err, sizeof err) : -1;
+		store_close(s);
+		if (f)
+			fclose(f);
+		if (rc < 0) {
+			cli_error("%s", f ? err : "out of memory");
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
+	if (n_ops < 2 || n_ops > 3) {
+		cli_error(n_ops < 2 ? "which device and kind? (MAC KIND [SUBJECT])" : "unexpected '%s'", ops[n_ops - 1]);
+		cli_try_help(&mute_cmd);
+		return EXIT_USAGE;
+	}
+	char id[ADDR_STRLEN];
+	if (history_device_id("", ops[0], id) < 0)
+		return EXIT_USAGE;
+	int known = 0;
+	for (size_t i = 0; store_event_kinds[i]; i++)
+		known |= !strcmp(store_event_kinds[i], ops[1]);
+	if (!known) {
+		cli_error("'%s' is not a kind of event (new-device, new-destination, new-country, new-company, "
+			  "device-learned)", ops[1]);
+		return EXIT_USAGE;
+	}
+	const char *subject = n_ops == 3 ? ops[2] : "";
+	if (strlen(subject) > 255 || !utf8_is_clean(subject, strlen(subject), 0)) {
+		cli_error("the subject must be at most 255 bytes of text without controls");
+		return EXIT_USAGE;
+	}
+	struct store *s = history_open_db(db, 0);
+	if (!s)
+		return EXIT_USAGE;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int rc = store_mute(s, id, ops[1], subject, !remove, (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u,
+			    err, sizeof err);
+	store_close(s);
+	if (rc < 0) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (remove && rc == 0) {
+		cli_error("no such mute in %s (alfoil mute --list)", db);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }

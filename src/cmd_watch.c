@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,7 +47,9 @@
 #include "intel/datasets.h"
 #include "lib/cli.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
 #include "lib/priv.h"
+#include "output/eve.h"
 #include "output/output.h"
 #include "store/history.h"
 #include "store/record.h"
@@ -81,6 +84,10 @@ struct watch {
 	unsigned skip_left;
 	int want_report;      /* SIGUSR1 */
 	uint64_t first_us;    /* engine time of the first snapshot */
+	/* --eve: the file each event said is appended to (NULL: none, or it
+	 * could not be opened); eve_failed: lines that could not be written */
+	FILE *eve;
+	uint64_t eve_failed;
 	/* where the worker's time went (ALFOIL_TIMES=1), microseconds */
 	struct watch_times {
 		uint64_t report, find, step, flush;
@@ -194,6 +201,8 @@ static void set_home(struct watch *w, const char *home)
 	snprintf(w->home, sizeof w->home, "%s", home ? home : "");
 }
 
+static void eve_open(struct watch *w);
+
 /* SIGHUP, on the worker between two commits: the command line and the
  * file again; a mistake anywhere keeps everything as it was. */
 static void reload(struct watch *w)
@@ -212,6 +221,7 @@ static void reload(struct watch *w)
 	}
 	rules_use(w, &r);
 	log_set_level(n.log_level);
+	eve_open(w);
 	set_home(w, n.in.home);
 	log_info("SIGHUP: %s and the rule files read again (log-level %s%s%s); other keys take effect at the "
 		 "next start", n.conf_read ? n.conf_path : "the command line", log_level_name(n.log_level),
@@ -337,6 +347,69 @@ static void write_report(struct watch *w, const struct report *rep)
 
 /* After a commit: the devices the database did not hold before, one info
  * line each (the recorder knows them). */
+/* --eve FILE, opened (again: SIGHUP, after logrotate moved it) for
+ * appending; the old stream stays when it cannot be. */
+static void eve_open(struct watch *w)
+{
+	if (!w->o->eve)
+		return;
+	FILE *f = fopen(w->o->eve, "a");
+	if (!f) {
+		log_error("--eve %s: %s; %s", w->o->eve, strerror(errno),
+			  w->eve ? "still writing the file open before" : "no EVE lines until it can be opened (SIGHUP)");
+		return;
+	}
+	if (w->eve)
+		fclose(w->eve);
+	w->eve = f;
+}
+
+static int sev_rank(const char *s)
+{
+	enum severity v;
+	return s && severity_parse(s, &v) == 0 ? (int)v : SEV_INFO;
+}
+
+/* The events the last commit said, to the sinks: the log, --eve, --syslog
+ * (what a packet put in them made safe for a log line first). */
+static void tell_events(struct watch *w, const struct report *rep)
+{
+	size_t n;
+	const struct recorder_said *x = recorder_said(w->rec, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct recorder_said *e = &x[i];
+		const char *label = NULL;
+		for (size_t k = 0; e->device && k < rep->n_devices && !label; k++)
+			if (!strcmp(rep->devices[k].id, e->device))
+				label = rep->devices[k].label;
+		char subj[256] = "";
+		if (e->subject)
+			subj[utf8_clean(subj, e->subject, strnlen(e->subject, 255 / 3), 0)] = '\0';
+		if (strcmp(e->kind, "new-device")) /* said as "new device" already */
+			log_info("event: %s %s%s%s (%s)", e->kind, e->device ? e->device : "-", subj[0] ? " " : "", subj,
+				 e->severity ? e->severity : "info");
+		if (w->eve) {
+			struct eve_event v = { e->id, e->time_us, e->kind, e->device, label, e->subject, e->severity,
+					       e->advice, e->record, e->has_flow, e->src, e->dst, e->sport, e->dport,
+					       e->proto };
+			if (output_eve(w->eve, &v) < 0 && w->eve_failed++ % 100 == 0)
+				log_warn("--eve %s: writing failed (%llu lines so far): %s", w->o->eve,
+					 (unsigned long long)w->eve_failed, strerror(errno));
+		}
+		if (w->o->syslog && sev_rank(e->severity) >= (int)w->o->syslog_sev) {
+			static const int prio[] = { LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERR, LOG_CRIT };
+			char lab[200] = "", adv[600] = "";
+			if (label)
+				lab[utf8_clean(lab, label, strnlen(label, 199 / 3), 0)] = '\0';
+			if (e->advice)
+				adv[utf8_clean(adv, e->advice, strnlen(e->advice, 599 / 3), 0)] = '\0';
+			syslog(prio[sev_rank(e->severity)], "%s severity=%s device=%s%s%s%s subject=%s id=%lld: %s", e->kind,
+			       e->severity ? e->severity : "info", e->device ? e->device : "-", lab[0] ? " label=\"" : "",
+			       lab, lab[0] ? "\"" : "", subj[0] ? subj : "-", (long long)e->id, adv);
+		}
+	}
+}
+
 static void log_new_devices(struct watch *w)
 {
 	size_t n;
@@ -395,6 +468,7 @@ static int commit(struct watch *w, const struct report *rep, const struct findin
 		  (unsigned long long)st->steps, rep->n_devices, (unsigned long long)st->rows,
 		  (double)(w->flushed_us - t0) / 1e3);
 	log_new_devices(w);
+	tell_events(w, rep);
 	write_stats(w);
 	return 0;
 }
@@ -510,6 +584,11 @@ static void give_db(const struct watch *w, uid_t uid, gid_t gid)
 		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && chown(p, uid, gid) < 0)
 			log_warn("%s: chown to uid %u: %s", p, (unsigned)uid, strerror(errno));
 	}
+	/* the EVE file too: SIGHUP opens it again as the user */
+	struct stat st;
+	if (w->o->eve && lstat(w->o->eve, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+	    chown(w->o->eve, uid, gid) < 0)
+		log_warn("--eve %s: chown to uid %u: %s", w->o->eve, (unsigned)uid, strerror(errno));
 }
 
 /* Live, the interface open (engine.h); one thread. 0, or -1: nothing is
@@ -554,6 +633,10 @@ static void free_watch(struct watch *w)
 	blocklist_free(w->block);
 	baseline_free(w->base);
 	free(w->seen);
+	if (w->eve)
+		fclose(w->eve);
+	if (w->o && w->o->syslog)
+		closelog();
 }
 
 /* The intel loader's warnings, as log lines (one of them may hold two,
@@ -640,6 +723,9 @@ int cmd_watch(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	load_history(&w);
+	eve_open(&w);
+	if (o.syslog)
+		openlog("alfoil", LOG_PID, LOG_DAEMON);
 	if (o.read_mode && store_inputs(w.store, &w.seen, &w.n_seen, err, sizeof err) < 0)
 		log_warn("%s; every file is read from its start", err);
 	/* SIGHUP and SIGUSR1 wait for the worker (see the top) */

@@ -20,7 +20,8 @@
 enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KEEPDAYS, O_KEEPNAMES,
        O_KEEPEVENTS, O_KEEPFIND, O_RESOLVE, O_LEARN, O_HOME, O_DATADIR, O_IEEE, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
-       O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW };
+       O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW, O_EVE, O_SYSLOG,
+       O_SYSLOGSEV };
 
 static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
@@ -55,6 +56,14 @@ static const struct cli_opt opts[] = {
 	{ "learning", 0, "HOURS", O_LEARN, "a new device's first HOURS: its new destinations,\n"
 					   "countries and companies said in one event at the\n"
 					   "end, not one each (default: 24; 0: none)" },
+	{ NULL, 0, NULL, 0, "events (alfoil events; docs/store.md)" },
+	{ "eve", 0, "FILE", O_EVE, "each event said, also a line of EVE JSON appended\n"
+				   "to FILE (Suricata's format: timestamp, event_type\n"
+				   "alfoil, src_ip .. proto, community_id); SIGHUP\n"
+				   "opens it again (logrotate; default: none)" },
+	{ "syslog", 0, NULL, O_SYSLOG, "each event said, also to syslog (facility daemon)" },
+	{ "syslog-severity", 0, "SEV", O_SYSLOGSEV, "only events of SEV or worse to syslog: info, low,\n"
+						     "medium, high (default: low)" },
 	{ NULL, 0, NULL, 0, "data and rules (SIGHUP reads the rule files again)" },
 	{ "home-country", 0, "CC", O_HOME, "the household's country (default: the country of\n"
 					    "the network's own public addresses, when seen)" },
@@ -254,6 +263,14 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 		o->commit_interval = (unsigned)v;
 		return 0;
 	case O_REPORT: o->report_file = arg; return 0;
+	case O_EVE: o->eve = arg; return 0;
+	case O_SYSLOG: o->syslog = on; return 0;
+	case O_SYSLOGSEV:
+		if (severity_parse(arg, &o->syslog_sev) < 0) {
+			snprintf(err, errlen, "%s: '%s' is not a severity (info, low, medium, high)", what, arg);
+			return -1;
+		}
+		return 0;
 	case O_ROLLUP: return parse_span(arg, what, 86400, "days", &o->store.rollup_after_s, err, errlen);
 	case O_KEEPDAYS: return parse_span(arg, what, 86400, "days", &o->store.keep_days_s, err, errlen);
 	case O_KEEPNAMES: return parse_span(arg, what, 86400, "days", &o->store.keep_names_s, err, errlen);
@@ -323,6 +340,7 @@ static void defaults(struct watch_opts *o)
 	o->buffer_mib = 32;
 	o->log_level = LOGL_INFO;
 	store_config_default(&o->store);
+	o->syslog_sev = SEV_LOW;
 }
 
 static int given(const struct watch_opts *o, int id)

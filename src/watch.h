@@ -26,6 +26,9 @@ struct watch_opts {
 	const char *db;
 	const char *config;          /* --config, or NULL: the default, if there */
 	const char *report_file;     /* SIGUSR1's report; NULL: report.json beside the db */
+	const char *eve;             /* --eve FILE, or NULL */
+	int syslog;                  /* --syslog */
+	enum severity syslog_sev;    /* --syslog-severity (default low) */
 	unsigned commit_interval;    /* seconds of engine time */
 	unsigned buffer_mib;         /* live capture buffer */
 	int enforce;                 /* keep CAP_NET_ADMIN (issue 17) */

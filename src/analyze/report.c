@@ -204,6 +204,7 @@ static void fill_dest(struct rep_dest *r, const struct dest *d, const struct str
 	r->enc = (enum enc_state)d->enc;
 	r->inbound = d->key.inbound;
 	r->tls_version = d->tls_version;
+	r->first_lport = d->first_lport;
 	r->flows = d->flows;
 	r->pkts_up = d->pkts_up;
 	r->pkts_down = d->pkts_down;

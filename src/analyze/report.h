@@ -125,6 +125,8 @@ struct rep_dest {
 	enum enc_state enc;    /* enc_state_name */
 	int inbound;           /* the remote side opened the connection */
 	uint16_t tls_version;
+	uint16_t first_lport;  /* the device's port of the flow that made the entry
+				* (built reports only: not in the JSON; 0 none) */
 	uint32_t flows;
 	uint64_t pkts_up, pkts_down, bytes_up, bytes_down;
 	uint64_t first_us, last_us;

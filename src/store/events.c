@@ -54,3 +54,76 @@ int64_t store_events(struct store *s, const struct store_event_query *q, store_e
 	sqlite3_finalize(st);
 	return top;
 }
+
+const char *const store_event_kinds[] = { "new-device", "new-destination", "new-country", "new-company",
+					  "device-learned", NULL };
+
+static int exec_bound(struct store *s, const char *sql, const char *what, const char *a, const char *b,
+		      const char *c, sqlite3_int64 n, char *err, size_t errlen)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(store_db(s), sql, -1, &q, NULL) != SQLITE_OK) {
+		store_err(s, err, errlen, what);
+		return -1;
+	}
+	if (a)
+		sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
+	if (c)
+		sqlite3_bind_text(q, 3, c, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, n);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		store_err(s, err, errlen, what);
+		return -1;
+	}
+	return sqlite3_changes(store_db(s)) > 0;
+}
+
+int store_event_ack(struct store *s, int64_t id, char *err, size_t errlen)
+{
+	return exec_bound(s, "UPDATE events SET state = 'acked' WHERE id = ?4 AND state IN ('new', 'muted')",
+			  "acknowledging an event", NULL, NULL, NULL, id, err, errlen);
+}
+
+int store_mute(struct store *s, const char *device, const char *kind, const char *subject, int add, uint64_t now_us,
+	       char *err, size_t errlen)
+{
+	if (!add)
+		return exec_bound(s, "DELETE FROM mutes WHERE device = ?1 AND kind = ?2 AND subject = ?3",
+				  "removing a mute", device, kind, subject, 0, err, errlen);
+	if (exec_bound(s, "INSERT INTO mutes (device, kind, subject, time_us) VALUES (?1, ?2, ?3, ?4)"
+			  " ON CONFLICT DO NOTHING",
+		       "adding a mute", device, kind, subject, (sqlite3_int64)now_us, err, errlen) < 0)
+		return -1;
+	if (exec_bound(s, "UPDATE events SET state = 'muted' WHERE device = ?1 AND kind = ?2"
+			  " AND (?3 = '' OR subject = ?3) AND state = 'new'",
+		       "muting events", device, kind, subject, 0, err, errlen) < 0)
+		return -1;
+	return 1;
+}
+
+int store_mutes(struct store *s, store_mute_fn fn, void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT device, kind, subject, time_us FROM mutes ORDER BY device, kind, subject",
+			       -1, &q, NULL) != SQLITE_OK) {
+		store_err(s, err, errlen, "reading the mutes");
+		return -1;
+	}
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_mute_row m = { (const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+					    (const char *)sqlite3_column_text(q, 2), (uint64_t)sqlite3_column_int64(q, 3) };
+		if (m.device && m.kind && m.subject && fn(ctx, &m))
+			break;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		store_err(s, err, errlen, "reading the mutes");
+		return -1;
+	}
+	return 0;
+}

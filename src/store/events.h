@@ -29,4 +29,24 @@ typedef int (*store_event_fn)(void *ctx, const struct store_event *e);
 int64_t store_events(struct store *s, const struct store_event_query *q, store_event_fn fn, void *ctx, char *err,
 		     size_t errlen);
 
+/* The event id acknowledged (state acked: alfoil events hides it). 1 done,
+ * 0 no such event (or it was not new), -1 with err. */
+int store_event_ack(struct store *s, int64_t id, char *err, size_t errlen);
+
+/* A device's events of kind (of subject, or all when "") kept from now on
+ * with state muted, and those of it not yet acked muted too (add), or no
+ * longer (remove: 1 done, 0 there was none). -1 with err. */
+int store_mute(struct store *s, const char *device, const char *kind, const char *subject, int add, uint64_t now_us,
+	       char *err, size_t errlen);
+
+struct store_mute_row {
+	const char *device, *kind, *subject;
+	uint64_t time_us;
+};
+typedef int (*store_mute_fn)(void *ctx, const struct store_mute_row *m);
+int store_mutes(struct store *s, store_mute_fn fn, void *ctx, char *err, size_t errlen);
+
+/* The kinds of event watch writes, NULL-terminated. */
+extern const char *const store_event_kinds[];
+
 #endif

@@ -107,6 +107,7 @@ enum {
 	R_EVENT,
 	R_EVENT_AGAIN,
 	R_DEV_FIRST,
+	R_MUTED,
 	R_LEARNED,
 	R_META,
 	R_INPUT,
@@ -173,6 +174,7 @@ static const char *const sql[R__COUNT] = {
 	 * period was summed up (or none of its events was learnt) */
 	[R_DEV_FIRST] = "SELECT (SELECT first_us FROM devices WHERE id = ?1),"
 			" EXISTS (SELECT 1 FROM events WHERE key = 'device-learned/' || ?1)",
+	[R_MUTED] = "SELECT EXISTS (SELECT 1 FROM mutes WHERE device = ?1 AND kind = ?2 AND subject IN ('', ?3))",
 	/* what a device's learning period found, by kind */
 	[R_LEARNED] = "SELECT kind, count(*), group_concat(subject, ' ') FROM (SELECT kind, subject FROM events"
 		      " WHERE device = ?1 AND state = 'learning' ORDER BY time_us) GROUP BY kind ORDER BY kind",
@@ -206,6 +208,10 @@ struct recorder {
 	uint8_t dest_key[16]; /* of the versions' hash: meta dest_hash_key */
 	uint64_t seq; /* of the step (dests.seq): one up each step, from the table's highest */
 	uint64_t now_us; /* of the step */
+	/* the events said (state new) by the steps of the open transaction,
+	 * and those of the last commit (told) */
+	struct recorder_said *said, *told;
+	size_t n_said, cap_said, n_told_said;
 	struct recorder_stats stats;
 	char *err;
 	size_t errlen;
@@ -230,10 +236,26 @@ static const struct memo *prev(const struct recorder *r)
 }
 
 /* What was written since the last commit is no more (rolled back). */
+static void said_free(struct recorder_said *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].device);
+		free(v[i].subject);
+		free(v[i].severity);
+		free(v[i].advice);
+		free(v[i].record);
+	}
+	free(v);
+}
+
 static void drop_open(struct recorder *r)
 {
 	if (r->open)
 		memo_free(&r->last);
+	said_free(r->said, r->n_said);
+	r->said = NULL;
+	r->n_said = r->cap_said = 0;
 	r->open = 0;
 	r->n_fresh = 0;
 	r->rows = 0;
@@ -293,6 +315,7 @@ void recorder_free(struct recorder *r)
 	memo_free(&r->base);
 	memo_free(&r->cur);
 	free(r->fresh);
+	said_free(r->told, r->n_told_said);
 	free(r->marks);
 	free(r->mark_names);
 	free(r);
@@ -435,11 +458,91 @@ struct event {
 	const char *state; /* "new", or "learning" */
 	uint64_t time_us;
 	json_t *evidence;  /* taken (NULL: none) */
+	const struct rep_device *dev; /* with dest: the flow it is about */
+	const struct rep_dest *dest;
 };
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The device's address of the family of a (the first it has). */
+static int dev_addr(const struct rep_device *d, const struct ip_addr *a, struct ip_addr *out)
+{
+	if (addr_is_v4(a) ? !d->n_ipv4 : !d->n_ipv6)
+		return -1;
+	*out = addr_is_v4(a) ? d->ipv4[0] : d->ipv6[0];
+	return 0;
+}
+
+/* An event said (state new, its row new) to tell once the transaction
+ * commits: copied. 0, or -1 out of memory. */
+static int said_add(struct recorder *r, const struct event *e, const char *record)
+{
+	if (r->n_said == r->cap_said) {
+		size_t n = r->cap_said ? r->cap_said * 2 : 16;
+		void *v = realloc(r->said, n * sizeof *r->said);
+		if (!v)
+			return -1;
+		r->said = v;
+		r->cap_said = n;
+	}
+	struct recorder_said *x = &r->said[r->n_said];
+	memset(x, 0, sizeof *x);
+	x->id = sqlite3_last_insert_rowid(r->db);
+	x->time_us = e->time_us;
+	x->kind = dup_or_null(e->kind);
+	x->device = dup_or_null(e->device);
+	x->subject = dup_or_null(e->subject);
+	x->severity = dup_or_null(e->severity);
+	x->advice = dup_or_null(e->advice);
+	x->record = dup_or_null(record);
+	if (e->dest && e->dev && dev_addr(e->dev, &e->dest->addr, &x->src) == 0) {
+		x->has_flow = 1;
+		x->dst = e->dest->addr;
+		x->sport = e->dest->first_lport;
+		x->dport = e->dest->port;
+		x->proto = e->dest->proto;
+	}
+	r->n_said++;
+	if (!x->kind || (e->device && !x->device) || !x->subject || (e->severity && !x->severity) ||
+	    (e->advice && !x->advice) || (record && !x->record))
+		return -1;
+	return 0;
+}
+
+/* 1 when a person muted it (alfoil mute), 0 not, -1 with err. */
+static int muted(struct recorder *r, const struct event *e)
+{
+	sqlite3_stmt *q = prep(r, R_MUTED);
+	if (!q)
+		return -1;
+	text(q, 1, e->device);
+	text(q, 2, e->kind);
+	sqlite3_bind_text(q, 3, e->subject, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q), m = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW) {
+		store_err(r->s, r->err, r->errlen, "reading the mutes");
+		return -1;
+	}
+	return m;
+}
 
 /* Written when its key is new (1), else counted (0); -1 with err. */
 static int event(struct recorder *r, struct event *e)
 {
+	if (e->device && !strcmp(e->state, "new")) {
+		int m = muted(r, e);
+		if (m < 0) {
+			json_decref(e->evidence);
+			e->evidence = NULL;
+			return -1;
+		}
+		if (m)
+			e->state = "muted";
+	}
 	char key[1024];
 	/* kind/device/subject, kind/device for a device's own */
 	int kn = snprintf(key, sizeof key, "%s/%s%s%s", e->kind, e->device ? e->device : "", *e->subject ? "/" : "",
@@ -462,11 +565,16 @@ static int event(struct recorder *r, struct event *e)
 	if (record)
 		sqlite3_bind_text(q, 9, record, -1, SQLITE_STATIC);
 	int rc = done(r, q, "recording an event");
-	free(record);
-	if (rc)
+	if (rc) {
+		free(record);
 		return -1;
-	if (sqlite3_changes(r->db) > 0)
-		return 1;
+	}
+	if (sqlite3_changes(r->db) > 0) {
+		rc = !strcmp(e->state, "new") ? said_add(r, e, record) : 0;
+		free(record);
+		return rc < 0 ? oom(r) : 1;
+	}
+	free(record);
 	if (!(q = prep(r, R_EVENT_AGAIN)))
 		return -1;
 	sqlite3_bind_text(q, 1, key, kn < (int)sizeof key ? kn : (int)sizeof key - 1, SQLITE_STATIC);
@@ -518,7 +626,7 @@ static int write_device(struct recorder *r, const struct rep_device *d, const ch
 	struct event e = { "new-device", d->id, "", "medium",
 			   "a device this network has not had before: if nobody here knows it, find it (its maker "
 			   "and addresses are above) and take it off the network",
-			   "new", d->first_us ? d->first_us : now_us, ev };
+			   "new", d->first_us ? d->first_us : now_us, ev, NULL, NULL };
 	return event(r, &e) < 0 ? -1 : 0;
 }
 
@@ -581,7 +689,7 @@ static int learn_end(struct recorder *r, const struct rep_device *d, struct dev_
 	struct event e = { "device-learned", d->id, "", "info",
 			   "what this device did in its first hours, in one: from now on each new destination, "
 			   "country or company is an event of its own",
-			   "new", now_us, ev };
+			   "new", now_us, ev, NULL, NULL };
 	return event(r, &e) < 0 ? -1 : 0;
 }
 
@@ -626,14 +734,14 @@ static int dest_events(struct recorder *r, const struct rep_device *d, const str
 	struct event e = { "new-destination", d->id, dest_subject(r, x, subj, sizeof subj), "low",
 			   "a destination this device never used before: if its maker's app does not need it, "
 			   "alfoil profile and enforce can hold the device to what it used so far",
-			   state, t, dest_evidence(x) };
+			   state, t, dest_evidence(x), d, x };
 	if (event(r, &e) < 0)
 		return -1;
 	if (x->country[0]) {
 		struct event c = { "new-country", d->id, x->country, x->abroad ? "medium" : "low",
 				   "the device sends data to a country it never did before: a firmware or cloud "
 				   "change, or a region setting in its app; if unexpected, hold it with alfoil enforce",
-				   state, t, dest_evidence(x) };
+				   state, t, dest_evidence(x), d, x };
 		if (event(r, &c) < 0)
 			return -1;
 	}
@@ -641,7 +749,7 @@ static int dest_events(struct recorder *r, const struct rep_device *d, const str
 		struct event c = { "new-company", d->id, x->company, "low",
 				   "the device talks to a company's cloud it never did before: check that its "
 				   "maker names that company (a white-label device often does not)",
-				   state, t, dest_evidence(x) };
+				   state, t, dest_evidence(x), d, x };
 		if (event(r, &c) < 0)
 			return -1;
 	}
@@ -1215,6 +1323,9 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 {
 	set_err(r, err, errlen);
 	r->n_told = 0;
+	said_free(r->told, r->n_told_said);
+	r->told = NULL;
+	r->n_told_said = 0;
 	r->seq++;
 	r->now_us = now_us;
 	if (memo_alloc(r, rep) || (!r->open && store_begin(r->s, r->err, r->errlen)))
@@ -1269,7 +1380,18 @@ int recorder_flush(struct recorder *r, char *err, size_t errlen)
 	r->n_told = r->n_fresh;
 	r->n_fresh = 0;
 	r->rows = 0;
+	said_free(r->told, r->n_told_said);
+	r->told = r->said;
+	r->n_told_said = r->n_said;
+	r->said = NULL;
+	r->n_said = r->cap_said = 0;
 	return 0;
+}
+
+const struct recorder_said *recorder_said(const struct recorder *r, size_t *n)
+{
+	*n = r->n_told_said;
+	return r->told;
 }
 
 int recorder_commit(struct recorder *r, const struct report *rep, const struct findings *f, uint64_t now_us,

@@ -70,6 +70,22 @@ struct recorder_fresh {
 	char maker[96];
 };
 const struct recorder_fresh *recorder_fresh(const struct recorder *r, size_t *n);
+/* The events the last successful recorder_flush() said (rows of state
+ * 'new' made by its steps: docs/store.md, events), oldest step first, *n
+ * of them; valid until the next step or flush. has_flow: the event is
+ * about a destination, src (the device's address), dst and the ports of
+ * the flow that made it (sport 0 when not known). */
+struct recorder_said {
+	int64_t id;
+	uint64_t time_us;
+	char *kind, *device, *subject, *severity, *advice;
+	char *record; /* the evidence, JSON text, or NULL */
+	int has_flow;
+	struct ip_addr src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+};
+const struct recorder_said *recorder_said(const struct recorder *r, size_t *n);
 
 /* commits: transactions committed; steps: recorder_step() calls that went
  * through; failed: steps and flushes that did not (each rolled back);

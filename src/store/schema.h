@@ -188,7 +188,9 @@
  * 'new' (to be said), 'learning' (in a device's learning period: known, not
  * said one by one), 'acked'. What the history already held when it was
  * made is known, not new: a row each, state 'acked'. Retention is by last
- * sight (events_last). */
+ * sight (events_last). mutes: what a person said not to be told of (alfoil
+ * mute): a device's events of a kind, of one subject or ('') all; they
+ * are kept with state 'muted'. */
 #define STORE_SCHEMA_V4 \
 	"ALTER TABLE events ADD COLUMN subject TEXT NOT NULL DEFAULT '';\n" \
 	"ALTER TABLE events ADD COLUMN severity TEXT NOT NULL DEFAULT 'info';\n" \
@@ -201,6 +203,8 @@
 	"DELETE FROM events WHERE id NOT IN (SELECT min(id) FROM events GROUP BY key);\n" \
 	"CREATE UNIQUE INDEX events_key ON events (key);\n" \
 	"CREATE INDEX events_last ON events (last_us);\n" \
+	"CREATE TABLE mutes (device TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL DEFAULT '',\n" \
+	"  time_us INTEGER NOT NULL, PRIMARY KEY (device, kind, subject));\n" \
 	"INSERT OR IGNORE INTO events (time_us, kind, device, key, subject, last_us, state)\n" \
 	"  SELECT min(first_us), 'new-destination', device, 'new-destination/' || device || '/' || " STORE_EVENT_DEST_SUBJECT ",\n" \
 	"  " STORE_EVENT_DEST_SUBJECT ", max(first_us), 'acked' FROM dests WHERE scope = 'internet'\n" \

@@ -182,6 +182,7 @@ struct dest {
 	uint8_t app;        /* enum app_proto */
 	uint8_t enc;        /* enum enc_state */
 	uint16_t tls_version; /* highest offered, 0 when no hello seen */
+	uint16_t first_lport; /* the device's port of the flow that made it (0: none) */
 	uint32_t dev_next;  /* the device's next destination (TABLE_NONE ends) */
 	uint32_t handle;    /* index and generation: what flows hold (stale
 			     * once the entry expires or is evicted) */

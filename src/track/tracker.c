@@ -224,6 +224,9 @@ static void bind_sides(struct tracker *t, struct flow *f, const struct pkt *p, i
 		uint16_t svc = f->init == 0 ? f->key.pb : f->key.pa;
 		bool c2;
 		f->dest[s] = dest_get(t, f->dev[s], remote, f->key.proto, svc, s != f->init, ts, &c2);
+		struct dest *nd = c2 ? dest_at(t, f->dest[s]) : NULL;
+		if (nd)
+			nd->first_lport = s == 0 ? f->key.pa : f->key.pb;
 	}
 }
 

@@ -4,8 +4,14 @@ country and a new destination said one each; a new address of a known
 domain is not new; the same capture fed twice says nothing again; names
 with bidi overrides and controls never reach `alfoil events` raw; --json is
 JSON Lines."""
+import base64
+import hashlib
+import ipaddress
 import json
 import os
+import re
+import socket
+import struct
 import shutil
 import sqlite3
 import subprocess
@@ -56,6 +62,127 @@ def watch(db, pcap, *extra):
 def events(db, *extra):
     p = subprocess.run([ALFOIL, 'events', '--db', db, *extra], capture_output=True, timeout=60)
     return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+
+
+def community_id(saddr, daddr, sport, dport, proto):
+    """The Community ID v1 (seed 0) as the spec defines it, for TCP/UDP."""
+    a, b = ipaddress.ip_address(saddr).packed, ipaddress.ip_address(daddr).packed
+    if (a, sport) > (b, dport):
+        a, b, sport, dport = b, a, dport, sport
+    h = hashlib.sha1(struct.pack('!H', 0) + a + b + struct.pack('BB', proto, 0) + struct.pack('!HH', sport, dport))
+    return '1:' + base64.b64encode(h.digest()).decode()
+
+
+def eve_checks(t, pcap):
+    """--eve FILE: a line each event said, Suricata's conventions."""
+    db, eve = os.path.join(WORK, 'eve.db'), os.path.join(WORK, 'eve.json')
+    p = watch(db, pcap, '--eve', eve)
+    lines = open(eve, encoding='ascii').read().splitlines() if os.path.exists(eve) else []
+    try:
+        objs = [json.loads(l) for l in lines]
+    except json.JSONDecodeError as e:
+        objs = []
+        t.note(f'not JSON: {e}')
+    con = sqlite3.connect(db)
+    n_new = con.execute("SELECT count(*) FROM events WHERE state = 'new'").fetchone()[0]
+    con.close()
+    t.ok(p.returncode == 0 and objs and len(objs) == n_new, f'--eve: a line per event said ({len(objs)} of {n_new})',
+         p.stderr + '\n'.join(lines[:5]))
+    ts = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000$')
+    t.ok(all(ts.match(o.get('timestamp', '')) and o.get('event_type') == 'alfoil' for o in objs),
+         'EVE: timestamp with microseconds and offset, event_type alfoil', lines[:3])
+    o = next((x for x in objs if x.get('alfoil', {}).get('type') == 'new-destination' and
+              x['alfoil'].get('subject') == 'example.org'), {})
+    want = community_id(DIP, '93.184.216.35', 40004, 443, 6)
+    t.ok(o.get('src_ip') == DIP and o.get('src_port') == 40004 and o.get('dest_ip') == '93.184.216.35' and
+         o.get('dest_port') == 443 and o.get('proto') == 'TCP',
+         'EVE: the flow that made the destination: src_ip, src_port, dest_ip, dest_port, proto', o)
+    t.ok(o.get('community_id') == want, f'EVE: its community_id is the spec\'s ({want})', o)
+    d = next((x for x in objs if x.get('alfoil', {}).get('type') == 'new-device'), {})
+    t.ok('src_ip' not in d and d.get('alfoil', {}).get('device', {}).get('mac') and d['alfoil'].get('advice'),
+         'EVE: an event without a flow has no flow fields; device and advice under alfoil', d)
+
+
+def syslog_checks(t, pcap):
+    """--syslog through syslog(3): /dev/log is a socket of the test's, in a
+    mount namespace of its own (nothing of the host's /dev changes)."""
+    if os.geteuid() != 0 or not shutil.which('unshare'):
+        t.skip('--syslog: the events reach syslog(3)', 'needs root and unshare (a mount namespace for /dev/log)')
+        return
+    sock = os.path.join(WORK, 'log.sock')
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    srv.bind(sock)
+    dev = os.path.join(WORK, 'dev')
+    os.mkdir(dev)
+    db = os.path.join(WORK, 'syslog.db')
+    script = (f'mount -t tmpfs tmpfs {dev} && for n in null zero urandom random; do touch {dev}/$n && '
+              f'mount --bind /dev/$n {dev}/$n || exit 1; done && touch {dev}/log && mount --bind {sock} {dev}/log && '
+              f'mount --rbind {dev} /dev && exec "$@"')
+    p = subprocess.run(['unshare', '-m', '--propagation', 'private', 'sh', '-c', script, 'sh', ALFOIL, 'watch',
+                        '--config', '/dev/null', '--home-country', 'DE', '--learning', '1', '--syslog',
+                        '--syslog-severity', 'medium', '-r', pcap, '--db', db],
+                       capture_output=True, text=True, timeout=300)
+    srv.setblocking(False)
+    msgs = []
+    while True:
+        try:
+            msgs.append(srv.recv(65536).decode('utf-8', 'replace'))
+        except BlockingIOError:
+            break
+    srv.close()
+    t.note('syslog: ' + repr(msgs[:4]))
+    t.ok(p.returncode == 0 and any('new-country' in m and 'severity=medium' in m and 'subject=CN' in m for m in msgs),
+         '--syslog: the medium events reach syslog(3) (new-country CN)', p.stderr + repr(msgs))
+    t.ok(msgs and not any('severity=low' in m or 'severity=info' in m for m in msgs),
+         '--syslog-severity medium: none below', repr(msgs))
+    t.ok(all(m.startswith('<28>') for m in msgs if 'severity=medium' in m),
+         'facility daemon, priority warning for medium (<28>)', repr(msgs[:2]))
+
+
+def mute_ack_checks(t, pcap):
+    """alfoil mute before the events come, alfoil events ack after."""
+    part = os.path.join(WORK, 'part.pcap')
+    c = Capture()
+    c.arp_reply(R, RIP, D, DIP)
+    c.write(part)
+    db, eve = os.path.join(WORK, 'mute.db'), os.path.join(WORK, 'mute.json')
+    p = watch(db, part, '--learning', '0')
+    m = subprocess.run([ALFOIL, 'mute', '--db', db, D, 'new-country', 'CN'], capture_output=True, text=True)
+    t.ok(p.returncode == 0 and m.returncode == 0, 'alfoil mute MAC new-country CN: exit 0', p.stderr + m.stderr)
+    p = watch(db, pcap, '--learning', '0', '--eve', eve)
+    con = sqlite3.connect(db)
+    st = dict(((k, s), st) for k, s, st in con.execute('SELECT kind, subject, state FROM events WHERE device = ?', (D,)))
+    con.close()
+    t.ok(st.get(('new-country', 'CN')) == 'muted' and st.get(('new-country', 'DE')) == 'new',
+         'the muted one is kept as muted, the others said', st)
+    lines = open(eve).read() if os.path.exists(eve) else ''
+    t.ok('"CN"' not in lines and '"DE"' in lines, 'and it is not in the EVE file', lines[:300])
+    rc, out, _ = events(db)
+    t.ok(' CN' not in out and ' DE' in out, 'nor in alfoil events', out)
+    rc, out, _ = events(db, '--all')
+    t.ok('[muted]' in out, 'alfoil events --all: there, marked muted', out)
+    m = subprocess.run([ALFOIL, 'mute', '--db', db, '--list'], capture_output=True, text=True)
+    t.ok(m.returncode == 0 and D in m.stdout and 'new-country' in m.stdout and 'CN' in m.stdout,
+         'alfoil mute --list', m.stdout + m.stderr)
+    m = subprocess.run([ALFOIL, 'mute', '--db', db, D, 'new-nonsense'], capture_output=True, text=True)
+    t.ok(m.returncode == 1 and 'new-nonsense' in m.stderr, 'a kind that is none: exit 1, named', m.stderr)
+    m = subprocess.run([ALFOIL, 'mute', '--db', db, '--remove', D, 'new-country', 'CN'], capture_output=True, text=True)
+    m2 = subprocess.run([ALFOIL, 'mute', '--db', db, '--remove', D, 'new-country', 'CN'], capture_output=True,
+                        text=True)
+    t.ok(m.returncode == 0 and m2.returncode == 1, '--remove: once, then there is none (exit 1)', m2.stderr)
+    # ack
+    rc, js, _ = events(db, '--json')
+    ids = [json.loads(l)['id'] for l in js.splitlines() if json.loads(l)['subject'] == 'DE']
+    a = subprocess.run([ALFOIL, 'events', '--db', db, 'ack', str(ids[0]) if ids else '0'], capture_output=True,
+                       text=True)
+    rc, out, _ = events(db)
+    t.ok(ids and a.returncode == 0 and not any('new-country' in l and l.endswith('  DE') for l in out.splitlines()),
+         f'alfoil events ack {ids[:1]}: no longer listed', a.stderr + out)
+    a = subprocess.run([ALFOIL, 'events', '--db', db, 'ack', str(ids[0]) if ids else '0'], capture_output=True,
+                       text=True)
+    t.ok(a.returncode == 1 and 'acked already' in a.stderr, 'acknowledged twice: exit 1, said', a.stderr)
+    a = subprocess.run([ALFOIL, 'events', '--db', db, 'ack', '12x'], capture_output=True, text=True)
+    t.ok(a.returncode == 1 and '12x' in a.stderr, 'ack of what is not an id: exit 1, named', a.stderr)
 
 
 def main():
@@ -134,6 +261,9 @@ def main():
     t.ok(rc == 1 and 'none.db' in err, 'a database that is not there: exit 1, named', err)
     rc, out, err = events(db, '--since', 'yesterday-ish')
     t.ok(rc == 1 and '--since' in err, 'a bad --since: exit 1, named', err)
+    eve_checks(t, pcap)
+    syslog_checks(t, pcap)
+    mute_ack_checks(t, pcap)
     shutil.rmtree(WORK, ignore_errors=True)
     t.end()
 
