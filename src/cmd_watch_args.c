@@ -21,7 +21,7 @@ enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KE
        O_KEEPEVENTS, O_KEEPFIND, O_RESOLVE, O_LEARN, O_HOME, O_DATADIR, O_IEEE, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
        O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW, O_EVE, O_SYSLOG,
-       O_SYSLOGSEV };
+       O_SYSLOGSEV, O_BACKAFTER };
 
 static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
@@ -61,6 +61,9 @@ static const struct cli_opt opts[] = {
 				   "to FILE (Suricata's format: timestamp, event_type\n"
 				   "alfoil, src_ip .. proto, community_id); SIGHUP\n"
 				   "opens it again (logrotate; default: none)" },
+	{ "back-after", 0, "DAYS", O_BACKAFTER, "a device seen again after DAYS without a packet\n"
+						"(while alfoil watched): a device-back event\n"
+						"(default: 3; 0: none)" },
 	{ "syslog", 0, NULL, O_SYSLOG, "each event said, also to syslog (facility daemon)" },
 	{ "syslog-severity", 0, "SEV", O_SYSLOGSEV, "only events of SEV or worse to syslog: info, low,\n"
 						     "medium, high (default: low)" },
@@ -264,6 +267,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 		return 0;
 	case O_REPORT: o->report_file = arg; return 0;
 	case O_EVE: o->eve = arg; return 0;
+	case O_BACKAFTER: return parse_span(arg, what, 86400, "days", &o->store.back_after_s, err, errlen);
 	case O_SYSLOG: o->syslog = on; return 0;
 	case O_SYSLOGSEV:
 		if (severity_parse(arg, &o->syslog_sev) < 0) {

@@ -17,6 +17,7 @@
 #include "lib/addr.h"
 #include "lib/fmt.h"
 #include "lib/siphash.h"
+#include "output/finding.h"
 #include "output/output.h"
 #include "store/record.h"
 #include "store/schema.h"
@@ -36,6 +37,7 @@ struct dev_memo {
 	 * the history (first_us): LEARN_UNKNOWN until read */
 	uint8_t learn;
 	uint64_t first_us;
+	uint64_t hist_last; /* its last sight in the history before this run saw it (0: none) */
 };
 
 enum { LEARN_UNKNOWN, LEARN_ON, LEARN_DONE };
@@ -104,6 +106,7 @@ enum {
 	R_FINDING,
 	R_FINDING_SEEN,
 	R_RESOLVE,
+	R_FINDING_OPEN,
 	R_EVENT,
 	R_EVENT_AGAIN,
 	R_DEV_FIRST,
@@ -164,7 +167,11 @@ static const char *const sql[R__COUNT] = {
 	[R_FINDING_SEEN] = "UPDATE findings SET count = count + 1, last_us = max(last_us, ?2), state = 'open'"
 			   " WHERE key = ?1",
 	[R_RESOLVE] = "UPDATE findings SET state = 'resolved' WHERE rowid IN (SELECT rowid FROM findings"
-		      " WHERE state = 'open' AND last_us < ?1 ORDER BY last_us LIMIT ?2)",
+		      " WHERE state = 'open' AND last_us < ?1 ORDER BY last_us LIMIT ?2)"
+		      " RETURNING key, device, kind, severity, json_extract(record, '$.title')",
+	/* whether a finding is open in the table (a new one, or one resolved,
+	 * opens) */
+	[R_FINDING_OPEN] = "SELECT EXISTS (SELECT 1 FROM findings WHERE key = ?1 AND state = 'open')",
 	/* an event once per key; again: counted (event()) */
 	[R_EVENT] = "INSERT INTO events (time_us, kind, device, key, subject, severity, advice, last_us, state, record)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1, ?8, ?9) ON CONFLICT (key) DO NOTHING",
@@ -173,7 +180,8 @@ static const char *const sql[R__COUNT] = {
 	/* a device's first sight in the history, and whether its learning
 	 * period was summed up (or none of its events was learnt) */
 	[R_DEV_FIRST] = "SELECT (SELECT first_us FROM devices WHERE id = ?1),"
-			" EXISTS (SELECT 1 FROM events WHERE key = 'device-learned/' || ?1)",
+			" EXISTS (SELECT 1 FROM events WHERE key = 'device-learned/' || ?1),"
+			" (SELECT last_us FROM devices WHERE id = ?1)",
 	[R_MUTED] = "SELECT EXISTS (SELECT 1 FROM mutes WHERE device = ?1 AND kind = ?2 AND subject IN ('', ?3))",
 	/* what a device's learning period found, by kind */
 	[R_LEARNED] = "SELECT kind, count(*), group_concat(subject, ' ') FROM (SELECT kind, subject FROM events"
@@ -208,6 +216,8 @@ struct recorder {
 	uint8_t dest_key[16]; /* of the versions' hash: meta dest_hash_key */
 	uint64_t seq; /* of the step (dests.seq): one up each step, from the table's highest */
 	uint64_t now_us; /* of the step */
+	uint64_t run_first_us;  /* the first step's now of this run */
+	uint64_t watched_until; /* meta watched_until when the run began: the run before's last step */
 	/* the events said (state new) by the steps of the open transaction,
 	 * and those of the last commit (told) */
 	struct recorder_said *said, *told;
@@ -273,6 +283,12 @@ static void load_dest_state(struct recorder *r)
 	if (sqlite3_prepare_v2(r->db, "SELECT coalesce(max(seq), 0) FROM dests", -1, &q, NULL) == SQLITE_OK) {
 		if (sqlite3_step(q) == SQLITE_ROW)
 			r->seq = (uint64_t)sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	if (sqlite3_prepare_v2(r->db, "SELECT value FROM meta WHERE key = 'watched_until'", -1, &q, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			r->watched_until = (uint64_t)sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 	}
 	if (sqlite3_prepare_v2(r->db, "SELECT value FROM meta WHERE key = 'dest_hash_key'", -1, &q, NULL))
@@ -643,6 +659,7 @@ static int learn_read(struct recorder *r, const struct rep_device *d, struct dev
 		m->first_us = sqlite3_column_type(q, 0) == SQLITE_NULL ? d->first_us
 									: (uint64_t)sqlite3_column_int64(q, 0);
 		m->learn = sqlite3_column_int(q, 1) || !store_config(r->s)->learn_s ? LEARN_DONE : LEARN_ON;
+		m->hist_last = (uint64_t)sqlite3_column_int64(q, 2);
 		rc = sqlite3_step(q);
 	}
 	sqlite3_reset(q);
@@ -985,6 +1002,31 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 	return done(r, q, "recording a destination");
 }
 
+/* A device seen again after --back-after without a packet, while alfoil
+ * watched (this run, or the run before it recorded that long after its
+ * last sight: an absence alfoil did not see is not one): device-back,
+ * once a day at most (its subject is the day). */
+static int device_back(struct recorder *r, const struct rep_device *d, const struct dev_memo *m, uint64_t now_us)
+{
+	uint64_t after = store_config(r->s)->back_after_s * US, seen = d->first_us > m->hist_last ? d->first_us : now_us;
+	if (!after || !m->hist_last || seen < m->hist_last + after)
+		return 0;
+	if (!(m->hist_last >= r->run_first_us || r->watched_until >= m->hist_last + after))
+		return 0;
+	char day[32], last[32];
+	fmt_time(day, seen, 1);
+	day[10] = '\0';
+	json_t *ev = json_object();
+	if (!ev)
+		return oom(r);
+	json_object_set_new(ev, "last_seen", json_string(fmt_time(last, m->hist_last, 1)));
+	json_object_set_new(ev, "absent_hours", json_integer((json_int_t)((seen - m->hist_last) / (3600 * US))));
+	struct event e = { "device-back", d->id, day, "low",
+			   "a device that was away is back: if nobody here brought it back, check what it is",
+			   "new", seen, ev, NULL, NULL };
+	return event(r, &e) < 0 ? -1 : 0;
+}
+
 static int record_device(struct recorder *r, const struct rep_device *d, uint64_t now_us)
 {
 	struct dev_memo *m = &r->cur.dev[r->cur.n_dev++];
@@ -997,6 +1039,10 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	m->last_us = d->last_us;
 	m->incarnation = d->incarnation;
 	const struct dev_memo *o = find(m, prev(r)->dev, prev(r)->n_dev, sizeof *m, dev_cmp);
+	/* first seen by this run (or again after the tracker forgot it): its
+	 * history before this step writes it */
+	if (!o && learn_read(r, d, m))
+		return -1;
 	/* made again (another handle), or a counter lower than written: the
 	 * tracker lost the device and made it again, all of it is new */
 	int remade = o && (o->incarnation != m->incarnation || o->pkts_out > m->pkts_out || o->pkts_in > m->pkts_in ||
@@ -1034,9 +1080,9 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	if (o) {
 		m->learn = o->learn;
 		m->first_us = o->first_us;
-	}
-	if (m->learn == LEARN_UNKNOWN && learn_read(r, d, m))
+	} else if (device_back(r, d, m, now_us)) {
 		return -1;
+	}
 	if (m->learn == LEARN_ON && now_us >= m->first_us + store_config(r->s)->learn_s * US &&
 	    learn_end(r, d, m, now_us))
 		return -1;
@@ -1141,6 +1187,40 @@ static int finding_seen(struct recorder *r, const struct finding *x, uint64_t no
 	return sqlite3_changes(r->db) > 0;
 }
 
+/* 1 when the table has x open already, 0 when writing it opens it (new,
+ * or resolved before), -1 with err; returned the other way round. */
+static int finding_opens(struct recorder *r, const struct finding *x)
+{
+	sqlite3_stmt *q = prep(r, R_FINDING_OPEN);
+	if (!q)
+		return -1;
+	text(q, 1, x->key);
+	int rc = sqlite3_step(q), open = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW) {
+		store_err(r->s, r->err, r->errlen, "reading a finding");
+		return -1;
+	}
+	return !open;
+}
+
+/* The finding-opened event of x: its words, evidence and advice. */
+static int finding_opened(struct recorder *r, const struct finding *x, uint64_t now_us)
+{
+	struct finding_words fw;
+	finding_words(x, &fw);
+	json_t *ev = json_object();
+	if (!ev)
+		return oom(r);
+	json_object_set_new(ev, "detector", json_string(x->detector ? x->detector : "?"));
+	json_object_set_new(ev, "title", json_string(fw.title));
+	json_object_set_new(ev, "evidence", fw.evidence[0] ? json_string(fw.evidence) : json_null());
+	struct event e = { "finding-opened", x->device[0] ? x->device : NULL, x->key, severity_name(x->sev),
+			   fw.advice ? fw.advice : "see the finding in alfoil report", "new",
+			   x->first_us ? x->first_us : now_us, ev, NULL, NULL };
+	return event(r, &e) < 0 ? -1 : 0;
+}
+
 static int record_findings(struct recorder *r, const struct findings *f, uint64_t now_us)
 {
 	size_t n = f ? f->n : 0;
@@ -1159,6 +1239,11 @@ static int record_findings(struct recorder *r, const struct findings *f, uint64_
 			if (seen)
 				continue;
 		}
+		int opens = finding_opens(r, x);
+		if (opens < 0)
+			return -1;
+		if (opens && finding_opened(r, x, now_us) < 0)
+			return -1;
 		char *record = dump(output_json_finding(x));
 		if (!record)
 			return oom(r);
@@ -1190,7 +1275,61 @@ static int record_findings(struct recorder *r, const struct findings *f, uint64_
 		return -1;
 	i64(q, 1, now_us - after);
 	i64(q, 2, c->prune_rows ? c->prune_rows : 1);
-	return done(r, q, "resolving findings");
+	/* the findings resolved: their rows first (at most prune_rows), then
+	 * an event each */
+	struct cleared {
+		char *key, *device, *kind, *sev, *title;
+	} *v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc, bad = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (nv == cap) {
+			size_t nc = cap ? 2 * cap : 8;
+			void *p = realloc(v, nc * sizeof *v);
+			if (!p) {
+				bad = 1;
+				break;
+			}
+			v = p;
+			cap = nc;
+		}
+		struct cleared *x = &v[nv++];
+		x->key = dup_or_null((const char *)sqlite3_column_text(q, 0));
+		x->device = dup_or_null((const char *)sqlite3_column_text(q, 1));
+		x->kind = dup_or_null((const char *)sqlite3_column_text(q, 2));
+		x->sev = dup_or_null((const char *)sqlite3_column_text(q, 3));
+		x->title = dup_or_null((const char *)sqlite3_column_text(q, 4));
+	}
+	if (!bad && rc != SQLITE_DONE) {
+		sqlite3_reset(q);
+		store_err(r->s, r->err, r->errlen, "resolving findings");
+		bad = -1;
+	} else {
+		sqlite3_reset(q);
+		r->rows += nv;
+	}
+	for (size_t i = 0; i < nv; i++) {
+		if (!bad && v[i].key) {
+			json_t *ev = json_object();
+			if (ev) {
+				json_object_set_new(ev, "detector", json_string(v[i].kind ? v[i].kind : "?"));
+				json_object_set_new(ev, "finding_severity", json_string(v[i].sev ? v[i].sev : "info"));
+				json_object_set_new(ev, "title", v[i].title ? json_string(v[i].title) : json_null());
+			}
+			struct event e = { "finding-cleared", v[i].device, v[i].key, "info",
+					   "what the finding said has not been seen again: nothing to do",
+					   "new", now_us, ev, NULL, NULL };
+			if (event(r, &e) < 0)
+				bad = -1;
+		}
+		free(v[i].key);
+		free(v[i].device);
+		free(v[i].kind);
+		free(v[i].sev);
+		free(v[i].title);
+	}
+	free(v);
+	return bad > 0 ? oom(r) : bad;
 }
 
 static int meta(struct recorder *r, const char *key, const char *value)
@@ -1207,6 +1346,11 @@ static int meta(struct recorder *r, const char *key, const char *value)
  * they change. */
 static int record_meta(struct recorder *r, const struct report *rep)
 {
+	/* how far this run watched (device_back() of the next run) */
+	char now[24];
+	snprintf(now, sizeof now, "%llu", (unsigned long long)r->now_us);
+	if (meta(r, "watched_until", now))
+		return -1;
 	if (rep->home_country[0]) {
 		snprintf(r->cur.home, sizeof r->cur.home, "%s", rep->home_country);
 		if (strcmp(r->cur.home, prev(r)->home) && meta(r, "home_country", r->cur.home))
@@ -1328,6 +1472,8 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 	r->n_told_said = 0;
 	r->seq++;
 	r->now_us = now_us;
+	if (!r->run_first_us)
+		r->run_first_us = now_us;
 	if (memo_alloc(r, rep) || (!r->open && store_begin(r->s, r->err, r->errlen)))
 		goto fail;
 	if (record_meta(r, rep) || record_marks(r, now_us))

@@ -113,6 +113,7 @@ void store_config_default(struct store_config *c)
 		.keep_findings_s = 365 * DAY_S,
 		.resolve_after_s = DAY_S,
 		.learn_s = DAY_S,
+		.back_after_s = 3 * DAY_S,
 		.prune_rows = 2000,
 	};
 }

@@ -27,6 +27,8 @@ struct store_config {
 	uint64_t keep_events_s;    /* events (default 90 d) */
 	uint64_t keep_findings_s;  /* resolved findings (default 365 d) */
 	uint64_t resolve_after_s;  /* an open finding not seen this long: resolved (default 1 d) */
+	uint64_t back_after_s;     /* a device seen again after this long: device-back
+				    * (default 3 d; 0: never) */
 	uint64_t learn_s;          /* a new device's learning period: its new-* events
 				    * summed in one (default 1 d; 0: none) */
 	unsigned prune_rows;       /* rows per table per prune step (default 2000) */

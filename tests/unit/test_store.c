@@ -649,6 +649,16 @@ static void test_retention_prunes(void **state)
 	assert_int_equal(q1(s, "SELECT count FROM findings WHERE key = 'test-new/02:00:00:00:00:01/two'"
 			       " AND state = 'open'"),
 			 2);
+	/* events: each opened once, the first cleared when resolved */
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'finding-opened' AND state = 'new'"
+			       " AND severity = 'low' AND device = '02:00:00:00:00:01'"),
+			 2);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'finding-cleared'"
+			       " AND subject = 'test-old/02:00:00:00:00:01/one'"),
+			 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'finding-cleared'"
+			       " AND subject = 'test-new/02:00:00:00:00:01/two'"),
+			 0);
 	/* the first day's hours rolled up by the commit's own prune step */
 	assert_true(q1(s, "SELECT count(*) FROM dest_days") > 0);
 	char err[512];
@@ -1097,12 +1107,60 @@ static void test_dest_events(void **state)
 	tmpdb_drop(&t);
 }
 
+/* device-back: a device seen again after --back-after (3 days) while
+ * alfoil watched; not after a restart that did not watch the absence. */
+static void test_device_back(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 2, 1);
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	/* the second device goes (the tracker forgets it), the first stays */
+	f->rep.n_devices = 1;
+	for (int h = 1; h <= 4 * 24; h += 12) {
+		fake_set(f, (uint64_t)h + 1, T0 + (uint64_t)h * HOUR);
+		commit_ok(r, &f->rep, NULL, T0 + (uint64_t)h * HOUR);
+	}
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-back'"), 0);
+	/* back, a new entry of the tracker's */
+	f->rep.n_devices = 2;
+	fake_set(f, 200, T0 + 4 * DAY);
+	f->dev[1].first_us = T0 + 4 * DAY;
+	f->dev[1].incarnation = 7;
+	commit_ok(r, &f->rep, NULL, T0 + 4 * DAY);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-back' AND device = '02:00:00:00:00:02'"
+			       " AND state = 'new' AND json_extract(record, '$.absent_hours') = 96"),
+			 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-back'"), 1);
+	recorder_free(r);
+	store_close(s);
+	/* a restart 5 days later: alfoil did not watch those days, so
+	 * nobody is back */
+	s = open_ok(t.path, NULL);
+	r = recorder_new(s);
+	fake_set(f, 300, T0 + 9 * DAY);
+	f->dev[0].first_us = f->dev[1].first_us = T0 + 9 * DAY;
+	commit_ok(r, &f->rep, NULL, T0 + 9 * DAY);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-back'"), 1);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_migrate_reopen),
 		cmocka_unit_test(test_migrate_v2),
 		cmocka_unit_test(test_dest_events),
+		cmocka_unit_test(test_device_back),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_newer_version_refused),
 		cmocka_unit_test(test_deltas_sum_to_the_report),
