@@ -216,7 +216,10 @@ struct recorder {
 	uint8_t dest_key[16]; /* of the versions' hash: meta dest_hash_key */
 	uint64_t seq; /* of the step (dests.seq): one up each step, from the table's highest */
 	uint64_t now_us; /* of the step */
-	uint64_t run_first_us;  /* the first step's now of this run */
+	/* since when the steps came without a gap longer than back_after (a
+	 * capture file after another of months before is not watched time),
+	 * and the last step's now */
+	uint64_t cont_since, last_step_us;
 	uint64_t watched_until; /* meta watched_until when the run began: the run before's last step */
 	/* the events said (state new) by the steps of the open transaction,
 	 * and those of the last commit (told) */
@@ -754,7 +757,10 @@ static int dest_events(struct recorder *r, const struct rep_device *d, const str
 			   state, t, dest_evidence(x), d, x };
 	if (event(r, &e) < 0)
 		return -1;
-	if (x->country[0]) {
+	/* infrastructure (the NTP pool's volunteers, connectivity checks) is
+	 * anywhere by design: not a country the device chose; the report
+	 * folds it out of its country view too */
+	if (x->country[0] && !x->infra) {
 		struct event c = { "new-country", d->id, x->country, x->abroad ? "medium" : "low",
 				   "the device sends data to a country it never did before: a firmware or cloud "
 				   "change, or a region setting in its app; if unexpected, hold it with alfoil enforce",
@@ -1003,15 +1009,16 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 }
 
 /* A device seen again after --back-after without a packet, while alfoil
- * watched (this run, or the run before it recorded that long after its
- * last sight: an absence alfoil did not see is not one): device-back,
- * once a day at most (its subject is the day). */
+ * watched (its last sight in this run's steps without a gap of that long,
+ * or the run before recorded that long after it: an absence alfoil did
+ * not see is not one): device-back, once a day at most (its subject is
+ * the day). */
 static int device_back(struct recorder *r, const struct rep_device *d, const struct dev_memo *m, uint64_t now_us)
 {
 	uint64_t after = store_config(r->s)->back_after_s * US, seen = d->first_us > m->hist_last ? d->first_us : now_us;
 	if (!after || !m->hist_last || seen < m->hist_last + after)
 		return 0;
-	if (!(m->hist_last >= r->run_first_us || r->watched_until >= m->hist_last + after))
+	if (!(m->hist_last >= r->cont_since || r->watched_until >= m->hist_last + after))
 		return 0;
 	char day[32], last[32];
 	fmt_time(day, seen, 1);
@@ -1472,8 +1479,10 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 	r->n_told_said = 0;
 	r->seq++;
 	r->now_us = now_us;
-	if (!r->run_first_us)
-		r->run_first_us = now_us;
+	uint64_t gap = store_config(r->s)->back_after_s * US;
+	if (!r->cont_since || (gap && now_us > r->last_step_us + gap))
+		r->cont_since = now_us;
+	r->last_step_us = now_us;
 	if (memo_alloc(r, rep) || (!r->open && store_begin(r->s, r->err, r->errlen)))
 		goto fail;
 	if (record_meta(r, rep) || record_marks(r, now_us))

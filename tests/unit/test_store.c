@@ -1137,15 +1137,26 @@ static void test_device_back(void **state)
 			       " AND state = 'new' AND json_extract(record, '$.absent_hours') = 96"),
 			 1);
 	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-back'"), 1);
+	/* gone again, and the next step 5 days on (capture files months
+	 * apart): a gap of the steps, not watched time */
+	f->rep.n_devices = 1;
+	fake_set(f, 210, T0 + 4 * DAY + HOUR);
+	commit_ok(r, &f->rep, NULL, T0 + 4 * DAY + HOUR);
+	f->rep.n_devices = 2;
+	fake_set(f, 220, T0 + 9 * DAY);
+	f->dev[1].first_us = T0 + 9 * DAY;
+	f->dev[1].incarnation = 8;
+	commit_ok(r, &f->rep, NULL, T0 + 9 * DAY);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-back'"), 1);
 	recorder_free(r);
 	store_close(s);
 	/* a restart 5 days later: alfoil did not watch those days, so
 	 * nobody is back */
 	s = open_ok(t.path, NULL);
 	r = recorder_new(s);
-	fake_set(f, 300, T0 + 9 * DAY);
-	f->dev[0].first_us = f->dev[1].first_us = T0 + 9 * DAY;
-	commit_ok(r, &f->rep, NULL, T0 + 9 * DAY);
+	fake_set(f, 300, T0 + 14 * DAY);
+	f->dev[0].first_us = f->dev[1].first_us = T0 + 14 * DAY;
+	commit_ok(r, &f->rep, NULL, T0 + 14 * DAY);
 	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-back'"), 1);
 	integrity_ok(s);
 	recorder_free(r);
