@@ -29,6 +29,7 @@ runtime_pkgs=(
 	libpcap0.8 libjansson4 libnettle8 libmaxminddb0 zlib1g  # the shared libraries
 	libsqlite3-0 sqlite3             # the watch history (src/store/) and the shell to query it (docs/store.md)
 	libpsl5 publicsuffix             # registrable domains: what a new-destination event is about
+	libcurl4                         # watch --webhook
 	ieee-data                        # MAC -> maker registry (MA-L, MA-M, MA-S)
 	nftables                         # alfoil enforce --apply
 )
@@ -37,6 +38,7 @@ build_pkgs=(
 	libpcap-dev libjansson-dev nettle-dev libmaxminddb-dev zlib1g-dev
 	libsqlite3-dev                   # src/store/
 	libpsl-dev                       # src/store/ (events)
+	libcurl4-openssl-dev             # src/output/webhook.c
 )
 test_pkgs=(
 	libcmocka-dev                    # unit tests

@@ -16,6 +16,7 @@
 #include "lib/cli.h"
 #include "lib/fmt.h"
 #include "lib/utf8.h"
+#include "output/eve.h"
 #include "output/output.h"
 #include "store/events.h"
 #include "store/store.h"
@@ -67,11 +68,6 @@ struct out {
 	int err;
 };
 
-static json_t *jtext(const char *s)
-{
-	return s && *s ? json_string(s) : json_null();
-}
-
 /* The evidence as "key value, ..." for a line of text. */
 static void evidence_text(FILE *f, const char *record)
 {
@@ -104,24 +100,12 @@ static int print_event(void *ctx, const struct store_event *e)
 	struct out *o = ctx;
 	char t1[32], t2[32];
 	if (o->json) {
-		json_t *j = json_object(), *d = json_object();
-		json_error_t je;
-		json_t *ev = e->record ? json_loads(e->record, 0, &je) : NULL;
-		json_object_set_new(j, "time", output_json_time(e->time_us));
-		json_object_set_new(j, "last_seen", output_json_time(e->last_us));
-		json_object_set_new(j, "type", json_string(e->kind));
-		json_object_set_new(j, "severity", jtext(e->severity));
-		json_object_set_new(j, "count", json_integer((json_int_t)e->count));
-		json_object_set_new(d, "mac", jtext(e->device));
-		json_object_set_new(d, "label", jtext(e->label));
-		json_object_set_new(d, "name", jtext(e->display));
-		json_object_set_new(j, "device", e->device ? d : (json_decref(d), json_null()));
-		json_object_set_new(j, "subject", jtext(e->subject));
-		json_object_set_new(j, "evidence", json_is_object(ev) ? ev : (json_decref(ev), json_object()));
-		json_object_set_new(j, "advice", jtext(e->advice));
-		json_object_set_new(j, "state", jtext(e->state));
-		json_object_set_new(j, "id", json_integer(e->id));
-		if (json_dumpf(j, o->f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0)
+		struct eve_event v = { .id = e->id, .time_us = e->time_us, .last_us = e->last_us, .count = e->count,
+				       .kind = e->kind, .device = e->device, .label = e->label, .name = e->display,
+				       .subject = e->subject, .severity = e->severity, .advice = e->advice,
+				       .state = e->state, .evidence = e->record };
+		json_t *j = output_json_event(&v);
+		if (!j || json_dumpf(j, o->f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) < 0)
 			o->err = 1;
 		fputc('\n', o->f);
 		json_decref(j);

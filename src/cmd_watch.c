@@ -42,6 +42,7 @@
 #include "analyze/report.h"
 #include "cmd.h"
 #include "engine/engine.h"
+#include "engine/thread.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
 #include "intel/datasets.h"
@@ -50,6 +51,7 @@
 #include "lib/utf8.h"
 #include "lib/priv.h"
 #include "output/eve.h"
+#include "output/webhook.h"
 #include "output/output.h"
 #include "store/history.h"
 #include "store/record.h"
@@ -88,6 +90,7 @@ struct watch {
 	 * could not be opened); eve_failed: lines that could not be written */
 	FILE *eve;
 	uint64_t eve_failed;
+	struct webhook *hook; /* --webhook: its thread */
 	/* where the worker's time went (ALFOIL_TIMES=1), microseconds */
 	struct watch_times {
 		uint64_t report, find, step, flush;
@@ -200,6 +203,8 @@ static void set_home(struct watch *w, const char *home)
 {
 	snprintf(w->home, sizeof w->home, "%s", home ? home : "");
 }
+
+#define WATCH_HOOK_GRACE_S 5 /* at the end: what is queued is tried this long more */
 
 static void eve_open(struct watch *w);
 
@@ -389,12 +394,29 @@ static void tell_events(struct watch *w, const struct report *rep)
 			log_info("event: %s %s%s%s (%s)", e->kind, e->device ? e->device : "-", subj[0] ? " " : "", subj,
 				 e->severity ? e->severity : "info");
 		if (w->eve) {
-			struct eve_event v = { e->id, e->time_us, e->kind, e->device, label, e->subject, e->severity,
-					       e->advice, e->record, e->has_flow, e->src, e->dst, e->sport, e->dport,
-					       e->proto };
+			struct eve_event v = { .id = e->id, .time_us = e->time_us, .kind = e->kind, .device = e->device,
+					       .label = label, .subject = e->subject, .severity = e->severity,
+					       .advice = e->advice, .evidence = e->record, .has_flow = e->has_flow,
+					       .src = e->src, .dst = e->dst, .sport = e->sport, .dport = e->dport,
+					       .proto = e->proto };
 			if (output_eve(w->eve, &v) < 0 && w->eve_failed++ % 100 == 0)
 				log_warn("--eve %s: writing failed (%llu lines so far): %s", w->o->eve,
 					 (unsigned long long)w->eve_failed, strerror(errno));
+		}
+		if (w->hook && sev_rank(e->severity) >= (int)w->o->webhook_sev) {
+			const char *name = NULL;
+			for (size_t k = 0; e->device && k < rep->n_devices && !name; k++)
+				if (!strcmp(rep->devices[k].id, e->device))
+					name = rep->devices[k].display;
+			struct eve_event v = { .id = e->id, .time_us = e->time_us, .kind = e->kind, .device = e->device,
+					       .label = label, .name = name, .subject = e->subject,
+					       .severity = e->severity, .advice = e->advice, .evidence = e->record };
+			json_t *j = output_json_event(&v);
+			char *t = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
+			json_decref(j);
+			if (t)
+				webhook_push(w->hook, t);
+			free(t);
 		}
 		if (w->o->syslog && sev_rank(e->severity) >= (int)w->o->syslog_sev) {
 			static const int prio[] = { LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERR, LOG_CRIT };
@@ -624,8 +646,23 @@ static int live_opened(void *ctx, const char *iface)
 
 /* ---- the command ---- */
 
+static void hook_log(int level, const char *msg)
+{
+	if (level == 0)
+		log_warn("%s", msg);
+	else
+		log_info("%s", msg);
+}
+
 static void free_watch(struct watch *w)
 {
+	if (w->hook) {
+		struct webhook_stats st;
+		webhook_stop(w->hook, WATCH_HOOK_GRACE_S, &st);
+		w->hook = NULL;
+		log_info("webhook: %llu events sent, %llu dropped, %llu tries failed", (unsigned long long)st.sent,
+			 (unsigned long long)st.dropped, (unsigned long long)st.failed_tries);
+	}
 	engine_free(w->e);
 	recorder_free(w->rec);
 	store_close(w->store);
@@ -724,6 +761,8 @@ int cmd_watch(int argc, char **argv)
 	}
 	load_history(&w);
 	eve_open(&w);
+	if (o.webhook && !(w.hook = webhook_start(o.webhook, o.webhook_fmt, o.webhook_rate, &engine_spawner, hook_log)))
+		log_error("--webhook %s: cannot start its thread; events go to the database only", o.webhook);
 	if (o.syslog)
 		openlog("alfoil", LOG_PID, LOG_DAEMON);
 	if (o.read_mode && store_inputs(w.store, &w.seen, &w.n_seen, err, sizeof err) < 0)

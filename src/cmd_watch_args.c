@@ -21,7 +21,7 @@ enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KE
        O_KEEPEVENTS, O_KEEPFIND, O_RESOLVE, O_LEARN, O_HOME, O_DATADIR, O_IEEE, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
        O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW, O_EVE, O_SYSLOG,
-       O_SYSLOGSEV, O_BACKAFTER };
+       O_SYSLOGSEV, O_BACKAFTER, O_WEBHOOK, O_WEBHOOKFMT, O_WEBHOOKSEV, O_WEBHOOKRATE };
 
 static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
@@ -64,6 +64,15 @@ static const struct cli_opt opts[] = {
 	{ "back-after", 0, "DAYS", O_BACKAFTER, "a device seen again after DAYS without a packet\n"
 						"(while alfoil watched): a device-back event\n"
 						"(default: 3; 0: none)" },
+	{ "webhook", 0, "URL", O_WEBHOOK, "each event said, also POSTed to URL (http or\n"
+					  "https), retried with backoff, never holding up\n"
+					  "the packets (default: none)" },
+	{ "webhook-format", 0, "FMT", O_WEBHOOKFMT, "json (the object of alfoil events --json), ntfy\n"
+						    "(URL: https://ntfy.sh/TOPIC) or gotify (URL:\n"
+						    "https://HOST/message?token=T; default: json)" },
+	{ "webhook-severity", 0, "SEV", O_WEBHOOKSEV, "only events of SEV or worse to the webhook\n"
+						      "(default: medium)" },
+	{ "webhook-rate", 0, "N", O_WEBHOOKRATE, "at most N POSTs a minute (default: 30)" },
 	{ "syslog", 0, NULL, O_SYSLOG, "each event said, also to syslog (facility daemon)" },
 	{ "syslog-severity", 0, "SEV", O_SYSLOGSEV, "only events of SEV or worse to syslog: info, low,\n"
 						     "medium, high (default: low)" },
@@ -267,6 +276,30 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 		return 0;
 	case O_REPORT: o->report_file = arg; return 0;
 	case O_EVE: o->eve = arg; return 0;
+	case O_WEBHOOK:
+		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
+			snprintf(err, errlen, "%s: '%s' is not an http:// or https:// URL", what, arg);
+			return -1;
+		}
+		o->webhook = arg;
+		return 0;
+	case O_WEBHOOKFMT:
+		if (webhook_format_parse(arg, &o->webhook_fmt) < 0) {
+			snprintf(err, errlen, "%s: '%s' is none of json, ntfy, gotify", what, arg);
+			return -1;
+		}
+		return 0;
+	case O_WEBHOOKSEV:
+		if (severity_parse(arg, &o->webhook_sev) < 0) {
+			snprintf(err, errlen, "%s: '%s' is not a severity (info, low, medium, high)", what, arg);
+			return -1;
+		}
+		return 0;
+	case O_WEBHOOKRATE:
+		if (parse_u64(arg, what, 1, 6000, &v, err, errlen) < 0)
+			return -1;
+		o->webhook_rate = (unsigned)v;
+		return 0;
 	case O_BACKAFTER: return parse_span(arg, what, 86400, "days", &o->store.back_after_s, err, errlen);
 	case O_SYSLOG: o->syslog = on; return 0;
 	case O_SYSLOGSEV:
@@ -345,6 +378,8 @@ static void defaults(struct watch_opts *o)
 	o->log_level = LOGL_INFO;
 	store_config_default(&o->store);
 	o->syslog_sev = SEV_LOW;
+	o->webhook_sev = SEV_MEDIUM;
+	o->webhook_rate = 30;
 }
 
 static int given(const struct watch_opts *o, int id)

@@ -9,6 +9,7 @@
 #include "inspect.h"
 #include "lib/conf.h"
 #include "lib/log.h"
+#include "output/webhook.h"
 #include "store/store.h"
 
 #define WATCH_DEFAULT_CONFIG "/etc/alfoil/alfoil.conf"
@@ -29,6 +30,10 @@ struct watch_opts {
 	const char *eve;             /* --eve FILE, or NULL */
 	int syslog;                  /* --syslog */
 	enum severity syslog_sev;    /* --syslog-severity (default low) */
+	const char *webhook;         /* --webhook URL, or NULL */
+	enum webhook_format webhook_fmt;
+	enum severity webhook_sev;   /* default medium */
+	unsigned webhook_rate;       /* POSTs a minute at most (default 30) */
 	unsigned commit_interval;    /* seconds of engine time */
 	unsigned buffer_mib;         /* live capture buffer */
 	int enforce;                 /* keep CAP_NET_ADMIN (issue 17) */

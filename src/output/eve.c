@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "lib/community_id.h"
+#include "output/output.h"
 
 /* Suricata's: 2026-11-01T08:00:04.123456+0000 */
 static json_t *eve_time(uint64_t us)
@@ -75,4 +76,33 @@ int output_eve(FILE *f, const struct eve_event *e)
 	if (rc < 0 || fputc('\n', f) == EOF || fflush(f) != 0)
 		return -1;
 	return 0;
+}
+
+json_t *output_json_event(const struct eve_event *e)
+{
+	json_t *j = json_object(), *d = e->device ? json_object() : json_null();
+	if (!j || !d) {
+		json_decref(j);
+		json_decref(d);
+		return NULL;
+	}
+	json_error_t je;
+	json_t *ev = e->evidence ? json_loads(e->evidence, 0, &je) : NULL;
+	json_object_set_new(j, "time", output_json_time(e->time_us));
+	json_object_set_new(j, "last_seen", output_json_time(e->last_us ? e->last_us : e->time_us));
+	json_object_set_new(j, "type", json_string(e->kind ? e->kind : "?"));
+	json_object_set_new(j, "severity", str_or_null(e->severity));
+	json_object_set_new(j, "count", json_integer((json_int_t)(e->count ? e->count : 1)));
+	if (e->device) {
+		json_object_set_new(d, "mac", json_string(e->device));
+		json_object_set_new(d, "label", str_or_null(e->label));
+		json_object_set_new(d, "name", str_or_null(e->name));
+	}
+	json_object_set_new(j, "device", d);
+	json_object_set_new(j, "subject", str_or_null(e->subject));
+	json_object_set_new(j, "evidence", json_is_object(ev) ? ev : (json_decref(ev), json_object()));
+	json_object_set_new(j, "advice", str_or_null(e->advice));
+	json_object_set_new(j, "state", str_or_null(e->state ? e->state : "new"));
+	json_object_set_new(j, "id", json_integer(e->id));
+	return j;
 }

@@ -10,12 +10,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "lib/addr.h"
 
 struct eve_event {
 	int64_t id;
-	uint64_t time_us;
-	const char *kind, *device, *label, *subject, *severity, *advice;
+	uint64_t time_us, last_us, count; /* last_us, count: 0 for one just said */
+	const char *kind, *device, *label, *name, *subject, *severity, *advice, *state;
 	const char *evidence; /* a JSON object as text, or NULL */
 	int has_flow;         /* src .. proto are set */
 	struct ip_addr src, dst;
@@ -25,5 +27,10 @@ struct eve_event {
 
 /* One line, flushed. 0, or -1 when writing failed or memory ran out. */
 int output_eve(FILE *f, const struct eve_event *e);
+
+/* The event as alfoil events --json prints it (and the webhook sends
+ * it): time, last_seen, type, severity, count, device {mac, label, name},
+ * subject, evidence, advice, state, id. NULL when out of memory. */
+json_t *output_json_event(const struct eve_event *e);
 
 #endif

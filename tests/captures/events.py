@@ -15,6 +15,9 @@ import struct
 import shutil
 import sqlite3
 import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
 import sys
 import tempfile
 
@@ -185,6 +188,78 @@ def mute_ack_checks(t, pcap):
     t.ok(a.returncode == 1 and '12x' in a.stderr, 'ack of what is not an id: exit 1, named', a.stderr)
 
 
+class Hook(BaseHTTPRequestHandler):
+    got = []
+
+    def do_POST(self):
+        n = int(self.headers.get('Content-Length', 0))
+        Hook.got.append((self.path, dict(self.headers), self.rfile.read(n)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *a):
+        pass
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def webhook_checks(t, pcap):
+    """--webhook to a server on loopback that is down at first: the events
+    of medium and worse arrive, each once, after the retries."""
+    port = free_port()
+    db = os.path.join(WORK, 'hook.db')
+    Hook.got = []
+    w = subprocess.Popen([ALFOIL, 'watch', '--config', '/dev/null', '--home-country', 'DE', '--learning', '1',
+                          '-r', pcap, '--db', db, '--webhook', f'http://127.0.0.1:{port}/hook'],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    srv = HTTPServer(('127.0.0.1', port), Hook)
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    out, err = w.communicate(timeout=60)
+    con = sqlite3.connect(db)
+    want = sorted(i for (i,) in con.execute("SELECT id FROM events WHERE state = 'new' AND severity IN ('medium',"
+                                            " 'high', 'critical')"))
+    con.close()
+    got = []
+    for path, hdr, body in Hook.got:
+        try:
+            got.append(json.loads(body))
+        except json.JSONDecodeError:
+            got.append({'bad': body[:80]})
+    ids = sorted(o.get('id', -1) for o in got)
+    t.ok(w.returncode == 0 and want and ids == want,
+         f'--webhook: the events of medium and worse, each once ({ids} of {want}), the server down at first', err)
+    t.ok('tries failed so far' in err and 'sent again after' in err, 'the failures logged, and the recovery', err)
+    o = next((x for x in got if x.get('type') == 'new-country'), {})
+    t.ok(o.get('subject') == 'CN' and o.get('device', {}).get('mac') == D and o.get('advice') and
+         all(p == '/hook' and h.get('Content-Type') == 'application/json' for p, h, _ in Hook.got),
+         'the POSTs: JSON, the object of alfoil events --json', o)
+    # ntfy and gotify, the server up
+    for fmt in ('ntfy', 'gotify'):
+        Hook.got = []
+        db2 = os.path.join(WORK, f'hook-{fmt}.db')
+        p = subprocess.run([ALFOIL, 'watch', '--config', '/dev/null', '--home-country', 'DE', '--learning', '1',
+                            '-r', pcap, '--db', db2, '--webhook', f'http://127.0.0.1:{port}/t',
+                            '--webhook-format', fmt], capture_output=True, text=True, timeout=60)
+        cn = [(h, b) for _, h, b in Hook.got if b'advice' not in b and (b'CN' in b or 'CN' in h.get('Title', ''))]
+        if fmt == 'ntfy':
+            ok = cn and cn[0][0].get('Title') == 'alfoil: new-country CN' and cn[0][0].get('Priority') == '4' and \
+                cn[0][1].decode().startswith('192.168.1.60')
+        else:
+            g = json.loads(cn[0][1]) if cn else {}
+            ok = g.get('title') == 'alfoil: new-country CN' and g.get('priority') == 6 and D in g.get('message', '')
+        t.ok(p.returncode == 0 and len(Hook.got) == len(want) and ok,
+             f'--webhook-format {fmt}: title, priority and message', repr(Hook.got[:3]))
+    srv.shutdown()
+
+
 def main():
     t = Tap()
     pcap = os.path.join(WORK, 'events.pcap')
@@ -264,6 +339,7 @@ def main():
     eve_checks(t, pcap)
     syslog_checks(t, pcap)
     mute_ack_checks(t, pcap)
+    webhook_checks(t, pcap)
     shutil.rmtree(WORK, ignore_errors=True)
     t.end()
 
