@@ -110,6 +110,7 @@ enum {
 	R_EVENT,
 	R_EVENT_AGAIN,
 	R_DEV_FIRST,
+	R_DEV_WAS,
 	R_MUTED,
 	R_LEARNED,
 	R_META,
@@ -182,6 +183,9 @@ static const char *const sql[R__COUNT] = {
 	[R_DEV_FIRST] = "SELECT (SELECT first_us FROM devices WHERE id = ?1),"
 			" EXISTS (SELECT 1 FROM events WHERE key = 'device-learned/' || ?1),"
 			" (SELECT last_us FROM devices WHERE id = ?1)",
+	/* what the history says a device is, before a step writes it again */
+	[R_DEV_WAS] = "SELECT kind, json_extract(record, '$.ipv4'), json_extract(record, '$.names') FROM devices"
+		      " WHERE id = ?1",
 	[R_MUTED] = "SELECT EXISTS (SELECT 1 FROM mutes WHERE device = ?1 AND kind = ?2 AND subject IN ('', ?3))",
 	/* what a device's learning period found, by kind */
 	[R_LEARNED] = "SELECT kind, count(*), group_concat(subject, ' ') FROM (SELECT kind, subject FROM events"
@@ -1008,6 +1012,105 @@ static int write_dest(struct recorder *r, const struct rep_device *d, const stru
 	return done(r, q, "recording a destination");
 }
 
+/* One device-changed event: field was from, is to. */
+static int changed_one(struct recorder *r, const struct rep_device *d, const char *field, const char *from,
+		       const char *to, const char *sev, const char *advice, uint64_t now_us)
+{
+	char subj[300];
+	snprintf(subj, sizeof subj, "%s=%s", field, to);
+	json_t *ev = json_object();
+	if (!ev)
+		return oom(r);
+	json_object_set_new(ev, "field", json_string(field));
+	json_object_set_new(ev, "from", json_string(from));
+	json_object_set_new(ev, "to", json_string(to));
+	struct event e = { "device-changed", d->id, subj, sev, advice, "new", d->last_us ? d->last_us : now_us, ev,
+			   NULL, NULL };
+	return event(r, &e) < 0 ? -1 : 0;
+}
+
+static int differs(const char *was, const char *is)
+{
+	/* from nothing, or from unknown, to something is the device better
+	 * known, not changed */
+	return was && is && *was && *is && strcmp(was, "unknown") && strcmp(is, "unknown") && strcmp(was, is);
+}
+
+/* The strings of a JSON array (of objects: their key k), as text. */
+static size_t json_list(const char *text, const char *k, const char **out, size_t max, json_t **hold)
+{
+	json_error_t je;
+	*hold = text ? json_loads(text, 0, &je) : NULL;
+	size_t n = 0, i;
+	json_t *v;
+	json_array_foreach (*hold, i, v) {
+		const char *s = json_string_value(k ? json_object_get(v, k) : v);
+		if (s && *s && n < max)
+			out[n++] = s;
+	}
+	return n;
+}
+
+/* Before its row is written again: what changed of the device the history
+ * held. Its kind (another device behind the same address: a replacement,
+ * or one pretending), its addresses and its names, when none of what it
+ * had is left (a device with two names or two addresses shows them in
+ * either order). Its brand is not compared: which of a white-label
+ * device's makers (the module's, the cloud's) is its brand goes with the
+ * evidence the tracker holds. */
+static int device_changed(struct recorder *r, const struct rep_device *d, uint64_t now_us)
+{
+	sqlite3_stmt *q = prep(r, R_DEV_WAS);
+	if (!q)
+		return -1;
+	text(q, 1, d->id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE) { /* a new device */
+		sqlite3_reset(q);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(q);
+		store_err(r->s, r->err, r->errlen, "reading a device");
+		return -1;
+	}
+	char kind[128];
+	const char *k = (const char *)sqlite3_column_text(q, 0);
+	snprintf(kind, sizeof kind, "%s", k ? k : "");
+	const char *old4[16], *oldn[16];
+	json_t *h4, *hn;
+	size_t n4 = json_list((const char *)sqlite3_column_text(q, 1), NULL, old4, 16, &h4);
+	size_t nn = json_list((const char *)sqlite3_column_text(q, 2), "name", oldn, 16, &hn);
+	sqlite3_reset(q);
+	int bad = 0;
+	if (differs(kind, d->kind))
+		bad = changed_one(r, d, "kind", kind, d->kind, "medium",
+				  "the device says it is another kind than before: a device replaced, or one pretending "
+				  "to be it; check what is at its address", now_us);
+	char a[ADDR_STRLEN];
+	int kept = 0;
+	for (size_t i = 0; i < d->n_ipv4 && !kept; i++) {
+		addr_fmt(&d->ipv4[i], a);
+		for (size_t j = 0; j < n4 && !kept; j++)
+			kept = !strcmp(old4[j], a);
+	}
+	if (!bad && n4 && d->n_ipv4 && !kept)
+		bad = changed_one(r, d, "address", old4[0], addr_fmt(&d->ipv4[0], a), "info",
+				  "the device has another address: usually a new DHCP lease; rules by address need it",
+				  now_us);
+	kept = 0;
+	for (size_t i = 0; i < d->n_names && !kept; i++)
+		for (size_t j = 0; j < nn && !kept; j++)
+			kept = !strcmp(oldn[j], d->names[i].name);
+	if (!bad && nn && d->n_names && !kept)
+		bad = changed_one(r, d, "name", oldn[0], d->names[0].name, "low",
+				  "the device calls itself something else: a firmware update, a reset, or another device",
+				  now_us);
+	json_decref(h4);
+	json_decref(hn);
+	return bad;
+}
+
 /* A device seen again after --back-after without a packet, while alfoil
  * watched (its last sight in this run's steps without a gap of that long,
  * or the run before recorded that long after it: an absence alfoil did
@@ -1076,7 +1179,9 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 			char *record = dump(j);
 			if (!record)
 				return oom(r);
-			rc = write_device(r, d, record, now_us);
+			rc = device_changed(r, d, now_us);
+			if (!rc)
+				rc = write_device(r, d, record, now_us);
 			free(record);
 		} else if (o->last_us != m->last_us) {
 			rc = device_seen(r, d); /* the record stands */

@@ -1165,6 +1165,66 @@ static void test_device_back(void **state)
 	tmpdb_drop(&t);
 }
 
+/* device-changed: another kind, no address or name of before left; a
+ * second name or address beside the old ones is not a change. */
+static void test_device_changed(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 1);
+	struct ip_addr a4[3];
+	struct rep_name nm[2] = { { "plug-1", "dhcp-hostname" }, { "plug-1.local", "mdns-hostname" } };
+	assert_int_equal(addr_parse(&a4[0], "192.168.1.20"), 0);
+	assert_int_equal(addr_parse(&a4[1], "192.168.1.21"), 0);
+	assert_int_equal(addr_parse(&a4[2], "192.168.1.22"), 0);
+	struct rep_device *d = &f->dev[0];
+	d->ipv4 = a4;
+	d->n_ipv4 = 1;
+	d->names = nm;
+	d->n_names = 1;
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	/* a second address and name: not a change */
+	d->n_ipv4 = 2;
+	d->n_names = 2;
+	fake_set(f, 2, T0 + HOUR);
+	commit_ok(r, &f->rep, NULL, T0 + HOUR);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-changed'"), 0);
+	/* plug to camera; only the new address; another name */
+	d->kind = "camera";
+	d->ipv4 = a4 + 2;
+	d->n_ipv4 = 1;
+	nm[0].name = "cam-9";
+	d->n_names = 1;
+	fake_set(f, 3, T0 + 2 * HOUR);
+	commit_ok(r, &f->rep, NULL, T0 + 2 * HOUR);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-changed' AND subject = 'kind=camera'"
+			       " AND severity = 'medium' AND json_extract(record, '$.from') = 'plug'"),
+			 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-changed'"
+			       " AND subject = 'address=192.168.1.22'"),
+			 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-changed' AND subject = 'name=cam-9'"),
+			 1);
+	/* from unknown to a kind: better known, not changed */
+	d->kind = "unknown";
+	fake_set(f, 4, T0 + 3 * HOUR);
+	commit_ok(r, &f->rep, NULL, T0 + 3 * HOUR);
+	d->kind = "bulb";
+	fake_set(f, 5, T0 + 4 * HOUR);
+	commit_ok(r, &f->rep, NULL, T0 + 4 * HOUR);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-changed' AND subject LIKE 'kind=%'"), 1);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1172,6 +1232,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_v2),
 		cmocka_unit_test(test_dest_events),
 		cmocka_unit_test(test_device_back),
+		cmocka_unit_test(test_device_changed),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_newer_version_refused),
 		cmocka_unit_test(test_deltas_sum_to_the_report),
