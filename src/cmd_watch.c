@@ -104,6 +104,15 @@ struct watch {
 		uint64_t time_us, received, dropped, if_dropped;
 		int pending;
 	} stats[WATCH_MAX_IFACES];
+	uint64_t drops_told[WATCH_MAX_IFACES]; /* dropped + if_dropped of the last capture-drops (worker) */
+	/* interface-down and capture-drops, from the engine's thread (under
+	 * stats_lock) to the worker, which hands them to the recorder */
+	struct watch_note {
+		char kind[16], subject[64], why[512];
+		uint64_t time_us, a, b, c;
+	} notes[8];
+	size_t n_notes;
+	uint64_t notes_lost;
 };
 
 /* ---- the history read back ---- */
@@ -293,6 +302,66 @@ static void on_stats(void *ctx, const char *iface, uint64_t received, uint64_t d
 	pthread_mutex_unlock(&w->stats_lock);
 }
 
+/* A note for the worker (the caller holds stats_lock). */
+static void note_add(struct watch *w, const char *kind, const char *iface, const char *why, uint64_t a, uint64_t b,
+		     uint64_t c)
+{
+	if (w->n_notes == sizeof w->notes / sizeof w->notes[0]) {
+		w->notes_lost++;
+		return;
+	}
+	struct watch_note *n = &w->notes[w->n_notes++];
+	snprintf(n->kind, sizeof n->kind, "%s", kind);
+	snprintf(n->subject, sizeof n->subject, "%s", iface);
+	snprintf(n->why, sizeof n->why, "%s", why ? why : "");
+	n->time_us = wall_us();
+	n->a = a;
+	n->b = b;
+	n->c = c;
+}
+
+static void on_lost(void *ctx, const char *iface, const char *why)
+{
+	struct watch *w = ctx;
+	pthread_mutex_lock(&w->stats_lock);
+	note_add(w, "interface-down", iface, why, 0, 0, 0);
+	pthread_mutex_unlock(&w->stats_lock);
+}
+
+/* The notes waiting, to the recorder (before its step). */
+static void give_notes(struct watch *w)
+{
+	struct watch_note v[8];
+	pthread_mutex_lock(&w->stats_lock);
+	size_t n = w->n_notes;
+	memcpy(v, w->notes, n * sizeof v[0]);
+	w->n_notes = 0;
+	pthread_mutex_unlock(&w->stats_lock);
+	for (size_t i = 0; i < n; i++) {
+		json_t *ev = json_object();
+		int down = !strcmp(v[i].kind, "interface-down");
+		if (down) {
+			json_object_set_new(ev, "interface", json_string(v[i].subject));
+			json_object_set_new(ev, "why", json_string(v[i].why));
+		} else {
+			json_object_set_new(ev, "interface", json_string(v[i].subject));
+			json_object_set_new(ev, "received", json_integer((json_int_t)v[i].a));
+			json_object_set_new(ev, "dropped", json_integer((json_int_t)v[i].b));
+			json_object_set_new(ev, "if_dropped", json_integer((json_int_t)v[i].c));
+		}
+		char *t = ev ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
+		json_decref(ev);
+		if (recorder_note(w->rec, v[i].kind, v[i].subject, down ? "medium" : "low",
+				  down ? "alfoil lost the interface and sees nothing on it until it is back (it tries "
+					 "again, with backoff): check the cable, the bridge or the adapter"
+				       : "the kernel or the interface dropped packets alfoil did not see: give it a larger "
+					 "--buffer-size, or a lighter --filter",
+				  t, v[i].time_us) < 0)
+			log_warn("%s %s: not recorded (out of memory, or too many waiting)", v[i].kind, v[i].subject);
+		free(t);
+	}
+}
+
 /* After a commit, on the worker (or this thread at the end): the
  * counters that came since into capture_stats. */
 static void write_stats(struct watch *w)
@@ -315,6 +384,13 @@ static void write_stats(struct watch *w)
 				w->stats[i].pending = 1;
 			pthread_mutex_unlock(&w->stats_lock);
 		} else if (v[i].dropped || v[i].if_dropped) {
+			uint64_t drops = v[i].dropped + v[i].if_dropped;
+			if (drops > w->drops_told[i]) {
+				w->drops_told[i] = drops;
+				pthread_mutex_lock(&w->stats_lock);
+				note_add(w, "capture-drops", v[i].iface, NULL, v[i].received, v[i].dropped, v[i].if_dropped);
+				pthread_mutex_unlock(&w->stats_lock);
+			}
 			log_debug("%s: %llu packets received, %llu dropped by the kernel, %llu by the interface",
 				  v[i].iface, (unsigned long long)v[i].received, (unsigned long long)v[i].dropped,
 				  (unsigned long long)v[i].if_dropped);
@@ -462,6 +538,7 @@ static int commit(struct watch *w, const struct report *rep, const struct findin
 {
 	char err[1024];
 	uint64_t t0 = engine_clock_us();
+	give_notes(w);
 	int rc = recorder_step(w->rec, rep, f, now_us, err, sizeof err);
 	uint64_t t1 = engine_clock_us();
 	w->spent.step += t1 - t0;
@@ -788,7 +865,7 @@ int cmd_watch(int argc, char **argv)
 		.files = (const char *const *)o.in.inputs, .n_files = o.in.n_inputs,
 		.ifaces = o.ifaces, .n_ifaces = o.n_ifaces, .persist = 1, .buffer_mib = o.buffer_mib,
 		.filter = o.in.filter, .quiet = 1, .track = o.in.cfg, .frag = o.in.frag,
-		.live_opened = live_opened, .ctx = &w, .log = engine_log, .on_stats = on_stats,
+		.live_opened = live_opened, .ctx = &w, .log = engine_log, .on_stats = on_stats, .on_lost = on_lost,
 		.snap_seconds = w.step_s, .on_snapshot = on_snapshot, .snap_ctx = &w,
 		.resume = o.read_mode ? resume : NULL,
 	};

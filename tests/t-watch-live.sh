@@ -160,4 +160,6 @@ wait $pid
 rc=$?
 pid=
 check "SIGTERM after the reopen: exit 0" test $rc -eq 0
+check "an interface-down event for wr$$, said once ($(q "SELECT kind, subject, state, severity FROM events WHERE kind = 'interface-down'"))" \
+	test "$(q "SELECT COUNT(*) FROM events WHERE kind = 'interface-down' AND subject = 'wr$$' AND state = 'new'")" = 1
 tap_end

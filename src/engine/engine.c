@@ -712,6 +712,8 @@ static void live_lose(struct engine *e, struct live_if *L, uint64_t now, const c
 		return;
 	}
 	L->failures = 0;
+	if (e->cfg.on_lost)
+		e->cfg.on_lost(e->cfg.ctx, in->name, in->message);
 	elog(e, ENGINE_LOG_WARN, "%s; opening it again in %u s", in->message, engine_backoff_s(0));
 	live_retry_later(L, now);
 }

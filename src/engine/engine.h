@@ -107,6 +107,9 @@ struct engine_config {
 	 * keep them short (no database write there; hand the numbers to the
 	 * snapshot worker, which owns the disk). */
 	void (*on_stats)(void *ctx, const char *iface, uint64_t received, uint64_t dropped, uint64_t if_dropped);
+	/* persist: iface lost (down, gone, an error; why says it), on the
+	 * engine's thread, before it is tried again. NULL: none. */
+	void (*on_lost)(void *ctx, const char *iface, const char *why);
 	uint32_t stats_interval_s;
 	/* snapshots: every snap_packets packets and/or snap_seconds of engine
 	 * time (0: not by that); on_snapshot(snap_ctx, s) on the worker, which

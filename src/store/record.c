@@ -229,6 +229,14 @@ struct recorder {
 	 * and those of the last commit (told) */
 	struct recorder_said *said, *told;
 	size_t n_said, cap_said, n_told_said;
+	/* recorder_note(): waiting; the first n_notes_written written by the
+	 * open transaction (freed when it commits, written again when it is
+	 * rolled back) */
+	struct note {
+		char *kind, *subject, *severity, *advice, *evidence;
+		uint64_t time_us;
+	} notes[RECORDER_NOTES];
+	size_t n_notes, n_notes_written;
 	struct recorder_stats stats;
 	char *err;
 	size_t errlen;
@@ -266,6 +274,21 @@ static void said_free(struct recorder_said *v, size_t n)
 	free(v);
 }
 
+/* The first n notes gone (written and committed), the rest moved up. */
+static void notes_free(struct recorder *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r->notes[i].kind);
+		free(r->notes[i].subject);
+		free(r->notes[i].severity);
+		free(r->notes[i].advice);
+		free(r->notes[i].evidence);
+	}
+	memmove(r->notes, r->notes + n, (r->n_notes - n) * sizeof r->notes[0]);
+	r->n_notes -= n;
+	r->n_notes_written = 0;
+}
+
 static void drop_open(struct recorder *r)
 {
 	if (r->open)
@@ -273,6 +296,7 @@ static void drop_open(struct recorder *r)
 	said_free(r->said, r->n_said);
 	r->said = NULL;
 	r->n_said = r->cap_said = 0;
+	r->n_notes_written = 0;
 	r->open = 0;
 	r->n_fresh = 0;
 	r->rows = 0;
@@ -339,6 +363,7 @@ void recorder_free(struct recorder *r)
 	memo_free(&r->cur);
 	free(r->fresh);
 	said_free(r->told, r->n_told_said);
+	notes_free(r, r->n_notes);
 	free(r->marks);
 	free(r->mark_names);
 	free(r);
@@ -1333,6 +1358,20 @@ static int finding_opened(struct recorder *r, const struct finding *x, uint64_t 
 	return event(r, &e) < 0 ? -1 : 0;
 }
 
+/* The notes not yet written by the open transaction. */
+static int write_notes(struct recorder *r)
+{
+	for (; r->n_notes_written < r->n_notes; r->n_notes_written++) {
+		struct note *x = &r->notes[r->n_notes_written];
+		json_error_t je;
+		struct event e = { x->kind, NULL, x->subject, x->severity, x->advice, "new", x->time_us,
+				   x->evidence ? json_loads(x->evidence, 0, &je) : NULL, NULL, NULL };
+		if (event(r, &e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int record_findings(struct recorder *r, const struct findings *f, uint64_t now_us)
 {
 	size_t n = f ? f->n : 0;
@@ -1595,7 +1634,7 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 	for (size_t i = 0; i < rep->n_devices; i++)
 		if (record_device(r, &rep->devices[i], now_us))
 			goto rollback;
-	if (record_findings(r, f, now_us) || store_prune(r->s, now_us, r->err, r->errlen))
+	if (record_findings(r, f, now_us) || write_notes(r) || store_prune(r->s, now_us, r->err, r->errlen))
 		goto rollback;
 	/* the copies before the step is done: when they cannot be made, the
 	 * transaction goes and the base memo still matches the tables */
@@ -1641,10 +1680,32 @@ int recorder_flush(struct recorder *r, char *err, size_t errlen)
 	r->n_fresh = 0;
 	r->rows = 0;
 	said_free(r->told, r->n_told_said);
+	notes_free(r, r->n_notes_written);
 	r->told = r->said;
 	r->n_told_said = r->n_said;
 	r->said = NULL;
 	r->n_said = r->cap_said = 0;
+	return 0;
+}
+
+int recorder_note(struct recorder *r, const char *kind, const char *subject, const char *severity,
+		  const char *advice, const char *evidence_json, uint64_t time_us)
+{
+	if (r->n_notes == RECORDER_NOTES)
+		return -1;
+	struct note *x = &r->notes[r->n_notes];
+	*x = (struct note){ dup_or_null(kind), dup_or_null(subject ? subject : ""), dup_or_null(severity),
+			    dup_or_null(advice), dup_or_null(evidence_json), time_us };
+	if (!x->kind || !x->subject || (severity && !x->severity) || (advice && !x->advice) ||
+	    (evidence_json && !x->evidence)) {
+		free(x->kind);
+		free(x->subject);
+		free(x->severity);
+		free(x->advice);
+		free(x->evidence);
+		return -1;
+	}
+	r->n_notes++;
 	return 0;
 }
 

@@ -86,6 +86,13 @@ struct recorder_said {
 	uint8_t proto;
 };
 const struct recorder_said *recorder_said(const struct recorder *r, size_t *n);
+/* An event of the capture rather than a device (capture-drops,
+ * interface-down: docs/store.md), written by the next step, said like the
+ * others once its commit is made; copied. 0, or -1 out of memory (or more
+ * than RECORDER_NOTES waiting: dropped). */
+#define RECORDER_NOTES 64
+int recorder_note(struct recorder *r, const char *kind, const char *subject, const char *severity,
+		  const char *advice, const char *evidence_json, uint64_t time_us);
 
 /* commits: transactions committed; steps: recorder_step() calls that went
  * through; failed: steps and flushes that did not (each rolled back);
