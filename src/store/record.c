@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/addr.h"
 #include "lib/fmt.h"
@@ -38,6 +39,7 @@ struct dev_memo {
 	uint8_t learn;
 	uint64_t first_us;
 	uint64_t hist_last; /* its last sight in the history before this run saw it (0: none) */
+	uint8_t rotated;    /* a device known by another MAC (rotated_from()) */
 };
 
 enum { LEARN_UNKNOWN, LEARN_ON, LEARN_DONE };
@@ -111,6 +113,7 @@ enum {
 	R_EVENT_AGAIN,
 	R_DEV_FIRST,
 	R_DEV_WAS,
+	R_ROTATED,
 	R_MUTED,
 	R_LEARNED,
 	R_META,
@@ -182,10 +185,20 @@ static const char *const sql[R__COUNT] = {
 	 * period was summed up (or none of its events was learnt) */
 	[R_DEV_FIRST] = "SELECT (SELECT first_us FROM devices WHERE id = ?1),"
 			" EXISTS (SELECT 1 FROM events WHERE key = 'device-learned/' || ?1),"
-			" (SELECT last_us FROM devices WHERE id = ?1)",
+			" (SELECT last_us FROM devices WHERE id = ?1),"
+			" EXISTS (SELECT 1 FROM events WHERE key = 'new-device/' || ?1"
+			" AND json_extract(record, '$.same_as') IS NOT NULL)",
 	/* what the history says a device is, before a step writes it again */
 	[R_DEV_WAS] = "SELECT kind, json_extract(record, '$.ipv4'), json_extract(record, '$.names') FROM devices"
 		      " WHERE id = ?1",
+	/* a device of a randomised MAC the history holds with the same DHCP
+	 * client id or host name (?2 kind, ?3 value): the same phone, its
+	 * MAC rotated */
+	[R_ROTATED] = "SELECT d.id FROM devices d, json_each(d.record, '$.evidence') e WHERE d.id != ?1"
+		      " AND json_extract(d.record, '$.maker.randomized_mac') = 1"
+		      " AND json_extract(e.value, '$.kind') = ?2 AND json_extract(e.value, '$.value') = ?3"
+		      " AND d.last_us < ?4 AND NOT EXISTS (SELECT 1 FROM events x WHERE x.kind = 'device-changed'"
+		      " AND x.device = d.id AND x.subject LIKE 'mac=%') ORDER BY d.last_us DESC LIMIT 8",
 	[R_MUTED] = "SELECT EXISTS (SELECT 1 FROM mutes WHERE device = ?1 AND kind = ?2 AND subject IN ('', ?3))",
 	/* what a device's learning period found, by kind */
 	[R_LEARNED] = "SELECT kind, count(*), group_concat(subject, ' ') FROM (SELECT kind, subject FROM events"
@@ -220,6 +233,7 @@ struct recorder {
 	uint8_t dest_key[16]; /* of the versions' hash: meta dest_hash_key */
 	uint64_t seq; /* of the step (dests.seq): one up each step, from the table's highest */
 	uint64_t now_us; /* of the step */
+	const struct report *rep; /* of the step */
 	/* since when the steps came without a gap longer than back_after (a
 	 * capture file after another of months before is not watched time),
 	 * and the last step's now */
@@ -647,6 +661,60 @@ static int fresh_add(struct recorder *r, const struct rep_device *d)
 	return 0;
 }
 
+/* For a device of a randomised MAC: the device the history holds (of a
+ * randomised MAC too, last seen before this one was first, not taken by
+ * a MAC after it already) with its DHCP
+ * client id, else its DHCP host name (not one many phones give, like
+ * "iPhone"), in same (empty when none); by and val: which, pointing into
+ * d. 0, or -1 with err. */
+static int rotated_from(struct recorder *r, const struct rep_device *d, char same[ADDR_STRLEN], const char **by,
+			const char **val)
+{
+	static const char *const kinds[] = { "dhcp-client-id", "dhcp-hostname" };
+	/* names many phones give: not one phone's */
+	static const char *const generic[] = { "iphone", "ipad", "android", "localhost", "galaxy", "phone", "unknown",
+					       NULL };
+	for (size_t k = 0; k < 2 && !*same; k++)
+		for (size_t i = 0; i < d->n_attrs && !*same; i++) {
+			if (strcmp(d->attrs[i].kind, kinds[k]) || !d->attrs[i].value || !*d->attrs[i].value)
+				continue;
+			int common = 0;
+			for (size_t g = 0; k == 1 && generic[g]; g++)
+				common |= !strcasecmp(d->attrs[i].value, generic[g]);
+			if (common)
+				continue;
+			sqlite3_stmt *q = prep(r, R_ROTATED);
+			if (!q)
+				return -1;
+			text(q, 1, d->id);
+			text(q, 2, kinds[k]);
+			sqlite3_bind_text(q, 3, d->attrs[i].value, -1, SQLITE_STATIC);
+			/* gone before this one came: two at once are two phones */
+			i64(q, 4, d->first_us);
+			int rc = SQLITE_DONE;
+			while (!*same && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+				/* one the report has is here still: not this one's past */
+				const char *id = (const char *)sqlite3_column_text(q, 0);
+				int here = 0;
+				for (size_t j = 0; id && j < r->rep->n_devices && !here; j++)
+					here = !strcmp(r->rep->devices[j].id, id);
+				if (id && !here) {
+					fmt_copy(same, ADDR_STRLEN, id);
+					*by = kinds[k];
+					*val = d->attrs[i].value;
+				}
+			}
+			if (*same)
+				rc = SQLITE_DONE;
+			sqlite3_reset(q);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				store_err(r->s, r->err, r->errlen, "reading the devices");
+				return -1;
+			}
+		}
+	return 0;
+}
+
 /* The devices row (made, or updated but for label and notes) and, for a
  * device the table did not hold, its 'new-device' event. */
 static int write_device(struct recorder *r, const struct rep_device *d, const char *record, uint64_t now_us)
@@ -663,19 +731,48 @@ static int write_device(struct recorder *r, const struct rep_device *d, const ch
 		bind_device(q, d, record);
 		return done(r, q, "recording a device");
 	}
-	if (fresh_add(r, d))
+	char same[ADDR_STRLEN] = "";
+	const char *by = NULL, *val = NULL;
+	if (d->randomized_mac && rotated_from(r, d, same, &by, &val) < 0)
+		return -1;
+	if (!*same && fresh_add(r, d)) /* a known phone's new MAC is no new device */
 		return oom(r);
 	json_t *ev = json_object();
 	if (!ev)
 		return oom(r);
+	if (*same) {
+		json_object_set_new(ev, "same_as", json_string(same));
+		json_object_set_new(ev, "by", json_string(by));
+		json_object_set_new(ev, "value", json_string(val));
+		struct dev_memo *m = &r->cur.dev[r->cur.n_dev - 1];
+		m->rotated = 1;
+	}
 	json_object_set_new(ev, "display_name", json_string(d->display));
 	json_object_set_new(ev, "maker", d->maker ? json_string(d->maker) : json_null());
 	json_object_set_new(ev, "kind", d->kind ? json_string(d->kind) : json_null());
 	struct event e = { "new-device", d->id, "", "medium",
 			   "a device this network has not had before: if nobody here knows it, find it (its maker "
 			   "and addresses are above) and take it off the network",
-			   "new", d->first_us ? d->first_us : now_us, ev, NULL, NULL };
-	return event(r, &e) < 0 ? -1 : 0;
+			   *same ? "acked" : "new", d->first_us ? d->first_us : now_us, ev, NULL, NULL };
+	if (event(r, &e) < 0)
+		return -1;
+	if (!*same)
+		return 0;
+	/* said as what it is: the known device under a new (randomised) MAC */
+	json_t *cv = json_object();
+	if (!cv)
+		return oom(r);
+	json_object_set_new(cv, "field", json_string("mac"));
+	json_object_set_new(cv, "from", json_string(same));
+	json_object_set_new(cv, "to", json_string(d->id));
+	json_object_set_new(cv, "by", json_string(by));
+	char subj[64];
+	snprintf(subj, sizeof subj, "mac=%s", d->id);
+	struct event c = { "device-changed", same, subj, "info",
+			   "a phone or tablet that randomises its MAC took a new one; the same device by its DHCP "
+			   "name: not a new device",
+			   "new", d->first_us ? d->first_us : now_us, cv, NULL, NULL };
+	return event(r, &c) < 0 ? -1 : 0;
 }
 
 /* The device's first sight in the history and where its learning period
@@ -692,6 +789,7 @@ static int learn_read(struct recorder *r, const struct rep_device *d, struct dev
 									: (uint64_t)sqlite3_column_int64(q, 0);
 		m->learn = sqlite3_column_int(q, 1) || !store_config(r->s)->learn_s ? LEARN_DONE : LEARN_ON;
 		m->hist_last = (uint64_t)sqlite3_column_int64(q, 2);
+		m->rotated = (uint8_t)sqlite3_column_int(q, 3);
 		rc = sqlite3_step(q);
 	}
 	sqlite3_reset(q);
@@ -707,6 +805,8 @@ static int learn_read(struct recorder *r, const struct rep_device *d, struct dev
 static int learn_end(struct recorder *r, const struct rep_device *d, struct dev_memo *m, uint64_t now_us)
 {
 	m->learn = LEARN_DONE;
+	if (m->rotated) /* the same phone as before: nothing it learnt is news */
+		return 0;
 	sqlite3_stmt *q = prep(r, R_LEARNED);
 	if (!q)
 		return -1;
@@ -1217,6 +1317,7 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	if (o) {
 		m->learn = o->learn;
 		m->first_us = o->first_us;
+		m->rotated = o->rotated;
 	} else if (device_back(r, d, m, now_us)) {
 		return -1;
 	}
@@ -1623,6 +1724,7 @@ int recorder_step(struct recorder *r, const struct report *rep, const struct fin
 	r->n_told_said = 0;
 	r->seq++;
 	r->now_us = now_us;
+	r->rep = rep;
 	uint64_t gap = store_config(r->s)->back_after_s * US;
 	if (!r->cont_since || (gap && now_us > r->last_step_us + gap))
 		r->cont_since = now_us;

@@ -1225,6 +1225,84 @@ static void test_device_changed(void **state)
 	tmpdb_drop(&t);
 }
 
+/* A phone that randomises its MAC: a new MAC with the DHCP host name of a
+ * randomised device the history holds is that device (a device-changed
+ * event, mac=NEW), not a new device; a device whose MAC is its maker's,
+ * with the same name, is a new one. */
+static void test_rotated_mac(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store_config c;
+	store_config_default(&c);
+	c.learn_s = 3600;
+	struct store *s = open_ok(t.path, &c);
+	struct recorder *r = recorder_new(s);
+	struct fake *f = calloc(1, sizeof *f);
+	fake_init(f, 1, 1);
+	struct rep_attr at = { "dhcp-hostname", "pixel-7" };
+	struct rep_device *d = &f->dev[0];
+	d->randomized_mac = 1;
+	d->attrs = &at;
+	d->n_attrs = 1;
+	fake_set(f, 1, T0);
+	commit_ok(r, &f->rep, NULL, T0);
+	/* the next day, the same phone under another MAC */
+	snprintf(d->id, sizeof d->id, "%s", "06:11:22:33:44:55");
+	d->first_us = T0 + DAY;
+	fake_set(f, 1, T0 + DAY);
+	commit_ok(r, &f->rep, NULL, T0 + DAY);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device' AND state = 'new'"), 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE key = 'new-device/06:11:22:33:44:55' AND state = 'acked'"
+			       " AND json_extract(record, '$.same_as') = '02:00:00:00:00:01'"),
+			 1);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-changed' AND state = 'new'"
+			       " AND device = '02:00:00:00:00:01' AND subject = 'mac=06:11:22:33:44:55'"),
+			 1);
+	/* its learning period ends without a summary: nothing it found is new */
+	fake_set(f, 2, T0 + DAY + 2 * HOUR);
+	commit_ok(r, &f->rep, NULL, T0 + DAY + 2 * HOUR);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-learned'"
+			       " AND device = '06:11:22:33:44:55'"),
+			 0);
+	/* it rotates again (0a:..:01); then, while that one is there, another
+	 * with the same name: two phones */
+	struct fake *g = calloc(1, sizeof *g);
+	fake_init(g, 2, 1);
+	for (int i = 0; i < 2; i++) {
+		g->dev[i].randomized_mac = 1;
+		g->dev[i].attrs = &at;
+		g->dev[i].n_attrs = 1;
+		g->dev[i].first_us = T0 + DAY + (uint64_t)(3 + i) * HOUR;
+	}
+	snprintf(g->dev[0].id, sizeof g->dev[0].id, "%s", "0a:00:00:00:00:01");
+	snprintf(g->dev[1].id, sizeof g->dev[1].id, "%s", "0a:00:00:00:00:02");
+	g->rep.n_devices = 1;
+	fake_set(g, 1, T0 + DAY + 3 * HOUR);
+	commit_ok(r, &g->rep, NULL, T0 + DAY + 3 * HOUR);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'device-changed' AND device = '06:11:22:33:44:55'"
+			       " AND subject = 'mac=0a:00:00:00:00:01'"),
+			 1);
+	g->rep.n_devices = 2;
+	fake_set(g, 2, T0 + DAY + 4 * HOUR);
+	commit_ok(r, &g->rep, NULL, T0 + DAY + 4 * HOUR);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device' AND state = 'new'"), 2);
+	free(g);
+	/* not randomised, the same name: a device of its own */
+	snprintf(d->id, sizeof d->id, "%s", "00:11:22:33:44:66");
+	d->randomized_mac = 0;
+	d->first_us = T0 + 2 * DAY;
+	fake_set(f, 1, T0 + 2 * DAY);
+	commit_ok(r, &f->rep, NULL, T0 + 2 * DAY);
+	assert_int_equal(q1(s, "SELECT count(*) FROM events WHERE kind = 'new-device' AND state = 'new'"), 3);
+	integrity_ok(s);
+	recorder_free(r);
+	store_close(s);
+	free(f);
+	tmpdb_drop(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1233,6 +1311,7 @@ int main(void)
 		cmocka_unit_test(test_dest_events),
 		cmocka_unit_test(test_device_back),
 		cmocka_unit_test(test_device_changed),
+		cmocka_unit_test(test_rotated_mac),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_newer_version_refused),
 		cmocka_unit_test(test_deltas_sum_to_the_report),
