@@ -51,6 +51,7 @@
 #include "lib/utf8.h"
 #include "lib/priv.h"
 #include "output/eve.h"
+#include "policy/mud.h"
 #include "output/webhook.h"
 #include "output/output.h"
 #include "store/history.h"
@@ -71,6 +72,8 @@ struct watch {
 	struct find_config fc;
 	struct blocklist *block;
 	struct baseline *base;
+	struct mud_set profiles; /* --profiles */
+	int have_profiles;
 	struct store *store;
 	struct recorder *rec;
 	struct engine *e;
@@ -159,6 +162,8 @@ struct rules {
 	struct classifier *cls;
 	struct find_config fc;
 	struct blocklist *block;
+	struct mud_set profiles; /* --profiles: what each device may do */
+	int have_profiles;
 };
 
 /* The rule files of in: all of them, or none (-1 with err). At start
@@ -185,13 +190,19 @@ static int rules_load(const struct inspect_opts *in, struct intel_load *il, stru
 		goto fail;
 	}
 	if ((in->find_config && find_config_load(in->find_config, &r->fc, err, errlen) < 0) ||
-	    (in->blocklist && !(r->block = blocklist_load(in->blocklist, err, errlen))))
+	    (in->blocklist && !(r->block = blocklist_load(in->blocklist, err, errlen))) ||
+	    (in->profiles && mud_load_dir(in->profiles, &r->profiles, err, errlen) < 0))
 		goto fail;
+	r->have_profiles = in->profiles != NULL;
+	if (in->profiles && !r->profiles.n)
+		log_warn("--profiles %s holds no profiles (aa-bb-cc-dd-ee-ff.json): every device is without one",
+			 in->profiles);
 	return 0;
 fail:
 	clouds_free(r->clouds);
 	classifier_free(r->cls);
 	blocklist_free(r->block);
+	mud_set_free(&r->profiles);
 	return -1;
 }
 
@@ -201,10 +212,13 @@ static void rules_use(struct watch *w, struct rules *r)
 	clouds_free(w->il.clouds);
 	classifier_free(w->il.cls);
 	blocklist_free(w->block);
+	mud_set_free(&w->profiles);
 	w->il.clouds = r->clouds;
 	w->il.cls = r->cls;
 	w->fc = r->fc;
 	w->block = r->block;
+	w->profiles = r->profiles;
+	w->have_profiles = r->have_profiles;
 	w->il.n_ds = data_sets_describe(w->il.oui, w->il.ip, w->il.clouds, w->il.cls, w->il.infra, w->il.ds);
 }
 
@@ -611,7 +625,7 @@ static int process(struct watch *w, struct snapshot *snap, const struct inspect_
 			none[at.n_inputs++] = (struct rep_input){ .name = w->o->ifaces[i], .live = 1 };
 		src = &at;
 	}
-	struct find_inputs fin = { &w->fc, w->block, w->base, NULL };
+	struct find_inputs fin = { &w->fc, w->block, w->base, w->have_profiles ? &w->profiles : NULL };
 	struct findings f = { 0 };
 	struct inspect_times times = { .start = engine_clock_us() };
 	struct report *rep = inspect_report(snap, &w->il, w->home[0] ? w->home : NULL, src, &fin, &f, &times);
@@ -745,6 +759,7 @@ static void free_watch(struct watch *w)
 	store_close(w->store);
 	intel_load_free(&w->il);
 	blocklist_free(w->block);
+	mud_set_free(&w->profiles);
 	baseline_free(w->base);
 	free(w->seen);
 	if (w->eve)

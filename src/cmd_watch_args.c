@@ -21,7 +21,8 @@ enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KE
        O_KEEPEVENTS, O_KEEPFIND, O_RESOLVE, O_LEARN, O_HOME, O_DATADIR, O_IEEE, O_COUNTRYDB, O_ASNDB, O_CLOUDS,
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
        O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW, O_EVE, O_SYSLOG,
-       O_SYSLOGSEV, O_BACKAFTER, O_WEBHOOK, O_WEBHOOKFMT, O_WEBHOOKSEV, O_WEBHOOKRATE };
+       O_SYSLOGSEV, O_BACKAFTER, O_WEBHOOK, O_WEBHOOKFMT, O_WEBHOOKSEV, O_WEBHOOKRATE,
+       O_PROFILES };
 
 static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
@@ -89,6 +90,9 @@ static const struct cli_opt opts[] = {
 	{ "signatures", 0, "FILE", O_SIGNATURES, "device kind rules (default: share/signatures.tsv)" },
 	{ "find-config", 0, "FILE", O_FINDCONF, "detector thresholds (docs/findings.md; default:\n"
 						 "those of share/findings.conf)" },
+	{ "profiles", 0, "DIR", O_PROFILES, "MUD profiles (alfoil profile learn): what a device\n"
+					   "does that its profile does not allow is a\n"
+					   "profile-deviation event (default: none)" },
 	{ "blocklist", 0, "FILE", O_BLOCKLIST, "names/addresses to flag (hosts file or one a line;\ndefault: none)" },
 	{ NULL, 0, NULL, 0, "limits (memory stays bounded for months)" },
 	{ "max-flows", 0, "N", O_MAXFLOWS, "flows tracked at once (default: 65536; oldest\nevicted)" },
@@ -330,6 +334,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 	case O_SIGNATURES: in->signatures = arg; return 0;
 	case O_FINDCONF: in->find_config = arg; return 0;
 	case O_BLOCKLIST: in->blocklist = arg; return 0;
+	case O_PROFILES: in->profiles = arg; return 0;
 	case O_MAXFLOWS:
 		if (parse_u64(arg, what, 1, 1u << 26, &v, err, errlen) < 0)
 			return -1;

@@ -57,7 +57,8 @@ int64_t store_events(struct store *s, const struct store_event_query *q, store_e
 
 const char *const store_event_kinds[] = { "new-device", "new-destination", "new-country", "new-company",
 					  "device-learned", "finding-opened", "finding-cleared", "device-back",
-					  "device-changed", "capture-drops", "interface-down", NULL };
+					  "device-changed", "capture-drops", "interface-down",
+					  "profile-deviation", NULL };
 
 static int exec_bound(struct store *s, const char *sql, const char *what, const char *a, const char *b,
 		      const char *c, sqlite3_int64 n, char *err, size_t errlen)

@@ -1241,21 +1241,21 @@ static int device_changed(struct recorder *r, const struct rep_device *d, uint64
  * or the run before recorded that long after it: an absence alfoil did
  * not see is not one): device-back, once a day at most (its subject is
  * the day). */
-static int device_back(struct recorder *r, const struct rep_device *d, const struct dev_memo *m, uint64_t now_us)
+static int device_back(struct recorder *r, const struct rep_device *d, uint64_t last, uint64_t seen)
 {
-	uint64_t after = store_config(r->s)->back_after_s * US, seen = d->first_us > m->hist_last ? d->first_us : now_us;
-	if (!after || !m->hist_last || seen < m->hist_last + after)
+	uint64_t after = store_config(r->s)->back_after_s * US;
+	if (!after || !last || seen < last + after)
 		return 0;
-	if (!(m->hist_last >= r->cont_since || r->watched_until >= m->hist_last + after))
+	if (!(last >= r->cont_since || r->watched_until >= last + after))
 		return 0;
-	char day[32], last[32];
+	char day[32], lastb[32];
 	fmt_time(day, seen, 1);
 	day[10] = '\0';
 	json_t *ev = json_object();
 	if (!ev)
 		return oom(r);
-	json_object_set_new(ev, "last_seen", json_string(fmt_time(last, m->hist_last, 1)));
-	json_object_set_new(ev, "absent_hours", json_integer((json_int_t)((seen - m->hist_last) / (3600 * US))));
+	json_object_set_new(ev, "last_seen", json_string(fmt_time(lastb, last, 1)));
+	json_object_set_new(ev, "absent_hours", json_integer((json_int_t)((seen - last) / (3600 * US))));
 	struct event e = { "device-back", d->id, day, "low",
 			   "a device that was away is back: if nobody here brought it back, check what it is",
 			   "new", seen, ev, NULL, NULL };
@@ -1318,9 +1318,14 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		m->learn = o->learn;
 		m->first_us = o->first_us;
 		m->rotated = o->rotated;
-	} else if (device_back(r, d, m, now_us)) {
+	} else if (device_back(r, d, m->hist_last, d->first_us > m->hist_last ? d->first_us : now_us)) {
 		return -1;
 	}
+	/* the tracker kept it through the absence (--device-idle is longer):
+	 * its last sight moved after at least that long; when it came back is
+	 * known to the step */
+	if (o && !quiet && o->last_us && o->last_us < d->last_us && device_back(r, d, o->last_us, d->last_us))
+		return -1;
 	if (m->learn == LEARN_ON && now_us >= m->first_us + store_config(r->s)->learn_s * US &&
 	    learn_end(r, d, m, now_us))
 		return -1;
@@ -1453,7 +1458,10 @@ static int finding_opened(struct recorder *r, const struct finding *x, uint64_t 
 	json_object_set_new(ev, "detector", json_string(x->detector ? x->detector : "?"));
 	json_object_set_new(ev, "title", json_string(fw.title));
 	json_object_set_new(ev, "evidence", fw.evidence[0] ? json_string(fw.evidence) : json_null());
-	struct event e = { "finding-opened", x->device[0] ? x->device : NULL, x->key, severity_name(x->sev),
+	/* what a MUD profile does not allow is said as such */
+	int dev = x->detector && !strcmp(x->detector, "profile-deviation");
+	struct event e = { dev ? "profile-deviation" : "finding-opened", x->device[0] ? x->device : NULL, x->key,
+			   severity_name(x->sev),
 			   fw.advice ? fw.advice : "see the finding in alfoil report", "new",
 			   x->first_us ? x->first_us : now_us, ev, NULL, NULL };
 	return event(r, &e) < 0 ? -1 : 0;

@@ -260,6 +260,48 @@ def webhook_checks(t, pcap):
     srv.shutdown()
 
 
+def lifecycle_checks(t):
+    """A capture of its own for what comes with time: a finding opened then
+    cleared (a DNS server on the internet, --resolve-after 1 h), the device
+    back after --back-after 1 day while the router kept the steps going,
+    and what its MUD profile (learnt from the first hour) does not allow."""
+    first, whole = os.path.join(WORK, 'life-1.pcap'), os.path.join(WORK, 'life.pcap')
+    c = Capture()
+    c.arp_reply(R, RIP, D, DIP)
+    tls(c, 41001, '3.120.177.22', 'de.api.io.mi.com')
+    c.udp(D, R, DIP, 5354, '8.8.8.8', 53, dns_query('example.com'))
+    c.udp(R, D, '8.8.8.8', 53, DIP, 5354, dns_answer('example.com', '93.184.216.34'))
+    c.write(first)
+    for _ in range(6):          # 30 hours: the router only, every 5 hours
+        c.t += 5 * HOUR
+        c.arp_request(R, RIP, '192.168.1.77')
+    c.t += HOUR
+    tls(c, 41002, '3.120.177.22', 'de.api.io.mi.com')   # the device is back
+    tls(c, 41003, '47.102.97.140', 'cn.api.io.mi.com')  # and does what its profile does not allow
+    c.t += 2 * HOUR
+    c.arp_request(R, RIP, '192.168.1.77')
+    c.write(whole)
+    prof = os.path.join(WORK, 'profiles')
+    p = subprocess.run([ALFOIL, 'profile', 'learn', '-o', prof, first], capture_output=True, text=True, timeout=60)
+    t.ok(p.returncode == 0, 'a MUD profile learnt from the first hour', p.stderr)
+    db = os.path.join(WORK, 'life.db')
+    p = subprocess.run([ALFOIL, 'watch', '--config', '/dev/null', '--home-country', 'DE', '--learning', '0',
+                        '--resolve-after', '1', '--back-after', '1', '--profiles', prof, '-r', whole, '--db', db],
+                       capture_output=True, text=True, timeout=120)
+    con = sqlite3.connect(db)
+    ev = con.execute("SELECT kind, subject, severity FROM events WHERE device = ? AND state = 'new'", (D,)).fetchall()
+    con.close()
+    t.note('lifecycle: ' + repr(ev))
+    kinds = {k for k, _, _ in ev}
+    t.ok(p.returncode == 0 and any(k == 'finding-opened' and s.startswith('dns-') for k, s, _ in ev),
+         'finding-opened: the DNS server on the internet', p.stderr[-500:])
+    t.ok(any(k == 'finding-cleared' and s.startswith('dns-') for k, s, _ in ev),
+         'finding-cleared: not found again for --resolve-after', ev)
+    t.ok('device-back' in kinds, 'device-back: seen again after --back-after while the router kept the steps', ev)
+    t.ok(any(k == 'profile-deviation' and sev == 'medium' for k, _, sev in ev),
+         'profile-deviation: what the profile learnt from the first hour does not allow', ev)
+
+
 def main():
     t = Tap()
     pcap = os.path.join(WORK, 'events.pcap')
@@ -340,6 +382,7 @@ def main():
     syslog_checks(t, pcap)
     mute_ack_checks(t, pcap)
     webhook_checks(t, pcap)
+    lifecycle_checks(t)
     shutil.rmtree(WORK, ignore_errors=True)
     t.end()
 
