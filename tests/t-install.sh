@@ -157,11 +157,12 @@ if "$ALFOIL" watch --help >"$work/watch-help" 2>&1 && grep -q -- '--commit-inter
 	if [ "$keys" = "$opts" ]; then ok "alfoil.conf: one key per watch long option"
 	else not_ok "alfoil.conf: one key per watch long option" "$(diff <(echo "$keys") <(echo "$opts"))"; fi
 	# the values shown are ones watch takes: every line uncommented but
-	# those naming a file, a user or an interface of this machine, read by
+	# those naming a file, a user or an interface of this machine, or a
+	# server on the internet (the webhook's example), read by
 	# the installed binary over the example, whose history then has its
 	# seven devices
 	here='interface|user|db|report-file|(data|ieee)-dir|(country|asn)-db'
-	here="$here|clouds|signatures|find-config|blocklist"
+	here="$here|clouds|signatures|find-config|blocklist|profiles|eve|webhook"
 	sed -nE 's/^#([a-z][a-z-]*) = /\1 = /p' "$dest/etc/alfoil/alfoil.conf" | grep -vE "^($here) " \
 		>"$work/all.conf"
 	if [ -f "$example" ]; then
