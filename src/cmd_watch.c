@@ -483,7 +483,7 @@ static void tell_events(struct watch *w, const struct report *rep)
 		if (strcmp(e->kind, "new-device")) /* said as "new device" already */
 			log_info("event: %s %s%s%s (%s)", e->kind, e->device ? e->device : "-", subj[0] ? " " : "", subj,
 				 e->severity ? e->severity : "info");
-		if (w->eve) {
+		if (w->eve && sev_rank(e->severity) >= (int)w->o->eve_sev) {
 			struct eve_event v = { .id = e->id, .time_us = e->time_us, .kind = e->kind, .device = e->device,
 					       .label = label, .subject = e->subject, .severity = e->severity,
 					       .advice = e->advice, .evidence = e->record, .has_flow = e->has_flow,

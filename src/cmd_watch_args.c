@@ -22,7 +22,7 @@ enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KE
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
        O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW, O_EVE, O_SYSLOG,
        O_SYSLOGSEV, O_BACKAFTER, O_WEBHOOK, O_WEBHOOKFMT, O_WEBHOOKSEV, O_WEBHOOKRATE,
-       O_PROFILES };
+       O_PROFILES, O_EVESEV };
 
 static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
@@ -62,6 +62,8 @@ static const struct cli_opt opts[] = {
 				   "to FILE (Suricata's format: timestamp, event_type\n"
 				   "alfoil, src_ip .. proto, community_id); SIGHUP\n"
 				   "opens it again (logrotate; default: none)" },
+	{ "eve-severity", 0, "SEV", O_EVESEV, "only events of SEV or worse to --eve (default:\n"
+					      "info: all)" },
 	{ "back-after", 0, "DAYS", O_BACKAFTER, "a device seen again after DAYS without a packet\n"
 						"(while alfoil watched): a device-back event\n"
 						"(default: 3; 0: none)" },
@@ -280,6 +282,12 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 		return 0;
 	case O_REPORT: o->report_file = arg; return 0;
 	case O_EVE: o->eve = arg; return 0;
+	case O_EVESEV:
+		if (severity_parse(arg, &o->eve_sev) < 0) {
+			snprintf(err, errlen, "%s: '%s' is not a severity (info, low, medium, high)", what, arg);
+			return -1;
+		}
+		return 0;
 	case O_WEBHOOK:
 		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
 			snprintf(err, errlen, "%s: '%s' is not an http:// or https:// URL", what, arg);

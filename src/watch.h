@@ -28,6 +28,7 @@ struct watch_opts {
 	const char *config;          /* --config, or NULL: the default, if there */
 	const char *report_file;     /* SIGUSR1's report; NULL: report.json beside the db */
 	const char *eve;             /* --eve FILE, or NULL */
+	enum severity eve_sev;       /* --eve-severity (default info: all) */
 	int syslog;                  /* --syslog */
 	enum severity syslog_sev;    /* --syslog-severity (default low) */
 	const char *webhook;         /* --webhook URL, or NULL */

@@ -13,6 +13,7 @@ import re
 import socket
 import struct
 import shutil
+import signal
 import sqlite3
 import subprocess
 import threading
@@ -104,6 +105,11 @@ def eve_checks(t, pcap):
     d = next((x for x in objs if x.get('alfoil', {}).get('type') == 'new-device'), {})
     t.ok('src_ip' not in d and d.get('alfoil', {}).get('device', {}).get('mac') and d['alfoil'].get('advice'),
          'EVE: an event without a flow has no flow fields; device and advice under alfoil', d)
+    eve2 = os.path.join(WORK, 'eve-medium.json')
+    p = watch(os.path.join(WORK, 'eve2.db'), pcap, '--eve', eve2, '--eve-severity', 'medium')
+    sev = [json.loads(l)['alfoil']['severity'] for l in open(eve2)] if os.path.exists(eve2) else []
+    t.ok(p.returncode == 0 and sev and set(sev) <= {'medium', 'high'},
+         f'--eve-severity medium: only those ({len(sev)} lines: {sorted(set(sev))})', p.stderr)
 
 
 def syslog_checks(t, pcap):
@@ -302,6 +308,51 @@ def lifecycle_checks(t):
          'profile-deviation: what the profile learnt from the first hour does not allow', ev)
 
 
+def frames_bytes(frames):
+    return b''.join(struct.pack('<IIII', int(t), int((t % 1) * 1e6), len(b), len(b)) + b for t, b in frames)
+
+
+def sighup_checks(t):
+    """--eve FILE opened again on SIGHUP (logrotate): watch reads a FIFO;
+    the file is moved away after the first events, SIGHUP, and the events
+    after go to a new FILE."""
+    fifo, eve, db = os.path.join(WORK, 'cap.fifo'), os.path.join(WORK, 'rot.json'), os.path.join(WORK, 'rot.db')
+    os.mkfifo(fifo)
+    w = subprocess.Popen([ALFOIL, 'watch', '--config', '/dev/null', '--home-country', 'DE', '--learning', '0',
+                          '--commit-interval', '1', '-r', fifo, '--db', db, '--eve', eve],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    c = Capture()
+    c.arp_reply(R, RIP, D, DIP)
+    c.t += 5
+    c.arp_request(R, RIP, DIP)
+    c.t += 5
+    c.arp_request(R, RIP, DIP)
+    first = len(c.frames)
+    X = '00:17:88:00:00:09'
+    c.t += 5
+    c.arp_reply(X, '192.168.1.99', R, RIP)
+    c.t += 5
+    c.arp_request(R, RIP, DIP)
+    c.t += 5
+    c.arp_request(R, RIP, DIP)
+    with open(fifo, 'wb', buffering=0) as f:
+        f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1) + frames_bytes(c.frames[:first]))
+        for _ in range(100):
+            if os.path.exists(eve) and os.path.getsize(eve) > 0:
+                break
+            time.sleep(0.1)
+        before = open(eve).read() if os.path.exists(eve) else ''
+        os.rename(eve, eve + '.1')
+        w.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        f.write(frames_bytes(c.frames[first:]))
+    out, err = w.communicate(timeout=60)
+    after = open(eve).read() if os.path.exists(eve) else ''
+    old = open(eve + '.1').read()
+    t.ok(w.returncode == 0 and R in before and X not in old and X in after and R not in after,
+         'SIGHUP: --eve opened again, a new file gets what came after the move', err[-800:] + '\n' + after[:300])
+
+
 def main():
     t = Tap()
     pcap = os.path.join(WORK, 'events.pcap')
@@ -383,6 +434,7 @@ def main():
     mute_ack_checks(t, pcap)
     webhook_checks(t, pcap)
     lifecycle_checks(t)
+    sighup_checks(t)
     shutil.rmtree(WORK, ignore_errors=True)
     t.end()
 
