@@ -107,7 +107,7 @@ struct watch {
 		uint64_t time_us, received, dropped, if_dropped;
 		int pending;
 	} stats[WATCH_MAX_IFACES];
-	uint64_t drops_told[WATCH_MAX_IFACES]; /* dropped + if_dropped of the last capture-drops (worker) */
+	uint64_t drops_told[WATCH_MAX_IFACES]; /* dropped + if_dropped of the last capture-drops (stats_lock) */
 	/* interface-down and capture-drops, from the engine's thread (under
 	 * stats_lock) to the worker, which hands them to the recorder */
 	struct watch_note {
@@ -342,11 +342,20 @@ static void on_lost(void *ctx, const char *iface, const char *why)
 	pthread_mutex_unlock(&w->stats_lock);
 }
 
-/* The notes waiting, to the recorder (before its step). */
+/* The notes waiting, to the recorder (before its step): and first, an
+ * interface whose drop counters grew since they were last told. */
 static void give_notes(struct watch *w)
 {
 	struct watch_note v[8];
 	pthread_mutex_lock(&w->stats_lock);
+	for (size_t i = 0; i < WATCH_MAX_IFACES; i++) {
+		const struct watch_stats *st = &w->stats[i];
+		uint64_t drops = st->dropped + st->if_dropped;
+		if (st->iface && drops > w->drops_told[i]) {
+			w->drops_told[i] = drops;
+			note_add(w, "capture-drops", st->iface, NULL, st->received, st->dropped, st->if_dropped);
+		}
+	}
 	size_t n = w->n_notes;
 	memcpy(v, w->notes, n * sizeof v[0]);
 	w->n_notes = 0;
@@ -398,13 +407,6 @@ static void write_stats(struct watch *w)
 				w->stats[i].pending = 1;
 			pthread_mutex_unlock(&w->stats_lock);
 		} else if (v[i].dropped || v[i].if_dropped) {
-			uint64_t drops = v[i].dropped + v[i].if_dropped;
-			if (drops > w->drops_told[i]) {
-				w->drops_told[i] = drops;
-				pthread_mutex_lock(&w->stats_lock);
-				note_add(w, "capture-drops", v[i].iface, NULL, v[i].received, v[i].dropped, v[i].if_dropped);
-				pthread_mutex_unlock(&w->stats_lock);
-			}
 			log_debug("%s: %llu packets received, %llu dropped by the kernel, %llu by the interface",
 				  v[i].iface, (unsigned long long)v[i].received, (unsigned long long)v[i].dropped,
 				  (unsigned long long)v[i].if_dropped);

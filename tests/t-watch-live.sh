@@ -162,4 +162,25 @@ pid=
 check "SIGTERM after the reopen: exit 0" test $rc -eq 0
 check "an interface-down event for wr$$, said once ($(q "SELECT kind, subject, state, severity FROM events WHERE kind = 'interface-down'"))" \
 	test "$(q "SELECT COUNT(*) FROM events WHERE kind = 'interface-down' AND subject = 'wr$$' AND state = 'new'")" = 1
+# drops: a capture buffer of 1 MiB and the capture replayed at top speed,
+# fifty times over (the sanitizer build is slow to read): when libpcap
+# counted drops, a capture-drops event says so
+ip netns exec "$R" "$ALFOIL" watch --config /dev/null -i wr$$ --db "$state/drops.db" --user nobody \
+	--commit-interval 1 --buffer-size 1 --report-file "$state/d.json" 2>"$work/drops.err" &
+pid=$!
+wait_dropped $pid
+sleep 0.5
+ip netns exec "$S" tcpreplay -i ws$$ --topspeed --loop 50 "$PCAP" >"$work/replay2.out" 2>&1
+sleep 2.5
+kill -TERM $pid
+wait $pid
+pid=
+dq() { sqlite3 -batch -noheader "$state/drops.db" "$1" 2>&1; }
+nd=$(dq "SELECT ifnull(max(dropped + if_dropped), 0) FROM capture_stats")
+if [ "${nd:-0}" -gt 0 ] 2>/dev/null; then
+	check "libpcap counted $nd drops: a capture-drops event for wr$$ ($(dq "SELECT kind, subject, count FROM events WHERE kind = 'capture-drops'"))" \
+		test "$(dq "SELECT COUNT(*) FROM events WHERE kind = 'capture-drops' AND subject = 'wr$$'")" = 1
+else
+	skip "a capture-drops event when libpcap counts drops" "no drops this time (1 MiB buffer, top speed)"
+fi
 tap_end
