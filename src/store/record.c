@@ -40,6 +40,7 @@ struct dev_memo {
 	uint64_t first_us;
 	uint64_t hist_last; /* its last sight in the history before this run saw it (0: none) */
 	uint8_t rotated;    /* a device known by another MAC (rotated_from()) */
+	uint64_t absent_from; /* the now of the first step it had no packet in since its last (0: it had) */
 };
 
 enum { LEARN_UNKNOWN, LEARN_ON, LEARN_DONE };
@@ -1236,18 +1237,11 @@ static int device_changed(struct recorder *r, const struct rep_device *d, uint64
 	return bad;
 }
 
-/* A device seen again after --back-after without a packet, while alfoil
- * watched (its last sight in this run's steps without a gap of that long,
- * or the run before recorded that long after it: an absence alfoil did
- * not see is not one): device-back, once a day at most (its subject is
- * the day). */
+/* The device-back event of a device last seen at last, seen again at
+ * seen; once a day at most (its subject is the day). The callers say
+ * whether alfoil watched the absence. */
 static int device_back(struct recorder *r, const struct rep_device *d, uint64_t last, uint64_t seen)
 {
-	uint64_t after = store_config(r->s)->back_after_s * US;
-	if (!after || !last || seen < last + after)
-		return 0;
-	if (!(last >= r->cont_since || r->watched_until >= last + after))
-		return 0;
 	char day[32], lastb[32];
 	fmt_time(day, seen, 1);
 	day[10] = '\0';
@@ -1274,6 +1268,7 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 	m->last_us = d->last_us;
 	m->incarnation = d->incarnation;
 	const struct dev_memo *o = find(m, prev(r)->dev, prev(r)->n_dev, sizeof *m, dev_cmp);
+	uint64_t after = store_config(r->s)->back_after_s * US;
 	/* first seen by this run (or again after the tracker forgot it): its
 	 * history before this step writes it */
 	if (!o && learn_read(r, d, m))
@@ -1318,13 +1313,25 @@ static int record_device(struct recorder *r, const struct rep_device *d, uint64_
 		m->learn = o->learn;
 		m->first_us = o->first_us;
 		m->rotated = o->rotated;
-	} else if (device_back(r, d, m->hist_last, d->first_us > m->hist_last ? d->first_us : now_us)) {
-		return -1;
+	} else {
+		/* first seen by this run, or again after the tracker forgot it:
+		 * back when the history last saw it --back-after before, and
+		 * this run's steps went on without a gap since, or the run
+		 * before this one watched that long after it */
+		uint64_t seen = d->first_us > m->hist_last ? d->first_us : now_us;
+		if (after && m->hist_last && seen >= m->hist_last + after &&
+		    (m->hist_last >= r->cont_since || r->watched_until >= m->hist_last + after) &&
+		    device_back(r, d, m->hist_last, seen))
+			return -1;
 	}
 	/* the tracker kept it through the absence (--device-idle is longer):
-	 * its last sight moved after at least that long; when it came back is
-	 * known to the step */
-	if (o && !quiet && o->last_us && o->last_us < d->last_us && device_back(r, d, o->last_us, d->last_us))
+	 * the steps in which it had no packet (by the steps' own time, so
+	 * that capture files months apart, or out of order, are no absence)
+	 * went on without a gap for --back-after */
+	if (o && quiet)
+		m->absent_from = o->absent_from ? o->absent_from : now_us;
+	else if (o && o->absent_from && after && now_us >= o->absent_from + after && o->absent_from >= r->cont_since &&
+		 device_back(r, d, o->last_us, d->last_us))
 		return -1;
 	if (m->learn == LEARN_ON && now_us >= m->first_us + store_config(r->s)->learn_s * US &&
 	    learn_end(r, d, m, now_us))
