@@ -163,14 +163,14 @@ check "SIGTERM after the reopen: exit 0" test $rc -eq 0
 check "an interface-down event for wr$$, said once ($(q "SELECT kind, subject, state, severity FROM events WHERE kind = 'interface-down'"))" \
 	test "$(q "SELECT COUNT(*) FROM events WHERE kind = 'interface-down' AND subject = 'wr$$' AND state = 'new'")" = 1
 # drops: a capture buffer of 1 MiB and the capture replayed at top speed,
-# fifty times over (the sanitizer build is slow to read): when libpcap
+# 200 times over (the sanitizer build is slow to read): when libpcap
 # counted drops, a capture-drops event says so
 ip netns exec "$R" "$ALFOIL" watch --config /dev/null -i wr$$ --db "$state/drops.db" --user nobody \
 	--commit-interval 1 --buffer-size 1 --report-file "$state/d.json" 2>"$work/drops.err" &
 pid=$!
 wait_dropped $pid
 sleep 0.5
-ip netns exec "$S" tcpreplay -i ws$$ --topspeed --loop 50 "$PCAP" >"$work/replay2.out" 2>&1
+ip netns exec "$S" tcpreplay -i ws$$ --topspeed --loop 200 "$PCAP" >"$work/replay2.out" 2>&1
 sleep 2.5
 kill -TERM $pid
 wait $pid
