@@ -475,10 +475,13 @@ static void tell_events(struct watch *w, const struct report *rep)
 	const struct recorder_said *x = recorder_said(w->rec, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct recorder_said *e = &x[i];
-		const char *label = NULL;
-		for (size_t k = 0; e->device && k < rep->n_devices && !label; k++)
-			if (!strcmp(rep->devices[k].id, e->device))
+		/* the device as the report names it: its label, its name */
+		const char *label = NULL, *name = NULL;
+		for (size_t k = 0; e->device && k < rep->n_devices && !name; k++)
+			if (!strcmp(rep->devices[k].id, e->device)) {
 				label = rep->devices[k].label;
+				name = rep->devices[k].display;
+			}
 		char subj[256] = "";
 		if (e->subject)
 			subj[utf8_clean(subj, e->subject, strnlen(e->subject, 255 / 3), 0)] = '\0';
@@ -496,10 +499,6 @@ static void tell_events(struct watch *w, const struct report *rep)
 					 (unsigned long long)w->eve_failed, strerror(errno));
 		}
 		if (w->hook && sev_rank(e->severity) >= (int)w->o->webhook_sev) {
-			const char *name = NULL;
-			for (size_t k = 0; e->device && k < rep->n_devices && !name; k++)
-				if (!strcmp(rep->devices[k].id, e->device))
-					name = rep->devices[k].display;
 			struct eve_event v = { .id = e->id, .time_us = e->time_us, .kind = e->kind, .device = e->device,
 					       .label = label, .name = name, .subject = e->subject,
 					       .severity = e->severity, .advice = e->advice, .evidence = e->record };

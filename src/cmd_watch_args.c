@@ -196,6 +196,15 @@ static int parse_u64(const char *s, const char *what, uint64_t min, uint64_t max
 
 /* A span: a number of units (days, hours), or of s, m, h or d after it;
  * 0 is never where allowed. */
+/* A sink's threshold: info, low, medium, high. */
+static int parse_sev(const char *s, const char *what, enum severity *v, char *err, size_t errlen)
+{
+	if (severity_parse(s, v) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: '%s' is not a severity (info, low, medium, high)", what, s);
+	return -1;
+}
+
 static int parse_span(const char *s, const char *what, uint64_t unit, const char *unit_name, uint64_t *v,
 		      char *err, size_t errlen)
 {
@@ -282,12 +291,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 		return 0;
 	case O_REPORT: o->report_file = arg; return 0;
 	case O_EVE: o->eve = arg; return 0;
-	case O_EVESEV:
-		if (severity_parse(arg, &o->eve_sev) < 0) {
-			snprintf(err, errlen, "%s: '%s' is not a severity (info, low, medium, high)", what, arg);
-			return -1;
-		}
-		return 0;
+	case O_EVESEV: return parse_sev(arg, what, &o->eve_sev, err, errlen);
 	case O_WEBHOOK:
 		if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
 			snprintf(err, errlen, "%s: '%s' is not an http:// or https:// URL", what, arg);
@@ -301,12 +305,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 			return -1;
 		}
 		return 0;
-	case O_WEBHOOKSEV:
-		if (severity_parse(arg, &o->webhook_sev) < 0) {
-			snprintf(err, errlen, "%s: '%s' is not a severity (info, low, medium, high)", what, arg);
-			return -1;
-		}
-		return 0;
+	case O_WEBHOOKSEV: return parse_sev(arg, what, &o->webhook_sev, err, errlen);
 	case O_WEBHOOKRATE:
 		if (parse_u64(arg, what, 1, 6000, &v, err, errlen) < 0)
 			return -1;
@@ -314,12 +313,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 		return 0;
 	case O_BACKAFTER: return parse_span(arg, what, 86400, "days", &o->store.back_after_s, err, errlen);
 	case O_SYSLOG: o->syslog = on; return 0;
-	case O_SYSLOGSEV:
-		if (severity_parse(arg, &o->syslog_sev) < 0) {
-			snprintf(err, errlen, "%s: '%s' is not a severity (info, low, medium, high)", what, arg);
-			return -1;
-		}
-		return 0;
+	case O_SYSLOGSEV: return parse_sev(arg, what, &o->syslog_sev, err, errlen);
 	case O_ROLLUP: return parse_span(arg, what, 86400, "days", &o->store.rollup_after_s, err, errlen);
 	case O_KEEPDAYS: return parse_span(arg, what, 86400, "days", &o->store.keep_days_s, err, errlen);
 	case O_KEEPNAMES: return parse_span(arg, what, 86400, "days", &o->store.keep_names_s, err, errlen);

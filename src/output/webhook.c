@@ -84,8 +84,11 @@ static void words(json_t *ev, char *title, size_t tn, char *msg, size_t mn)
 		name = json_string_value(json_object_get(dev, "name"));
 	const char *advice = json_string_value(json_object_get(ev, "advice"));
 	snprintf(title, tn, "alfoil: %s%s%s", type ? type : "event", subj && *subj ? " " : "", subj ? subj : "");
-	snprintf(msg, mn, "%s%s%s%s%s", name ? name : mac ? mac : "", mac && name && !strstr(name, mac) ? " [" : "",
-		 mac && name && !strstr(name, mac) ? mac : "", mac && name && !strstr(name, mac) ? "]" : "", "");
+	/* its name, and its MAC when the name does not say it */
+	if (name && mac && !strstr(name, mac))
+		snprintf(msg, mn, "%s [%s]", name, mac);
+	else
+		snprintf(msg, mn, "%s", name ? name : mac ? mac : "");
 	if (advice) {
 		size_t l = strlen(msg);
 		snprintf(msg + l, mn - l, "%s%s", l ? ": " : "", advice);

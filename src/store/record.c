@@ -575,6 +575,19 @@ static int said_add(struct recorder *r, const struct event *e, const char *recor
 	return 0;
 }
 
+/* The answer of a bound SELECT EXISTS (...): 1, 0, or -1 with err
+ * naming what. */
+static int exists(struct recorder *r, sqlite3_stmt *q, const char *what)
+{
+	int rc = sqlite3_step(q), yes = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW) {
+		store_err(r->s, r->err, r->errlen, what);
+		return -1;
+	}
+	return yes;
+}
+
 /* 1 when a person muted it (alfoil mute), 0 not, -1 with err. */
 static int muted(struct recorder *r, const struct event *e)
 {
@@ -584,13 +597,7 @@ static int muted(struct recorder *r, const struct event *e)
 	text(q, 1, e->device);
 	text(q, 2, e->kind);
 	sqlite3_bind_text(q, 3, e->subject, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q), m = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW) {
-		store_err(r->s, r->err, r->errlen, "reading the mutes");
-		return -1;
-	}
-	return m;
+	return exists(r, q, "reading the mutes");
 }
 
 /* Written when its key is new (1), else counted (0); -1 with err. */
@@ -881,12 +888,15 @@ static int dest_events(struct recorder *r, const struct rep_device *d, const str
 	const char *state = m->learn == LEARN_ON ? "learning" : "new";
 	uint64_t t = x->first_us ? x->first_us : now_us;
 	char subj[300];
+	/* one evidence for the three: each event() takes a reference */
+	json_t *ev = dest_evidence(x);
+	int rc = -1;
 	struct event e = { "new-destination", d->id, dest_subject(r, x, subj, sizeof subj), "low",
 			   "a destination this device never used before: if its maker's app does not need it, "
 			   "alfoil profile and enforce can hold the device to what it used so far",
-			   state, t, dest_evidence(x), d, x };
+			   state, t, json_incref(ev), d, x };
 	if (event(r, &e) < 0)
-		return -1;
+		goto out;
 	/* infrastructure (the NTP pool's volunteers, connectivity checks) is
 	 * anywhere by design: not a country the device chose; the report
 	 * folds it out of its country view too */
@@ -894,19 +904,22 @@ static int dest_events(struct recorder *r, const struct rep_device *d, const str
 		struct event c = { "new-country", d->id, x->country, x->abroad ? "medium" : "low",
 				   "the device sends data to a country it never did before: a firmware or cloud "
 				   "change, or a region setting in its app; if unexpected, hold it with alfoil enforce",
-				   state, t, dest_evidence(x), d, x };
+				   state, t, json_incref(ev), d, x };
 		if (event(r, &c) < 0)
-			return -1;
+			goto out;
 	}
 	if (x->company && *x->company) {
 		struct event c = { "new-company", d->id, x->company, "low",
 				   "the device talks to a company's cloud it never did before: check that its "
 				   "maker names that company (a white-label device often does not)",
-				   state, t, dest_evidence(x), d, x };
+				   state, t, json_incref(ev), d, x };
 		if (event(r, &c) < 0)
-			return -1;
+			goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	json_decref(ev);
+	return rc;
 }
 
 /* A device seen since with the record it had: its first and last seen. */
@@ -1445,13 +1458,8 @@ static int finding_opens(struct recorder *r, const struct finding *x)
 	if (!q)
 		return -1;
 	text(q, 1, x->key);
-	int rc = sqlite3_step(q), open = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW) {
-		store_err(r->s, r->err, r->errlen, "reading a finding");
-		return -1;
-	}
-	return !open;
+	int open = exists(r, q, "reading a finding");
+	return open < 0 ? -1 : !open;
 }
 
 /* The finding-opened event of x: its words, evidence and advice. */
@@ -1613,11 +1621,6 @@ static int meta(struct recorder *r, const char *key, const char *value)
  * they change. */
 static int record_meta(struct recorder *r, const struct report *rep)
 {
-	/* how far this run watched (device_back() of the next run) */
-	char now[24];
-	snprintf(now, sizeof now, "%llu", (unsigned long long)r->now_us);
-	if (meta(r, "watched_until", now))
-		return -1;
 	if (rep->home_country[0]) {
 		snprintf(r->cur.home, sizeof r->cur.home, "%s", rep->home_country);
 		if (strcmp(r->cur.home, prev(r)->home) && meta(r, "home_country", r->cur.home))
@@ -1780,7 +1783,11 @@ int recorder_flush(struct recorder *r, char *err, size_t errlen)
 	r->n_told = 0;
 	if (!r->open)
 		return 0;
-	if (store_commit(r->s, r->err, r->errlen)) {
+	/* how far this run watched (device_back() of the next run): the last
+	 * step's time, with the commit that holds its rows */
+	char now[24];
+	snprintf(now, sizeof now, "%llu", (unsigned long long)r->now_us);
+	if (meta(r, "watched_until", now) || store_commit(r->s, r->err, r->errlen)) {
 		store_rollback(r->s);
 		drop_open(r);
 		r->stats.failed++;
