@@ -195,6 +195,7 @@ int cmd_events(int argc, char **argv)
 	cli_set_prog("alfoil events");
 	const char *db = DEFAULT_DB;
 	struct store_event_query q = { 0 };
+	char device[ADDR_STRLEN];
 	int json = 0, follow = 0, c, n_ops;
 	struct cli_parser p;
 	cli_init(&p, &events_cmd, argc, argv, 1);
@@ -204,7 +205,11 @@ int cmd_events(int argc, char **argv)
 		switch (c) {
 		case 'h': cli_help(stdout, &events_cmd); return EXIT_OK;
 		case E_DB: db = p.arg; break;
-		case E_DEVICE: q.device = p.arg; break;
+		case E_DEVICE: /* in the store's one form, as report takes it */
+			if (history_device_id("--device: ", p.arg, device) < 0)
+				return EXIT_USAGE;
+			q.device = device;
+			break;
 		case E_ALL: q.all = 1; break;
 		case E_JSON: json = 1; break;
 		case E_FOLLOW: follow = 1; break;

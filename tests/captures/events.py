@@ -105,6 +105,14 @@ def eve_checks(t, pcap):
     d = next((x for x in objs if x.get('alfoil', {}).get('type') == 'new-device'), {})
     t.ok('src_ip' not in d and d.get('alfoil', {}).get('device', {}).get('mac') and d['alfoil'].get('advice'),
          'EVE: an event without a flow has no flow fields; device and advice under alfoil', d)
+    # the SNI with bidi overrides (said at once without learning): cleaned
+    # where it entered, escaped by jansson where it leaves
+    eve3 = os.path.join(WORK, 'eve-hostile.json')
+    p = watch(os.path.join(WORK, 'eve3.db'), pcap, '--eve', eve3, '--learning', '0')
+    raw = open(eve3, 'rb').read() if os.path.exists(eve3) else b''
+    t.ok(p.returncode == 0 and b'snimark' in raw and raw.isascii() and
+         not any(c < 0x20 and c != 0x0a for c in raw),
+         'EVE: a name from a packet with bidi overrides arrives made safe (ASCII only, no control)', raw[:300])
     eve2 = os.path.join(WORK, 'eve-medium.json')
     p = watch(os.path.join(WORK, 'eve2.db'), pcap, '--eve', eve2, '--eve-severity', 'medium')
     sev = [json.loads(l)['alfoil']['severity'] for l in open(eve2)] if os.path.exists(eve2) else []
@@ -264,6 +272,7 @@ def webhook_checks(t, pcap):
         t.ok(p.returncode == 0 and len(Hook.got) == len(want) and ok,
              f'--webhook-format {fmt}: title, priority and message', repr(Hook.got[:3]))
     srv.shutdown()
+    srv.server_close()
 
 
 def lifecycle_checks(t):
@@ -423,6 +432,10 @@ def main():
     # filters and errors
     rc, out, _ = events(db, '--device', R)
     t.ok(rc == 0 and D not in out and out.count('new-device') == 1, '--device: that device only', out)
+    rc, out2, _ = events(db, '--device', R.upper().replace(':', '-'))
+    t.ok(rc == 0 and out2 == out, '--device in capitals and dashes: the same device (as report takes it)', out2)
+    rc, _, err = events(db, '--device', 'not-a-mac')
+    t.ok(rc == 1 and 'not-a-mac' in err, '--device that is no MAC or address: exit 1, named', err)
     rc, out, _ = events(db, '--since', '2099-01-01')
     t.ok(rc == 0 and out == '', '--since after the last: nothing', out)
     rc, out, err = events(os.path.join(WORK, 'none.db'))
@@ -439,4 +452,8 @@ def main():
     t.end()
 
 
-main()
+# the work directory goes on every way out (a check that raised, too)
+try:
+    main()
+finally:
+    shutil.rmtree(WORK, ignore_errors=True)
