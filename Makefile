@@ -18,9 +18,9 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla \
            -Wformat=2 -Wno-format-nonliteral
 INC     := -Isrc
-PKGS    := libpcap jansson nettle libmaxminddb zlib sqlite3 libpsl libcurl
+PKGS    := libpcap jansson nettle libmaxminddb zlib sqlite3 libpsl libcurl libnftables
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson -lnettle -lmaxminddb -lz -lsqlite3 -lpsl -lcurl)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpcap -ljansson -lnettle -lmaxminddb -lz -lsqlite3 -lpsl -lcurl -lnftables)
 LIBS    := $(PKG_LIBS) -lm -pthread
 
 # Link-time optimisation: the tracker's small accessors (table_get, dev_at,

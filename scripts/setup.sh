@@ -31,7 +31,7 @@ runtime_pkgs=(
 	libpsl5 publicsuffix             # registrable domains: what a new-destination event is about
 	libcurl4                         # watch --webhook
 	ieee-data                        # MAC -> maker registry (MA-L, MA-M, MA-S)
-	nftables                         # alfoil enforce --apply
+	nftables libnftables1            # alfoil enforce --apply; watch --enforce (libnftables)
 )
 build_pkgs=(
 	gcc make pkg-config
@@ -39,6 +39,7 @@ build_pkgs=(
 	libsqlite3-dev                   # src/store/
 	libpsl-dev                       # src/store/ (events)
 	libcurl4-openssl-dev             # src/output/webhook.c
+	libnftables-dev                  # src/enforce/live.c (watch --enforce)
 )
 test_pkgs=(
 	libcmocka-dev                    # unit tests

@@ -5,16 +5,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "analyze/report_load.h"
 #include "cmd.h"
 #include "cmd_history.h"
+#include "enforce/nft.h"
 #include "lib/addr.h"
 #include "lib/cli.h"
 #include "lib/fmt.h"
 #include "lib/utf8.h"
+#include "store/events.h"
 #include "store/history.h"
 #include "store/store.h"
 
@@ -161,7 +164,7 @@ int cmd_devices(int argc, char **argv)
 
 /* ---- alfoil device MAC --label TEXT ---------------------------------------- */
 
-enum { L_DB = 256, L_LABEL, L_NOTES };
+enum { L_DB = 256, L_LABEL, L_NOTES, L_POLICY };
 
 static const struct cli_opt device_opts[] = {
 	{ "db", 0, "PATH", L_DB, "the database alfoil watch writes (default:\n" DEFAULT_DB ")" },
@@ -169,19 +172,32 @@ static const struct cli_opt device_opts[] = {
 				       "(at most 64 bytes; \"\" removes it)" },
 	{ "notes", 0, "TEXT", L_NOTES, "notes about it, in alfoil devices (at most 1024\n"
 				       "bytes; \"\" removes them)" },
+	{ "policy", 0, "POLICY", L_POLICY, "what alfoil watch --enforce does with it: allow,\n"
+					   "profile (its MUD file), local-only (the LAN, not the\n"
+					   "internet), quarantine (DHCP and DNS to the router\n"
+					   "only), or none (the policy file decides again); a\n"
+					   "running watch applies it within seconds" },
 	{ "help", 'h', NULL, 'h', "this text" },
 };
 
 static const struct cli_cmd device_cmd = {
 	"alfoil device",
-	"alfoil device MAC [--db PATH] --label TEXT [--notes TEXT]\nalfoil device MAC [--db PATH]",
+	"alfoil device MAC [--db PATH] --label TEXT [--notes TEXT]\n"
+	"alfoil device MAC [--db PATH] --policy allow|profile|local-only|quarantine|none\n"
+	"alfoil device MAC [--db PATH]",
 	"Gives the device MAC (its address for a device without one) a label, the\n"
 	"name a person chose, and notes. The label then names the device in every\n"
 	"report from the history (alfoil report: text, JSON, HTML) in place of the\n"
 	"name it gives itself, and in alfoil devices. alfoil watch never changes\n"
 	"them. Without --label or --notes, the device's line of alfoil devices is\n"
 	"shown. Text that would hide or reorder what is around it (line breaks and\n"
-	"other controls, bidi overrides) is refused.",
+	"other controls, bidi overrides) is refused.\n\n"
+	"--policy sets the device's policy for alfoil watch --enforce, over the\n"
+	"policy file's lines and the new-device guard ('new = local-only'): a\n"
+	"device the guard holds is let out with --policy allow (or profile). The\n"
+	"device need not have been seen yet. The running daemon reads it within\n"
+	"a few seconds, reloads its rules in one transaction and says so\n"
+	"(an event policy-changed).",
 	device_opts, sizeof device_opts / sizeof device_opts[0],
 	NULL,
 	"  0  ok\n"
@@ -189,7 +205,8 @@ static const struct cli_cmd device_cmd = {
 	"     could not be read or written",
 	"  alfoil device 78:11:dc:5b:a0:e4 --label 'Kitchen plug'\n"
 	"  alfoil device 78:11:dc:5b:a0:e4 --notes 'bought 2026-10; firmware 1.2.7'\n"
-	"  alfoil device 78:11:dc:5b:a0:e4 --label ''      the label removed",
+	"  alfoil device 78:11:dc:5b:a0:e4 --label ''      the label removed\n"
+	"  alfoil device 02:5e:11:00:00:07 --policy allow  a new device let out",
 };
 
 /* A label or notes: text a person wrote, shown later on terminals and
@@ -212,7 +229,7 @@ static int text_ok(const char *opt, const char *s, size_t max)
 int cmd_device(int argc, char **argv)
 {
 	cli_set_prog("alfoil device");
-	const char *db = DEFAULT_DB, *label = NULL, *notes = NULL;
+	const char *db = DEFAULT_DB, *label = NULL, *notes = NULL, *policy = NULL;
 	int c, n_ops;
 	struct cli_parser p;
 	cli_init(&p, &device_cmd, argc, argv, 1);
@@ -229,6 +246,8 @@ int cmd_device(int argc, char **argv)
 			label = p.arg;
 		else if (c == L_NOTES)
 			notes = p.arg;
+		else if (c == L_POLICY)
+			policy = p.arg;
 	}
 	char **ops = cli_operands(&p, &n_ops);
 	char id[ADDR_STRLEN];
@@ -241,11 +260,37 @@ int cmd_device(int argc, char **argv)
 	if (history_device_id("", ops[0], id) < 0 || (label && text_ok("--label", label, REPORT_LABEL_MAX) < 0) ||
 	    (notes && text_ok("--notes", notes, NOTES_MAX) < 0))
 		return EXIT_USAGE;
-	struct store *s = history_open_db(db, label || notes ? 0 : STORE_READONLY);
+	enum policy pol;
+	if (policy && strcmp(policy, "none") && policy_parse(policy, &pol) < 0) {
+		cli_error("--policy: '%s' is not allow, profile, local-only, quarantine or none",
+			  utf8_is_clean(policy, strlen(policy), 0) && strlen(policy) < 40 ? policy : "?");
+		return EXIT_USAGE;
+	}
+	if (policy && !strchr(id, ':')) {
+		cli_error("--policy is for a device by its MAC (the rules match it); '%s' is an address", id);
+		return EXIT_USAGE;
+	}
+	struct store *s = history_open_db(db, label || notes || policy ? 0 : STORE_READONLY);
 	if (!s)
 		return EXIT_USAGE;
 	char err[1024];
 	int rc = 0;
+	if (policy) {
+		int none = !strcmp(policy, "none");
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		rc = store_set_policy(s, id, none ? NULL : policy_name(pol),
+				      (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u, err, sizeof err);
+		if (rc < 0)
+			cli_error("%s", err);
+		else
+			cli_error("%s: %s", id, none ? (rc ? "policy removed (the policy file decides)" : "had no policy")
+						     : policy_name(pol));
+		if (rc < 0 || !(label || notes)) {
+			store_close(s);
+			return rc < 0 ? EXIT_USAGE : EXIT_OK;
+		}
+	}
 	if (label || notes) {
 		rc = store_set_label(s, id, label, notes, err, sizeof err);
 		if (rc < 0)

@@ -28,7 +28,7 @@
 #define MAX_NAMES 65536
 #define DEFAULT_LAN "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16"
 
-enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_APPLY, O_REMOVE, O_NFT_FORMAT, O_ALLOW_EMPTY,
+enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_APPLY, O_REMOVE, O_NFT_FORMAT, O_ALLOW_EMPTY, O_DNS_SETS,
        O_BACKEND = 512 /* + the back end's row in enforce_backends[] */ };
 
 static const struct cli_opt input_opts[] = {
@@ -49,6 +49,10 @@ static const struct cli_opt ruleset_opts[] = {
 	{ "nft-format", 0, "FORM", O_NFT_FORMAT, "table (default: a table inet alfoil of its own) or\n"
 						  "fw4 (OpenWrt: sets and chains named alfoil_* for\n"
 						  "/etc/nftables.d/, included inside fw4's table inet fw4)" },
+	{ "dns-sets", 0, NULL, O_DNS_SETS, "the profiles' domains in sets of their own (flags\n"
+					     "timeout) for a resolver to fill as it answers:\n"
+					     "dnsmasq with --dnsmasq-nftset's lines (docs/openwrt.md);\n"
+					     "alfoil watch --enforce writes this form itself" },
 	{ "apply", 0, NULL, O_APPLY, "load it with 'nft -f' (atomically: the table is\nreplaced in one transaction; table form only)" },
 	{ "allow-empty", 0, NULL, O_ALLOW_EMPTY, "apply even when profiles name domains and no address\n"
 						  "is known for them (no --report, no --resolve): their\n"
@@ -208,50 +212,7 @@ static void name_norm(char *s)
  * every bad line. */
 static int read_policies(const char *path, struct polfile *pf)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0, cap = 0, n;
-	const size_t most = 16u << 20;
-	memset(pf, 0, sizeof *pf);
-	if (!f) {
-		cli_error("%s: %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	for (;;) {
-		if (len == cap) { /* one byte beyond the limit tells a file too large */
-			size_t want = cap ? (cap * 2 > most + 1 ? most + 1 : cap * 2) : 65536;
-			char *t = want > cap ? realloc(text, want) : NULL;
-			if (!t && want > cap) {
-				cli_error("out of memory");
-				goto bad;
-			}
-			if (t) {
-				text = t;
-				cap = want;
-			}
-		}
-		if (len == cap || (n = fread(text + len, 1, cap - len, f)) == 0)
-			break;
-		len += n;
-	}
-	if (len > most) {
-		cli_error("%s: larger than 16 MiB: not a policy file", path);
-		goto bad;
-	}
-	if (ferror(f)) {
-		cli_error("%s: %s", path, strerror(errno));
-		goto bad;
-	}
-	fclose(f);
-	int bad = polfile_parse(path, text ? text : "", len, pf, cli_error);
-	free(text);
-	if (bad < 0)
-		cli_error("out of memory");
-	return bad ? EXIT_USAGE : EXIT_OK;
-bad:
-	fclose(f);
-	free(text);
-	return EXIT_USAGE;
+	return polfile_read(path, pf, cli_error) < 0 ? EXIT_USAGE : EXIT_OK;
 }
 
 /* Parses --resolve NAME=ADDR into names: 0, or EXIT_USAGE after a message. */
@@ -302,7 +263,7 @@ int cmd_enforce(int argc, char **argv)
 	build_cmd();
 	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN;
 	const struct enforce_backend *be = &enforce_backends[0];
-	int apply = 0, remove_table = 0, c, allow_empty = 0, resolved_given = 0, rc = EXIT_OK;
+	int apply = 0, remove_table = 0, c, allow_empty = 0, resolved_given = 0, dns_sets = 0, rc = EXIT_OK;
 	enum nft_format form = NFT_TABLE;
 	struct names names = { 0 };
 	struct cli_parser cp;
@@ -316,6 +277,7 @@ int cmd_enforce(int argc, char **argv)
 		case O_LAN: lan = arg; break;
 		case O_APPLY: apply = 1; break;
 		case O_ALLOW_EMPTY: allow_empty = 1; break;
+		case O_DNS_SETS: dns_sets = 1; break;
 		case O_REMOVE: remove_table = 1; break;
 		case O_NFT_FORMAT:
 			if (!strcmp(arg, "table")) {
@@ -467,7 +429,7 @@ int cmd_enforce(int argc, char **argv)
 	}
 	/* profiles that name domains, and nothing that gives their addresses */
 	size_t by_name = 0;
-	for (size_t k = 0; (be->needs & ENF_ADDRS) && k < h.nd; k++)
+	for (size_t k = 0; (be->needs & ENF_ADDRS) && !dns_sets && k < h.nd; k++)
 		for (size_t r = 0; h.devs[k].policy == POL_PROFILE && r < h.devs[k].profile->n; r++)
 			by_name += h.devs[k].profile->rules[r].dnsname[0] && !h.devs[k].profile->rules[r].local;
 	if (by_name && !have_input && !resolved_given) {
@@ -484,7 +446,9 @@ int cmd_enforce(int argc, char **argv)
 	char *text = NULL;
 	size_t tlen = 0;
 	FILE *mem = open_memstream(&text, &tlen);
-	struct enforce_job job = { h.devs, h.nd, names.v, names.n, blocks.v, blocks.n, lan, form, cli_warn };
+	struct enforce_job job = { .devs = h.devs, .n_devs = h.nd, .names = names.v, .n_names = names.n,
+				   .blocks = blocks.v, .n_blocks = blocks.n, .lan_nets = lan, .format = form,
+				   .warn = cli_warn, .live = dns_sets };
 	struct enforce_stats st;
 	if (!mem || enforce_write(be, mem, &job, &st, err, sizeof err) < 0) {
 		cli_error("%s", mem ? err : strerror(errno));
@@ -507,6 +471,9 @@ int cmd_enforce(int argc, char **argv)
 		rc = EXIT_USAGE;
 	} else if (be->needs & ENF_QUERIES) {
 		cli_error("%zu name%s blocked", st.names, st.names == 1 ? "" : "s");
+	} else if (be->needs & ENF_NAMESETS) {
+		cli_error("%zu name%s for the sets of 'alfoil enforce --dns-sets%s'", st.names,
+			  st.names == 1 ? "" : "s", form == NFT_FW4 ? " --nft-format fw4" : "");
 	}
 	free(text);
 	if (rc == EXIT_OK && (unheld || (ires.rep && ires.bad_input)))

@@ -25,6 +25,7 @@
  * stops on SIGHUP) never sees them.
  */
 #include <errno.h>
+#include <ifaddrs.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -37,11 +38,14 @@
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/if_packet.h>
 
 #include "analyze/findings.h"
 #include "analyze/report.h"
 #include "cmd.h"
 #include "engine/engine.h"
+#include "enforce/live.h"
+#include "enforce/polfile.h"
 #include "engine/thread.h"
 #include "intel/classify.h"
 #include "intel/clouds.h"
@@ -54,6 +58,7 @@
 #include "policy/mud.h"
 #include "output/webhook.h"
 #include "output/output.h"
+#include "store/events.h"
 #include "store/history.h"
 #include "store/record.h"
 #include "store/store.h"
@@ -112,10 +117,19 @@ struct watch {
 	 * stats_lock) to the worker, which hands them to the recorder */
 	struct watch_note {
 		char kind[16], subject[64], why[512];
+		char device[18], from[16], to[16]; /* policy-changed */
 		uint64_t time_us, a, b, c;
-	} notes[8];
+	} notes[16];
 	size_t n_notes;
 	uint64_t notes_lost;
+	/* --enforce: the rules' thread, its profiles and policy file (read
+	 * once, at start), and its own connection to the database (for the
+	 * policies of alfoil device --policy) */
+	struct live *live;
+	struct mud_set live_profiles;
+	struct polfile pf;
+	struct store *poll_store;
+	struct report *hist; /* the history at start, until the rules are loaded */
 };
 
 /* ---- the history read back ---- */
@@ -152,7 +166,10 @@ static void load_history(struct watch *w)
 		log_warn("out of memory for the baseline: every destination may be reported as new");
 	log_info("%s: %zu devices known from before%s (%.0f ms)", w->o->db, h->n_devices,
 		 w->base ? ", their destinations the baseline" : "", (double)(engine_clock_us() - t0) / 1e3);
-	report_free(h);
+	if (w->o->enforce)
+		w->hist = h; /* the rules' devices (start_enforce()) */
+	else
+		report_free(h);
 }
 
 /* ---- the rule files, loaded at start and on SIGHUP ---- */
@@ -328,11 +345,33 @@ static void note_add(struct watch *w, const char *kind, const char *iface, const
 	snprintf(n->kind, sizeof n->kind, "%s", kind);
 	snprintf(n->subject, sizeof n->subject, "%s", iface);
 	snprintf(n->why, sizeof n->why, "%s", why ? why : "");
+	n->device[0] = n->from[0] = n->to[0] = '\0';
 	n->time_us = wall_us();
 	n->a = a;
 	n->b = b;
 	n->c = c;
 }
+
+/* --enforce: a device's policy changed (the rules' thread) */
+static void on_policy(void *ctx, const char *mac, const char *from, const char *to, const char *why)
+{
+	struct watch *w = ctx;
+	pthread_mutex_lock(&w->stats_lock);
+	size_t k = w->n_notes;
+	note_add(w, "policy-changed", mac, why, 0, 0, 0);
+	if (w->n_notes > k) {
+		struct watch_note *n = &w->notes[k];
+		snprintf(n->device, sizeof n->device, "%s", mac);
+		snprintf(n->from, sizeof n->from, "%s", from);
+		snprintf(n->to, sizeof n->to, "%s", to);
+		snprintf(n->subject, sizeof n->subject, "%s->%s", from, to);
+	}
+	pthread_mutex_unlock(&w->stats_lock);
+}
+
+/* --enforce: the policies alfoil device --policy set, on the rules'
+ * thread, through a connection of its own */
+static int poll_policies(void *ctx, struct live_policy **v, size_t *n);
 
 static void on_lost(void *ctx, const char *iface, const char *why)
 {
@@ -346,7 +385,7 @@ static void on_lost(void *ctx, const char *iface, const char *why)
  * interface whose drop counters grew since they were last told. */
 static void give_notes(struct watch *w)
 {
-	struct watch_note v[8];
+	struct watch_note v[16];
 	pthread_mutex_lock(&w->stats_lock);
 	for (size_t i = 0; i < WATCH_MAX_IFACES; i++) {
 		const struct watch_stats *st = &w->stats[i];
@@ -363,6 +402,24 @@ static void give_notes(struct watch *w)
 	for (size_t i = 0; i < n; i++) {
 		json_t *ev = json_object();
 		int down = !strcmp(v[i].kind, "interface-down");
+		if (v[i].device[0]) { /* policy-changed */
+			json_object_set_new(ev, "from", json_string(v[i].from));
+			json_object_set_new(ev, "to", json_string(v[i].to));
+			json_object_set_new(ev, "why", json_string(v[i].why));
+			char *t = ev ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
+			json_decref(ev);
+			int held = strcmp(v[i].to, "allow") != 0;
+			if (recorder_note(w->rec, v[i].kind, v[i].device, v[i].subject, held ? "medium" : "low",
+					  held ? "alfoil now holds this device to its policy: alfoil device MAC --policy "
+						 "allow lets it out"
+					       : "this device is no longer held: alfoil device MAC --policy local-only "
+						 "(or quarantine) holds it again",
+					  t, v[i].time_us) < 0)
+				log_warn("%s %s: not recorded (out of memory, or too many waiting)", v[i].kind,
+					 v[i].device);
+			free(t);
+			continue;
+		}
 		if (down) {
 			json_object_set_new(ev, "interface", json_string(v[i].subject));
 			json_object_set_new(ev, "why", json_string(v[i].why));
@@ -374,7 +431,7 @@ static void give_notes(struct watch *w)
 		}
 		char *t = ev ? json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
 		json_decref(ev);
-		if (recorder_note(w->rec, v[i].kind, v[i].subject, down ? "medium" : "low",
+		if (recorder_note(w->rec, v[i].kind, NULL, v[i].subject, down ? "medium" : "low",
 				  down ? "alfoil lost the interface and sees nothing on it until it is back (it tries "
 					 "again, with backoff): check the cable, the bridge or the adapter"
 				       : "the kernel or the interface dropped packets alfoil did not see: give it a larger "
@@ -637,6 +694,8 @@ static int process(struct watch *w, struct snapshot *snap, const struct inspect_
 			  (double)(times.find - times.report) / 1e3);
 	}
 	int rc = 0;
+	if (rep && w->live)
+		live_devices(w->live, rep);
 	if (!rep) {
 		log_error("out of memory building the report: no commit this time");
 		rc = -1;
@@ -725,6 +784,7 @@ static int live_opened(void *ctx, const char *iface)
 		log_error("%s: dropping privileges failed: %s; not reading packets as root", iface, err);
 		return -1;
 	}
+	live_run(w->live, &engine_spawner); /* one thread until the drop */
 	if (r == PRIV_KEPT)
 		log_warn("--user %s: staying root, with every capability, while parsing packets from %s", u->name,
 			 iface);
@@ -733,6 +793,133 @@ static int live_opened(void *ctx, const char *iface)
 			 r == PRIV_DROPPED ? u->name : "the same user", (unsigned)getuid(),
 			 !keep ? "none" : keep == 1ull << CAP_NET_RAW ? "CAP_NET_RAW only"
 			 : keep == 1ull << CAP_NET_ADMIN ? "CAP_NET_ADMIN only" : "CAP_NET_RAW and CAP_NET_ADMIN");
+	return 0;
+}
+
+/* ---- --enforce ---- */
+
+static void on_answer(void *ctx, const char *name, size_t len, const struct ip_addr *a, uint32_t ttl, uint64_t ts_us)
+{
+	struct watch *w = ctx;
+	/* the latency is measured live only (with -r the clock is the packets') */
+	live_answer(w->live, name, len, a, ttl, w->o->read_mode ? 0 : ts_us);
+}
+
+struct pol_list {
+	struct live_policy *v;
+	size_t n, cap;
+};
+
+static int pol_row(void *ctx, const struct store_policy_row *p)
+{
+	struct pol_list *l = ctx;
+	enum policy pol;
+	if (strlen(p->device) != 17 || policy_parse(p->policy, &pol) < 0)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct live_policy *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return 1;
+		l->v = v;
+		l->cap = cap;
+	}
+	snprintf(l->v[l->n].mac, sizeof l->v[l->n].mac, "%s", p->device);
+	l->v[l->n++].pol = pol;
+	return 0;
+}
+
+static int poll_policies(void *ctx, struct live_policy **v, size_t *n)
+{
+	struct watch *w = ctx;
+	char err[512];
+	static int said;
+	if (!w->poll_store && !(w->poll_store = store_open(w->o->db, STORE_READONLY, &w->o->store, err, sizeof err))) {
+		if (!said++)
+			log_warn("enforce: %s: the policies of alfoil device --policy cannot be read: %s", w->o->db, err);
+		return -1;
+	}
+	struct pol_list l = { 0 };
+	if (store_policies(w->poll_store, pol_row, &l, err, sizeof err) < 0) {
+		if (!said++)
+			log_warn("enforce: %s", err);
+		free(l.v);
+		return -1;
+	}
+	said = 0;
+	*v = l.v;
+	*n = l.n;
+	return 0;
+}
+
+/* The rules loaded before any packet is read: 0, or -1 after a message
+ * (nothing changed then). */
+static int start_enforce(struct watch *w)
+{
+	const struct watch_opts *o = w->o;
+	char err[1024];
+	if (o->policies && polfile_read(o->policies, &w->pf, cli_error) < 0)
+		return -1;
+	if (o->in.profiles && mud_load_dir_skip(o->in.profiles, &w->live_profiles, cli_warn, err, sizeof err) < 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	/* the guard: the devices first seen before it was turned on are known */
+	uint64_t since = 0;
+	int guard = w->pf.newp != POL_ALLOW;
+	if (store_guard_since(w->store, guard, wall_us(), &since, err, sizeof err) < 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	size_t nd = w->hist ? w->hist->n_devices : 0, n_known = 0;
+	char (*known)[18] = calloc(nd + 1, sizeof *known);
+	if (!known) {
+		cli_error("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; guard && i < nd; i++) {
+		const struct rep_device *d = &w->hist->devices[i];
+		if (d->has_mac && d->first_us < since && !mac_is_group(d->mac))
+			mac_fmt(d->mac, known[n_known++]);
+	}
+	/* and this host's own interfaces: never a new device */
+	struct ifaddrs *ifs = NULL, *x;
+	size_t n_own = 0;
+	if (guard && getifaddrs(&ifs) == 0) {
+		for (x = ifs; x; x = x->ifa_next)
+			n_own += x->ifa_addr && x->ifa_addr->sa_family == AF_PACKET;
+		char (*more)[18] = realloc(known, (n_known + n_own + 1) * sizeof *known);
+		if (more) {
+			known = more;
+			for (x = ifs; x; x = x->ifa_next) {
+				const struct sockaddr_ll *ll = (const struct sockaddr_ll *)x->ifa_addr;
+				if (x->ifa_addr && x->ifa_addr->sa_family == AF_PACKET && ll->sll_halen == 6 &&
+				    !mac_is_zero(ll->sll_addr) && !mac_is_group(ll->sll_addr))
+					mac_fmt(ll->sll_addr, known[n_known++]);
+			}
+		}
+		freeifaddrs(ifs);
+	}
+	if (guard && !nd)
+		log_warn("enforce: the guard is on and the history holds no device: every device is new to it and "
+			 "held (%s) until let out; run watch without 'new =' first, a day or so, to know them",
+			 policy_name(w->pf.newp));
+	struct live_config c = { .profiles = &w->live_profiles, .pf = &w->pf, .lan_nets = o->lan,
+				 .grace_s = o->enforce_grace_s, .known = (const char (*)[18])known, .n_known = n_known,
+				 .poll = poll_policies, .changed = on_policy, .ctx = w };
+	w->live = live_start(&c, w->hist, err, sizeof err);
+	free(known);
+	report_free(w->hist);
+	w->hist = NULL;
+	if (!w->live) {
+		cli_error("--enforce: %s", err);
+		return -1;
+	}
+	if (guard)
+		log_info("enforce: the new-device guard is on (%s) since %llu; %zu devices known from before",
+			 policy_name(w->pf.newp), (unsigned long long)(since / 1000000u), n_known);
+	log_info("enforce: table inet alfoil loaded (%zu profiles, policies %s, names kept their TTL + %u s)",
+		 w->live_profiles.n, o->policies ? o->policies : "none", o->enforce_grace_s);
 	return 0;
 }
 
@@ -755,6 +942,22 @@ static void free_watch(struct watch *w)
 		log_info("webhook: %llu events sent, %llu dropped, %llu tries failed", (unsigned long long)st.sent,
 			 (unsigned long long)st.dropped, (unsigned long long)st.failed_tries);
 	}
+	if (w->live) {
+		struct live_stats ls;
+		live_stop(w->live, &ls);
+		w->live = NULL;
+		log_info("enforce: %llu DNS answers seen (%llu dropped), %llu elements added or refreshed, %llu rulesets "
+			 "loaded, %llu nft commands failed; the rules stay loaded (alfoil enforce --remove)",
+			 (unsigned long long)ls.answers, (unsigned long long)ls.dropped, (unsigned long long)ls.elements,
+			 (unsigned long long)ls.loads, (unsigned long long)ls.failures);
+		if (ls.samples)
+			log_info("enforce: DNS answer to its set element: median %.2f ms, 99th percentile %.2f ms, "
+				 "most %.2f ms (%zu answers)", ls.p50_ms, ls.p99_ms, ls.max_ms, ls.samples);
+	}
+	store_close(w->poll_store);
+	mud_set_free(&w->live_profiles);
+	polfile_free(&w->pf);
+	report_free(w->hist);
 	engine_free(w->e);
 	recorder_free(w->rec);
 	store_close(w->store);
@@ -853,6 +1056,11 @@ int cmd_watch(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	load_history(&w);
+	if (o.enforce && start_enforce(&w) < 0) {
+		free_watch(&w);
+		watch_opts_free(&o);
+		return EXIT_USAGE;
+	}
 	eve_open(&w);
 	if (o.webhook && !(w.hook = webhook_start(o.webhook, o.webhook_fmt, o.webhook_rate, &engine_spawner, hook_log)))
 		log_error("--webhook %s: cannot start its thread; events go to the database only", o.webhook);
@@ -885,6 +1093,11 @@ int cmd_watch(int argc, char **argv)
 		.snap_seconds = w.step_s, .on_snapshot = on_snapshot, .snap_ctx = &w,
 		.resume = o.read_mode ? resume : NULL,
 	};
+	if (w.live) {
+		ec.timeout_ms = 5; /* an answer's address in its set before the device's first packet, if it can */
+		ec.track.on_answer = on_answer;
+		ec.track.answer_ctx = &w;
+	}
 	if (!(w.e = engine_new(&ec))) {
 		cli_error("out of memory");
 		free_watch(&w);
@@ -900,6 +1113,8 @@ int cmd_watch(int argc, char **argv)
 	else
 		log_info("watching %s%s into %s, a commit every %u s", o.ifaces[0], o.n_ifaces > 1 ? " and more" : "",
 			 o.db, o.commit_interval);
+	if (o.read_mode)
+		live_run(w.live, &engine_spawner);
 	int ran = engine_run(w.e);
 	const struct engine_result *er = engine_result(w.e);
 	log_inputs(er);

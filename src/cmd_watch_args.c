@@ -15,6 +15,7 @@
 #include "intel/oui.h"
 #include "lib/cli.h"
 #include "lib/priv.h"
+#include "policy/mud.h"
 #include "watch.h"
 
 enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KEEPDAYS, O_KEEPNAMES,
@@ -22,7 +23,7 @@ enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KE
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
        O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW, O_EVE, O_SYSLOG,
        O_SYSLOGSEV, O_BACKAFTER, O_WEBHOOK, O_WEBHOOKFMT, O_WEBHOOKSEV, O_WEBHOOKRATE,
-       O_PROFILES, O_EVESEV };
+       O_PROFILES, O_EVESEV, O_POLICIES, O_GRACE, O_LAN };
 
 static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
@@ -39,7 +40,21 @@ static const struct cli_opt opts[] = {
 					      "interface deleted and made again (a USB adapter, a\n"
 					      "bridge rebuilt) is opened again (default: no: it\n"
 					      "is retried, and logged, until a restart)" },
-	{ "enforce", 0, NULL, O_ENFORCE, "keep CAP_NET_ADMIN after the drop, for live rules\n(reserved; default: no)" },
+	{ NULL, 0, NULL, 0, "enforcement (docs/enforce.md; live, as root or with CAP_NET_ADMIN)" },
+	{ "enforce", 0, NULL, O_ENFORCE, "keep table inet alfoil in step while watching:\n"
+					 "--profiles and --policies made into rules (loaded\n"
+					 "in one transaction whenever a policy changes), the\n"
+					 "profiles' domains filled from the DNS answers\n"
+					 "seen; when watch stops the rules stay (alfoil\n"
+					 "enforce --remove takes them away; default: no)" },
+	{ "policies", 0, "FILE", O_POLICIES, "alfoil enforce's policy file, and 'new = local-only'\n"
+					     "(or quarantine): devices never seen before held\n"
+					     "from their first packet until alfoil device MAC\n"
+					     "--policy lets them out (default: none: profile\n"
+					     "for a device with a profile, allow for the rest)" },
+	{ "enforce-grace", 0, "TIME", O_GRACE, "an answer's address stays allowed its TTL plus TIME\n"
+					       "(30s, 10m, 1h; default: 10m)" },
+	{ "lan", 0, "NETS", O_LAN, "the local networks, for the rules (default:\n" WATCH_DEFAULT_LAN ")" },
 	{ NULL, 0, NULL, 0, "history" },
 	{ "db", 0, "PATH", O_DB, "the SQLite database (default: " WATCH_DEFAULT_DB ";\n"
 				 "made when absent; docs/store.md)" },
@@ -282,6 +297,9 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 		return 0;
 	case O_USER: in->user = arg; return 0;
 	case O_ENFORCE: o->enforce = on; return 0;
+	case O_POLICIES: o->policies = arg; return 0;
+	case O_GRACE: return parse_idle(arg, what, &o->enforce_grace_s, err, errlen);
+	case O_LAN: o->lan = arg; return 0;
 	case O_KEEPRAW: o->keep_net_raw = on; return 0;
 	case O_DB: o->db = arg; return 0;
 	case O_COMMIT:
@@ -387,6 +405,8 @@ static void defaults(struct watch_opts *o)
 	o->syslog_sev = SEV_LOW;
 	o->webhook_sev = SEV_MEDIUM;
 	o->webhook_rate = 30;
+	o->enforce_grace_s = 600;
+	o->lan = WATCH_DEFAULT_LAN;
 }
 
 static int given(const struct watch_opts *o, int id)
@@ -519,9 +539,25 @@ int watch_parse_args(int argc, char **argv, struct watch_opts *o)
 		cli_error("-r: no file given");
 		return -1;
 	}
-	if (rules_readable(o, err, sizeof err) < 0) {
+	if (rules_readable(o, err, sizeof err) < 0 || readable("policies", o->policies, err, sizeof err) < 0) {
 		cli_error("%s", err);
 		return -1;
+	}
+	if (!o->enforce && (o->policies || given(o, O_GRACE) || given(o, O_LAN)))
+		cli_warn("--%s: only with --enforce (no rules are kept without it)",
+			 o->policies ? "policies" : given(o, O_GRACE) ? "enforce-grace" : "lan");
+	if (o->enforce) {
+		for (const char *p = o->lan; *p;) {
+			char net[64];
+			size_t n = strcspn(p, ", ");
+			snprintf(net, sizeof net, "%.*s", (int)(n < 63 ? n : 63), p);
+			if (n && (n > 63 || !mud_prefix_ok(net))) {
+				cli_error("--lan: '%s' is not a network like 192.168.1.0/24 or fd00::/8", net);
+				return -1;
+			}
+			p += n;
+			p += strspn(p, ", ");
+		}
 	}
 	if (o->read_mode) {
 		/* files are read as whoever runs alfoil: there is no drop */

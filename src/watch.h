@@ -16,6 +16,7 @@
 #define WATCH_DEFAULT_DB "/var/lib/alfoil/alfoil.db"
 #define WATCH_DEFAULT_USER "alfoil" /* else nobody */
 #define WATCH_MAX_IFACES 16
+#define WATCH_DEFAULT_LAN "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16"
 
 struct watch_opts {
 	const char *ifaces[WATCH_MAX_IFACES]; /* -i, in order */
@@ -37,7 +38,10 @@ struct watch_opts {
 	unsigned webhook_rate;       /* POSTs a minute at most (default 30) */
 	unsigned commit_interval;    /* seconds of engine time */
 	unsigned buffer_mib;         /* live capture buffer */
-	int enforce;                 /* keep CAP_NET_ADMIN (issue 17) */
+	int enforce;                 /* --enforce: live rules (enforce/live.h); keeps CAP_NET_ADMIN */
+	const char *policies;        /* --policies FILE, or NULL */
+	uint32_t enforce_grace_s;    /* --enforce-grace (default 600) */
+	const char *lan;             /* --lan */
 	int keep_net_raw;            /* keep CAP_NET_RAW: reopen a recreated interface */
 	enum log_level log_level;
 	struct store_config store;

@@ -42,7 +42,7 @@ rc=$?
 check "watch -r FILE --db: exit 0 ($(tail -1 "$work/a.err"))" test $rc -eq 0
 "$ALFOIL" inspect --json "$A" >"$work/a.json" 2>/dev/null
 check "integrity_check ok" test "$(q "$work/a.db" 'PRAGMA integrity_check')" = ok
-check "PRAGMA user_version 4" test "$(q "$work/a.db" 'PRAGMA user_version')" = 4
+check "PRAGMA user_version 5" test "$(q "$work/a.db" 'PRAGMA user_version')" = 5
 want=$(jq -r '.devices[].id' "$work/a.json" | sort)
 got=$(q "$work/a.db" 'SELECT id FROM devices ORDER BY id' | sort)
 if [ -n "$want" ] && [ "$want" = "$got" ]; then ok "the devices are inspect's ($(echo "$got" | wc -l))"

@@ -643,7 +643,7 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 
 struct cap_source *cap_open_live(const char *iface, const char *filter, char *err, size_t errlen)
 {
-	return cap_open_iface(iface, filter, CAP_BUFFER_MIB, NULL, err, errlen);
+	return cap_open_iface(iface, filter, CAP_BUFFER_MIB, 0, NULL, err, errlen);
 }
 
 /* Why pcap_activate() failed, from its code (and for PCAP_ERROR, which
@@ -665,7 +665,7 @@ static enum cap_open_why open_why(int r, const char *msg)
 	return CAP_OPEN_FAILED;
 }
 
-struct cap_source *cap_open_iface(const char *iface, const char *filter, unsigned buffer_mib,
+struct cap_source *cap_open_iface(const char *iface, const char *filter, unsigned buffer_mib, unsigned timeout_ms,
 				  enum cap_open_why *why, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
@@ -694,7 +694,7 @@ struct cap_source *cap_open_iface(const char *iface, const char *filter, unsigne
 	}
 	pcap_set_snaplen(s->pc, 65535);
 	pcap_set_promisc(s->pc, 1);
-	pcap_set_timeout(s->pc, 100);
+	pcap_set_timeout(s->pc, timeout_ms ? (int)timeout_ms : CAP_TIMEOUT_MS);
 	pcap_set_buffer_size(s->pc, (int)(buffer_mib << 20));
 	/* the device's index before activating: a device deleted and made
 	 * again in between is caught by the first cap_live_gone() */

@@ -46,15 +46,18 @@ struct cap_source *cap_open_file(const char *path, const char *filter, char *err
 #define CAP_BUFFER_MIB 32u
 #define CAP_BUFFER_MIB_MAX 4096u
 struct cap_source *cap_open_live(const char *iface, const char *filter, char *err, size_t errlen);
-/* The same with a capture buffer of buffer_mib MiB (0: CAP_BUFFER_MIB).
+/* The same with a capture buffer of buffer_mib MiB (0: CAP_BUFFER_MIB)
+ * whose packets are handed on at the latest timeout_ms after they came
+ * (0: CAP_TIMEOUT_MS; watch --enforce wants its DNS answers sooner).
  * *why (may be NULL) gets why it failed: */
+#define CAP_TIMEOUT_MS 100
 enum cap_open_why {
 	CAP_OPEN_FAILED = 0,  /* anything else (a bad filter, no memory, ...) */
 	CAP_OPEN_NO_DEVICE,   /* no such interface (yet): ENODEV, ENXIO */
 	CAP_OPEN_NOT_UP,      /* the interface is down */
 	CAP_OPEN_DENIED,      /* no right to capture (root or CAP_NET_RAW) */
 };
-struct cap_source *cap_open_iface(const char *iface, const char *filter, unsigned buffer_mib,
+struct cap_source *cap_open_iface(const char *iface, const char *filter, unsigned buffer_mib, unsigned timeout_ms,
 				  enum cap_open_why *why, char *err, size_t errlen);
 void cap_close(struct cap_source *s);
 

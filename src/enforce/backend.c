@@ -17,6 +17,11 @@ const struct enforce_backend enforce_backends[] = {
 	{ "pihole", "the same as SQL for Pi-hole's gravity.db, per device:\na group per device, by MAC and address",
 	  pihole_write, ENF_QUERIES },
 	{ "hosts", "the same as a hosts file (for every client)", hosts_write, ENF_QUERIES },
+	{ "dnsmasq-nftset",
+	  "nftset= lines for dnsmasq on the router: it fills the\n"
+	  "name sets of the --dns-sets ruleset from its answers\n"
+	  "(docs/openwrt.md)",
+	  dnsmasq_nftset_write, ENF_NAMESETS },
 };
 
 const size_t enforce_n_backends = sizeof enforce_backends / sizeof enforce_backends[0];

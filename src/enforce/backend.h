@@ -42,6 +42,7 @@ struct enforce_job {
 	const char *lan_nets;           /* "192.168.0.0/16, 10.0.0.0/8, ..." */
 	enum nft_format format;         /* ENF_RULESET: its own table or fw4 */
 	enforce_warn_fn warn;           /* or NULL */
+	int live;                       /* names in sets of their own (nft.h) */
 };
 
 /* Counts of what was written, for the caller's summary. */
@@ -57,6 +58,7 @@ enum {
 	ENF_ADDRS = 2,   /* profiles' domain rules need the addresses of their names
 			  * (--report's answers, --resolve): without, their clouds are blocked */
 	ENF_QUERIES = 4, /* made of the names devices looked up: needs --report */
+	ENF_NAMESETS = 8, /* of the live form's name sets (--dns-sets, --nft-format) */
 };
 
 struct enforce_backend {
@@ -72,6 +74,7 @@ int nft_backend_write(FILE *f, const struct enforce_job *job, struct enforce_sta
 int dnsmasq_write(FILE *f, const struct enforce_job *job, struct enforce_stats *st, char *err, size_t errlen);
 int unbound_write(FILE *f, const struct enforce_job *job, struct enforce_stats *st, char *err, size_t errlen);
 int pihole_write(FILE *f, const struct enforce_job *job, struct enforce_stats *st, char *err, size_t errlen);
+int dnsmasq_nftset_write(FILE *f, const struct enforce_job *job, struct enforce_stats *st, char *err, size_t errlen);
 int hosts_write(FILE *f, const struct enforce_job *job, struct enforce_stats *st, char *err, size_t errlen);
 
 /* The table, the default (nftables) first. */

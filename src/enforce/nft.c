@@ -105,7 +105,7 @@ static size_t group_elems(const struct mud_profile *p, size_t g, const struct nf
 			continue;
 		const char *cand[1] = { r->network[0] && is_v6(r->network) == v6 && mud_prefix_ok(r->network) ? r->network
 											   : NULL };
-		for (size_t m = 0; m <= in->n_names; m++) {
+		for (size_t m = in->live ? in->n_names : 0; m <= in->n_names; m++) {
 			const char *a = NULL;
 			if (m == in->n_names)
 				a = cand[0];
@@ -123,6 +123,92 @@ static size_t group_elems(const struct mud_profile *p, size_t g, const struct nf
 		}
 	}
 	return n;
+}
+
+/* Does group g have names of this family (the live form's name sets)? */
+static int group_has_names(const struct mud_profile *p, size_t g, int v6)
+{
+	for (size_t k = g; k < p->n; k++) {
+		const struct mud_rule *r = &p->rules[k];
+		if (same_group(r, &p->rules[g]) && family_ok(r, v6) && !r->local && r->dnsname[0] &&
+		    hostname_ok(r->dnsname))
+			return 1;
+	}
+	return 0;
+}
+
+/* Is name one of group g's (family v6)? */
+static int group_names_has(const struct mud_profile *p, size_t g, int v6, const char *name)
+{
+	for (size_t k = g; k < p->n; k++) {
+		const struct mud_rule *r = &p->rules[k];
+		if (same_group(r, &p->rules[g]) && family_ok(r, v6) && !r->local && !strcasecmp(r->dnsname, name))
+			return 1;
+	}
+	return 0;
+}
+
+void nft_name_sets(const struct nft_device *devs, size_t n_devs, nft_name_set_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < n_devs; i++) {
+		const struct nft_device *d = &devs[i];
+		const struct mud_profile *p = d->profile;
+		if (d->policy != POL_PROFILE || !p)
+			continue;
+		char id[13], set[48];
+		chain_id(d->mac, id);
+		for (size_t g = 0; g < p->n; g++) {
+			if (leader(p, g) != g || p->rules[g].local)
+				continue;
+			for (int v6 = 0; v6 < 2; v6++) {
+				if (!group_has_names(p, g, v6))
+					continue;
+				snprintf(set, sizeof set, "d%s_g%zu_n%d", id, g, v6 ? 6 : 4);
+				for (size_t k = g; k < p->n; k++) {
+					const struct mud_rule *r = &p->rules[k];
+					size_t j;
+					if (!same_group(r, &p->rules[g]) || !family_ok(r, v6) || !r->dnsname[0] ||
+					    !hostname_ok(r->dnsname))
+						continue;
+					for (j = g; j < k && (!same_group(&p->rules[j], r) || !family_ok(&p->rules[j], v6) ||
+							      strcasecmp(p->rules[j].dnsname, r->dnsname));
+					     j++)
+						;
+					if (j == k) /* each name once a set */
+						fn(ctx, r->dnsname, set, v6);
+				}
+			}
+		}
+	}
+}
+
+static void group_names(FILE *f, const struct mud_profile *p, size_t g);
+
+/* A live group's name set, its elements those of in->names now known. */
+static void name_set(FILE *f, const char *P, const char *id, const struct mud_profile *p, size_t g,
+		     const struct nft_input *in, int v6)
+{
+	fprintf(f, "\tset %sd%s_g%zu_n%d {", P, id, g, v6 ? 6 : 4);
+	group_names(f, p, g);
+	fprintf(f, "\n\t\ttype %s\n\t\tflags timeout\n", v6 ? "ipv6_addr" : "ipv4_addr");
+	int any = 0;
+	for (size_t m = 0; m < in->n_names; m++) {
+		const struct nft_name *nm = &in->names[m];
+		if (is_v6(nm->addr) != v6 || strchr(nm->addr, '/') || !mud_prefix_ok(nm->addr) ||
+		    !group_names_has(p, g, v6, nm->name))
+			continue;
+		size_t d;
+		for (d = 0; d < m && (strcmp(in->names[d].addr, nm->addr) || !group_names_has(p, g, v6, in->names[d].name));
+		     d++)
+			;
+		if (d < m)
+			continue; /* the address of two names: once (the first's timeout) */
+		fprintf(f, "%s%s", any ? ", " : "\t\telements = { ", nm->addr);
+		if (nm->timeout_s)
+			fprintf(f, " timeout %us", nm->timeout_s);
+		any = 1;
+	}
+	fprintf(f, "%s\t}\n", any ? " }\n" : "");
 }
 
 /* the names of a group, for a comment (validated: they are hostile until checked) */
@@ -230,7 +316,7 @@ static void warn_names(const struct nft_device *d, const struct nft_input *in, s
 		size_t m;
 		for (m = 0; m < in->n_names && strcasecmp(in->names[m].name, r->dnsname); m++)
 			;
-		if (m == in->n_names) {
+		if (m == in->n_names && !in->live) {
 			st->unresolved++;
 			if (in->warn)
 				in->warn("%s: no address known for %s; what its profile allows there stays blocked",
@@ -266,6 +352,17 @@ static int profile_part(FILE *f, const char *P, const char *id, const struct nft
 				continue;
 			}
 			size_t n = group_elems(p, g, in, v6, el, MAX_ELEMS);
+			if (in->live && group_has_names(p, g, v6)) {
+				if (sets) {
+					name_set(f, P, id, p, g, in, v6);
+					st->sets++;
+				} else {
+					fprintf(f, "		%s %s @%sd%s_g%zu_n%d", ipv, sa, P, id, g, v6 ? 6 : 4);
+					l4_match(f, r);
+					fputs(" return\n", f);
+					st->rules++;
+				}
+			}
 			if (!n)
 				continue; /* no address: no empty set, no rule */
 			if (sets) {
@@ -313,6 +410,18 @@ static int input_ok(const struct nft_input *in, char *err, size_t errlen)
 				return -1;
 			}
 	}
+	for (size_t k = 0; in->guard && k < in->n_known; k++) {
+		char norm[18];
+		if (enforce_mac_norm(in->known[k], norm) != MAC_OK || strcmp(norm, in->known[k])) {
+			snprintf(err, errlen, "known MAC %zu: not a unicast MAC in the form aa:bb:cc:dd:ee:ff", k);
+			return -1;
+		}
+	}
+	if (in->guard && in->new_policy != POL_LOCAL_ONLY && in->new_policy != POL_QUARANTINE) {
+		snprintf(err, errlen, "the new-device policy is local-only or quarantine, not %s",
+			 policy_name(in->new_policy));
+		return -1;
+	}
 	for (const char *p = in->lan_nets; *p;) {
 		char net[64];
 		size_t n = strcspn(p, ", ");
@@ -348,6 +457,14 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 		      f);
 	lan_set(f, P, in->lan_nets, 0);
 	lan_set(f, P, in->lan_nets, 1);
+	if (in->guard) {
+		/* the new-device guard: every MAC alfoil knows (and was not told to hold as new) */
+		fprintf(f, "\tset %sknown {\n\t\ttype ether_addr\n", P);
+		for (size_t k = 0; k < in->n_known; k++)
+			fprintf(f, "%s%s", k ? ", " : "\t\telements = { ", in->known[k]);
+		fprintf(f, "%s\t}\n", in->n_known ? " }\n" : "");
+		st->sets++;
+	}
 	for (size_t i = 0; i < in->n_devs; i++) {
 		const struct nft_device *d = &in->devs[i];
 		char id[13];
@@ -378,6 +495,12 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 	/* forwarded traffic: local-only and quarantine before conntrack (open
 	 * connections are cut), profiles after it (answers pass) */
 	fprintf(f, "\tchain %sforward {\n\t\ttype filter hook forward priority filter; policy accept;\n", P);
+	if (in->guard) {
+		fprintf(f, "\t\tip saddr @%slan4 ether saddr != @%sknown jump %snew  # a device never seen before\n"
+			   "\t\tip6 saddr @%slan6 ether saddr != @%sknown jump %snew\n",
+			P, P, P, P, P, P);
+		st->rules += 2;
+	}
 	for (size_t i = 0; i < in->n_devs; i++) {
 		char id[13];
 		chain_id(in->devs[i].mac, id);
@@ -413,6 +536,15 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 			fputs("\t\tcounter drop\n\t}\n", f);
 		}
 	}
+	if (in->guard) {
+		fprintf(f, "\tchain %snew {  # %s\n", P, policy_name(in->new_policy));
+		if (in->new_policy == POL_LOCAL_ONLY) {
+			fprintf(f, "\t\tip daddr @%slan4 return\n\t\tip6 daddr @%slan6 return\n", P, P);
+			st->rules += 2;
+		}
+		fputs("\t\tcounter drop\n\t}\n", f);
+		st->rules++;
+	}
 	/* to the router itself: quarantined devices get DHCP, DNS and IPv6
 	 * neighbour discovery only, open connections included */
 	fprintf(f, "\tchain %sinput {\n\t\ttype filter hook input priority filter; policy accept;\n", P);
@@ -423,6 +555,13 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 				   "\t\tether saddr %s icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept\n"
 				   "\t\tether saddr %s counter drop\n",
 				in->devs[i].mac, in->devs[i].mac, in->devs[i].mac, in->devs[i].mac);
+	if (in->guard && in->new_policy == POL_QUARANTINE)
+		fprintf(f, "\t\tether saddr != @%sknown udp dport { 53, 67, 547 } accept\n"
+			   "\t\tether saddr != @%sknown tcp dport 53 accept\n"
+			   "\t\tether saddr != @%sknown icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept\n"
+			   "\t\tip saddr @%slan4 ether saddr != @%sknown counter drop\n"
+			   "\t\tip6 saddr @%slan6 ether saddr != @%sknown counter drop\n",
+			P, P, P, P, P, P, P);
 	fputs(in->format == NFT_FW4 ? "\t}\n" : "\t}\n}\n", f);
 	return ferror(f) ? -1 : 0;
 }
@@ -430,6 +569,8 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 /* the nft row of the back-end table (enforce/backend.c) */
 int nft_backend_write(FILE *f, const struct enforce_job *job, struct enforce_stats *st, char *err, size_t errlen)
 {
-	struct nft_input in = { job->devs, job->n_devs, job->names, job->n_names, job->lan_nets, job->format, job->warn };
+	struct nft_input in = { .devs = job->devs, .n_devs = job->n_devs, .names = job->names,
+				.n_names = job->n_names, .lan_nets = job->lan_nets, .format = job->format,
+				.live = job->live, .warn = job->warn };
 	return nft_write(f, &in, &st->nft, err, errlen);
 }

@@ -16,6 +16,7 @@
 #ifndef ALFOIL_ENFORCE_NFT_H
 #define ALFOIL_ENFORCE_NFT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "policy/mud.h"
@@ -39,6 +40,7 @@ struct nft_device {
 struct nft_name {
 	char name[256];
 	char addr[64];
+	uint32_t timeout_s; /* live: the element's timeout (0: none) */
 };
 
 enum nft_format { NFT_TABLE, NFT_FW4 };
@@ -52,6 +54,18 @@ struct nft_input {
 	enum nft_format format;
 	/* one line per name left out (no address, not a host name): cli_warn, or NULL */
 	void (*warn)(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+	/* live (watch --enforce, dnsmasq's nftset=): the addresses of a
+	 * group's names go into sets of their own, PdID_gK_n4 and _n6, with
+	 * flags timeout, filled while the rules are loaded (names' elements
+	 * carry their timeout_s); the group's interval set keeps its networks */
+	int live;
+	/* the new-device guard: a MAC not in known[] that sends from the LAN
+	 * (--lan) is held by new_policy (local-only or quarantine) from its
+	 * first packet; guard 0: none */
+	int guard;
+	enum policy new_policy;
+	const char (*known)[18];
+	size_t n_known;
 };
 
 /* Counts of what was written, for the caller's summary. */
@@ -61,5 +75,11 @@ struct nft_stats {
 
 /* Write the ruleset. Returns 0, or -1 with err set. */
 int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *err, size_t errlen);
+
+/* The live form's name sets: fn(ctx, name, set, v6) once for each name of
+ * a held profile device's internet rules and each set it fills (set is
+ * the name inside the table, without the prefix of fw4's form). */
+typedef void (*nft_name_set_fn)(void *ctx, const char *name, const char *set, int v6);
+void nft_name_sets(const struct nft_device *devs, size_t n_devs, nft_name_set_fn fn, void *ctx);
 
 #endif

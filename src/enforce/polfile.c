@@ -1,6 +1,8 @@
 /* polfile.c - the policy file (see polfile.h). */
 #include "enforce/polfile.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -75,7 +77,7 @@ static int one_line(const char *name, int lineno, const char *line, size_t n, st
 	if (!kl && at == n)
 		return 0; /* blank or only a comment */
 	if (!kl || at == n || line[at] != '=') {
-		err("%s:%d: want 'MAC = policy', 'kind:KIND = policy' or 'default = policy'", name, lineno);
+		err("%s:%d: want 'MAC = policy', 'kind:KIND = policy', 'default = policy' or 'new = policy'", name, lineno);
 		return 1;
 	}
 	at++;
@@ -97,6 +99,15 @@ static int one_line(const char *name, int lineno, const char *line, size_t n, st
 	if (kl == 7 && !strncasecmp(key, "default", 7)) {
 		p->def = pol;
 		p->def_set = 1;
+		return 0;
+	}
+	if (kl == 3 && !strncasecmp(key, "new", 3)) {
+		if (pol != POL_ALLOW && pol != POL_LOCAL_ONLY && pol != POL_QUARANTINE) {
+			err("%s:%d: 'new' (devices never seen before) takes local-only, quarantine or allow (off)",
+			    name, lineno);
+			return 1;
+		}
+		p->newp = pol;
 		return 0;
 	}
 	if (kl > 5 && !strncasecmp(key, "kind:", 5)) {
@@ -154,4 +165,53 @@ void polfile_free(struct polfile *p)
 {
 	free(p->macs);
 	memset(p, 0, sizeof *p);
+}
+
+/* (polfile.h) */
+int polfile_read(const char *path, struct polfile *pf, void (*err)(const char *fmt, ...))
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, cap = 0, n;
+	const size_t most = 16u << 20;
+	memset(pf, 0, sizeof *pf);
+	if (!f) {
+		err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (len == cap) { /* one byte beyond the limit tells a file too large */
+			size_t want = cap ? (cap * 2 > most + 1 ? most + 1 : cap * 2) : 65536;
+			char *t = want > cap ? realloc(text, want) : NULL;
+			if (!t && want > cap) {
+				err("out of memory");
+				goto bad;
+			}
+			if (t) {
+				text = t;
+				cap = want;
+			}
+		}
+		if (len == cap || (n = fread(text + len, 1, cap - len, f)) == 0)
+			break;
+		len += n;
+	}
+	if (len > most) {
+		err("%s: larger than 16 MiB: not a policy file", path);
+		goto bad;
+	}
+	if (ferror(f)) {
+		err("%s: %s", path, strerror(errno));
+		goto bad;
+	}
+	fclose(f);
+	int bad = polfile_parse(path, text ? text : "", len, pf, err);
+	free(text);
+	if (bad < 0)
+		err("out of memory");
+	return bad ? -1 : 0;
+bad:
+	fclose(f);
+	free(text);
+	return -1;
 }

@@ -3,6 +3,9 @@
  *   MAC = POLICY          aa:bb:cc:dd:ee:ff or aa-bb-cc-dd-ee-ff, any case
  *   kind:KIND = POLICY    a device kind of the report, or kind:unknown
  *   default = POLICY
+ *   new = POLICY          devices never seen before (watch --enforce): held
+ *                         by the ruleset from their first packet; local-only
+ *                         or quarantine, allow (the default) is off
  *
  * POLICY one of allow, profile, local-only, quarantine; '#' starts a
  * comment; blank lines are skipped. The file is the user's, so a line that
@@ -28,6 +31,7 @@ struct polfile_mac {
 struct polfile {
 	enum policy def;
 	int def_set;
+	enum policy newp; /* POL_ALLOW: no guard */
 	struct {
 		char kind[32];
 		enum policy pol;
@@ -43,5 +47,8 @@ struct polfile {
 int polfile_parse(const char *name, const char *text, size_t len, struct polfile *out,
 		  void (*err)(const char *fmt, ...));
 void polfile_free(struct polfile *p);
+/* Reads the file at path (at most 16 MiB) and parses it: 0, or -1 after
+ * err named the problem or each bad line (out is to be freed either way). */
+int polfile_read(const char *path, struct polfile *out, void (*err)(const char *fmt, ...));
 
 #endif

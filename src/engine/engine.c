@@ -652,7 +652,7 @@ static void live_open(struct engine *e, struct live_if *L, uint64_t now)
 	struct engine_input *in = L->in;
 	char err[2048];
 	enum cap_open_why why;
-	struct cap_source *s = cap_open_iface(L->name, c->filter, c->buffer_mib, &why, err, sizeof err);
+	struct cap_source *s = cap_open_iface(L->name, c->filter, c->buffer_mib, c->timeout_ms, &why, err, sizeof err);
 	if (!s) {
 		snprintf(in->message, sizeof in->message, "%.500s", err);
 		if (!c->persist) {

@@ -77,6 +77,7 @@ struct engine_config {
 	size_t n_ifaces;          /* (iface and ifaces together: iface first) */
 	const char *filter;       /* BPF, or NULL */
 	unsigned buffer_mib;      /* live: capture buffer per interface, MiB (0: CAP_BUFFER_MIB, 32) */
+	unsigned timeout_ms;      /* live: packets handed on this soon at the latest (0: CAP_TIMEOUT_MS, 100) */
 	/* live, a daemon: an interface that cannot be opened, goes down or
 	 * disappears is opened again (engine_backoff_s()), never an end of
 	 * the run; engine_run() returns 0 however that went */

@@ -58,7 +58,7 @@ int64_t store_events(struct store *s, const struct store_event_query *q, store_e
 const char *const store_event_kinds[] = { "new-device", "new-destination", "new-country", "new-company",
 					  "device-learned", "finding-opened", "finding-cleared", "device-back",
 					  "device-changed", "capture-drops", "interface-down",
-					  "profile-deviation", NULL };
+					  "profile-deviation", "policy-changed", NULL };
 
 static int exec_bound(struct store *s, const char *sql, const char *what, const char *a, const char *b,
 		      const char *c, sqlite3_int64 n, char *err, size_t errlen)
@@ -127,5 +127,62 @@ int store_mutes(struct store *s, store_mute_fn fn, void *ctx, char *err, size_t 
 		store_err(s, err, errlen, "reading the mutes");
 		return -1;
 	}
+	return 0;
+}
+
+int store_set_policy(struct store *s, const char *device, const char *policy, uint64_t now_us, char *err,
+		     size_t errlen)
+{
+	if (!policy || !*policy)
+		return exec_bound(s, "DELETE FROM policies WHERE device = ?1", "removing a policy", device, NULL, NULL, 0,
+				  err, errlen);
+	return exec_bound(s, "INSERT INTO policies (device, policy, time_us) VALUES (?1, ?2, ?4)"
+			     " ON CONFLICT (device) DO UPDATE SET policy = excluded.policy, time_us = excluded.time_us",
+			  "setting a policy", device, policy, NULL, (sqlite3_int64)now_us, err, errlen);
+}
+
+int store_policies(struct store *s, store_policy_fn fn, void *ctx, char *err, size_t errlen)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT device, policy, time_us FROM policies ORDER BY device", -1, &q,
+			       NULL) != SQLITE_OK) {
+		store_err(s, err, errlen, "reading the policies");
+		return -1;
+	}
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_policy_row p = { (const char *)sqlite3_column_text(q, 0),
+					      (const char *)sqlite3_column_text(q, 1), (uint64_t)sqlite3_column_int64(q, 2) };
+		if (p.device && p.policy && fn(ctx, &p)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		store_err(s, err, errlen, "reading the policies");
+		return -1;
+	}
+	return 0;
+}
+
+int store_guard_since(struct store *s, int on, uint64_t now_us, uint64_t *since, char *err, size_t errlen)
+{
+	*since = 0;
+	if (!on)
+		return exec_bound(s, "DELETE FROM meta WHERE key = 'guard_since'", "turning the guard off", NULL, NULL,
+				  NULL, 0, err, errlen) < 0 ? -1 : 0;
+	if (exec_bound(s, "INSERT OR IGNORE INTO meta (key, value) VALUES ('guard_since', CAST(?4 AS TEXT))",
+		       "turning the guard on", NULL, NULL, NULL, (sqlite3_int64)now_us, err, errlen) < 0)
+		return -1;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'guard_since'", -1, &q,
+			       NULL) != SQLITE_OK) {
+		store_err(s, err, errlen, "reading guard_since");
+		return -1;
+	}
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*since = (uint64_t)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
 	return 0;
 }

@@ -46,6 +46,22 @@ struct store_mute_row {
 typedef int (*store_mute_fn)(void *ctx, const struct store_mute_row *m);
 int store_mutes(struct store *s, store_mute_fn fn, void *ctx, char *err, size_t errlen);
 
+/* A person's policy for a device (alfoil device MAC --policy): allow,
+ * profile, local-only, quarantine; NULL or "" removes it (1 done, 0 there
+ * was none). -1 with err. */
+int store_set_policy(struct store *s, const char *device, const char *policy, uint64_t now_us, char *err,
+		     size_t errlen);
+struct store_policy_row {
+	const char *device, *policy;
+	uint64_t time_us;
+};
+typedef int (*store_policy_fn)(void *ctx, const struct store_policy_row *p);
+/* Every row, in device order; fn returning non-zero stops. 0, or -1 with err. */
+int store_policies(struct store *s, store_policy_fn fn, void *ctx, char *err, size_t errlen);
+/* meta guard_since: set to now_us when on and not set, removed when off;
+ * *since its value (0 when off). 0, or -1 with err. */
+int store_guard_since(struct store *s, int on, uint64_t now_us, uint64_t *since, char *err, size_t errlen);
+
 /* The kinds of event watch writes, NULL-terminated. */
 extern const char *const store_event_kinds[];
 

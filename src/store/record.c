@@ -248,7 +248,7 @@ struct recorder {
 	 * open transaction (freed when it commits, written again when it is
 	 * rolled back) */
 	struct note {
-		char *kind, *subject, *severity, *advice, *evidence;
+		char *kind, *subject, *severity, *advice, *evidence, *device;
 		uint64_t time_us;
 	} notes[RECORDER_NOTES];
 	size_t n_notes, n_notes_written;
@@ -298,6 +298,7 @@ static void notes_free(struct recorder *r, size_t n)
 		free(r->notes[i].severity);
 		free(r->notes[i].advice);
 		free(r->notes[i].evidence);
+		free(r->notes[i].device);
 	}
 	memmove(r->notes, r->notes + n, (r->n_notes - n) * sizeof r->notes[0]);
 	r->n_notes -= n;
@@ -1488,7 +1489,7 @@ static int write_notes(struct recorder *r)
 	for (; r->n_notes_written < r->n_notes; r->n_notes_written++) {
 		struct note *x = &r->notes[r->n_notes_written];
 		json_error_t je;
-		struct event e = { x->kind, NULL, x->subject, x->severity, x->advice, "new", x->time_us,
+		struct event e = { x->kind, x->device, x->subject, x->severity, x->advice, "new", x->time_us,
 				   x->evidence ? json_loads(x->evidence, 0, &je) : NULL, NULL, NULL };
 		if (event(r, &e) < 0)
 			return -1;
@@ -1812,16 +1813,17 @@ int recorder_flush(struct recorder *r, char *err, size_t errlen)
 	return 0;
 }
 
-int recorder_note(struct recorder *r, const char *kind, const char *subject, const char *severity,
-		  const char *advice, const char *evidence_json, uint64_t time_us)
+int recorder_note(struct recorder *r, const char *kind, const char *device, const char *subject,
+		  const char *severity, const char *advice, const char *evidence_json, uint64_t time_us)
 {
 	if (r->n_notes == RECORDER_NOTES)
 		return -1;
 	struct note *x = &r->notes[r->n_notes];
 	*x = (struct note){ dup_or_null(kind), dup_or_null(subject ? subject : ""), dup_or_null(severity),
-			    dup_or_null(advice), dup_or_null(evidence_json), time_us };
+			    dup_or_null(advice), dup_or_null(evidence_json), dup_or_null(device), time_us };
 	if (!x->kind || !x->subject || (severity && !x->severity) || (advice && !x->advice) ||
-	    (evidence_json && !x->evidence)) {
+	    (evidence_json && !x->evidence) || (device && !x->device)) {
+		free(x->device);
 		free(x->kind);
 		free(x->subject);
 		free(x->severity);

@@ -86,13 +86,13 @@ struct recorder_said {
 	uint8_t proto;
 };
 const struct recorder_said *recorder_said(const struct recorder *r, size_t *n);
-/* An event of the capture rather than a device (capture-drops,
- * interface-down: docs/store.md), written by the next step, said like the
+/* An event the engine or the rules' thread saw rather than the report
+ * (capture-drops, interface-down: device NULL; policy-changed: docs/store.md), written by the next step, said like the
  * others once its commit is made; copied. 0, or -1 out of memory (or more
  * than RECORDER_NOTES waiting: dropped). */
 #define RECORDER_NOTES 64
-int recorder_note(struct recorder *r, const char *kind, const char *subject, const char *severity,
-		  const char *advice, const char *evidence_json, uint64_t time_us);
+int recorder_note(struct recorder *r, const char *kind, const char *device, const char *subject,
+		  const char *severity, const char *advice, const char *evidence_json, uint64_t time_us);
 
 /* commits: transactions committed; steps: recorder_step() calls that went
  * through; failed: steps and flushes that did not (each rolled back);

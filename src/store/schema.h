@@ -216,4 +216,13 @@
 	"  SELECT min(first_us), 'new-company', device, 'new-company/' || device || '/' || company, company,\n" \
 	"  max(first_us), 'acked' FROM dests WHERE scope = 'internet' AND company IS NOT NULL GROUP BY device, company;\n"
 
+/* Version 5: policies a person set (alfoil device MAC --policy), which
+ * watch --enforce applies within seconds: one row per device, its policy
+ * and when it was set. meta guard_since: when the new-device guard was
+ * turned on (a device first seen later, without a policy, is held). */
+#define STORE_SCHEMA_V5 \
+	"CREATE TABLE policies (device TEXT PRIMARY KEY,\n" \
+	"  policy TEXT NOT NULL CHECK (policy IN ('allow', 'profile', 'local-only', 'quarantine')),\n" \
+	"  time_us INTEGER NOT NULL);\n"
+
 #endif

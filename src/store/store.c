@@ -20,6 +20,7 @@ static const char *const migrations[] = {
 	STORE_SCHEMA_V2,
 	STORE_SCHEMA_V3,
 	STORE_SCHEMA_V4,
+	STORE_SCHEMA_V5,
 };
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_VERSION, "one migration per version");
 

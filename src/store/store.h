@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_VERSION 4 /* PRAGMA user_version of the schema this build makes */
+#define STORE_VERSION 5 /* PRAGMA user_version of the schema this build makes */
 
 struct store;
 struct sqlite3;

@@ -236,6 +236,9 @@ static void on_dns_answer(struct obs_ctx *c, const struct obs *o)
 	uint32_t id = intern_name(t, asked, alen);
 	if (id)
 		names_put(t, c->dns_asker, &o->addr, id, o->num > UINT32_MAX ? UINT32_MAX : (uint32_t)o->num);
+	if (t->cfg.on_answer)
+		t->cfg.on_answer(t->cfg.answer_ctx, asked, alen, &o->addr,
+				 o->num > UINT32_MAX ? UINT32_MAX : (uint32_t)o->num, t->now_us);
 }
 
 static void on_mdns(struct obs_ctx *c, const struct obs *o)

@@ -36,6 +36,12 @@ struct tracker_config {
 	uint32_t dev_idle_s, dest_idle_s, name_idle_s;
 	uint32_t window_s;         /* detector windows (ARP counters), default
 				      3600 */
+	/* each DNS answer that answers a query a device sent (an unsolicited
+	 * one is not told): the name asked, one address, its TTL and the
+	 * packet's time; on the tracker's thread (keep it short). NULL: none */
+	void (*on_answer)(void *ctx, const char *name, size_t len, const struct ip_addr *a, uint32_t ttl,
+			  uint64_t ts_us);
+	void *answer_ctx;
 };
 
 void tracker_config_default(struct tracker_config *c);

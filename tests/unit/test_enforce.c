@@ -164,6 +164,16 @@ static void test_polfile(void **state)
 	assert_string_equal(pf.kinds[0].kind, "camera");
 	assert_int_equal(pf.kinds[0].pol, POL_LOCAL_ONLY);
 	assert_true(pf.def_set && pf.def == POL_ALLOW);
+	assert_int_equal(pf.newp, POL_ALLOW); /* no 'new' line: no guard */
+	polfile_free(&pf);
+	/* the new-device guard's line: local-only or quarantine; profile makes no sense there */
+	capture_reset();
+	assert_int_equal(polfile_parse("g", "new = quarantine\n", 17, &pf, capture), 0);
+	assert_int_equal(pf.newp, POL_QUARANTINE);
+	polfile_free(&pf);
+	capture_reset();
+	assert_int_equal(polfile_parse("g", "new = profile\n", 14, &pf, capture), 1);
+	assert_non_null(strstr(warned, "g:1: 'new' (devices never seen before) takes local-only, quarantine or allow"));
 	polfile_free(&pf);
 	const char *bad = "ff:ff:ff:ff:ff:ff = quarantine\n01:00:5e:00:00:01 = allow\n00:00:00:00:00:00 = allow\n"
 			  "02:00:00:00:0d:01 = quarantine extra\n02:00:00:00:0d:01 quarantine\nkind:ca\"m = allow\n"
@@ -397,11 +407,13 @@ static void test_one_set_per_service(void **state)
 	struct mud_profile p = { .rules = rules, .n = 6 };
 	struct nft_device d = { .mac = "50:c7:bf:00:fc:a3", .policy = POL_PROFILE, .profile = &p };
 	struct nft_name names[] = {
-		{ "0.pool.ntp.org", "192.0.2.1" }, { "0.pool.ntp.org", "192.0.2.2" }, { "time.nist.gov", "198.51.100.7" },
-		{ "s1a.time.edu.cn", "203.0.113.9" }, { "time.nist.gov", "192.0.2.1" },
+		{ "0.pool.ntp.org", "192.0.2.1", 0 }, { "0.pool.ntp.org", "192.0.2.2", 0 },
+		{ "time.nist.gov", "198.51.100.7", 0 }, { "s1a.time.edu.cn", "203.0.113.9", 0 },
+		{ "time.nist.gov", "192.0.2.1", 0 },
 	};
 	capture_reset();
-	struct nft_input in = { &d, 1, names, 5, "192.168.0.0/16", NFT_TABLE, capture };
+	struct nft_input in = { .devs = &d, .n_devs = 1, .names = names, .n_names = 5,
+				.lan_nets = "192.168.0.0/16", .format = NFT_TABLE, .warn = capture };
 	struct nft_stats st;
 	char *t = render(&in, &st);
 	const char *warn = warned;
@@ -429,7 +441,8 @@ static void test_order_and_fw4(void **state)
 		{ .mac = "68:c6:3a:00:00:02", .policy = POL_QUARANTINE, .addrs = { "192.168.10.2" }, .n_addrs = 1 },
 		{ .mac = "68:c6:3a:00:00:03", .policy = POL_PROFILE, .profile = &p },
 	};
-	struct nft_input in = { d, 2, NULL, 0, "192.168.0.0/16", NFT_TABLE, NULL };
+	struct nft_input in = { .devs = d, .n_devs = 2, .names = NULL, .n_names = 0,
+				.lan_nets = "192.168.0.0/16", .format = NFT_TABLE, .warn = NULL };
 	char *t = render(&in, NULL);
 	const char *q = strstr(t, "ether saddr 68:c6:3a:00:00:02 jump"), *ct = strstr(t, "ct state established"),
 		   *pr = strstr(t, "ether saddr 68:c6:3a:00:00:03 jump");
@@ -444,6 +457,105 @@ static void test_order_and_fw4(void **state)
 	assert_null(strstr(t, "\ntable "));
 	assert_non_null(strstr(t, "chain alfoil_forward {"));
 	assert_non_null(strstr(t, "jump alfoil_d68c63a000002_to"));
+	free(t);
+}
+
+static char *write_be(const char *name, const struct enforce_job *job, struct enforce_stats *st);
+
+/* watch --enforce's form: a group's names in a set of their own, with
+ * timeouts, its networks in the interval set; the guard's set and chain */
+static void test_live_form(void **state)
+{
+	(void)state;
+	struct mud_rule rules[3] = {
+		{ .from_device = 1, .proto = 6, .port = 8080, .dnsname = "cloud.example" },
+		{ .from_device = 1, .proto = 6, .port = 8080, .dnsname = "Backup.Cloud.example" },
+		{ .from_device = 1, .proto = 6, .port = 8080, .network = "192.0.2.0/24" },
+	};
+	struct mud_profile p = { .rules = rules, .n = 3 };
+	struct nft_device d = { .mac = "68:c6:3a:00:00:02", .policy = POL_PROFILE, .profile = &p };
+	struct nft_name names[] = {
+		{ "cloud.example", "198.51.100.10", 42 }, { "backup.cloud.example", "198.51.100.10", 900 },
+		{ "backup.cloud.example", "2001:db8::7", 0 }, { "other.example", "203.0.113.1", 5 },
+	};
+	const char known[2][18] = { "68:c6:3a:00:00:02", "12:e3:6f:0d:7b:82" };
+	struct nft_input in = { .devs = &d, .n_devs = 1, .names = names, .n_names = 4,
+				.lan_nets = "192.168.0.0/16",
+				.format = NFT_TABLE, .live = 1 };
+	char *t = render(&in, NULL);
+	/* the names' set: timeout flag; an address of two names once, with the first's timeout */
+	assert_non_null(strstr(t, "set d68c63a000002_g0_n4 {  # cloud.example, Backup.Cloud.example, 192.0.2.0/24\n\t\ttype ipv4_addr\n"
+				  "\t\tflags timeout\n\t\telements = { 198.51.100.10 timeout 42s }"));
+	assert_non_null(strstr(t, "set d68c63a000002_g0_n6 {"));
+	assert_non_null(strstr(t, "elements = { 2001:db8::7 }")); /* no timeout: until the next load */
+	assert_null(strstr(t, "203.0.113.1"));                    /* not a name of the profile */
+	/* the network stays in the interval set, names out of it */
+	assert_non_null(strstr(t, "set d68c63a000002_g0 {"));
+	assert_non_null(strstr(t, "elements = { 192.0.2.0/24 }"));
+	assert_non_null(strstr(t, "ip daddr @d68c63a000002_g0_n4 tcp dport 8080 return"));
+	assert_non_null(strstr(t, "ip6 daddr @d68c63a000002_g0_n6 tcp dport 8080 return"));
+	assert_null(strstr(t, "set known"));
+	free(t);
+	/* the guard: the known MACs, before conntrack's accept; local-only's chain */
+	in.guard = 1;
+	in.new_policy = POL_LOCAL_ONLY;
+	in.known = known;
+	in.n_known = 2;
+	t = render(&in, NULL);
+	assert_non_null(strstr(t, "set known {\n\t\ttype ether_addr\n\t\telements = { 68:c6:3a:00:00:02, 12:e3:6f:0d:7b:82 }"));
+	const char *g = strstr(t, "ip saddr @lan4 ether saddr != @known jump new"), *ct = strstr(t, "ct state established");
+	assert_true(g && ct && g < ct);
+	assert_non_null(strstr(t, "chain new {  # local-only\n\t\tip daddr @lan4 return\n\t\tip6 daddr @lan6 return\n"
+				  "\t\tcounter drop\n"));
+	assert_null(strstr(t, "ether saddr != @known udp dport"));
+	free(t);
+	in.new_policy = POL_QUARANTINE;
+	t = render(&in, NULL);
+	assert_non_null(strstr(t, "chain new {  # quarantine\n\t\tcounter drop\n"));
+	assert_non_null(strstr(t, "ether saddr != @known udp dport { 53, 67, 547 } accept"));
+	assert_non_null(strstr(t, "ip saddr @lan4 ether saddr != @known counter drop"));
+	free(t);
+	/* what is not so is refused: a known MAC not in the one form, the guard as profile */
+	const char bad[1][18] = { "68:C6:3A:00:00:02" };
+	char *text = NULL, err[128];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	in.known = bad;
+	in.n_known = 1;
+	assert_int_equal(nft_write(f, &in, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "known MAC 0"));
+	in.known = known;
+	in.new_policy = POL_PROFILE;
+	assert_int_equal(nft_write(f, &in, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "local-only or quarantine"));
+	fclose(f);
+	free(text);
+}
+
+/* dnsmasq's nftset= lines: each name once, every set it fills, fw4's names */
+static void test_dnsmasq_nftset(void **state)
+{
+	(void)state;
+	struct mud_rule rules[3] = {
+		{ .from_device = 1, .proto = 6, .port = 8080, .dnsname = "Cloud.example" },
+		{ .from_device = 1, .proto = 6, .port = 443, .dnsname = "cloud.example", .family = 4 },
+		{ .from_device = 1, .proto = 6, .port = 8080, .dnsname = "bad name;rm" },
+	};
+	struct mud_profile p = { .rules = rules, .n = 3 };
+	struct nft_device d[2] = { { .mac = "68:c6:3a:00:00:02", .policy = POL_PROFILE, .profile = &p },
+				   { .mac = "68:c6:3a:00:00:03", .policy = POL_LOCAL_ONLY, .profile = &p } };
+	struct enforce_job job = { .devs = d, .n_devs = 2, .lan_nets = "192.168.0.0/16" };
+	struct enforce_stats st;
+	char *t = write_be("dnsmasq-nftset", &job, &st);
+	assert_int_equal(st.names, 1);
+	assert_non_null(strstr(t, "\nnftset=/cloud.example/4#inet#alfoil#d68c63a000002_g0_n4,"
+				  "6#inet#alfoil#d68c63a000002_g0_n6,4#inet#alfoil#d68c63a000002_g1_n4\n"));
+	assert_null(strstr(t, "bad name"));
+	assert_null(strstr(t, "d68c63a000003")); /* local-only: no name sets */
+	free(t);
+	job.format = NFT_FW4;
+	t = write_be("dnsmasq-nftset", &job, &st);
+	assert_non_null(strstr(t, "nftset=/cloud.example/4#inet#fw4#alfoil_d68c63a000002_g0_n4,"));
 	free(t);
 }
 
@@ -538,7 +650,8 @@ static void test_backend_table(void **state)
 	/* the nft row is nft_write: the same bytes */
 	struct nft_device d = { .mac = "68:c6:3a:00:00:02", .policy = POL_LOCAL_ONLY };
 	struct enforce_job job = { .devs = &d, .n_devs = 1, .lan_nets = "192.168.0.0/16", .format = NFT_FW4 };
-	struct nft_input in = { &d, 1, NULL, 0, "192.168.0.0/16", NFT_FW4, NULL };
+	struct nft_input in = { .devs = &d, .n_devs = 1, .names = NULL, .n_names = 0,
+				.lan_nets = "192.168.0.0/16", .format = NFT_FW4, .warn = NULL };
 	struct enforce_stats st;
 	char *a = write_be("nft", &job, &st), *b = render(&in, NULL);
 	assert_string_equal(a, b);
@@ -609,7 +722,8 @@ static void test_nft_refuses_bad_input(void **state)
 {
 	(void)state;
 	struct nft_device d = { .mac = "02:00:00:00:0D:01", .policy = POL_QUARANTINE };
-	struct nft_input in = { &d, 1, NULL, 0, "192.168.0.0/16", NFT_TABLE, NULL };
+	struct nft_input in = { .devs = &d, .n_devs = 1, .names = NULL, .n_names = 0,
+				.lan_nets = "192.168.0.0/16", .format = NFT_TABLE, .warn = NULL };
 	char *text = NULL, err[128];
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -683,6 +797,8 @@ int main(void)
 		cmocka_unit_test(test_mud_lenient),
 		cmocka_unit_test(test_one_set_per_service),
 		cmocka_unit_test(test_order_and_fw4),
+		cmocka_unit_test(test_live_form),
+		cmocka_unit_test(test_dnsmasq_nftset),
 		cmocka_unit_test(test_dns_backends),
 		cmocka_unit_test(test_backend_table),
 		cmocka_unit_test(test_dns_blocks),

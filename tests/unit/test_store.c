@@ -16,6 +16,7 @@
 #include "store/history.h"
 #include "store/record.h"
 #include "store/schema.h"
+#include "store/events.h"
 #include "store/store.h"
 #include "track/snapshot.h"
 
@@ -866,6 +867,55 @@ static void test_label_kept(void **state)
 	tmpdb_drop(&t);
 }
 
+struct pol_seen {
+	char v[4][64];
+	size_t n;
+};
+
+static int pol_cb(void *ctx, const struct store_policy_row *p)
+{
+	struct pol_seen *x = ctx;
+	if (x->n < 4)
+		snprintf(x->v[x->n++], sizeof x->v[0], "%s=%s", p->device, p->policy);
+	return 0;
+}
+
+/* alfoil device --policy's rows (version 5), read back by watch --enforce;
+ * the guard's start time kept while on, gone when off. */
+static void test_policies_and_guard(void **state)
+{
+	(void)state;
+	struct tmpdb t;
+	tmpdb_make(&t);
+	struct store *s = open_ok(t.path, NULL);
+	char err[512] = "";
+	assert_int_equal(store_set_policy(s, "02:5e:11:00:00:07", "local-only", T0, err, sizeof err), 1);
+	assert_int_equal(store_set_policy(s, "02:5e:11:00:00:07", "allow", T0 + 1, err, sizeof err), 1); /* replaced */
+	assert_int_equal(store_set_policy(s, "02:00:00:00:00:01", "quarantine", T0, err, sizeof err), 1);
+	/* the table takes only policies */
+	assert_int_equal(store_set_policy(s, "02:00:00:00:00:02", "lockdown", T0, err, sizeof err), -1);
+	struct pol_seen seen = { 0 };
+	assert_int_equal(store_policies(s, pol_cb, &seen, err, sizeof err), 0);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.v[0], "02:00:00:00:00:01=quarantine");
+	assert_string_equal(seen.v[1], "02:5e:11:00:00:07=allow");
+	assert_int_equal(store_set_policy(s, "02:00:00:00:00:01", NULL, T0, err, sizeof err), 1);
+	assert_int_equal(store_set_policy(s, "02:00:00:00:00:01", "", T0, err, sizeof err), 0); /* none left */
+	assert_int_equal(q1(s, "SELECT count(*) FROM policies"), 1);
+	uint64_t since = 1;
+	assert_int_equal(store_guard_since(s, 1, T0, &since, err, sizeof err), 0);
+	assert_true(since == T0);
+	assert_int_equal(store_guard_since(s, 1, T0 + 5000, &since, err, sizeof err), 0);
+	assert_true(since == T0); /* the first time it was turned on */
+	assert_int_equal(store_guard_since(s, 0, T0 + 6000, &since, err, sizeof err), 0);
+	assert_true(since == 0);
+	assert_int_equal(q1(s, "SELECT count(*) FROM meta WHERE key = 'guard_since'"), 0);
+	assert_int_equal(store_guard_since(s, 1, T0 + 7000, &since, err, sizeof err), 0);
+	assert_true(since == T0 + 7000); /* on again: from now */
+	store_close(s);
+	tmpdb_drop(&t);
+}
+
 /* A new device: one event, once, also after a restart (a new recorder). */
 static void test_new_device_event_once(void **state)
 {
@@ -1324,6 +1374,7 @@ int main(void)
 		cmocka_unit_test(test_failure_retry_loses_nothing),
 		cmocka_unit_test(test_busy_retry),
 		cmocka_unit_test(test_label_kept),
+		cmocka_unit_test(test_policies_and_guard),
 		cmocka_unit_test(test_new_device_event_once),
 		cmocka_unit_test(test_capture_sums),
 	};
