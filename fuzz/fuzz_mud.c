@@ -53,8 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int i = 0; i < 4; i++)
 			(void)mud_allows(&p, i & 1, i & 2, "cloud.example", addrs[i], (uint8_t)(i ? 6 : 17), (uint16_t)(443 + i));
 		struct nft_device dev = { .mac = "02:00:00:00:00:01", .policy = POL_PROFILE, .profile = &p };
-		struct nft_name nm = { "cloud.example", "192.0.2.7" };
-		struct nft_input in = { &dev, 1, &nm, 1, "192.168.0.0/16, fd00::/8", (enum nft_format)(size & 1), NULL };
+		struct nft_name nm = { "cloud.example", "192.0.2.7", 30 };
+		static const char known[1][18] = { "02:00:00:00:00:09" };
+		/* the size's low bits pick the form: fw4, live names, the bridge table, the guard */
+		struct nft_input in = { .devs = &dev, .n_devs = 1, .names = &nm, .n_names = 1,
+					.lan_nets = "192.168.0.0/16, fd00::/8", .format = (enum nft_format)(size & 1),
+					.live = (size & 2) != 0, .bridge = (size & 5) == 4, .guard = (size & 8) != 0,
+					.new_policy = POL_LOCAL_ONLY, .known = known, .n_known = 1,
+					.controllers = known, .n_controllers = (size & 16) != 0 };
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);

@@ -57,7 +57,8 @@ static void blocklists(const struct inrep *r)
 		devs[i].n_addrs = r->devs[i].n_addrs;
 		b[i] = (struct dns_block){ &devs[i], (const char *const *)r->devs[i].queries, r->devs[i].n_queries };
 	}
-	struct enforce_job job = { devs, r->n_devs, NULL, 0, b, r->n_devs, "192.168.0.0/16", NFT_TABLE, quiet };
+	struct enforce_job job = { .devs = devs, .n_devs = r->n_devs, .blocks = b, .n_blocks = r->n_devs,
+				   .lan_nets = "192.168.0.0/16", .format = NFT_TABLE, .warn = quiet };
 	for (size_t k = 0; k < enforce_n_backends; k++) {
 		if (!(enforce_backends[k].needs & ENF_QUERIES))
 			continue;

@@ -28,7 +28,7 @@
 #define MAX_NAMES 65536
 #define DEFAULT_LAN "10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16"
 
-enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_APPLY, O_REMOVE, O_NFT_FORMAT, O_ALLOW_EMPTY, O_DNS_SETS,
+enum { O_PROFILES = 256, O_POLICIES, O_REPORT, O_RESOLVE, O_LAN, O_APPLY, O_REMOVE, O_NFT_FORMAT, O_ALLOW_EMPTY, O_DNS_SETS, O_BRIDGE,
        O_BACKEND = 512 /* + the back end's row in enforce_backends[] */ };
 
 static const struct cli_opt input_opts[] = {
@@ -53,6 +53,11 @@ static const struct cli_opt ruleset_opts[] = {
 					     "timeout) for a resolver to fill as it answers:\n"
 					     "dnsmasq with --dnsmasq-nftset's lines (docs/openwrt.md);\n"
 					     "alfoil watch --enforce writes this form itself" },
+	{ "bridge", 0, NULL, O_BRIDGE, "the LAN is bridged on this host (br-lan): a table\n"
+					"bridge alfoil too, holding LAN-to-LAN traffic to the\n"
+					"profiles' local rules (controller: the policy file's\n"
+					"'controller = MAC'; same-manufacturer: the MAC's\n"
+					"OUI) and cutting quarantined devices off the LAN" },
 	{ "apply", 0, NULL, O_APPLY, "load it with 'nft -f' (atomically: the table is\nreplaced in one transaction; table form only)" },
 	{ "allow-empty", 0, NULL, O_ALLOW_EMPTY, "apply even when profiles name domains and no address\n"
 						  "is known for them (no --report, no --resolve): their\n"
@@ -263,7 +268,7 @@ int cmd_enforce(int argc, char **argv)
 	build_cmd();
 	const char *profiles = NULL, *policies = NULL, *report = NULL, *lan = DEFAULT_LAN;
 	const struct enforce_backend *be = &enforce_backends[0];
-	int apply = 0, remove_table = 0, c, allow_empty = 0, resolved_given = 0, dns_sets = 0, rc = EXIT_OK;
+	int apply = 0, remove_table = 0, c, allow_empty = 0, resolved_given = 0, dns_sets = 0, bridge = 0, rc = EXIT_OK;
 	enum nft_format form = NFT_TABLE;
 	struct names names = { 0 };
 	struct cli_parser cp;
@@ -278,6 +283,7 @@ int cmd_enforce(int argc, char **argv)
 		case O_APPLY: apply = 1; break;
 		case O_ALLOW_EMPTY: allow_empty = 1; break;
 		case O_DNS_SETS: dns_sets = 1; break;
+		case O_BRIDGE: bridge = 1; break;
 		case O_REMOVE: remove_table = 1; break;
 		case O_NFT_FORMAT:
 			if (!strcmp(arg, "table")) {
@@ -314,16 +320,22 @@ int cmd_enforce(int argc, char **argv)
 	}
 	if (remove_table) {
 		free(names.v);
-		return run_nft("table inet alfoil\ndelete table inet alfoil\n") < 0 ? EXIT_USAGE : EXIT_OK;
+		return run_nft("table inet alfoil\ndelete table inet alfoil\ntable bridge alfoil\ndelete table bridge alfoil\n") < 0
+			       ? EXIT_USAGE
+			       : EXIT_OK;
 	}
 	if (!profiles)
 		cli_error("--profiles DIR is required (alfoil profile learn makes it)");
 	else if (apply && !(be->needs & ENF_RULESET))
 		cli_error("--apply loads a ruleset; --%s writes a file to install", be->name);
+	else if (bridge && form == NFT_FW4)
+		cli_error("--bridge writes a table bridge alfoil of its own, which fw4's snippet cannot hold: "
+			  "use the table form for it (docs/enforce.md)");
 	else if (apply && form == NFT_FW4)
 		cli_error("--apply loads the table form; with fw4 save the snippet as "
 			  "/etc/nftables.d/50-alfoil.nft and run 'fw4 reload' (docs/enforce.md)");
-	if (!profiles || (apply && (!(be->needs & ENF_RULESET) || form == NFT_FW4)) || !lan_ok(lan)) {
+	if (!profiles || (apply && (!(be->needs & ENF_RULESET) || form == NFT_FW4)) || (bridge && form == NFT_FW4) ||
+	    !lan_ok(lan)) {
 		free(names.v);
 		return EXIT_USAGE;
 	}
@@ -448,7 +460,8 @@ int cmd_enforce(int argc, char **argv)
 	FILE *mem = open_memstream(&text, &tlen);
 	struct enforce_job job = { .devs = h.devs, .n_devs = h.nd, .names = names.v, .n_names = names.n,
 				   .blocks = blocks.v, .n_blocks = blocks.n, .lan_nets = lan, .format = form,
-				   .warn = cli_warn, .live = dns_sets };
+				   .warn = cli_warn, .live = dns_sets, .bridge = bridge,
+				   .controllers = (const char (*)[18])pf.controllers, .n_controllers = pf.n_controllers };
 	struct enforce_stats st;
 	if (!mem || enforce_write(be, mem, &job, &st, err, sizeof err) < 0) {
 		cli_error("%s", mem ? err : strerror(errno));

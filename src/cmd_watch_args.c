@@ -23,7 +23,7 @@ enum { O_BUFFER = 1, O_USER, O_ENFORCE, O_DB, O_COMMIT, O_REPORT, O_ROLLUP, O_KE
        O_SIGNATURES, O_FINDCONF, O_BLOCKLIST, O_MAXFLOWS, O_MAXDEV, O_MAXDEST, O_DEVIDLE, O_DESTIDLE,
        O_NAMEIDLE, O_CONFIG, O_LOGLEVEL, O_IFACE, O_READ, O_FILTER, O_HELP, O_KEEPRAW, O_EVE, O_SYSLOG,
        O_SYSLOGSEV, O_BACKAFTER, O_WEBHOOK, O_WEBHOOKFMT, O_WEBHOOKSEV, O_WEBHOOKRATE,
-       O_PROFILES, O_EVESEV, O_POLICIES, O_GRACE, O_LAN };
+       O_PROFILES, O_EVESEV, O_POLICIES, O_GRACE, O_LAN, O_BRIDGE };
 
 static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, 0, "input" },
@@ -54,6 +54,9 @@ static const struct cli_opt opts[] = {
 					     "for a device with a profile, allow for the rest)" },
 	{ "enforce-grace", 0, "TIME", O_GRACE, "an answer's address stays allowed its TTL plus TIME\n"
 					       "(30s, 10m, 1h; default: 10m)" },
+	{ "bridge", 0, NULL, O_BRIDGE, "the LAN is bridged on this host (br-lan): LAN-to-LAN\n"
+					"traffic held too, in a table bridge alfoil (the\n"
+					"profiles' local rules; quarantine cut off the LAN)" },
 	{ "lan", 0, "NETS", O_LAN, "the local networks, for the rules (default:\n" WATCH_DEFAULT_LAN ")" },
 	{ NULL, 0, NULL, 0, "history" },
 	{ "db", 0, "PATH", O_DB, "the SQLite database (default: " WATCH_DEFAULT_DB ";\n"
@@ -300,6 +303,7 @@ static int set_option(struct watch_opts *o, int id, const char *arg, int on, con
 	case O_POLICIES: o->policies = arg; return 0;
 	case O_GRACE: return parse_idle(arg, what, &o->enforce_grace_s, err, errlen);
 	case O_LAN: o->lan = arg; return 0;
+	case O_BRIDGE: o->bridge = on; return 0;
 	case O_KEEPRAW: o->keep_net_raw = on; return 0;
 	case O_DB: o->db = arg; return 0;
 	case O_COMMIT:
@@ -543,9 +547,9 @@ int watch_parse_args(int argc, char **argv, struct watch_opts *o)
 		cli_error("%s", err);
 		return -1;
 	}
-	if (!o->enforce && (o->policies || given(o, O_GRACE) || given(o, O_LAN)))
+	if (!o->enforce && (o->policies || o->bridge || given(o, O_GRACE) || given(o, O_LAN)))
 		cli_warn("--%s: only with --enforce (no rules are kept without it)",
-			 o->policies ? "policies" : given(o, O_GRACE) ? "enforce-grace" : "lan");
+			 o->policies ? "policies" : o->bridge ? "bridge" : given(o, O_GRACE) ? "enforce-grace" : "lan");
 	if (o->enforce) {
 		for (const char *p = o->lan; *p;) {
 			char net[64];

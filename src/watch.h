@@ -42,6 +42,7 @@ struct watch_opts {
 	const char *policies;        /* --policies FILE, or NULL */
 	uint32_t enforce_grace_s;    /* --enforce-grace (default 600) */
 	const char *lan;             /* --lan */
+	int bridge;                  /* --bridge: the bridge table too */
 	int keep_net_raw;            /* keep CAP_NET_RAW: reopen a recreated interface */
 	enum log_level log_level;
 	struct store_config store;

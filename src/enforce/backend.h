@@ -43,6 +43,9 @@ struct enforce_job {
 	enum nft_format format;         /* ENF_RULESET: its own table or fw4 */
 	enforce_warn_fn warn;           /* or NULL */
 	int live;                       /* names in sets of their own (nft.h) */
+	int bridge;                     /* and the bridge table (nft.h) */
+	const char (*controllers)[18];
+	size_t n_controllers;
 };
 
 /* Counts of what was written, for the caller's summary. */

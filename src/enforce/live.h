@@ -43,6 +43,7 @@ struct live_config {
 	const struct polfile *pf;       /* the policy file's lines (the caller's) */
 	const char *lan_nets;
 	uint32_t grace_s;               /* added to each answer's TTL */
+	int bridge;                     /* the bridge table too (nft.h) */
 	/* the MACs known before the guard was turned on (copied) */
 	const char (*known)[18];
 	size_t n_known;

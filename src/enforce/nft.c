@@ -417,6 +417,17 @@ static int input_ok(const struct nft_input *in, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	for (size_t k = 0; in->bridge && k < in->n_controllers; k++) {
+		char norm[18];
+		if (enforce_mac_norm(in->controllers[k], norm) != MAC_OK || strcmp(norm, in->controllers[k])) {
+			snprintf(err, errlen, "controller %zu: not a unicast MAC in the form aa:bb:cc:dd:ee:ff", k);
+			return -1;
+		}
+	}
+	if (in->bridge && in->format != NFT_TABLE) {
+		snprintf(err, errlen, "the bridge table is for the table form (fw4's snippet holds no table)");
+		return -1;
+	}
 	if (in->guard && in->new_policy != POL_LOCAL_ONLY && in->new_policy != POL_QUARANTINE) {
 		snprintf(err, errlen, "the new-device policy is local-only or quarantine, not %s",
 			 policy_name(in->new_policy));
@@ -435,6 +446,8 @@ static int input_ok(const struct nft_input *in, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+static void bridge_table(FILE *f, const struct nft_input *in, struct nft_stats *st);
 
 int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *err, size_t errlen)
 {
@@ -563,7 +576,133 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 			   "\t\tip6 saddr @%slan6 ether saddr != @%sknown counter drop\n",
 			P, P, P, P, P, P, P);
 	fputs(in->format == NFT_FW4 ? "\t}\n" : "\t}\n}\n", f);
+	if (in->bridge && in->format == NFT_TABLE)
+		bridge_table(f, in, st);
 	return ferror(f) ? -1 : 0;
+}
+
+/* The bridge table: one direction's match of a local rule's peer (to:
+ * the peer is the frame's destination), or 0 when the rule has no peer
+ * to match (a controller rule and no controller known). */
+static int bridge_peer(FILE *f, const struct nft_input *in, const struct nft_device *d, const struct mud_rule *r,
+		       int to)
+{
+	const char *dir = to ? "daddr" : "saddr";
+	if (r->peer == MUD_PEER_CONTROLLER) {
+		if (!in->n_controllers)
+			return 0;
+		fprintf(f, "\t\tether %s @controllers", dir);
+	} else if (r->peer == MUD_PEER_SAME_MFG) {
+		fprintf(f, "\t\tether %s & ff:ff:ff:00:00:00 == %.8s:00:00:00", dir, d->mac);
+	} else {
+		fputs("\t\t", f);
+	}
+	if (r->family)
+		fprintf(f, "%sether type %s", r->peer == MUD_PEER_LAN ? "" : " ", r->family == 6 ? "ip6" : "ip");
+	return r->peer == MUD_PEER_LAN && !r->family ? 1 : 2; /* 2: a match written, the next after a blank */
+}
+
+/* One local rule in a device's bridge chain: out, frames from the device
+ * (to: 0, the chain bdID) or to it (bdID_to). No connection tracking on a
+ * bridge: the answers of an exchange are allowed by their source port. */
+static void bridge_rule(FILE *f, const struct nft_input *in, const struct nft_device *d, const struct mud_rule *r,
+			int from_chain, struct nft_stats *st)
+{
+	/* the opener's way: the service port is the destination */
+	int opener = r->from_device == from_chain;
+	int m = bridge_peer(f, in, d, r, from_chain);
+	if (!m)
+		return;
+	const char *pn = proto_name(r->proto), *sp = m == 2 ? " " : "";
+	if (pn && r->port && (r->proto == 6 || r->proto == 17)) {
+		fprintf(f, "%s%s %s %u", sp, pn, opener ? "dport" : "sport", r->port);
+		if (r->port_hi > r->port)
+			fprintf(f, "-%u", r->port_hi);
+		sp = " ";
+	} else if (pn) {
+		fprintf(f, "%smeta l4proto %s", sp, pn);
+		sp = " ";
+	} else if (r->proto) {
+		fprintf(f, "%smeta l4proto %u", sp, r->proto);
+		sp = " ";
+	}
+	fprintf(f, "%sreturn\n", sp);
+	st->rules++;
+}
+
+static void bridge_table(FILE *f, const struct nft_input *in, struct nft_stats *st)
+{
+	int want_ctl = 0;
+	fputs("# the LAN bridged on this host: what the bridge forwards between devices\n"
+	      "table bridge alfoil\n"
+	      "delete table bridge alfoil\n"
+	      "table bridge alfoil {\n",
+	      f);
+	if (in->n_controllers) {
+		fputs("\tset controllers {  # controller = MAC\n\t\ttype ether_addr\n\t\telements = { ", f);
+		for (size_t k = 0; k < in->n_controllers; k++)
+			fprintf(f, "%s%s", k ? ", " : "", in->controllers[k]);
+		fputs(" }\n\t}\n", f);
+		st->sets++;
+	}
+	int guard = in->guard && in->new_policy == POL_QUARANTINE;
+	if (guard) {
+		fputs("\tset known {\n\t\ttype ether_addr\n", f);
+		for (size_t k = 0; k < in->n_known; k++)
+			fprintf(f, "%s%s", k ? ", " : "\t\telements = { ", in->known[k]);
+		fprintf(f, "%s\t}\n", in->n_known ? " }\n" : "");
+		st->sets++;
+	}
+	fputs("\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n", f);
+	if (guard) {
+		fputs("\t\tether saddr != @known counter drop  # a device never seen before: quarantine\n", f);
+		st->rules++;
+	}
+	for (size_t i = 0; i < in->n_devs; i++) {
+		const struct nft_device *d = &in->devs[i];
+		char id[13];
+		chain_id(d->mac, id);
+		if (d->policy == POL_QUARANTINE) {
+			fprintf(f, "\t\tether saddr %s counter drop  # quarantine\n\t\tether daddr %s counter drop\n", d->mac,
+				d->mac);
+			st->rules += 2;
+		} else if (d->policy == POL_PROFILE && d->profile) {
+			fprintf(f, "\t\tether saddr %s jump bd%s  # profile\n\t\tether daddr %s jump bd%s_to\n", d->mac, id,
+				d->mac, id);
+			st->rules += 2;
+		}
+	}
+	fputs("\t}\n", f);
+	for (size_t i = 0; i < in->n_devs; i++) {
+		const struct nft_device *d = &in->devs[i];
+		if (d->policy != POL_PROFILE || !d->profile)
+			continue;
+		char id[13];
+		chain_id(d->mac, id);
+		for (int from = 1; from >= 0; from--) {
+			fprintf(f, "\tchain bd%s%s {\n", id, from ? "" : "_to");
+			/* what a LAN needs whatever the profile: ARP, neighbour
+			 * discovery, DHCP to a server elsewhere on the LAN */
+			fprintf(f, "\t\tether type arp return\n"
+				   "\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } return\n"
+				   "\t\tudp dport %s return\n",
+				from ? "{ 67, 547 }" : "{ 68, 546 }");
+			st->rules += 3;
+			for (size_t k = 0; k < d->profile->n; k++) {
+				const struct mud_rule *r = &d->profile->rules[k];
+				if (!r->local)
+					continue;
+				want_ctl |= r->peer == MUD_PEER_CONTROLLER;
+				bridge_rule(f, in, d, r, from, st);
+			}
+			fputs("\t\tcounter drop\n\t}\n", f);
+			st->rules++;
+		}
+	}
+	fputs("}\n", f);
+	if (want_ctl && !in->n_controllers && in->warn)
+		in->warn("profiles allow their controller (the phone app) on the LAN, and no 'controller = MAC' line "
+			 "says which device that is: those rules allow nothing on the bridge");
 }
 
 /* the nft row of the back-end table (enforce/backend.c) */
@@ -571,6 +710,7 @@ int nft_backend_write(FILE *f, const struct enforce_job *job, struct enforce_sta
 {
 	struct nft_input in = { .devs = job->devs, .n_devs = job->n_devs, .names = job->names,
 				.n_names = job->n_names, .lan_nets = job->lan_nets, .format = job->format,
-				.live = job->live, .warn = job->warn };
+				.live = job->live, .warn = job->warn, .bridge = job->bridge,
+				.controllers = job->controllers, .n_controllers = job->n_controllers };
 	return nft_write(f, &in, &st->nft, err, errlen);
 }

@@ -66,6 +66,14 @@ struct nft_input {
 	enum policy new_policy;
 	const char (*known)[18];
 	size_t n_known;
+	/* the LAN bridged on this host (a Linux bridge, OpenWrt's br-lan): a
+	 * table bridge alfoil too, holding what the bridge forwards between LAN
+	 * devices to the profiles' local rules (local-networks, same-
+	 * manufacturer by OUI, controller/my-controller: controllers[]) and
+	 * cutting quarantined devices off the LAN; the table form only */
+	int bridge;
+	const char (*controllers)[18];
+	size_t n_controllers;
 };
 
 /* Counts of what was written, for the caller's summary. */

@@ -86,6 +86,29 @@ static int one_line(const char *name, int lineno, const char *line, size_t n, st
 		at++;
 	char v[32];
 	enum policy pol;
+	if (kl == 10 && !strncasecmp(key, "controller", 10)) {
+		char mac[18], raw[32];
+		snprintf(raw, sizeof raw, "%.*s", (int)(vl < sizeof raw ? vl : sizeof raw - 1), val);
+		int rc = vl && vl < sizeof raw && at == n ? enforce_mac_norm(raw, mac) : MAC_SYNTAX;
+		if (rc != MAC_OK) {
+			err("%s:%d: 'controller = MAC': '%.*s' is %s", name, lineno, (int)(vl > 40 ? 40 : vl), val,
+			    enforce_mac_why(rc));
+			return 1;
+		}
+		for (size_t i = 0; i < p->n_controllers; i++)
+			if (!strcmp(p->controllers[i], mac))
+				return 0;
+		if (p->n_controllers == POLFILE_MAX_KINDS) {
+			err("%s:%d: more than %d controller lines", name, lineno, POLFILE_MAX_KINDS);
+			return 1;
+		}
+		char (*c)[18] = realloc(p->controllers, (p->n_controllers + 1) * sizeof *c);
+		if (!c)
+			return -1;
+		p->controllers = c;
+		memcpy(p->controllers[p->n_controllers++], mac, 18);
+		return 0;
+	}
 	if (!vl || at != n) {
 		err("%s:%d: want one policy after '=' (allow, profile, local-only or quarantine)", name, lineno);
 		return 1;
@@ -164,6 +187,7 @@ int polfile_parse(const char *name, const char *text, size_t len, struct polfile
 void polfile_free(struct polfile *p)
 {
 	free(p->macs);
+	free(p->controllers);
 	memset(p, 0, sizeof *p);
 }
 

@@ -3,6 +3,9 @@
  *   MAC = POLICY          aa:bb:cc:dd:ee:ff or aa-bb-cc-dd-ee-ff, any case
  *   kind:KIND = POLICY    a device kind of the report, or kind:unknown
  *   default = POLICY
+ *   controller = MAC      a device that runs the others' apps (a phone): the
+ *                         MUD rules of controller and my-controller (the
+ *                         bridge table, --bridge); repeatable
  *   new = POLICY          devices never seen before (watch --enforce): held
  *                         by the ruleset from their first packet; local-only
  *                         or quarantine, allow (the default) is off
@@ -32,6 +35,8 @@ struct polfile {
 	enum policy def;
 	int def_set;
 	enum policy newp; /* POL_ALLOW: no guard */
+	char (*controllers)[18]; /* controller = MAC lines, each once */
+	size_t n_controllers;
 	struct {
 		char kind[32];
 		enum policy pol;

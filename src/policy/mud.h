@@ -23,7 +23,15 @@ struct mud_rule {
 	uint16_t port;       /* the service port (destination for the opener), 0 any */
 	uint16_t port_hi;    /* ports port..port_hi when above port, else port alone */
 	uint8_t family;      /* 4 or 6 when the rule is for one IP version only, else 0 */
+	uint8_t peer;        /* local: which LAN hosts (RFC 8520 section 8), MUD_PEER_* */
 };
+
+/* The local peer of a rule: any LAN host (local-networks, and manufacturer
+ * and model, which alfoil cannot tell), one of the same maker (by the MAC's
+ * OUI: same-manufacturer), or the device's controller (controller,
+ * my-controller: the policy file's 'controller = MAC' lines). Only the
+ * bridge table (alfoil enforce --bridge) tells them apart. */
+enum { MUD_PEER_LAN = 0, MUD_PEER_SAME_MFG = 1, MUD_PEER_CONTROLLER = 2 };
 
 /* Ports at or above this that a device uses with three or more different
  * numbers towards one peer are the other end's temporary ports (answers to

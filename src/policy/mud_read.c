@@ -185,8 +185,10 @@ static int parse_ace(const json_t *e, const json_t *acl, int k, const char *path
 	static const char *const classes[] = { "local-networks", "same-manufacturer", "manufacturer",
 					       "model", "controller", "my-controller" };
 	for (size_t c = 0; c < sizeof classes / sizeof *classes; c++)
-		if (json_object_get(json_object_get(m, "ietf-mud:mud"), classes[c]))
+		if (json_object_get(json_object_get(m, "ietf-mud:mud"), classes[c])) {
 			r->local = 1;
+			r->peer = c == 1 ? MUD_PEER_SAME_MFG : c >= 4 ? MUD_PEER_CONTROLLER : MUD_PEER_LAN;
+		}
 	const json_t *l4 = json_object_get(m, "tcp");
 	if (!l4)
 		l4 = json_object_get(m, "udp");

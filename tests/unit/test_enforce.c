@@ -175,6 +175,14 @@ static void test_polfile(void **state)
 	assert_int_equal(polfile_parse("g", "new = profile\n", 14, &pf, capture), 1);
 	assert_non_null(strstr(warned, "g:1: 'new' (devices never seen before) takes local-only, quarantine or allow"));
 	polfile_free(&pf);
+	/* controller = MAC, each once, in the one form; not a MAC: named */
+	const char *ctl = "controller = 02-00-00-00-AA-01\ncontroller = 02:00:00:00:aa:01\ncontroller = phone\n";
+	capture_reset();
+	assert_int_equal(polfile_parse("c", ctl, strlen(ctl), &pf, capture), 1);
+	assert_int_equal(pf.n_controllers, 1);
+	assert_string_equal(pf.controllers[0], "02:00:00:00:aa:01");
+	assert_non_null(strstr(warned, "c:3: 'controller = MAC': 'phone' is"));
+	polfile_free(&pf);
 	const char *bad = "ff:ff:ff:ff:ff:ff = quarantine\n01:00:5e:00:00:01 = allow\n00:00:00:00:00:00 = allow\n"
 			  "02:00:00:00:0d:01 = quarantine extra\n02:00:00:00:0d:01 quarantine\nkind:ca\"m = allow\n"
 			  "02:00:00:00:0d:01 = lockdown\n../../x = allow\n02:00:00:00:0d:01 = allow\n";
@@ -532,6 +540,71 @@ static void test_live_form(void **state)
 	free(text);
 }
 
+/* the bridge table: a profile's local rules by peer class, both ways
+ * (no conntrack on a bridge), quarantine off the LAN, the guard's drop */
+static void test_bridge_table(void **state)
+{
+	(void)state;
+	struct mud_rule rules[4] = {
+		{ .from_device = 1, .local = 1, .peer = MUD_PEER_CONTROLLER, .proto = 6, .port = 8000, .family = 4 },
+		{ .from_device = 1, .local = 1, .peer = MUD_PEER_SAME_MFG, .proto = 17, .port = 9000 },
+		{ .from_device = 0, .local = 1, .peer = MUD_PEER_LAN, .proto = 6, .port = 8554, .port_hi = 8556 },
+		{ .from_device = 1, .proto = 6, .port = 443, .dnsname = "cloud.example" }, /* internet: not here */
+	};
+	struct mud_profile p = { .rules = rules, .n = 4 };
+	struct nft_device d[3] = { { .mac = "68:c6:3a:00:00:02", .policy = POL_PROFILE, .profile = &p },
+				   { .mac = "02:00:00:00:0d:01", .policy = POL_QUARANTINE },
+				   { .mac = "02:00:00:00:0d:02", .policy = POL_LOCAL_ONLY } };
+	const char ctl[1][18] = { "02:00:00:00:aa:01" };
+	struct nft_input in = { .devs = d, .n_devs = 3, .lan_nets = "192.168.0.0/16", .format = NFT_TABLE,
+				.warn = capture, .bridge = 1, .controllers = ctl, .n_controllers = 1 };
+	capture_reset();
+	char *t = render(&in, NULL);
+	const char *b = strstr(t, "table bridge alfoil\ndelete table bridge alfoil\ntable bridge alfoil {\n");
+	assert_non_null(b);
+	assert_true(b > strstr(t, "table inet alfoil {")); /* after the inet table, one transaction */
+	assert_non_null(strstr(b, "set controllers {  # controller = MAC\n\t\ttype ether_addr\n\t\telements = { 02:00:00:00:aa:01 }"));
+	assert_non_null(strstr(b, "ether saddr 02:00:00:00:0d:01 counter drop  # quarantine\n\t\tether daddr 02:00:00:00:0d:01 counter drop\n"));
+	assert_null(strstr(b, "02:00:00:00:0d:02")); /* local-only: the LAN is its */
+	assert_non_null(strstr(b, "ether saddr 68:c6:3a:00:00:02 jump bd68c63a000002  # profile\n"));
+	const char *from = strstr(b, "chain bd68c63a000002 {"), *to = strstr(b, "chain bd68c63a000002_to {");
+	assert_true(from && to && from < to);
+	/* the opener's way by destination port, the answers by source port */
+	assert_non_null(strstr(from, "ether daddr @controllers ether type ip tcp dport 8000 return"));
+	assert_non_null(strstr(to, "ether saddr @controllers ether type ip tcp sport 8000 return"));
+	assert_non_null(strstr(from, "ether daddr & ff:ff:ff:00:00:00 == 68:c6:3a:00:00:00 udp dport 9000 return"));
+	assert_non_null(strstr(to, "\t\ttcp dport 8554-8556 return"));
+	assert_non_null(strstr(from, "\t\ttcp sport 8554-8556 return"));
+	assert_null(strstr(b, "443"));
+	assert_null(strstr(warned, "controller")); /* (the cloud's name without an address is said) */
+	free(t);
+	/* a controller rule with no controller known: nothing allowed, and said */
+	in.n_controllers = 0;
+	capture_reset();
+	t = render(&in, NULL);
+	assert_null(strstr(strstr(t, "table bridge alfoil {"), "dport 8000"));
+	assert_non_null(strstr(warned, "no 'controller = MAC' line"));
+	free(t);
+	/* the guard at quarantine: a MAC not known is cut off the LAN too */
+	const char known[1][18] = { "68:c6:3a:00:00:02" };
+	in.guard = 1;
+	in.new_policy = POL_QUARANTINE;
+	in.known = known;
+	in.n_known = 1;
+	t = render(&in, NULL);
+	assert_non_null(strstr(strstr(t, "table bridge alfoil {"), "ether saddr != @known counter drop"));
+	free(t);
+	/* fw4's snippet cannot hold a table */
+	char *text = NULL, err[160];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	in.format = NFT_FW4;
+	assert_int_equal(nft_write(f, &in, NULL, err, sizeof err), -1);
+	assert_non_null(strstr(err, "table form"));
+	fclose(f);
+	free(text);
+}
+
 /* dnsmasq's nftset= lines: each name once, every set it fills, fw4's names */
 static void test_dnsmasq_nftset(void **state)
 {
@@ -799,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_order_and_fw4),
 		cmocka_unit_test(test_live_form),
 		cmocka_unit_test(test_dnsmasq_nftset),
+		cmocka_unit_test(test_bridge_table),
 		cmocka_unit_test(test_dns_backends),
 		cmocka_unit_test(test_backend_table),
 		cmocka_unit_test(test_dns_blocks),
