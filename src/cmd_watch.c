@@ -45,6 +45,7 @@
 #include "cmd.h"
 #include "engine/engine.h"
 #include "enforce/live.h"
+#include "enforce/names.h"
 #include "enforce/polfile.h"
 #include "engine/thread.h"
 #include "intel/classify.h"
@@ -814,7 +815,9 @@ static int pol_row(void *ctx, const struct store_policy_row *p)
 {
 	struct pol_list *l = ctx;
 	enum policy pol;
-	if (strlen(p->device) != 17 || policy_parse(p->policy, &pol) < 0)
+	char mac[18];
+	/* the rules refuse a MAC not in the one form: a row written by hand that is not one is skipped */
+	if (enforce_mac_norm(p->device, mac) != MAC_OK || strcmp(mac, p->device) || policy_parse(p->policy, &pol) < 0)
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;

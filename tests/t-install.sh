@@ -162,7 +162,7 @@ if "$ALFOIL" watch --help >"$work/watch-help" 2>&1 && grep -q -- '--commit-inter
 	# the installed binary over the example, whose history then has its
 	# seven devices
 	here='interface|user|db|report-file|(data|ieee)-dir|(country|asn)-db'
-	here="$here|clouds|signatures|find-config|blocklist|profiles|eve|webhook"
+	here="$here|clouds|signatures|find-config|blocklist|profiles|policies|eve|webhook"
 	sed -nE 's/^#([a-z][a-z-]*) = /\1 = /p' "$dest/etc/alfoil/alfoil.conf" | grep -vE "^($here) " \
 		>"$work/all.conf"
 	if [ -f "$example" ]; then

@@ -286,6 +286,8 @@ int inrep_from_report(const struct report *rep, const char *name, struct inrep *
 		struct said s = { name, d->mac, 0, warn };
 		d->router |= dv->gateway;
 		set_kind(d, dv->kind, &s, &out->skipped);
+		if (dv->confidence > d->confidence && dv->confidence <= 1.0)
+			d->confidence = dv->confidence;
 		/* the records' addresses are values: one text form, the family right */
 		for (int v6 = 0; v6 <= 1; v6++) {
 			const struct ip_addr *a = v6 ? dv->ipv6 : dv->ipv4;

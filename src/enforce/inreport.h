@@ -27,6 +27,7 @@ struct inrep_dev {
 	char mac[18];   /* lower case, colons */
 	int router;     /* roles has "gateway" */
 	char kind[32];  /* identity.kind, "" when unknown */
+	double confidence; /* identity.confidence, 0..1 (the highest of its entries) */
 	char addrs[NFT_DEV_ADDRS][46];
 	unsigned char unproven[NFT_DEV_ADDRS]; /* in addresses_unproven */
 	size_t n_addrs;

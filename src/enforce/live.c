@@ -78,6 +78,7 @@ struct live {
 	struct name_set *ns;
 	size_t n_ns;
 	char *shape;             /* the shape loaded */
+	int lost;                /* a command failed, or the table went: load it all again */
 	struct nft_device *last; /* the devices and policies loaded */
 	unsigned char *last_guarded;
 	size_t n_last;
@@ -114,6 +115,13 @@ static int run(struct live *l, const char *cmd, const char *what)
 	log_msg(LOGL_ERROR, "enforce: %s failed: %s", what, line[0] ? line : "nft said nothing");
 	l->st.failures++;
 	return -1;
+}
+
+/* Is the device's kind, from the last report, known with confidence? */
+static int kind_sure(const struct inrep *rep, const char *mac)
+{
+	const struct inrep_dev *d = rep ? inrep_find(rep, mac) : NULL;
+	return d && d->kind[0] && strcmp(d->kind, "unknown") && d->confidence >= LIVE_KIND_CONFIDENCE;
 }
 
 /* The devices and their policies now: the profiles, the policy file and
@@ -163,7 +171,10 @@ static int decide(struct live *l, struct held *h, const char ***known, size_t *n
 		int old = 0;
 		for (size_t i = 0; i < l->n_known && !old; i++)
 			old = !strcmp(l->known[i], d->mac);
-		if (old || by_person[k] || h->named[k] || d->profile)
+		/* a kind line decides a new device once its kind is known with
+		 * confidence; until then (kind:unknown too) the guard holds it */
+		int by_kind = h->named[k] == 2 && kind_sure(l->rep, d->mac);
+		if (old || by_person[k] || h->named[k] == 1 || by_kind || d->profile)
 			(*known)[(*n_known)++] = d->mac;
 		else {
 			d->policy = POL_ALLOW; /* the guard's: no chain of its own */
@@ -424,7 +435,9 @@ static void apply_answers(struct live *l, struct answer *v, size_t n)
 		changed++;
 	}
 	fclose(f);
-	if (changed && run(l, cmd, "adding DNS answers' addresses") == 0) {
+	if (changed && run(l, cmd, "adding DNS answers' addresses") < 0) {
+		l->lost = 1; /* the table changed under us (removed, flushed): loaded again, elements and all */
+	} else if (changed) {
 		uint64_t done = wall_us();
 		for (size_t i = 0; i < n; i++)
 			if (counted[i] && v[i].ts_us && done >= v[i].ts_us)
@@ -496,7 +509,8 @@ static void *thread_main(void *arg)
 			again = 1;
 		}
 		uint64_t now = mono_ms();
-		if (now >= next_poll) {
+		int polled = now >= next_poll;
+		if (polled) {
 			next_poll = now + LIVE_POLL_MS;
 			expire(l, now);
 			struct live_policy *v = NULL;
@@ -511,6 +525,24 @@ static void *thread_main(void *arg)
 				}
 			}
 			free(v);
+		}
+		/* the table still there? (someone's 'nft flush ruleset', a
+		 * firewall restart): every poll, a set of a few elements listed */
+		if (polled && !again && !l->lost &&
+		    nft_run_cmd_from_buffer(l->nft, "list set inet alfoil lan4") != 0) {
+			nft_ctx_get_error_buffer(l->nft);
+			log_msg(LOGL_WARN, "enforce: table inet alfoil is gone (removed or flushed by someone else): "
+					   "loading it again");
+			l->lost = 1;
+		}
+		nft_ctx_get_output_buffer(l->nft);
+		if (l->lost) {
+			if (rebuild(l, 1, err, sizeof err) < 0) {
+				log_msg(LOGL_ERROR, "enforce: %s (tried again in %d s)", err, LIVE_POLL_MS / 1000);
+			} else {
+				l->lost = 0;
+				again = 0;
+			}
 		}
 		if (again && rebuild(l, 0, err, sizeof err) < 0)
 			log_msg(LOGL_ERROR, "enforce: %s", err);

@@ -29,6 +29,7 @@
 #define LIVE_QUEUE 4096      /* DNS answers waiting for the thread; more are dropped (counted) */
 #define LIVE_NAMES 16384     /* name -> address elements alive at once */
 #define LIVE_SAMPLES 65536   /* latencies kept for the percentiles */
+#define LIVE_KIND_CONFIDENCE 0.75 /* a kind line decides a new device from this confidence of its kind */
 
 struct report;
 
