@@ -52,6 +52,7 @@
 #include "intel/clouds.h"
 #include "intel/datasets.h"
 #include "lib/cli.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "lib/priv.h"
@@ -310,13 +311,6 @@ static void engine_log(void *ctx, int level, const char *fmt, ...)
 	free(msg);
 }
 
-static uint64_t wall_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* The engine's thread, every minute per interface: kept for the worker
  * (the latest counters of each interface; they are sums since the start,
  * so one left unwritten is not lost, only its time is). */
@@ -328,7 +322,7 @@ static void on_stats(void *ctx, const char *iface, uint64_t received, uint64_t d
 		struct watch_stats *st = &w->stats[i];
 		if (st->iface && strcmp(st->iface, iface))
 			continue;
-		*st = (struct watch_stats){ iface, wall_us(), received, dropped, if_dropped, 1 };
+		*st = (struct watch_stats){ iface, clock_wall_us(), received, dropped, if_dropped, 1 };
 		break;
 	}
 	pthread_mutex_unlock(&w->stats_lock);
@@ -347,7 +341,7 @@ static void note_add(struct watch *w, const char *kind, const char *iface, const
 	snprintf(n->subject, sizeof n->subject, "%s", iface);
 	snprintf(n->why, sizeof n->why, "%s", why ? why : "");
 	n->device[0] = n->from[0] = n->to[0] = '\0';
-	n->time_us = wall_us();
+	n->time_us = clock_wall_us();
 	n->a = a;
 	n->b = b;
 	n->c = c;
@@ -870,7 +864,7 @@ static int start_enforce(struct watch *w)
 	/* the guard: the devices first seen before it was turned on are known */
 	uint64_t since = 0;
 	int guard = w->pf.newp != POL_ALLOW;
-	if (store_guard_since(w->store, guard, wall_us(), &since, err, sizeof err) < 0) {
+	if (store_guard_since(w->store, guard, clock_wall_us(), &since, err, sizeof err) < 0) {
 		cli_error("%s", err);
 		return -1;
 	}

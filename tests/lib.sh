@@ -8,6 +8,9 @@
 #   need_netns "description"     skip the script unless root with ip netns
 #   veth_pair A B IFA IFB MACA MACB NET
 #                               namespaces A and B, a veth between them
+#   veth_link NSA IFA ADDRA NSB IFB ADDRB
+#                               a veth between two namespaces that exist,
+#                               each end addressed (ADDR/len) and up
 
 TAP_N=0
 TAP_FAILED=0
@@ -66,4 +69,12 @@ veth_pair() {
 		ip -n "$2" addr add "$7.2/24" dev "$4" &&
 		ip -n "$1" link set "$3" up && ip -n "$2" link set "$4" up &&
 		ip -n "$1" link set lo up && ip -n "$2" link set lo up
+}
+
+# veth_link NSA IFA ADDRA NSB IFB ADDRB: a veth between two namespaces the
+# caller made, IFA (in NSA, ADDRA as 192.168.10.1/24) - IFB (in NSB, ADDRB).
+veth_link() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
+	ip -n "$1" addr add "$3" dev "$2" && ip -n "$4" addr add "$6" dev "$5" &&
+	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
 }

@@ -34,19 +34,14 @@ cleanup() {
 	[ -n "${KEEP:-}" ] && echo "# kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
-link() { # ns-a if-a addr-a ns-b if-b addr-b
-	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
-	ip -n "$1" addr add "$3" dev "$2" && ip -n "$4" addr add "$6" dev "$5" &&
-	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
-}
 ok_setup=1
 for n in $R $D $P $N $C; do ip netns add "$n" && ip -n "$n" link set lo up || ok_setup=0; done
-link $R rd 192.168.10.1/24 $D eth0 192.168.10.2/24 || ok_setup=0
+veth_link $R rd 192.168.10.1/24 $D eth0 192.168.10.2/24 || ok_setup=0
 ip -n $D link set eth0 address $DMAC || ok_setup=0
-link $R rp 192.168.20.1/24 $P eth0 192.168.20.2/24 || ok_setup=0
-link $R rn 192.168.30.1/24 $N eth0 192.168.30.2/24 || ok_setup=0
+veth_link $R rp 192.168.20.1/24 $P eth0 192.168.20.2/24 || ok_setup=0
+veth_link $R rn 192.168.30.1/24 $N eth0 192.168.30.2/24 || ok_setup=0
 ip -n $N link set eth0 address $NMAC || ok_setup=0
-link $R rc 203.0.113.1/24 $C eth0 203.0.113.53/24 || ok_setup=0
+veth_link $R rc 203.0.113.1/24 $C eth0 203.0.113.53/24 || ok_setup=0
 for a in 192.0.2.10/24 198.51.100.10/24 198.51.100.20/24; do ip -n $C addr add $a dev eth0 || ok_setup=0; done
 for n in $D $P $N; do ip -n $n route add default via "$(ip -n $n -4 -o addr show eth0 | awk '{print $4}' | sed 's|\.[0-9]*/24|.1|')" || ok_setup=0; done
 ip -n $C route add default via 203.0.113.1 || ok_setup=0

@@ -22,18 +22,13 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-link() { # ns-a if-a addr-a ns-b if-b addr-b
-	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
-	ip -n "$1" addr add "$3" dev "$2" && ip -n "$4" addr add "$6" dev "$5" &&
-	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
-}
 ok_setup=1
 for n in $R $D $P $C $E; do ip netns add "$n" && ip -n "$n" link set lo up || ok_setup=0; done
-link $R rd 192.168.10.1/24 $D eth0 192.168.10.2/24 || ok_setup=0
+veth_link $R rd 192.168.10.1/24 $D eth0 192.168.10.2/24 || ok_setup=0
 ip -n $D link set eth0 address $DMAC || ok_setup=0
-link $R rp 192.168.20.1/24 $P eth0 192.168.20.2/24 || ok_setup=0
-link $R rc 203.0.113.1/24 $C eth0 203.0.113.10/24 || ok_setup=0
-link $R re 198.51.100.1/24 $E eth0 198.51.100.20/24 || ok_setup=0
+veth_link $R rp 192.168.20.1/24 $P eth0 192.168.20.2/24 || ok_setup=0
+veth_link $R rc 203.0.113.1/24 $C eth0 203.0.113.10/24 || ok_setup=0
+veth_link $R re 198.51.100.1/24 $E eth0 198.51.100.20/24 || ok_setup=0
 ip -n $D route add default via 192.168.10.1 && ip -n $P route add default via 192.168.20.1 &&
 	ip -n $C route add default via 203.0.113.1 && ip -n $E route add default via 198.51.100.1 || ok_setup=0
 ip netns exec $R sysctl -qw net.ipv4.ip_forward=1 || ok_setup=0

@@ -28,6 +28,7 @@
 #include "enforce/held.h"
 #include "enforce/inreport.h"
 #include "enforce/nft.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/spawn.h"
 
@@ -63,6 +64,7 @@ struct live {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int stop;
+	int locks;               /* mu and cv made */
 	/* queued by other threads */
 	struct answer *q;
 	size_t q_head, q_n;
@@ -89,16 +91,7 @@ struct live {
 
 static uint64_t mono_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static uint64_t wall_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	return clock_mono_us() / 1000u;
 }
 
 /* Runs cmd in one transaction; 0, or -1 (logged with what nft said). */
@@ -438,7 +431,7 @@ static void apply_answers(struct live *l, struct answer *v, size_t n)
 	if (changed && run(l, cmd, "adding DNS answers' addresses") < 0) {
 		l->lost = 1; /* the table changed under us (removed, flushed): loaded again, elements and all */
 	} else if (changed) {
-		uint64_t done = wall_us();
+		uint64_t done = clock_wall_us();
 		for (size_t i = 0; i < n; i++)
 			if (counted[i] && v[i].ts_us && done >= v[i].ts_us)
 				sample(l, (double)(done - v[i].ts_us) / 1e3);
@@ -553,6 +546,37 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* Everything of l but its thread (joined before, or never started). */
+static void live_free(struct live *l)
+{
+	if (!l)
+		return;
+	if (l->nft)
+		nft_ctx_free(l->nft);
+	if (l->rep) {
+		inrep_free(l->rep);
+		free(l->rep);
+	}
+	if (l->next_rep) {
+		inrep_free(l->next_rep);
+		free(l->next_rep);
+	}
+	if (l->locks) {
+		pthread_mutex_destroy(&l->mu);
+		pthread_cond_destroy(&l->cv);
+	}
+	free(l->pol);
+	free(l->q);
+	free(l->el);
+	free(l->lat);
+	free(l->known);
+	free(l->ns);
+	free(l->shape);
+	free(l->last);
+	free(l->last_guarded);
+	free(l);
+}
+
 struct live *live_start(const struct live_config *c, const struct report *hist, char *err, size_t errlen)
 {
 	struct live *l = calloc(1, sizeof *l);
@@ -585,26 +609,10 @@ struct live *live_start(const struct live_config *c, const struct report *hist, 
 		goto fail;
 	pthread_mutex_init(&l->mu, NULL);
 	pthread_cond_init(&l->cv, NULL);
+	l->locks = 1;
 	return l;
 fail:
-	if (l) {
-		if (l->nft)
-			nft_ctx_free(l->nft);
-		if (l->rep) {
-			inrep_free(l->rep);
-			free(l->rep);
-		}
-		free(l->pol);
-		free(l->q);
-		free(l->el);
-		free(l->lat);
-		free(l->known);
-		free(l->ns);
-		free(l->shape);
-		free(l->last);
-		free(l->last_guarded);
-		free(l);
-	}
+	live_free(l);
 	return NULL;
 }
 
@@ -683,25 +691,5 @@ void live_stop(struct live *l, struct live_stats *st)
 			st->max_ms = l->lat[l->n_lat - 1];
 		}
 	}
-	nft_ctx_free(l->nft);
-	if (l->rep) {
-		inrep_free(l->rep);
-		free(l->rep);
-	}
-	if (l->next_rep) {
-		inrep_free(l->next_rep);
-		free(l->next_rep);
-	}
-	pthread_mutex_destroy(&l->mu);
-	pthread_cond_destroy(&l->cv);
-	free(l->pol);
-	free(l->q);
-	free(l->el);
-	free(l->lat);
-	free(l->known);
-	free(l->ns);
-	free(l->shape);
-	free(l->last);
-	free(l->last_guarded);
-	free(l);
+	live_free(l);
 }

@@ -14,6 +14,7 @@
 #include "engine/prefetch.h"
 #include "engine/thread.h"
 #include "lib/cli.h"
+#include "lib/clock.h"
 #include "lib/fmt.h"
 #include "lib/ring.h"
 #include "lib/siphash.h"
@@ -49,17 +50,7 @@ static void catch_signals(void)
 
 uint64_t engine_clock_us(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-/* The wall clock, as live packets are stamped. */
-static uint64_t wall_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+	return clock_mono_us();
 }
 
 #define TICK_US 1000000u /* the tick runs at least once a second */
@@ -349,7 +340,7 @@ static inline void packet_clock(struct engine *e, uint64_t ts_us)
  * else once a second; a clock set back holds engine time where it was. */
 static void wall_clock(struct engine *e, int idle)
 {
-	uint64_t now = wall_us();
+	uint64_t now = clock_wall_us();
 	if (now < e->tick_at)
 		now = e->tick_at;
 	if (idle || now >= e->tick_at + TICK_US)
