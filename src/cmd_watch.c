@@ -902,7 +902,9 @@ static int start_enforce(struct watch *w)
 			 "held (%s) until let out; run watch without 'new =' first, a day or so, to know them",
 			 policy_name(w->pf.newp));
 	struct live_config c = { .profiles = &w->live_profiles, .pf = &w->pf, .lan_nets = o->lan,
-				 .grace_s = o->enforce_grace_s, .bridge = o->bridge, .known = (const char (*)[18])known, .n_known = n_known,
+				 .grace_s = o->enforce_grace_s, .bridge = o->bridge,
+				 .lan_ifaces = o->read_mode ? NULL : o->ifaces, .n_lan_ifaces = o->read_mode ? 0 : o->n_ifaces,
+				 .known = (const char (*)[18])known, .n_known = n_known,
 				 .poll = poll_policies, .changed = on_policy, .ctx = w };
 	w->live = live_start(&c, w->hist, err, sizeof err);
 	free(known);

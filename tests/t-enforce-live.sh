@@ -47,11 +47,16 @@ for n in $D $P $N; do ip -n $n route add default via "$(ip -n $n -4 -o addr show
 ip -n $C route add default via 203.0.113.1 || ok_setup=0
 ip -n $R route add 192.0.2.0/24 via 203.0.113.53 && ip -n $R route add 198.51.100.0/24 via 203.0.113.53 || ok_setup=0
 ip netns exec $R sysctl -qw net.ipv4.ip_forward=1 || ok_setup=0
-check "namespaces: router, camera, phone, new device, cloud; forwarding on" test $ok_setup = 1
+# IPv6 for the new device and the cloud (2001:db8::/32): the guard holds it too
+ip -n $R addr add 2001:db8:30::1/64 dev rn nodad && ip -n $N addr add 2001:db8:30::2/64 dev eth0 nodad &&
+	ip -n $R addr add 2001:db8:113::1/64 dev rc nodad && ip -n $C addr add 2001:db8:113::53/64 dev eth0 nodad &&
+	ip -n $N -6 route add default via 2001:db8:30::1 && ip -n $C -6 route add default via 2001:db8:113::1 &&
+	ip netns exec $R sysctl -qw net.ipv6.conf.all.forwarding=1 || ok_setup=0
+check "namespaces: router, camera, phone, new device, cloud; forwarding on (IPv4, IPv6)" test $ok_setup = 1
 
 peer=$ROOT/tests/live/netpeer.py
 ip netns exec $P python3 "$peer" serve 192.168.20.2 8000 "" & pids+=($!)
-for a in 192.0.2.10 198.51.100.10 198.51.100.20; do ip netns exec $C python3 "$peer" serve $a 8080 "" & pids+=($!); done
+for a in 192.0.2.10 198.51.100.10 198.51.100.20 2001:db8:113::53; do ip netns exec $C python3 "$peer" serve $a 8080 "" & pids+=($!); done
 # the cloud's DNS server: dnsmasq, its answer for cloud.example from a
 # hosts file it reads again on SIGHUP; TTL 2 s
 echo "192.0.2.10 cloud.example" >"$work/cloud-hosts"
@@ -60,7 +65,7 @@ ip netns exec $C dnsmasq --keep-in-foreground --no-resolv --no-hosts --addn-host
 	--pid-file="$work/cloud-dns.pid" --log-facility=- 2>"$work/cloud-dns.log" & pids+=($!)
 listening() { ip netns exec "$1" ss -Hln "$2" | awk '{print $4}' | grep -qxF "$3"; }
 for w in "$P -t 192.168.20.2:8000" "$C -t 192.0.2.10:8080" "$C -t 198.51.100.10:8080" \
-	"$C -t 198.51.100.20:8080" "$C -u 203.0.113.53:53"; do
+	"$C -t 198.51.100.20:8080" "$C -u 203.0.113.53:53" "$C -t [2001:db8:113::53]:8080"; do
 	for _ in $(seq 100); do listening $w && break; sleep 0.1; done
 done
 probe() { # ns kind:addr:port -> ok|fail
@@ -73,6 +78,9 @@ reach() { # ns addr: ok when the first or the second try connects
 	echo "$r"
 }
 check "without rules the camera resolves cloud.example to 192.0.2.10" test "$(resolve $D 203.0.113.53)" = 192.0.2.10
+v6ok=fail
+for _ in 1 2 3 4; do v6ok=$(probe $N 'tcp:[2001:db8:113::53]:8080'); [ "$v6ok" = ok ] && break; sleep 0.5; done
+check "without rules the new device reaches the WAN over IPv6 (neighbour discovery done)" test "$v6ok" = ok
 
 mkdir -p "$work/profiles"
 cp "$ROOT/tests/data/mud/cam-cloud-dns.json" "$work/profiles/68-c6-3a-00-00-02.json"
@@ -118,6 +126,8 @@ check "and the camera no longer reaches it" test "$(probe $D tcp:192.0.2.10:8080
 # 4. the new device: held from its first packet, LAN yes, WAN no
 check "the new device reaches the phone (LAN)" test "$(probe $N tcp:192.168.20.2:8000)" = ok
 check "the new device does not reach the WAN" test "$(probe $N tcp:198.51.100.20:8080)" = fail
+check "nor over IPv6 (the guard holds its LAN interfaces, both families)" \
+	test "$(probe $N 'tcp:[2001:db8:113::53]:8080')" = fail
 check "the guard's set does not hold its MAC" \
 	sh -c "! ip netns exec $R nft list set inet alfoil known | grep -q $NMAC"
 check "alfoil device --policy allow (the database watch writes)" \
@@ -126,6 +136,7 @@ for _ in $(seq 80); do ip netns exec $R nft list set inet alfoil known | grep -q
 check "the running daemon let it out within seconds (its MAC in the known set)" \
 	sh -c "ip netns exec $R nft list set inet alfoil known | grep -q $NMAC"
 check "the new device now reaches the WAN" test "$(probe $N tcp:198.51.100.20:8080)" = ok
+check "and over IPv6" test "$(probe $N 'tcp:[2001:db8:113::53]:8080')" = ok
 check "and the camera is still held to its profile" test "$(probe $D tcp:198.51.100.20:8080)" = fail
 has_event() { # mac to: the policy-changed event in the database (jq 1.6's -e looks at the last input only: -s)
 	"$ALFOIL" events --db "$db" --json --all 2>/dev/null |

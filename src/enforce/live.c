@@ -276,7 +276,8 @@ static int rebuild(struct live *l, int force, char *err, size_t errlen)
 				.live = 1, .guard = l->c.pf->newp != POL_ALLOW, .new_policy = l->c.pf->newp,
 				.known = (const char (*)[18])NULL, .n_known = 0, .bridge = l->c.bridge,
 				.controllers = (const char (*)[18])l->c.pf->controllers,
-				.n_controllers = l->c.pf->n_controllers };
+				.n_controllers = l->c.pf->n_controllers, .lan_ifaces = l->c.lan_ifaces,
+				.n_lan_ifaces = l->c.n_lan_ifaces };
 	/* nft_write takes the MACs as an array of char[18]: copy them so */
 	char (*kn)[18] = calloc(n_known + 1, sizeof *kn);
 	if (!kn) {

@@ -45,6 +45,8 @@ struct live_config {
 	const char *lan_nets;
 	uint32_t grace_s;               /* added to each answer's TTL */
 	int bridge;                     /* the bridge table too (nft.h) */
+	const char *const *lan_ifaces;  /* the guard's interfaces (watch's -i; nft.h), the caller's */
+	size_t n_lan_ifaces;
 	/* the MACs known before the guard was turned on (copied) */
 	const char (*known)[18];
 	size_t n_known;

@@ -393,6 +393,28 @@ static void jumps(FILE *f, const char *P, const struct nft_device *d, const char
 	fprintf(f, "\t\tip6 daddr @%sd%s_ip6 jump %sd%s_to\n", P, id, P, id);
 }
 
+/* An interface name as nft takes it quoted: what Linux allows in one
+ * (IFNAMSIZ, no '/', no blank) less what a quoted string cannot hold. */
+static int ifname_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 15)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("._-@:+", *s)))
+			return 0;
+	return 1;
+}
+
+static void lan_ifaces(FILE *f, const struct nft_input *in)
+{
+	fputs("{ ", f);
+	for (size_t k = 0; k < in->n_lan_ifaces; k++)
+		fprintf(f, "%s\"%s\"", k ? ", " : "", in->lan_ifaces[k]);
+	fputs(" }", f);
+}
+
 /* What the caller hands in is checked once more before it is written: a
  * MAC in the one form, addresses and networks that parse. */
 static int input_ok(const struct nft_input *in, char *err, size_t errlen)
@@ -424,6 +446,11 @@ static int input_ok(const struct nft_input *in, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	for (size_t k = 0; in->guard && k < in->n_lan_ifaces; k++)
+		if (!ifname_ok(in->lan_ifaces[k])) {
+			snprintf(err, errlen, "LAN interface %zu: not an interface name (letters, digits, . _ - @ : +)", k);
+			return -1;
+		}
 	if (in->bridge && in->format != NFT_TABLE) {
 		snprintf(err, errlen, "the bridge table is for the table form (fw4's snippet holds no table)");
 		return -1;
@@ -508,7 +535,12 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 	/* forwarded traffic: local-only and quarantine before conntrack (open
 	 * connections are cut), profiles after it (answers pass) */
 	fprintf(f, "\tchain %sforward {\n\t\ttype filter hook forward priority filter; policy accept;\n", P);
-	if (in->guard) {
+	if (in->guard && in->n_lan_ifaces) {
+		fputs("\t\tiifname ", f);
+		lan_ifaces(f, in);
+		fprintf(f, " ether saddr != @%sknown jump %snew  # a device never seen before\n", P, P);
+		st->rules++;
+	} else if (in->guard) {
 		fprintf(f, "\t\tip saddr @%slan4 ether saddr != @%sknown jump %snew  # a device never seen before\n"
 			   "\t\tip6 saddr @%slan6 ether saddr != @%sknown jump %snew\n",
 			P, P, P, P, P, P);
@@ -568,13 +600,21 @@ int nft_write(FILE *f, const struct nft_input *in, struct nft_stats *st, char *e
 				   "\t\tether saddr %s icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept\n"
 				   "\t\tether saddr %s counter drop\n",
 				in->devs[i].mac, in->devs[i].mac, in->devs[i].mac, in->devs[i].mac);
-	if (in->guard && in->new_policy == POL_QUARANTINE)
+	if (in->guard && in->new_policy == POL_QUARANTINE) {
 		fprintf(f, "\t\tether saddr != @%sknown udp dport { 53, 67, 547 } accept\n"
 			   "\t\tether saddr != @%sknown tcp dport 53 accept\n"
-			   "\t\tether saddr != @%sknown icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept\n"
-			   "\t\tip saddr @%slan4 ether saddr != @%sknown counter drop\n"
-			   "\t\tip6 saddr @%slan6 ether saddr != @%sknown counter drop\n",
-			P, P, P, P, P, P, P);
+			   "\t\tether saddr != @%sknown icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept\n",
+			P, P, P);
+		if (in->n_lan_ifaces) {
+			fputs("\t\tiifname ", f);
+			lan_ifaces(f, in);
+			fprintf(f, " ether saddr != @%sknown counter drop\n", P);
+		} else {
+			fprintf(f, "\t\tip saddr @%slan4 ether saddr != @%sknown counter drop\n"
+				   "\t\tip6 saddr @%slan6 ether saddr != @%sknown counter drop\n",
+				P, P, P, P);
+		}
+	}
 	fputs(in->format == NFT_FW4 ? "\t}\n" : "\t}\n}\n", f);
 	if (in->bridge && in->format == NFT_TABLE)
 		bridge_table(f, in, st);

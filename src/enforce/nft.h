@@ -66,6 +66,10 @@ struct nft_input {
 	enum policy new_policy;
 	const char (*known)[18];
 	size_t n_known;
+	/* the LAN's interfaces (watch's -i): the guard holds what comes in on
+	 * them, IPv4 and IPv6 alike; none: what comes from --lan's networks */
+	const char *const *lan_ifaces;
+	size_t n_lan_ifaces;
 	/* the LAN bridged on this host (a Linux bridge, OpenWrt's br-lan): a
 	 * table bridge alfoil too, holding what the bridge forwards between LAN
 	 * devices to the profiles' local rules (local-networks, same-

@@ -523,6 +523,28 @@ static void test_live_form(void **state)
 	assert_non_null(strstr(t, "ether saddr != @known udp dport { 53, 67, 547 } accept"));
 	assert_non_null(strstr(t, "ip saddr @lan4 ether saddr != @known counter drop"));
 	free(t);
+	/* watch's interfaces: the guard by where a packet comes in, both families in one rule */
+	const char *const ifs[2] = { "br-lan", "wlan0" };
+	in.lan_ifaces = ifs;
+	in.n_lan_ifaces = 2;
+	t = render(&in, NULL);
+	assert_non_null(strstr(t, "iifname { \"br-lan\", \"wlan0\" } ether saddr != @known jump new"));
+	assert_non_null(strstr(t, "iifname { \"br-lan\", \"wlan0\" } ether saddr != @known counter drop"));
+	assert_null(strstr(t, "ip saddr @lan4 ether saddr != @known"));
+	free(t);
+	const char *const evil[1] = { "x\" accept; #" };
+	in.lan_ifaces = evil;
+	in.n_lan_ifaces = 1;
+	{
+		char *tx = NULL, e2[128];
+		size_t l2 = 0;
+		FILE *f2 = open_memstream(&tx, &l2);
+		assert_int_equal(nft_write(f2, &in, NULL, e2, sizeof e2), -1);
+		assert_non_null(strstr(e2, "not an interface name"));
+		fclose(f2);
+		free(tx);
+	}
+	in.n_lan_ifaces = 0;
 	/* what is not so is refused: a known MAC not in the one form, the guard as profile */
 	const char bad[1][18] = { "68:C6:3A:00:00:02" };
 	char *text = NULL, err[128];
