@@ -189,9 +189,10 @@ static const struct cli_cmd device_cmd = {
 	"name a person chose, and notes. The label then names the device in every\n"
 	"report from the history (alfoil report: text, JSON, HTML) in place of the\n"
 	"name it gives itself, and in alfoil devices. alfoil watch never changes\n"
-	"them. Without --label or --notes, the device's line of alfoil devices is\n"
-	"shown. Text that would hide or reorder what is around it (line breaks and\n"
-	"other controls, bidi overrides) is refused.\n\n"
+	"them. Without --label, --notes or --policy, the device's line of alfoil\n"
+	"devices is shown, and the policy set for it, if any. Text that would\n"
+	"hide or reorder what is around it (line breaks and other controls, bidi\n"
+	"overrides) is refused.\n\n"
 	"--policy sets the device's policy for alfoil watch --enforce, over the\n"
 	"policy file's lines and the new-device guard ('new = local-only'): a\n"
 	"device the guard holds is let out with --policy allow (or profile). The\n"
@@ -224,6 +225,22 @@ static int text_ok(const char *opt, const char *s, size_t max)
 		return -1;
 	}
 	return 0;
+}
+
+struct policy_of {
+	const char *device;
+	char *policy;
+	uint64_t time_us;
+};
+
+static int policy_row(void *ctx, const struct store_policy_row *p)
+{
+	struct policy_of *o = ctx;
+	if (strcmp(p->device, o->device))
+		return 0;
+	o->policy = strdup(p->policy);
+	o->time_us = p->time_us;
+	return 1;
 }
 
 int cmd_device(int argc, char **argv)
@@ -311,8 +328,18 @@ int cmd_device(int argc, char **argv)
 			one = (struct store_devices){ &l.v[i], 1 };
 	if (one.n)
 		devices_text(&one);
-	else
+	/* the policy a person set (alfoil device --policy), seen or not */
+	struct policy_of po = { id, NULL, 0 };
+	s = history_open_db(db, STORE_READONLY);
+	char when[32];
+	if (s && store_policies(s, policy_row, &po, err, sizeof err) == 0 && po.policy)
+		printf("policy: %s (alfoil device --policy, %s)\n", po.policy, fmt_time(when, po.time_us, 0));
+	if (s)
+		store_close(s);
+	if (!one.n && !po.policy)
 		cli_error("%s: no such device in %s", id, db);
+	int found = one.n || po.policy;
+	free(po.policy);
 	store_devices_free(&l);
-	return one.n ? EXIT_OK : EXIT_USAGE;
+	return found ? EXIT_OK : EXIT_USAGE;
 }

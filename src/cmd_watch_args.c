@@ -57,7 +57,9 @@ static const struct cli_opt opts[] = {
 	{ "bridge", 0, NULL, O_BRIDGE, "the LAN is bridged on this host (br-lan): LAN-to-LAN\n"
 					"traffic held too, in a table bridge alfoil (the\n"
 					"profiles' local rules; quarantine cut off the LAN)" },
-	{ "lan", 0, "NETS", O_LAN, "the local networks, for the rules (default:\n" WATCH_DEFAULT_LAN ")" },
+	{ "lan", 0, "NETS", O_LAN, "the local networks, for the rules (default: the\n"
+				   "private ranges, 10.0.0.0/8, 172.16.0.0/12,\n"
+				   "192.168.0.0/16, 100.64.0.0/10, 169.254.0.0/16)" },
 	{ NULL, 0, NULL, 0, "history" },
 	{ "db", 0, "PATH", O_DB, "the SQLite database (default: " WATCH_DEFAULT_DB ";\n"
 				 "made when absent; docs/store.md)" },

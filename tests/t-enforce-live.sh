@@ -135,6 +135,7 @@ check "alfoil device --policy allow (the database watch writes)" \
 for _ in $(seq 80); do ip netns exec $R nft list set inet alfoil known | grep -q $NMAC && break; sleep 0.1; done
 check "the running daemon let it out within seconds (its MAC in the known set)" \
 	sh -c "ip netns exec $R nft list set inet alfoil known | grep -q $NMAC"
+check "alfoil device MAC shows the policy set" sh -c "'$ALFOIL' device $NMAC --db '$db' | grep -q '^policy: allow (alfoil device --policy, '"
 check "the new device now reaches the WAN" test "$(probe $N tcp:198.51.100.20:8080)" = ok
 check "and over IPv6" test "$(probe $N 'tcp:[2001:db8:113::53]:8080')" = ok
 check "and the camera is still held to its profile" test "$(probe $D tcp:198.51.100.20:8080)" = fail
